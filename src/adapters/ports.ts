@@ -1,0 +1,55 @@
+// The small interfaces the effects live behind. main.ts builds the real ones; tests pass
+// real loopback servers or fakes.
+import type { HealthReading, MetricReading } from '../core/types.js'
+
+export interface Clock {
+  now(): number
+  /** Resolves after ms, or early (without throwing) when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export interface HealthProbe {
+  /**
+   * One cycle: the probe plus up to policy.health.confirm quick re-probes when it fails.
+   * Never throws. `body` is the response body (for expected-version), untrusted text.
+   */
+  probe(signal?: AbortSignal): Promise<HealthReading & { body?: string }>
+}
+
+export interface MetricsSource {
+  /** An instant query evaluated at `at` (epoch ms). Never throws: failures are unknown readings. */
+  query(promql: string, at: number, signal?: AbortSignal): Promise<MetricReading>
+}
+
+/** What one remote command did. */
+export interface RemoteResult {
+  /** The remote command's exit code; null when ssh itself failed or the limit killed it. */
+  exitCode: number | null
+  stdout: string
+  stderr: string
+  durationMs: number
+  timedOut: boolean
+  /** Set when the failure is SSH's, not the command's: "host key verification failed", … */
+  sshFailure?: string
+}
+
+export interface Remote {
+  /**
+   * Runs `cd <app-dir> && timeout … <command>` on the host. `argv` is validated and shell-quoted
+   * by the implementation; `command` is a trusted string from the settings (a script path or a
+   * configured command). Never throws for remote failures.
+   */
+  run(
+    command: string,
+    argv: string[],
+    opts: { timeoutMs: number; signal?: AbortSignal }
+  ): Promise<RemoteResult>
+  /** Removes the key and known_hosts files. Safe to call more than once. */
+  dispose(): Promise<void>
+}
+
+export interface Logger {
+  info(line: string): void
+  warning(line: string): void
+  error(line: string): void
+}
