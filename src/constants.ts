@@ -1,0 +1,80 @@
+// Input and output names in one place (actions/setup-node's habit). action.yml must match:
+// __tests__/action-yml.test.ts checks it.
+
+export const Inputs = {
+  WatchDuration: 'watch-duration',
+  ProbeInterval: 'probe-interval',
+  PolicyFile: 'policy-file',
+  DeployedAt: 'deployed-at',
+  Environment: 'environment',
+  HealthUrl: 'health-url',
+  HealthMethod: 'health-method',
+  HealthHeaders: 'health-headers',
+  PrometheusUrl: 'prometheus-url',
+  PrometheusHeaders: 'prometheus-headers',
+  ErrorRateQuery: 'error-rate-query',
+  LatencyQuery: 'latency-query',
+  RequestRateQuery: 'request-rate-query',
+  ExpectedVersion: 'expected-version',
+  FailOnInconclusive: 'fail-on-inconclusive',
+  FailOnRollback: 'fail-on-rollback',
+  DryRun: 'dry-run',
+  SshHost: 'ssh-host',
+  SshPort: 'ssh-port',
+  SshUser: 'ssh-user',
+  SshPrivateKey: 'ssh-private-key',
+  SshKnownHosts: 'ssh-known-hosts',
+  SshInsecure: 'ssh-insecure-skip-host-key-check',
+  AppDir: 'app-dir',
+  RollbackScript: 'rollback-script',
+  ValidateScript: 'validate-script',
+  SmokeTestScript: 'smoke-test-script',
+  RollbackTarget: 'rollback-target',
+  RestartCommand: 'restart-command',
+  StopCommand: 'stop-command',
+  IsolateCommand: 'isolate-command',
+  EvidenceCommand: 'evidence-command',
+  GithubToken: 'github-token',
+  IssueTemplate: 'issue-template',
+  IssueLabels: 'issue-labels',
+  IssueAssignees: 'issue-assignees',
+  IssueOnWarning: 'issue-on-warning'
+} as const
+
+export const Outputs = {
+  Decision: 'decision',
+  Severity: 'severity',
+  Rule: 'rule',
+  Reason: 'reason',
+  Samples: 'samples',
+  RollbackLevel: 'rollback-level',
+  RollbackStatus: 'rollback-status',
+  RollbackTarget: 'rollback-target',
+  IssueNumber: 'issue-number',
+  IssueUrl: 'issue-url',
+  ReportPath: 'report-path'
+} as const
+
+/** Defaults of the inputs; action.yml declares the same (checked by a test). */
+export const DEFAULTS = {
+  [Inputs.WatchDuration]: '15m',
+  [Inputs.ProbeInterval]: '15s',
+  [Inputs.Environment]: 'production',
+  [Inputs.HealthMethod]: 'GET',
+  [Inputs.ErrorRateQuery]:
+    '(sum(rate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total[1m]))',
+  [Inputs.LatencyQuery]:
+    'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
+  [Inputs.RequestRateQuery]: 'sum(rate(http_requests_total[1m]))',
+  [Inputs.FailOnInconclusive]: 'true',
+  [Inputs.FailOnRollback]: 'true',
+  [Inputs.DryRun]: 'false',
+  [Inputs.SshPort]: '22',
+  [Inputs.SshInsecure]: 'false',
+  [Inputs.RollbackScript]: 'deploy/rollback/rollback.sh',
+  [Inputs.ValidateScript]: 'deploy/rollback/validate_rollback.sh',
+  [Inputs.SmokeTestScript]: 'deploy/smoke_tests.sh',
+  [Inputs.IssueLabels]: 'incident',
+  [Inputs.IssueOnWarning]: 'false',
+  [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md'
+} as const
