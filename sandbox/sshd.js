@@ -1,0 +1,428 @@
+// A real OpenSSH sshd on loopback for the tests and the demo (plain JavaScript ESM, run as root).
+//
+//   const sshd = await startSshd()            // { host, port, user, privateKey, knownHosts, … }
+//   writeFakeDeploy(sshd.deployDir, { rollbackExitByLevel: { 1: 1 } })
+//   …                                         // ssh rbsentinel@127.0.0.1 -p port 'bash deploy/…'
+//   readCalls(sshd.deployDir)                 // what the fake scripts were called with
+//   await sshd.stop()
+//
+// Facts this relies on (../shared/NOTES-real-parts.md): sshd must be started by absolute path, needs
+// /run/sshd, `StrictModes no` for keys under /tmp, `UsePAM no` + an unlocked account
+// (`usermod -p '*'`), and an authorized_keys file the user can read.
+//
+// Every instance shares one system user (default `rbsentinel`), but each has its own deploy
+// directory. jest runs test files in parallel workers, so the user's passwd home cannot be the
+// deploy directory of every instance at once: instead each sshd's config forces sessions of that
+// user into its own deploy directory (`ForceCommand cd DIR && exec bash -c "$SSH_ORIGINAL_COMMAND"`,
+// with HOME=DIR). For the client this is exactly a login whose home is the deploy directory: the
+// runbook's relative `deploy/rollback/rollback.sh` resolves there, and exit codes and output pass
+// through unchanged.
+import { spawn, execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+const SSHD = '/usr/sbin/sshd'
+const START_WAIT_MS = 10_000
+const STOP_WAIT_MS = 5_000
+
+function sh(file, args, opts = {}) {
+  return execFileSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts })
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** A port the OS says is free on 127.0.0.1 (there is a small race until sshd binds it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port })
+    const done = (ok) => {
+      sock.destroy()
+      resolve(ok)
+    }
+    sock.once('connect', () => done(true))
+    sock.once('error', () => done(false))
+    sock.setTimeout(1000, () => done(false))
+  })
+}
+
+function keygen(file, comment) {
+  sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file])
+}
+
+/** `type base64` of a public key file, without the comment. */
+function publicKey(file) {
+  const [type, key] = fs.readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/)
+  return `${type} ${key}`
+}
+
+function userIds(user) {
+  try {
+    return {
+      uid: Number(sh('id', ['-u', user]).trim()),
+      gid: Number(sh('id', ['-g', user]).trim())
+    }
+  } catch {
+    return null
+  }
+}
+
+/** useradd/usermod take a lock on /etc/passwd: parallel test workers may collide, so retry a little. */
+function withPasswdLock(fn) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn()
+    } catch (err) {
+      const text = String(err.stderr || err.message)
+      if (attempt >= 20 || !/lock|try again/i.test(text)) throw err
+      execFileSync('sleep', ['0.2'])
+    }
+  }
+}
+
+/** Creates the test user when missing, else reuses it; unlocks it and gives it bash as its shell. */
+export function ensureUser(user) {
+  if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user)) throw new Error(`bad test user name ${user}`)
+  if (!userIds(user)) {
+    try {
+      withPasswdLock(() =>
+        sh('useradd', [
+          '-m',
+          '-d',
+          `/home/${user}`,
+          '-s',
+          '/bin/bash',
+          '-c',
+          'rollback-sentinel test user',
+          user
+        ])
+      )
+    } catch (err) {
+      // Another worker created it meanwhile (exit 9: already exists): reuse it.
+      if (!userIds(user)) {
+        throw new Error(`useradd ${user} failed: ${String(err.stderr || err.message).trim()}`, {
+          cause: err
+        })
+      }
+    }
+  }
+  // sshd refuses locked accounts when UsePAM is off; '*' unlocks without allowing any password.
+  withPasswdLock(() => sh('usermod', ['-p', '*', '-s', '/bin/bash', user]))
+  const ids = userIds(user)
+  if (!ids) throw new Error(`test user ${user} is missing after useradd`)
+  return ids
+}
+
+function chownTree(dir, uid, gid) {
+  fs.chownSync(dir, uid, gid)
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) chownTree(p, uid, gid)
+    else fs.lchownSync(p, uid, gid)
+  }
+}
+
+function sshdConfig({ port, dir, deployDir, user }) {
+  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`
+  return [
+    'ListenAddress 127.0.0.1',
+    `Port ${port}`,
+    `HostKey ${dir}/host_key`,
+    `PidFile ${dir}/sshd.pid`,
+    `AuthorizedKeysFile ${dir}/authorized_keys`,
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'PermitRootLogin no',
+    `AllowUsers ${user}`,
+    'AllowTcpForwarding no',
+    'X11Forwarding no',
+    'PrintMotd no',
+    'PrintLastLog no',
+    // Host checks open several sessions at once; keep sshd from dropping early connections.
+    'MaxStartups 100:30:200',
+    'LogLevel INFO',
+    `Match User ${user}`,
+    `  ForceCommand export HOME=${q(deployDir)}; cd "$HOME" && exec /bin/bash -c "$SSH_ORIGINAL_COMMAND"`,
+    ''
+  ].join('\n')
+}
+
+/**
+ * Starts sshd on 127.0.0.1 with fresh host and client keys.
+ * @param {{ deployDir?: string, user?: string }} [options]
+ */
+export async function startSshd(options = {}) {
+  const user = options.user ?? 'rbsentinel'
+  if (!fs.existsSync(SSHD)) {
+    throw new Error(
+      `${SSHD} not found: install Debian's openssh-server ` +
+        '(apt-get install -y --no-install-recommends openssh-server); the SSH tests need a real sshd'
+    )
+  }
+  if (process.getuid && process.getuid() !== 0) {
+    throw new Error('sandbox sshd needs root (it creates a test user and runs sshd)')
+  }
+  const { uid, gid } = ensureUser(user)
+  fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-sshd-'))
+  const ownDeployDir = !options.deployDir
+  const deployDir = options.deployDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-deploy-'))
+  let proc
+  try {
+    fs.chmodSync(dir, 0o755) // the user must read authorized_keys in here
+    fs.mkdirSync(deployDir, { recursive: true })
+    fs.chmodSync(deployDir, 0o755)
+    chownTree(deployDir, uid, gid)
+
+    keygen(path.join(dir, 'host_key'), 'rbs-host')
+    keygen(path.join(dir, 'wrong_host_key'), 'rbs-wrong-host')
+    keygen(path.join(dir, 'client_key'), 'rbs-client')
+    keygen(path.join(dir, 'wrong_client_key'), 'rbs-wrong-client')
+    fs.writeFileSync(
+      path.join(dir, 'authorized_keys'),
+      `${publicKey(path.join(dir, 'client_key'))}\n`,
+      {
+        mode: 0o644
+      }
+    )
+    fs.chmodSync(path.join(dir, 'authorized_keys'), 0o644)
+
+    let port = 0
+    let log = ''
+    for (let attempt = 1; attempt <= 3 && !proc; attempt++) {
+      port = await freePort()
+      fs.writeFileSync(path.join(dir, 'sshd_config'), sshdConfig({ port, dir, deployDir, user }))
+      const child = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
+        stdio: ['ignore', 'ignore', 'pipe']
+      })
+      log = ''
+      let exited = false
+      child.stderr.on('data', (d) => {
+        log = (log + d.toString()).slice(-20_000)
+      })
+      child.once('exit', () => {
+        exited = true
+      })
+      child.once('error', () => {
+        exited = true
+      })
+      const deadline = Date.now() + START_WAIT_MS
+      while (!exited && Date.now() < deadline && !(await canConnect(port))) await sleep(50)
+      if (!exited && (await canConnect(port))) {
+        proc = child
+        proc.logText = () => log
+      } else {
+        child.kill('SIGKILL')
+        if (attempt === 3 || !/address already in use/i.test(log)) {
+          throw new Error(`sshd did not start on 127.0.0.1:${port}: ${log.trim() || 'no output'}`)
+        }
+      }
+    }
+
+    const hostLine = (file) => `[127.0.0.1]:${port} ${publicKey(path.join(dir, file))}`
+    let stopped = false
+    return {
+      host: '127.0.0.1',
+      port,
+      user,
+      privateKey: fs.readFileSync(path.join(dir, 'client_key'), 'utf8'),
+      wrongPrivateKey: fs.readFileSync(path.join(dir, 'wrong_client_key'), 'utf8'),
+      knownHosts: `${hostLine('host_key')}\n`,
+      wrongKnownHosts: `${hostLine('wrong_host_key')}\n`,
+      deployDir,
+      /** sshd's own log (stderr), for diagnosing a failing test. */
+      log: () => proc.logText(),
+      async stop() {
+        if (stopped) return
+        stopped = true
+        await stopProcess(proc)
+        fs.rmSync(dir, { recursive: true, force: true })
+        if (ownDeployDir) fs.rmSync(deployDir, { recursive: true, force: true })
+      }
+    }
+  } catch (err) {
+    if (proc) await stopProcess(proc)
+    fs.rmSync(dir, { recursive: true, force: true })
+    if (ownDeployDir) fs.rmSync(deployDir, { recursive: true, force: true })
+    throw err
+  }
+}
+
+async function stopProcess(proc) {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
+  const exited = new Promise((resolve) => proc.once('exit', resolve))
+  proc.kill('SIGTERM')
+  const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_WAIT_MS)
+  await exited
+  clearTimeout(timer)
+}
+
+const DEFAULT_LIST = [
+  'ID                        CREATED',
+  'backup-20251201-030000    2025-12-01T03:00:00Z',
+  'backup-20251202-030000    2025-12-02T03:00:00Z'
+].join('\n')
+
+/** Appends one line per call: `<UTC time> <script> <args…>` to calls.log in the deploy dir. */
+const LOG_CALL =
+  'printf \'%s %s %s\\n\' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(basename "$0")" "$*" >> "$RBS_DEPLOY/calls.log"'
+
+function bashLiteral(s) {
+  return `'${String(s).replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * Writes fake runbook scripts into `<deployDir>/deploy/` (replacing earlier ones) and clears
+ * calls.log. Each script appends its argv to calls.log and exits as configured.
+ *
+ * @param {string} deployDir
+ * @param {{
+ *   rollbackExit?: number,                        // exit code of every rollback call (default 0)
+ *   rollbackExitByLevel?: Record<number, number>, // per level (1 = --quick), wins over rollbackExit
+ *   hang?: boolean,                               // rollback calls sleep 600 s (time-limit tests)
+ *   listOutput?: string,                          // what `--list` prints
+ *   listExit?: number,
+ *   validateExit?: number, smokeExit?: number,
+ *   omitValidate?: boolean, omitSmoke?: boolean,  // leave the script out (absent on the host)
+ *   onRollback?: string,                          // bash run after a rollback call, with $LEVEL and $TARGET
+ * }} [options]
+ * @returns {{ hangMarker: string }} the process name of the hung sleep (for pgrep -f)
+ */
+export function writeFakeDeploy(deployDir, options = {}) {
+  const hangMarker = `rbs-hang-${path.basename(deployDir)}-${process.pid}`
+  const byLevel = options.rollbackExitByLevel ?? {}
+  const exitFor = (level) => byLevel[level] ?? options.rollbackExit ?? 0
+  const header = ['#!/bin/bash', `RBS_DEPLOY=${bashLiteral(deployDir)}`, LOG_CALL, '']
+
+  const rollback = [
+    ...header,
+    'LEVEL=""; TARGET=""; LIST=""',
+    'while [ $# -gt 0 ]; do',
+    '  case "$1" in',
+    '    --quick) LEVEL=1 ;;',
+    '    --level) LEVEL="$2"; shift ;;',
+    '    --target) TARGET="$2"; shift ;;',
+    '    --list) LIST=1 ;;',
+    '  esac',
+    '  shift',
+    'done',
+    'if [ -n "$LIST" ]; then',
+    `  printf '%s\\n' ${bashLiteral(options.listOutput ?? DEFAULT_LIST)}`,
+    `  exit ${options.listExit ?? 0}`,
+    'fi',
+    'echo "rolling back: level $LEVEL target ${TARGET:-previous}"',
+    options.hang ? `exec -a ${hangMarker} sleep 600` : '',
+    options.onRollback ? `( ${options.onRollback}\n)` : '',
+    'case "$LEVEL" in',
+    `  1) exit ${exitFor(1)} ;;`,
+    `  2) exit ${exitFor(2)} ;;`,
+    `  3) exit ${exitFor(3)} ;;`,
+    '  *) echo "unknown level" >&2; exit 64 ;;',
+    'esac',
+    ''
+  ].join('\n')
+
+  const simple = (name, code) =>
+    [...header, `echo "${name}: exit ${code}"`, `exit ${code}`, ''].join('\n')
+
+  const rollbackDir = path.join(deployDir, 'deploy', 'rollback')
+  fs.rmSync(path.join(deployDir, 'deploy'), { recursive: true, force: true })
+  fs.rmSync(path.join(deployDir, 'calls.log'), { force: true })
+  fs.mkdirSync(rollbackDir, { recursive: true })
+  fs.writeFileSync(path.join(rollbackDir, 'rollback.sh'), rollback, { mode: 0o755 })
+  if (!options.omitValidate) {
+    fs.writeFileSync(
+      path.join(rollbackDir, 'validate_rollback.sh'),
+      simple('validate', options.validateExit ?? 0),
+      { mode: 0o755 }
+    )
+  }
+  if (!options.omitSmoke) {
+    fs.writeFileSync(
+      path.join(deployDir, 'deploy', 'smoke_tests.sh'),
+      simple('smoke', options.smokeExit ?? 0),
+      {
+        mode: 0o755
+      }
+    )
+  }
+  const owner = fs.statSync(deployDir)
+  chownTree(path.join(deployDir, 'deploy'), owner.uid, owner.gid)
+  return { hangMarker }
+}
+
+/**
+ * The calls the fake scripts recorded, oldest first: `{ at, script, args }` where args is the
+ * argv joined by spaces (e.g. `--level 2 --target backup-20251201-030000`).
+ */
+export function readCalls(deployDir) {
+  let text
+  try {
+    text = fs.readFileSync(path.join(deployDir, 'calls.log'), 'utf8')
+  } catch {
+    return []
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [at, script, ...rest] = l.split(' ')
+      return { at, script, args: rest.join(' ').trim() }
+    })
+}
+
+/** Writes a file into the deploy dir owned by the test user (e.g. app.log, data/corruption_detected). */
+export function writeDeployFile(deployDir, relPath, text) {
+  const file = path.join(deployDir, relPath)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, text)
+  const owner = fs.statSync(deployDir)
+  fs.chownSync(path.dirname(file), owner.uid, owner.gid)
+  fs.chownSync(file, owner.uid, owner.gid)
+  return file
+}
+
+/**
+ * SshSettings (src/settings/types.ts) for a started sshd, with overrides, e.g.
+ * `sshSettingsFor(sshd, { knownHosts: sshd.wrongKnownHosts })`.
+ */
+export function sshSettingsFor(sshd, overrides = {}) {
+  return {
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    privateKey: sshd.privateKey,
+    knownHosts: sshd.knownHosts,
+    insecureSkipHostKeyCheck: false,
+    appDir: '',
+    ...overrides
+  }
+}
+
+/** True while a process whose command line contains `marker` runs (pgrep -f). */
+export function processRunning(marker) {
+  try {
+    execFileSync('pgrep', ['-f', marker], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}

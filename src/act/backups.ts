@@ -1,0 +1,165 @@
+// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
+// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
+import type { BackupChoice } from '../record.js'
+import { formatDuration } from '../core/duration.js'
+import { REMOTE_ARG_RULE, describeValue, isSafeId } from '../adapters/shell.js'
+
+export interface Backup {
+  id: string
+  /** When it was taken (epoch ms, UTC). */
+  takenAt: number
+}
+
+export interface RejectedLine {
+  line: string
+  reason: string
+}
+
+export interface BackupList {
+  backups: Backup[]
+  /** Lines that looked like backups but cannot be used (bad id): reported, never used. */
+  rejected: RejectedLine[]
+}
+
+const HOUR = 3_600_000
+
+/*
+ * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
+ * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
+ *
+ *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
+ *                                     (an ISO time without an offset is read as UTC)
+ *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
+ *   <id>                              backup-20251201-030000
+ *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
+ *                                     separate date and time: 20251201T030000, 20251201_030000)
+ *
+ * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
+ * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
+ * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
+ * is rejected and reported: such an id is never passed to the host.
+ */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/
+const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/
+
+/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
+  const t = Date.UTC(y, mo - 1, d, h, mi, s)
+  const back = new Date(t)
+  const ok =
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === mi &&
+    back.getUTCSeconds() === s
+  return ok ? t : null
+}
+
+function parseIso(text: string): number | null {
+  const m = ISO.exec(text)
+  if (!m) return null
+  const base = utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0))
+  if (base === null) return null
+  const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0
+  const zone = (m[8] ?? 'Z').toUpperCase()
+  if (zone === 'Z') return base + fraction
+  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)
+  if (!z) return null
+  const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1)
+  return base + fraction - offsetMin * 60_000
+}
+
+function parseDateTime(date: string, time: string): number | null {
+  const d = DATE.exec(date)
+  const t = TIME.exec(time)
+  if (!d || !t) return null
+  return utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0))
+}
+
+/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
+export function stampInId(id: string): number | null {
+  const m = STAMP.exec(id)
+  return m ? utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null
+}
+
+/** Parses `rollback.sh --list` output. Never throws. */
+export function parseBackupList(stdout: string): BackupList {
+  const backups: Backup[] = []
+  const rejected: RejectedLine[] = []
+  const seen = new Set<string>()
+  for (const raw of stdout.split(/\r?\n/)) {
+    const line = raw.trim().replace(/^[-*]\s+/, '')
+    if (line === '' || line.startsWith('#') || line.startsWith('//')) continue
+    const cols = line.split(/\s+/)
+    const id = cols[0]
+    const takenAt =
+      (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
+      (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
+      stampInId(id)
+    if (takenAt === null) continue // a header, a summary line: not a backup
+    if (!isSafeId(id)) {
+      rejected.push({
+        line: raw.slice(0, 300),
+        reason: `backup id ${describeValue(id)} refused: ${REMOTE_ARG_RULE}`
+      })
+      continue
+    }
+    if (seen.has(id)) continue
+    seen.add(id)
+    backups.push({ id, takenAt })
+  }
+  return { backups, rejected }
+}
+
+/**
+ * The runbook's "Data Loss Considerations" for a backup of this age. Bands: [0, 1 h), [1 h, 6 h),
+ * [6 h, 24 h], (24 h, ∞) — the same 24 h at which backup-max-age blocks an automatic Level 3.
+ */
+export function dataLossNote(ageMs: number | null): string {
+  if (ageMs === null || !Number.isFinite(ageMs)) {
+    return 'Backup age unknown - check with team what data will be lost'
+  }
+  if (ageMs < HOUR) return 'Usually acceptable (recent backup)'
+  if (ageMs < 6 * HOUR) return 'Check with team - what transactions will be lost?'
+  if (ageMs <= 24 * HOUR) return 'Significant loss - notify stakeholders'
+  return 'Major loss - escalate to management'
+}
+
+/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
+export function chooseBackup(
+  backups: readonly Backup[],
+  deployedAt: number,
+  now: number
+): BackupChoice | null {
+  let best: Backup | null = null
+  for (const b of backups) {
+    if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt)) best = b
+  }
+  if (!best) return null
+  const ageMs = Math.max(0, now - best.takenAt)
+  return {
+    id: best.id,
+    takenAt: best.takenAt,
+    ageMs,
+    source: 'list',
+    dataLossNote: dataLossNote(ageMs)
+  }
+}
+
+/**
+ * A target given as `rollback-target`: a person chose it. Its age is known only when the id
+ * carries a YYYYMMDD-HHMMSS stamp.
+ */
+export function targetFromInput(id: string, now: number): BackupChoice {
+  const takenAt = stampInId(id)
+  const ageMs = takenAt === null ? null : Math.max(0, now - takenAt)
+  return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) }
+}
+
+/** "30h", "45m", "1h30m": ages as the messages print them. */
+export function formatAge(ms: number): string {
+  return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms)
+}

@@ -1,0 +1,496 @@
+// The GitHub REST API for incident issues: one Octokit (from @actions/github, so GHES and the
+// runner's proxy settings are honoured) with the retry and throttling plugins, composed here
+// and nowhere else. Every failure becomes a GitHubError that says the status, the route and
+// what to change; reportIncident never throws for API failures (the caller fails the step after
+// reporting).
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { factsOf, parseMarkers, type ReportContext } from '../report/context.js'
+import {
+  incidentLabels,
+  renderBreachComment,
+  renderIncident,
+  renderResolution
+} from '../report/incident.js'
+import type { RunRecord } from '../record.js'
+import type { RollbackLevel } from '../core/types.js'
+
+export interface GitHubOptions {
+  token: string
+  /** REST base URL (GITHUB_API_URL; GitHub Enterprise Server honoured). */
+  apiUrl: string
+  owner: string
+  repo: string
+  /** Retries of a 5xx answer (the retry plugin). Default 3. */
+  retries?: number
+  /** Base of the retry delays in ms: retry n waits n² × base; rate limits wait retry-after × base. Default 1000. */
+  retryAfterBaseMs?: number
+  /**
+   * Minimum time between two writes. Default: the throttling plugin's 1 s (GitHub's advice for
+   * content-creating requests). Tests pass 0.
+   */
+  writeSpacingMs?: number
+  /** Pages of 100 open issues searched for the environment's incident. Default 10. */
+  maxPages?: number
+  /** Time limit of one operation, retries included, in ms. Default 60 s. */
+  timeoutMs?: number
+  /** Where the plugins' warnings go (rate limits, retries). */
+  log?: (line: string) => void
+}
+
+export interface IssueInfo {
+  number: number
+  url: string
+  title: string
+  body: string
+  labels: string[]
+  state: string
+}
+
+export interface CommentInfo {
+  id: number
+  url: string
+  body: string
+}
+
+export interface NewIssue {
+  title: string
+  body: string
+  labels: string[]
+  assignees: string[]
+}
+
+export interface GitHub {
+  readonly owner: string
+  readonly repo: string
+  /** The open issue whose hidden marker names this environment (newest first), if any. */
+  findOpenIncident(environment: string): Promise<IssueInfo | undefined>
+  listComments(issueNumber: number): Promise<CommentInfo[]>
+  createIssue(issue: NewIssue): Promise<IssueInfo>
+  comment(issueNumber: number, body: string): Promise<CommentInfo>
+  addLabels(issueNumber: number, labels: string[]): Promise<void>
+}
+
+/** An API failure: `GitHub API 403 on POST /repos/o/r/issues: Resource not accessible by integration (the token needs issues: write)` */
+export class GitHubError extends Error {
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    readonly apiMessage: string,
+    readonly hint: string
+  ) {
+    super(
+      `GitHub API ${status || 'request failed'} on ${method} ${path}: ${apiMessage}${hint ? ` (${hint})` : ''}`
+    )
+    this.name = 'GitHubError'
+  }
+}
+
+/** Rate-limit retries (primary and secondary) before giving up. */
+const RATE_LIMIT_RETRIES = 2
+const PER_PAGE = 100
+const COMMENT_PAGES = 5
+
+type Octokit = ReturnType<typeof getOctokit>
+
+interface ApiIssue {
+  number: number
+  html_url: string
+  title?: string
+  body?: string | null
+  state?: string
+  labels?: (string | { name?: string })[]
+  pull_request?: unknown
+}
+
+interface ApiComment {
+  id: number
+  html_url: string
+  body?: string | null
+}
+
+export function createGitHub(options: GitHubOptions): GitHub {
+  const { owner, repo } = options
+  const base = options.retryAfterBaseMs ?? 1000
+  const maxPages = options.maxPages ?? 10
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const warn = options.log ?? (() => {})
+  const throttle: Record<string, unknown> = {
+    retryAfterBaseValue: base,
+    onRateLimit: (
+      retryAfter: number,
+      opts: { method: string; url: string },
+      _o: unknown,
+      count: number
+    ) => {
+      warn(
+        `GitHub rate limit on ${opts.method} ${opts.url}: retry ${count + 1} after ${retryAfter}s`
+      )
+      return count < RATE_LIMIT_RETRIES
+    },
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      opts: { method: string; url: string },
+      _o: unknown,
+      count: number
+    ) => {
+      warn(
+        `GitHub secondary rate limit on ${opts.method} ${opts.url}: retry ${count + 1} after ${retryAfter}s`
+      )
+      return count < RATE_LIMIT_RETRIES
+    }
+  }
+  if (options.writeSpacingMs !== undefined) throttle.write = spacedGroup(options.writeSpacingMs)
+  const octokit: Octokit = getOctokit(
+    options.token,
+    {
+      baseUrl: options.apiUrl.replace(/\/+$/, ''),
+      retry: { retries: options.retries ?? 3, retryAfterBaseValue: base },
+      throttle,
+      log: { debug: () => {}, info: () => {}, warn, error: warn }
+    } as Parameters<typeof getOctokit>[1],
+    retry as never,
+    throttling as never
+  )
+
+  async function call<T>(
+    method: string,
+    path: string,
+    params: Record<string, unknown> = {}
+  ): Promise<T> {
+    const route = `${method} ${path}`
+    try {
+      const res = await octokit.request(route, {
+        ...params,
+        request: { signal: AbortSignal.timeout(timeoutMs) }
+      })
+      return res.data as T
+    } catch (e) {
+      throw toGitHubError(
+        e,
+        method,
+        fill(path, { owner, repo, ...params }),
+        options.apiUrl,
+        timeoutMs
+      )
+    }
+  }
+
+  const issueInfo = (i: ApiIssue): IssueInfo => ({
+    number: i.number,
+    url: i.html_url,
+    title: i.title ?? '',
+    body: i.body ?? '',
+    state: i.state ?? 'open',
+    labels: (i.labels ?? [])
+      .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
+      .filter(Boolean)
+  })
+
+  return {
+    owner,
+    repo,
+    async findOpenIncident(environment) {
+      for (let page = 1; page <= maxPages; page++) {
+        const issues = await call<ApiIssue[]>('GET', '/repos/{owner}/{repo}/issues', {
+          owner,
+          repo,
+          state: 'open',
+          sort: 'created',
+          direction: 'desc',
+          per_page: PER_PAGE,
+          page
+        })
+        for (const issue of issues) {
+          if (issue.pull_request) continue
+          const marker = parseMarkers(issue.body)[0]
+          if (marker?.environment === environment) return issueInfo(issue)
+        }
+        if (issues.length < PER_PAGE) break
+      }
+      return undefined
+    },
+    async listComments(issueNumber) {
+      const out: CommentInfo[] = []
+      for (let page = 1; page <= COMMENT_PAGES; page++) {
+        const comments = await call<ApiComment[]>(
+          'GET',
+          '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+          { owner, repo, issue_number: issueNumber, per_page: PER_PAGE, page }
+        )
+        out.push(...comments.map((c) => ({ id: c.id, url: c.html_url, body: c.body ?? '' })))
+        if (comments.length < PER_PAGE) break
+      }
+      return out
+    },
+    async createIssue(issue) {
+      const created = await call<ApiIssue>('POST', '/repos/{owner}/{repo}/issues', {
+        owner,
+        repo,
+        title: issue.title,
+        body: issue.body,
+        labels: issue.labels,
+        ...(issue.assignees.length ? { assignees: issue.assignees } : {})
+      })
+      return issueInfo(created)
+    },
+    async comment(issueNumber, body) {
+      const c = await call<ApiComment>(
+        'POST',
+        '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+        {
+          owner,
+          repo,
+          issue_number: issueNumber,
+          body
+        }
+      )
+      return { id: c.id, url: c.html_url, body: c.body ?? body }
+    },
+    async addLabels(issueNumber, labels) {
+      if (labels.length === 0) return
+      await call('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', {
+        owner,
+        repo,
+        issue_number: issueNumber,
+        labels
+      })
+    }
+  }
+}
+
+/** A write limiter for the throttling plugin with our own spacing (the plugin's is 1 s). */
+function spacedGroup(spacingMs: number): unknown {
+  let last = 0
+  const limiter = {
+    async schedule(...args: unknown[]): Promise<unknown> {
+      const fn = args.find((a): a is (...x: unknown[]) => unknown => typeof a === 'function')
+      const rest = args.slice(args.indexOf(fn) + 1)
+      const wait = last + spacingMs - Date.now()
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      last = Date.now()
+      return fn ? fn(...rest) : undefined
+    }
+  }
+  return { key: () => limiter }
+}
+
+function fill(path: string, params: Record<string, unknown>): string {
+  return path.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    params[name] === undefined ? whole : String(params[name])
+  )
+}
+
+export function toGitHubError(
+  e: unknown,
+  method: string,
+  path: string,
+  apiUrl = '',
+  timeoutMs = 0
+): GitHubError {
+  if (e instanceof GitHubError) return e
+  const err = e as {
+    status?: number
+    message?: string
+    name?: string
+    response?: { data?: unknown; headers?: Record<string, string | undefined> }
+    cause?: { code?: string; message?: string; cause?: { code?: string } }
+  }
+  const data = err.response?.data as { message?: string; errors?: unknown[] } | string | undefined
+  const apiMessage =
+    (typeof data === 'object' && data?.message) ||
+    (typeof data === 'string' && data.trim() ? data.trim().slice(0, 200) : '') ||
+    (err.message ?? String(e)).replace(/ - https:\/\/docs\.github\.com\S*$/, '')
+  if (!err.response) {
+    const aborted = err.name === 'AbortError' || /aborted|timeout/i.test(err.message ?? '')
+    const code = err.cause?.code ?? err.cause?.cause?.code
+    return new GitHubError(
+      0,
+      method,
+      path,
+      aborted
+        ? `no answer within ${Math.round(timeoutMs / 1000)}s`
+        : `${apiMessage}${code ? ` (${code})` : ''}`,
+      `cannot reach ${apiUrl || 'the GitHub API'}: check GITHUB_API_URL and the network`
+    )
+  }
+  const status = err.status ?? 0
+  const details =
+    typeof data === 'object' && Array.isArray(data?.errors) && data.errors.length
+      ? `: ${JSON.stringify(data.errors).slice(0, 300)}`
+      : ''
+  return new GitHubError(
+    status,
+    method,
+    path,
+    `${apiMessage}${details}`,
+    hintFor(status, method, err.response.headers)
+  )
+}
+
+function hintFor(
+  status: number,
+  method: string,
+  headers: Record<string, string | undefined> = {}
+): string {
+  const access = method === 'GET' ? 'issues: read' : 'issues: write'
+  switch (status) {
+    case 401:
+      return 'the token is invalid or expired: check github-token'
+    case 403:
+      if (headers['x-ratelimit-remaining'] === '0')
+        return 'rate limit exhausted: retried, try again later'
+      return `the token needs ${access}: add \`permissions: issues: write\` to the job`
+    case 404:
+      return `repository not found or not visible to the token: check GITHUB_REPOSITORY and that the token needs ${access}`
+    case 410:
+      return 'issues are disabled in this repository: enable them in the repository settings'
+    case 422:
+      return 'validation failed: check issue-labels and issue-assignees (assignees need push access)'
+    case 429:
+      return 'rate limited: retried, try again later'
+    default:
+      return status >= 500 ? 'GitHub is having trouble: retried, the issue was not written' : ''
+  }
+}
+
+// ---- incident orchestration --------------------------------------------------------------
+
+export type ReportMode = 'incident' | 'warning'
+
+export type ReportOutcome =
+  | {
+      number: number
+      url: string
+      /** A new issue (false: commented on the environment's open incident). */
+      created: boolean
+      /** This workflow run (an earlier attempt) already rolled back and reported: nothing posted. */
+      alreadyRolledBack?: boolean
+      /** Parts that failed after the issue existed (the resolution comment, labels). */
+      warnings: string[]
+    }
+  | { error: string; status?: number }
+
+export interface OwnRollback {
+  number: number
+  url: string
+  level: RollbackLevel
+}
+
+/**
+ * Whether an earlier attempt of this workflow run already rolled back this environment: its
+ * marker with `rollback-done=` on the open incident's body or one of its comments. main checks
+ * this BEFORE rolling back, so a re-run never rolls back twice.
+ */
+export async function findOwnRollback(
+  github: GitHub,
+  environment: string,
+  runId: string
+): Promise<OwnRollback | undefined> {
+  const incident = await github.findOpenIncident(environment)
+  if (!incident) return undefined
+  const level = await ownRollbackLevel(github, incident, environment, runId)
+  return level ? { number: incident.number, url: incident.url, level } : undefined
+}
+
+/** The level in this run's `rollback-done=` marker on the incident's body or comments. */
+async function ownRollbackLevel(
+  github: GitHub,
+  incident: IssueInfo,
+  environment: string,
+  runId: string
+): Promise<RollbackLevel | undefined> {
+  const own = (text: string): RollbackLevel | undefined =>
+    parseMarkers(text).find(
+      (m) => m.runId === runId && m.environment === environment && m.rollbackDone
+    )?.rollbackDone
+  const inBody = own(incident.body)
+  if (inBody) return inBody
+  for (const c of await github.listComments(incident.number)) {
+    const level = own(c.body)
+    if (level) return level
+  }
+  return undefined
+}
+
+/**
+ * Opens the incident (or comments on the environment's open one), then posts the resolution or
+ * failure comment and its label when a rollback ran. Never throws for API failures: returns
+ * `{ error }` when nothing could be written, `{ number, url, warnings }` otherwise.
+ */
+export async function reportIncident(
+  github: GitHub,
+  record: RunRecord,
+  ctx: ReportContext,
+  mode: ReportMode = 'incident'
+): Promise<ReportOutcome> {
+  const warnings: string[] = []
+  let number: number
+  let url: string
+  let created = false
+  try {
+    const existing = await github.findOpenIncident(record.environment)
+    if (existing) {
+      const own = await ownRollbackLevel(github, existing, record.environment, ctx.runId)
+      if (own)
+        return {
+          number: existing.number,
+          url: existing.url,
+          created: false,
+          alreadyRolledBack: true,
+          warnings
+        }
+      await github.comment(existing.number, renderBreachComment(record, ctx))
+      number = existing.number
+      url = existing.url
+      const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l))
+      await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing))
+    } else {
+      const issue = renderIncident(record, ctx)
+      let made: IssueInfo
+      try {
+        made = await github.createIssue(issue)
+      } catch (e) {
+        // An assignee without access makes the whole create fail: open it unassigned instead.
+        if (!(e instanceof GitHubError && e.status === 422 && issue.assignees.length)) throw e
+        warnings.push(`assignees ${issue.assignees.join(', ')} could not be set: ${e.message}`)
+        made = await github.createIssue({ ...issue, assignees: [] })
+      }
+      number = made.number
+      url = made.url
+      created = true
+    }
+  } catch (e) {
+    const err = e instanceof GitHubError ? e : toGitHubError(e, 'request', '(unknown)')
+    return { error: err.message, status: err.status }
+  }
+  if (mode === 'incident' && needsResolution(record)) {
+    const resolution = renderResolution(record, ctx)
+    await tryPart(warnings, 'resolution comment', () => github.comment(number, resolution.body))
+    await tryPart(warnings, 'labels', () => github.addLabels(number, resolution.labelsToAdd))
+  }
+  return { number, url, created, warnings }
+}
+
+/** The resolution comment is posted when a rollback command ran (the verification has ended). */
+export function needsResolution(record: RunRecord): boolean {
+  const status = record.rollback.status
+  return (
+    factsOf(record).rollbackRan &&
+    (status === 'succeeded' || status === 'failed' || status === 'blocked')
+  )
+}
+
+async function tryPart(
+  warnings: string[],
+  what: string,
+  fn: () => Promise<unknown>
+): Promise<void> {
+  try {
+    await fn()
+  } catch (e) {
+    warnings.push(`${what}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}

@@ -1,0 +1,223 @@
+// Prometheus instant queries (GET /api/v1/query). Every failure is an `unknown` reading with a
+// reason a human can act on: monitoring trouble is never production trouble, and never throws.
+import axios from 'axios'
+import type { MetricReading, Policy } from '../core/types.js'
+import type { HttpHeaders } from '../settings/types.js'
+import { classifyRequestError, freshConnections, formatNumber, requestDeadline } from './http-errors.js'
+import type { MetricsSource } from './ports.js'
+
+const MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+export interface PrometheusQueries {
+  errorRate: string
+  latency: string
+  requestRate: string
+}
+
+export interface MetricReadings {
+  errorRate: MetricReading
+  p95: MetricReading
+  requestRate: MetricReading
+}
+
+/** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
+export function queryEndpoint(baseUrl: string): string {
+  const base = new URL(baseUrl)
+  if (!base.pathname.endsWith('/')) base.pathname += '/'
+  base.search = ''
+  base.hash = ''
+  return new URL('api/v1/query', base).toString()
+}
+
+/** Prometheus' `time` parameter: unix seconds with millisecond decimals. */
+export function promTime(at: number): string {
+  return (at / 1000).toFixed(3)
+}
+
+const unknown = (reason: string): MetricReading => ({ status: 'unknown', value: null, reason })
+
+/** Prometheus sample values are strings: "0.25", "NaN", "+Inf", "-Inf". */
+export function parseSampleValue(raw: unknown): MetricReading {
+  if (raw === 'NaN')
+    return unknown('value is NaN: no traffic in the rate window (0/0), or no samples to divide')
+  if (raw === '+Inf' || raw === 'Inf')
+    return unknown(
+      'value is +Inf: division by zero, or observations above the highest histogram bucket'
+    )
+  if (raw === '-Inf') return unknown('value is -Inf: division by zero with a negative numerator')
+  const value = typeof raw === 'string' ? Number(raw) : NaN
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value))
+    return unknown(`unexpected sample value ${JSON.stringify(raw)}`)
+  return { status: 'measured', value }
+}
+
+/** The first characters of an answer that was not JSON, on one line, for the reason. */
+function snippet(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim()
+  return one.length > 80 ? `${one.slice(0, 80)}…` : one
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*(<!doctype html|<html|<head|<body|<\?xml|<)/i.test(text)
+}
+
+interface PromAnswer {
+  status?: unknown
+  errorType?: unknown
+  error?: unknown
+  data?: { resultType?: unknown; result?: unknown }
+}
+
+/** Reads one parsed /api/v1/query answer (exported for the tests' table). */
+export function readAnswer(answer: PromAnswer, promql: string): MetricReading {
+  if (answer.status === 'error') {
+    const type = typeof answer.errorType === 'string' ? answer.errorType : 'error'
+    const message = typeof answer.error === 'string' ? answer.error : 'no message'
+    return unknown(`Prometheus ${type} for query ${JSON.stringify(promql)}: "${message}"`)
+  }
+  if (answer.status !== 'success' || !answer.data)
+    return unknown('unexpected answer from Prometheus (no status "success" and no data)')
+  const { resultType, result } = answer.data
+  if (resultType === 'scalar') {
+    if (!Array.isArray(result) || result.length < 2) return unknown('malformed scalar result')
+    return parseSampleValue(result[1])
+  }
+  if (resultType === 'vector') {
+    if (!Array.isArray(result)) return unknown('malformed vector result')
+    if (result.length === 0)
+      return unknown(
+        "empty result (no series): the query matched nothing; if a ratio's numerator may not " +
+          'exist yet (no 5xx so far), wrap it as (sum(rate(...)) or vector(0))'
+      )
+    if (result.length > 1)
+      return unknown(`query returned ${result.length} series; aggregate it (e.g. sum(...))`)
+    const value = (result[0] as { value?: unknown })?.value
+    if (!Array.isArray(value) || value.length < 2) return unknown('malformed vector sample')
+    return parseSampleValue(value[1])
+  }
+  if (resultType === 'matrix')
+    return unknown(
+      'query returned a range vector (matrix); use an instant expression, e.g. rate(x[1m]) instead of x[1m]'
+    )
+  return unknown(`query returned a ${String(resultType)} result, not a number`)
+}
+
+export function createPrometheus(
+  settings: { url: string; headers: HttpHeaders },
+  opts: { timeoutMs: number }
+): MetricsSource {
+  const endpoint = queryEndpoint(settings.url)
+  const { timeoutMs } = opts
+
+  return {
+    async query(promql: string, at: number, signal?: AbortSignal): Promise<MetricReading> {
+      const deadline = requestDeadline(timeoutMs, signal)
+      try {
+        const res = await axios.request<string>({
+          url: endpoint,
+          method: 'GET',
+          params: { query: promql, time: promTime(at) },
+          headers: {
+            Accept: 'application/json',
+            'User-Agent': 'rollback-sentinel',
+            ...settings.headers
+          },
+          validateStatus: () => true,
+          proxy: false,
+          ...freshConnections,
+          maxRedirects: 5,
+          maxContentLength: MAX_CONTENT_LENGTH,
+          responseType: 'text',
+          transformResponse: [(data: unknown) => data],
+          timeout: timeoutMs,
+          signal: deadline.signal
+        })
+        const text = typeof res.data === 'string' ? res.data : ''
+        let answer: PromAnswer | undefined
+        try {
+          const parsed: unknown = JSON.parse(text)
+          if (parsed && typeof parsed === 'object') answer = parsed as PromAnswer
+        } catch {
+          answer = undefined
+        }
+        // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
+        if (answer && answer.status === 'error') return readAnswer(answer, promql)
+        if (res.status === 401 || res.status === 403)
+          return unknown(`HTTP ${res.status} from Prometheus — check prometheus-headers`)
+        if (res.status === 404)
+          return unknown(`HTTP 404 from Prometheus at ${endpoint} — check prometheus-url`)
+        if (res.status < 200 || res.status >= 300)
+          return unknown(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`)
+        if (!answer)
+          return unknown(
+            looksLikeHtml(text)
+              ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
+              : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`
+          )
+        return readAnswer(answer, promql)
+      } catch (err) {
+        const failure = classifyRequestError(err, {
+          url: endpoint,
+          timeoutMs,
+          timedOut: deadline.timedOut,
+          cancelled: deadline.cancelled
+        })
+        return unknown(failure.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${failure.reason}`)
+      } finally {
+        deadline.dispose()
+      }
+    }
+  }
+}
+
+const OFF: MetricReading = { status: 'off', value: null, reason: 'no prometheus-url' }
+
+/**
+ * The three queries of one sample, concurrently, with `error-rate.min-requests` applied: below
+ * it the error rate is `insufficient` (recorded, never a breach). Without Prometheus all are off.
+ */
+export async function readMetrics(
+  source: MetricsSource | undefined,
+  queries: PrometheusQueries | undefined,
+  at: number,
+  policy: Policy,
+  signal?: AbortSignal
+): Promise<MetricReadings> {
+  if (!source || !queries) return { errorRate: OFF, p95: OFF, requestRate: OFF }
+  const run = (q: string): Promise<MetricReading> =>
+    q.trim()
+      ? source.query(q, at, signal).catch((e: unknown) => unknown(`query failed: ${String(e)}`))
+      : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' })
+  const [errorRate, p95, requestRate] = await Promise.all([
+    run(queries.errorRate),
+    run(queries.latency),
+    run(queries.requestRate)
+  ])
+  return {
+    errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
+    p95,
+    requestRate
+  }
+}
+
+/**
+ * Too little traffic makes a ratio meaningless (1 failure in 2 requests is 50%). Applies only when
+ * the request rate was measured: an unmeasured rate leaves the error rate as it is.
+ */
+export function applyMinRequests(
+  errorRate: MetricReading,
+  requestRate: MetricReading,
+  minRequests: number
+): MetricReading {
+  if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
+    return errorRate
+  if (requestRate.value >= minRequests) return errorRate
+  if (errorRate.status !== 'measured' && errorRate.status !== 'unknown') return errorRate
+  const why = `insufficient data: ${formatNumber(requestRate.value)} req/s < min-requests ${formatNumber(minRequests)}`
+  return {
+    status: 'insufficient',
+    value: errorRate.value,
+    // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
+    reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
+  }
+}

@@ -1,0 +1,316 @@
+// Wiring only: inputs → settings → adapters → watch → act → report → outputs and exit status.
+// One direction of flow; every decision is made by src/core, every effect by an adapter.
+import * as fs from 'node:fs'
+import * as core from '@actions/core'
+import { Inputs, Outputs } from './constants.js'
+import { formatDuration } from './core/duration.js'
+import { judgeRecovery } from './core/recovery.js'
+import type { RollbackLevel, Verdict } from './core/types.js'
+import { systemClock } from './adapters/clock.js'
+import { createHealthProbe } from './adapters/health.js'
+import type { Logger, Remote } from './adapters/ports.js'
+import { createPrometheus } from './adapters/prometheus.js'
+import { createSshRemote, disposeSync } from './adapters/ssh.js'
+import { runHostChecks } from './act/host-checks.js'
+import { executeRollback, runRestart, runSecurityPath, type VerifyResult } from './act/rollback.js'
+import type { RemoteStep, RollbackOutcome, RunRecord } from './record.js'
+import { report, type ReportResult } from './report/run-report.js'
+import { validateTemplate } from './report/templates.js'
+import { InputError, parseInputs } from './settings/inputs.js'
+import type { Settings } from './settings/types.js'
+import { measureBaseline, waitForVersion, watch, type ActionMemory, type WatchDeps } from './watch.js'
+
+const log: Logger = {
+  info: (line) => core.info(line),
+  warning: (line) => core.warning(line),
+  error: (line) => core.error(line)
+}
+
+function readSettings(): Settings {
+  const vars = process.env
+  return parseInputs((name) => core.getInput(name), {
+    now: systemClock.now(),
+    workspace: vars.GITHUB_WORKSPACE || process.cwd(),
+    readFile: (file) => fs.readFileSync(file, 'utf8'),
+    fileExists: (file) => fs.existsSync(file),
+    vars,
+    validateTemplate: (text, file) => void validateTemplate(text, file)
+  })
+}
+
+function maskSecrets(settings: Settings): void {
+  for (const secret of settings.secrets) {
+    core.setSecret(secret)
+    // A multi-line secret (the key) is masked line by line too: the runner masks per line.
+    for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 8) core.setSecret(line.trim())
+  }
+}
+
+function describeSetup(settings: Settings): string[] {
+  const notes: string[] = []
+  if (!settings.prometheus)
+    notes.push('no prometheus-url: only the health rules (and host checks) apply')
+  if (!settings.ssh)
+    notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"')
+  if (settings.ssh?.insecureSkipHostKeyCheck)
+    notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)')
+  if (settings.dryRun) notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs')
+  if (!settings.github.token || !settings.github.owner)
+    notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report')
+  return notes
+}
+
+function printPolicy(settings: Settings): void {
+  const p = settings.policy
+  const d = formatDuration
+  core.info(`watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`)
+  core.info(`health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`)
+  core.info(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`)
+  core.info(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`)
+  core.info(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`)
+  core.info(`rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`)
+  const checks = Object.entries(p.hostChecks).filter(([k, v]) => typeof v === 'string' && v && k !== 'every')
+  core.info(`host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`)
+  if (settings.prometheus) {
+    core.info(`error-rate-query: ${settings.prometheus.errorRateQuery}`)
+    core.info(`latency-query: ${settings.prometheus.latencyQuery}`)
+    core.info(`request-rate-query: ${settings.prometheus.requestRateQuery}`)
+  }
+}
+
+const NOT_NEEDED: RollbackOutcome = {
+  status: 'not-needed',
+  attempts: [],
+  verificationSamples: [],
+  reason: 'no rollback needed'
+}
+
+/** The exit status of the step, from the final verdict and what the action did. */
+export function failureMessage(settings: Settings, record: RunRecord, issue: ReportResult | undefined): string | undefined {
+  const v = record.final
+  if (record.cancelled) return 'cancelled: the watch was stopped before it reached a verdict'
+  const r = record.rollback
+  if (r.status === 'failed') return `rollback failed: ${r.reason}`
+  let message: string | undefined
+  switch (v.decision) {
+    case 'rollback':
+      if (r.status === 'blocked') message = `rollback needed but blocked: ${r.reason}`
+      else if (settings.failOnRollback)
+        message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`
+      break
+    case 'isolate':
+      message = `security alert: ${v.reason}`
+      break
+    case 'manual':
+      message = `manual intervention required: ${v.reason}`
+      break
+    case 'not-deployed':
+      message = v.reason
+      break
+    case 'inconclusive':
+      if (settings.failOnInconclusive) message = `inconclusive: ${v.reason}`
+      break
+  }
+  if (!message && issue && 'error' in issue && issue.needed)
+    message = `the incident issue could not be opened: ${issue.error}`
+  return message
+}
+
+export async function run(): Promise<void> {
+  const controller = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    core.warning(`${signal} received: stopping the watch`)
+    controller.abort()
+    // The key must not outlive a cancelled step, even if the runner kills us next.
+    disposeSync()
+  }
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+  let remote: Remote | undefined
+  try {
+    let settings: Settings
+    try {
+      settings = readSettings()
+    } catch (e) {
+      if (e instanceof InputError || (e as Error).name === 'PolicyError') {
+        core.setOutput(Outputs.Decision, 'bad-input')
+        core.setFailed(`bad input: ${(e as Error).message}`)
+        return
+      }
+      throw e
+    }
+    maskSecrets(settings)
+    const notes = describeSetup(settings)
+    core.startGroup('setup: effective policy')
+    printPolicy(settings)
+    core.endGroup()
+    for (const note of notes) (note.includes('NOT verified') ? core.warning : core.info)(note)
+
+    const clock = systemClock
+    const signal = controller.signal
+    if (settings.ssh) {
+      remote = await createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger: log })
+      const pre = await remote.run('true', [], { timeoutMs: 15_000, signal })
+      if (pre.sshFailure || pre.exitCode !== 0)
+        core.warning(
+          `SSH preflight to ${settings.ssh.user}@${settings.ssh.host}:${settings.ssh.port} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback would fail the same way`
+        )
+      else core.info(`SSH preflight to ${settings.ssh.host}: ok (${pre.durationMs} ms)`)
+    }
+
+    const metrics = settings.prometheus
+      ? createPrometheus(settings.prometheus, { timeoutMs: settings.policy.health.timeoutMs })
+      : undefined
+    const hostChecksOn = Object.entries(settings.policy.hostChecks).some(
+      ([k, v]) => k !== 'every' && k !== 'timeoutMs' && typeof v === 'string' && v !== ''
+    )
+    let cycle = 0
+    let lastHost: Awaited<ReturnType<typeof runHostChecks>> | undefined
+    const steps: RemoteStep[] = []
+    const deps: WatchDeps = {
+      clock,
+      health: createHealthProbe(settings.health, settings.policy, { sleep: clock.sleep }),
+      metrics,
+      hostChecks:
+        hostChecksOn && remote
+          ? async (sig) => {
+              // host-checks.every: run them every Nth cycle, carry the last readings in between.
+              if (lastHost && cycle++ % settings.policy.hostChecks.every !== 0) return lastHost
+              lastHost = await runHostChecks(remote, settings.policy, { signal: sig })
+              return lastHost
+            }
+          : undefined,
+      logger: log,
+      signal,
+      restart: async () => {
+        core.info('restart-first (runbook): running restart-command, then re-probing')
+        steps.push(await runRestart(remote, settings, { clock, logger: log, signal }))
+      }
+    }
+    const memory: ActionMemory = { restartsTried: [], failedLevels: [] }
+    const startedAt = clock.now()
+
+    // Re-run of the same workflow run that already rolled back: never roll back twice.
+    const prior = await report.findOwnRollback(settings)
+    if (prior) core.info(`incident #${prior.number} shows this workflow run already rolled back (Level ${prior.level})`)
+
+    core.startGroup('watch')
+    let final: Verdict
+    let watched = { samples: [] as RunRecord['samples'], verdicts: [] as RunRecord['verdicts'], cancelled: false }
+    const version = await waitForVersion(settings, deps)
+    const baseline = version.verdict ? undefined : await measureBaseline(settings, metrics, signal)
+    if (baseline)
+      core.info(
+        `pre-deploy baseline (deployed-at - 1m): error rate ${baseline.errorRate === null ? 'unknown' : `${(baseline.errorRate * 100).toFixed(1)}%`}, p95 ${baseline.p95 === null ? 'unknown' : `${baseline.p95.toFixed(2)}s`}`
+      )
+    if (version.verdict) {
+      final = version.verdict
+      core.warning(final.reason)
+    } else {
+      const result = await watch(settings, deps, {
+        durationMs: settings.watchDurationMs,
+        phase: 'watch',
+        baseline,
+        memory,
+        judge: true
+      })
+      final = result.final
+      watched = result
+    }
+    core.endGroup()
+    core.info(`verdict: ${final.decision} (${final.rule}, ${final.severity}): ${final.reason}`)
+
+    let rollback: RollbackOutcome = NOT_NEEDED
+    if (signal.aborted) {
+      // cancelled: act on nothing
+    } else if (final.decision === 'rollback' && prior) {
+      rollback = {
+        status: 'blocked',
+        level: prior.level,
+        attempts: [],
+        verificationSamples: [],
+        reason: `this workflow run already rolled back (Level ${prior.level}, incident #${prior.number}): not rolling back again on a re-run`
+      }
+    } else if (final.decision === 'rollback' && final.level) {
+      core.startGroup(`rollback: Level ${final.level}`)
+      const verify = async (level: RollbackLevel): Promise<VerifyResult> => {
+        core.info(`verification after Level ${level}: watching ${formatDuration(settings.policy.rollback.verifyMs)}`)
+        const v = await watch(settings, deps, {
+          durationMs: settings.policy.rollback.verifyMs,
+          phase: `verify L${level}`,
+          memory,
+          judge: false
+        })
+        const judged = judgeRecovery(v.samples, settings.policy)
+        core.info(`verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`)
+        if (!judged.recovered) memory.failedLevels.push(level)
+        return { ...judged, samples: v.samples, recoveredAt: judged.recovered ? clock.now() : undefined }
+      }
+      const result = await executeRollback({
+        startLevel: final.level,
+        settings,
+        remote,
+        clock,
+        verify,
+        logger: log,
+        signal
+      })
+      rollback = result.outcome
+      steps.push(...result.steps)
+      core.endGroup()
+    } else if (final.decision === 'isolate') {
+      core.startGroup('security: evidence and isolation (no rollback)')
+      steps.push(...(await runSecurityPath(remote, settings, { clock, logger: log, signal })))
+      rollback = { ...NOT_NEEDED, status: 'blocked', reason: 'security alert: no rollback until the security team clears it (then Level 3)' }
+      core.endGroup()
+    } else if (final.decision === 'manual') {
+      rollback = { ...NOT_NEEDED, status: 'blocked', reason: final.reason }
+    }
+
+    const record: RunRecord = {
+      environment: settings.environment,
+      startedAt,
+      endedAt: clock.now(),
+      deployedAt: settings.deployedAt,
+      samples: watched.samples,
+      verdicts: watched.verdicts,
+      final,
+      baseline,
+      breachFirstSeenAt: final.evidence[0]?.at,
+      firedRule: final.rule,
+      steps,
+      rollback,
+      notes,
+      dryRun: settings.dryRun,
+      cancelled: signal.aborted
+    }
+
+    core.startGroup('report')
+    const issue = await report.publish(settings, record, log)
+    core.endGroup()
+
+    core.setOutput(Outputs.Decision, record.cancelled ? 'cancelled' : final.decision)
+    core.setOutput(Outputs.Severity, final.severity)
+    core.setOutput(Outputs.Rule, final.rule)
+    core.setOutput(Outputs.Reason, final.reason)
+    core.setOutput(Outputs.Samples, String(record.samples.length))
+    core.setOutput(Outputs.RollbackLevel, rollback.level ? String(rollback.level) : '')
+    core.setOutput(Outputs.RollbackStatus, rollback.status)
+    core.setOutput(Outputs.RollbackTarget, rollback.target?.id ?? '')
+    core.setOutput(Outputs.IssueNumber, issue.number ? String(issue.number) : '')
+    core.setOutput(Outputs.IssueUrl, issue.url ?? '')
+    core.setOutput(Outputs.ReportPath, issue.reportPath ?? '')
+
+    const failure = failureMessage(settings, record, issue)
+    if (failure) core.setFailed(failure)
+    else if (final.decision === 'warn' || final.decision === 'pre-existing') core.warning(final.reason)
+  } catch (e) {
+    core.setFailed(`rollback-sentinel failed: ${(e as Error).message}`)
+  } finally {
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
+    await remote?.dispose()
+    disposeSync()
+  }
+}
+

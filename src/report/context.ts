@@ -1,0 +1,204 @@
+// What the report needs besides the RunRecord, the hidden marker, and facts derived from the
+// record that every rendering (issue, comments, summary) shares.
+import type { RollbackLevel, RuleId, Sample, Verdict } from '../core/types.js'
+import type { RunRecord } from '../record.js'
+
+export interface ReportContext {
+  repo: { owner: string; repo: string }
+  /** GITHUB_SERVER_URL, e.g. https://github.com */
+  serverUrl: string
+  runId: string
+  runAttempt: string
+  sha: string
+  workflow: string
+  /** The ssh destination as a person types it (`deploy@prod.example.com`); absent without SSH. */
+  host?: string
+  /** The ssh port when it is not 22. */
+  sshPort?: number
+  /** Directory on the host where the runbook's relative paths live ("" or absent: login dir). */
+  appDir?: string
+  rollbackScript: string
+  /** Defaults: the runbook's deploy/rollback/validate_rollback.sh and deploy/smoke_tests.sh. */
+  validateScript?: string
+  smokeTestScript?: string
+  /** The health URL, for the "Check service health" command (no header values, ever). */
+  healthUrl?: string
+  issueLabels: string[]
+  issueAssignees: string[]
+  template?: { path: string; text: string }
+  /** Every secret value: everything rendered is scrubbed of them. */
+  secrets: string[]
+}
+
+// ---- the hidden marker -------------------------------------------------------------------
+
+export interface Marker {
+  environment: string
+  runId: string
+  rollbackDone?: RollbackLevel
+}
+
+/** `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>] -->` */
+export function renderMarker(marker: Marker): string {
+  const done = marker.rollbackDone ? ` rollback-done=${marker.rollbackDone}` : ''
+  return `<!-- rollback-sentinel environment=${encodeURIComponent(marker.environment)} run=${encodeURIComponent(marker.runId)}${done} -->`
+}
+
+const MARKER = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/g
+
+/** Every marker in a body or comment, in order. */
+export function parseMarkers(text: string | null | undefined): Marker[] {
+  if (!text) return []
+  const out: Marker[] = []
+  for (const m of text.matchAll(MARKER)) {
+    const done = /rollback-done=([123])/.exec(m[3])
+    out.push({
+      environment: safeDecode(m[1]),
+      runId: safeDecode(m[2]),
+      rollbackDone: done ? (Number(done[1]) as RollbackLevel) : undefined
+    })
+  }
+  return out
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+// ---- links -------------------------------------------------------------------------------
+
+export function runUrl(ctx: ReportContext): string {
+  return `${base(ctx)}/actions/runs/${ctx.runId}`
+}
+
+export function commitUrl(ctx: ReportContext): string {
+  return `${base(ctx)}/commit/${ctx.sha}`
+}
+
+export function deploymentUrl(ctx: ReportContext, environment: string): string {
+  return `${base(ctx)}/deployments/${encodeURIComponent(environment)}`
+}
+
+function base(ctx: ReportContext): string {
+  return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repo.owner}/${ctx.repo.repo}`
+}
+
+// ---- time --------------------------------------------------------------------------------
+
+/** 2025-12-02 03:14:07 UTC */
+export function utc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** 03:14:07 (UTC) */
+export function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19)
+}
+
+// ---- facts shared by every rendering -----------------------------------------------------
+
+/** The runbook's Decision Matrix "Max Time" per level, in minutes. */
+export const LEVEL_MAX_MINUTES: Record<RollbackLevel, number> = { 1: 5, 2: 15, 3: 30 }
+
+/** The Decision Matrix row (or the verdict) each rule stands for. */
+export const RULE_TEXT: Record<RuleId, string> = {
+  'security-breach': 'Security Breach',
+  'data-corruption': 'Data Corruption Detected',
+  'database-failure': 'Database Failure',
+  'service-down': 'Complete Service Down',
+  'critical-errors': 'Critical errors in the logs',
+  'error-rate-critical': 'Error Rate > 50%',
+  'error-rate-high': 'Error Rate 10-50%',
+  'latency-severe': 'Response Time > 5s',
+  'cache-failure': 'Cache Failure',
+  'error-rate-elevated': 'Error Rate 5-10%',
+  'latency-degraded': 'Response Time 2-5s',
+  healthy: 'Healthy',
+  'monitoring-outage': 'Monitoring outage (no verdict)',
+  'deploy-not-live': 'The expected version never went live'
+}
+
+export type IncidentKind = 'security' | 'P1' | 'P2' | 'P3' | 'P4'
+
+export interface Facts {
+  environment: string
+  final: Verdict
+  rule: RuleId
+  kind: IncidentKind
+  /** P1..P4 (a verdict without severity reads as P4). */
+  severity: 'P1' | 'P2' | 'P3' | 'P4'
+  /** A rollback command really ran (not a dry run, not skipped). */
+  rollbackRan: boolean
+  /** The level that ran last, or the one decided. */
+  level?: RollbackLevel
+  /** When the first rollback command started. */
+  initiatedAt?: number
+  decidedAt: number
+  breachAt?: number
+  breachSample?: Sample
+  recoveredAt?: number
+  downtimeMs?: number
+  /** Watch and verification samples, by time, without duplicates. */
+  allSamples: Sample[]
+  lastSample?: Sample
+}
+
+export function factsOf(record: RunRecord): Facts {
+  const final = record.final
+  const rule = record.firedRule ?? final.rule
+  const severity = final.severity === 'none' ? 'P4' : final.severity
+  const kind: IncidentKind =
+    rule === 'security-breach' || final.decision === 'isolate' ? 'security' : severity
+  const rollbackSteps = record.steps.filter(
+    (s) => s.name === 'rollback' && s.status !== 'skipped' && s.status !== 'dry-run'
+  )
+  const rollbackRan =
+    !record.dryRun && (rollbackSteps.length > 0 || record.rollback.attempts.length > 0)
+  const level = record.rollback.level ?? final.level
+  const initiatedAt = rollbackRan
+    ? Math.min(
+        ...[
+          ...rollbackSteps.map((s) => s.startedAt),
+          ...record.rollback.attempts.map((a) => a.startedAt)
+        ]
+      )
+    : undefined
+
+  const byAt = new Map<number, Sample>()
+  for (const s of [...record.samples, ...record.rollback.verificationSamples]) byAt.set(s.at, s)
+  const allSamples = [...byAt.values()].sort((a, b) => a.at - b.at)
+
+  const acting = record.verdicts.filter((v) => v.verdict.decision !== 'continue')
+  const decidedAt = acting.length > 0 ? acting[acting.length - 1].at : record.endedAt
+  const breachAt = record.breachFirstSeenAt ?? final.evidence[0]?.at
+  const breachSample =
+    breachAt !== undefined
+      ? (record.samples.find((s) => s.at >= breachAt) ?? record.samples[record.samples.length - 1])
+      : final.evidence[final.evidence.length - 1]
+  const recoveredAt = record.rollback.recoveredAt
+  const downtimeMs =
+    recoveredAt !== undefined && breachAt !== undefined
+      ? Math.max(0, recoveredAt - breachAt)
+      : undefined
+  return {
+    environment: record.environment,
+    final,
+    rule,
+    kind,
+    severity,
+    rollbackRan,
+    level,
+    initiatedAt: Number.isFinite(initiatedAt) ? initiatedAt : undefined,
+    decidedAt,
+    breachAt,
+    breachSample,
+    recoveredAt,
+    downtimeMs,
+    allSamples,
+    lastSample: allSamples[allSamples.length - 1]
+  }
+}

@@ -1,0 +1,388 @@
+// The incident issue and its comments, from the runbook's Communication Templates. Pure: the
+// GitHub adapter posts what these return.
+import { formatDuration } from '../core/duration.js'
+import type { RunRecord } from '../record.js'
+import { renderCharts } from './charts.js'
+import {
+  type Facts,
+  factsOf,
+  type ReportContext,
+  commitUrl,
+  deploymentUrl,
+  renderMarker,
+  runUrl,
+  utc
+} from './context.js'
+import { cell, code, defuse, fence, fitBody, scrub, scrubDeep } from './markdown.js'
+import {
+  TEAM,
+  actionLine,
+  alertLines,
+  backupSection,
+  checklists,
+  commandsSection,
+  describeSample,
+  etaLine,
+  healthText,
+  impactLine,
+  lastLines,
+  linksSection,
+  nextLevel,
+  nowLine,
+  pct,
+  postChecklistOnly,
+  responseTime,
+  ruleSection,
+  samplesSection,
+  samplesTable,
+  secs,
+  securitySteps,
+  statusLine,
+  stepResult,
+  stepsSection,
+  timeline,
+  title,
+  todoList
+} from './sections.js'
+import { renderTemplate, validateTemplate } from './templates.js'
+
+export type { ReportContext } from './context.js'
+
+export interface RenderedIssue {
+  title: string
+  labels: string[]
+  assignees: string[]
+  body: string
+}
+
+export interface RenderedComment {
+  body: string
+  labelsToAdd: string[]
+}
+
+/** GitHub's limits: a label name is at most 50 characters, a title at most 256. */
+const LABEL_MAX = 50
+const TITLE_MAX = 256
+
+/** The marker of this run: `rollback-done=<level>` when a rollback command ran. */
+export function markerFor(record: RunRecord, ctx: ReportContext): string {
+  const facts = factsOf(record)
+  return renderMarker({
+    environment: record.environment,
+    runId: ctx.runId,
+    rollbackDone: facts.rollbackRan ? facts.level : undefined
+  })
+}
+
+/** issueLabels + severity + rollback-level-N (when a rollback ran) + environment:<env> (+ security). */
+export function incidentLabels(record: RunRecord, ctx: ReportContext): string[] {
+  const facts = factsOf(record)
+  const labels = [...(ctx.issueLabels.length ? ctx.issueLabels : ['incident']), facts.severity]
+  if (facts.kind === 'security') labels.push('security')
+  if (facts.rollbackRan && facts.level) labels.push(`rollback-level-${facts.level}`)
+  labels.push(`environment:${record.environment}`)
+  return unique(labels.map((l) => l.trim().slice(0, LABEL_MAX)).filter(Boolean))
+}
+
+/** Every placeholder's value for this run (Markdown, not yet scrubbed). */
+export function placeholderValues(record: RunRecord, ctx: ReportContext): Record<string, string> {
+  const facts = factsOf(record)
+  const r = record.rollback
+  const b = facts.breachSample
+  const values: Record<string, string> = {
+    marker: markerFor(record, ctx),
+    title: title(facts, record),
+    environment: defuse(record.environment),
+    severity: facts.severity,
+    status: statusLine(facts, record),
+    rule: facts.rule,
+    reason: defuse(facts.final.reason),
+    decision: facts.final.decision,
+    level: facts.level ? String(facts.level) : 'none',
+    action: actionLine(facts, record),
+    eta: etaLine(facts, record),
+    impact: impactLine(facts),
+    now: nowLine(facts, record),
+    todo: todoList(facts, record, ctx),
+    rollback_status: r.status,
+    deployed_at: utc(record.deployedAt),
+    breach_at: facts.breachAt !== undefined ? utc(facts.breachAt) : 'unknown',
+    decided_at: utc(facts.decidedAt),
+    recovered_at: facts.recoveredAt !== undefined ? utc(facts.recoveredAt) : 'not recovered',
+    downtime: facts.downtimeMs !== undefined ? formatDuration(facts.downtimeMs) : 'unknown',
+    error_rate: b ? pct(b.errorRate) : 'unknown',
+    p95: b ? secs(b.p95) : 'unknown',
+    health: b ? defuse(healthText(b)) : 'unknown',
+    target: r.target ? code(r.target.id) : 'none',
+    backup_age: r.target?.ageMs != null ? formatDuration(r.target.ageMs) : 'unknown',
+    data_loss: defuse(r.target?.dataLossNote ?? dataLossWithoutTarget(facts)),
+    timeline: timeline(facts, record, ctx),
+    samples_table: samplesSection(facts, record),
+    charts: renderCharts(facts.allSamples, record.startedAt),
+    checklist:
+      facts.kind === 'security'
+        ? `${securitySteps(record, ctx)}\n\n${checklists(facts, record, ctx)}`
+        : checklists(facts, record, ctx),
+    steps: stepsSection(record),
+    alerts: alertLines(record),
+    commands: commandsSection(facts, record, ctx),
+    run_url: runUrl(ctx),
+    commit_url: commitUrl(ctx),
+    deployment_url: deploymentUrl(ctx, record.environment),
+    sha: ctx.sha,
+    short_sha: ctx.sha.slice(0, 7),
+    host: ctx.host ? defuse(ctx.host) : 'not set',
+    workflow: defuse(ctx.workflow),
+    run_id: ctx.runId,
+    run_attempt: ctx.runAttempt,
+    repository: `${ctx.repo.owner}/${ctx.repo.repo}`,
+    team: TEAM,
+    report: ''
+  }
+  values.report = builtInBody(facts, record, ctx, values)
+  return values
+}
+
+/**
+ * The incident issue: title, labels, assignees and body. A user template (ctx.template) replaces
+ * the built-in body; its front-matter title, labels and assignees are templated and merged.
+ */
+export function renderIncident(recordIn: RunRecord, ctx: ReportContext): RenderedIssue {
+  const record = scrubDeep(recordIn, ctx.secrets)
+  const values = placeholderValues(record, ctx)
+  let issueTitle = values.title
+  let labels = incidentLabels(record, ctx)
+  let assignees = [...ctx.issueAssignees]
+  let body = `${values.marker}\n${values.report}`
+  if (ctx.template) {
+    const tpl = validateTemplate(ctx.template.text, ctx.template.path)
+    if (tpl.title) issueTitle = renderTemplate(tpl.title, values)
+    labels = unique([
+      ...labels,
+      ...tpl.labels.map((l) => renderTemplate(l, values).slice(0, LABEL_MAX))
+    ])
+    assignees = [...assignees, ...tpl.assignees]
+    body = renderTemplate(tpl.body, values)
+    if (!/\{\{\s*marker\s*\}\}/.test(tpl.body)) body = `${values.marker}\n${body}`
+  }
+  return {
+    title: oneLine(scrub(issueTitle, ctx.secrets)).slice(0, TITLE_MAX),
+    labels: labels.map((l) => scrub(l, ctx.secrets)),
+    assignees: unique(assignees.map((a) => a.replace(/^@/, '').trim()).filter(Boolean)),
+    body: fitBody(scrub(body, ctx.secrets))
+  }
+}
+
+/**
+ * The comment posted when verification ends: the runbook's "[RESOLVED] Rollback Complete -
+ * Service Restored" (label `resolved`), or "Rollback FAILED - manual intervention required"
+ * (label `rollback-failed`), or "Rollback BLOCKED" (label `rollback-blocked`). The issue is never
+ * closed: people close it after the post-mortem.
+ */
+export function renderResolution(recordIn: RunRecord, ctx: ReportContext): RenderedComment {
+  const record = scrubDeep(recordIn, ctx.secrets)
+  const facts = factsOf(record)
+  const r = record.rollback
+  const marker = markerFor(record, ctx)
+  let body: string
+  let labelsToAdd: string[]
+  if (r.status === 'succeeded') {
+    body = [marker, resolvedBody(facts, record, ctx)].join('\n')
+    labelsToAdd = ['resolved']
+  } else if (r.status === 'failed' || r.status === 'blocked') {
+    body = [marker, failedBody(facts, record, ctx)].join('\n')
+    labelsToAdd = [r.status === 'failed' ? 'rollback-failed' : 'rollback-blocked']
+  } else {
+    body = [
+      marker,
+      `## ${r.status === 'skipped-dry-run' ? '🟡 Dry run — no rollback ran' : 'ℹ️ No rollback ran'}`,
+      '',
+      `- **Status:** ${statusLine(facts, record)}`,
+      `- **Action:** ${actionLine(facts, record)}`,
+      `- **Production now:** ${nowLine(facts, record)}`,
+      `- **Team:** ${TEAM}`
+    ].join('\n')
+    labelsToAdd = []
+  }
+  return { body: fitBody(scrub(body, ctx.secrets)), labelsToAdd }
+}
+
+/** A later breach for an environment that already has an open incident: one comment, no new issue. */
+export function renderBreachComment(recordIn: RunRecord, ctx: ReportContext): string {
+  const record = scrubDeep(recordIn, ctx.secrets)
+  const values = placeholderValues(record, ctx)
+  const body = [
+    values.marker,
+    `## 🔴 New breach in run ${ctx.runId}: ${defuse(values.title)}`,
+    '',
+    `This environment already had this open incident, so run [${ctx.runId}](${values.run_url}) reports here instead of opening a new issue.`,
+    '',
+    values.report
+  ].join('\n')
+  return fitBody(scrub(body, ctx.secrets))
+}
+
+// ---- bodies ------------------------------------------------------------------------------
+
+function builtInBody(
+  facts: Facts,
+  record: RunRecord,
+  ctx: ReportContext,
+  v: Record<string, string>
+): string {
+  const head = [
+    `- **Status:** ${v.status}`,
+    `- **Action:** ${defuse(v.action)}`,
+    `- **ETA:** ${v.eta}`,
+    `- **Impact:** ${v.impact}`,
+    `- **Error Rate:** ${v.error_rate} · **Response Time:** ${responseTime(facts.breachSample)}`,
+    `- **Next Update:** ${nextUpdate(facts, record)}`,
+    `- **Team:** ${TEAM}`,
+    '',
+    `**Production now:** ${v.now}`,
+    '',
+    '### What is left for a human',
+    '',
+    v.todo
+  ]
+  const sections: [string, string][] = []
+  if (facts.kind === 'security') {
+    sections.push([
+      '## Security steps (runbook: Security Breach Decision)',
+      securitySteps(record, ctx)
+    ])
+    sections.push(['## Alert lines (untrusted text from the host)', v.alerts])
+    sections.push(['## What the action ran', v.steps])
+  }
+  sections.push(['## Why: the rule that fired', ruleSection(facts, record)])
+  sections.push(['## Timeline', v.timeline])
+  if (facts.kind !== 'security') sections.push(['## What the action ran', v.steps])
+  sections.push(['## Samples', v.samples_table])
+  sections.push(['## Charts', v.charts])
+  sections.push(['## Backup and data loss', backupSection(facts, record)])
+  sections.push([
+    '## Runbook checklists (ticked: done or verified by the action)',
+    checklists(facts, record, ctx)
+  ])
+  sections.push(['## Commands for a human', v.commands])
+  sections.push(['## Links', linksSection(record, ctx)])
+  return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n')
+}
+
+function resolvedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
+  const r = record.rollback
+  const minutes =
+    facts.downtimeMs !== undefined ? Math.max(1, Math.ceil(facts.downtimeMs / 60_000)) : undefined
+  const duration =
+    facts.downtimeMs !== undefined && minutes !== undefined
+      ? `${minutes} minute${minutes === 1 ? '' : 's'} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${utc(facts.breachAt ?? 0)} → recovered ${utc(facts.recoveredAt ?? 0)})`
+      : 'unknown (no breach time recorded)'
+  const last = facts.lastSample
+  const dataLoss =
+    facts.level === 1 || !r.target
+      ? 'None (Level 1 switches traffic back; no data restored)'
+      : `Data since backup ${code(r.target.id)} (taken ${r.target.takenAt === null ? 'at an unknown time' : utc(r.target.takenAt)}, ${r.target.ageMs === null ? 'age unknown' : `${formatDuration(r.target.ageMs)} old`}): ${defuse(r.target.dataLossNote)}`
+  return [
+    '## ✅ [RESOLVED] Rollback Complete - Service Restored',
+    '',
+    '- **Status:** RESOLVED',
+    `- **Rollback Level:** ${r.level ?? facts.level}${r.attempts.length > 1 ? ` (tried ${r.attempts.map((a) => a.level).join(' → ')})` : ''}`,
+    `- **Duration:** ${duration}`,
+    `- **Service Status:** All systems healthy${last ? ` — ${defuse(describeSample(last))} at ${utc(last.at)}` : ''}`,
+    `- **Data Loss:** ${dataLoss}`,
+    '',
+    '- **Root Cause:** Under investigation',
+    `- **Next Steps:** find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`,
+    '',
+    `- **Team:** ${TEAM}`,
+    '',
+    '### Verification evidence',
+    '',
+    attemptsTable(record),
+    '',
+    samplesTable(record.rollback.verificationSamples.slice(-10), record.startedAt),
+    '',
+    postChecklistOnly(facts, record, ctx)
+  ].join('\n')
+}
+
+function failedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
+  const r = record.rollback
+  const failedSteps = record.steps.filter(
+    (s) => s.status !== 'ok' && s.status !== 'skipped' && s.status !== 'dry-run'
+  )
+  const tailSteps = (
+    failedSteps.length ? failedSteps : record.steps.filter((s) => s.outputTail.trim())
+  ).slice(-3)
+  const next = nextLevel(facts.level)
+  const heading =
+    r.status === 'failed'
+      ? '## ❌ Rollback FAILED - manual intervention required'
+      : '## ❌ Rollback BLOCKED - manual intervention required'
+  return [
+    heading,
+    '',
+    `- **Status:** ${r.status === 'failed' ? 'FAILED' : 'BLOCKED'} — production is NOT confirmed healthy`,
+    `- **Rollback Level:** ${r.attempts.length ? r.attempts.map((a) => a.level).join(' → ') : 'none ran'}`,
+    `- **Reason:** ${defuse(r.reason)}`,
+    `- **Production now:** ${nowLine(facts, record)}`,
+    `- **Next Steps:** ${next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)'}`,
+    `- **Team:** ${TEAM}`,
+    '',
+    '### Attempts',
+    '',
+    attemptsTable(record),
+    '',
+    '### Last output',
+    '',
+    tailSteps.length
+      ? tailSteps
+          .map(
+            (s) =>
+              `**${s.name}${s.level ? ` (Level ${s.level})` : ''}** ${code(s.command)} — ${cell(stepResult(s))}\n\n${s.outputTail.trim() ? fence(lastLines(s.outputTail, 30)) : '_no output_'}`
+          )
+          .join('\n\n')
+      : '_No output was captured._',
+    '',
+    '### Commands for a human',
+    '',
+    commandsSection(facts, record, ctx)
+  ].join('\n')
+}
+
+function attemptsTable(record: RunRecord): string {
+  const attempts = record.rollback.attempts
+  if (attempts.length === 0) return '_No rollback level ran._'
+  return [
+    '| Level | Started (UTC) | Took | Script | Verified | Reason |',
+    '|---|---|---|---|---|---|',
+    ...attempts.map(
+      (a) =>
+        `| ${a.level} | ${utc(a.startedAt)} | ${formatDuration(a.endedAt - a.startedAt)} | ${a.scriptOk ? 'exit 0' : 'failed'} | ${a.recovered ? '✅ recovered' : '❌ not recovered'} | ${cell(a.reason)} |`
+    )
+  ].join('\n')
+}
+
+function nextUpdate(facts: Facts, record: RunRecord): string {
+  if (facts.rollbackRan)
+    return 'the resolution comment on this issue, posted when verification ended'
+  if (facts.kind === 'security') return 'from the security team, on this issue'
+  if (record.dryRun) return 'none (dry run)'
+  return 'a comment on this issue at the next breach of this environment'
+}
+
+function dataLossWithoutTarget(facts: Facts): string {
+  if (facts.kind === 'security')
+    return 'no rollback yet (after clearance: data since the pre-breach backup)'
+  return facts.level === 1 || !facts.level
+    ? 'None (no data restored)'
+    : 'unknown (no backup target)'
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list)]
+}

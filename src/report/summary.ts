@@ -1,0 +1,113 @@
+// The job summary: what the run saw and did, on the run page. The caller writes it with
+// core.summary.addRaw(markdown).write().
+import { formatDuration } from '../core/duration.js'
+import type { RunRecord } from '../record.js'
+import { renderCharts } from './charts.js'
+import { type Facts, factsOf, type ReportContext, clock } from './context.js'
+import { cell, defuse, scrub, scrubDeep } from './markdown.js'
+import { describeSample, nowLine, samplesSection, stepsSection, todoList } from './sections.js'
+
+export type IssueOutcome = { number: number; url: string } | { error: string }
+
+/** The verdict banner, e.g. "## 🔴 Rolled back to Level 1 — production recovered". */
+export function banner(record: RunRecord): string {
+  const facts = factsOf(record)
+  const r = record.rollback
+  const level = r.level ?? facts.level
+  if (record.cancelled) return '## ⏹️ Cancelled — the watch did not finish'
+  if (r.status === 'succeeded') return `## 🔴 Rolled back to Level ${level} — production recovered`
+  if (r.status === 'failed')
+    return `## ❌ Rollback to Level ${level} failed — manual intervention required`
+  if (r.status === 'blocked') return `## ❌ Rollback blocked — manual decision required`
+  if (r.status === 'skipped-dry-run')
+    return `## 🟡 Dry run: would roll back to Level ${level} — nothing ran`
+  switch (record.final.decision) {
+    case 'healthy':
+      return '## ✅ Healthy'
+    case 'isolate':
+      return '## 🛡️ Security alert — isolated, no rollback (waiting for security clearance)'
+    case 'warn':
+      return `## ⚠️ Warning: \`${facts.rule}\` — the runbook says consider a rollback`
+    case 'inconclusive':
+      return '## ⚠️ Inconclusive: monitoring outage'
+    case 'pre-existing':
+      return `## ⚠️ Pre-existing: \`${facts.rule}\` was already breached before the deploy — no rollback`
+    case 'manual':
+      return `## ❌ Manual action required — no automatic rollback${level ? ` past Level ${level}` : ''}`
+    case 'not-deployed':
+      return '## ⚠️ Not deployed: the expected version never went live'
+    case 'rollback':
+      return `## 🔴 Rollback to Level ${level} decided`
+    default:
+      return `## ⚠️ Watch ended with decision \`${record.final.decision}\``
+  }
+}
+
+export function renderSummary(
+  recordIn: RunRecord,
+  ctx: ReportContext,
+  issue?: IssueOutcome
+): string {
+  const record = scrubDeep(recordIn, ctx.secrets)
+  const facts = factsOf(record)
+  const v = record.final
+  const parts: string[] = [banner(record), '']
+  parts.push(
+    '| | |',
+    '|---|---|',
+    `| Environment | ${cell(record.environment)} |`,
+    `| Watched | ${formatDuration(record.endedAt - record.startedAt)}, ${record.samples.length} samples |`,
+    `| Rule | \`${v.rule}\`${facts.rule !== v.rule ? ` (fired: \`${facts.rule}\`)` : ''} |`,
+    `| Severity | ${v.severity} |`,
+    `| Decision | ${v.decision}${v.level ? ` (Level ${v.level})` : ''} |`,
+    `| Reason | ${cell(v.reason, 300)} |`,
+    `| Production now | ${cell(nowLine(facts, record), 300)} |`,
+    ''
+  )
+  if (v.decision !== 'healthy')
+    parts.push('### What is left for a human', '', todoList(facts, record, ctx), '')
+  if (v.decision === 'pre-existing' || record.baseline)
+    parts.push(baselineSection(facts, record), '')
+  parts.push('### Charts', '', renderCharts(facts.allSamples, record.startedAt), '')
+  parts.push('### Samples', '', samplesSection(facts, record), '')
+  parts.push('### Actions taken', '', stepsSection(record), '')
+  if (record.notes.length)
+    parts.push('### Notes', '', ...record.notes.map((n) => `- ${defuse(n)}`), '')
+  if (issue) {
+    parts.push(
+      '### Incident issue',
+      '',
+      'error' in issue
+        ? `❌ The incident issue could not be opened or updated: ${cell(issue.error, 400)}`
+        : `[#${issue.number}](${issue.url})`,
+      ''
+    )
+  }
+  return scrub(parts.join('\n'), ctx.secrets)
+}
+
+function baselineSection(facts: Facts, record: RunRecord): string {
+  const b = record.baseline
+  const now = facts.lastSample
+  const pctOf = (x: number | null | undefined): string =>
+    x === null || x === undefined ? 'unknown' : `${(x * 100).toFixed(1)}%`
+  const secOf = (x: number | null | undefined): string =>
+    x === null || x === undefined ? 'unknown' : `${x.toFixed(2)}s`
+  const nowErr = now?.errorRate.status === 'measured' ? now.errorRate.value : null
+  const nowP95 = now?.p95.status === 'measured' ? now.p95.value : null
+  return [
+    '### Baseline vs now',
+    '',
+    b
+      ? '| | Before the deploy | Now |'
+      : '_No baseline: nothing could be measured from before the deploy._',
+    ...(b
+      ? [
+          '|---|---|---|',
+          `| Error rate | ${pctOf(b.errorRate)} | ${pctOf(nowErr)} |`,
+          `| p95 | ${secOf(b.p95)} | ${secOf(nowP95)} |`
+        ]
+      : []),
+    now ? `\nLast sample ${clock(now.at)} UTC: ${defuse(describeSample(now))}.` : ''
+  ].join('\n')
+}

@@ -1,0 +1,111 @@
+// The decision trace: every sample, verdict and step of the run as JSON (the run's artifact),
+// with no secret in it. The issue and the summary cut; the trace keeps everything.
+import type { Sample, Verdict } from '../core/types.js'
+import type { RunRecord } from '../record.js'
+import type { Settings } from '../settings/types.js'
+import { scrubDeep } from './markdown.js'
+
+export const TRACE_VERSION = 1
+
+const REDACTED = '***'
+
+/** Settings without secrets: the key, the token and header values go; header NAMES stay. */
+export type SanitizedSettings = Omit<Settings, 'secrets'> & { secretCount: number }
+
+export function sanitizeSettings(settings: Settings): SanitizedSettings {
+  const { secrets, ...rest } = settings
+  const copy = structuredClone(rest) as Omit<Settings, 'secrets'>
+  copy.health.headers = redactHeaders(copy.health.headers)
+  copy.health.url = stripUserinfo(copy.health.url)
+  if (copy.prometheus) {
+    copy.prometheus.headers = redactHeaders(copy.prometheus.headers)
+    copy.prometheus.url = stripUserinfo(copy.prometheus.url)
+  }
+  if (copy.ssh) copy.ssh.privateKey = copy.ssh.privateKey ? REDACTED : ''
+  copy.github.token = copy.github.token ? REDACTED : ''
+  if (copy.github.issueTemplate)
+    copy.github.issueTemplate = {
+      path: copy.github.issueTemplate.path,
+      text: `(${copy.github.issueTemplate.text.length} characters)`
+    }
+  return { ...scrubDeep(copy, secrets), secretCount: secrets.filter((s) => s.trim()).length }
+}
+
+export interface TraceVerdict extends Omit<Verdict, 'evidence'> {
+  at: number
+  /** The evidence samples' times (the samples themselves are in `samples`). */
+  evidenceAt: number[]
+}
+
+export interface DecisionTrace {
+  version: number
+  environment: string
+  startedAt: number
+  endedAt: number
+  deployedAt: number
+  dryRun: boolean
+  cancelled: boolean
+  settings: SanitizedSettings | Record<string, unknown>
+  baseline?: RunRecord['baseline']
+  breachFirstSeenAt?: number
+  firedRule?: string
+  final: TraceVerdict
+  samples: Sample[]
+  verdicts: TraceVerdict[]
+  steps: RunRecord['steps']
+  rollback: RunRecord['rollback']
+  notes: string[]
+}
+
+/**
+ * The whole run as a JSON-serializable object. `secrets` (Settings.secrets) are scrubbed from
+ * every string, output tails included, in case a script echoed one.
+ */
+export function buildTrace(
+  record: RunRecord,
+  settingsSanitized: SanitizedSettings | Record<string, unknown>,
+  secrets: readonly string[] = []
+): DecisionTrace {
+  const trace: DecisionTrace = {
+    version: TRACE_VERSION,
+    environment: record.environment,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    deployedAt: record.deployedAt,
+    dryRun: record.dryRun,
+    cancelled: record.cancelled,
+    settings: settingsSanitized,
+    baseline: record.baseline,
+    breachFirstSeenAt: record.breachFirstSeenAt,
+    firedRule: record.firedRule,
+    final: traceVerdict(record.final, record.endedAt),
+    samples: record.samples,
+    verdicts: record.verdicts.map((v) => traceVerdict(v.verdict, v.at)),
+    steps: record.steps,
+    rollback: record.rollback,
+    notes: record.notes
+  }
+  // A JSON round trip drops undefined and makes the object plain; then no secret survives.
+  return scrubDeep(JSON.parse(JSON.stringify(trace)) as DecisionTrace, secrets)
+}
+
+function traceVerdict(v: Verdict, at: number): TraceVerdict {
+  const { evidence, ...rest } = v
+  return { ...rest, at, evidenceAt: evidence.map((s) => s.at) }
+}
+
+function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED]))
+}
+
+function stripUserinfo(url: string): string {
+  try {
+    const u = new URL(url)
+    if (!u.username && !u.password) return url
+    u.username = ''
+    u.password = ''
+    return u.toString()
+  } catch {
+    return url
+  }
+}
