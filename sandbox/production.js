@@ -24,6 +24,8 @@ export const SCENARIOS = {
   slow: { state: { latencyMs: 6000 }, story: 'the new version answers in 6 s (p95 6 s)' },
   down: { state: { health: 'down', errorRate: 1 }, story: 'the new version is down (/health 503)' },
   flaky: { state: { errorRate: 0.2 }, story: 'the new version fails 20% of requests' },
+  elevated: { state: { errorRate: 0.07 }, story: 'the new version fails 7% of requests' },
+  degraded: { state: { latencyMs: 3000 }, story: 'the new version answers in 3 s (p95 3 s)' },
   corruption: { files: ['data/corruption_detected'], story: 'the new version corrupts data (data/corruption_detected)' },
   database: { files: ['data/db_down'], story: 'the database check fails after the migration' },
   cache: { files: ['data/cache_down'], story: 'the cache check fails after the deploy' },

@@ -1,5 +1,5 @@
 // Input and output names in one place (actions/setup-node's habit). action.yml must match:
-// __tests__/action-yml.test.ts checks it.
+// __tests__/docs/readme.test.ts checks it.
 
 export const Inputs = {
   WatchDuration: 'watch-duration',

@@ -204,10 +204,13 @@ export async function watch(
     final
   })
   let last: Verdict | undefined
+  let lastAt = -Infinity
 
   for (let k = 0; k < 1_000_000; k++) {
     if (deps.signal?.aborted) break
-    const at = nextProbeAt(startedAt, settings.probeIntervalMs, clock.now())
+    // The next slot after the one just probed (a 0 ms probe must not probe its slot twice).
+    const at = nextProbeAt(startedAt, settings.probeIntervalMs, Math.max(clock.now(), lastAt + 1))
+    lastAt = at
     if (at > plannedEnd) {
       // Open P1/P2 window at the planned end: see it through.
       const open = last?.decision === 'continue' && last.decideBy !== undefined

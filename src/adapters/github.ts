@@ -5,7 +5,7 @@
 // reporting).
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import { factsOf, parseMarkers, type ReportContext } from '../report/context.js'
 import {
   incidentLabels,
@@ -117,7 +117,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
   const maxPages = options.maxPages ?? 10
   const timeoutMs = options.timeoutMs ?? 60_000
   const warn = options.log ?? (() => {})
-  const throttle: Record<string, unknown> = {
+  const throttle: ThrottlingOptions = {
     retryAfterBaseValue: base,
     onRateLimit: (
       retryAfter: number,
@@ -142,7 +142,8 @@ export function createGitHub(options: GitHubOptions): GitHub {
       return count < RATE_LIMIT_RETRIES
     }
   }
-  if (options.writeSpacingMs !== undefined) throttle.write = spacedGroup(options.writeSpacingMs)
+  if (options.writeSpacingMs !== undefined)
+    Object.assign(throttle, { write: spacedGroup(options.writeSpacingMs) })
   const octokit: Octokit = getOctokit(
     options.token,
     {
@@ -150,9 +151,9 @@ export function createGitHub(options: GitHubOptions): GitHub {
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: base },
       throttle,
       log: { debug: () => {}, info: () => {}, warn, error: warn }
-    } as Parameters<typeof getOctokit>[1],
-    retry as never,
-    throttling as never
+    },
+    retry,
+    throttling
   )
 
   async function call<T>(

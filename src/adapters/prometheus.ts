@@ -3,7 +3,12 @@
 import axios from 'axios'
 import type { MetricReading, Policy } from '../core/types.js'
 import type { HttpHeaders } from '../settings/types.js'
-import { classifyRequestError, freshConnections, formatNumber, requestDeadline } from './http-errors.js'
+import {
+  classifyRequestError,
+  freshConnections,
+  formatNumber,
+  requestDeadline
+} from './http-errors.js'
 import type { MetricsSource } from './ports.js'
 
 const MAX_CONTENT_LENGTH = 4 * 1024 * 1024

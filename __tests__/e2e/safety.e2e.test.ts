@@ -1,0 +1,130 @@
+// What must NOT roll back, and the faults that are not production's: healthy, a blip, P3
+// warnings, a monitoring outage, a wrong host key, bad input, cancellation.
+import { jest } from '@jest/globals'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { runAction } from '../../sandbox/run-action.js'
+import { E2E_TIMEOUT, githubCalls, requireBundle, runScenario, visibleLog } from './harness.js'
+
+jest.setTimeout(E2E_TIMEOUT)
+
+describe('end to end: no rollback', () => {
+  it('healthy: nothing runs, no issue, exit 0', async () => {
+    const s = await runScenario('healthy', { inputs: { 'watch-duration': '16s' } })
+    try {
+      expect(s.run.code).toBe(0)
+      expect(s.run.outputs).toMatchObject({ decision: 'healthy', 'rollback-status': 'not-needed', 'issue-number': '' })
+      expect(Number(s.run.outputs.samples)).toBeGreaterThanOrEqual(7)
+      expect(s.production.calls()).toEqual([])
+      expect(githubCalls(s.production).filter((c) => c.startsWith('POST'))).toEqual([])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('a blip: one refused health probe among good ones is not service-down', async () => {
+    const s = await runScenario('blip', { inputs: { 'watch-duration': '12s' } })
+    try {
+      expect(s.run.code).toBe(0)
+      expect(s.run.outputs.decision).toBe('healthy')
+      expect(s.production.calls()).toEqual([])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('error-rate-elevated: 7% stable over the window → warn (the runbook\'s "consider rollback"), exit 0, no issue', async () => {
+    const s = await runScenario('elevated')
+    try {
+      expect(s.run.outputs).toMatchObject({ decision: 'warn', rule: 'error-rate-elevated', severity: 'P3', 'rollback-status': 'not-needed' })
+      expect(s.run.code).toBe(0)
+      expect(s.production.calls()).toEqual([])
+      expect(s.production.github.issues).toHaveLength(0)
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('latency-degraded: p95 3 s stable over the window → warn', async () => {
+    const s = await runScenario('degraded')
+    try {
+      expect(s.run.outputs).toMatchObject({ decision: 'warn', rule: 'latency-degraded', severity: 'P3' })
+      expect(s.production.calls()).toEqual([])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('monitoring outage: Prometheus stops mid-watch → inconclusive, never a rollback', async () => {
+    const s = await runScenario('flaky', {
+      inputs: { 'watch-duration': '30s' },
+      during: (p) => void p.prometheus.stop()
+    })
+    try {
+      expect(s.run.outputs).toMatchObject({ decision: 'inconclusive', rule: 'monitoring-outage', 'rollback-status': 'not-needed' })
+      expect(s.run.outputs.reason).toMatch(/connection refused/i)
+      expect(s.run.code).not.toBe(0) // fail-on-inconclusive defaults to true
+      expect(s.production.calls()).toEqual([])
+      expect(s.production.github.issues).toHaveLength(0)
+    } finally {
+      await s.stop()
+    }
+  })
+})
+
+describe('end to end: faults are reported for what they are', () => {
+  it('a wrong host key: the rollback fails with the SSH reason, no command ran on the host', async () => {
+    const s = await runScenario('errors', { inputs: (p) => ({ 'ssh-known-hosts': p.sshd.wrongKnownHosts }) })
+    try {
+      expect(s.run.outputs).toMatchObject({ decision: 'rollback', 'rollback-status': 'failed' })
+      expect(visibleLog(s.run)).toMatch(/host key/i)
+      expect(s.run.code).not.toBe(0)
+      expect(s.production.calls()).toEqual([])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('bad input: exits non-zero naming the input before any request reaches the service', async () => {
+    requireBundle()
+    let hits = 0
+    const server = http.createServer((_req, res) => {
+      hits++
+      res.end('ok')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`
+    try {
+      for (const [inputs, message] of [
+        [{ 'probe-interval': '90x' }, "probe-interval '90x' is not a duration"],
+        [{ 'rollback-target': 'b1;reboot', 'ssh-host': '127.0.0.1' }, "rollback-target 'b1;reboot' has characters"]
+      ] as const) {
+        const run = await runAction({ inputs: { 'health-url': url, ...inputs }, timeoutMs: 30_000 })
+        try {
+          expect(run.code).not.toBe(0)
+          expect(run.stdout).toContain(message)
+          expect(run.durationMs).toBeLessThan(10_000)
+        } finally {
+          run.cleanup()
+        }
+      }
+      expect(hits).toBe(0)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('cancelled: SIGTERM mid-watch exits within a second, says cancelled, leaves no key behind', async () => {
+    const s = await runScenario('healthy', { inputs: { 'watch-duration': '60s' }, sigtermAfterMs: 6_000 })
+    try {
+      expect(s.run.code).not.toBe(0)
+      expect(s.run.exitAfterSigtermMs).toBeLessThan(1_000)
+      expect(s.run.outputs.decision).toBe('cancelled')
+      expect(visibleLog(s.run)).toMatch(/cancelled/)
+      expect(s.run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))).toBe(false)
+      expect(s.production.calls()).toEqual([])
+    } finally {
+      await s.stop()
+    }
+  })
+})

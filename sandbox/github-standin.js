@@ -1,0 +1,308 @@
+// A stand-in for the GitHub REST API endpoints the action uses (issues, comments, labels), on
+// 127.0.0.1 only, in memory, answering with GitHub-shaped JSON. Scripted failures (a 500 once,
+// a 403, a 404) exercise the client's retries and error messages through the real Octokit.
+//
+// Library: startGitHubStandin({ failures }) → { url, requests, issues, comments, setFailures, stop }
+// CLI (the demo): node sandbox/github-standin.js --port N --out DIR
+//   writes each issue and comment as a Markdown file into DIR.
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+/** GitHub's limit for an issue body or a comment. */
+const BODY_LIMIT = 65536
+/** Requests kept for inspection (a bound, so a long demo cannot grow without end). */
+const MAX_REQUESTS = 10000
+const MAX_BODY_BYTES = 1024 * 1024
+
+/**
+ * @typedef {object} Failure
+ * @property {string} method        'GET', 'POST', … or '*'
+ * @property {string} pathPrefix    e.g. '/repos/o/r/issues' (matched against the path without query)
+ * @property {number} status        e.g. 500, 403, 404
+ * @property {number} [times]       how many requests fail (default 1; Infinity for always)
+ * @property {string} [message]     the JSON `message` (default: GitHub's text for the status)
+ * @property {Record<string, string>} [headers]  extra response headers (e.g. rate-limit ones)
+ */
+
+/**
+ * @typedef {object} StandinIssue
+ * @property {number} number
+ * @property {string} title
+ * @property {string} body
+ * @property {string[]} labels
+ * @property {string[]} assignees
+ * @property {'open' | 'closed'} state
+ * @property {string} owner
+ * @property {string} repo
+ * @property {string} created_at
+ */
+
+/**
+ * @typedef {object} StandinComment
+ * @property {number} id
+ * @property {number} issue
+ * @property {string} body
+ * @property {string} owner
+ * @property {string} repo
+ */
+
+const STATUS_MESSAGES = {
+  401: 'Bad credentials',
+  403: 'Resource not accessible by integration',
+  404: 'Not Found',
+  410: 'Issues are disabled for this repo',
+  422: 'Validation Failed',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable'
+}
+
+/**
+ * @param {{ failures?: Failure[], port?: number, out?: string, log?: (line: string) => void }} [options]
+ */
+export async function startGitHubStandin(options = {}) {
+  /** @type {{ method: string, path: string, body: unknown, headers: Record<string, string | string[] | undefined> }[]} */
+  const requests = []
+  /** @type {StandinIssue[]} */
+  const issues = []
+  /** @type {StandinComment[]} */
+  const comments = []
+  /** @type {Failure[]} */
+  let failures = (options.failures ?? []).map((f) => ({ times: 1, ...f }))
+  let nextCommentId = 1000
+  const out = options.out
+  if (out) fs.mkdirSync(out, { recursive: true })
+  let baseUrl = ''
+
+  const issueJson = (/** @type {StandinIssue} */ i) => ({
+    id: i.number,
+    number: i.number,
+    html_url: `${baseUrl}/${i.owner}/${i.repo}/issues/${i.number}`,
+    url: `${baseUrl}/repos/${i.owner}/${i.repo}/issues/${i.number}`,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    labels: i.labels.map((name) => ({ name })),
+    assignees: i.assignees.map((login) => ({ login })),
+    created_at: i.created_at,
+    comments: comments.filter((c) => c.issue === i.number && c.owner === i.owner).length
+  })
+  const commentJson = (/** @type {StandinComment} */ c) => ({
+    id: c.id,
+    html_url: `${baseUrl}/${c.owner}/${c.repo}/issues/${c.issue}#issuecomment-${c.id}`,
+    body: c.body
+  })
+
+  const writeIssueFile = (/** @type {StandinIssue} */ i) => {
+    if (!out) return
+    const text = `# #${i.number} ${i.title}\n\nLabels: ${i.labels.join(', ') || '—'} · Assignees: ${i.assignees.join(', ') || '—'} · State: ${i.state}\n\n---\n\n${i.body}\n`
+    fs.writeFileSync(path.join(out, `issue-${i.number}.md`), text)
+  }
+  const writeCommentFile = (/** @type {StandinComment} */ c) => {
+    if (!out) return
+    fs.writeFileSync(path.join(out, `issue-${c.issue}-comment-${c.id}.md`), `${c.body}\n`)
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    let size = 0
+    req.on('data', (chunk) => {
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+    })
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8')
+      let body = null
+      try {
+        body = raw ? JSON.parse(raw) : null
+      } catch {
+        body = raw
+      }
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const method = req.method ?? 'GET'
+      if (requests.length < MAX_REQUESTS)
+        requests.push({ method, path: url.pathname + url.search, body, headers: { ...req.headers } })
+      const send = (status, json, headers = {}) => {
+        res.writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-ratelimit-remaining': '4999',
+          ...headers
+        })
+        res.end(json === undefined ? '' : JSON.stringify(json))
+      }
+      const fail = (status, message) =>
+        send(status, { message, documentation_url: 'https://docs.github.com/rest' })
+
+      const failure = failures.find(
+        (f) =>
+          (f.times ?? 1) > 0 &&
+          (f.method === '*' || f.method.toUpperCase() === method) &&
+          url.pathname.startsWith(f.pathPrefix)
+      )
+      if (failure) {
+        failure.times = (failure.times ?? 1) - 1
+        const message = failure.message ?? STATUS_MESSAGES[failure.status] ?? 'Error'
+        return send(
+          failure.status,
+          { message, documentation_url: 'https://docs.github.com/rest' },
+          failure.headers ?? {}
+        )
+      }
+
+      const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+))?(?:\/(comments|labels))?\/?$/.exec(
+        url.pathname
+      )
+      if (!m) return fail(404, 'Not Found')
+      const [, owner, repo, numText, sub] = m
+      const num = numText ? Number(numText) : undefined
+      const find = () => issues.find((i) => i.number === num && i.owner === owner && i.repo === repo)
+      const page = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1)
+      const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? '30') || 30))
+      const paged = (list) => list.slice((page - 1) * perPage, page * perPage)
+      const tooLong = (text) => typeof text === 'string' && text.length > BODY_LIMIT
+
+      if (num === undefined && !sub) {
+        if (method === 'GET') {
+          const state = url.searchParams.get('state') ?? 'open'
+          const list = issues
+            .filter((i) => i.owner === owner && i.repo === repo)
+            .filter((i) => state === 'all' || i.state === state)
+            .sort((a, b) => b.number - a.number)
+          return send(200, paged(list).map(issueJson))
+        }
+        if (method === 'POST') {
+          if (!body || typeof body.title !== 'string' || !body.title)
+            return fail(422, 'Validation Failed: title is missing')
+          if (tooLong(body.body))
+            return fail(422, `Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`)
+          const issue = {
+            number: issues.length + 1,
+            title: body.title,
+            body: typeof body.body === 'string' ? body.body : '',
+            labels: Array.isArray(body.labels) ? [...new Set(body.labels.map(String))] : [],
+            assignees: Array.isArray(body.assignees) ? body.assignees.map(String) : [],
+            state: 'open',
+            owner,
+            repo,
+            created_at: new Date().toISOString()
+          }
+          issues.push(issue)
+          writeIssueFile(issue)
+          options.log?.(`issue #${issue.number}: ${issue.title}`)
+          return send(201, issueJson(issue))
+        }
+        return fail(404, 'Not Found')
+      }
+      const issue = find()
+      if (!issue) return fail(404, 'Not Found')
+      if (!sub) {
+        if (method === 'GET') return send(200, issueJson(issue))
+        if (method === 'PATCH') {
+          if (body && typeof body.title === 'string') issue.title = body.title
+          if (body && typeof body.body === 'string') {
+            if (tooLong(body.body)) return fail(422, 'Validation Failed: body is too long')
+            issue.body = body.body
+          }
+          if (body && (body.state === 'open' || body.state === 'closed')) issue.state = body.state
+          if (body && Array.isArray(body.labels)) issue.labels = [...new Set(body.labels.map(String))]
+          writeIssueFile(issue)
+          return send(200, issueJson(issue))
+        }
+        return fail(404, 'Not Found')
+      }
+      if (sub === 'comments') {
+        if (method === 'GET') {
+          const list = comments.filter((c) => c.issue === issue.number && c.owner === owner)
+          return send(200, paged(list).map(commentJson))
+        }
+        if (method === 'POST') {
+          if (!body || typeof body.body !== 'string' || !body.body)
+            return fail(422, 'Validation Failed: body is missing')
+          if (tooLong(body.body))
+            return fail(422, `Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`)
+          const comment = { id: nextCommentId++, issue: issue.number, body: body.body, owner, repo }
+          comments.push(comment)
+          writeCommentFile(comment)
+          options.log?.(`comment on #${issue.number}`)
+          return send(201, commentJson(comment))
+        }
+        return fail(404, 'Not Found')
+      }
+      if (sub === 'labels' && method === 'POST') {
+        const add = Array.isArray(body) ? body : Array.isArray(body?.labels) ? body.labels : []
+        issue.labels = [...new Set([...issue.labels, ...add.map(String)])]
+        writeIssueFile(issue)
+        return send(
+          200,
+          issue.labels.map((name) => ({ name }))
+        )
+      }
+      return fail(404, 'Not Found')
+    })
+  })
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined))
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  baseUrl = `http://127.0.0.1:${port}`
+
+  return {
+    url: baseUrl,
+    port,
+    requests,
+    issues,
+    comments,
+    /** @param {Failure[]} next */
+    setFailures(next) {
+      failures = next.map((f) => ({ times: 1, ...f }))
+    },
+    /** @returns {Promise<void>} */
+    stop() {
+      return new Promise((resolve) => {
+        server.closeAllConnections?.()
+        server.close(() => resolve(undefined))
+      })
+    }
+  }
+}
+
+function parseArgs(argv) {
+  const args = { port: 0, out: '' }
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--port') args.port = Number(argv[++i])
+    else if (argv[i] === '--out') args.out = argv[++i] ?? ''
+    else throw new Error(`unknown argument '${argv[i]}': use --port N --out DIR`)
+  }
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+    throw new Error('--port must be a port number (0 = any free port)')
+  return args
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2))
+  const standin = await startGitHubStandin({
+    port: args.port,
+    out: args.out || undefined,
+    log: (line) => console.log(line)
+  })
+  console.log(`github stand-in listening on ${standin.url}${args.out ? `, writing to ${args.out}` : ''}`)
+  const stop = async () => {
+    await standin.stop()
+    process.exit(0)
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : String(e))
+    process.exit(2)
+  })
+}
