@@ -19,7 +19,9 @@ function args() {
     else if (argv[i].startsWith('--scenario=')) scenario = argv[i].slice(11)
     else if (argv[i] === '--out') out = path.resolve(argv[++i])
     else if (argv[i] === '--help' || argv[i] === '-h') {
-      console.log(`usage: npm run demo -- [--scenario ${Object.keys(SCENARIOS).join('|')}] [--out DIR]`)
+      console.log(
+        `usage: npm run demo -- [--scenario ${Object.keys(SCENARIOS).join('|')}] [--out DIR]`
+      )
       process.exit(0)
     } else {
       console.error(`demo: unknown argument '${argv[i]}' (try --help)`)
@@ -27,7 +29,9 @@ function args() {
     }
   }
   if (!SCENARIOS[scenario]) {
-    console.error(`demo: unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}`)
+    console.error(
+      `demo: unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}`
+    )
     process.exit(2)
   }
   return { scenario, out }
@@ -43,7 +47,10 @@ function show(line) {
   if (group) return console.log(bold(`\n▶ ${group[1]}`))
   if (line === '::endgroup::') return
   const annotation = /^::(warning|error|notice)[^:]*::(.*)$/.exec(line)
-  if (annotation) return console.log(`  ${annotation[1].toUpperCase()}: ${annotation[2].replace(/%0A/g, '\n    ')}`)
+  if (annotation)
+    return console.log(
+      `  ${annotation[1].toUpperCase()}: ${annotation[2].replace(/%0A/g, '\n    ')}`
+    )
   if (line.startsWith('::')) return
   console.log(`  ${line}`)
 }
@@ -67,7 +74,11 @@ async function main() {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)))
   try {
     const deployedAt = production.deploy(scenario)
-    console.log(bold(`\ndeployed v2 at ${new Date(deployedAt).toISOString()} — running the action (${actionNode()}):`))
+    console.log(
+      bold(
+        `\ndeployed v2 at ${new Date(deployedAt).toISOString()} — running the action (${actionNode()}):`
+      )
+    )
     const result = await runAction({
       inputs: sandboxInputs(production, {
         'deployed-at': new Date(deployedAt).toISOString(),
@@ -118,7 +129,9 @@ async function main() {
     result.cleanup()
   } finally {
     await stop()
-    console.log(dim(`\nstopped everything (${((Date.now() - started) / 1000).toFixed(1)} s in all)`))
+    console.log(
+      dim(`\nstopped everything (${((Date.now() - started) / 1000).toFixed(1)} s in all)`)
+    )
   }
 }
 

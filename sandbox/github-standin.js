@@ -115,7 +115,7 @@ export async function startGitHubStandin(options = {}) {
     })
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
-      let body = null
+      let body
       try {
         body = raw ? JSON.parse(raw) : null
       } catch {
@@ -124,7 +124,12 @@ export async function startGitHubStandin(options = {}) {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       const method = req.method ?? 'GET'
       if (requests.length < MAX_REQUESTS)
-        requests.push({ method, path: url.pathname + url.search, body, headers: { ...req.headers } })
+        requests.push({
+          method,
+          path: url.pathname + url.search,
+          body,
+          headers: { ...req.headers }
+        })
       const send = (status, json, headers = {}) => {
         res.writeHead(status, {
           'content-type': 'application/json; charset=utf-8',
@@ -158,9 +163,13 @@ export async function startGitHubStandin(options = {}) {
       if (!m) return fail(404, 'Not Found')
       const [, owner, repo, numText, sub] = m
       const num = numText ? Number(numText) : undefined
-      const find = () => issues.find((i) => i.number === num && i.owner === owner && i.repo === repo)
+      const find = () =>
+        issues.find((i) => i.number === num && i.owner === owner && i.repo === repo)
       const page = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1)
-      const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? '30') || 30))
+      const perPage = Math.min(
+        100,
+        Math.max(1, Number(url.searchParams.get('per_page') ?? '30') || 30)
+      )
       const paged = (list) => list.slice((page - 1) * perPage, page * perPage)
       const tooLong = (text) => typeof text === 'string' && text.length > BODY_LIMIT
 
@@ -177,7 +186,10 @@ export async function startGitHubStandin(options = {}) {
           if (!body || typeof body.title !== 'string' || !body.title)
             return fail(422, 'Validation Failed: title is missing')
           if (tooLong(body.body))
-            return fail(422, `Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`)
+            return fail(
+              422,
+              `Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`
+            )
           const issue = {
             number: issues.length + 1,
             title: body.title,
@@ -207,7 +219,8 @@ export async function startGitHubStandin(options = {}) {
             issue.body = body.body
           }
           if (body && (body.state === 'open' || body.state === 'closed')) issue.state = body.state
-          if (body && Array.isArray(body.labels)) issue.labels = [...new Set(body.labels.map(String))]
+          if (body && Array.isArray(body.labels))
+            issue.labels = [...new Set(body.labels.map(String))]
           writeIssueFile(issue)
           return send(200, issueJson(issue))
         }
@@ -222,7 +235,10 @@ export async function startGitHubStandin(options = {}) {
           if (!body || typeof body.body !== 'string' || !body.body)
             return fail(422, 'Validation Failed: body is missing')
           if (tooLong(body.body))
-            return fail(422, `Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`)
+            return fail(
+              422,
+              `Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`
+            )
           const comment = { id: nextCommentId++, issue: issue.number, body: body.body, owner, repo }
           comments.push(comment)
           writeCommentFile(comment)
@@ -291,7 +307,9 @@ async function main() {
     out: args.out || undefined,
     log: (line) => console.log(line)
   })
-  console.log(`github stand-in listening on ${standin.url}${args.out ? `, writing to ${args.out}` : ''}`)
+  console.log(
+    `github stand-in listening on ${standin.url}${args.out ? `, writing to ${args.out}` : ''}`
+  )
   const stop = async () => {
     await standin.stop()
     process.exit(0)

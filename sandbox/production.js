@@ -26,15 +26,24 @@ export const SCENARIOS = {
   flaky: { state: { errorRate: 0.2 }, story: 'the new version fails 20% of requests' },
   elevated: { state: { errorRate: 0.07 }, story: 'the new version fails 7% of requests' },
   degraded: { state: { latencyMs: 3000 }, story: 'the new version answers in 3 s (p95 3 s)' },
-  corruption: { files: ['data/corruption_detected'], story: 'the new version corrupts data (data/corruption_detected)' },
+  corruption: {
+    files: ['data/corruption_detected'],
+    story: 'the new version corrupts data (data/corruption_detected)'
+  },
   database: { files: ['data/db_down'], story: 'the database check fails after the migration' },
   cache: { files: ['data/cache_down'], story: 'the cache check fails after the deploy' },
   'critical-errors': {
-    log: ['FATAL database connection failed: could not connect to postgres', 'panic: out of memory'],
+    log: [
+      'FATAL database connection failed: could not connect to postgres',
+      'panic: out of memory'
+    ],
     story: 'the new version logs critical errors (database connection failed, out of memory)'
   },
   security: {
-    log: ['WARN unauthorized access to /admin from 203.0.113.7', 'ALERT possible breach: malicious payload'],
+    log: [
+      'WARN unauthorized access to /admin from 203.0.113.7',
+      'ALERT possible breach: malicious payload'
+    ],
     story: 'the logs show a security alert (unauthorized access, breach)'
   },
   healthy: { state: {}, story: 'the new version is healthy' },
@@ -73,7 +82,7 @@ export function demoQueries(window = '10s') {
 
 const stamp = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 
-function rollbackScript(node) {
+function rollbackScript() {
   return `#!/bin/bash
 # The sandbox's real rollback: switches the live version (state.json) back.
 #   --quick                       Level 1: the previous release (traffic switch)
@@ -178,10 +187,13 @@ export async function startProduction(opts = {}) {
       at: t
     }))
     write(path.join(deployDir, 'releases/v1.json'), JSON.stringify(GOOD))
-    for (const b of backups) write(path.join(deployDir, `backups/${b.id}.json`), JSON.stringify(GOOD))
+    for (const b of backups)
+      write(path.join(deployDir, `backups/${b.id}.json`), JSON.stringify(GOOD))
     write(
       path.join(deployDir, 'backups/index.txt'),
-      backups.map((b) => `${b.id}  ${new Date(b.at).toISOString().replace(/\.\d+Z$/, 'Z')}`).join('\n') + '\n'
+      backups
+        .map((b) => `${b.id}  ${new Date(b.at).toISOString().replace(/\.\d+Z$/, 'Z')}`)
+        .join('\n') + '\n'
     )
     write(path.join(deployDir, 'state.json'), JSON.stringify(GOOD))
     write(path.join(deployDir, 'previous'), 'v1\n')
@@ -189,11 +201,15 @@ export async function startProduction(opts = {}) {
     write(path.join(deployDir, 'logs/app.log'), 'INFO started v1\n')
     fs.mkdirSync(path.join(deployDir, 'data'), { recursive: true })
 
-    const service = await startTestService({ state: GOOD, stateFile: path.join(deployDir, 'state.json'), rps: 40 })
+    const service = await startTestService({
+      state: GOOD,
+      stateFile: path.join(deployDir, 'state.json'),
+      rps: 40
+    })
     started.push(service)
     log(`test service      ${service.url} (version v1)`)
     const healthUrl = `${service.url}/health`
-    write(path.join(deployDir, 'deploy/rollback/rollback.sh'), rollbackScript(node), 0o755)
+    write(path.join(deployDir, 'deploy/rollback/rollback.sh'), rollbackScript(), 0o755)
     write(path.join(deployDir, 'deploy/rollback/validate_rollback.sh'), validateScript(node), 0o755)
     write(path.join(deployDir, 'deploy/smoke_tests.sh'), smokeScript(node, healthUrl), 0o755)
     write(path.join(deployDir, 'deploy/restart.sh'), restartScript(), 0o755)
@@ -204,7 +220,10 @@ export async function startProduction(opts = {}) {
     chownTree(deployDir, owner.uid, owner.gid)
     log(`sshd              ${sshd.user}@127.0.0.1:${sshd.port} (home ${deployDir})`)
 
-    const prometheus = await startPrometheus({ targets: [`127.0.0.1:${service.port}`], scrapeInterval: '1s' })
+    const prometheus = await startPrometheus({
+      targets: [`127.0.0.1:${service.port}`],
+      scrapeInterval: '1s'
+    })
     started.push(prometheus)
     log(`prometheus        ${prometheus.url} (scraping every 1s)`)
 
@@ -233,7 +252,10 @@ export async function startProduction(opts = {}) {
       /** "Deploys" the scenario's bad version: the moment production starts failing. */
       deploy(scenario, { version = 'v2' } = {}) {
         const s = SCENARIOS[scenario]
-        if (!s) throw new Error(`unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}`)
+        if (!s)
+          throw new Error(
+            `unknown scenario '${scenario}': one of ${Object.keys(SCENARIOS).join(', ')}`
+          )
         const bad = { ...GOOD, ...(s.state ?? {}), version }
         userOwned(path.join(deployDir, `releases/${version}.json`), JSON.stringify(bad))
         userOwned(path.join(deployDir, 'current'), `${version}\n`)
@@ -254,7 +276,7 @@ export async function startProduction(opts = {}) {
       },
       /** The calls the host's scripts recorded: { atMs, script, args }. */
       calls() {
-        let text = ''
+        let text
         try {
           text = fs.readFileSync(path.join(deployDir, 'calls.log'), 'utf8')
         } catch {

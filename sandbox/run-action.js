@@ -40,7 +40,12 @@ export function sandboxInputs(production, overrides = {}) {
 }
 
 /** GITHUB_OUTPUT's `name<<DELIM\nvalue\nDELIM` blocks. */
+/**
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
 export function parseOutputFile(text) {
+  /** @type {Record<string, string>} */
   const outputs = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -78,7 +83,10 @@ export async function runAction(opts) {
   const eventFile = path.join(work, 'event.json')
   fs.writeFileSync(outputFile, '')
   fs.writeFileSync(summaryFile, '')
-  fs.writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/spacetime' } }))
+  fs.writeFileSync(
+    eventFile,
+    JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/spacetime' } })
+  )
   fs.writeFileSync(path.join(workspace, 'policy.yml'), opts.policy ?? demoPolicy())
   for (const [name, text] of Object.entries(opts.files ?? {})) {
     fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
@@ -104,11 +112,16 @@ export async function runAction(opts) {
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: runnerTemp
   }
-  for (const [name, value] of Object.entries(opts.inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(opts.inputs))
+    env[`INPUT_${name.toUpperCase()}`] = value
 
   const node = opts.node ?? actionNode()
   const started = Date.now()
-  const child = spawn(node, [path.join(ROOT, 'dist/index.js')], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node, [path.join(ROOT, 'dist/index.js')], {
+    env,
+    cwd: workspace,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   let pending = ''
@@ -129,7 +142,9 @@ export async function runAction(opts) {
           child.kill('SIGTERM')
         }, opts.sigtermAfterMs)
       : undefined
-  const code = await new Promise((resolve) => child.once('exit', (c, s) => resolve(c ?? (s ? 128 : 1))))
+  const code = await new Promise((resolve) =>
+    child.once('exit', (c, s) => resolve(c ?? (s ? 128 : 1)))
+  )
   const endedAt = Date.now()
   clearTimeout(killer)
   if (canceller) clearTimeout(canceller)

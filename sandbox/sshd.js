@@ -136,6 +136,31 @@ function chownTree(dir, uid, gid) {
   }
 }
 
+/**
+ * The test user must be able to reach the deploy directory: a parent made by mkdtemp is 0700
+ * root. Adds the search bit (o+x, never read) to such parents inside the temp directory;
+ * anywhere else it throws rather than loosen permissions outside the sandbox.
+ */
+function ensureTraversable(dir, uid, gid) {
+  const tmp = fs.realpathSync(os.tmpdir())
+  let cur = path.dirname(path.resolve(dir))
+  for (let i = 0; i < 64; i++) {
+    const st = fs.statSync(cur)
+    const ok =
+      st.mode & 0o001 || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010)
+    if (!ok) {
+      const real = fs.realpathSync(cur)
+      if (!real.startsWith(`${tmp}${path.sep}`)) {
+        throw new Error(`the test user cannot reach ${dir}: ${cur} is not searchable by others`)
+      }
+      fs.chmodSync(cur, (st.mode & 0o7777) | 0o001)
+    }
+    const parent = path.dirname(cur)
+    if (parent === cur) break
+    cur = parent
+  }
+}
+
 function sshdConfig({ port, dir, deployDir, user }) {
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`
   return [
@@ -191,6 +216,7 @@ export async function startSshd(options = {}) {
     fs.mkdirSync(deployDir, { recursive: true })
     fs.chmodSync(deployDir, 0o755)
     chownTree(deployDir, uid, gid)
+    ensureTraversable(deployDir, uid, gid)
 
     keygen(path.join(dir, 'host_key'), 'rbs-host')
     keygen(path.join(dir, 'wrong_host_key'), 'rbs-wrong-host')

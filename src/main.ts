@@ -2,7 +2,7 @@
 // One direction of flow; every decision is made by src/core, every effect by an adapter.
 import * as fs from 'node:fs'
 import * as core from '@actions/core'
-import { Inputs, Outputs } from './constants.js'
+import { Outputs } from './constants.js'
 import { formatDuration } from './core/duration.js'
 import { judgeRecovery } from './core/recovery.js'
 import type { RollbackLevel, Verdict } from './core/types.js'
@@ -18,7 +18,13 @@ import { report, type ReportResult } from './report/run-report.js'
 import { validateTemplate } from './report/templates.js'
 import { InputError, parseInputs } from './settings/inputs.js'
 import type { Settings } from './settings/types.js'
-import { measureBaseline, waitForVersion, watch, type ActionMemory, type WatchDeps } from './watch.js'
+import {
+  measureBaseline,
+  waitForVersion,
+  watch,
+  type ActionMemory,
+  type WatchDeps
+} from './watch.js'
 
 const log: Logger = {
   info: (line) => core.info(line),
@@ -42,7 +48,8 @@ function maskSecrets(settings: Settings): void {
   for (const secret of settings.secrets) {
     core.setSecret(secret)
     // A multi-line secret (the key) is masked line by line too: the runner masks per line.
-    for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 8) core.setSecret(line.trim())
+    for (const line of secret.split(/\r?\n/))
+      if (line.trim().length >= 8) core.setSecret(line.trim())
   }
 }
 
@@ -51,26 +58,49 @@ function describeSetup(settings: Settings): string[] {
   if (!settings.prometheus)
     notes.push('no prometheus-url: only the health rules (and host checks) apply')
   if (!settings.ssh)
-    notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"')
+    notes.push(
+      'no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"'
+    )
   if (settings.ssh?.insecureSkipHostKeyCheck)
-    notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)')
-  if (settings.dryRun) notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs')
+    notes.push(
+      'ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)'
+    )
+  if (settings.dryRun)
+    notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs')
   if (!settings.github.token || !settings.github.owner)
-    notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report')
+    notes.push(
+      'no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report'
+    )
   return notes
 }
 
 function printPolicy(settings: Settings): void {
   const p = settings.policy
   const d = formatDuration
-  core.info(`watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`)
-  core.info(`health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`)
-  core.info(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`)
-  core.info(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`)
-  core.info(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`)
-  core.info(`rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`)
-  const checks = Object.entries(p.hostChecks).filter(([k, v]) => typeof v === 'string' && v && k !== 'every')
-  core.info(`host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`)
+  core.info(
+    `watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
+  )
+  core.info(
+    `health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
+  )
+  core.info(
+    `error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`
+  )
+  core.info(
+    `latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`
+  )
+  core.info(
+    `service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`
+  )
+  core.info(
+    `rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`
+  )
+  const checks = Object.entries(p.hostChecks).filter(
+    ([k, v]) => typeof v === 'string' && v && k !== 'every'
+  )
+  core.info(
+    `host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
+  )
   if (settings.prometheus) {
     core.info(`error-rate-query: ${settings.prometheus.errorRateQuery}`)
     core.info(`latency-query: ${settings.prometheus.latencyQuery}`)
@@ -86,7 +116,11 @@ const NOT_NEEDED: RollbackOutcome = {
 }
 
 /** The exit status of the step, from the final verdict and what the action did. */
-export function failureMessage(settings: Settings, record: RunRecord, issue: ReportResult | undefined): string | undefined {
+export function failureMessage(
+  settings: Settings,
+  record: RunRecord,
+  issue: ReportResult | undefined
+): string | undefined {
   const v = record.final
   if (record.cancelled) return 'cancelled: the watch was stopped before it reached a verdict'
   const r = record.rollback
@@ -111,9 +145,18 @@ export function failureMessage(settings: Settings, record: RunRecord, issue: Rep
       if (settings.failOnInconclusive) message = `inconclusive: ${v.reason}`
       break
   }
-  if (!message && issue && 'error' in issue && issue.needed)
+  if (!message && issue?.error && issue.needed)
     message = `the incident issue could not be opened: ${issue.error}`
   return message
+}
+
+/** Sets outputs; a broken GITHUB_OUTPUT (a misconfigured runner) must not hide the verdict. */
+function setOutputs(outputs: Record<string, string>): void {
+  try {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  } catch (e) {
+    core.warning(`could not set the step outputs: ${(e as Error).message}`)
+  }
 }
 
 export async function run(): Promise<void> {
@@ -133,8 +176,8 @@ export async function run(): Promise<void> {
       settings = readSettings()
     } catch (e) {
       if (e instanceof InputError || (e as Error).name === 'PolicyError') {
-        core.setOutput(Outputs.Decision, 'bad-input')
         core.setFailed(`bad input: ${(e as Error).message}`)
+        setOutputs({ [Outputs.Decision]: 'bad-input' })
         return
       }
       throw e
@@ -192,11 +235,18 @@ export async function run(): Promise<void> {
 
     // Re-run of the same workflow run that already rolled back: never roll back twice.
     const prior = await report.findOwnRollback(settings)
-    if (prior) core.info(`incident #${prior.number} shows this workflow run already rolled back (Level ${prior.level})`)
+    if (prior)
+      core.info(
+        `incident #${prior.number} shows this workflow run already rolled back (Level ${prior.level})`
+      )
 
     core.startGroup('watch')
     let final: Verdict
-    let watched = { samples: [] as RunRecord['samples'], verdicts: [] as RunRecord['verdicts'], cancelled: false }
+    let watched = {
+      samples: [] as RunRecord['samples'],
+      verdicts: [] as RunRecord['verdicts'],
+      cancelled: false
+    }
     const version = await waitForVersion(settings, deps)
     const baseline = version.verdict ? undefined : await measureBaseline(settings, metrics, signal)
     if (baseline)
@@ -234,7 +284,9 @@ export async function run(): Promise<void> {
     } else if (final.decision === 'rollback' && final.level) {
       core.startGroup(`rollback: Level ${final.level}`)
       const verify = async (level: RollbackLevel): Promise<VerifyResult> => {
-        core.info(`verification after Level ${level}: watching ${formatDuration(settings.policy.rollback.verifyMs)}`)
+        core.info(
+          `verification after Level ${level}: watching ${formatDuration(settings.policy.rollback.verifyMs)}`
+        )
         const v = await watch(settings, deps, {
           durationMs: settings.policy.rollback.verifyMs,
           phase: `verify L${level}`,
@@ -242,9 +294,15 @@ export async function run(): Promise<void> {
           judge: false
         })
         const judged = judgeRecovery(v.samples, settings.policy)
-        core.info(`verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`)
+        core.info(
+          `verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`
+        )
         if (!judged.recovered) memory.failedLevels.push(level)
-        return { ...judged, samples: v.samples, recoveredAt: judged.recovered ? clock.now() : undefined }
+        return {
+          ...judged,
+          samples: v.samples,
+          recoveredAt: judged.recovered ? clock.now() : undefined
+        }
       }
       const result = await executeRollback({
         startLevel: final.level,
@@ -261,7 +319,11 @@ export async function run(): Promise<void> {
     } else if (final.decision === 'isolate') {
       core.startGroup('security: evidence and isolation (no rollback)')
       steps.push(...(await runSecurityPath(remote, settings, { clock, logger: log, signal })))
-      rollback = { ...NOT_NEEDED, status: 'blocked', reason: 'security alert: no rollback until the security team clears it (then Level 3)' }
+      rollback = {
+        ...NOT_NEEDED,
+        status: 'blocked',
+        reason: 'security alert: no rollback until the security team clears it (then Level 3)'
+      }
       core.endGroup()
     } else if (final.decision === 'manual') {
       rollback = { ...NOT_NEEDED, status: 'blocked', reason: final.reason }
@@ -289,21 +351,24 @@ export async function run(): Promise<void> {
     const issue = await report.publish(settings, record, log)
     core.endGroup()
 
-    core.setOutput(Outputs.Decision, record.cancelled ? 'cancelled' : final.decision)
-    core.setOutput(Outputs.Severity, final.severity)
-    core.setOutput(Outputs.Rule, final.rule)
-    core.setOutput(Outputs.Reason, final.reason)
-    core.setOutput(Outputs.Samples, String(record.samples.length))
-    core.setOutput(Outputs.RollbackLevel, rollback.level ? String(rollback.level) : '')
-    core.setOutput(Outputs.RollbackStatus, rollback.status)
-    core.setOutput(Outputs.RollbackTarget, rollback.target?.id ?? '')
-    core.setOutput(Outputs.IssueNumber, issue.number ? String(issue.number) : '')
-    core.setOutput(Outputs.IssueUrl, issue.url ?? '')
-    core.setOutput(Outputs.ReportPath, issue.reportPath ?? '')
+    setOutputs({
+      [Outputs.Decision]: record.cancelled ? 'cancelled' : final.decision,
+      [Outputs.Severity]: final.severity,
+      [Outputs.Rule]: final.rule,
+      [Outputs.Reason]: final.reason,
+      [Outputs.Samples]: String(record.samples.length),
+      [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
+      [Outputs.RollbackStatus]: rollback.status,
+      [Outputs.RollbackTarget]: rollback.target?.id ?? '',
+      [Outputs.IssueNumber]: issue.number ? String(issue.number) : '',
+      [Outputs.IssueUrl]: issue.url ?? '',
+      [Outputs.ReportPath]: issue.reportPath ?? ''
+    })
 
     const failure = failureMessage(settings, record, issue)
     if (failure) core.setFailed(failure)
-    else if (final.decision === 'warn' || final.decision === 'pre-existing') core.warning(final.reason)
+    else if (final.decision === 'warn' || final.decision === 'pre-existing')
+      core.warning(final.reason)
   } catch (e) {
     core.setFailed(`rollback-sentinel failed: ${(e as Error).message}`)
   } finally {
@@ -313,4 +378,3 @@ export async function run(): Promise<void> {
     disposeSync()
   }
 }
-

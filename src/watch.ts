@@ -145,7 +145,7 @@ export async function waitForVersion(
   const start = deps.clock.now()
   const deadline = start + settings.policy.health.versionWaitMs
   const interval = Math.min(settings.probeIntervalMs, 5000)
-  let lastSeen = 'no answer'
+  let lastSeen: string
   for (let k = 0; ; k++) {
     if (deps.signal?.aborted) return { verdict: null }
     const reading = await deps.health.probe(deps.signal)

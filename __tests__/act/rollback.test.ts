@@ -382,7 +382,7 @@ describe('executeRollback over a real sshd', () => {
       '1:rollback:ok',
       '1:validate:skipped',
       '1:smoke-test:failed',
-      'undefined:list-backups:ok',
+      '2:list-backups:ok',
       '2:rollback:ok',
       '2:validate:skipped',
       '2:smoke-test:failed'

@@ -75,5 +75,7 @@ export async function runScenario(
 
 /** The requests the GitHub stand-in received, as "METHOD path" lines. */
 export function githubCalls(p: Production): string[] {
-  return p.github.requests.map((r: { method: string; path: string }) => `${r.method} ${r.path.split('?')[0]}`)
+  return p.github.requests.map(
+    (r: { method: string; path: string }) => `${r.method} ${r.path.split('?')[0]}`
+  )
 }

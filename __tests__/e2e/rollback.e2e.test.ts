@@ -19,9 +19,13 @@ describe('end to end: rollbacks', () => {
       })
       expect(run.outputs.reason).toMatch(/error rate \d+\.\d% > critical 50%/)
       expect(run.code).not.toBe(0) // fail-on-rollback defaults to true
-      const calls = production.calls().map((c: { script: string; args: string }) => `${c.script} ${c.args}`.trim())
+      const calls = production
+        .calls()
+        .map((c: { script: string; args: string }) => `${c.script} ${c.args}`.trim())
       expect(calls).toEqual(['rollback.sh --quick', 'validate_rollback.sh', 'smoke_tests.sh'])
-      expect(githubCalls(production)).toEqual(expect.arrayContaining(['POST /repos/acme/spacetime/issues']))
+      expect(githubCalls(production)).toEqual(
+        expect.arrayContaining(['POST /repos/acme/spacetime/issues'])
+      )
       const issue = production.github.issues[0]
       expect(issue.title).toContain('[P1] Production Down - Rollback in Progress')
       expect(issue.body).toContain('error-rate-critical')
@@ -42,7 +46,9 @@ describe('end to end: rollbacks', () => {
       ].join('\n')
       expect(everything).not.toContain(key)
       expect(everything).not.toContain(token)
-      expect(run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))).toBe(false)
+      expect(run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))).toBe(
+        false
+      )
     } finally {
       await s.stop()
     }
@@ -51,7 +57,12 @@ describe('end to end: rollbacks', () => {
   it('service-down: never up since the deploy → Level 1', async () => {
     const s = await runScenario('down')
     try {
-      expect(s.run.outputs).toMatchObject({ decision: 'rollback', rule: 'service-down', 'rollback-level': '1', 'rollback-status': 'succeeded' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'rollback',
+        rule: 'service-down',
+        'rollback-level': '1',
+        'rollback-status': 'succeeded'
+      })
       expect(s.run.outputs.reason).toContain('never up since the deploy')
       expect(s.production.calls()[0]).toMatchObject({ script: 'rollback.sh', args: '--quick' })
     } finally {
@@ -62,7 +73,12 @@ describe('end to end: rollbacks', () => {
   it('latency-severe: p95 6 s sustained for the window → Level 1 (P2)', async () => {
     const s = await runScenario('slow')
     try {
-      expect(s.run.outputs).toMatchObject({ decision: 'rollback', rule: 'latency-severe', severity: 'P2', 'rollback-level': '1' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'rollback',
+        rule: 'latency-severe',
+        severity: 'P2',
+        'rollback-level': '1'
+      })
       expect(s.production.github.issues[0].title).toContain('[P2] Production Degraded')
     } finally {
       await s.stop()
@@ -72,7 +88,12 @@ describe('end to end: rollbacks', () => {
   it('error-rate-high: 20% errors, not improving over the window → Level 1 (P2)', async () => {
     const s = await runScenario('flaky')
     try {
-      expect(s.run.outputs).toMatchObject({ decision: 'rollback', rule: 'error-rate-high', severity: 'P2', 'rollback-level': '1' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'rollback',
+        rule: 'error-rate-high',
+        severity: 'P2',
+        'rollback-level': '1'
+      })
       // The runbook's 5-minute rule (12 s in the demo policy): never before the window completed.
       const rollbackAt = s.production.calls()[0].atMs
       expect(rollbackAt - s.deployedAt).toBeGreaterThanOrEqual(12_000)
@@ -85,7 +106,9 @@ describe('end to end: rollbacks', () => {
     const s = await runScenario('errors', { prepare: (p) => p.failLevels([1]) })
     try {
       const newest = s.production.backups[s.production.backups.length - 1].id
-      const calls = s.production.calls().map((c: { script: string; args: string }) => `${c.script} ${c.args}`.trim())
+      const calls = s.production
+        .calls()
+        .map((c: { script: string; args: string }) => `${c.script} ${c.args}`.trim())
       expect(calls).toEqual([
         'rollback.sh --quick',
         'rollback.sh --list',
@@ -93,7 +116,11 @@ describe('end to end: rollbacks', () => {
         'validate_rollback.sh',
         'smoke_tests.sh'
       ])
-      expect(s.run.outputs).toMatchObject({ 'rollback-level': '2', 'rollback-status': 'succeeded', 'rollback-target': newest })
+      expect(s.run.outputs).toMatchObject({
+        'rollback-level': '2',
+        'rollback-status': 'succeeded',
+        'rollback-target': newest
+      })
     } finally {
       await s.stop()
     }
@@ -102,7 +129,11 @@ describe('end to end: rollbacks', () => {
   it('dry run: decides and reports, runs no rollback script', async () => {
     const s = await runScenario('errors', { inputs: { 'dry-run': 'true' } })
     try {
-      expect(s.run.outputs).toMatchObject({ decision: 'rollback', rule: 'error-rate-critical', 'rollback-status': 'skipped-dry-run' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'rollback',
+        rule: 'error-rate-critical',
+        'rollback-status': 'skipped-dry-run'
+      })
       expect(s.production.calls().filter((c: { args: string }) => c.args !== '--list')).toEqual([])
       expect(visibleLog(s.run)).toContain('[dry-run] would run')
     } finally {

@@ -13,7 +13,11 @@ describe('end to end: no rollback', () => {
     const s = await runScenario('healthy', { inputs: { 'watch-duration': '16s' } })
     try {
       expect(s.run.code).toBe(0)
-      expect(s.run.outputs).toMatchObject({ decision: 'healthy', 'rollback-status': 'not-needed', 'issue-number': '' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'healthy',
+        'rollback-status': 'not-needed',
+        'issue-number': ''
+      })
       expect(Number(s.run.outputs.samples)).toBeGreaterThanOrEqual(7)
       expect(s.production.calls()).toEqual([])
       expect(githubCalls(s.production).filter((c) => c.startsWith('POST'))).toEqual([])
@@ -36,7 +40,12 @@ describe('end to end: no rollback', () => {
   it('error-rate-elevated: 7% stable over the window → warn (the runbook\'s "consider rollback"), exit 0, no issue', async () => {
     const s = await runScenario('elevated')
     try {
-      expect(s.run.outputs).toMatchObject({ decision: 'warn', rule: 'error-rate-elevated', severity: 'P3', 'rollback-status': 'not-needed' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'warn',
+        rule: 'error-rate-elevated',
+        severity: 'P3',
+        'rollback-status': 'not-needed'
+      })
       expect(s.run.code).toBe(0)
       expect(s.production.calls()).toEqual([])
       expect(s.production.github.issues).toHaveLength(0)
@@ -48,7 +57,11 @@ describe('end to end: no rollback', () => {
   it('latency-degraded: p95 3 s stable over the window → warn', async () => {
     const s = await runScenario('degraded')
     try {
-      expect(s.run.outputs).toMatchObject({ decision: 'warn', rule: 'latency-degraded', severity: 'P3' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'warn',
+        rule: 'latency-degraded',
+        severity: 'P3'
+      })
       expect(s.production.calls()).toEqual([])
     } finally {
       await s.stop()
@@ -61,7 +74,11 @@ describe('end to end: no rollback', () => {
       during: (p) => void p.prometheus.stop()
     })
     try {
-      expect(s.run.outputs).toMatchObject({ decision: 'inconclusive', rule: 'monitoring-outage', 'rollback-status': 'not-needed' })
+      expect(s.run.outputs).toMatchObject({
+        decision: 'inconclusive',
+        rule: 'monitoring-outage',
+        'rollback-status': 'not-needed'
+      })
       expect(s.run.outputs.reason).toMatch(/connection refused/i)
       expect(s.run.code).not.toBe(0) // fail-on-inconclusive defaults to true
       expect(s.production.calls()).toEqual([])
@@ -74,7 +91,9 @@ describe('end to end: no rollback', () => {
 
 describe('end to end: faults are reported for what they are', () => {
   it('a wrong host key: the rollback fails with the SSH reason, no command ran on the host', async () => {
-    const s = await runScenario('errors', { inputs: (p) => ({ 'ssh-known-hosts': p.sshd.wrongKnownHosts }) })
+    const s = await runScenario('errors', {
+      inputs: (p) => ({ 'ssh-known-hosts': p.sshd.wrongKnownHosts })
+    })
     try {
       expect(s.run.outputs).toMatchObject({ decision: 'rollback', 'rollback-status': 'failed' })
       expect(visibleLog(s.run)).toMatch(/host key/i)
@@ -97,7 +116,10 @@ describe('end to end: faults are reported for what they are', () => {
     try {
       for (const [inputs, message] of [
         [{ 'probe-interval': '90x' }, "probe-interval '90x' is not a duration"],
-        [{ 'rollback-target': 'b1;reboot', 'ssh-host': '127.0.0.1' }, "rollback-target 'b1;reboot' has characters"]
+        [
+          { 'rollback-target': 'b1;reboot', 'ssh-host': '127.0.0.1' },
+          "rollback-target 'b1;reboot' has characters"
+        ]
       ] as const) {
         const run = await runAction({ inputs: { 'health-url': url, ...inputs }, timeoutMs: 30_000 })
         try {
@@ -115,13 +137,18 @@ describe('end to end: faults are reported for what they are', () => {
   })
 
   it('cancelled: SIGTERM mid-watch exits within a second, says cancelled, leaves no key behind', async () => {
-    const s = await runScenario('healthy', { inputs: { 'watch-duration': '60s' }, sigtermAfterMs: 6_000 })
+    const s = await runScenario('healthy', {
+      inputs: { 'watch-duration': '60s' },
+      sigtermAfterMs: 6_000
+    })
     try {
       expect(s.run.code).not.toBe(0)
       expect(s.run.exitAfterSigtermMs).toBeLessThan(1_000)
       expect(s.run.outputs.decision).toBe('cancelled')
       expect(visibleLog(s.run)).toMatch(/cancelled/)
-      expect(s.run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))).toBe(false)
+      expect(
+        s.run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))
+      ).toBe(false)
       expect(s.production.calls()).toEqual([])
     } finally {
       await s.stop()

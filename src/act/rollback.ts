@@ -68,6 +68,12 @@ export interface StepOptions {
   timeoutMs?: number
 }
 
+/** Stands in when there is no host; never asked to run anything (callers check first). */
+const NO_HOST: Remote = {
+  run: () => Promise.reject(new Error('no host configured (ssh-host)')),
+  dispose: async () => {}
+}
+
 const silent: Logger = { info: () => {}, warning: () => {}, error: () => {} }
 
 function tail(r: RemoteResult): string {
@@ -225,7 +231,8 @@ type TargetResult = { target: BackupChoice } | { error: string; ssh: boolean }
 async function resolveTarget(
   input: RollbackInput,
   runner: StepRunner,
-  logger: Logger
+  logger: Logger,
+  level: RollbackLevel
 ): Promise<TargetResult> {
   const { settings, clock } = input
   if (settings.rollbackTarget !== undefined && settings.rollbackTarget !== '') {
@@ -237,7 +244,13 @@ async function resolveTarget(
     return { target }
   }
   const script = `bash ${shellQuote(settings.scripts.rollback)}`
-  const { step, result } = await runner.exec('list-backups', script, ['--list'], LIST_TIMEOUT_MS)
+  const { step, result } = await runner.exec(
+    'list-backups',
+    script,
+    ['--list'],
+    LIST_TIMEOUT_MS,
+    level
+  )
   if (step.status === 'ssh-error') {
     return { error: `could not list backups: ${step.sshFailure}`, ssh: true }
   }
@@ -281,9 +294,10 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
   let target: BackupChoice | undefined
   let level: RollbackLevel = input.startLevel
   let recoveredAt: number | undefined
-  const steps: RemoteStep[] = []
+  // Without a host nothing runs: the runner only collects (no) steps.
+  const runner = new StepRunner(remote ?? NO_HOST, clock, logger, signal)
 
-  const done = (status: RollbackStatus, reason: string): RollbackResult => {
+  const result = (status: RollbackStatus, reason: string): RollbackResult => {
     if (status === 'failed' || status === 'blocked') logger.error(`Rollback ${status}: ${reason}`)
     else logger.info(`Rollback ${status}: ${reason}`)
     return {
@@ -296,31 +310,26 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
         reason,
         ...(recoveredAt !== undefined ? { recoveredAt } : {})
       },
-      steps
+      steps: runner.steps
     }
   }
 
-  if (!remote) return done('blocked', 'rollback needed, no host configured (ssh-host)')
+  if (!remote) return result('blocked', 'rollback needed, no host configured (ssh-host)')
   // Refused before any connection (the settings parser refuses it earlier still).
   if (settings.rollbackTarget) {
     try {
       validateRemoteId(settings.rollbackTarget, 'rollback-target')
     } catch (err) {
-      return done('failed', (err as Error).message)
+      return result('failed', (err as Error).message)
     }
   }
   if (level > maxLevel) {
-    return done(
+    return result(
       'blocked',
       `Level ${level} needed but rollback.max-level is ${maxLevel}: manual intervention required`
     )
   }
 
-  const runner = new StepRunner(remote, clock, logger, signal)
-  const result = (status: RollbackStatus, reason: string): RollbackResult => {
-    steps.push(...runner.steps)
-    return done(status, reason)
-  }
   const script = `bash ${shellQuote(settings.scripts.rollback)}`
   const probeTimeoutMs = policy.hostChecks.timeoutMs
   const checkTimeoutMs = policy.rollback.timeoutsMs[1]
@@ -335,7 +344,7 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
     if (previous) logger.warning(`Escalating to Level ${level}: ${previous.reason}`)
 
     if (level >= 2 && !target) {
-      const t = await resolveTarget(input, runner, logger)
+      const t = await resolveTarget(input, runner, logger, level)
       if ('error' in t) {
         const stuck = t.ssh || attempts.length > 0
         return result(
@@ -462,11 +471,7 @@ export async function runRestart(
 ): Promise<RemoteStep> {
   const logger = opts.logger ?? silent
   const command = settings.commands.restart
-  const noHost: Remote = {
-    run: () => Promise.reject(new Error('no host')),
-    dispose: async () => {}
-  }
-  const runner = new StepRunner(remote ?? noHost, opts.clock, logger, opts.signal)
+  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal)
   if (!command) return runner.skip('restart', '', 'no restart-command configured')
   if (!remote) return runner.skip('restart', command, 'no host configured (ssh-host)')
   if (settings.dryRun) return runner.dry('restart', command, [])
@@ -485,11 +490,7 @@ export async function runSecurityPath(
   opts: StepOptions
 ): Promise<RemoteStep[]> {
   const logger = opts.logger ?? silent
-  const noHost: Remote = {
-    run: () => Promise.reject(new Error('no host')),
-    dispose: async () => {}
-  }
-  const runner = new StepRunner(remote ?? noHost, opts.clock, logger, opts.signal)
+  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal)
   for (const [name, command] of [
     ['evidence', settings.commands.evidence],
     ['isolate', settings.commands.isolate]

@@ -23,6 +23,8 @@ export interface ReportContext {
   smokeTestScript?: string
   /** The health URL, for the "Check service health" command (no header values, ever). */
   healthUrl?: string
+  /** The Prometheus URL, for the "Check error rate / response time" commands (no header values). */
+  prometheusUrl?: string
   issueLabels: string[]
   issueAssignees: string[]
   template?: { path: string; text: string }

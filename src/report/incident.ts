@@ -101,7 +101,7 @@ export function placeholderValues(record: RunRecord, ctx: ReportContext): Record
     level: facts.level ? String(facts.level) : 'none',
     action: actionLine(facts, record),
     eta: etaLine(facts, record),
-    impact: impactLine(facts),
+    impact: impactLine(facts, record),
     now: nowLine(facts, record),
     todo: todoList(facts, record, ctx),
     rollback_status: r.status,
@@ -186,7 +186,18 @@ export function renderResolution(recordIn: RunRecord, ctx: ReportContext): Rende
   const marker = markerFor(record, ctx)
   let body: string
   let labelsToAdd: string[]
-  if (r.status === 'succeeded') {
+  if (facts.kind === 'security') {
+    body = [
+      marker,
+      '## 🛡️ Security incident — no rollback ran',
+      '',
+      `- **Status:** ${statusLine(facts, record)}`,
+      `- **Action:** ${defuse(actionLine(facts, record))}`,
+      '- **Next Steps:** the security team decides; after clearance, Level 3 to the pre-breach backup',
+      `- **Team:** ${TEAM}`
+    ].join('\n')
+    labelsToAdd = []
+  } else if (r.status === 'succeeded') {
     body = [marker, resolvedBody(facts, record, ctx)].join('\n')
     labelsToAdd = ['resolved']
   } else if (r.status === 'failed' || r.status === 'blocked') {
@@ -271,11 +282,10 @@ function builtInBody(
 
 function resolvedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
   const r = record.rollback
-  const minutes =
-    facts.downtimeMs !== undefined ? Math.max(1, Math.ceil(facts.downtimeMs / 60_000)) : undefined
+  const minutes = facts.downtimeMs !== undefined ? Math.round(facts.downtimeMs / 60_000) : undefined
   const duration =
     facts.downtimeMs !== undefined && minutes !== undefined
-      ? `${minutes} minute${minutes === 1 ? '' : 's'} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${utc(facts.breachAt ?? 0)} → recovered ${utc(facts.recoveredAt ?? 0)})`
+      ? `${minutes < 1 ? '< 1 minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${utc(facts.breachAt ?? 0)} → recovered ${utc(facts.recoveredAt ?? 0)})`
       : 'unknown (no breach time recorded)'
   const last = facts.lastSample
   const dataLoss =
@@ -308,12 +318,10 @@ function resolvedBody(facts: Facts, record: RunRecord, ctx: ReportContext): stri
 
 function failedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
   const r = record.rollback
-  const failedSteps = record.steps.filter(
-    (s) => s.status !== 'ok' && s.status !== 'skipped' && s.status !== 'dry-run'
-  )
-  const tailSteps = (
-    failedSteps.length ? failedSteps : record.steps.filter((s) => s.outputTail.trim())
-  ).slice(-3)
+  // The last output of the rollback levels and their checks: what a human reads first.
+  const tailSteps = record.steps
+    .filter((s) => ['rollback', 'validate', 'smoke-test', 'list-backups'].includes(s.name))
+    .slice(-3)
   const next = nextLevel(facts.level)
   const heading =
     r.status === 'failed'

@@ -187,8 +187,17 @@ export function etaLine(facts: Facts, record: RunRecord): string {
   return base
 }
 
-export function impactLine(facts: Facts): string {
+export function impactLine(facts: Facts, record: RunRecord): string {
   const s = facts.breachSample
+  if (facts.kind === 'security') {
+    const lines = record.samples.reduce(
+      (n, x) =>
+        Math.max(n, x.host.security.status === 'alert' ? (x.host.security.lines?.length ?? 1) : 0),
+      0
+    )
+    const isolated = record.steps.some((x) => x.name === 'isolate' && x.status === 'ok')
+    return `Security alert on the host (${lines} alert line${lines === 1 ? '' : 's'}); ${isolated ? 'the service is isolated: users cannot reach it' : 'the service is NOT isolated'}`
+  }
   if (!s) return defuse(facts.final.reason)
   const lead =
     s.health.status === 'down'
@@ -206,6 +215,8 @@ export function nowLine(facts: Facts, record: RunRecord): string {
   const r = record.rollback
   const last = facts.lastSample
   const lastText = last ? ` Last sample ${clock(last.at)} UTC: ${describeSample(last)}.` : ''
+  if (facts.kind === 'security')
+    return defuse(`⚠️ Isolated, waiting for the security team — no rollback ran.${lastText}`)
   if (r.status === 'succeeded')
     return defuse(
       `✅ Healthy — verification saw production recovered at ${facts.recoveredAt !== undefined ? utc(facts.recoveredAt) : 'the end of the watch'}.${lastText}`
@@ -217,8 +228,6 @@ export function nowLine(facts: Facts, record: RunRecord): string {
   if (r.status === 'blocked')
     return defuse(`❌ NOT confirmed healthy — rollback blocked: ${r.reason}.${lastText}`)
   if (r.status === 'skipped-dry-run') return defuse(`⚠️ Unknown — dry run, nothing ran.${lastText}`)
-  if (facts.kind === 'security')
-    return defuse(`⚠️ Isolated, waiting for the security team — not a health question.${lastText}`)
   if (!last) return '⚪ Unknown — no sample'
   const icon = last.health.status === 'up' ? '🟡' : last.health.status === 'unknown' ? '⚪' : '🔴'
   return defuse(`${icon} No rollback ran.${lastText}`)
@@ -742,7 +751,8 @@ export function alertLines(record: RunRecord, max = 50): string {
 
 /** POSIX shell quoting: bare when safe, else single quotes. */
 export function shq(text: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text
+  // A <placeholder> for the reader to replace stays readable.
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text) || /^<[a-z-]+>$/.test(text)) return text
   return `'${text.replace(/'/g, `'\\''`)}'`
 }
 
@@ -772,14 +782,10 @@ export function commandsSection(facts: Facts, record: RunRecord, ctx: ReportCont
     health,
     '',
     '# Check error rate',
-    run(
-      `curl ${shq('http://localhost:9090/api/v1/query?query=rate(http_requests_total{status=~"5.."}[5m])')}`
-    ),
+    promQuery(ctx, 'rate(http_requests_total{status=~"5.."}[5m])'),
     '',
     '# Check response time',
-    run(
-      `curl ${shq('http://localhost:9090/api/v1/query?query=histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m]))')}`
-    ),
+    promQuery(ctx, 'histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m]))'),
     '',
     '# Check container status',
     run('docker-compose ps'),
@@ -809,6 +815,13 @@ export function commandsSection(facts: Facts, record: RunRecord, ctx: ReportCont
     ? ''
     : '\n\nReplace `<backup-id>` with an id from `--list` (the newest one taken before the deploy).'
   return `${fence(lines.join('\n'), 'bash')}${note}`
+}
+
+/** The runbook's Prometheus query: against prometheus-url when known, else on the host. */
+function promQuery(ctx: ReportContext, query: string): string {
+  if (ctx.prometheusUrl)
+    return `curl -sG ${shq(`${stripUserinfo(ctx.prometheusUrl).replace(/\/+$/, '')}/api/v1/query`)} --data-urlencode ${shq(`query=${query}`)}`
+  return remoteCommand(ctx, `curl ${shq(`http://localhost:9090/api/v1/query?query=${query}`)}`)
 }
 
 function marker(facts: Facts, record: RunRecord, level: RollbackLevel): string {

@@ -15,6 +15,8 @@ export function banner(record: RunRecord): string {
   const r = record.rollback
   const level = r.level ?? facts.level
   if (record.cancelled) return '## ⏹️ Cancelled — the watch did not finish'
+  if (facts.kind === 'security')
+    return '## 🛡️ Security alert — isolate, no rollback (waiting for security clearance)'
   if (r.status === 'succeeded') return `## 🔴 Rolled back to Level ${level} — production recovered`
   if (r.status === 'failed')
     return `## ❌ Rollback to Level ${level} failed — manual intervention required`
@@ -24,8 +26,6 @@ export function banner(record: RunRecord): string {
   switch (record.final.decision) {
     case 'healthy':
       return '## ✅ Healthy'
-    case 'isolate':
-      return '## 🛡️ Security alert — isolated, no rollback (waiting for security clearance)'
     case 'warn':
       return `## ⚠️ Warning: \`${facts.rule}\` — the runbook says consider a rollback`
     case 'inconclusive':
