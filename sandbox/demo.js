@@ -47,10 +47,9 @@ function show(line) {
   if (group) return console.log(bold(`\n▶ ${group[1]}`))
   if (line === '::endgroup::') return
   const annotation = /^::(warning|error|notice)[^:]*::(.*)$/.exec(line)
-  if (annotation)
-    return console.log(
-      `  ${annotation[1].toUpperCase()}: ${annotation[2].replace(/%0A/g, '\n    ')}`
-    )
+  // The runner's escaping of annotation text (%25, %0D, %0A), undone for the terminal.
+  const unescape = (t) => t.replace(/%0A/g, '\n    ').replace(/%0D/g, '').replace(/%25/g, '%')
+  if (annotation) return console.log(`  ${annotation[1].toUpperCase()}: ${unescape(annotation[2])}`)
   if (line.startsWith('::')) return
   console.log(`  ${line}`)
 }

@@ -170,7 +170,7 @@ describe('P2: error rate high, Level 2 with a backup', () => {
   it('the P2 template fields and the trend', () => {
     expect(issue.body).toContain('- **Status:** HIGH - Service degraded')
     expect(issue.body).toMatch(
-      /- \*\*Error Rate:\*\* 22\.0% · \*\*Response Time:\*\* 1\.40s \(p95\)/
+      /- \*\*Error Rate:\*\* 23\.0% · \*\*Response Time:\*\* 1\.40s \(p95\)/
     )
     expect(issue.body).toContain("Trend over the rule's window: **stable**.")
     expect(issue.body).toContain('Monitoring window opened')

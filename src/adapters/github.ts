@@ -27,8 +27,8 @@ export interface GitHubOptions {
   /** Base of the retry delays in ms: retry n waits n² × base; rate limits wait retry-after × base. Default 1000. */
   retryAfterBaseMs?: number
   /**
-   * Minimum time between two writes. Default: the throttling plugin's 1 s (GitHub's advice for
-   * content-creating requests). Tests pass 0.
+   * Minimum time between two writes. Default: the throttling plugin's spacing, 1 s between writes
+   * and 3 s between writes that notify (issues, comments), as GitHub advises. Tests pass 0.
    */
   writeSpacingMs?: number
   /** Pages of 100 open issues searched for the environment's incident. Default 10. */
@@ -143,7 +143,10 @@ export function createGitHub(options: GitHubOptions): GitHub {
     }
   }
   if (options.writeSpacingMs !== undefined)
-    Object.assign(throttle, { write: spacedGroup(options.writeSpacingMs) })
+    Object.assign(throttle, {
+      write: spacedGroup(options.writeSpacingMs),
+      notifications: spacedGroup(options.writeSpacingMs)
+    })
   const octokit: Octokit = getOctokit(
     options.token,
     {
@@ -262,7 +265,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
   }
 }
 
-/** A write limiter for the throttling plugin with our own spacing (the plugin's is 1 s). */
+/** A limiter for the throttling plugin's write groups with our own spacing (the plugin's: 1 s and 3 s). */
 function spacedGroup(spacingMs: number): unknown {
   let last = 0
   const limiter = {

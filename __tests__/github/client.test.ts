@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { GitHubError } from '../../src/adapters/github.js'
+import { closedPortUrl } from '../../sandbox/ports.js'
+import { FAKE_TOKEN } from '../report/fixtures.js'
+import { client, startGitHubStandin, type Standin } from './standin.js'
+
+const ISSUES = '/repos/acme/spacetime/issues'
+let standin: Standin
+
+beforeEach(async () => {
+  standin = await startGitHubStandin()
+})
+afterEach(async () => {
+  await standin.stop()
+})
+
+const posts = (): number => standin.requests.filter((r) => r.method === 'POST').length
+
+describe('GitHub client against the stand-in', () => {
+  it('creates an issue, comments, adds labels, authenticates with the token', async () => {
+    const gh = client(standin)
+    const issue = await gh.createIssue({
+      title: 't',
+      body: 'b',
+      labels: ['incident'],
+      assignees: ['alice']
+    })
+    expect(issue).toMatchObject({ number: 1, title: 't', labels: ['incident'], state: 'open' })
+    expect(issue.url).toBe(`${standin.url}/acme/spacetime/issues/1`)
+    const c = await gh.comment(1, 'hello')
+    expect(c.url).toContain('#issuecomment-')
+    await gh.addLabels(1, ['resolved'])
+    expect(standin.issues[0].labels).toEqual(['incident', 'resolved'])
+    expect(standin.issues[0].assignees).toEqual(['alice'])
+    expect(standin.requests[0].headers.authorization).toBe(`token ${FAKE_TOKEN}`)
+  })
+
+  it('finds the open incident of an environment by its marker, across pages', async () => {
+    const gh = client(standin)
+    standin.issues.push({
+      number: 1,
+      title: 'old',
+      body: '<!-- rollback-sentinel environment=production run=1 -->\nbody',
+      labels: [],
+      assignees: [],
+      state: 'open',
+      owner: 'acme',
+      repo: 'spacetime',
+      created_at: ''
+    })
+    for (let n = 2; n <= 130; n++)
+      standin.issues.push({
+        number: n,
+        title: `other ${n}`,
+        body: n === 7 ? '<!-- rollback-sentinel environment=staging run=3 -->' : 'unrelated',
+        labels: [],
+        assignees: [],
+        state: 'open',
+        owner: 'acme',
+        repo: 'spacetime',
+        created_at: ''
+      })
+    const found = await gh.findOpenIncident('production')
+    expect(found?.number).toBe(1)
+    expect((await gh.findOpenIncident('staging'))?.number).toBe(7)
+    expect(await gh.findOpenIncident('qa')).toBeUndefined()
+    const lists = standin.requests.filter((r) => r.method === 'GET' && r.path.startsWith(ISSUES))
+    expect(lists.some((r) => r.path.includes('page=2'))).toBe(true)
+    expect(
+      lists.every((r) => r.path.includes('state=open') && r.path.includes('per_page=100'))
+    ).toBe(true)
+  })
+
+  it('a closed incident is not found', async () => {
+    const gh = client(standin)
+    await gh.createIssue({
+      title: 't',
+      body: '<!-- rollback-sentinel environment=production run=1 -->',
+      labels: [],
+      assignees: []
+    })
+    standin.issues[0].state = 'closed'
+    expect(await gh.findOpenIncident('production')).toBeUndefined()
+  })
+
+  it('a 500 is retried: exactly one issue', async () => {
+    standin.setFailures([{ method: 'POST', pathPrefix: ISSUES, status: 500, times: 1 }])
+    const issue = await client(standin).createIssue({
+      title: 't',
+      body: 'b',
+      labels: [],
+      assignees: []
+    })
+    expect(issue.number).toBe(1)
+    expect(standin.issues).toHaveLength(1)
+    expect(posts()).toBe(2)
+  })
+
+  it('a 500 that persists ends as a GitHubError after the retries', async () => {
+    standin.setFailures([{ method: 'POST', pathPrefix: ISSUES, status: 502, times: Infinity }])
+    const err = await client(standin, { retries: 2 })
+      .createIssue({ title: 't', body: 'b', labels: [], assignees: [] })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(GitHubError)
+    expect((err as GitHubError).status).toBe(502)
+    expect((err as GitHubError).message).toBe(
+      'GitHub API 502 on POST /repos/acme/spacetime/issues: Bad Gateway (GitHub is having trouble: retried, the issue was not written)'
+    )
+    expect(posts()).toBe(3)
+  })
+
+  it('403: not retried, the message says which permission', async () => {
+    standin.setFailures([{ method: 'POST', pathPrefix: ISSUES, status: 403, times: Infinity }])
+    const err = (await client(standin)
+      .createIssue({ title: 't', body: 'b', labels: [], assignees: [] })
+      .catch((e: unknown) => e)) as GitHubError
+    expect(err.status).toBe(403)
+    expect(err.message).toMatch(
+      /^GitHub API 403 on POST \/repos\/acme\/spacetime\/issues: Resource not accessible by integration \(the token needs issues: write/
+    )
+    expect(posts()).toBe(1)
+  })
+
+  it('404 on a read says the repository or the token', async () => {
+    standin.setFailures([{ method: 'GET', pathPrefix: ISSUES, status: 404, times: Infinity }])
+    const err = (await client(standin)
+      .findOpenIncident('production')
+      .catch((e: unknown) => e)) as GitHubError
+    expect(err.status).toBe(404)
+    expect(err.message).toMatch(
+      /GitHub API 404 on GET \/repos\/acme\/spacetime\/issues: Not Found \(repository not found/
+    )
+  })
+
+  it('a primary rate limit (403, remaining 0) is waited out and retried', async () => {
+    standin.setFailures([
+      {
+        method: 'POST',
+        pathPrefix: ISSUES,
+        status: 403,
+        times: 1,
+        message: 'API rate limit exceeded',
+        headers: {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.floor(Date.now() / 1000))
+        }
+      }
+    ])
+    const warnings: string[] = []
+    const issue = await client(standin, { log: (l) => warnings.push(l) }).createIssue({
+      title: 't',
+      body: 'b',
+      labels: [],
+      assignees: []
+    })
+    expect(issue.number).toBe(1)
+    expect(standin.issues).toHaveLength(1)
+    expect(warnings.join('\n')).toMatch(/rate limit/)
+  })
+
+  it('a secondary rate limit gives up after 2 retries', async () => {
+    standin.setFailures([
+      {
+        method: 'POST',
+        pathPrefix: ISSUES,
+        status: 403,
+        times: Infinity,
+        message: 'You have exceeded a secondary rate limit',
+        headers: { 'retry-after': '1' }
+      }
+    ])
+    const err = (await client(standin)
+      .createIssue({ title: 't', body: 'b', labels: [], assignees: [] })
+      .catch((e: unknown) => e)) as GitHubError
+    expect(err.status).toBe(403)
+    expect(posts()).toBe(3)
+  })
+
+  it('nothing listening: status 0 and where it tried', async () => {
+    const url = await closedPortUrl()
+    const gh = client(standin, { apiUrl: url, retries: 0 })
+    const err = (await gh.findOpenIncident('production').catch((e: unknown) => e)) as GitHubError
+    expect(err).toBeInstanceOf(GitHubError)
+    expect(err.status).toBe(0)
+    expect(err.message).toContain(`cannot reach ${url}`)
+  })
+})

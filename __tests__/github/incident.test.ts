@@ -1,0 +1,243 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { findOwnRollback, reportIncident, type ReportOutcome } from '../../src/adapters/github.js'
+import { parseMarkers } from '../../src/report/context.js'
+import {
+  ctx,
+  errorRateHighRecord,
+  failedRecord,
+  SECRET_NEEDLES,
+  securityRecord,
+  serviceDownRecord,
+  warnRecord
+} from '../report/fixtures.js'
+import { client, startGitHubStandin, type Standin } from './standin.js'
+
+let standin: Standin
+/** Every request body any test sent: none may hold a secret. */
+const sent: string[] = []
+
+beforeEach(async () => {
+  standin = await startGitHubStandin()
+})
+afterEach(async () => {
+  for (const r of standin.requests) sent.push(JSON.stringify(r.body ?? ''))
+  await standin.stop()
+})
+afterAll(() => {
+  expect(sent.length).toBeGreaterThan(20)
+  for (const body of sent) for (const needle of SECRET_NEEDLES) expect(body).not.toContain(needle)
+})
+
+function ok(outcome: ReportOutcome): Exclude<ReportOutcome, { error: string }> {
+  if ('error' in outcome) throw new Error(`unexpected error: ${outcome.error}`)
+  return outcome
+}
+
+describe('reportIncident through the real Octokit client', () => {
+  it('P1: opens the issue, then the RESOLVED comment and the resolved label', async () => {
+    const out = ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    expect(out).toMatchObject({ number: 1, created: true, warnings: [] })
+    expect(out.url).toBe(`${standin.url}/acme/spacetime/issues/1`)
+    const [issue] = standin.issues
+    expect(issue.title).toBe(
+      '[P1] Production Down - Rollback in Progress: production — service-down'
+    )
+    expect(issue.labels).toEqual([
+      'incident',
+      'P1',
+      'rollback-level-1',
+      'environment:production',
+      'resolved'
+    ])
+    expect(issue.assignees).toEqual(['oncall-alice'])
+    expect(issue.body).toContain('- **Status:** CRITICAL - Service is DOWN')
+    expect(issue.state).toBe('open')
+    expect(standin.comments).toHaveLength(1)
+    expect(standin.comments[0].body).toContain(
+      '## ✅ [RESOLVED] Rollback Complete - Service Restored'
+    )
+    // Never closed by the action.
+    expect(standin.requests.some((r) => r.method === 'PATCH')).toBe(false)
+  })
+
+  it('P2: the P2 title and template', async () => {
+    ok(await reportIncident(client(standin), errorRateHighRecord(), ctx()))
+    expect(standin.issues[0].title).toBe(
+      '[P2] Production Degraded - Monitoring/Rollback: production — error-rate-high'
+    )
+    expect(standin.issues[0].body).toContain('- **Status:** HIGH - Service degraded')
+    expect(standin.issues[0].labels).toContain('resolved')
+  })
+
+  it('security: the security issue, no resolution comment', async () => {
+    ok(await reportIncident(client(standin), securityRecord(), ctx()))
+    expect(standin.issues[0].title).toBe(
+      '[P1] Security Breach - Isolate, Do Not Roll Back: production'
+    )
+    expect(standin.issues[0].labels).toEqual([
+      'incident',
+      'P1',
+      'security',
+      'environment:production'
+    ])
+    expect(standin.issues[0].body).toContain('**4. DO NOT PROCEED WITHOUT SECURITY TEAM APPROVAL**')
+    expect(standin.comments).toHaveLength(0)
+  })
+
+  it('failed rollback: the FAILED comment and the rollback-failed label', async () => {
+    ok(await reportIncident(client(standin), failedRecord(), ctx()))
+    expect(standin.comments[0].body).toContain(
+      '## ❌ Rollback FAILED - manual intervention required'
+    )
+    expect(standin.issues[0].labels).toContain('rollback-failed')
+    expect(standin.issues[0].labels).not.toContain('resolved')
+  })
+
+  it('warning mode: the P3 issue, no resolution comment', async () => {
+    ok(await reportIncident(client(standin), warnRecord(), ctx(), 'warning'))
+    expect(standin.issues[0].title).toMatch(/^\[P3\] /)
+    expect(standin.comments).toHaveLength(0)
+  })
+
+  it('dedup: an open incident for the environment takes the breach as a comment', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, warnRecord(), ctx({ runId: '100' }), 'warning'))
+    const second = ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '200' })))
+    expect(second).toMatchObject({ number: 1, created: false })
+    expect(standin.issues).toHaveLength(1)
+    expect(standin.comments.map((c) => c.body.split('\n')[1])).toEqual([
+      '## 🔴 New breach in run 200: [P1] Production Down - Rollback in Progress: production — service-down',
+      '## ✅ [RESOLVED] Rollback Complete - Service Restored'
+    ])
+    expect(standin.issues[0].labels).toEqual(
+      expect.arrayContaining(['P3', 'P1', 'rollback-level-1', 'resolved'])
+    )
+  })
+
+  it('another environment or a closed incident gets a new issue', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, serviceDownRecord({ environment: 'staging' }), ctx({ runId: '1' })))
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
+    standin.issues[1].state = 'closed'
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '3' })))
+    expect(standin.issues.map((i) => parseMarkers(i.body)[0])).toEqual([
+      { environment: 'staging', runId: '1', rollbackDone: 1 },
+      { environment: 'production', runId: '2', rollbackDone: 1 },
+      { environment: 'production', runId: '3', rollbackDone: 1 }
+    ])
+  })
+
+  it('re-run idempotency: findOwnRollback sees the earlier attempt, reportIncident posts nothing', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '4242', runAttempt: '1' })))
+    expect(await findOwnRollback(gh, 'production', '4242')).toEqual({
+      number: 1,
+      url: `${standin.url}/acme/spacetime/issues/1`,
+      level: 1
+    })
+    expect(await findOwnRollback(gh, 'production', '9999')).toBeUndefined()
+    expect(await findOwnRollback(gh, 'staging', '4242')).toBeUndefined()
+    const before = standin.requests.filter((r) => r.method === 'POST').length
+    const again = ok(
+      await reportIncident(gh, serviceDownRecord(), ctx({ runId: '4242', runAttempt: '2' }))
+    )
+    expect(again).toMatchObject({ alreadyRolledBack: true, number: 1, created: false })
+    expect(standin.requests.filter((r) => r.method === 'POST').length).toBe(before)
+  })
+
+  it('re-run idempotency through a comment marker (a run that commented on an open incident)', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, warnRecord(), ctx({ runId: '1' }), 'warning'))
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
+    expect(await findOwnRollback(gh, 'production', '2')).toMatchObject({ number: 1, level: 1 })
+    expect(await findOwnRollback(gh, 'production', '1')).toBeUndefined()
+  })
+
+  it('a 500 on create is retried: exactly one issue', async () => {
+    standin.setFailures([
+      { method: 'POST', pathPrefix: '/repos/acme/spacetime/issues', status: 500, times: 1 }
+    ])
+    ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    expect(standin.issues).toHaveLength(1)
+  })
+
+  it.each([
+    [
+      403,
+      /^GitHub API 403 on POST \/repos\/acme\/spacetime\/issues: Resource not accessible by integration \(the token needs issues: write/
+    ],
+    [
+      404,
+      /^GitHub API 404 on GET \/repos\/acme\/spacetime\/issues: Not Found \(repository not found or not visible to the token/
+    ]
+  ])('%i: returns the error with its status and hint, never throws', async (status, message) => {
+    standin.setFailures([
+      {
+        method: status === 403 ? 'POST' : 'GET',
+        pathPrefix: '/repos/acme/spacetime/issues',
+        status,
+        times: Infinity
+      }
+    ])
+    const out = await reportIncident(client(standin), serviceDownRecord(), ctx())
+    expect(out).toEqual({ error: expect.stringMatching(message), status })
+  })
+
+  it('an assignee GitHub refuses (422): opened unassigned, with a warning', async () => {
+    standin.setFailures([
+      { method: 'POST', pathPrefix: '/repos/acme/spacetime/issues', status: 422, times: 1 }
+    ])
+    const out = ok(
+      await reportIncident(
+        client(standin),
+        serviceDownRecord(),
+        ctx({ issueAssignees: ['nobody-here'] })
+      )
+    )
+    expect(out.created).toBe(true)
+    expect(standin.issues[0].assignees).toEqual([])
+    expect(out.warnings[0]).toMatch(/assignees nobody-here could not be set: GitHub API 422/)
+  })
+
+  it('the issue exists but the resolution comment fails: the number and a warning', async () => {
+    standin.setFailures([
+      {
+        method: 'POST',
+        pathPrefix: '/repos/acme/spacetime/issues/1/comments',
+        status: 403,
+        times: Infinity
+      }
+    ])
+    const out = ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    expect(out.number).toBe(1)
+    expect(out.warnings[0]).toMatch(
+      /^resolution comment: GitHub API 403 on POST \/repos\/acme\/spacetime\/issues\/1\/comments/
+    )
+  })
+
+  it('a custom template: front-matter title and labels', async () => {
+    const template = {
+      path: '.github/ISSUE_TEMPLATE/incident.md',
+      text: '---\ntitle: "{{severity}} in {{environment}}: {{rule}}"\nlabels: oncall\n---\n{{status}}\n\n{{commands}}'
+    }
+    ok(await reportIncident(client(standin), serviceDownRecord(), ctx({ template })))
+    expect(standin.issues[0].title).toBe('P1 in production: service-down')
+    expect(standin.issues[0].labels).toContain('oncall')
+    expect(standin.issues[0].body.split('\n')[0]).toContain('rollback-done=1')
+  })
+
+  it('a body over 65,536 characters is cut before it is sent', async () => {
+    const rec = serviceDownRecord()
+    rec.steps[0] = {
+      ...rec.steps[0],
+      outputTail: Array.from({ length: 40 }, () => 'y'.repeat(3000)).join('\n')
+    }
+    rec.steps[1] = {
+      ...rec.steps[1],
+      outputTail: Array.from({ length: 40 }, () => 'z'.repeat(3000)).join('\n')
+    }
+    ok(await reportIncident(client(standin), rec, ctx()))
+    expect(standin.issues[0].body.length).toBeLessThanOrEqual(65_536)
+    expect(standin.issues[0].body).toContain("cut to fit GitHub's 65,536-character limit")
+  })
+})
