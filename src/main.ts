@@ -1,20 +1,20 @@
 // Wiring only: inputs → settings → adapters → watch → act → report → outputs and exit status.
 // One direction of flow; every decision is made by src/core, every effect by an adapter.
 import * as fs from 'node:fs'
-import * as core from '@actions/core'
 import { Outputs } from './constants.js'
 import { formatDuration } from './core/duration.js'
 import { judgeRecovery } from './core/recovery.js'
 import type { RollbackLevel, Verdict } from './core/types.js'
 import { systemClock } from './adapters/clock.js'
+import * as core from './adapters/runner.js'
 import { createHealthProbe } from './adapters/health.js'
 import type { Logger, Remote } from './adapters/ports.js'
 import { createPrometheus } from './adapters/prometheus.js'
 import { createSshRemote, disposeSync } from './adapters/ssh.js'
 import { runHostChecks } from './act/host-checks.js'
-import { executeRollback, runRestart, runSecurityPath, type VerifyResult } from './act/rollback.js'
+import type { VerifyResult } from './act/rollback.js'
 import type { RemoteStep, RollbackOutcome, RunRecord } from './record.js'
-import { report, type ReportResult } from './report/run-report.js'
+import type { ReportResult } from './report/run-report.js'
 import { validateTemplate } from './report/templates.js'
 import { InputError, parseInputs } from './settings/inputs.js'
 import type { Settings } from './settings/types.js'
@@ -25,6 +25,11 @@ import {
   type ActionMemory,
   type WatchDeps
 } from './watch.js'
+
+// What only a breach or the report needs is loaded lazily (ncc chunks beside dist/index.js):
+// a healthy watch starts faster and the main bundle stays small.
+const loadAct = () => import('./act/rollback.js')
+const loadReport = () => import('./report/run-report.js')
 
 const log: Logger = {
   info: (line) => core.info(line),
@@ -227,18 +232,12 @@ export async function run(): Promise<void> {
       signal,
       restart: async () => {
         core.info('restart-first (runbook): running restart-command, then re-probing')
+        const { runRestart } = await loadAct()
         steps.push(await runRestart(remote, settings, { clock, logger: log, signal }))
       }
     }
     const memory: ActionMemory = { restartsTried: [], failedLevels: [] }
     const startedAt = clock.now()
-
-    // Re-run of the same workflow run that already rolled back: never roll back twice.
-    const prior = await report.findOwnRollback(settings)
-    if (prior)
-      core.info(
-        `incident #${prior.number} shows this workflow run already rolled back (Level ${prior.level})`
-      )
 
     core.startGroup('watch')
     let final: Verdict
@@ -269,6 +268,16 @@ export async function run(): Promise<void> {
     }
     core.endGroup()
     core.info(`verdict: ${final.decision} (${final.rule}, ${final.severity}): ${final.reason}`)
+
+    // Re-run of the same workflow run that already rolled back: never roll back twice.
+    const prior =
+      final.decision === 'rollback' && !signal.aborted
+        ? await (await loadReport()).report.findOwnRollback(settings, log)
+        : undefined
+    if (prior)
+      core.info(
+        `incident #${prior.number} shows this workflow run already rolled back (Level ${prior.level})`
+      )
 
     let rollback: RollbackOutcome = NOT_NEEDED
     if (signal.aborted) {
@@ -304,6 +313,7 @@ export async function run(): Promise<void> {
           recoveredAt: judged.recovered ? clock.now() : undefined
         }
       }
+      const { executeRollback } = await loadAct()
       const result = await executeRollback({
         startLevel: final.level,
         settings,
@@ -318,6 +328,7 @@ export async function run(): Promise<void> {
       core.endGroup()
     } else if (final.decision === 'isolate') {
       core.startGroup('security: evidence and isolation (no rollback)')
+      const { runSecurityPath } = await loadAct()
       steps.push(...(await runSecurityPath(remote, settings, { clock, logger: log, signal })))
       rollback = {
         ...NOT_NEEDED,
@@ -348,7 +359,7 @@ export async function run(): Promise<void> {
     }
 
     core.startGroup('report')
-    const issue = await report.publish(settings, record, log)
+    const issue = await (await loadReport()).report.publish(settings, record, log)
     core.endGroup()
 
     setOutputs({

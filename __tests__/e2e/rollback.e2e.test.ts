@@ -43,7 +43,9 @@ describe('end to end: rollbacks', () => {
         run.summary,
         run.leftoverText(),
         // The token rightly travels in the Authorization header; it must be in no body or path.
-        JSON.stringify(production.github.requests.map((r: { path: string; body: unknown }) => [r.path, r.body]))
+        JSON.stringify(
+          production.github.requests.map((r: { path: string; body: unknown }) => [r.path, r.body])
+        )
       ].join('\n')
       expect(everything).not.toContain(key)
       expect(everything).not.toContain(token)

@@ -4,16 +4,9 @@
 // the summary and the log carry the full report and the step fails saying so.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import * as core from '@actions/core'
+import * as core from '../adapters/runner.js'
 import type { Logger } from '../adapters/ports.js'
-import {
-  createGitHub,
-  findOwnRollback,
-  reportIncident,
-  type GitHub,
-  type OwnRollback,
-  type ReportOutcome
-} from '../adapters/github.js'
+import type { GitHub, OwnRollback, ReportOutcome } from '../adapters/github.js'
 import type { RunRecord } from '../record.js'
 import type { Settings } from '../settings/types.js'
 import type { ReportContext } from './context.js'
@@ -53,9 +46,13 @@ export function reportContext(settings: Settings): ReportContext {
   }
 }
 
-function github(settings: Settings, log: Logger): GitHub | undefined {
+// Octokit is loaded only when an issue is called for (its chunk is the largest).
+const loadGitHub = () => import('../adapters/github.js')
+
+async function github(settings: Settings, log: Logger): Promise<GitHub | undefined> {
   const g = settings.github
   if (!g.token || !g.owner || !g.repo) return undefined
+  const { createGitHub } = await loadGitHub()
   return createGitHub({
     token: g.token,
     apiUrl: g.apiUrl,
@@ -85,9 +82,11 @@ export function issueMode(
 
 /** Re-run of the same workflow run: an open incident carrying this run's rollback-done marker. */
 async function ownRollback(settings: Settings, log: Logger): Promise<OwnRollback | undefined> {
-  const client = github(settings, log)
-  if (!client || !settings.run.runId) return undefined
+  if (!settings.run.runId) return undefined
+  const client = await github(settings, log)
+  if (!client) return undefined
   try {
+    const { findOwnRollback } = await loadGitHub()
     return await findOwnRollback(client, settings.environment, settings.run.runId)
   } catch (e) {
     log.warning(`could not check for an earlier attempt's rollback: ${(e as Error).message}`)
@@ -125,9 +124,9 @@ async function publish(settings: Settings, record: RunRecord, log: Logger): Prom
   const mode = issueMode(settings, record)
   let outcome: ReportOutcome | undefined
   if (mode) {
-    const client = github(settings, log)
+    const client = await github(settings, log)
     outcome = client
-      ? await reportIncident(client, record, ctx, mode)
+      ? await (await loadGitHub()).reportIncident(client, record, ctx, mode)
       : { error: 'no github-token or GITHUB_REPOSITORY: no issue opened' }
     if ('error' in outcome) {
       log.error(`the incident issue could not be opened: ${outcome.error}`)
@@ -154,9 +153,9 @@ async function publish(settings: Settings, record: RunRecord, log: Logger): Prom
       : { number: outcome.number, url: outcome.url }
     : undefined
   const summary = renderSummary(record, ctx, issueForSummary)
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  {
     try {
-      await core.summary.addRaw(summary, true).write()
+      core.appendSummary(summary)
     } catch (e) {
       log.warning(`could not write the job summary: ${(e as Error).message}`)
     }
