@@ -101,3 +101,17 @@ describe('src/constants.ts matches action.yml', () => {
     expect(Object.values(Outputs).sort()).toEqual([...outputNames].sort())
   })
 })
+
+describe('README documents the decision model and the templates', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+
+  it('names every runbook rule id of the core', async () => {
+    const { RULES } = await import('../../src/core/rules.js')
+    for (const rule of RULES) expect(readme).toContain(`\`${rule.id}\``)
+  })
+
+  it('lists every issue-template placeholder', async () => {
+    const { PLACEHOLDERS } = await import('../../src/report/templates.js')
+    for (const name of Object.keys(PLACEHOLDERS)) expect(readme).toContain(`{{${name}}}`)
+  })
+})
