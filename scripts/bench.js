@@ -423,7 +423,7 @@ async function detection(quick) {
       const windowNote =
         p.scenario === 'errors'
           ? ` The error-rate rule reads rate(...[${p.window}]) from Prometheus (scrape 1s): the ratio climbs over the window after the step, so the window, not the probe interval, dominates.`
-          : p.restart
+          : d.restart
             ? ' After being up, the runbook says restart first: restart.sh, then the next probe, then Level 1.'
             : ' Without restart-command the down rule goes straight to Level 1.'
       record({

@@ -305,6 +305,28 @@ describe('resolution comments', () => {
   })
 })
 
+describe('commands for a human, other setups', () => {
+  it('with prometheus-url the queries run from anywhere; without ssh-host, on the host', () => {
+    const body = renderIncident(
+      serviceDownRecord(),
+      ctx({ host: undefined, prometheusUrl: 'https://user:pw@prom.example.com/' })
+    ).body
+    const c = section(body, 'Commands for a human')
+    expect(c).toContain(
+      `curl -sG https://prom.example.com/api/v1/query --data-urlencode 'query=rate(http_requests_total{status=~"5.."}[5m])'`
+    )
+    expect(c).not.toContain('pw@')
+    expect(c).toContain('# No ssh-host was set: run these on the deploy host (in /srv/spacetime).')
+    expect(c).toContain('cd /srv/spacetime && bash deploy/rollback/rollback.sh --quick')
+    expect(c).not.toContain('ssh ')
+  })
+
+  it('a non-default ssh port', () => {
+    const c = section(renderIncident(serviceDownRecord(), ctx({ sshPort: 2222 })).body, 'Commands')
+    expect(c).toContain("ssh -p 2222 deploy@prod.example.com 'cd /srv/spacetime && ")
+  })
+})
+
 describe('breach comment on an open incident', () => {
   it('carries its own marker and the report', () => {
     const body = renderBreachComment(serviceDownRecord(), ctx({ runId: '5555' }))

@@ -39,6 +39,7 @@ export function reportContext(settings: Settings): ReportContext {
     validateScript: settings.scripts.validate,
     smokeTestScript: settings.scripts.smokeTest,
     healthUrl: settings.health.url,
+    prometheusUrl: settings.prometheus?.url,
     issueLabels: settings.github.issueLabels,
     issueAssignees: settings.github.issueAssignees,
     template: settings.github.issueTemplate,
