@@ -1012,6 +1012,7 @@ function reportContext(settings) {
         validateScript: settings.scripts.validate,
         smokeTestScript: settings.scripts.smokeTest,
         healthUrl: settings.health.url,
+        prometheusUrl: settings.prometheus?.url,
         issueLabels: settings.github.issueLabels,
         issueAssignees: settings.github.issueAssignees,
         template: settings.github.issueTemplate,
