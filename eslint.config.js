@@ -22,7 +22,10 @@ export default tseslint.config(
       }
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': 'off'
     }
@@ -39,7 +42,11 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'Date', property: 'now', message: 'The core reads no clock: take now from the context.' },
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'The core reads no clock: take now from the context.'
+        },
         { object: 'process', property: 'env', message: 'The core reads no environment.' }
       ]
     }

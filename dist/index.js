@@ -14467,9 +14467,6 @@ __nccwpck_require__.d(common_utils_namespaceObject, {
   origin: () => (origin)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 ;// CONCATENATED MODULE: ./src/constants.ts
 // Input and output names in one place (actions/setup-node's habit). action.yml must match:
 // __tests__/docs/readme.test.ts checks it.
@@ -24831,6 +24828,9 @@ function applyMinRequests(errorRate, requestRate, minRequests) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -25315,6 +25315,42 @@ async function runHostChecks(remote, policy, opts = {}) {
         errorLog()
     ]);
     return { corruption, database, cache, security, errorLog: log };
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+/** The exit status of the step, from the final verdict and what the action did. */
+function failureMessage(settings, record, issue) {
+    const v = record.final;
+    if (record.cancelled)
+        return 'cancelled: the watch was stopped before it reached a verdict';
+    const r = record.rollback;
+    if (r.status === 'failed')
+        return `rollback failed: ${r.reason}`;
+    let message;
+    switch (v.decision) {
+        case 'rollback':
+            if (r.status === 'blocked')
+                message = `rollback needed but blocked: ${r.reason}`;
+            else if (settings.failOnRollback)
+                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
+            break;
+        case 'isolate':
+            message = `security alert: ${v.reason}`;
+            break;
+        case 'manual':
+            message = `manual intervention required: ${v.reason}`;
+            break;
+        case 'not-deployed':
+            message = v.reason;
+            break;
+        case 'inconclusive':
+            if (settings.failOnInconclusive)
+                message = `inconclusive: ${v.reason}`;
+            break;
+    }
+    if (!message && issue?.error && issue.needed)
+        message = `the incident issue could not be opened: ${issue.error}`;
+    return message;
 }
 
 // EXTERNAL MODULE: ./src/report/templates.ts
@@ -25889,6 +25925,66 @@ function parseInputs(get, env) {
         ...(token ? [token] : [])
     ].filter((s) => s.length >= 4);
     return settings;
+}
+
+;// CONCATENATED MODULE: ./src/setup.ts
+// Setup phase: inputs read once into Settings, secrets masked, the effective policy printed.
+
+
+
+
+
+
+function readSettings() {
+    const vars = process.env;
+    return parseInputs((name) => runner/* getInput */.V4(name), {
+        now: systemClock.now(),
+        workspace: vars.GITHUB_WORKSPACE || process.cwd(),
+        readFile: (file) => external_node_fs_.readFileSync(file, 'utf8'),
+        fileExists: (file) => external_node_fs_.existsSync(file),
+        vars,
+        validateTemplate: (text, file) => void (0,templates/* validateTemplate */.dC)(text, file)
+    });
+}
+function maskSecrets(settings) {
+    for (const secret of settings.secrets) {
+        runner/* setSecret */.Pq(secret);
+        // A multi-line secret (the key) is masked line by line too: the runner masks per line.
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim().length >= 8)
+                runner/* setSecret */.Pq(line.trim());
+    }
+}
+function describeSetup(settings) {
+    const notes = [];
+    if (!settings.prometheus)
+        notes.push('no prometheus-url: only the health rules (and host checks) apply');
+    if (!settings.ssh)
+        notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"');
+    if (settings.ssh?.insecureSkipHostKeyCheck)
+        notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
+    if (settings.dryRun)
+        notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs');
+    if (!settings.github.token || !settings.github.owner)
+        notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
+    return notes;
+}
+function printPolicy(settings) {
+    const p = settings.policy;
+    const d = duration/* formatDuration */.a3;
+    runner/* info */.pq(`watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`);
+    runner/* info */.pq(`health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
+    runner/* info */.pq(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`);
+    runner/* info */.pq(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`);
+    runner/* info */.pq(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`);
+    runner/* info */.pq(`rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`);
+    const checks = Object.entries(p.hostChecks).filter(([k, v]) => typeof v === 'string' && v && k !== 'every');
+    runner/* info */.pq(`host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`);
+    if (settings.prometheus) {
+        runner/* info */.pq(`error-rate-query: ${settings.prometheus.errorRateQuery}`);
+        runner/* info */.pq(`latency-query: ${settings.prometheus.latencyQuery}`);
+        runner/* info */.pq(`request-rate-query: ${settings.prometheus.requestRateQuery}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/trend.ts
@@ -26861,97 +26957,12 @@ const log = {
     warning: (line) => runner/* warning */.$e(line),
     error: (line) => runner/* error */.z3(line)
 };
-function readSettings() {
-    const vars = process.env;
-    return parseInputs((name) => runner/* getInput */.V4(name), {
-        now: systemClock.now(),
-        workspace: vars.GITHUB_WORKSPACE || process.cwd(),
-        readFile: (file) => external_node_fs_.readFileSync(file, 'utf8'),
-        fileExists: (file) => external_node_fs_.existsSync(file),
-        vars,
-        validateTemplate: (text, file) => void (0,templates/* validateTemplate */.dC)(text, file)
-    });
-}
-function maskSecrets(settings) {
-    for (const secret of settings.secrets) {
-        runner/* setSecret */.Pq(secret);
-        // A multi-line secret (the key) is masked line by line too: the runner masks per line.
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim().length >= 8)
-                runner/* setSecret */.Pq(line.trim());
-    }
-}
-function describeSetup(settings) {
-    const notes = [];
-    if (!settings.prometheus)
-        notes.push('no prometheus-url: only the health rules (and host checks) apply');
-    if (!settings.ssh)
-        notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"');
-    if (settings.ssh?.insecureSkipHostKeyCheck)
-        notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
-    if (settings.dryRun)
-        notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs');
-    if (!settings.github.token || !settings.github.owner)
-        notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
-    return notes;
-}
-function printPolicy(settings) {
-    const p = settings.policy;
-    const d = duration/* formatDuration */.a3;
-    runner/* info */.pq(`watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`);
-    runner/* info */.pq(`health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
-    runner/* info */.pq(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`);
-    runner/* info */.pq(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`);
-    runner/* info */.pq(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`);
-    runner/* info */.pq(`rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`);
-    const checks = Object.entries(p.hostChecks).filter(([k, v]) => typeof v === 'string' && v && k !== 'every');
-    runner/* info */.pq(`host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`);
-    if (settings.prometheus) {
-        runner/* info */.pq(`error-rate-query: ${settings.prometheus.errorRateQuery}`);
-        runner/* info */.pq(`latency-query: ${settings.prometheus.latencyQuery}`);
-        runner/* info */.pq(`request-rate-query: ${settings.prometheus.requestRateQuery}`);
-    }
-}
 const NOT_NEEDED = {
     status: 'not-needed',
     attempts: [],
     verificationSamples: [],
     reason: 'no rollback needed'
 };
-/** The exit status of the step, from the final verdict and what the action did. */
-function failureMessage(settings, record, issue) {
-    const v = record.final;
-    if (record.cancelled)
-        return 'cancelled: the watch was stopped before it reached a verdict';
-    const r = record.rollback;
-    if (r.status === 'failed')
-        return `rollback failed: ${r.reason}`;
-    let message;
-    switch (v.decision) {
-        case 'rollback':
-            if (r.status === 'blocked')
-                message = `rollback needed but blocked: ${r.reason}`;
-            else if (settings.failOnRollback)
-                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
-            break;
-        case 'isolate':
-            message = `security alert: ${v.reason}`;
-            break;
-        case 'manual':
-            message = `manual intervention required: ${v.reason}`;
-            break;
-        case 'not-deployed':
-            message = v.reason;
-            break;
-        case 'inconclusive':
-            if (settings.failOnInconclusive)
-                message = `inconclusive: ${v.reason}`;
-            break;
-    }
-    if (!message && issue?.error && issue.needed)
-        message = `the incident issue could not be opened: ${issue.error}`;
-    return message;
-}
 /** Sets outputs; a broken GITHUB_OUTPUT (a misconfigured runner) must not hide the verdict. */
 function setOutputs(outputs) {
     try {
@@ -27017,7 +27028,8 @@ async function run() {
             hostChecks: hostChecksOn && remote
                 ? async (sig) => {
                     // host-checks.every: run them every Nth cycle, carry the last readings in between.
-                    if (lastHost && cycle++ % settings.policy.hostChecks.every !== 0)
+                    const k = cycle++;
+                    if (lastHost && k % settings.policy.hostChecks.every !== 0)
                         return lastHost;
                     lastHost = await runHostChecks(remote, settings.policy, { signal: sig });
                     return lastHost;
@@ -27083,6 +27095,9 @@ async function run() {
         else if (final.decision === 'rollback' && final.level) {
             runner/* startGroup */.Oh(`rollback: Level ${final.level}`);
             const verify = async (level) => {
+                // Its own log section: the runner does not nest groups, so the rollback group pauses.
+                runner/* endGroup */.N4();
+                runner/* startGroup */.Oh(`verification after Level ${level}`);
                 runner/* info */.pq(`verification after Level ${level}: watching ${(0,duration/* formatDuration */.a3)(settings.policy.rollback.verifyMs)}`);
                 const v = await watch(settings, deps, {
                     durationMs: settings.policy.rollback.verifyMs,
@@ -27094,6 +27109,8 @@ async function run() {
                 runner/* info */.pq(`verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`);
                 if (!judged.recovered)
                     memory.failedLevels.push(level);
+                runner/* endGroup */.N4();
+                runner/* startGroup */.Oh(`rollback: after Level ${level}`);
                 return {
                     ...judged,
                     samples: v.samples,

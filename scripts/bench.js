@@ -11,6 +11,7 @@
 // --quick: fewer runs, no long watch. --long: the issue's full 10-minute watch (default 2 min).
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
 import { spawn } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { demoPolicy, startProduction } from '../sandbox/production.js'
@@ -138,6 +139,23 @@ async function startAction(opts) {
   const untrack = track(() => killPid(pid))
   const result = done.finally(() => untrack())
   return { t0, pid, result }
+}
+
+/** sha256 (12 hex) over the names and contents of dist/'s .js/.cjs files: detects a rebuild mid-run. */
+function distFingerprint() {
+  const hash = crypto.createHash('sha256')
+  try {
+    for (const f of fs
+      .readdirSync(DIST)
+      .filter((n) => /\.(c?js)$/.test(n))
+      .sort()) {
+      hash.update(f + '\0')
+      hash.update(fs.readFileSync(path.join(DIST, f)))
+    }
+  } catch {
+    return 'missing'
+  }
+  return hash.digest('hex').slice(0, 12)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,7 +371,7 @@ async function detectionRun({ scenario, intervalS, window, restart = true }) {
     })
     if ('r' in first)
       throw new Error(
-        `${label}: the action ended before its first probe (exit ${first.r.code}): ${first.r.stdout.slice(-600)}`
+        `${label}: the action ended before its first probe (exit ${first.r.code}): ${(first.r.stderr || first.r.stdout).trim().slice(-600)}`
       )
     const deployAt = production.deploy(scenario)
     // Bounded wait for rollback.sh; the watch would otherwise run its 2 minutes.
@@ -606,6 +624,8 @@ async function main() {
     process.exit(1)
   }
   const machine = machineInfo({ actionNodePath: actionNode(), distFile: DIST_INDEX })
+  const buildAtStart = distFingerprint()
+  machine.build += `; all dist/*.js ${buildAtStart}`
   const minutes = opts.long ? 10 : 2
   const mode = opts.quick
     ? 'quick: fewer runs, no long watch'
@@ -637,6 +657,13 @@ async function main() {
     }
   }
   if (opts.quick) console.log(dim('\n4. Long watch: skipped (--quick)'))
+
+  const buildAtEnd = distFingerprint()
+  if (buildAtEnd !== buildAtStart) {
+    const note = `dist/ changed while the bench ran (${buildAtStart} → ${buildAtEnd}): a rebuild happened mid-run; figures may mix two builds`
+    errors.push(note)
+    console.log(bold(`\nWARNING: ${note}`))
+  }
 
   console.log(bold('\nSummary'))
   const rows = figures.map((f) => [

@@ -1,6 +1,5 @@
 // Wiring only: inputs → settings → adapters → watch → act → report → outputs and exit status.
 // One direction of flow; every decision is made by src/core, every effect by an adapter.
-import * as fs from 'node:fs'
 import { Outputs } from './constants.js'
 import { formatDuration } from './core/duration.js'
 import { judgeRecovery } from './core/recovery.js'
@@ -14,9 +13,9 @@ import { createSshRemote, disposeSync } from './adapters/ssh.js'
 import { runHostChecks } from './act/host-checks.js'
 import type { VerifyResult } from './act/rollback.js'
 import type { RemoteStep, RollbackOutcome, RunRecord } from './record.js'
-import type { ReportResult } from './report/run-report.js'
-import { validateTemplate } from './report/templates.js'
-import { InputError, parseInputs } from './settings/inputs.js'
+import { failureMessage } from './outcome.js'
+import { describeSetup, maskSecrets, printPolicy, readSettings } from './setup.js'
+import { InputError } from './settings/inputs.js'
 import type { Settings } from './settings/types.js'
 import {
   measureBaseline,
@@ -37,122 +36,11 @@ const log: Logger = {
   error: (line) => core.error(line)
 }
 
-function readSettings(): Settings {
-  const vars = process.env
-  return parseInputs((name) => core.getInput(name), {
-    now: systemClock.now(),
-    workspace: vars.GITHUB_WORKSPACE || process.cwd(),
-    readFile: (file) => fs.readFileSync(file, 'utf8'),
-    fileExists: (file) => fs.existsSync(file),
-    vars,
-    validateTemplate: (text, file) => void validateTemplate(text, file)
-  })
-}
-
-function maskSecrets(settings: Settings): void {
-  for (const secret of settings.secrets) {
-    core.setSecret(secret)
-    // A multi-line secret (the key) is masked line by line too: the runner masks per line.
-    for (const line of secret.split(/\r?\n/))
-      if (line.trim().length >= 8) core.setSecret(line.trim())
-  }
-}
-
-function describeSetup(settings: Settings): string[] {
-  const notes: string[] = []
-  if (!settings.prometheus)
-    notes.push('no prometheus-url: only the health rules (and host checks) apply')
-  if (!settings.ssh)
-    notes.push(
-      'no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"'
-    )
-  if (settings.ssh?.insecureSkipHostKeyCheck)
-    notes.push(
-      'ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)'
-    )
-  if (settings.dryRun)
-    notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs')
-  if (!settings.github.token || !settings.github.owner)
-    notes.push(
-      'no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report'
-    )
-  return notes
-}
-
-function printPolicy(settings: Settings): void {
-  const p = settings.policy
-  const d = formatDuration
-  core.info(
-    `watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
-  )
-  core.info(
-    `health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
-  )
-  core.info(
-    `error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`
-  )
-  core.info(
-    `latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`
-  )
-  core.info(
-    `service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`
-  )
-  core.info(
-    `rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`
-  )
-  const checks = Object.entries(p.hostChecks).filter(
-    ([k, v]) => typeof v === 'string' && v && k !== 'every'
-  )
-  core.info(
-    `host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
-  )
-  if (settings.prometheus) {
-    core.info(`error-rate-query: ${settings.prometheus.errorRateQuery}`)
-    core.info(`latency-query: ${settings.prometheus.latencyQuery}`)
-    core.info(`request-rate-query: ${settings.prometheus.requestRateQuery}`)
-  }
-}
-
 const NOT_NEEDED: RollbackOutcome = {
   status: 'not-needed',
   attempts: [],
   verificationSamples: [],
   reason: 'no rollback needed'
-}
-
-/** The exit status of the step, from the final verdict and what the action did. */
-export function failureMessage(
-  settings: Settings,
-  record: RunRecord,
-  issue: ReportResult | undefined
-): string | undefined {
-  const v = record.final
-  if (record.cancelled) return 'cancelled: the watch was stopped before it reached a verdict'
-  const r = record.rollback
-  if (r.status === 'failed') return `rollback failed: ${r.reason}`
-  let message: string | undefined
-  switch (v.decision) {
-    case 'rollback':
-      if (r.status === 'blocked') message = `rollback needed but blocked: ${r.reason}`
-      else if (settings.failOnRollback)
-        message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`
-      break
-    case 'isolate':
-      message = `security alert: ${v.reason}`
-      break
-    case 'manual':
-      message = `manual intervention required: ${v.reason}`
-      break
-    case 'not-deployed':
-      message = v.reason
-      break
-    case 'inconclusive':
-      if (settings.failOnInconclusive) message = `inconclusive: ${v.reason}`
-      break
-  }
-  if (!message && issue?.error && issue.needed)
-    message = `the incident issue could not be opened: ${issue.error}`
-  return message
 }
 
 /** Sets outputs; a broken GITHUB_OUTPUT (a misconfigured runner) must not hide the verdict. */
@@ -223,7 +111,8 @@ export async function run(): Promise<void> {
         hostChecksOn && remote
           ? async (sig) => {
               // host-checks.every: run them every Nth cycle, carry the last readings in between.
-              if (lastHost && cycle++ % settings.policy.hostChecks.every !== 0) return lastHost
+              const k = cycle++
+              if (lastHost && k % settings.policy.hostChecks.every !== 0) return lastHost
               lastHost = await runHostChecks(remote, settings.policy, { signal: sig })
               return lastHost
             }
@@ -293,6 +182,9 @@ export async function run(): Promise<void> {
     } else if (final.decision === 'rollback' && final.level) {
       core.startGroup(`rollback: Level ${final.level}`)
       const verify = async (level: RollbackLevel): Promise<VerifyResult> => {
+        // Its own log section: the runner does not nest groups, so the rollback group pauses.
+        core.endGroup()
+        core.startGroup(`verification after Level ${level}`)
         core.info(
           `verification after Level ${level}: watching ${formatDuration(settings.policy.rollback.verifyMs)}`
         )
@@ -307,6 +199,8 @@ export async function run(): Promise<void> {
           `verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`
         )
         if (!judged.recovered) memory.failedLevels.push(level)
+        core.endGroup()
+        core.startGroup(`rollback: after Level ${level}`)
         return {
           ...judged,
           samples: v.samples,

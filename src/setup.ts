@@ -1,0 +1,84 @@
+// Setup phase: inputs read once into Settings, secrets masked, the effective policy printed.
+import * as fs from 'node:fs'
+import { formatDuration } from './core/duration.js'
+import { systemClock } from './adapters/clock.js'
+import * as core from './adapters/runner.js'
+import { validateTemplate } from './report/templates.js'
+import { parseInputs } from './settings/inputs.js'
+import type { Settings } from './settings/types.js'
+
+export function readSettings(): Settings {
+  const vars = process.env
+  return parseInputs((name) => core.getInput(name), {
+    now: systemClock.now(),
+    workspace: vars.GITHUB_WORKSPACE || process.cwd(),
+    readFile: (file) => fs.readFileSync(file, 'utf8'),
+    fileExists: (file) => fs.existsSync(file),
+    vars,
+    validateTemplate: (text, file) => void validateTemplate(text, file)
+  })
+}
+
+export function maskSecrets(settings: Settings): void {
+  for (const secret of settings.secrets) {
+    core.setSecret(secret)
+    // A multi-line secret (the key) is masked line by line too: the runner masks per line.
+    for (const line of secret.split(/\r?\n/))
+      if (line.trim().length >= 8) core.setSecret(line.trim())
+  }
+}
+
+export function describeSetup(settings: Settings): string[] {
+  const notes: string[] = []
+  if (!settings.prometheus)
+    notes.push('no prometheus-url: only the health rules (and host checks) apply')
+  if (!settings.ssh)
+    notes.push(
+      'no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"'
+    )
+  if (settings.ssh?.insecureSkipHostKeyCheck)
+    notes.push(
+      'ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)'
+    )
+  if (settings.dryRun)
+    notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs')
+  if (!settings.github.token || !settings.github.owner)
+    notes.push(
+      'no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report'
+    )
+  return notes
+}
+
+export function printPolicy(settings: Settings): void {
+  const p = settings.policy
+  const d = formatDuration
+  core.info(
+    `watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
+  )
+  core.info(
+    `health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
+  )
+  core.info(
+    `error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`
+  )
+  core.info(
+    `latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`
+  )
+  core.info(
+    `service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`
+  )
+  core.info(
+    `rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`
+  )
+  const checks = Object.entries(p.hostChecks).filter(
+    ([k, v]) => typeof v === 'string' && v && k !== 'every'
+  )
+  core.info(
+    `host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
+  )
+  if (settings.prometheus) {
+    core.info(`error-rate-query: ${settings.prometheus.errorRateQuery}`)
+    core.info(`latency-query: ${settings.prometheus.latencyQuery}`)
+    core.info(`request-rate-query: ${settings.prometheus.requestRateQuery}`)
+  }
+}
