@@ -25593,6 +25593,8 @@ function checkPolicy(p) {
         throw new PolicyError(`policy latency thresholds out of order: need degraded < severe, got degraded ${l.degraded}, severe ${l.severe}`);
     if (!(l.degraded > 0))
         throw new PolicyError(`policy key latency.degraded: ${l.degraded} is not a positive number of seconds`);
+    if (p.health.slowMs >= p.health.timeoutMs)
+        throw new PolicyError(`policy health thresholds out of order: need slow < timeout, got slow ${p.health.slowMs}ms, timeout ${p.health.timeoutMs}ms (a slow answer would read as down)`);
     if (p.down.restartBeforeMs > p.down.level2AfterMs)
         throw new PolicyError(`policy down windows out of order: need restart-before <= level-2-after`);
 }
@@ -26859,7 +26861,9 @@ async function watch(settings, deps, opts) {
         lastAt = at;
         if (at > plannedEnd) {
             // Open P1/P2 window at the planned end: see it through.
-            const open = last?.decision === 'continue' && last.decideBy !== undefined;
+            // Only a window not yet judged (no trend yet): an improving trend was judged and is not
+            // extended; the final call then says it is still over the limit.
+            const open = last?.decision === 'continue' && last.decideBy !== undefined && last.trend === undefined;
             const severe = last?.severity === 'P1' || last?.severity === 'P2';
             if (opts.judge &&
                 open &&

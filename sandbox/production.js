@@ -54,7 +54,7 @@ export const SCENARIOS = {
 export function demoPolicy({ rateWindow = '10s' } = {}) {
   return [
     '# Demo policy: the runbook rules with short windows (the runbook says 5m / 15m).',
-    'health: { timeout: 3s, slow: 5s, confirm: 2, confirm-interval: 300ms, version-wait: 20s }',
+    'health: { timeout: 3s, slow: 2s, confirm: 2, confirm-interval: 300ms, version-wait: 20s }',
     'error-rate: { critical: 0.50, high: 0.10, elevated: 0.05, high-window: 12s, elevated-window: 24s }',
     'latency: { severe: 5, degraded: 2, severe-window: 12s, degraded-window: 24s }',
     'down: { restart-before: 2m, level-2-after: 5m }',
@@ -204,7 +204,7 @@ export async function startProduction(opts = {}) {
     const service = await startTestService({
       state: GOOD,
       stateFile: path.join(deployDir, 'state.json'),
-      rps: 40
+      rps: 200
     })
     started.push(service)
     log(`test service      ${service.url} (version v1)`)
@@ -265,8 +265,8 @@ export async function startProduction(opts = {}) {
         userOwned(path.join(deployDir, 'state.json'), JSON.stringify(bad))
         service.setState(bad)
         if (s.blip) {
-          service.setState({ health: 'refuse' })
-          setTimeout(() => service.setState({ health: 'up' }), 300).unref()
+          // The first health probe after 4 s of watching is refused once: one failed attempt.
+          setTimeout(() => service.setState({ refuseNext: 1 }), 4_000).unref()
         }
         return at
       },

@@ -18,6 +18,7 @@ import promClient from 'prom-client'
  * @property {number} healthStatus    HTTP status of /health when down
  * @property {number} healthDelayMs   delay before /health answers (any health)
  * @property {number} errorStatus     HTTP status of a failed request (500)
+ * @property {number} refuseNext      refuse this many /health requests, then answer (a blip)
  */
 
 /** @type {ServiceState} */
@@ -28,7 +29,8 @@ export const DEFAULT_STATE = Object.freeze({
   health: 'up',
   healthStatus: 503,
   healthDelayMs: 0,
-  errorStatus: 500
+  errorStatus: 500,
+  refuseNext: 0
 })
 
 export const DURATION_BUCKETS = [
@@ -115,6 +117,12 @@ export async function startTestService({ port = 0, state = {}, stateFile, rps = 
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (path === '/health') {
       const s = current
+      // refuseNext: refuse exactly that many /health requests, then answer again (a blip).
+      if (s.refuseNext > 0) {
+        current = { ...current, refuseNext: s.refuseNext - 1 }
+        req.socket.destroy()
+        return
+      }
       if (s.health === 'refuse') {
         req.socket.destroy()
         return

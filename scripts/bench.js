@@ -369,10 +369,12 @@ async function detectionRun({ scenario, intervalS, window, restart = true }) {
       killPid(pid)
       throw e
     })
-    if ('r' in first)
+    if ('r' in first) {
+      first.r.cleanup()
       throw new Error(
         `${label}: the action ended before its first probe (exit ${first.r.code}): ${(first.r.stderr || first.r.stdout).trim().slice(-600)}`
       )
+    }
     const deployAt = production.deploy(scenario)
     // Bounded wait for rollback.sh; the watch would otherwise run its 2 minutes.
     const limit = deployAt + intervalMs + 60_000

@@ -213,7 +213,10 @@ export async function watch(
     lastAt = at
     if (at > plannedEnd) {
       // Open P1/P2 window at the planned end: see it through.
-      const open = last?.decision === 'continue' && last.decideBy !== undefined
+      // Only a window not yet judged (no trend yet): an improving trend was judged and is not
+      // extended; the final call then says it is still over the limit.
+      const open =
+        last?.decision === 'continue' && last.decideBy !== undefined && last.trend === undefined
       const severe = last?.severity === 'P1' || last?.severity === 'P2'
       if (
         opts.judge &&

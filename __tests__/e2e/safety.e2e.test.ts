@@ -1,12 +1,18 @@
 // What must NOT roll back, and the faults that are not production's: healthy, a blip, P3
 // warnings, a monitoring outage, a wrong host key, bad input, cancellation.
 import { jest } from '@jest/globals'
+import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { demoPolicy } from '../../sandbox/production.js'
 import { runAction } from '../../sandbox/run-action.js'
 import { E2E_TIMEOUT, githubCalls, requireBundle, runScenario, visibleLog } from './harness.js'
 
 jest.setTimeout(E2E_TIMEOUT)
+
+const longerP3Windows = demoPolicy()
+  .replace('elevated-window: 24s', 'elevated-window: 30s')
+  .replace('degraded-window: 24s', 'degraded-window: 30s')
 
 describe('end to end: no rollback', () => {
   it('healthy: nothing runs, no issue, exit 0', async () => {
@@ -32,13 +38,25 @@ describe('end to end: no rollback', () => {
       expect(s.run.code).toBe(0)
       expect(s.run.outputs.decision).toBe('healthy')
       expect(s.production.calls()).toEqual([])
+      // The blip did happen: one sample's first attempt failed and its re-probe answered.
+      const trace = JSON.parse(fs.readFileSync(s.run.outputs['report-path'], 'utf8'))
+      const blips = trace.samples.filter(
+        (x: { health: { status: string; failedAttempts?: number } }) =>
+          x.health.status === 'up' && (x.health.failedAttempts ?? 0) >= 1
+      )
+      expect(blips).toHaveLength(1)
     } finally {
       await s.stop()
     }
   })
 
   it('error-rate-elevated: 7% stable over the window → warn (the runbook\'s "consider rollback"), exit 0, no issue', async () => {
-    const s = await runScenario('elevated')
+    // A 30 s window against the 10 s rate window: the ramp into the breach is one sample of the
+    // window's first third, as a 1m rate window is in the runbook's 15-minute window.
+    const s = await runScenario('elevated', {
+      policy: longerP3Windows,
+      inputs: { 'watch-duration': '50s' }
+    })
     try {
       expect(s.run.outputs).toMatchObject({
         decision: 'warn',
@@ -55,7 +73,10 @@ describe('end to end: no rollback', () => {
   })
 
   it('latency-degraded: p95 3 s stable over the window → warn', async () => {
-    const s = await runScenario('degraded')
+    const s = await runScenario('degraded', {
+      policy: longerP3Windows,
+      inputs: { 'watch-duration': '50s' }
+    })
     try {
       expect(s.run.outputs).toMatchObject({
         decision: 'warn',

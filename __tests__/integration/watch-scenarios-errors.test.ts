@@ -29,7 +29,7 @@ const PROBE_INTERVAL_MS = 1_000
 const POLICY = [
   'error-rate: { high-window: 8s, elevated-window: 16s }',
   'latency: { severe-window: 8s, degraded-window: 16s }',
-  'health: { confirm: 2, confirm-interval: 200ms, timeout: 2s }'
+  'health: { confirm: 2, confirm-interval: 200ms, timeout: 2s, slow: 1500ms }'
 ].join('\n')
 /** Decisions that mean a rule breached (a verdict other than continue/healthy/inconclusive). */
 const BREACH: Decision[] = ['rollback', 'warn', 'restart', 'isolate', 'manual']

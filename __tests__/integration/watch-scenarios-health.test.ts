@@ -30,7 +30,7 @@ function policy(errorRateExtra = ''): string {
   return [
     `error-rate: { high-window: 8s, elevated-window: 16s${errorRateExtra ? `, ${errorRateExtra}` : ''} }`,
     'latency: { severe-window: 8s, degraded-window: 16s }',
-    'health: { confirm: 2, confirm-interval: 200ms, timeout: 2s, version-wait: 3s }'
+    'health: { confirm: 2, confirm-interval: 200ms, timeout: 2s, slow: 1500ms, version-wait: 3s }'
   ].join('\n')
 }
 /** Decisions that mean a rule breached (a verdict other than continue/healthy/inconclusive). */

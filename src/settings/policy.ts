@@ -191,6 +191,10 @@ export function checkPolicy(p: Policy): void {
     throw new PolicyError(
       `policy key latency.degraded: ${l.degraded} is not a positive number of seconds`
     )
+  if (p.health.slowMs >= p.health.timeoutMs)
+    throw new PolicyError(
+      `policy health thresholds out of order: need slow < timeout, got slow ${p.health.slowMs}ms, timeout ${p.health.timeoutMs}ms (a slow answer would read as down)`
+    )
   if (p.down.restartBeforeMs > p.down.level2AfterMs)
     throw new PolicyError(`policy down windows out of order: need restart-before <= level-2-after`)
 }
