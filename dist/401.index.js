@@ -331,5 +331,3 @@ async function tryPart(warnings, what, fn) {
 /***/ })
 
 };
-
-//# sourceMappingURL=401.index.js.map

@@ -1918,5 +1918,3 @@ function linksSection(record, ctx) {
 /***/ })
 
 };
-
-//# sourceMappingURL=564.index.js.map

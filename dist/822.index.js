@@ -559,5 +559,3 @@ async function runSecurityPath(remote, settings, opts) {
 /***/ })
 
 };
-
-//# sourceMappingURL=822.index.js.map

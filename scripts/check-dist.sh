@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-npx ncc build src/index.ts -o "$tmp/dist" --source-map --license licenses.txt >/dev/null
+npx ncc build src/index.ts -o "$tmp/dist" --license licenses.txt >/dev/null
 if ! diff -r -q dist "$tmp/dist"; then
   echo "check-dist: dist/ is out of date: run 'npm run build' and commit dist/" >&2
   exit 1

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AxiosError } from 'axios'
+import { gzipSync } from 'node:zlib'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
 import type { Policy } from '../../src/core/types.js'
 import { createHealthProbe, HEALTH_BODY_LIMIT } from '../../src/adapters/health.js'
@@ -42,6 +42,19 @@ beforeAll(async () => {
       case '/redirect':
         res.writeHead(302, { Location: '/ok' })
         return res.end()
+      case '/loop':
+        res.writeHead(302, { Location: '/loop' })
+        return res.end()
+      case '/huge':
+        res.writeHead(200, { 'Content-Type': 'text/plain' })
+        return res.end(Buffer.alloc(8 * 1024 * 1024 + 1, 'x'))
+      case '/gzip':
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
+        return res.end(gzipSync('{"status":"ok","version":"v3"}'))
+      case '/partial':
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '100' })
+        res.write('abc')
+        return later(20, () => req.socket.destroy())
       case '/503':
         return send(503, 'unavailable', 'text/plain')
       case '/500':
@@ -130,6 +143,37 @@ describe('health probe: one answer per case', () => {
   it('follows a redirect to the answer', async () => {
     const r = await probeFor('/redirect').probe.probe()
     expect(r).toMatchObject({ status: 'up', httpStatus: 200 })
+  })
+
+  it('more than 5 redirects is down "too many redirects"', async () => {
+    const { probe } = probeFor('/loop', { health: { confirm: 0 } })
+    expect(await probe.probe()).toEqual({
+      status: 'down',
+      reason: 'too many redirects (more than 5)',
+      failedAttempts: 1
+    })
+    expect(seen).toHaveLength(6)
+  })
+
+  it('a body above 8 MiB is down "response body too large"', async () => {
+    const r = await probeFor('/huge', { health: { confirm: 0 } }).probe.probe()
+    expect(r).toEqual({ status: 'down', reason: 'response body too large', failedAttempts: 1 })
+  })
+
+  it('a gzip answer is decompressed', async () => {
+    const r = await probeFor('/gzip').probe.probe()
+    expect(r).toMatchObject({ status: 'up', httpStatus: 200 })
+    expect(r.body).toBe('{"status":"ok","version":"v3"}')
+    expect(seen[0].headers['accept-encoding']).toBe('gzip, compress, deflate, br')
+  })
+
+  it('a body cut off mid-way is down', async () => {
+    const r = await probeFor('/partial', { health: { confirm: 0 } }).probe.probe()
+    expect(r).toEqual({
+      status: 'down',
+      reason: 'request failed (ERR_BAD_RESPONSE): stream has been aborted',
+      failedAttempts: 1
+    })
   })
 
   it('an HTML 200 is up (the status decides) and its body is returned', async () => {
@@ -245,6 +289,15 @@ describe('health probe: request shape', () => {
     expect(seen[0].headers['x-env']).toBe('prod')
   })
 
+  it('sends User-Agent rollback-sentinel on a new connection; configured headers override it', async () => {
+    await probeFor('/ok').probe.probe()
+    expect(seen[0].headers['user-agent']).toBe('rollback-sentinel')
+    expect(seen[0].headers['connection']).toBe('close')
+    seen.length = 0
+    await probeFor('/ok', { settings: { headers: { 'user-agent': 'mine/1' } } }).probe.probe()
+    expect(seen[0].headers['user-agent']).toBe('mine/1')
+  })
+
   it('never puts header values in a reason', async () => {
     const { probe } = probeFor('/auth', {
       settings: { headers: { Authorization: 'Bearer wrong-secret' } },
@@ -292,7 +345,8 @@ describe('health probe: cancellation', () => {
 
 describe('classifyRequestError', () => {
   const ctx = { url: 'https://prod.example.com/health?token=x', timeoutMs: 10_000 }
-  const axiosError = (code: string, message = code) => new AxiosError(message, code)
+  // What node:http and httpRequest reject with: an Error with a `code`.
+  const nodeError = (code: string, message = code) => Object.assign(new Error(message), { code })
 
   it.each([
     ['ECONNREFUSED', 'refused', 'connection refused'],
@@ -302,17 +356,18 @@ describe('classifyRequestError', () => {
     ['ECONNABORTED', 'timeout', 'no answer within 10s'],
     ['ETIMEDOUT', 'timeout', 'no answer within 10s'],
     ['ERR_FR_TOO_MANY_REDIRECTS', 'redirects', 'too many redirects (more than 5)'],
-    ['EHOSTUNREACH', 'unreachable', 'host unreachable (EHOSTUNREACH)']
+    ['EHOSTUNREACH', 'unreachable', 'host unreachable (EHOSTUNREACH)'],
+    ['ERR_RESPONSE_TOO_LARGE', 'too-large', 'response body too large']
   ])('%s is %s', (code, kind, reason) => {
     expect(
-      classifyRequestError(axiosError(code), { ...ctx, timedOut: false, cancelled: false })
+      classifyRequestError(nodeError(code), { ...ctx, timedOut: false, cancelled: false })
     ).toEqual({ kind, reason })
   })
 
   it.each(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID'])(
     '%s is a TLS failure',
     (code) => {
-      const f = classifyRequestError(axiosError(code, 'certificate problem'), {
+      const f = classifyRequestError(nodeError(code, 'certificate problem'), {
         ...ctx,
         timedOut: false,
         cancelled: false
@@ -323,21 +378,29 @@ describe('classifyRequestError', () => {
   )
 
   it('the caller cancelling wins over everything; our deadline reads as a timeout', () => {
-    const canceled = axiosError('ERR_CANCELED', 'canceled')
-    expect(classifyRequestError(canceled, { ...ctx, timedOut: false, cancelled: true }).kind).toBe(
-      'cancelled'
-    )
-    expect(classifyRequestError(canceled, { ...ctx, timedOut: true, cancelled: false })).toEqual({
-      kind: 'timeout',
-      reason: 'no answer within 10s'
-    })
+    for (const canceled of [nodeError('ERR_CANCELED', 'canceled'), nodeError('ABORT_ERR')]) {
+      expect(
+        classifyRequestError(canceled, { ...ctx, timedOut: false, cancelled: true }).kind
+      ).toBe('cancelled')
+      expect(classifyRequestError(canceled, { ...ctx, timedOut: true, cancelled: false })).toEqual({
+        kind: 'timeout',
+        reason: 'no answer within 10s'
+      })
+    }
   })
 
-  it('finds the code on the cause when axios does not copy it', () => {
-    const err = new AxiosError('connect failed', 'ERR_NETWORK')
-    Object.defineProperty(err, 'cause', { value: { code: 'ECONNREFUSED' } })
+  it('finds the code on the cause when the error itself has none', () => {
+    const err = new Error('connect failed', { cause: { code: 'ECONNREFUSED' } })
     expect(classifyRequestError(err, { ...ctx, timedOut: false, cancelled: false }).kind).toBe(
       'refused'
     )
+  })
+
+  it('finds the code in an AggregateError (a name with several addresses)', () => {
+    const err = new AggregateError([nodeError('ECONNREFUSED'), nodeError('ECONNREFUSED')])
+    expect(classifyRequestError(err, { ...ctx, timedOut: false, cancelled: false })).toEqual({
+      kind: 'refused',
+      reason: 'connection refused'
+    })
   })
 })

@@ -1,16 +1,15 @@
 // The health probe (runbook step 1.1): one GET/HEAD of health-url, re-probed quickly when it
 // fails so that one lost packet is not an outage. Never throws; header values are never logged.
 import { performance } from 'node:perf_hooks'
-import axios from 'axios'
 import { formatDuration } from '../core/duration.js'
 import type { HealthReading, Policy } from '../core/types.js'
 import type { HealthSettings } from '../settings/types.js'
-import { classifyRequestError, freshConnections, requestDeadline } from './http-errors.js'
+import { classifyRequestError, httpRequest, requestDeadline } from './http-errors.js'
 import type { HealthProbe } from './ports.js'
 
 /** The part of the body kept for expected-version checks and reports. */
 export const HEALTH_BODY_LIMIT = 64 * 1024
-/** Larger answers are refused by axios rather than buffered without end. */
+/** Larger answers are refused ("response body too large") rather than buffered without end. */
 const MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
 export interface HealthDeps {
@@ -44,23 +43,16 @@ export function createHealthProbe(
     const deadline = requestDeadline(timeoutMs, signal)
     const started = performance.now()
     try {
-      const res = await axios.request<string>({
+      const res = await httpRequest({
         url: settings.url,
         method: settings.method,
         headers: { 'User-Agent': 'rollback-sentinel', ...settings.headers },
-        validateStatus: () => true,
-        proxy: false,
-        ...freshConnections,
-        maxRedirects: 5,
-        maxContentLength: MAX_CONTENT_LENGTH,
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
-        timeout: timeoutMs,
+        maxBodyBytes: MAX_CONTENT_LENGTH,
         signal: deadline.signal
       })
       const latencyMs = Math.round(performance.now() - started)
       const httpStatus = res.status
-      const raw = typeof res.data === 'string' ? res.data : ''
+      const raw = res.body
       const body = raw.length > HEALTH_BODY_LIMIT ? raw.slice(0, HEALTH_BODY_LIMIT) : raw
       if (httpStatus >= 200 && httpStatus < 400) {
         if (latencyMs > slowMs)

@@ -1,14 +1,8 @@
 // Prometheus instant queries (GET /api/v1/query). Every failure is an `unknown` reading with a
 // reason a human can act on: monitoring trouble is never production trouble, and never throws.
-import axios from 'axios'
 import type { MetricReading, Policy } from '../core/types.js'
 import type { HttpHeaders } from '../settings/types.js'
-import {
-  classifyRequestError,
-  freshConnections,
-  formatNumber,
-  requestDeadline
-} from './http-errors.js'
+import { classifyRequestError, formatNumber, httpRequest, requestDeadline } from './http-errors.js'
 import type { MetricsSource } from './ports.js'
 
 const MAX_CONTENT_LENGTH = 4 * 1024 * 1024
@@ -118,7 +112,7 @@ export function createPrometheus(
     async query(promql: string, at: number, signal?: AbortSignal): Promise<MetricReading> {
       const deadline = requestDeadline(timeoutMs, signal)
       try {
-        const res = await axios.request<string>({
+        const res = await httpRequest({
           url: endpoint,
           method: 'GET',
           params: { query: promql, time: promTime(at) },
@@ -127,17 +121,10 @@ export function createPrometheus(
             'User-Agent': 'rollback-sentinel',
             ...settings.headers
           },
-          validateStatus: () => true,
-          proxy: false,
-          ...freshConnections,
-          maxRedirects: 5,
-          maxContentLength: MAX_CONTENT_LENGTH,
-          responseType: 'text',
-          transformResponse: [(data: unknown) => data],
-          timeout: timeoutMs,
+          maxBodyBytes: MAX_CONTENT_LENGTH,
           signal: deadline.signal
         })
-        const text = typeof res.data === 'string' ? res.data : ''
+        const text = res.body
         let answer: PromAnswer | undefined
         try {
           const parsed: unknown = JSON.parse(text)
