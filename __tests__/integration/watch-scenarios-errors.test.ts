@@ -9,7 +9,7 @@ import { systemClock } from '../../src/adapters/clock.js'
 import { createHealthProbe } from '../../src/adapters/health.js'
 import type { Logger, MetricsSource } from '../../src/adapters/ports.js'
 import { createPrometheus } from '../../src/adapters/prometheus.js'
-import type { Baseline, Decision, MetricReading, Sample } from '../../src/core/types.js'
+import type { Baseline, MetricReading, Sample } from '../../src/core/types.js'
 import type { VerdictAt } from '../../src/record.js'
 import type { Settings } from '../../src/settings/types.js'
 import { measureBaseline, watch, type WatchResult } from '../../src/watch.js'
@@ -17,6 +17,7 @@ import { INSTALL_HINT, startPrometheus } from '../../sandbox/prometheus.js'
 import { findExecutable } from '../../sandbox/processes.js'
 import { startTestService } from '../../sandbox/test-service.js'
 import { testSettings } from '../support/settings.js'
+import { BREACH, explain, queriesFor, scheduledChanges } from '../support/scenarios.js'
 
 jest.setTimeout(60_000)
 
@@ -32,23 +33,12 @@ const POLICY = [
   'health: { confirm: 2, confirm-interval: 200ms, timeout: 2s, slow: 1500ms }'
 ].join('\n')
 /** Decisions that mean a rule breached (a verdict other than continue/healthy/inconclusive). */
-const BREACH: Decision[] = ['rollback', 'warn', 'restart', 'isolate', 'manual']
-
-/** The default queries' forms (`or vector(0)` kept) with [5s] windows, for one service only. */
-function queriesFor(service: Service): Record<string, string> {
-  const sel = `instance="127.0.0.1:${service.port}"`
-  return {
-    'error-rate-query': `(sum(rate(http_requests_total{${sel},status=~"5.."}[5s])) or vector(0)) / sum(rate(http_requests_total{${sel}}[5s]))`,
-    'latency-query': `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5s])))`,
-    'request-rate-query': `sum(rate(http_requests_total{${sel}}[5s]))`
-  }
-}
 
 let prometheus: Prom | undefined
 let promStartedAt = 0
 const services: Record<string, Service> = {}
 const controllers = new Set<AbortController>()
-const timers = new Set<NodeJS.Timeout>()
+const { at, clear: clearScheduled } = scheduledChanges()
 
 function settingsFor(service: Service, duration: string, inputs: Record<string, string> = {}) {
   return testSettings(
@@ -100,26 +90,6 @@ async function runWatch(
   } finally {
     controllers.delete(controller)
   }
-}
-
-/** Runs the assertions; on failure prints the watch's own log lines first. */
-async function explain(log: string[], assertions: () => void | Promise<void>): Promise<void> {
-  try {
-    if (process.env.WATCH_LOG) console.log(`watch log:\n${log.join('\n')}`)
-    await assertions()
-  } catch (err) {
-    console.log(`watch log:\n${log.join('\n')}`)
-    throw err
-  }
-}
-
-/** setTimeout that afterEach clears if the test ends first. */
-function at(ms: number, fn: () => void): void {
-  const t = setTimeout(() => {
-    timers.delete(t)
-    fn()
-  }, ms)
-  timers.add(t)
 }
 
 /** Polls an instant query (bounded in rounds and time) until `accept` holds; returns the value. */
@@ -182,8 +152,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   for (const c of controllers) c.abort()
-  for (const t of timers) clearTimeout(t)
-  timers.clear()
+  clearScheduled()
 })
 
 afterAll(async () => {

@@ -9,13 +9,14 @@ import { systemClock } from '../../src/adapters/clock.js'
 import { createHealthProbe } from '../../src/adapters/health.js'
 import type { Logger, MetricsSource } from '../../src/adapters/ports.js'
 import { createPrometheus } from '../../src/adapters/prometheus.js'
-import type { Decision, Sample } from '../../src/core/types.js'
+import type { Sample } from '../../src/core/types.js'
 import type { Settings } from '../../src/settings/types.js'
 import { waitForVersion, watch, type WatchDeps, type WatchResult } from '../../src/watch.js'
 import { INSTALL_HINT, startPrometheus } from '../../sandbox/prometheus.js'
 import { findExecutable } from '../../sandbox/processes.js'
 import { startTestService } from '../../sandbox/test-service.js'
 import { testSettings } from '../support/settings.js'
+import { BREACH, explain, queriesFor, scheduledChanges } from '../support/scenarios.js'
 
 jest.setTimeout(60_000)
 
@@ -34,22 +35,11 @@ function policy(errorRateExtra = ''): string {
   ].join('\n')
 }
 /** Decisions that mean a rule breached (a verdict other than continue/healthy/inconclusive). */
-const BREACH: Decision[] = ['rollback', 'warn', 'restart', 'isolate', 'manual']
-
-/** The default queries' forms (`or vector(0)` kept) with [5s] windows, for one service only. */
-function queriesFor(service: Service): Record<string, string> {
-  const sel = `instance="127.0.0.1:${service.port}"`
-  return {
-    'error-rate-query': `(sum(rate(http_requests_total{${sel},status=~"5.."}[5s])) or vector(0)) / sum(rate(http_requests_total{${sel}}[5s]))`,
-    'latency-query': `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5s])))`,
-    'request-rate-query': `sum(rate(http_requests_total{${sel}}[5s]))`
-  }
-}
 
 let prometheus: Prom | undefined
 const services: Record<string, Service> = {}
 const controllers = new Set<AbortController>()
-const timers = new Set<NodeJS.Timeout>()
+const { at, clear: clearScheduled } = scheduledChanges()
 
 function settingsFor(
   service: Service,
@@ -103,26 +93,6 @@ async function runWatch(settings: Settings): Promise<{ result: WatchResult; log:
   }
 }
 
-/** Runs the assertions; on failure (or with WATCH_LOG set) prints the watch's own log first. */
-async function explain(log: string[], assertions: () => void | Promise<void>): Promise<void> {
-  try {
-    if (process.env.WATCH_LOG) console.log(`watch log:\n${log.join('\n')}`)
-    await assertions()
-  } catch (err) {
-    console.log(`watch log:\n${log.join('\n')}`)
-    throw err
-  }
-}
-
-/** setTimeout that afterEach clears if the test ends first. */
-function at(ms: number, fn: () => void): void {
-  const t = setTimeout(() => {
-    timers.delete(t)
-    fn()
-  }, ms)
-  timers.add(t)
-}
-
 const p95Of = (s: Sample): number | null =>
   s.p95.status === 'measured' ? (s.p95.value as number) : null
 
@@ -154,8 +124,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   for (const c of controllers) c.abort()
-  for (const t of timers) clearTimeout(t)
-  timers.clear()
+  clearScheduled()
 })
 
 afterAll(async () => {
