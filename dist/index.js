@@ -11360,6 +11360,10 @@ function maskSecrets(settings) {
                 runner/* setSecret */.Pq(line.trim());
     }
 }
+/** Setup notes that deserve a warning annotation rather than a log line. */
+function isWarning(note) {
+    return note.includes('NOT verified') || note.includes('is shorter than');
+}
 function describeSetup(settings) {
     const notes = [];
     if (!settings.prometheus)
@@ -11370,6 +11374,21 @@ function describeSetup(settings) {
         notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
     if (settings.dryRun)
         notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs');
+    // A window longer than the watch can never complete: say so now, not at 3 a.m.
+    if (settings.prometheus) {
+        const p = settings.policy;
+        const windows = [
+            ['error-rate.high-window', p.errorRate.highWindowMs],
+            ['latency.severe-window', p.latency.severeWindowMs],
+            ['error-rate.elevated-window', p.errorRate.elevatedWindowMs],
+            ['latency.degraded-window', p.latency.degradedWindowMs]
+        ];
+        const longer = windows.filter(([, ms]) => ms > settings.watchDurationMs);
+        if (longer.length)
+            notes.push(`watch-duration ${(0,duration/* formatDuration */.a3)(settings.watchDurationMs)} is shorter than ${longer
+                .map(([k, ms]) => `${k} ${(0,duration/* formatDuration */.a3)(ms)}`)
+                .join(', ')}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`);
+    }
     if (!settings.github.token || !settings.github.owner)
         notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
     return notes;
@@ -12410,7 +12429,7 @@ async function run() {
         printPolicy(settings);
         runner/* endGroup */.N4();
         for (const note of notes)
-            (note.includes('NOT verified') ? runner/* warning */.$e : runner/* info */.pq)(note);
+            (isWarning(note) ? runner/* warning */.$e : runner/* info */.pq)(note);
         const clock = systemClock;
         const signal = controller.signal;
         if (settings.ssh) {

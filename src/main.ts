@@ -14,7 +14,7 @@ import { runHostChecks } from './act/host-checks.js'
 import type { VerifyResult } from './act/rollback.js'
 import type { RemoteStep, RollbackOutcome, RunRecord } from './record.js'
 import { failureMessage } from './outcome.js'
-import { describeSetup, maskSecrets, printPolicy, readSettings } from './setup.js'
+import { describeSetup, isWarning, maskSecrets, printPolicy, readSettings } from './setup.js'
 import { InputError } from './settings/inputs.js'
 import type { Settings } from './settings/types.js'
 import {
@@ -80,7 +80,7 @@ export async function run(): Promise<void> {
     core.startGroup('setup: effective policy')
     printPolicy(settings)
     core.endGroup()
-    for (const note of notes) (note.includes('NOT verified') ? core.warning : core.info)(note)
+    for (const note of notes) (isWarning(note) ? core.warning : core.info)(note)
 
     const clock = systemClock
     const signal = controller.signal

@@ -28,6 +28,11 @@ export function maskSecrets(settings: Settings): void {
   }
 }
 
+/** Setup notes that deserve a warning annotation rather than a log line. */
+export function isWarning(note: string): boolean {
+  return note.includes('NOT verified') || note.includes('is shorter than')
+}
+
 export function describeSetup(settings: Settings): string[] {
   const notes: string[] = []
   if (!settings.prometheus)
@@ -42,6 +47,25 @@ export function describeSetup(settings: Settings): string[] {
     )
   if (settings.dryRun)
     notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs')
+  // A window longer than the watch can never complete: say so now, not at 3 a.m.
+  if (settings.prometheus) {
+    const p = settings.policy
+    const windows: [string, number][] = [
+      ['error-rate.high-window', p.errorRate.highWindowMs],
+      ['latency.severe-window', p.latency.severeWindowMs],
+      ['error-rate.elevated-window', p.errorRate.elevatedWindowMs],
+      ['latency.degraded-window', p.latency.degradedWindowMs]
+    ]
+    const longer = windows.filter(([, ms]) => ms > settings.watchDurationMs)
+    if (longer.length)
+      notes.push(
+        `watch-duration ${formatDuration(settings.watchDurationMs)} is shorter than ${longer
+          .map(([k, ms]) => `${k} ${formatDuration(ms)}`)
+          .join(
+            ', '
+          )}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`
+      )
+  }
   if (!settings.github.token || !settings.github.owner)
     notes.push(
       'no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report'

@@ -1,0 +1,42 @@
+// What the action says about its own setup before it watches.
+import { describeSetup, isWarning } from '../src/setup.js'
+import { testSettings } from './support/settings.js'
+
+describe('describeSetup', () => {
+  it('says what a minimal setup cannot do', () => {
+    const notes = describeSetup(testSettings())
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('no prometheus-url: only the health rules'),
+        expect.stringContaining('no ssh-host: the action can only watch and report'),
+        expect.stringContaining('no github-token')
+      ])
+    )
+    expect(notes.some(isWarning)).toBe(false)
+  })
+
+  it('warns when a rule window is longer than the watch', () => {
+    const notes = describeSetup(
+      testSettings({ 'prometheus-url': 'http://127.0.0.1:9', 'watch-duration': '4m' })
+    )
+    const note = notes.find((n) => n.includes('is shorter than'))
+    expect(note).toContain('watch-duration 4m is shorter than error-rate.high-window 5m')
+    expect(note).toContain('error-rate.elevated-window 15m')
+    expect(isWarning(note as string)).toBe(true)
+  })
+
+  it('warns loudly when host keys are not checked, and says a dry run runs nothing', () => {
+    const notes = describeSetup(
+      testSettings({
+        'ssh-host': 'h',
+        'ssh-user': 'u',
+        'ssh-private-key':
+          '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----',
+        'ssh-insecure-skip-host-key-check': 'true',
+        'dry-run': 'true'
+      })
+    )
+    expect(notes.filter(isWarning)).toEqual([expect.stringContaining('NOT verified')])
+    expect(notes).toEqual(expect.arrayContaining([expect.stringContaining('dry run: no restart')]))
+  })
+})
