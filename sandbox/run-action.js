@@ -71,6 +71,7 @@ export function parseOutputFile(text) {
  * @param {number} [opts.timeoutMs]               kill after this long (default 5 min)
  * @param {number} [opts.sigtermAfterMs]          send SIGTERM after this long (cancellation)
  * @param {string} [opts.runId]
+ * @param {string} [opts.runAttempt]
  */
 export async function runAction(opts) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-run-'))

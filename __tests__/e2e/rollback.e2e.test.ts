@@ -1,7 +1,9 @@
 import { jest } from '@jest/globals'
 // The bundled action (dist/index.js under Node 24) against the demo production: the runbook's
 // rollback rows, escalation and dry run. Real Prometheus, real sshd, GitHub stand-in.
-import { E2E_TIMEOUT, githubCalls, runScenario, visibleLog } from './harness.js'
+import { startProduction } from '../../sandbox/production.js'
+import { runAction, sandboxInputs } from '../../sandbox/run-action.js'
+import { E2E_TIMEOUT, githubCalls, requireBundle, runScenario, visibleLog } from './harness.js'
 
 jest.setTimeout(E2E_TIMEOUT)
 
@@ -141,6 +143,49 @@ describe('end to end: rollbacks', () => {
       expect(visibleLog(s.run)).toContain('[dry-run] would run')
     } finally {
       await s.stop()
+    }
+  })
+})
+
+describe('end to end: a re-run of the same workflow run', () => {
+  it('finds its own incident with the rollback done and does not roll back again', async () => {
+    requireBundle()
+    const production = await startProduction()
+    const runs: { cleanup: () => void }[] = []
+    try {
+      const first = async () => {
+        const deployedAt = production.deploy('errors')
+        const run = await runAction({
+          inputs: sandboxInputs(production, { 'deployed-at': new Date(deployedAt).toISOString() }),
+          apiUrl: production.github.url,
+          runId: '777',
+          runAttempt: String(runs.length + 1),
+          timeoutMs: 150_000
+        })
+        runs.push(run)
+        return run
+      }
+      const attempt1 = await first()
+      expect(attempt1.outputs).toMatchObject({
+        decision: 'rollback',
+        'rollback-status': 'succeeded'
+      })
+      const rollbacksAfterFirst = production
+        .calls()
+        .filter((c: { script: string }) => c.script === 'rollback.sh')
+      expect(rollbacksAfterFirst).toHaveLength(1)
+
+      const attempt2 = await first()
+      expect(attempt2.outputs).toMatchObject({ decision: 'rollback', 'rollback-status': 'blocked' })
+      expect(visibleLog(attempt2)).toContain('already rolled back')
+      const rollbacksAfterSecond = production
+        .calls()
+        .filter((c: { script: string }) => c.script === 'rollback.sh')
+      expect(rollbacksAfterSecond).toHaveLength(1)
+      expect(production.github.issues).toHaveLength(1)
+    } finally {
+      for (const r of runs) r.cleanup()
+      await production.stop()
     }
   })
 })
