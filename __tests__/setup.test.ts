@@ -15,6 +15,13 @@ describe('describeSetup', () => {
     expect(notes.some(isWarning)).toBe(false)
   })
 
+  it('warns that host checks without an ssh-host do not run', () => {
+    const notes = describeSetup(testSettings({}, { policy: 'host-checks: { database: "exit 1" }' }))
+    expect(notes.filter(isWarning)).toEqual([
+      'host-checks are set in the policy but there is no ssh-host: they do not run'
+    ])
+  })
+
   it('warns when a rule window is longer than the watch', () => {
     const notes = describeSetup(
       testSettings({ 'prometheus-url': 'http://127.0.0.1:9', 'watch-duration': '4m' })

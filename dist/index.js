@@ -11362,14 +11362,20 @@ function maskSecrets(settings) {
 }
 /** Setup notes that deserve a warning annotation rather than a log line. */
 function isWarning(note) {
-    return note.includes('NOT verified') || note.includes('is shorter than');
+    return (note.includes('NOT verified') ||
+        note.includes('is shorter than') ||
+        note.includes('they do not run'));
 }
 function describeSetup(settings) {
     const notes = [];
     if (!settings.prometheus)
         notes.push('no prometheus-url: only the health rules (and host checks) apply');
-    if (!settings.ssh)
+    if (!settings.ssh) {
         notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"');
+        const c = settings.policy.hostChecks;
+        if ([c.corruption, c.database, c.cache, c.security, c.errorLog].some(Boolean))
+            notes.push('host-checks are set in the policy but there is no ssh-host: they do not run');
+    }
     if (settings.ssh?.insecureSkipHostKeyCheck)
         notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
     if (settings.dryRun)
