@@ -12,7 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { startTestService } from './test-service.js'
 import { startPrometheus } from './prometheus.js'
-import { startSshd } from './sshd.js'
+import { readCalls, startSshd } from './sshd.js'
 import { startGitHubStandin } from './github-standin.js'
 
 /** The good previous version and, per scenario, the bad new one. */
@@ -276,19 +276,12 @@ export async function startProduction(opts = {}) {
       },
       /** The calls the host's scripts recorded: { atMs, script, args }. */
       calls() {
-        let text
-        try {
-          text = fs.readFileSync(path.join(deployDir, 'calls.log'), 'utf8')
-        } catch {
-          return []
-        }
-        return text
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => {
-            const [at, script, ...rest] = l.split(' ')
-            return { atMs: Number(at), script, args: rest.join(' ').trim() }
-          })
+        // Same calls.log format as the fake scripts (sandbox/sshd.js), with epoch-ms times.
+        return readCalls(deployDir).map(({ at, script, args }) => ({
+          atMs: Number(at),
+          script,
+          args
+        }))
       },
       stop: stopAll
     }
