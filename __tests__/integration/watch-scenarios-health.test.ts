@@ -228,19 +228,29 @@ describe('watch() against a real Prometheus: latency, health and monitoring trou
       await own.waitForData(queriesFor(service)['error-rate-query'], { timeoutMs: 30_000 })
       const settings = settingsFor(service, '12s', { prom: own })
       let stoppedAt = 0
-      at(3_000, () => {
+      // Between two probe slots (1 s apart), so the stop rarely lands inside one cycle's queries.
+      at(3_500, () => {
         stoppedAt = Date.now()
         stopping = own!.stop()
       })
       const { result, log } = await runWatch(settings)
       await explain(log, () => {
         expect(stoppedAt).toBeGreaterThan(0)
-        const firstUnknown = result.samples.findIndex((s) => s.errorRate.status === 'unknown')
+        // The cycle that meets the stop may still get one of its concurrent queries answered, so
+        // the outage starts at the first sample with any Prometheus value unknown.
+        const unknownAt = (s: Sample): boolean =>
+          s.errorRate.status === 'unknown' || s.p95.status === 'unknown'
+        const firstUnknown = result.samples.findIndex(unknownAt)
         expect(firstUnknown).toBeGreaterThanOrEqual(2)
         expect(result.samples[firstUnknown].at).toBeGreaterThanOrEqual(stoppedAt - 50)
-        const after = result.samples.slice(firstUnknown)
-        expect(after.length).toBeGreaterThanOrEqual(UNKNOWN_LIMIT + 2)
+        for (const s of result.samples.slice(0, firstUnknown)) {
+          expect(s.errorRate.status).toBe('measured')
+          expect(s.p95.status).toBe('measured')
+        }
+        const after = result.samples.slice(firstUnknown + 1)
+        expect(after.length).toBeGreaterThanOrEqual(UNKNOWN_LIMIT + 1)
         expect(after.every((s) => s.errorRate.status === 'unknown')).toBe(true)
+        expect(after.every((s) => s.p95.status === 'unknown')).toBe(true)
         expect(after[after.length - 1].errorRate.reason).toBe('Prometheus: connection refused')
         // Before: measured and healthy; then continue while under unknown-limit; then inconclusive.
         const decisions = result.verdicts.map((v) => v.verdict.decision)
