@@ -10101,7 +10101,7 @@ function readAnswer(answer, promql) {
     if (answer.status === 'error') {
         const type = typeof answer.errorType === 'string' ? answer.errorType : 'error';
         const message = typeof answer.error === 'string' ? answer.error : 'no message';
-        return unknown(`Prometheus ${type} for query ${JSON.stringify(promql)}: "${message}"`);
+        return unknown(`Prometheus ${type} for query ${JSON.stringify(promql)}: ${JSON.stringify(message)}`);
     }
     if (answer.status !== 'success' || !answer.data)
         return unknown('unexpected answer from Prometheus (no status "success" and no data)');

@@ -52,6 +52,14 @@ const ANSWERS: Record<string, { status: number; body: unknown; type?: string; de
         error: '1:16: parse error: unclosed left parenthesis'
       }
     },
+    'up{job="a}': {
+      status: 400,
+      body: {
+        status: 'error',
+        errorType: 'bad_data',
+        error: '1:4: parse error: unterminated quoted string "a}'
+      }
+    },
     html: {
       status: 200,
       body: '<!DOCTYPE html><html><body>Sign in</body></html>',
@@ -167,6 +175,10 @@ describe('Prometheus query: the answers', () => {
     [
       'sum(rate(x[1m]',
       /^Prometheus bad_data for query "sum\(rate\(x\[1m\]": "1:16: parse error: unclosed left parenthesis"$/
+    ],
+    [
+      'up{job="a}',
+      /^Prometheus bad_data for query "up\{job=\\"a\}": "1:4: parse error: unterminated quoted string \\"a\}"$/
     ],
     ['html', /^Prometheus answered with HTML, not JSON — check prometheus-url/],
     ['e500', /^HTTP 500 from Prometheus: internal error$/],
