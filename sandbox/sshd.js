@@ -161,7 +161,7 @@ function ensureTraversable(dir, uid, gid) {
   }
 }
 
-function sshdConfig({ port, dir, deployDir, user }) {
+function sshdConfig({ port, dir, deployDir, user, extraConfig = [] }) {
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`
   return [
     'ListenAddress 127.0.0.1',
@@ -183,6 +183,7 @@ function sshdConfig({ port, dir, deployDir, user }) {
     // Host checks open several sessions at once; keep sshd from dropping early connections.
     'MaxStartups 100:30:200',
     'LogLevel INFO',
+    ...extraConfig,
     `Match User ${user}`,
     `  ForceCommand export HOME=${q(deployDir)}; cd "$HOME" && exec /bin/bash -c "$SSH_ORIGINAL_COMMAND"`,
     ''
@@ -191,7 +192,8 @@ function sshdConfig({ port, dir, deployDir, user }) {
 
 /**
  * Starts sshd on 127.0.0.1 with fresh host and client keys.
- * @param {{ deployDir?: string, user?: string }} [options]
+ * @param {{ deployDir?: string, user?: string, extraConfig?: string[] }} [options]
+ *   extraConfig: sshd_config lines added before the Match block (e.g. 'MaxSessions 1')
  */
 export async function startSshd(options = {}) {
   const user = options.user ?? 'rbsentinel'
@@ -235,7 +237,10 @@ export async function startSshd(options = {}) {
     let log = ''
     for (let attempt = 1; attempt <= 3 && !proc; attempt++) {
       port = await freePort()
-      fs.writeFileSync(path.join(dir, 'sshd_config'), sshdConfig({ port, dir, deployDir, user }))
+      fs.writeFileSync(
+        path.join(dir, 'sshd_config'),
+        sshdConfig({ port, dir, deployDir, user, extraConfig: options.extraConfig })
+      )
       const child = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
         stdio: ['ignore', 'ignore', 'pipe']
       })

@@ -7,9 +7,9 @@ import type { RollbackLevel, Verdict } from './core/types.js'
 import { systemClock } from './adapters/clock.js'
 import * as core from './adapters/runner.js'
 import { createHealthProbe } from './adapters/health.js'
-import type { Logger, Remote } from './adapters/ports.js'
+import type { Logger } from './adapters/ports.js'
 import { createPrometheus } from './adapters/prometheus.js'
-import { createSshRemote, disposeSync } from './adapters/ssh.js'
+import { createSshRemote, disposeSync, type SshRemote } from './adapters/ssh.js'
 import { runHostChecks } from './act/host-checks.js'
 import type { VerifyResult } from './act/rollback.js'
 import type { RemoteStep, RollbackOutcome, RunRecord } from './record.js'
@@ -62,7 +62,7 @@ export async function run(): Promise<void> {
   }
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
-  let remote: Remote | undefined
+  let remote: SshRemote | undefined
   try {
     let settings: Settings
     try {
@@ -91,7 +91,16 @@ export async function run(): Promise<void> {
         core.warning(
           `SSH preflight to ${settings.ssh.user}@${settings.ssh.host}:${settings.ssh.port} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback would fail the same way`
         )
-      else core.info(`SSH preflight to ${settings.ssh.host}: ok (${pre.durationMs} ms)`)
+      else {
+        // The preflight started the shared connection; the host checks will use it.
+        const shared = await remote.sharedConnection()
+        core.info(
+          `SSH preflight to ${settings.ssh.host}: ok (${pre.durationMs} ms); ` +
+            (shared
+              ? 'later commands share one connection'
+              : 'the shared connection did not come up: each command connects on its own')
+        )
+      }
     }
 
     const metrics = settings.prometheus

@@ -5,6 +5,8 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { demoPolicy } from '../../sandbox/production.js'
+import { processRunning } from '../../sandbox/sshd.js'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { runAction } from '../../sandbox/run-action.js'
 import { E2E_TIMEOUT, githubCalls, requireBundle, runScenario, visibleLog } from './harness.js'
 
@@ -154,7 +156,7 @@ describe('end to end: faults are reported for what they are', () => {
     }
   })
 
-  it('cancelled: SIGTERM mid-watch exits within a second, says cancelled, leaves no key behind', async () => {
+  it('cancelled: SIGTERM mid-watch exits within a second, says cancelled, leaves no key and no ssh behind', async () => {
     const s = await runScenario('healthy', {
       inputs: { 'watch-duration': '60s' },
       sigtermAfterMs: 6_000
@@ -167,6 +169,14 @@ describe('end to end: faults are reported for what they are', () => {
       expect(
         s.run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))
       ).toBe(false)
+      // The host checks ran over the shared connection, whose master went with the action.
+      expect(visibleLog(s.run)).toMatch(
+        /SSH preflight to .*: ok \(\d+ ms\); later commands share one connection/
+      )
+      // (SIGTERMed on the way out; give it a moment to end.)
+      const master = `ControlPath=${s.run.runnerTemp}`
+      for (let i = 0; i < 20 && processRunning(master); i++) await sleep(100)
+      expect(processRunning(master)).toBe(false)
       expect(s.production.calls()).toEqual([])
     } finally {
       await s.stop()

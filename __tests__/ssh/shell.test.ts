@@ -16,6 +16,7 @@ import {
   createSshRemote,
   normalizePrivateKey,
   runProcess,
+  withoutMuxNotes,
   type ProcessRunner
 } from '../../src/adapters/ssh.js'
 import type { SshSettings } from '../../src/settings/types.js'
@@ -184,6 +185,26 @@ describe('classifySshFailure', () => {
     ['silent', '', 'ssh failed: exit 255 with no message (or the remote command itself exited 255)']
   ])('%s', (_name, stderr, expected) => {
     expect(classifySshFailure(stderr)).toBe(expected)
+  })
+})
+
+describe('withoutMuxNotes', () => {
+  it("drops OpenSSH's notes about the shared connection and keeps the command's own stderr", () => {
+    expect(
+      withoutMuxNotes(
+        'mux_client_request_session: session request failed: Session open refused by peer\r\n' +
+          'psql: error: connection refused\n'
+      )
+    ).toEqual({ stderr: 'psql: error: connection refused\n', refused: true })
+    expect(
+      withoutMuxNotes('Control socket connect(/tmp/x/mux): Connection refused\r\nboom\n')
+    ).toEqual({ stderr: 'boom\n', refused: false })
+  })
+
+  it('leaves ordinary stderr alone, including lines that only mention mux', () => {
+    const text = 'warning: mux_client is not a word here\nerr\n'
+    expect(withoutMuxNotes(text)).toEqual({ stderr: text, refused: false })
+    expect(withoutMuxNotes('')).toEqual({ stderr: '', refused: false })
   })
 })
 

@@ -221,3 +221,163 @@ describe('a real sshd', () => {
     expect((await a.run('true', [], { timeoutMs: 1000 })).sshFailure).toMatch(/disposed/)
   })
 })
+
+/** Whether a pid has ended, polled up to `tries` times 50 ms apart. */
+async function gone(pid: number, tries = 40): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      return true
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return false
+}
+
+describe('a real sshd: one shared connection (ControlMaster)', () => {
+  // $SSH_CONNECTION carries the client's source port: sessions over one master share it.
+  const whoAmI = 'echo "$SSH_CONNECTION"'
+
+  it('runs later commands as sessions over one connection, concurrently', async () => {
+    const remote = await open()
+    const first = await remote.run(whoAmI, [], { timeoutMs: 10_000 })
+    expect(first.exitCode).toBe(0)
+    expect(await remote.sharedConnection()).toBe(true)
+    const pid = remote.masterPid()
+    expect(pid).toBeGreaterThan(0)
+    const logins = () => (sshd.log().match(/Accepted publickey/g) ?? []).length
+    const loginsBefore = logins()
+    const shared = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => remote.run(whoAmI, [], { timeoutMs: 10_000 }))
+    )
+    for (const r of shared) expect(r).toMatchObject({ exitCode: 0, stderr: '' })
+    const connections = new Set(shared.map((r) => r.stdout.trim()))
+    expect(connections.size).toBe(1)
+    expect([...connections][0]).toMatch(/^127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+$/)
+    // Five commands, not one login among them (sshd logs every accepted key).
+    expect(loginsBefore).toBeGreaterThanOrEqual(2)
+    expect(logins()).toBe(loginsBefore)
+    // The argv of a shared session names the socket and never starts a master of its own.
+    const argv = remote.sshArgs('true', [], 1000, true)
+    expect(argv).toContain(`ControlPath=${path.join(remote.dir, 'mux')}`)
+    expect(argv).toContain('ControlMaster=no')
+    expect(remote.masterPid()).toBe(pid)
+  })
+
+  it('kills a hung command on the host at its time limit over the shared connection', async () => {
+    const { hangMarker } = writeFakeDeploy(sshd.deployDir, { hang: true })
+    const remote = await open()
+    expect(await remote.sharedConnection()).toBe(true)
+    const r = await remote.run('bash deploy/rollback/rollback.sh', ['--quick'], {
+      timeoutMs: 2000
+    })
+    expect(r).toMatchObject({ exitCode: null, timedOut: true })
+    expect(r.stderr).toMatch(/killed on the host at its 2s limit/)
+    for (let i = 0; i < 20 && processRunning(hangMarker); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(processRunning(hangMarker)).toBe(false)
+    // The master outlives the session.
+    expect(remote.masterPid()).toBeGreaterThan(0)
+  })
+
+  it('dispose stops the master and leaves neither socket nor key', async () => {
+    const remote = await open()
+    expect(await remote.sharedConnection()).toBe(true)
+    const pid = remote.masterPid()!
+    await remote.dispose()
+    expect(await gone(pid)).toBe(true)
+    expect(fs.existsSync(remote.dir)).toBe(false)
+    expect(remote.masterPid()).toBeUndefined()
+  })
+
+  it('disposeSync (for signal handlers) stops the master too', async () => {
+    const remote = await open()
+    expect(await remote.sharedConnection()).toBe(true)
+    const pid = remote.masterPid()!
+    disposeSync()
+    expect(fs.existsSync(remote.dir)).toBe(false)
+    expect(await gone(pid)).toBe(true)
+  })
+
+  it('a master that ignores TERM: the key goes at once, the master is KILLed after 2 s, dispose returns', async () => {
+    // ssh keeps a signal its parent ignored ignored: this wrapper makes a stubborn master.
+    const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-stubborn-ssh-'))
+    const wrapper = path.join(binDir, 'ssh')
+    fs.writeFileSync(
+      wrapper,
+      '#!/bin/bash\nfor a in "$@"; do [ "$a" = -N ] && trap "" TERM; done\nexec ssh "$@"\n',
+      { mode: 0o755 }
+    )
+    try {
+      const remote = await createSshRemote(sshSettingsFor(sshd), {
+        tempDir,
+        logger,
+        sshPath: wrapper
+      })
+      opened.push(remote)
+      expect(await remote.sharedConnection()).toBe(true)
+      const pid = remote.masterPid()!
+      const started = Date.now()
+      const disposing = remote.dispose()
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(fs.existsSync(remote.dir)).toBe(false)
+      expect(await gone(pid, 1)).toBe(false)
+      await disposing
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_900)
+      expect(await gone(pid)).toBe(true)
+    } finally {
+      fs.rmSync(binDir, { recursive: true, force: true })
+    }
+  })
+
+  it('a master killed hard: the next command connects on its own, cleanly', async () => {
+    const remote = await open()
+    expect(await remote.sharedConnection()).toBe(true)
+    const pid = remote.masterPid()!
+    process.kill(pid, 'SIGKILL')
+    expect(await gone(pid)).toBe(true)
+    for (let i = 0; i < 40 && remote.masterPid() !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(remote.masterPid()).toBeUndefined()
+    const r = await remote.run('echo alive', [], { timeoutMs: 10_000 })
+    // No complaint about the dead master's socket: it was removed.
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'alive\n', stderr: '' })
+    expect(fs.existsSync(path.join(remote.dir, 'mux'))).toBe(false)
+  })
+
+  it('a refused key: no master comes up, and commands report the refusal', async () => {
+    const remote = await open({ privateKey: sshd.wrongPrivateKey })
+    expect(await remote.sharedConnection()).toBe(false)
+    expect(remote.masterPid()).toBeUndefined()
+    const r = await remote.run('true', [], { timeoutMs: 10_000 })
+    expect(r.sshFailure).toBe('authentication refused (Permission denied (publickey))')
+  })
+})
+
+describe('a real sshd with MaxSessions 1', () => {
+  let strict: Sshd
+  beforeAll(async () => {
+    strict = await startSshd({ deployDir: sshd.deployDir, extraConfig: ['MaxSessions 1'] })
+  })
+  afterAll(async () => {
+    await strict?.stop()
+  })
+
+  it("a refused extra session connects on its own, and ssh's note stays out of stderr", async () => {
+    const remote = await createSshRemote(sshSettingsFor(strict), { tempDir, logger })
+    opened.push(remote)
+    expect(await remote.sharedConnection()).toBe(true)
+    const rs = await Promise.all(
+      [1, 2, 3].map(() =>
+        remote.run('sleep 0.5; echo "$SSH_CONNECTION"', [], { timeoutMs: 10_000 })
+      )
+    )
+    for (const r of rs) expect(r).toMatchObject({ exitCode: 0, stderr: '' })
+    // One session fits on the shared connection; the others came on connections of their own.
+    expect(new Set(rs.map((r) => r.stdout)).size).toBeGreaterThanOrEqual(2)
+    expect(logLines.filter((l) => /refused an extra session/.test(l))).toHaveLength(1)
+  })
+})

@@ -4,10 +4,16 @@
 // RUNNER_TEMP, and a time limit enforced on the host (`timeout -k 5 N`, which really ends the remote
 // process) with a slightly longer local limit that kills the local ssh as a backstop.
 //
+// Connections are shared: the first command starts one OpenSSH master connection (ControlMaster)
+// in the background, and later commands run as sessions over it once its socket is up, so a watch
+// with five host checks per cycle opens one TCP connection and one login, not five per cycle. A
+// command that finds no live master connects directly, as before; when the master dies, ssh falls
+// back on its own and a new master is started at most every MASTER_RETRY_MS.
+//
 // The private key is never logged, never put in an error message and never written anywhere but
 // the 0600 key file, which dispose()/disposeSync() remove (callers run them in finally and on SIGTERM;
 // a process 'exit' hook is the last safety net).
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Logger, Remote, RemoteResult } from './ports.js'
@@ -18,6 +24,8 @@ export { formatRemoteCommand, formatCommandLine, shellQuote, validateRemoteArg }
 
 /** ssh's own ConnectTimeout, seconds. */
 export const CONNECT_TIMEOUT_S = 10
+/** How long after a master connection ended (or failed to start) before another is tried. */
+export const MASTER_RETRY_MS = 30_000
 /** Output kept per stream (the tail), so a chatty command cannot exhaust memory. */
 const MAX_STREAM_BYTES = 1024 * 1024
 
@@ -181,6 +189,23 @@ export function classifySshFailure(stderr: string): string {
     : 'ssh failed: exit 255 with no message (or the remote command itself exited 255)'
 }
 
+/**
+ * Drops OpenSSH's notes about the shared connection from a command's stderr: when sshd refuses
+ * another session on it (MaxSessions), or the master's socket is stale, ssh prints a line and
+ * connects on its own, so the command's own output is all that is left to report.
+ */
+export function withoutMuxNotes(stderr: string): { stderr: string; refused: boolean } {
+  let refused = false
+  const kept = stderr.split('\n').filter((line) => {
+    if (/^mux_client_\w+: /.test(line)) {
+      refused ||= /refused/i.test(line)
+      return false
+    }
+    return !/^Control socket connect\(.*\): /.test(line)
+  })
+  return { stderr: kept.join('\n'), refused }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The remote
 
@@ -197,6 +222,11 @@ export interface SshRemoteOptions {
    * the remote KILL grace (5 s) + ConnectTimeout (10 s) + 2 s.
    */
   localGraceMs?: number
+  /**
+   * Share one master connection between commands (default: on, unless `exec` is replaced, so
+   * that a recording runner sees only the commands).
+   */
+  multiplex?: boolean
 }
 
 export interface SshRemote extends Remote {
@@ -204,8 +234,18 @@ export interface SshRemote extends Remote {
   readonly dir: string
   /** Removes the key directory synchronously (for signal handlers). Idempotent. */
   disposeSync(): void
-  /** The full argv ssh would get for this command (the key appears only as a file path). */
-  sshArgs(command: string, argv: string[], timeoutMs: number): string[]
+  /**
+   * The full argv ssh would get for this command (the key appears only as a file path); with
+   * `shared`, as a session over the master connection.
+   */
+  sshArgs(command: string, argv: string[], timeoutMs: number, shared?: boolean): string[]
+  /**
+   * Starts the shared master connection if none is live and waits (bounded by ConnectTimeout)
+   * until commands can use it. False when multiplexing is off or the master could not connect.
+   */
+  sharedConnection(): Promise<boolean>
+  /** The pid of the live master connection, if any. */
+  masterPid(): number | undefined
 }
 
 const live = new Set<SshRemote>()
@@ -272,7 +312,8 @@ export async function createSshRemote(
     ? ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null']
     : ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHostsFile}`]
 
-  const sshArgs = (command: string, argv: string[], timeoutMs: number): string[] => [
+  const target = `${ssh.user}@${ssh.host}`
+  const connectionArgs = [
     // -F /dev/null: no user or system config can add options; with -o the first value wins.
     '-F',
     '/dev/null',
@@ -294,14 +335,90 @@ export async function createSshRemote(
     '-o',
     'ServerAliveCountMax=3',
     '-o',
-    'LogLevel=ERROR',
-    `${ssh.user}@${ssh.host}`,
+    'LogLevel=ERROR'
+  ]
+  // A short name: a unix socket path must stay under ~104 bytes, and RUNNER_TEMP can be long.
+  const controlPath = path.join(dir, 'mux')
+  const sharedArgs = ['-o', `ControlPath=${controlPath}`, '-o', 'ControlMaster=no']
+
+  const sshArgs = (
+    command: string,
+    argv: string[],
+    timeoutMs: number,
+    shared = false
+  ): string[] => [
+    ...connectionArgs,
+    ...(shared ? sharedArgs : []),
+    target,
     '--',
     formatRemoteCommand({ appDir: ssh.appDir, command, argv, timeoutMs })
   ]
 
+  // The shared master connection: our own child (`-M -N`, no ControlPersist, so it never forks
+  // away from us), stopped by dispose/disposeSync and the exit hook.
+  const multiplex = opts.multiplex ?? opts.exec === undefined
+  let refusalLogged = false
+  let master: { child: ChildProcess; exited: Promise<void>; done: boolean } | undefined
+  let masterEndedAt = -Infinity
+  const masterLive = () => master !== undefined && !master.done
+  const startMaster = (): void => {
+    if (!multiplex || disposed || masterLive()) return
+    if (Date.now() - masterEndedAt < MASTER_RETRY_MS) return
+    let child: ChildProcess
+    try {
+      child = spawn(
+        sshPath,
+        [
+          ...connectionArgs,
+          '-o',
+          `ControlPath=${controlPath}`,
+          '-o',
+          'ControlMaster=yes',
+          '-o',
+          'ControlPersist=no',
+          '-N',
+          target
+        ],
+        { stdio: 'ignore' }
+      )
+    } catch {
+      masterEndedAt = Date.now()
+      return
+    }
+    // It must not keep the action alive: the exit hook stops it if dispose was never reached.
+    child.unref()
+    const m = { child, done: false, exited: Promise.resolve() }
+    m.exited = new Promise<void>((resolve) => {
+      const end = () => {
+        if (m.done) return resolve()
+        m.done = true
+        masterEndedAt = Date.now()
+        // A master that was killed hard leaves its socket behind; ssh would print an error
+        // for it on every command before connecting directly.
+        fs.rmSync(controlPath, { force: true })
+        resolve()
+      }
+      child.once('error', end)
+      child.once('exit', end)
+    })
+    master = m
+  }
+  const sharedReady = () => masterLive() && fs.existsSync(controlPath)
+  const stopMaster = (): Promise<void> => {
+    const m = master
+    if (!m || m.done) return Promise.resolve()
+    // Held again so the action does not exit before its master has.
+    m.child.ref()
+    m.child.kill('SIGTERM')
+    // ssh ends on TERM at once; KILL it if it has not within 2 s, so dispose never hangs.
+    const hard = setTimeout(() => m.child.kill('SIGKILL'), 2_000)
+    hard.unref()
+    return m.exited.finally(() => clearTimeout(hard))
+  }
+
   const removeDir = () => {
     disposed = true
+    void stopMaster()
     live.delete(remote)
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -309,9 +426,20 @@ export async function createSshRemote(
   const remote: SshRemote = {
     dir,
     sshArgs,
+    masterPid: () => (masterLive() ? master?.child.pid : undefined),
+    async sharedConnection() {
+      startMaster()
+      const deadline = Date.now() + (CONNECT_TIMEOUT_S + 2) * 1000
+      while (masterLive() && !sharedReady() && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      return sharedReady()
+    },
     async run(command, argv, runOpts): Promise<RemoteResult> {
-      // Validates argv (throws before any connection) and builds the remote text.
-      const args = sshArgs(command, argv, runOpts.timeoutMs)
+      // Validates argv (throws before any connection or master), then builds the remote text.
+      sshArgs(command, argv, runOpts.timeoutMs)
+      startMaster()
+      const args = sshArgs(command, argv, runOpts.timeoutMs, sharedReady())
       if (disposed) {
         return {
           exitCode: null,
@@ -327,7 +455,15 @@ export async function createSshRemote(
         timeoutMs: limitS * 1000 + graceMs,
         signal: runOpts.signal
       })
-      const base = { stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs }
+      const { stderr, refused } = withoutMuxNotes(r.stderr)
+      if (refused && !refusalLogged) {
+        refusalLogged = true
+        opts.logger?.info(
+          `ssh: ${ssh.host} refused an extra session on the shared connection (sshd MaxSessions); ` +
+            'such commands connect on their own'
+        )
+      }
+      const base = { stdout: r.stdout, stderr, durationMs: r.durationMs }
       if (r.spawnError) {
         return {
           ...base,
@@ -344,34 +480,37 @@ export async function createSshRemote(
           ...base,
           exitCode: null,
           timedOut: false,
-          stderr: `${r.stderr}\n[cancelled]`.trim()
+          stderr: `${stderr}\n[cancelled]`.trim()
         }
       }
       if (r.killed === 'timeout') {
         const note = `[local ssh killed after ${Math.round(r.durationMs / 1000)}s: no answer within the ${limitS}s limit]`
-        return { ...base, exitCode: null, timedOut: true, stderr: `${r.stderr}\n${note}`.trim() }
+        return { ...base, exitCode: null, timedOut: true, stderr: `${stderr}\n${note}`.trim() }
       }
       if (r.exitCode === 255) {
         return {
           ...base,
           exitCode: null,
           timedOut: false,
-          sshFailure: classifySshFailure(r.stderr)
+          sshFailure: classifySshFailure(stderr)
         }
       }
       // `timeout` exits 124 after TERM and 137 after the KILL that follows 5 s later; a command
       // that exits 124 on its own before the limit is just a failure.
       if ((r.exitCode === 124 || r.exitCode === 137) && r.durationMs >= limitS * 1000 - 500) {
         const note = `[killed on the host at its ${limitS}s limit (exit ${r.exitCode})]`
-        return { ...base, exitCode: null, timedOut: true, stderr: `${r.stderr}\n${note}`.trim() }
+        return { ...base, exitCode: null, timedOut: true, stderr: `${stderr}\n${note}`.trim() }
       }
       return { ...base, exitCode: r.exitCode, timedOut: false }
     },
     async dispose() {
       if (disposed) return
       disposed = true
-      live.delete(remote)
+      const stopped = stopMaster()
+      // The key goes first: nothing that follows may leave it behind.
       await fs.promises.rm(dir, { recursive: true, force: true })
+      live.delete(remote)
+      await stopped
     },
     disposeSync() {
       if (disposed && !fs.existsSync(dir)) return
