@@ -331,9 +331,13 @@ async function cadenceDrift(cycles) {
 // ---------------------------------------------------------------------------------------------
 // 1. Detection latency
 
-async function detectionRun({ scenario, intervalS, window, restart = true }) {
+/** The error-rate query with irate (the last two scrapes in the window) instead of rate. */
+const irateErrorQuery = (window) =>
+  `(sum(irate(http_requests_total{status=~"5.."}[${window}])) or vector(0)) / sum(irate(http_requests_total[${window}]))`
+
+async function detectionRun({ scenario, intervalS, window, restart = true, irate = false }) {
   const intervalMs = intervalS * 1000
-  const label = `${scenario} @${intervalS}s, rate window [${window}]${restart ? '' : ', no restart-command'}`
+  const label = `${scenario} @${intervalS}s, ${irate ? 'irate' : 'rate'} window [${window}]${restart ? '' : ', no restart-command'}`
   const { production, stop: stopProduction } = await startTrackedProduction({ rateWindow: window })
   try {
     const firstWatch = deferred()
@@ -345,7 +349,8 @@ async function detectionRun({ scenario, intervalS, window, restart = true }) {
         'watch-duration': '2m',
         'probe-interval': `${intervalS}s`,
         'deployed-at': new Date(started).toISOString(),
-        ...(restart ? {} : { 'restart-command': '' })
+        ...(restart ? {} : { 'restart-command': '' }),
+        ...(irate ? { 'error-rate-query': irateErrorQuery(window) } : {})
       }),
       policy: demoPolicy(),
       apiUrl: production.github.url,
@@ -422,7 +427,9 @@ async function detection(quick) {
     { scenario: 'errors', intervalS: 2, window: '5s' },
     { scenario: 'errors', intervalS: 5, window: '5s' },
     { scenario: 'down', intervalS: 2, window: '10s', restart: false },
-    { scenario: 'down', intervalS: 5, window: '10s', restart: false }
+    { scenario: 'down', intervalS: 5, window: '10s', restart: false },
+    { scenario: 'errors', intervalS: 2, window: '5s', irate: true },
+    { scenario: 'errors', intervalS: 5, window: '5s', irate: true }
   ].filter((p) => !quick || p.intervalS === 2)
   console.log(
     bold(
@@ -442,7 +449,9 @@ async function detection(quick) {
       )
       const windowNote =
         p.scenario === 'errors'
-          ? ` The error-rate rule reads rate(...[${p.window}]) from Prometheus (scrape 1s): the ratio climbs over the window after the step, so the window, not the probe interval, dominates.`
+          ? p.irate
+            ? ` The error-rate query uses irate(...[${p.window}]) (the last two scrapes, 1 s apart): the ratio steps up within a scrape, so the probe interval dominates; irate is noisier than rate.`
+            : ` The error-rate rule reads rate(...[${p.window}]) from Prometheus (scrape 1s): the ratio climbs over the window after the step, so the window, not the probe interval, dominates.`
           : d.restart
             ? ' After being up, the runbook says restart first: restart.sh, then the next probe, then Level 1.'
             : ' Without restart-command the down rule goes straight to Level 1.'
