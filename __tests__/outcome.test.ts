@@ -89,7 +89,13 @@ describe('failureMessage (exit status)', () => {
       'cancellation fails whatever the verdict',
       record('healthy', 'not-needed', true),
       DEFAULTS,
-      /^cancelled/
+      /^cancelled: the watch was stopped before it reached a verdict$/
+    ],
+    [
+      'cancellation mid-rollback fails and says the host was touched',
+      record('rollback', 'failed', true),
+      { ...DEFAULTS, failOnRollback: false },
+      /^cancelled while acting on the host: backup is 30h old$/
     ]
   ])('%s', (_name, rec, opts, expected) => {
     const message = failureMessage(opts, rec, undefined)

@@ -838,8 +838,13 @@ function banner(record) {
     const facts = (0,context/* factsOf */.xS)(record);
     const r = record.rollback;
     const level = r.level ?? facts.level;
-    if (record.cancelled)
-        return '## ⏹️ Cancelled — the watch did not finish';
+    if (record.cancelled) {
+        if (r.status === 'not-needed')
+            return '## ⏹️ Cancelled — the watch did not finish';
+        return facts.kind === 'security'
+            ? '## ⏹️ Cancelled during the security response — check the host'
+            : `## ⏹️ Cancelled during the Level ${level} rollback — check production`;
+    }
     if (facts.kind === 'security')
         return '## 🛡️ Security alert — isolate, no rollback (waiting for security clearance)';
     if (r.status === 'succeeded')
@@ -1036,8 +1041,11 @@ async function github(settings, log) {
 }
 /** Which issue the run calls for: an incident, a P3 warning (issue-on-warning), or none. */
 function issueMode(settings, record) {
-    if (record.cancelled || record.dryRun)
+    if (record.dryRun)
         return undefined;
+    // Cancelled mid-rollback (or mid-security response): production was touched, so say so.
+    if (record.cancelled)
+        return record.rollback.status === 'not-needed' ? undefined : 'incident';
     switch (record.final.decision) {
         case 'rollback':
         case 'isolate':

@@ -204,22 +204,27 @@ function describeResult(step, timeoutMs) {
         ? `no exit code (${step.note ?? 'cancelled'})`
         : `exit ${step.exitCode}`;
 }
-/** Records every remote command it runs (or, in a dry run, would run). */
+/**
+ * Records every remote command it runs (or, in a dry run, would run). Once `signal` aborts it
+ * starts nothing new (a cancelled step is recorded instead); `stopSignal` kills the one in flight.
+ */
 class StepRunner {
     remote;
     clock;
     logger;
     signal;
     steps = [];
-    constructor(remote, clock, logger, signal) {
+    stopSignal;
+    constructor(remote, clock, logger, signal, stopSignal) {
         this.remote = remote;
         this.clock = clock;
         this.logger = logger;
         this.signal = signal;
+        this.stopSignal = stopSignal ?? signal;
     }
     /** Runs without recording (for `test -f` probes). */
     raw(command, timeoutMs) {
-        return this.remote.run(command, [], { timeoutMs, signal: this.signal });
+        return this.remote.run(command, [], { timeoutMs, signal: this.stopSignal });
     }
     async run(name, command, argv, timeoutMs, level) {
         return (await this.exec(name, command, argv, timeoutMs, level)).step;
@@ -228,8 +233,12 @@ class StepRunner {
     async exec(name, command, argv, timeoutMs, level) {
         const line = (0,shell/* formatCommandLine */.zR)(command, argv);
         const startedAt = this.clock.now();
+        if (this.signal?.aborted) {
+            const result = { exitCode: null, stdout: '', stderr: '', durationMs: 0, timedOut: false };
+            return { step: this.skip(name, line, 'cancelled', level), result };
+        }
         this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${line}`);
-        const r = await this.remote.run(command, argv, { timeoutMs, signal: this.signal });
+        const r = await this.remote.run(command, argv, { timeoutMs, signal: this.stopSignal });
         const step = {
             name,
             ...(level ? { level } : {}),
@@ -240,7 +249,9 @@ class StepRunner {
             status: statusOf(r),
             outputTail: tail(r),
             ...(r.sshFailure ? { sshFailure: r.sshFailure } : {}),
-            ...(this.signal?.aborted && r.exitCode === null && !r.timedOut ? { note: 'cancelled' } : {})
+            ...(this.stopSignal?.aborted && r.exitCode === null && !r.timedOut
+                ? { note: 'cancelled' }
+                : {})
         };
         this.steps.push(step);
         const how = `${name} → ${describeResult(step, timeoutMs)} after ${(0,duration/* formatDuration */.a3)(r.durationMs)}`;
@@ -357,7 +368,7 @@ async function resolveTarget(input, runner, logger, level) {
  * Never throws for remote failures: the outcome says what happened.
  */
 async function executeRollback(input) {
-    const { settings, remote, clock, signal } = input;
+    const { settings, remote, clock, signal, stopSignal } = input;
     const logger = input.logger ?? silent;
     const { policy } = settings;
     const maxLevel = policy.rollback.maxLevel;
@@ -367,7 +378,7 @@ async function executeRollback(input) {
     let level = input.startLevel;
     let recoveredAt;
     // Without a host nothing runs: the runner only collects (no) steps.
-    const runner = new StepRunner(remote ?? NO_HOST, clock, logger, signal);
+    const runner = new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal);
     const result = (status, reason) => {
         if (status === 'failed' || status === 'blocked')
             logger.error(`Rollback ${status}: ${reason}`);
@@ -463,8 +474,11 @@ async function executeRollback(input) {
         if (run.status === 'ssh-error')
             return sshBroken(run);
         if (signal?.aborted) {
-            attempt(false, false, 'cancelled');
-            return result('failed', `${escalated}cancelled during Level ${level}`);
+            // Cancelled while the script ran: it was let finish (or killed by a second signal).
+            const how = describeResult(run, limit);
+            attempt(run.status === 'ok', false, `cancelled during Level ${level}`);
+            return result('failed', `${escalated}cancelled during Level ${level}: ${run.command} ${how}; ` +
+                'validation and verification did not run: check production');
         }
         if (run.status !== 'ok') {
             attempt(false, false, `${run.command} ${describeResult(run, limit)}`);
@@ -521,7 +535,7 @@ async function executeRollback(input) {
 async function runRestart(remote, settings, opts) {
     const logger = opts.logger ?? silent;
     const command = settings.commands.restart;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal);
+    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
     if (!command)
         return runner.skip('restart', '', 'no restart-command configured');
     if (!remote)
@@ -538,7 +552,7 @@ async function runRestart(remote, settings, opts) {
  */
 async function runSecurityPath(remote, settings, opts) {
     const logger = opts.logger ?? silent;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal);
+    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
     for (const [name, command] of [
         ['evidence', settings.commands.evidence],
         ['isolate', settings.commands.isolate]

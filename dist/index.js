@@ -10416,7 +10416,10 @@ function withoutMuxNotes(stderr) {
 }
 const live = new Set();
 let exitHookInstalled = false;
-/** Removes the key directories of every remote not yet disposed. Synchronous: safe in signal handlers. */
+/**
+ * Removes the key directories of every remote not yet disposed and stops their masters.
+ * Synchronous: safe in signal handlers.
+ */
 function disposeSync() {
     for (const remote of [...live])
         remote.disposeSync();
@@ -10463,6 +10466,7 @@ async function createSshRemote(ssh, opts) {
             `commands. Pin it with ssh-known-hosts (ssh-keyscan -p ${ssh.port} ${ssh.host}).`);
     }
     let disposed = false;
+    let refusing = false;
     const hostKeyOptions = ssh.insecureSkipHostKeyCheck
         ? ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null']
         : ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHostsFile}`];
@@ -10509,7 +10513,7 @@ async function createSshRemote(ssh, opts) {
     let masterEndedAt = -Infinity;
     const masterLive = () => master !== undefined && !master.done;
     const startMaster = () => {
-        if (!multiplex || disposed || masterLive())
+        if (!multiplex || disposed || refusing || masterLive())
             return;
         if (Date.now() - masterEndedAt < MASTER_RETRY_MS)
             return;
@@ -10563,12 +10567,6 @@ async function createSshRemote(ssh, opts) {
         hard.unref();
         return m.exited.finally(() => clearTimeout(hard));
     };
-    const removeDir = () => {
-        disposed = true;
-        void stopMaster();
-        live.delete(remote);
-        external_node_fs_default().rmSync(dir, { recursive: true, force: true });
-    };
     const remote = {
         dir,
         sshArgs,
@@ -10586,14 +10584,16 @@ async function createSshRemote(ssh, opts) {
             sshArgs(command, argv, runOpts.timeoutMs);
             startMaster();
             const args = sshArgs(command, argv, runOpts.timeoutMs, sharedReady());
-            if (disposed) {
+            if (disposed || refusing) {
                 return {
                     exitCode: null,
                     stdout: '',
                     stderr: '',
                     durationMs: 0,
                     timedOut: false,
-                    sshFailure: 'ssh key already removed (remote disposed)'
+                    sshFailure: disposed
+                        ? 'ssh key already removed (remote disposed)'
+                        : 'cancelled: no new command starts on the host'
                 };
             }
             const limitS = (0,shell/* timeoutSeconds */.rv)(runOpts.timeoutMs);
@@ -10647,8 +10647,6 @@ async function createSshRemote(ssh, opts) {
             return { ...base, exitCode: r.exitCode, timedOut: false };
         },
         async dispose() {
-            if (disposed)
-                return;
             disposed = true;
             const stopped = stopMaster();
             // The key goes first: nothing that follows may leave it behind.
@@ -10657,9 +10655,13 @@ async function createSshRemote(ssh, opts) {
             await stopped;
         },
         disposeSync() {
-            if (disposed && !external_node_fs_default().existsSync(dir))
-                return;
-            removeDir();
+            disposed = true;
+            external_node_fs_default().rmSync(dir, { recursive: true, force: true });
+            void stopMaster();
+            live.delete(remote);
+        },
+        refuseNewCommands() {
+            refusing = true;
         }
     };
     live.add(remote);
@@ -10839,9 +10841,11 @@ async function runHostChecks(remote, policy, opts = {}) {
 /** The exit status of the step, from the final verdict and what the action did. */
 function failureMessage(settings, record, issue) {
     const v = record.final;
-    if (record.cancelled)
-        return 'cancelled: the watch was stopped before it reached a verdict';
     const r = record.rollback;
+    if (record.cancelled)
+        return r.status === 'not-needed'
+            ? 'cancelled: the watch was stopped before it reached a verdict'
+            : `cancelled while acting on the host: ${r.reason}`;
     if (r.status === 'failed')
         return `rollback failed: ${r.reason}`;
     let message;
@@ -12521,16 +12525,44 @@ function setOutputs(outputs) {
     }
 }
 async function run() {
+    // Cancellation in two stages. The first signal stops the watch and starts nothing new; a
+    // command already running on the host for a restart, rollback or the security path is let
+    // finish (a half-run rollback is the worst state to leave production in). A second signal
+    // (GitHub's runner sends SIGINT, then SIGTERM 7.5 s later) kills that command too.
+    let remote;
     const controller = new AbortController();
+    const stopNow = new AbortController();
+    let acting;
     const onSignal = (signal) => {
-        runner/* warning */.$e(`${signal} received: stopping the watch`);
-        controller.abort();
+        if (!controller.signal.aborted && acting) {
+            runner/* warning */.$e(`${signal} received during ${acting}: letting the command in flight on the host finish; ` +
+                'nothing new starts (a second signal stops it)');
+            controller.abort();
+            // The key stays until that command ends (it may still be connecting): then dispose in
+            // the finally below, a second signal, or the exit hook removes it.
+            remote?.refuseNewCommands();
+            return;
+        }
         // The key must not outlive a cancelled step, even if the runner kills us next.
+        runner/* warning */.$e(controller.signal.aborted
+            ? `${signal} received again: stopping the command on the host`
+            : `${signal} received: stopping the watch`);
+        controller.abort();
+        stopNow.abort();
         disposeSync();
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    let remote;
+    /** Runs an action on the host that a first cancel lets finish. */
+    const actOnHost = async (what, fn) => {
+        acting = what;
+        try {
+            return await fn();
+        }
+        finally {
+            acting = undefined;
+        }
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     try {
         let settings;
         try {
@@ -12553,6 +12585,7 @@ async function run() {
             (isWarning(note) ? runner/* warning */.$e : runner/* info */.pq)(note);
         const clock = systemClock;
         const signal = controller.signal;
+        const stopSignal = stopNow.signal;
         if (settings.ssh) {
             remote = await createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger: log });
             const pre = await remote.run('true', [], { timeoutMs: 15_000, signal });
@@ -12593,7 +12626,7 @@ async function run() {
             restart: async () => {
                 runner/* info */.pq('restart-first (runbook): running restart-command, then re-probing');
                 const { runRestart } = await loadAct();
-                steps.push(await runRestart(remote, settings, { clock, logger: log, signal }));
+                steps.push(await actOnHost('the restart', () => runRestart(remote, settings, { clock, logger: log, signal, stopSignal })));
             }
         };
         const memory = { restartsTried: [], failedLevels: [] };
@@ -12671,15 +12704,17 @@ async function run() {
                 };
             };
             const { executeRollback } = await loadAct();
-            const result = await executeRollback({
-                startLevel: final.level,
+            const startLevel = final.level;
+            const result = await actOnHost(`the Level ${startLevel} rollback`, () => executeRollback({
+                startLevel,
                 settings,
                 remote,
                 clock,
                 verify,
                 logger: log,
-                signal
-            });
+                signal,
+                stopSignal
+            }));
             rollback = result.outcome;
             steps.push(...result.steps);
             runner/* endGroup */.N4();
@@ -12687,7 +12722,7 @@ async function run() {
         else if (final.decision === 'isolate') {
             runner/* startGroup */.Oh('security: evidence and isolation (no rollback)');
             const { runSecurityPath } = await loadAct();
-            steps.push(...(await runSecurityPath(remote, settings, { clock, logger: log, signal })));
+            steps.push(...(await actOnHost('the security response', () => runSecurityPath(remote, settings, { clock, logger: log, signal, stopSignal }))));
             rollback = {
                 ...NOT_NEEDED,
                 status: 'blocked',

@@ -102,6 +102,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+if [ -s "$D/rollback-seconds" ]; then
+  # A slow rollback (cancellation scenarios): one progress line a second.
+  n="$(cat "$D/rollback-seconds")"
+  for i in $(seq 1 "$n"); do echo "rollback.sh: restoring ($i/$n)"; sleep 1; done
+fi
 if grep -qx "$LEVEL" "$D/fail-levels" 2>/dev/null; then
   echo "rollback.sh: Level $LEVEL failed (simulated: fail-levels)" >&2
   exit 1
@@ -273,6 +278,14 @@ export async function startProduction(opts = {}) {
       /** Makes the rollback script fail at these levels (escalation scenarios). */
       failLevels(levels) {
         userOwned(path.join(deployDir, 'fail-levels'), levels.map(String).join('\n') + '\n')
+      },
+      /** Makes every rollback take this many seconds, printing a line each second. */
+      slowRollback(seconds) {
+        userOwned(path.join(deployDir, 'rollback-seconds'), `${seconds}\n`)
+      },
+      /** The version the service runs now (state.json, which rollback.sh switches). */
+      liveVersion() {
+        return JSON.parse(fs.readFileSync(path.join(deployDir, 'state.json'), 'utf8')).version
       },
       /** The calls the host's scripts recorded: { atMs, script, args }. */
       calls() {

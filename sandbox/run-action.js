@@ -70,6 +70,9 @@ export function parseOutputFile(text) {
  * @param {(line: string) => void} [opts.onLine]  each stdout line as it comes
  * @param {number} [opts.timeoutMs]               kill after this long (default 5 min)
  * @param {number} [opts.sigtermAfterMs]          send SIGTERM after this long (cancellation)
+ * @param {{ match: (line: string) => boolean, signal: NodeJS.Signals, thenAfterMs?: number }} [opts.signalOn]
+ *   send `signal` when a stdout line matches (the runner's cancel sends SIGINT, then SIGTERM
+ *   7.5 s later); with thenAfterMs, SIGTERM that long after
  * @param {string} [opts.runId]
  * @param {string} [opts.runAttempt]
  */
@@ -126,12 +129,22 @@ export async function runAction(opts) {
   let stdout = ''
   let stderr = ''
   let pending = ''
+  let signalledAt
+  let followUp
   child.stdout.on('data', (d) => {
     stdout += d
     pending += d
     const lines = pending.split('\n')
     pending = lines.pop() ?? ''
-    for (const line of lines) opts.onLine?.(line)
+    for (const line of lines) {
+      opts.onLine?.(line)
+      if (opts.signalOn && !signalledAt && opts.signalOn.match(line)) {
+        signalledAt = Date.now()
+        child.kill(opts.signalOn.signal)
+        if (opts.signalOn.thenAfterMs !== undefined)
+          followUp = setTimeout(() => child.kill('SIGTERM'), opts.signalOn.thenAfterMs)
+      }
+    }
   })
   child.stderr.on('data', (d) => (stderr += d))
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 5 * 60_000)
@@ -149,6 +162,7 @@ export async function runAction(opts) {
   const endedAt = Date.now()
   clearTimeout(killer)
   if (canceller) clearTimeout(canceller)
+  if (followUp) clearTimeout(followUp)
   if (pending) opts.onLine?.(pending)
 
   const outputs = parseOutputFile(fs.readFileSync(outputFile, 'utf8'))
@@ -163,6 +177,7 @@ export async function runAction(opts) {
     node,
     durationMs: endedAt - started,
     exitAfterSigtermMs: sigtermAt ? endedAt - sigtermAt : undefined,
+    exitAfterSignalMs: signalledAt ? endedAt - signalledAt : undefined,
     runnerTemp,
     leftInRunnerTemp,
     /** Every file the step left behind, as text (for secret scans). */

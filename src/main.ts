@@ -53,16 +53,47 @@ function setOutputs(outputs: Record<string, string>): void {
 }
 
 export async function run(): Promise<void> {
+  // Cancellation in two stages. The first signal stops the watch and starts nothing new; a
+  // command already running on the host for a restart, rollback or the security path is let
+  // finish (a half-run rollback is the worst state to leave production in). A second signal
+  // (GitHub's runner sends SIGINT, then SIGTERM 7.5 s later) kills that command too.
+  let remote: SshRemote | undefined
   const controller = new AbortController()
+  const stopNow = new AbortController()
+  let acting: string | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
-    core.warning(`${signal} received: stopping the watch`)
-    controller.abort()
+    if (!controller.signal.aborted && acting) {
+      core.warning(
+        `${signal} received during ${acting}: letting the command in flight on the host finish; ` +
+          'nothing new starts (a second signal stops it)'
+      )
+      controller.abort()
+      // The key stays until that command ends (it may still be connecting): then dispose in
+      // the finally below, a second signal, or the exit hook removes it.
+      remote?.refuseNewCommands()
+      return
+    }
     // The key must not outlive a cancelled step, even if the runner kills us next.
+    core.warning(
+      controller.signal.aborted
+        ? `${signal} received again: stopping the command on the host`
+        : `${signal} received: stopping the watch`
+    )
+    controller.abort()
+    stopNow.abort()
     disposeSync()
   }
-  process.once('SIGTERM', onSignal)
-  process.once('SIGINT', onSignal)
-  let remote: SshRemote | undefined
+  /** Runs an action on the host that a first cancel lets finish. */
+  const actOnHost = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    acting = what
+    try {
+      return await fn()
+    } finally {
+      acting = undefined
+    }
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
   try {
     let settings: Settings
     try {
@@ -84,6 +115,7 @@ export async function run(): Promise<void> {
 
     const clock = systemClock
     const signal = controller.signal
+    const stopSignal = stopNow.signal
     if (settings.ssh) {
       remote = await createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger: log })
       const pre = await remote.run('true', [], { timeoutMs: 15_000, signal })
@@ -131,7 +163,11 @@ export async function run(): Promise<void> {
       restart: async () => {
         core.info('restart-first (runbook): running restart-command, then re-probing')
         const { runRestart } = await loadAct()
-        steps.push(await runRestart(remote, settings, { clock, logger: log, signal }))
+        steps.push(
+          await actOnHost('the restart', () =>
+            runRestart(remote, settings, { clock, logger: log, signal, stopSignal })
+          )
+        )
       }
     }
     const memory: ActionMemory = { restartsTried: [], failedLevels: [] }
@@ -217,22 +253,30 @@ export async function run(): Promise<void> {
         }
       }
       const { executeRollback } = await loadAct()
-      const result = await executeRollback({
-        startLevel: final.level,
-        settings,
-        remote,
-        clock,
-        verify,
-        logger: log,
-        signal
-      })
+      const startLevel = final.level
+      const result = await actOnHost(`the Level ${startLevel} rollback`, () =>
+        executeRollback({
+          startLevel,
+          settings,
+          remote,
+          clock,
+          verify,
+          logger: log,
+          signal,
+          stopSignal
+        })
+      )
       rollback = result.outcome
       steps.push(...result.steps)
       core.endGroup()
     } else if (final.decision === 'isolate') {
       core.startGroup('security: evidence and isolation (no rollback)')
       const { runSecurityPath } = await loadAct()
-      steps.push(...(await runSecurityPath(remote, settings, { clock, logger: log, signal })))
+      steps.push(
+        ...(await actOnHost('the security response', () =>
+          runSecurityPath(remote, settings, { clock, logger: log, signal, stopSignal })
+        ))
+      )
       rollback = {
         ...NOT_NEEDED,
         status: 'blocked',

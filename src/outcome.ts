@@ -17,8 +17,11 @@ export function failureMessage(
   issue: IssueResult | undefined
 ): string | undefined {
   const v = record.final
-  if (record.cancelled) return 'cancelled: the watch was stopped before it reached a verdict'
   const r = record.rollback
+  if (record.cancelled)
+    return r.status === 'not-needed'
+      ? 'cancelled: the watch was stopped before it reached a verdict'
+      : `cancelled while acting on the host: ${r.reason}`
   if (r.status === 'failed') return `rollback failed: ${r.reason}`
   let message: string | undefined
   switch (v.decision) {

@@ -547,3 +547,86 @@ describe('restart and the security path over a real sshd', () => {
     expect(await runSecurityPath(remote, { commands: {}, dryRun: false }, { clock })).toEqual([])
   })
 })
+
+describe('cancelling mid-rollback over a real sshd', () => {
+  // A rollback that takes ~2 s, writing as it goes, and leaves a marker when it has finished.
+  const slowRollback = () =>
+    writeFakeDeploy(sshd.deployDir, {
+      onRollback:
+        'for i in 1 2 3 4; do echo "restoring, step $i"; sleep 0.5; done; touch "$RBS_DEPLOY/rolled-back"'
+    })
+  const finished = () => fs.existsSync(path.join(sshd.deployDir, 'rolled-back'))
+  /** Resolves once rollback.sh has started on the host (bounded). */
+  const started = async () => {
+    for (let i = 0; i < 100 && !calls().some((c) => c.startsWith('rollback.sh')); i++) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(calls()).toEqual(['rollback.sh --quick'])
+  }
+
+  it('a first cancel lets rollback.sh finish over the shared connection, then runs nothing else', async () => {
+    slowRollback()
+    expect(await remote.sharedConnection()).toBe(true)
+    const cancel = new AbortController()
+    const stop = new AbortController()
+    const verify = jest.fn(recovered)
+    const running = run({ startLevel: 1, verify, signal: cancel.signal, stopSignal: stop.signal })
+    await started()
+    // What the action does on a first SIGINT/SIGTERM during a rollback.
+    cancel.abort()
+    remote.refuseNewCommands()
+    const { outcome, steps } = await running
+    expect(finished()).toBe(true)
+    expect(outcome).toMatchObject({ status: 'failed', level: 1 })
+    expect(outcome.reason).toBe(
+      'cancelled during Level 1: bash deploy/rollback/rollback.sh --quick exit 0; ' +
+        'validation and verification did not run: check production'
+    )
+    expect(steps.map((s) => `${s.name}:${s.status}`)).toEqual(['rollback:ok'])
+    expect(steps[0].outputTail).toContain('restoring, step 4')
+    expect(calls()).toEqual(['rollback.sh --quick'])
+    expect(verify).not.toHaveBeenCalled()
+  })
+
+  it('a second cancel kills rollback.sh in flight', async () => {
+    slowRollback()
+    expect(await remote.sharedConnection()).toBe(true)
+    const cancel = new AbortController()
+    const stop = new AbortController()
+    const running = run({ startLevel: 1, signal: cancel.signal, stopSignal: stop.signal })
+    await started()
+    cancel.abort()
+    remote.refuseNewCommands()
+    await new Promise((r) => setTimeout(r, 300))
+    const stoppedAt = Date.now()
+    stop.abort()
+    remote.disposeSync()
+    const { outcome, steps } = await running
+    expect(Date.now() - stoppedAt).toBeLessThan(1_000)
+    expect(outcome.reason).toMatch(/^cancelled during Level 1: .* no exit code \(cancelled\);/)
+    expect(steps).toEqual([
+      expect.objectContaining({ name: 'rollback', exitCode: null, note: 'cancelled' })
+    ])
+    // It never got to its end on the host (it would have by now).
+    await new Promise((r) => setTimeout(r, 2_500))
+    expect(finished()).toBe(false)
+  })
+
+  it('a cancel during verification starts no further level', async () => {
+    writeFakeDeploy(sshd.deployDir)
+    const cancel = new AbortController()
+    const verify = jest.fn(async (): Promise<VerifyResult> => {
+      cancel.abort()
+      return notRecovered()
+    })
+    const { outcome } = await run({
+      startLevel: 1,
+      verify,
+      signal: cancel.signal,
+      settings: settings({ rollbackTarget: 'backup-1' })
+    })
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'cancelled after Level 1' })
+    expect(verify).toHaveBeenCalledTimes(1)
+    expect(calls().filter((c) => c.startsWith('rollback.sh'))).toEqual(['rollback.sh --quick'])
+  })
+})

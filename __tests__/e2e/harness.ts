@@ -38,6 +38,7 @@ export async function runScenario(
     prepare?: (p: Production) => void | Promise<void>
     during?: (p: Production) => void
     sigtermAfterMs?: number
+    signalOn?: { match: (line: string) => boolean; signal: NodeJS.Signals; thenAfterMs?: number }
     runId?: string
   } = {}
 ): Promise<Scenario & { stop: () => Promise<void> }> {
@@ -55,6 +56,7 @@ export async function runScenario(
       policy: opts.policy,
       apiUrl: production.github.url,
       sigtermAfterMs: opts.sigtermAfterMs,
+      signalOn: opts.signalOn,
       runId: opts.runId,
       timeoutMs: 150_000
     })

@@ -3,6 +3,7 @@
 import { jest } from '@jest/globals'
 import fs from 'node:fs'
 import http from 'node:http'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { demoPolicy } from '../../sandbox/production.js'
 import { processRunning } from '../../sandbox/sshd.js'
@@ -178,6 +179,76 @@ describe('end to end: faults are reported for what they are', () => {
       for (let i = 0; i < 20 && processRunning(master); i++) await sleep(100)
       expect(processRunning(master)).toBe(false)
       expect(s.production.calls()).toEqual([])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('cancelled mid-rollback: the first signal lets rollback.sh finish, starts nothing else, and still opens the incident', async () => {
+    const s = await runScenario('errors', {
+      prepare: (p) => p.slowRollback(3),
+      signalOn: { match: (line) => /^Level 1 rollback: bash /.test(line), signal: 'SIGINT' }
+    })
+    try {
+      const log = visibleLog(s.run)
+      expect(log).toMatch(
+        /SIGINT received during the Level 1 rollback: letting the command in flight on the host finish/
+      )
+      // rollback.sh ran to its end (production is back on v1); nothing ran after it.
+      expect(s.production.liveVersion()).toBe('v1')
+      expect(s.production.calls().map((c: { script: string }) => c.script)).toEqual(['rollback.sh'])
+      expect(s.run.exitAfterSignalMs).toBeGreaterThanOrEqual(1_500)
+      expect(s.run.code).not.toBe(0)
+      expect(s.run.outputs).toMatchObject({
+        decision: 'cancelled',
+        rule: 'error-rate-critical',
+        'rollback-level': '1',
+        'rollback-status': 'failed'
+      })
+      expect(s.run.summary).toContain(
+        '## ⏹️ Cancelled during the Level 1 rollback — check production'
+      )
+      expect(log).toMatch(
+        /cancelled while acting on the host: cancelled during Level 1: bash deploy\/rollback\/rollback\.sh --quick exit 0; validation and verification did not run/
+      )
+      // The maintainers hear of it: the incident, then the FAILED comment.
+      expect(s.production.github.issues).toHaveLength(1)
+      const comments = s.production.github.comments.map((c: { body: string }) => c.body).join('\n')
+      expect(comments).toContain('cancelled during Level 1')
+      expect(
+        s.run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))
+      ).toBe(false)
+      expect(processRunning(`ControlPath=${s.run.runnerTemp}`)).toBe(false)
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('cancelled mid-rollback twice (SIGINT, then SIGTERM): the second signal stops rollback.sh at once', async () => {
+    const s = await runScenario('errors', {
+      prepare: (p) => p.slowRollback(6),
+      signalOn: {
+        match: (line) => /^Level 1 rollback: bash /.test(line),
+        signal: 'SIGINT',
+        thenAfterMs: 1_000
+      }
+    })
+    try {
+      expect(visibleLog(s.run)).toMatch(/SIGTERM received again: stopping the command on the host/)
+      // The 6 s rollback.sh ended with the SIGTERM 1 s in (the decision trace keeps its steps).
+      const traceFile = s.run.leftInRunnerTemp.find((f: string) => f.endsWith('.json'))!
+      const trace = JSON.parse(fs.readFileSync(path.join(s.run.runnerTemp, traceFile), 'utf8'))
+      expect(trace.steps).toEqual([
+        expect.objectContaining({ name: 'rollback', exitCode: null, note: 'cancelled' })
+      ])
+      expect(trace.steps[0].durationMs).toBeLessThan(2_500)
+      expect(s.run.outputs).toMatchObject({ decision: 'cancelled', 'rollback-status': 'failed' })
+      // Killed, not merely abandoned: it never gets to switch production back.
+      await sleep(6_000)
+      expect(s.production.liveVersion()).toBe('v2')
+      expect(
+        s.run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))
+      ).toBe(false)
     } finally {
       await s.stop()
     }

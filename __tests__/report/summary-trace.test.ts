@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunRecord } from '../../src/record.js'
+import { issueMode } from '../../src/report/run-report.js'
 import { banner, renderSummary } from '../../src/report/summary.js'
 import { buildTrace, sanitizeSettings } from '../../src/report/trace.js'
 import {
@@ -51,9 +52,40 @@ describe('job summary banner', () => {
       '## ⚠️ Pre-existing: `error-rate-elevated` was already breached before the deploy — no rollback'
     ],
     ['dry run', dry, '## 🟡 Dry run: would roll back to Level 1 — nothing ran'],
-    ['cancelled', healthyRecord({ cancelled: true }), '## ⏹️ Cancelled — the watch did not finish']
+    ['cancelled', healthyRecord({ cancelled: true }), '## ⏹️ Cancelled — the watch did not finish'],
+    [
+      'cancelled mid-rollback',
+      { ...failedRecord(), cancelled: true },
+      '## ⏹️ Cancelled during the Level 2 rollback — check production'
+    ],
+    [
+      'cancelled mid-security response',
+      { ...securityRecord(), cancelled: true },
+      '## ⏹️ Cancelled during the security response — check the host'
+    ]
   ])('%s', (_name, record, expected) => {
     expect(banner(record)).toBe(expected)
+  })
+})
+
+describe('issueMode: which runs open an issue', () => {
+  const dry = serviceDownRecord({ dryRun: true })
+  it.each<[string, RunRecord, 'incident' | 'warning' | undefined]>([
+    ['a rollback', serviceDownRecord(), 'incident'],
+    ['a failed rollback', failedRecord(), 'incident'],
+    ['the security path', securityRecord(), 'incident'],
+    ['healthy', healthyRecord(), undefined],
+    ['a warning without issue-on-warning', warnRecord(), undefined],
+    ['a dry run', dry, undefined],
+    ['cancelled during the watch', healthyRecord({ cancelled: true }), undefined],
+    [
+      'cancelled mid-rollback: the host was touched',
+      { ...failedRecord(), cancelled: true },
+      'incident'
+    ],
+    ['cancelled mid-security response', { ...securityRecord(), cancelled: true }, 'incident']
+  ])('%s', (_name, record, expected) => {
+    expect(issueMode(settings(), record)).toBe(expected)
   })
 })
 

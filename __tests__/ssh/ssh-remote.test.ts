@@ -332,6 +332,22 @@ describe('a real sshd: one shared connection (ControlMaster)', () => {
     }
   })
 
+  it('refuseNewCommands: a command just started (still connecting) finishes; nothing new runs; dispose cleans up', async () => {
+    const remote = await open()
+    const first = remote.run('sleep 0.3; echo done', [], { timeoutMs: 10_000 })
+    remote.refuseNewCommands()
+    expect(await first).toMatchObject({ exitCode: 0, stdout: 'done\n' })
+    const refused = await remote.run('true', [], { timeoutMs: 1000 })
+    expect(refused).toMatchObject({
+      exitCode: null,
+      sshFailure: 'cancelled: no new command starts on the host'
+    })
+    expect(fs.existsSync(path.join(remote.dir, 'id_key'))).toBe(true)
+    await remote.dispose()
+    expect(fs.existsSync(remote.dir)).toBe(false)
+    expect(remote.masterPid()).toBeUndefined()
+  })
+
   it('a master killed hard: the next command connects on its own, cleanly', async () => {
     const remote = await open()
     expect(await remote.sharedConnection()).toBe(true)

@@ -53,7 +53,10 @@ export interface RollbackInput {
   /** The verification watch after a level's script, validation and smoke tests passed. */
   verify: (level: RollbackLevel) => Promise<VerifyResult>
   logger?: Logger
+  /** Cancellation: no new command starts once it aborts (the one in flight goes on). */
   signal?: AbortSignal
+  /** Kills the command in flight (default: `signal`). */
+  stopSignal?: AbortSignal
 }
 
 export interface RollbackResult {
@@ -64,7 +67,10 @@ export interface RollbackResult {
 export interface StepOptions {
   clock: Clock
   logger?: Logger
+  /** Cancellation: no new command starts once it aborts (the one in flight goes on). */
   signal?: AbortSignal
+  /** Kills the command in flight (default: `signal`). */
+  stopSignal?: AbortSignal
   timeoutMs?: number
 }
 
@@ -97,19 +103,26 @@ function describeResult(step: RemoteStep, timeoutMs: number): string {
     : `exit ${step.exitCode}`
 }
 
-/** Records every remote command it runs (or, in a dry run, would run). */
+/**
+ * Records every remote command it runs (or, in a dry run, would run). Once `signal` aborts it
+ * starts nothing new (a cancelled step is recorded instead); `stopSignal` kills the one in flight.
+ */
 class StepRunner {
   readonly steps: RemoteStep[] = []
+  private readonly stopSignal?: AbortSignal
   constructor(
     private readonly remote: Remote,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly signal?: AbortSignal
-  ) {}
+    private readonly signal?: AbortSignal,
+    stopSignal?: AbortSignal
+  ) {
+    this.stopSignal = stopSignal ?? signal
+  }
 
   /** Runs without recording (for `test -f` probes). */
   raw(command: string, timeoutMs: number): Promise<RemoteResult> {
-    return this.remote.run(command, [], { timeoutMs, signal: this.signal })
+    return this.remote.run(command, [], { timeoutMs, signal: this.stopSignal })
   }
 
   async run(
@@ -132,8 +145,12 @@ class StepRunner {
   ): Promise<{ step: RemoteStep; result: RemoteResult }> {
     const line = formatCommandLine(command, argv)
     const startedAt = this.clock.now()
+    if (this.signal?.aborted) {
+      const result = { exitCode: null, stdout: '', stderr: '', durationMs: 0, timedOut: false }
+      return { step: this.skip(name, line, 'cancelled', level), result }
+    }
     this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${line}`)
-    const r = await this.remote.run(command, argv, { timeoutMs, signal: this.signal })
+    const r = await this.remote.run(command, argv, { timeoutMs, signal: this.stopSignal })
     const step: RemoteStep = {
       name,
       ...(level ? { level } : {}),
@@ -144,7 +161,9 @@ class StepRunner {
       status: statusOf(r),
       outputTail: tail(r),
       ...(r.sshFailure ? { sshFailure: r.sshFailure } : {}),
-      ...(this.signal?.aborted && r.exitCode === null && !r.timedOut ? { note: 'cancelled' } : {})
+      ...(this.stopSignal?.aborted && r.exitCode === null && !r.timedOut
+        ? { note: 'cancelled' }
+        : {})
     }
     this.steps.push(step)
     const how = `${name} → ${describeResult(step, timeoutMs)} after ${formatDuration(r.durationMs)}`
@@ -285,7 +304,7 @@ async function resolveTarget(
  * Never throws for remote failures: the outcome says what happened.
  */
 export async function executeRollback(input: RollbackInput): Promise<RollbackResult> {
-  const { settings, remote, clock, signal } = input
+  const { settings, remote, clock, signal, stopSignal } = input
   const logger = input.logger ?? silent
   const { policy } = settings
   const maxLevel = policy.rollback.maxLevel
@@ -295,7 +314,7 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
   let level: RollbackLevel = input.startLevel
   let recoveredAt: number | undefined
   // Without a host nothing runs: the runner only collects (no) steps.
-  const runner = new StepRunner(remote ?? NO_HOST, clock, logger, signal)
+  const runner = new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal)
 
   const result = (status: RollbackStatus, reason: string): RollbackResult => {
     if (status === 'failed' || status === 'blocked') logger.error(`Rollback ${status}: ${reason}`)
@@ -402,8 +421,14 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
     const run = await runner.run('rollback', script, argv, limit, level)
     if (run.status === 'ssh-error') return sshBroken(run)
     if (signal?.aborted) {
-      attempt(false, false, 'cancelled')
-      return result('failed', `${escalated}cancelled during Level ${level}`)
+      // Cancelled while the script ran: it was let finish (or killed by a second signal).
+      const how = describeResult(run, limit)
+      attempt(run.status === 'ok', false, `cancelled during Level ${level}`)
+      return result(
+        'failed',
+        `${escalated}cancelled during Level ${level}: ${run.command} ${how}; ` +
+          'validation and verification did not run: check production'
+      )
     }
     if (run.status !== 'ok') {
       attempt(false, false, `${run.command} ${describeResult(run, limit)}`)
@@ -471,7 +496,7 @@ export async function runRestart(
 ): Promise<RemoteStep> {
   const logger = opts.logger ?? silent
   const command = settings.commands.restart
-  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal)
+  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal)
   if (!command) return runner.skip('restart', '', 'no restart-command configured')
   if (!remote) return runner.skip('restart', command, 'no host configured (ssh-host)')
   if (settings.dryRun) return runner.dry('restart', command, [])
@@ -490,7 +515,7 @@ export async function runSecurityPath(
   opts: StepOptions
 ): Promise<RemoteStep[]> {
   const logger = opts.logger ?? silent
-  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal)
+  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal)
   for (const [name, command] of [
     ['evidence', settings.commands.evidence],
     ['isolate', settings.commands.isolate]

@@ -232,8 +232,13 @@ export interface SshRemoteOptions {
 export interface SshRemote extends Remote {
   /** The private directory holding the key and known_hosts (gone after dispose). */
   readonly dir: string
-  /** Removes the key directory synchronously (for signal handlers). Idempotent. */
+  /** Removes the key directory synchronously (for signal handlers) and stops the master. Idempotent. */
   disposeSync(): void
+  /**
+   * Refuses every command from now on, but leaves the key and the master in place so that a
+   * command already started (perhaps still connecting) can finish; dispose removes them.
+   */
+  refuseNewCommands(): void
   /**
    * The full argv ssh would get for this command (the key appears only as a file path); with
    * `shared`, as a session over the master connection.
@@ -251,7 +256,10 @@ export interface SshRemote extends Remote {
 const live = new Set<SshRemote>()
 let exitHookInstalled = false
 
-/** Removes the key directories of every remote not yet disposed. Synchronous: safe in signal handlers. */
+/**
+ * Removes the key directories of every remote not yet disposed and stops their masters.
+ * Synchronous: safe in signal handlers.
+ */
 export function disposeSync(): void {
   for (const remote of [...live]) remote.disposeSync()
 }
@@ -308,6 +316,7 @@ export async function createSshRemote(
   }
 
   let disposed = false
+  let refusing = false
   const hostKeyOptions = ssh.insecureSkipHostKeyCheck
     ? ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null']
     : ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHostsFile}`]
@@ -362,7 +371,7 @@ export async function createSshRemote(
   let masterEndedAt = -Infinity
   const masterLive = () => master !== undefined && !master.done
   const startMaster = (): void => {
-    if (!multiplex || disposed || masterLive()) return
+    if (!multiplex || disposed || refusing || masterLive()) return
     if (Date.now() - masterEndedAt < MASTER_RETRY_MS) return
     let child: ChildProcess
     try {
@@ -416,13 +425,6 @@ export async function createSshRemote(
     return m.exited.finally(() => clearTimeout(hard))
   }
 
-  const removeDir = () => {
-    disposed = true
-    void stopMaster()
-    live.delete(remote)
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
-
   const remote: SshRemote = {
     dir,
     sshArgs,
@@ -440,14 +442,16 @@ export async function createSshRemote(
       sshArgs(command, argv, runOpts.timeoutMs)
       startMaster()
       const args = sshArgs(command, argv, runOpts.timeoutMs, sharedReady())
-      if (disposed) {
+      if (disposed || refusing) {
         return {
           exitCode: null,
           stdout: '',
           stderr: '',
           durationMs: 0,
           timedOut: false,
-          sshFailure: 'ssh key already removed (remote disposed)'
+          sshFailure: disposed
+            ? 'ssh key already removed (remote disposed)'
+            : 'cancelled: no new command starts on the host'
         }
       }
       const limitS = timeoutSeconds(runOpts.timeoutMs)
@@ -504,7 +508,6 @@ export async function createSshRemote(
       return { ...base, exitCode: r.exitCode, timedOut: false }
     },
     async dispose() {
-      if (disposed) return
       disposed = true
       const stopped = stopMaster()
       // The key goes first: nothing that follows may leave it behind.
@@ -513,8 +516,13 @@ export async function createSshRemote(
       await stopped
     },
     disposeSync() {
-      if (disposed && !fs.existsSync(dir)) return
-      removeDir()
+      disposed = true
+      fs.rmSync(dir, { recursive: true, force: true })
+      void stopMaster()
+      live.delete(remote)
+    },
+    refuseNewCommands() {
+      refusing = true
     }
   }
   live.add(remote)

@@ -68,7 +68,9 @@ export function issueMode(
   settings: Settings,
   record: RunRecord
 ): 'incident' | 'warning' | undefined {
-  if (record.cancelled || record.dryRun) return undefined
+  if (record.dryRun) return undefined
+  // Cancelled mid-rollback (or mid-security response): production was touched, so say so.
+  if (record.cancelled) return record.rollback.status === 'not-needed' ? undefined : 'incident'
   switch (record.final.decision) {
     case 'rollback':
     case 'isolate':

@@ -14,7 +14,12 @@ export function banner(record: RunRecord): string {
   const facts = factsOf(record)
   const r = record.rollback
   const level = r.level ?? facts.level
-  if (record.cancelled) return '## ⏹️ Cancelled — the watch did not finish'
+  if (record.cancelled) {
+    if (r.status === 'not-needed') return '## ⏹️ Cancelled — the watch did not finish'
+    return facts.kind === 'security'
+      ? '## ⏹️ Cancelled during the security response — check the host'
+      : `## ⏹️ Cancelled during the Level ${level} rollback — check production`
+  }
   if (facts.kind === 'security')
     return '## 🛡️ Security alert — isolate, no rollback (waiting for security clearance)'
   if (r.status === 'succeeded') return `## 🔴 Rolled back to Level ${level} — production recovered`
