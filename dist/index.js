@@ -12538,8 +12538,8 @@ async function run() {
             runner/* warning */.$e(`${signal} received during ${acting}: letting the command in flight on the host finish; ` +
                 'nothing new starts (a second signal stops it)');
             controller.abort();
-            // The key stays until that command ends (it may still be connecting): then dispose in
-            // the finally below, a second signal, or the exit hook removes it.
+            // The key stays until that command ends (it may still be connecting): then actOnHost
+            // disposes of the remote; a second signal or the exit hook would remove it sooner.
             remote?.refuseNewCommands();
             return;
         }
@@ -12559,6 +12559,9 @@ async function run() {
         }
         finally {
             acting = undefined;
+            // Cancelled while it ran: the key goes now, not after the report.
+            if (controller.signal.aborted)
+                await remote?.dispose();
         }
     };
     process.on('SIGTERM', onSignal);

@@ -68,8 +68,8 @@ export async function run(): Promise<void> {
           'nothing new starts (a second signal stops it)'
       )
       controller.abort()
-      // The key stays until that command ends (it may still be connecting): then dispose in
-      // the finally below, a second signal, or the exit hook removes it.
+      // The key stays until that command ends (it may still be connecting): then actOnHost
+      // disposes of the remote; a second signal or the exit hook would remove it sooner.
       remote?.refuseNewCommands()
       return
     }
@@ -90,6 +90,8 @@ export async function run(): Promise<void> {
       return await fn()
     } finally {
       acting = undefined
+      // Cancelled while it ran: the key goes now, not after the report.
+      if (controller.signal.aborted) await remote?.dispose()
     }
   }
   process.on('SIGTERM', onSignal)
