@@ -112,8 +112,14 @@ export async function startTestService({ port = 0, state = {}, stateFile, rps = 
     res.end(text)
   }
 
+  // With a state file: read it again if it changed (polled, and before every request, so that
+  // a request right after rollback.sh switched the file sees the new state, as a restarted
+  // service would).
+  let readStateFile = () => {}
+
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
   const handle = async (req, res) => {
+    readStateFile()
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (path === '/health') {
       const s = current
@@ -231,6 +237,7 @@ export async function startTestService({ port = 0, state = {}, stateFile, rps = 
         // partial write: try again on the next poll
       }
     }
+    readStateFile = poll
     poll()
     intervals.push(setInterval(poll, STATE_POLL_MS))
   }
