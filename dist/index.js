@@ -10498,13 +10498,15 @@ async function createSshRemote(ssh, opts) {
     // A short name: a unix socket path must stay under ~104 bytes, and RUNNER_TEMP can be long.
     const controlPath = external_node_path_default().join(dir, 'mux');
     const sharedArgs = ['-o', `ControlPath=${controlPath}`, '-o', 'ControlMaster=no'];
-    const sshArgs = (command, argv, timeoutMs, shared = false) => [
+    /** ssh's argv around a remote command already formatted (and so validated). */
+    const argsFor = (remoteCommand, shared) => [
         ...connectionArgs,
         ...(shared ? sharedArgs : []),
         target,
         '--',
-        (0,shell/* formatRemoteCommand */.X7)({ appDir: ssh.appDir, command, argv, timeoutMs })
+        remoteCommand
     ];
+    const sshArgs = (command, argv, timeoutMs, shared = false) => argsFor((0,shell/* formatRemoteCommand */.X7)({ appDir: ssh.appDir, command, argv, timeoutMs }), shared);
     // The shared master connection: our own child (`-M -N`, no ControlPersist, so it never forks
     // away from us), stopped by dispose/disposeSync and the exit hook.
     const multiplex = opts.multiplex ?? opts.exec === undefined;
@@ -10580,10 +10582,15 @@ async function createSshRemote(ssh, opts) {
             return sharedReady();
         },
         async run(command, argv, runOpts) {
-            // Validates argv (throws before any connection or master), then builds the remote text.
-            sshArgs(command, argv, runOpts.timeoutMs);
+            // Validates argv (throws before any connection or master) while building the remote text.
+            const remoteCommand = (0,shell/* formatRemoteCommand */.X7)({
+                appDir: ssh.appDir,
+                command,
+                argv,
+                timeoutMs: runOpts.timeoutMs
+            });
             startMaster();
-            const args = sshArgs(command, argv, runOpts.timeoutMs, sharedReady());
+            const args = argsFor(remoteCommand, sharedReady());
             if (disposed || refusing) {
                 return {
                     exitCode: null,

@@ -350,18 +350,16 @@ export async function createSshRemote(
   const controlPath = path.join(dir, 'mux')
   const sharedArgs = ['-o', `ControlPath=${controlPath}`, '-o', 'ControlMaster=no']
 
-  const sshArgs = (
-    command: string,
-    argv: string[],
-    timeoutMs: number,
-    shared = false
-  ): string[] => [
+  /** ssh's argv around a remote command already formatted (and so validated). */
+  const argsFor = (remoteCommand: string, shared: boolean): string[] => [
     ...connectionArgs,
     ...(shared ? sharedArgs : []),
     target,
     '--',
-    formatRemoteCommand({ appDir: ssh.appDir, command, argv, timeoutMs })
+    remoteCommand
   ]
+  const sshArgs = (command: string, argv: string[], timeoutMs: number, shared = false) =>
+    argsFor(formatRemoteCommand({ appDir: ssh.appDir, command, argv, timeoutMs }), shared)
 
   // The shared master connection: our own child (`-M -N`, no ControlPersist, so it never forks
   // away from us), stopped by dispose/disposeSync and the exit hook.
@@ -438,10 +436,15 @@ export async function createSshRemote(
       return sharedReady()
     },
     async run(command, argv, runOpts): Promise<RemoteResult> {
-      // Validates argv (throws before any connection or master), then builds the remote text.
-      sshArgs(command, argv, runOpts.timeoutMs)
+      // Validates argv (throws before any connection or master) while building the remote text.
+      const remoteCommand = formatRemoteCommand({
+        appDir: ssh.appDir,
+        command,
+        argv,
+        timeoutMs: runOpts.timeoutMs
+      })
       startMaster()
-      const args = sshArgs(command, argv, runOpts.timeoutMs, sharedReady())
+      const args = argsFor(remoteCommand, sharedReady())
       if (disposed || refusing) {
         return {
           exitCode: null,
