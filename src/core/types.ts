@@ -4,6 +4,23 @@
 /** What one health probe cycle saw. `unknown` (could not measure) is never `down` (measured bad). */
 export type HealthStatus = 'up' | 'slow' | 'down' | 'unknown'
 
+/**
+ * Why a request got no HTTP answer at all. `dns`, `tls` (certificate verification, handshake) and
+ * `proxy` (the runner's proxy refused or failed: 407, 502 from the proxy, CONNECT refused) are
+ * failures of the path from this runner, not answers from production.
+ */
+export type NoAnswerKind =
+  | 'timeout'
+  | 'refused'
+  | 'reset'
+  | 'dns'
+  | 'tls'
+  | 'proxy'
+  | 'unreachable'
+  | 'redirects'
+  | 'too-large'
+  | 'other'
+
 export interface HealthReading {
   status: HealthStatus
   /** HTTP status of the last attempt, when there was an answer. */
@@ -14,6 +31,8 @@ export interface HealthReading {
   reason?: string
   /** How many attempts failed in this cycle (the first probe plus the quick re-probes). */
   failedAttempts?: number
+  /** Set when the last attempt got no HTTP answer: why (a 5xx answer leaves it unset). */
+  noAnswer?: NoAnswerKind
 }
 
 /**
