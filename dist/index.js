@@ -9482,6 +9482,12 @@ function secondsLimit(value) {
 function timeLeft(ms) {
     return ms > 0 ? `${(0,duration/* formatDuration */.a3)(ms)} left` : 'due now';
 }
+/** Integers as they are, other numbers with 3 significant digits: 0.4, 0.123, 12.5, 1234. */
+function compactNumber(v) {
+    if (Number.isInteger(v) || Math.abs(v) >= 1000)
+        return String(Math.round(v));
+    return String(Number(v.toPrecision(3)));
+}
 /** "3 samples", "1 sample". */
 function plural(count, word) {
     return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -9689,12 +9695,6 @@ function requestDeadline(timeoutMs, outer) {
             outer?.removeEventListener('abort', onAbort);
         }
     };
-}
-/** Integers as they are, other numbers with 3 significant digits: 0.4, 0.123, 12.5, 1234. */
-function formatNumber(v) {
-    if (Number.isInteger(v) || Math.abs(v) >= 1000)
-        return String(Math.round(v));
-    return String(Number(v.toPrecision(3)));
 }
 const MAX_REDIRECTS = 5;
 const DEFAULT_ACCEPT = 'application/json, text/plain, */*';
@@ -10185,47 +10185,6 @@ function createPrometheus(settings, opts) {
                 deadline.dispose();
             }
         }
-    };
-}
-const OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
-/**
- * The three queries of one sample, concurrently, with `error-rate.min-requests` applied: below
- * it the error rate is `insufficient` (recorded, never a breach). Without Prometheus all are off.
- */
-async function readMetrics(source, queries, at, policy, signal) {
-    if (!source || !queries)
-        return { errorRate: OFF, p95: OFF, requestRate: OFF };
-    const run = (q) => q.trim()
-        ? source.query(q, at, signal).catch((e) => unknown(`query failed: ${String(e)}`))
-        : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' });
-    const [errorRate, p95, requestRate] = await Promise.all([
-        run(queries.errorRate),
-        run(queries.latency),
-        run(queries.requestRate)
-    ]);
-    return {
-        errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
-        p95,
-        requestRate
-    };
-}
-/**
- * Too little traffic makes a ratio meaningless (1 failure in 2 requests is 50%). Applies only when
- * the request rate was measured: an unmeasured rate leaves the error rate as it is.
- */
-function applyMinRequests(errorRate, requestRate, minRequests) {
-    if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
-        return errorRate;
-    if (requestRate.value >= minRequests)
-        return errorRate;
-    if (errorRate.status !== 'measured' && errorRate.status !== 'unknown')
-        return errorRate;
-    const why = `insufficient data: ${formatNumber(requestRate.value)} req/s < min-requests ${formatNumber(minRequests)}`;
-    return {
-        status: 'insufficient',
-        value: errorRate.value,
-        // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
-        reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
     };
 }
 
@@ -10793,7 +10752,7 @@ function classifyErrorLines(lines, patterns) {
         .map((g) => `${g.n}× [${g.cls}] ${g.line}`);
     return { ...counts, top };
 }
-const host_checks_OFF = { status: 'off' };
+const OFF = { status: 'off' };
 const OFF_LOG = { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
 function unknownLog(reason) {
     return { status: 'unknown', critical: 0, medium: 0, low: 0, top: [], reason };
@@ -10817,7 +10776,7 @@ async function runHostChecks(remote, policy, opts = {}) {
     const check = async (kind) => {
         const command = policy.hostChecks[kind].trim();
         if (command === '')
-            return host_checks_OFF;
+            return OFF;
         const r = await exec(command);
         return typeof r === 'string' ? { status: 'unknown', detail: r } : readCheck(kind, r);
     };
@@ -12271,6 +12230,61 @@ function nextProbeAt(start, intervalMs, now) {
     if (!(intervalMs > 0))
         return now;
     return start + Math.ceil((now - start) / intervalMs) * intervalMs;
+}
+
+;// CONCATENATED MODULE: ./src/core/metrics.ts
+// Rules about what a Prometheus reading means before any rule of the runbook looks at it.
+
+/**
+ * error-rate.min-requests: too little traffic makes a ratio meaningless (1 failure in 2 requests
+ * is 50%). Below it the error rate is `insufficient` (recorded, never a breach, not an outage).
+ * Applies only when the request rate was measured: an unmeasured rate leaves the error rate as it is.
+ */
+function applyMinRequests(errorRate, requestRate, minRequests) {
+    if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
+        return errorRate;
+    if (requestRate.value >= minRequests)
+        return errorRate;
+    if (errorRate.status !== 'measured' && errorRate.status !== 'unknown')
+        return errorRate;
+    const why = `insufficient data: ${compactNumber(requestRate.value)} req/s < min-requests ${compactNumber(minRequests)}`;
+    return {
+        status: 'insufficient',
+        value: errorRate.value,
+        // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
+        reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
+    };
+}
+
+;// CONCATENATED MODULE: ./src/samples.ts
+// The live source of samples: what one probe cycle reads from Prometheus (and, in watch.ts, from
+// the health probe and the host). Replay reads the same queries from history instead.
+
+const samples_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
+/**
+ * The three queries of one sample, concurrently, with `error-rate.min-requests` applied (by the
+ * core). Without Prometheus all three are off.
+ */
+async function readMetrics(source, queries, at, policy, signal) {
+    if (!source || !queries)
+        return { errorRate: samples_OFF, p95: samples_OFF, requestRate: samples_OFF };
+    const run = (q) => q.trim()
+        ? source.query(q, at, signal).catch((e) => ({
+            status: 'unknown',
+            value: null,
+            reason: `query failed: ${String(e)}`
+        }))
+        : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' });
+    const [errorRate, p95, requestRate] = await Promise.all([
+        run(queries.errorRate),
+        run(queries.latency),
+        run(queries.requestRate)
+    ]);
+    return {
+        errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
+        p95,
+        requestRate
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/watch.ts

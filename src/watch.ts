@@ -13,7 +13,7 @@ import type {
   Verdict
 } from './core/types.js'
 import type { Clock, HealthProbe, Logger, MetricsSource } from './adapters/ports.js'
-import { readMetrics } from './adapters/prometheus.js'
+import { readMetrics } from './samples.js'
 import type { VerdictAt } from './record.js'
 import type { Settings } from './settings/types.js'
 

@@ -1,7 +1,8 @@
 // The Prometheus adapter against a real Prometheus (Debian's 2.42) scraping the sandbox test
 // service every second. Needs the `prometheus` binary: a missing binary fails, it is not skipped.
 import { jest } from '@jest/globals'
-import { createPrometheus, readMetrics } from '../../src/adapters/prometheus.js'
+import { createPrometheus } from '../../src/adapters/prometheus.js'
+import { readMetrics } from '../../src/samples.js'
 import type { MetricsSource } from '../../src/adapters/ports.js'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
 import type { MetricReading } from '../../src/core/types.js'

@@ -144,12 +144,6 @@ export function requestDeadline(timeoutMs: number, outer?: AbortSignal) {
   }
 }
 
-/** Integers as they are, other numbers with 3 significant digits: 0.4, 0.123, 12.5, 1234. */
-export function formatNumber(v: number): string {
-  if (Number.isInteger(v) || Math.abs(v) >= 1000) return String(Math.round(v))
-  return String(Number(v.toPrecision(3)))
-}
-
 /** A GET or HEAD; its answer is any HTTP status (3xx with a Location is followed, up to 5). */
 export interface HttpRequest {
   url: string

@@ -1,23 +1,11 @@
 // Prometheus instant queries (GET /api/v1/query). Every failure is an `unknown` reading with a
 // reason a human can act on: monitoring trouble is never production trouble, and never throws.
-import type { MetricReading, Policy } from '../core/types.js'
+import type { MetricReading } from '../core/types.js'
 import type { HttpHeaders } from '../settings/types.js'
-import { classifyRequestError, formatNumber, httpRequest, requestDeadline } from './http-errors.js'
+import { classifyRequestError, httpRequest, requestDeadline } from './http-errors.js'
 import type { MetricsSource } from './ports.js'
 
 const MAX_CONTENT_LENGTH = 4 * 1024 * 1024
-
-export interface PrometheusQueries {
-  errorRate: string
-  latency: string
-  requestRate: string
-}
-
-export interface MetricReadings {
-  errorRate: MetricReading
-  p95: MetricReading
-  requestRate: MetricReading
-}
 
 /** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
 export function queryEndpoint(baseUrl: string): string {
@@ -161,57 +149,5 @@ export function createPrometheus(
         deadline.dispose()
       }
     }
-  }
-}
-
-const OFF: MetricReading = { status: 'off', value: null, reason: 'no prometheus-url' }
-
-/**
- * The three queries of one sample, concurrently, with `error-rate.min-requests` applied: below
- * it the error rate is `insufficient` (recorded, never a breach). Without Prometheus all are off.
- */
-export async function readMetrics(
-  source: MetricsSource | undefined,
-  queries: PrometheusQueries | undefined,
-  at: number,
-  policy: Policy,
-  signal?: AbortSignal
-): Promise<MetricReadings> {
-  if (!source || !queries) return { errorRate: OFF, p95: OFF, requestRate: OFF }
-  const run = (q: string): Promise<MetricReading> =>
-    q.trim()
-      ? source.query(q, at, signal).catch((e: unknown) => unknown(`query failed: ${String(e)}`))
-      : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' })
-  const [errorRate, p95, requestRate] = await Promise.all([
-    run(queries.errorRate),
-    run(queries.latency),
-    run(queries.requestRate)
-  ])
-  return {
-    errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
-    p95,
-    requestRate
-  }
-}
-
-/**
- * Too little traffic makes a ratio meaningless (1 failure in 2 requests is 50%). Applies only when
- * the request rate was measured: an unmeasured rate leaves the error rate as it is.
- */
-export function applyMinRequests(
-  errorRate: MetricReading,
-  requestRate: MetricReading,
-  minRequests: number
-): MetricReading {
-  if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
-    return errorRate
-  if (requestRate.value >= minRequests) return errorRate
-  if (errorRate.status !== 'measured' && errorRate.status !== 'unknown') return errorRate
-  const why = `insufficient data: ${formatNumber(requestRate.value)} req/s < min-requests ${formatNumber(minRequests)}`
-  return {
-    status: 'insufficient',
-    value: errorRate.value,
-    // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
-    reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
   }
 }

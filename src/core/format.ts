@@ -29,6 +29,12 @@ export function timeLeft(ms: number): string {
   return ms > 0 ? `${formatDuration(ms)} left` : 'due now'
 }
 
+/** Integers as they are, other numbers with 3 significant digits: 0.4, 0.123, 12.5, 1234. */
+export function compactNumber(v: number): string {
+  if (Number.isInteger(v) || Math.abs(v) >= 1000) return String(Math.round(v))
+  return String(Number(v.toPrecision(3)))
+}
+
 /** "3 samples", "1 sample". */
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
