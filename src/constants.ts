@@ -1,7 +1,12 @@
 // Input and output names in one place (actions/setup-node's habit). action.yml must match:
 // __tests__/docs/readme.test.ts checks it.
 
+/** What the step does: watch after a deploy, act on a command on the incident issue, or replay. */
+export const MODES = ['watch', 'command', 'replay'] as const
+export type Mode = (typeof MODES)[number]
+
 export const Inputs = {
+  Mode: 'mode',
   WatchDuration: 'watch-duration',
   ProbeInterval: 'probe-interval',
   PolicyFile: 'policy-file',
@@ -57,6 +62,7 @@ export const Outputs = {
 
 /** Defaults of the inputs; action.yml declares the same (checked by a test). */
 export const DEFAULTS = {
+  [Inputs.Mode]: 'watch',
   [Inputs.WatchDuration]: '15m',
   [Inputs.ProbeInterval]: '15s',
   [Inputs.Environment]: 'production',

@@ -1,5 +1,14 @@
 // What the action did, step by step: written by the watch and act phases, read by the report.
-import type { Baseline, RollbackLevel, RuleId, Sample, Verdict } from './core/types.js'
+import type {
+  BackupChoice,
+  Baseline,
+  RollbackLevel,
+  RuleId,
+  Sample,
+  Verdict
+} from './core/types.js'
+
+export type { BackupChoice } from './core/types.js'
 
 export type StepName =
   | 'preflight'
@@ -32,17 +41,12 @@ export interface RemoteStep {
   note?: string
 }
 
-export interface BackupChoice {
-  id: string
-  /** Epoch ms when the backup was taken, when known. */
-  takenAt: number | null
-  ageMs: number | null
-  source: 'input' | 'list'
-  /** The runbook's "Data Loss Considerations" line for this age. */
-  dataLossNote: string
-}
-
-export type RollbackStatus = 'not-needed' | 'succeeded' | 'failed' | 'skipped-dry-run' | 'blocked'
+/**
+ * manual: a level ran cleanly and the host's own checks pass, but this runner cannot confirm the
+ * recovery (no answer from health-url): the action stops for a human instead of escalating.
+ */
+export type RollbackStatus =
+  'not-needed' | 'succeeded' | 'failed' | 'skipped-dry-run' | 'blocked' | 'manual'
 
 export interface LevelAttempt {
   level: RollbackLevel
@@ -94,4 +98,22 @@ export interface RunRecord {
   notes: string[]
   dryRun: boolean
   cancelled: boolean
+}
+
+/** What became of the incident issue (one type for the report, the summary and the exit status). */
+export interface IssueOutcome {
+  /** The run called for an incident issue: failing to write it fails the step. */
+  needed: boolean
+  number?: number
+  url?: string
+  /** A new issue (false: commented on the environment's open incident). */
+  created?: boolean
+  /** This workflow run (an earlier attempt) already rolled back and reported: nothing posted. */
+  alreadyRolledBack?: boolean
+  /** Parts that failed after the issue existed (the resolution comment, labels). */
+  warnings: string[]
+  /** Why nothing could be written. */
+  error?: string
+  /** The HTTP status of that failure, when there was one. */
+  status?: number
 }

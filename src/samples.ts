@@ -1,8 +1,10 @@
-// The live source of samples: what one probe cycle reads from Prometheus (and, in watch.ts, from
-// the health probe and the host). Replay reads the same queries from history instead.
+// The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
+// the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
+// the same decide().
 import { applyMinRequests } from './core/metrics.js'
-import type { MetricReading, Policy } from './core/types.js'
-import type { MetricsSource } from './adapters/ports.js'
+import type { Baseline, HostReadings, MetricReading, Policy, Sample } from './core/types.js'
+import type { HealthProbe, MetricsSource } from './adapters/ports.js'
+import type { Settings } from './settings/types.js'
 
 export interface PrometheusQueries {
   errorRate: string
@@ -16,7 +18,24 @@ export interface MetricReadings {
   requestRate: MetricReading
 }
 
+/** Every host check off (no ssh-host, or none configured). */
+export const HOST_OFF: HostReadings = {
+  corruption: { status: 'off' },
+  database: { status: 'off' },
+  cache: { status: 'off' },
+  security: { status: 'off' },
+  errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
+}
+
 const OFF: MetricReading = { status: 'off', value: null, reason: 'no prometheus-url' }
+
+/** The queries the settings configure, or undefined without Prometheus. */
+export function queriesOf(settings: Pick<Settings, 'prometheus'>): PrometheusQueries | undefined {
+  const p = settings.prometheus
+  return p
+    ? { errorRate: p.errorRateQuery, latency: p.latencyQuery, requestRate: p.requestRateQuery }
+    : undefined
+}
 
 /**
  * The three queries of one sample, concurrently, with `error-rate.min-requests` applied (by the
@@ -47,5 +66,48 @@ export async function readMetrics(
     errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
     p95,
     requestRate
+  }
+}
+
+export interface SampleSources {
+  health: HealthProbe
+  metrics?: MetricsSource
+  queries?: PrometheusQueries
+  /** This cycle's host readings (run now, or carried over from the last cycle that ran them). */
+  host(signal?: AbortSignal): Promise<HostReadings>
+}
+
+/** One probe cycle at `at`: health, metrics and host checks run concurrently. */
+export async function probeOnce(
+  sources: SampleSources,
+  policy: Policy,
+  at: number,
+  signal?: AbortSignal
+): Promise<Sample> {
+  const [health, metrics, host] = await Promise.all([
+    sources.health.probe(signal),
+    readMetrics(sources.metrics, sources.queries, at, policy, signal),
+    sources.host(signal)
+  ])
+  const { body: _body, ...reading } = health
+  return { at, health: reading, ...metrics, host }
+}
+
+/** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
+export async function measureBaseline(
+  metrics: MetricsSource | undefined,
+  queries: PrometheusQueries | undefined,
+  deployedAt: number,
+  signal?: AbortSignal
+): Promise<Baseline | undefined> {
+  if (!queries || !metrics) return undefined
+  const at = deployedAt - 60_000
+  const [errorRate, p95] = await Promise.all([
+    metrics.query(queries.errorRate, at, signal),
+    metrics.query(queries.latency, at, signal)
+  ])
+  return {
+    errorRate: errorRate.status === 'measured' ? errorRate.value : null,
+    p95: p95.status === 'measured' ? p95.value : null
   }
 }

@@ -1,21 +1,22 @@
-// Setup phase: inputs read once into Settings, secrets masked, the effective policy printed.
+// Setup phase: inputs read once into Settings (through @actions/core, the runner protocol),
+// secrets masked, the effective policy printed, and what the setup cannot do said up front.
+import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { formatDuration } from './core/duration.js'
-import { systemClock } from './adapters/clock.js'
-import * as core from './adapters/runner.js'
 import { validateTemplate } from './report/templates.js'
 import { parseInputs } from './settings/inputs.js'
+import { configuredHostChecks } from './settings/policy.js'
 import type { Settings } from './settings/types.js'
 
-export function readSettings(): Settings {
-  const vars = process.env
+export function readSettings(now: number, vars: Record<string, string | undefined>): Settings {
   return parseInputs((name) => core.getInput(name), {
-    now: systemClock.now(),
+    now,
     workspace: vars.GITHUB_WORKSPACE || process.cwd(),
     readFile: (file) => fs.readFileSync(file, 'utf8'),
     fileExists: (file) => fs.existsSync(file),
     vars,
-    validateTemplate: (text, file) => void validateTemplate(text, file)
+    validateTemplate: (text, file) => void validateTemplate(text, file),
+    getBoolean: (name) => core.getBooleanInput(name)
   })
 }
 
@@ -45,8 +46,7 @@ export function describeSetup(settings: Settings): string[] {
     notes.push(
       'no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"'
     )
-    const c = settings.policy.hostChecks
-    if ([c.corruption, c.database, c.cache, c.security, c.errorLog].some(Boolean))
+    if (configuredHostChecks(settings.policy).length > 0)
       notes.push('host-checks are set in the policy but there is no ssh-host: they do not run')
   }
   if (settings.ssh?.insecureSkipHostKeyCheck)
@@ -102,11 +102,9 @@ export function printPolicy(settings: Settings): void {
   core.info(
     `rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`
   )
-  const checks = Object.entries(p.hostChecks).filter(
-    ([k, v]) => typeof v === 'string' && v && k !== 'every'
-  )
+  const checks = configuredHostChecks(p)
   core.info(
-    `host checks: ${checks.length ? checks.map(([k]) => k).join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
+    `host checks: ${checks.length ? checks.join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
   )
   if (settings.prometheus) {
     core.info(`error-rate-query: ${settings.prometheus.errorRateQuery}`)

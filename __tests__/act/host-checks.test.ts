@@ -11,7 +11,7 @@ import {
   writeFakeDeploy
 } from '../../sandbox/sshd.js'
 import { classifyErrorLines, runHostChecks } from '../../src/act/host-checks.js'
-import { createSshRemote, type SshRemote } from '../../src/adapters/ssh.js'
+import { createSshRemote, type SshRemote } from '../../src/adapters/ssh/remote.js'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
 import type { Policy } from '../../src/core/types.js'
 

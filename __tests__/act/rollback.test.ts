@@ -11,15 +11,14 @@ import {
   startSshd,
   writeFakeDeploy
 } from '../../sandbox/sshd.js'
+import { runRestart, runSecurityPath } from '../../src/act/host-actions.js'
 import {
   executeRollback,
-  runRestart,
-  runSecurityPath,
   type RollbackInput,
   type RollbackSettings,
   type VerifyResult
 } from '../../src/act/rollback.js'
-import { createSshRemote, type SshRemote } from '../../src/adapters/ssh.js'
+import { createSshRemote, type SshRemote } from '../../src/adapters/ssh/remote.js'
 import type { Clock, Logger, Remote } from '../../src/adapters/ports.js'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
 import type { Policy, RollbackLevel } from '../../src/core/types.js'

@@ -1,6 +1,7 @@
-import { decide, evaluateRules, nextLevel, RULES } from '../../src/core/decide.js'
+import { decide, evaluateRules } from '../../src/core/decide.js'
+import { nextLevel } from '../../src/core/levels.js'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
-import { RULE_CHAIN } from '../../src/core/rules.js'
+import { RULE_CHAIN, RULES } from '../../src/core/rules.js'
 import type {
   DecideContext,
   Decision,
@@ -1482,7 +1483,7 @@ describe('priority order', () => {
 
   it('priority order: evaluateRules reports every rule in the RULE_CHAIN order', () => {
     const all = evaluateRules([sample({ errorRate: 0.7, cache: 'alert' })], DEFAULT_POLICY, ctx(0))
-    expect(all.map((r) => r.rule)).toEqual(RULE_CHAIN.map(([id]) => id))
+    expect(all.map((r) => r.rule)).toEqual(RULE_CHAIN.map(({ id }) => id))
     expect(all.filter((r) => r.outcome).map((r) => r.rule)).toEqual([
       'error-rate-critical',
       'cache-failure'
@@ -1609,21 +1610,27 @@ describe('nextLevel', () => {
 describe('RULES', () => {
   it('RULES: the runbook rules in priority order, then the verdicts no rule produces', () => {
     expect(RULES.map((r) => r.id)).toEqual([
-      ...RULE_CHAIN.map(([id]) => id),
+      ...RULE_CHAIN.map(({ id }) => id),
       'monitoring-outage',
-      'healthy'
+      'healthy',
+      'deploy-not-live'
     ])
-    for (const r of RULES) expect(r.summary.length).toBeGreaterThan(10)
+    expect(RULES.map((r) => r.priority)).toEqual(RULES.map((_, i) => i + 1))
+    for (const r of RULES) {
+      expect(r.when(DEFAULT_POLICY).length).toBeGreaterThan(5)
+      expect(r.does(DEFAULT_POLICY).length).toBeGreaterThan(5)
+      expect(r.runbookRow.length).toBeGreaterThan(5)
+    }
   })
 
   it.each<[RuleId, Severity, string]>([
     ['error-rate-critical', 'P1', 'error rate > 50% → Level 1 now'],
     ['error-rate-high', 'P2', '10% < error rate ≤ 50% → watch 5m'],
     ['latency-degraded', 'P3', '2s < p95 ≤ 5s → watch 15m'],
-    ['service-down', 'P1', 'restart while down < 2m, Level 1 up to 5m, Level 2 after']
+    ['service-down', 'P1', 'while down < 2m, Level 1 up to 5m, Level 2 after']
   ])('RULES: %s is %s and reads "%s"', (id, severity, text) => {
     const rule = RULES.find((r) => r.id === id)
     expect(rule?.severity).toBe(severity)
-    expect(rule?.summary).toContain(text)
+    expect(`${rule?.when(DEFAULT_POLICY)} → ${rule?.does(DEFAULT_POLICY)}`).toContain(text)
   })
 })

@@ -1,4 +1,4 @@
-import { trend, trendDetail } from '../../src/core/trend.js'
+import { trendDetail } from '../../src/core/trend.js'
 import type { Trend } from '../../src/core/types.js'
 
 const TOL = 0.1
@@ -25,7 +25,7 @@ describe('trend', () => {
     ['trend: from 0 to 0 is stable', [0, 0, 0], 'stable'],
     ['trend: any rise from 0 is worse', [0, 0, 0.01], 'worse']
   ])('%s', (_name, values, expected) => {
-    expect(trend(values, TOL)).toBe(expected)
+    expect(trendDetail(values, TOL).trend).toBe(expected)
   })
 
   it('trend: reports the means of the first and last thirds (11 samples: 3 each)', () => {
@@ -34,7 +34,7 @@ describe('trend', () => {
   })
 
   it('trend: a larger tolerance turns a 15% change into stable', () => {
-    expect(trend([1, 1, 1.15], 0.2)).toBe('stable')
-    expect(trend([1, 1, 1.15], 0.1)).toBe('worse')
+    expect(trendDetail([1, 1, 1.15], 0.2).trend).toBe('stable')
+    expect(trendDetail([1, 1, 1.15], 0.1).trend).toBe('worse')
   })
 })

@@ -110,6 +110,18 @@ describe('README documents the decision model and the templates', () => {
     for (const rule of RULES) expect(readme).toContain(`\`${rule.id}\``)
   })
 
+  it("the rule table is the core's RULES table with the runbook's numbers", async () => {
+    const { ruleTable } = await import('../../src/report/rule-table.js')
+    const { DEFAULT_POLICY } = await import('../../src/core/defaults.js')
+    const start = readme.indexOf('<!-- rules:start -->\n')
+    const end = readme.indexOf('\n<!-- rules:end -->')
+    expect(start).toBeGreaterThanOrEqual(0)
+    // On a difference, paste the expected table between the markers.
+    expect(readme.slice(start + '<!-- rules:start -->\n'.length, end)).toBe(
+      ruleTable(DEFAULT_POLICY)
+    )
+  })
+
   it('lists every issue-template placeholder', async () => {
     const { PLACEHOLDERS } = await import('../../src/report/templates.js')
     for (const name of Object.keys(PLACEHOLDERS)) expect(readme).toContain(`{{${name}}}`)

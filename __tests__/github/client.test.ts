@@ -1,8 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { GitHubError } from '../../src/adapters/github.js'
+import { GitHubError, type IssueInfo } from '../../src/adapters/github.js'
+import { parseMarkers } from '../../src/report/context.js'
+import { findOpenIncident } from '../../src/report/issue.js'
 import { closedPortUrl } from '../../sandbox/ports.js'
 import { FAKE_TOKEN } from '../report/fixtures.js'
 import { client, startGitHubStandin, type Standin } from './standin.js'
+
+const isIncidentOf = (environment: string) => (issue: IssueInfo) =>
+  parseMarkers(issue.body)[0]?.environment === environment
 
 const ISSUES = '/repos/acme/spacetime/issues'
 let standin: Standin
@@ -60,10 +65,10 @@ describe('GitHub client against the stand-in', () => {
         repo: 'spacetime',
         created_at: ''
       })
-    const found = await gh.findOpenIncident('production')
+    const found = await findOpenIncident(gh, 'production')
     expect(found?.number).toBe(1)
-    expect((await gh.findOpenIncident('staging'))?.number).toBe(7)
-    expect(await gh.findOpenIncident('qa')).toBeUndefined()
+    expect((await findOpenIncident(gh, 'staging'))?.number).toBe(7)
+    expect(await findOpenIncident(gh, 'qa')).toBeUndefined()
     const lists = standin.requests.filter((r) => r.method === 'GET' && r.path.startsWith(ISSUES))
     expect(lists.some((r) => r.path.includes('page=2'))).toBe(true)
     expect(
@@ -80,7 +85,7 @@ describe('GitHub client against the stand-in', () => {
       assignees: []
     })
     standin.issues[0].state = 'closed'
-    expect(await gh.findOpenIncident('production')).toBeUndefined()
+    expect(await findOpenIncident(gh, 'production')).toBeUndefined()
   })
 
   it('a 500 is retried: exactly one issue', async () => {
@@ -124,7 +129,7 @@ describe('GitHub client against the stand-in', () => {
   it('404 on a read says the repository or the token', async () => {
     standin.setFailures([{ method: 'GET', pathPrefix: ISSUES, status: 404, times: Infinity }])
     const err = (await client(standin)
-      .findOpenIncident('production')
+      .findOpenIssue(isIncidentOf('production'))
       .catch((e: unknown) => e)) as GitHubError
     expect(err.status).toBe(404)
     expect(err.message).toMatch(
@@ -179,7 +184,7 @@ describe('GitHub client against the stand-in', () => {
   it('nothing listening: status 0 and where it tried', async () => {
     const url = await closedPortUrl()
     const gh = client(standin, { apiUrl: url, retries: 0 })
-    const err = (await gh.findOpenIncident('production').catch((e: unknown) => e)) as GitHubError
+    const err = (await findOpenIncident(gh, 'production').catch((e: unknown) => e)) as GitHubError
     expect(err).toBeInstanceOf(GitHubError)
     expect(err.status).toBe(0)
     expect(err.message).toContain(`cannot reach ${url}`)

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { findOwnRollback, reportIncident, type ReportOutcome } from '../../src/adapters/github.js'
+import type { IssueOutcome } from '../../src/record.js'
+import { findOwnRollback, reportIncident } from '../../src/report/issue.js'
 import { parseMarkers } from '../../src/report/context.js'
 import {
   ctx,
@@ -28,8 +29,8 @@ afterAll(() => {
   for (const body of sent) for (const needle of SECRET_NEEDLES) expect(body).not.toContain(needle)
 })
 
-function ok(outcome: ReportOutcome): Exclude<ReportOutcome, { error: string }> {
-  if ('error' in outcome) throw new Error(`unexpected error: ${outcome.error}`)
+function ok(outcome: IssueOutcome): IssueOutcome {
+  if (outcome.error !== undefined) throw new Error(`unexpected error: ${outcome.error}`)
   return outcome
 }
 
@@ -180,7 +181,12 @@ describe('reportIncident through the real Octokit client', () => {
       }
     ])
     const out = await reportIncident(client(standin), serviceDownRecord(), ctx())
-    expect(out).toEqual({ error: expect.stringMatching(message), status })
+    expect(out).toEqual({
+      needed: true,
+      warnings: [],
+      error: expect.stringMatching(message),
+      status
+    })
   })
 
   it('an assignee GitHub refuses (422): opened unassigned, with a warning', async () => {

@@ -12,7 +12,8 @@ import { createPrometheus } from '../../src/adapters/prometheus.js'
 import type { Baseline, MetricReading, Sample } from '../../src/core/types.js'
 import type { VerdictAt } from '../../src/record.js'
 import type { Settings } from '../../src/settings/types.js'
-import { measureBaseline, watch, type WatchResult } from '../../src/watch.js'
+import { measureBaseline, queriesOf } from '../../src/samples.js'
+import { watch, type WatchResult } from '../../src/watch.js'
 import { INSTALL_HINT, startPrometheus } from '../../sandbox/prometheus.js'
 import { findExecutable } from '../../sandbox/processes.js'
 import { startTestService } from '../../sandbox/test-service.js'
@@ -169,7 +170,10 @@ describe('watch() against a real Prometheus: error-rate scenarios', () => {
     // The real measureBaseline evaluates at deployed-at minus 1 minute. This Prometheus holds
     // less than a minute of data, so that baseline is unmeasurable (no baseline: blocks nothing).
     if (Date.now() - promStartedAt < 55_000) {
-      expect(await measureBaseline(settings, metrics)).toEqual({ errorRate: null, p95: null })
+      expect(await measureBaseline(metrics, queriesOf(settings), settings.deployedAt)).toEqual({
+        errorRate: null,
+        p95: null
+      })
     }
     // Shortcut (instead of waiting 60+ s for a real deployed-at − 1m baseline): the service has
     // failed 60% of its requests since it started, so we read the same queries measureBaseline

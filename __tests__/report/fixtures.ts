@@ -118,6 +118,7 @@ export function ctx(over: Partial<ReportContext> = {}): ReportContext {
     host: 'deploy@prod.example.com',
     appDir: '/srv/spacetime',
     rollbackScript: 'deploy/rollback/rollback.sh',
+    levelLimitsMs: DEFAULT_POLICY.rollback.timeoutsMs,
     healthUrl: 'https://spacetime.example.com/health',
     issueLabels: ['incident'],
     issueAssignees: ['oncall-alice'],
@@ -435,6 +436,7 @@ export function healthyRecord(over: Partial<RunRecord> = {}): RunRecord {
 
 export function settings(): Settings {
   return {
+    mode: 'watch',
     watchDurationMs: 1_800_000,
     probeIntervalMs: INTERVAL,
     deployedAt: T0 - 30_000,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunRecord } from '../../src/record.js'
-import { issueMode } from '../../src/report/run-report.js'
+import { issueMode } from '../../src/report/publish.js'
 import { banner, renderSummary } from '../../src/report/summary.js'
 import { buildTrace, sanitizeSettings } from '../../src/report/trace.js'
 import {
@@ -92,6 +92,8 @@ describe('issueMode: which runs open an issue', () => {
 describe('renderSummary', () => {
   it('rule, reason, charts, samples, actions, notes and the issue link', () => {
     const md = renderSummary(serviceDownRecord(), ctx(), {
+      needed: true,
+      warnings: [],
       number: 12,
       url: 'https://github.com/acme/spacetime/issues/12'
     })
@@ -110,6 +112,8 @@ describe('renderSummary', () => {
 
   it('the issue error when it could not be opened', () => {
     const md = renderSummary(failedRecord(), ctx(), {
+      needed: true,
+      warnings: [],
       error:
         'GitHub API 403 on POST /repos/acme/spacetime/issues: Resource not accessible by integration'
     })

@@ -215,22 +215,37 @@ describe('parseInputs', () => {
     [
       'rollback-target with ;',
       { 'rollback-target': 'b1;reboot' },
-      "rollback-target 'b1;reboot' has characters that are not allowed"
+      'rollback-target "b1;reboot" is not allowed: use only letters, digits'
     ],
     [
       'rollback-target with $(…)',
       { 'rollback-target': '$(id)' },
-      "rollback-target '$(id)' has characters"
+      'rollback-target "$(id)" is not allowed'
     ],
     [
       'rollback-target with space',
       { 'rollback-target': 'b 1' },
-      "rollback-target 'b 1' has characters"
+      'rollback-target "b 1" is not allowed'
     ],
     [
       'rollback-target with quote',
       { 'rollback-target': "b'1" },
-      "rollback-target 'b'1' has characters"
+      'rollback-target "b\'1" is not allowed'
+    ],
+    [
+      'rollback-target that reads as a flag (-rf)',
+      { 'rollback-target': '-rf' },
+      'rollback-target "-rf" is not allowed: use only letters, digits'
+    ],
+    [
+      'rollback-target that is a path (..)',
+      { 'rollback-target': '..' },
+      'rollback-target ".." is not allowed'
+    ],
+    [
+      'rollback-script that reads as a flag',
+      { 'rollback-script': '-c' },
+      "rollback-script '-c' is not a plain path"
     ],
     [
       'rollback-script with spaces',

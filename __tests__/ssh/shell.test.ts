@@ -11,14 +11,10 @@ import {
   validateRemoteArg,
   validateRemoteId
 } from '../../src/adapters/shell.js'
-import {
-  classifySshFailure,
-  createSshRemote,
-  normalizePrivateKey,
-  runProcess,
-  withoutMuxNotes,
-  type ProcessRunner
-} from '../../src/adapters/ssh.js'
+import { classifySshFailure, withoutMuxNotes } from '../../src/adapters/ssh/failure.js'
+import { normalizePrivateKey } from '../../src/adapters/ssh/key.js'
+import { runProcess, type ProcessRunner } from '../../src/adapters/ssh/process.js'
+import { createSshRemote } from '../../src/adapters/ssh/remote.js'
 import type { SshSettings } from '../../src/settings/types.js'
 
 const FAKE_KEY =
@@ -361,7 +357,7 @@ describe('createSshRemote with a recording runner', () => {
     ['empty known hosts', { knownHosts: '' }, /ssh-known-hosts is empty/],
     ['not a key', { privateKey: 'hunter2-SECRETMATERIAL' }, /does not look like a private key/],
     ['host as an option', { host: '-oProxyCommand=x' }, /ssh-host .* is not a host/],
-    ['user with a space', { user: 'a b' }, /ssh-user .* is not a user name/],
+    ['user with a space', { user: 'a b' }, /ssh-user .* is not a valid user name/],
     ['port', { port: 70000 }, /ssh-port "70000"/]
   ])('refuses %s before writing anything', async (_name, over, message) => {
     const { exec } = recorder()

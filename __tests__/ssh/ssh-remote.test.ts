@@ -12,7 +12,7 @@ import {
   writeDeployFile,
   writeFakeDeploy
 } from '../../sandbox/sshd.js'
-import { createSshRemote, disposeSync, type SshRemote } from '../../src/adapters/ssh.js'
+import { createSshRemote, disposeSync, type SshRemote } from '../../src/adapters/ssh/remote.js'
 import type { Logger } from '../../src/adapters/ports.js'
 
 jest.setTimeout(60_000)

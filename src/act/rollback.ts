@@ -1,19 +1,8 @@
 // Runs the runbook's rollback on the deploy host: the level's script, validation, smoke tests and a
-// verification watch, escalating 1 → 2 → 3 up to policy.rollback.maxLevel ("Rollback Level
-// Selection"). Also the two other things the action may run there: a restart and the security path
-// (preserve evidence, isolate). Every remote command is recorded as a RemoteStep.
-import type { Logger, Clock, Remote, RemoteResult } from '../adapters/ports.js'
-import type { RollbackLevel, Sample } from '../core/types.js'
-import type { Settings } from '../settings/types.js'
-import type {
-  BackupChoice,
-  LevelAttempt,
-  RemoteStep,
-  RollbackOutcome,
-  RollbackStatus,
-  StepName
-} from '../record.js'
-import { formatDuration } from '../core/duration.js'
+// verification watch, then asks the core what follows (recovered, the next level up to
+// policy.rollback.max-level, or a human: core/recovery.ts afterLevel). Every remote command is
+// recorded as a RemoteStep.
+import type { Clock, Logger, Remote } from '../adapters/ports.js'
 import { formatCommandLine, shellQuote, validateRemoteId } from '../adapters/shell.js'
 import {
   chooseBackup,
@@ -21,21 +10,19 @@ import {
   formatAge,
   parseBackupList,
   targetFromInput
-} from './backups.js'
+} from '../core/backups.js'
+import { afterLevel, type Recovery } from '../core/recovery.js'
+import type { BackupChoice, RollbackLevel, Sample } from '../core/types.js'
+import type { LevelAttempt, RemoteStep, RollbackOutcome, RollbackStatus } from '../record.js'
+import type { Settings } from '../settings/types.js'
+import { describeResult, NO_HOST, silent, StepRunner } from './steps.js'
 
-const OUTPUT_TAIL_LINES = 40
 /** `--list` is read-only and should be quick. */
 const LIST_TIMEOUT_MS = 60_000
-/** The runbook's "Try quick restart (1 minute)". */
-const RESTART_TIMEOUT_MS = 60_000
 /** `docker-compose down` and the like. */
 const STOP_TIMEOUT_MS = 2 * 60_000
-/** Evidence (e.g. `docker commit`, `logs > file`) and isolation commands. */
-const SECURITY_TIMEOUT_MS = 5 * 60_000
 
-export interface VerifyResult {
-  recovered: boolean
-  reason: string
+export interface VerifyResult extends Recovery {
   samples: Sample[]
   recoveredAt?: number
 }
@@ -64,182 +51,6 @@ export interface RollbackResult {
   steps: RemoteStep[]
 }
 
-export interface StepOptions {
-  clock: Clock
-  logger?: Logger
-  /** Cancellation: no new command starts once it aborts (the one in flight goes on). */
-  signal?: AbortSignal
-  /** Kills the command in flight (default: `signal`). */
-  stopSignal?: AbortSignal
-  timeoutMs?: number
-}
-
-/** Stands in when there is no host; never asked to run anything (callers check first). */
-const NO_HOST: Remote = {
-  run: () => Promise.reject(new Error('no host configured (ssh-host)')),
-  dispose: async () => {}
-}
-
-const silent: Logger = { info: () => {}, warning: () => {}, error: () => {} }
-
-function tail(r: RemoteResult): string {
-  const text = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n')
-  return text.split(/\r?\n/).slice(-OUTPUT_TAIL_LINES).join('\n').trimEnd()
-}
-
-function statusOf(r: RemoteResult): RemoteStep['status'] {
-  if (r.sshFailure) return 'ssh-error'
-  if (r.timedOut) return 'timeout'
-  return r.exitCode === 0 ? 'ok' : 'failed'
-}
-
-/** "exit 3", "timed out at its 5m limit", "ssh: connection refused". */
-function describeResult(step: RemoteStep, timeoutMs: number): string {
-  if (step.status === 'ssh-error') return `ssh: ${step.sshFailure}`
-  if (step.status === 'timeout') return `killed at its ${formatDuration(timeoutMs)} limit`
-  if (step.status === 'skipped') return `skipped (${step.note})`
-  return step.exitCode === null
-    ? `no exit code (${step.note ?? 'cancelled'})`
-    : `exit ${step.exitCode}`
-}
-
-/**
- * Records every remote command it runs (or, in a dry run, would run). Once `signal` aborts it
- * starts nothing new (a cancelled step is recorded instead); `stopSignal` kills the one in flight.
- */
-class StepRunner {
-  readonly steps: RemoteStep[] = []
-  private readonly stopSignal?: AbortSignal
-  constructor(
-    private readonly remote: Remote,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly signal?: AbortSignal,
-    stopSignal?: AbortSignal
-  ) {
-    this.stopSignal = stopSignal ?? signal
-  }
-
-  /** Runs without recording (for `test -f` probes). */
-  raw(command: string, timeoutMs: number): Promise<RemoteResult> {
-    return this.remote.run(command, [], { timeoutMs, signal: this.stopSignal })
-  }
-
-  async run(
-    name: StepName,
-    command: string,
-    argv: string[],
-    timeoutMs: number,
-    level?: RollbackLevel
-  ): Promise<RemoteStep> {
-    return (await this.exec(name, command, argv, timeoutMs, level)).step
-  }
-
-  /** Runs and records a step; also hands back the full result (for `--list` parsing). */
-  async exec(
-    name: StepName,
-    command: string,
-    argv: string[],
-    timeoutMs: number,
-    level?: RollbackLevel
-  ): Promise<{ step: RemoteStep; result: RemoteResult }> {
-    const line = formatCommandLine(command, argv)
-    const startedAt = this.clock.now()
-    if (this.signal?.aborted) {
-      const result = { exitCode: null, stdout: '', stderr: '', durationMs: 0, timedOut: false }
-      return { step: this.skip(name, line, 'cancelled', level), result }
-    }
-    this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${line}`)
-    const r = await this.remote.run(command, argv, { timeoutMs, signal: this.stopSignal })
-    const step: RemoteStep = {
-      name,
-      ...(level ? { level } : {}),
-      command: line,
-      startedAt,
-      durationMs: r.durationMs,
-      exitCode: r.exitCode,
-      status: statusOf(r),
-      outputTail: tail(r),
-      ...(r.sshFailure ? { sshFailure: r.sshFailure } : {}),
-      ...(this.stopSignal?.aborted && r.exitCode === null && !r.timedOut
-        ? { note: 'cancelled' }
-        : {})
-    }
-    this.steps.push(step)
-    const how = `${name} → ${describeResult(step, timeoutMs)} after ${formatDuration(r.durationMs)}`
-    if (step.status === 'ok') this.logger.info(`  ${how}`)
-    else this.logger.warning(`  ${how}`)
-    return { step, result: r }
-  }
-
-  dry(name: StepName, command: string, argv: string[], level?: RollbackLevel): RemoteStep {
-    const line = formatCommandLine(command, argv)
-    this.logger.info(`[dry-run] would run: ${line}`)
-    const step: RemoteStep = {
-      name,
-      ...(level ? { level } : {}),
-      command: line,
-      startedAt: this.clock.now(),
-      durationMs: 0,
-      exitCode: null,
-      status: 'dry-run',
-      outputTail: ''
-    }
-    this.steps.push(step)
-    return step
-  }
-
-  skip(name: StepName, command: string, note: string, level?: RollbackLevel): RemoteStep {
-    this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${command} skipped (${note})`)
-    const step: RemoteStep = {
-      name,
-      ...(level ? { level } : {}),
-      command,
-      startedAt: this.clock.now(),
-      durationMs: 0,
-      exitCode: null,
-      status: 'skipped',
-      outputTail: '',
-      note
-    }
-    this.steps.push(step)
-    return step
-  }
-
-  /**
-   * A runbook script the host may not have (validate_rollback.sh, smoke_tests.sh): `test -f`
-   * first; absent → a skipped step, present → `bash <script>`.
-   */
-  async optionalScript(
-    name: StepName,
-    script: string,
-    timeoutMs: number,
-    probeTimeoutMs: number,
-    level?: RollbackLevel
-  ): Promise<RemoteStep> {
-    const command = `bash ${shellQuote(script)}`
-    const probe = await this.raw(`test -f ${shellQuote(script)}`, probeTimeoutMs)
-    if (probe.exitCode === 0) return this.run(name, command, [], timeoutMs, level)
-    if (probe.exitCode === 1) return this.skip(name, command, 'absent on host', level)
-    // The probe itself failed (SSH, time limit, cancellation): record that, as the step.
-    const step: RemoteStep = {
-      name,
-      ...(level ? { level } : {}),
-      command,
-      startedAt: this.clock.now(),
-      durationMs: probe.durationMs,
-      exitCode: probe.exitCode,
-      status: statusOf(probe) === 'ok' ? 'failed' : statusOf(probe),
-      outputTail: tail(probe),
-      note: `could not check that ${script} exists`,
-      ...(probe.sshFailure ? { sshFailure: probe.sshFailure } : {})
-    }
-    this.steps.push(step)
-    this.logger.warning(`  ${name} → ${describeResult(step, probeTimeoutMs)}`)
-    return step
-  }
-}
-
 function rollbackArgv(level: RollbackLevel, target?: BackupChoice): string[] {
   if (level === 1) return ['--quick']
   return ['--level', String(level), '--target', (target as BackupChoice).id]
@@ -254,7 +65,7 @@ async function resolveTarget(
   level: RollbackLevel
 ): Promise<TargetResult> {
   const { settings, clock } = input
-  if (settings.rollbackTarget !== undefined && settings.rollbackTarget !== '') {
+  if (settings.rollbackTarget) {
     const target = targetFromInput(settings.rollbackTarget, clock.now())
     logger.info(
       `Rollback target: ${target.id} (rollback-target)` +
@@ -299,6 +110,69 @@ async function resolveTarget(
   return { target }
 }
 
+/** How one level went on the host, before any verification. */
+type LevelOnHost =
+  | { ran: 'ok'; hostChecksPassed: boolean }
+  /** The script, validate or smoke test failed: escalate. */
+  | { ran: 'failed'; scriptOk: boolean; reason: string }
+  /** SSH itself failed: escalating cannot help through a broken connection. */
+  | { ran: 'ssh-broken'; step: RemoteStep }
+  /** Cancelled while the script ran (it was let finish, or killed by a second signal). */
+  | { ran: 'cancelled'; step: RemoteStep; scriptOk: boolean }
+
+/** stop-command (Level 3), the level's script, then validate and smoke test (when present). */
+async function runLevelOnHost(
+  runner: StepRunner,
+  input: RollbackInput,
+  level: RollbackLevel,
+  target: BackupChoice | undefined,
+  logger: Logger
+): Promise<LevelOnHost> {
+  const { settings, signal } = input
+  const { policy } = settings
+  // Data corruption: the runbook's "STOP ALL SERVICES IMMEDIATELY" before the restore.
+  if (level === 3 && settings.commands.stop) {
+    const stop = await runner.run('stop', settings.commands.stop, [], STOP_TIMEOUT_MS, 3)
+    if (stop.status === 'ssh-error') return { ran: 'ssh-broken', step: stop }
+    if (stop.status !== 'ok') logger.warning('stop-command failed: restoring anyway')
+  }
+  const script = `bash ${shellQuote(settings.scripts.rollback)}`
+  const limit = policy.rollback.timeoutsMs[level]
+  const run = await runner.run('rollback', script, rollbackArgv(level, target), limit, level)
+  if (run.status === 'ssh-error') return { ran: 'ssh-broken', step: run }
+  if (signal?.aborted) return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' }
+  if (run.status !== 'ok')
+    return {
+      ran: 'failed',
+      scriptOk: false,
+      reason: `${run.command} ${describeResult(run, limit)}`
+    }
+
+  const checkTimeoutMs = policy.rollback.timeoutsMs[1]
+  let passed = 0
+  for (const [name, path] of [
+    ['validate', settings.scripts.validate],
+    ['smoke-test', settings.scripts.smokeTest]
+  ] as const) {
+    const step = await runner.optionalScript(
+      name,
+      path,
+      checkTimeoutMs,
+      policy.hostChecks.timeoutMs,
+      level
+    )
+    if (step.status === 'ssh-error') return { ran: 'ssh-broken', step }
+    if (step.status === 'ok') passed++
+    else if (step.status !== 'skipped')
+      return {
+        ran: 'failed',
+        scriptOk: true,
+        reason: `${step.command} ${describeResult(step, checkTimeoutMs)}`
+      }
+  }
+  return { ran: 'ok', hostChecksPassed: passed === 2 }
+}
+
 /**
  * Runs the rollback from `startLevel`, escalating on failure up to policy.rollback.maxLevel.
  * Never throws for remote failures: the outcome says what happened.
@@ -317,7 +191,8 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
   const runner = new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal)
 
   const result = (status: RollbackStatus, reason: string): RollbackResult => {
-    if (status === 'failed' || status === 'blocked') logger.error(`Rollback ${status}: ${reason}`)
+    if (status === 'failed' || status === 'blocked' || status === 'manual')
+      logger.error(`Rollback ${status}: ${reason}`)
     else logger.info(`Rollback ${status}: ${reason}`)
     return {
       outcome: {
@@ -334,7 +209,7 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
   }
 
   if (!remote) return result('blocked', 'rollback needed, no host configured (ssh-host)')
-  // Refused before any connection (the settings parser refuses it earlier still).
+  // The settings refuse a bad target at setup; this is the last check before the host.
   if (settings.rollbackTarget) {
     try {
       validateRemoteId(settings.rollbackTarget, 'rollback-target')
@@ -349,12 +224,8 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
     )
   }
 
-  const script = `bash ${shellQuote(settings.scripts.rollback)}`
-  const probeTimeoutMs = policy.hostChecks.timeoutMs
-  const checkTimeoutMs = policy.rollback.timeoutsMs[1]
-
   // Bounded: at most three levels.
-  for (; level <= maxLevel; level = (level + 1) as RollbackLevel) {
+  for (let round = 0; round < 3; round++) {
     const previous = attempts[attempts.length - 1]
     const escalated = previous
       ? `Level ${previous.level} did not recover (${previous.reason}); `
@@ -385,8 +256,9 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
       }
     }
 
-    const argv = rollbackArgv(level, target)
     if (settings.dryRun) {
+      const script = `bash ${shellQuote(settings.scripts.rollback)}`
+      const argv = rollbackArgv(level, target)
       if (level === 3 && settings.commands.stop) runner.dry('stop', settings.commands.stop, [], 3)
       runner.dry('rollback', script, argv, level)
       runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level)
@@ -399,81 +271,69 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
     }
 
     const startedAt = clock.now()
-    const attempt = (scriptOk: boolean, recovered: boolean, reason: string): LevelAttempt => {
-      const a = { level, startedAt, endedAt: clock.now(), scriptOk, recovered, reason }
-      attempts.push(a)
-      return a
+    const attempt = (scriptOk: boolean, recovered: boolean, reason: string): void => {
+      attempts.push({ level, startedAt, endedAt: clock.now(), scriptOk, recovered, reason })
     }
-    const sshBroken = (step: RemoteStep) => {
+    const onHost = await runLevelOnHost(runner, input, level, target, logger)
+    if (onHost.ran === 'ssh-broken') {
+      const step = onHost.step
       attempt(false, false, `${step.name}: ssh: ${step.sshFailure}`)
-      // Escalating cannot help through a broken connection: stop and say why.
       return result('failed', `${escalated}Level ${level} ${step.name}: ${step.sshFailure}`)
     }
-
-    // Data corruption: the runbook's "STOP ALL SERVICES IMMEDIATELY" before the restore.
-    if (level === 3 && settings.commands.stop) {
-      const stop = await runner.run('stop', settings.commands.stop, [], STOP_TIMEOUT_MS, 3)
-      if (stop.status === 'ssh-error') return sshBroken(stop)
-      if (stop.status !== 'ok') logger.warning('stop-command failed: restoring anyway')
-    }
-
-    const limit = policy.rollback.timeoutsMs[level]
-    const run = await runner.run('rollback', script, argv, limit, level)
-    if (run.status === 'ssh-error') return sshBroken(run)
-    if (signal?.aborted) {
-      // Cancelled while the script ran: it was let finish (or killed by a second signal).
-      const how = describeResult(run, limit)
-      attempt(run.status === 'ok', false, `cancelled during Level ${level}`)
+    if (onHost.ran === 'cancelled') {
+      const how = describeResult(onHost.step, policy.rollback.timeoutsMs[level])
+      attempt(onHost.scriptOk, false, `cancelled during Level ${level}`)
       return result(
         'failed',
-        `${escalated}cancelled during Level ${level}: ${run.command} ${how}; ` +
+        `${escalated}cancelled during Level ${level}: ${onHost.step.command} ${how}; ` +
           'validation and verification did not run: check production'
       )
     }
-    if (run.status !== 'ok') {
-      attempt(false, false, `${run.command} ${describeResult(run, limit)}`)
-      continue
+
+    let recovery: Recovery
+    if (onHost.ran === 'failed') {
+      recovery = { recovered: false, reason: onHost.reason }
+      attempt(onHost.scriptOk, false, onHost.reason)
+    } else {
+      let verdict: VerifyResult
+      try {
+        verdict = await input.verify(level)
+      } catch (err) {
+        verdict = {
+          recovered: false,
+          reason: `verification failed: ${(err as Error).message}`,
+          samples: []
+        }
+      }
+      verificationSamples.push(...verdict.samples)
+      attempt(true, verdict.recovered, verdict.reason)
+      recovery = verdict
+      if (verdict.recovered) recoveredAt = verdict.recoveredAt ?? clock.now()
     }
 
-    let checksFailed: string | undefined
-    for (const [name, path] of [
-      ['validate', settings.scripts.validate],
-      ['smoke-test', settings.scripts.smokeTest]
-    ] as const) {
-      const step = await runner.optionalScript(name, path, checkTimeoutMs, probeTimeoutMs, level)
-      if (step.status === 'ssh-error') return sshBroken(step)
-      if (step.status !== 'ok' && step.status !== 'skipped') {
-        checksFailed = `${step.command} ${describeResult(step, checkTimeoutMs)}`
-        break
-      }
-    }
-    if (checksFailed) {
-      attempt(true, false, checksFailed)
-      continue
-    }
-
-    let verdict: VerifyResult
-    try {
-      verdict = await input.verify(level)
-    } catch (err) {
-      verdict = {
-        recovered: false,
-        reason: `verification failed: ${(err as Error).message}`,
-        samples: []
-      }
-    }
-    verificationSamples.push(...verdict.samples)
-    attempt(true, verdict.recovered, verdict.reason)
-    if (verdict.recovered) {
-      recoveredAt = verdict.recoveredAt ?? clock.now()
+    const next = afterLevel(
+      {
+        level,
+        scriptOk: onHost.ran === 'ok' || onHost.scriptOk,
+        hostChecksPassed: onHost.ran === 'ok' && onHost.hostChecksPassed
+      },
+      recovery,
+      policy
+    )
+    if (next.next === 'recovered')
       return result(
         'succeeded',
         `Level ${level} rollback recovered production` +
           (target && level >= 2 ? ` (target ${target.id}: ${target.dataLossNote})` : '') +
-          `: ${verdict.reason}`
+          `: ${recovery.reason}`
       )
-    }
     if (signal?.aborted) return result('failed', `cancelled after Level ${level}`)
+    if (next.next === 'manual') {
+      if (onHost.ran === 'ok' && recovery.cause === 'health-no-answer')
+        return result('manual', next.reason)
+      break
+    }
+    level = next.level
   }
 
   const last = attempts[attempts.length - 1]
@@ -483,47 +343,4 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
     `rollback failed at Level ${level}, manual intervention required` +
       (last ? ` (${last.reason})` : '')
   )
-}
-
-/**
- * The runbook's "Try quick restart" (restart-command), dry-run aware. A skipped step when there
- * is no restart command or no host.
- */
-export async function runRestart(
-  remote: Remote | undefined,
-  settings: Pick<Settings, 'commands' | 'dryRun'>,
-  opts: StepOptions
-): Promise<RemoteStep> {
-  const logger = opts.logger ?? silent
-  const command = settings.commands.restart
-  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal)
-  if (!command) return runner.skip('restart', '', 'no restart-command configured')
-  if (!remote) return runner.skip('restart', command, 'no host configured (ssh-host)')
-  if (settings.dryRun) return runner.dry('restart', command, [])
-  return runner.run('restart', command, [], opts.timeoutMs ?? RESTART_TIMEOUT_MS)
-}
-
-/**
- * The runbook's security path without the rollback ("DO NOT ROLLBACK YET"): evidence-command,
- * then isolate-command, each when set, dry-run aware. Evidence comes first here because the
- * usual isolation (`docker-compose down`) removes the containers whose logs and state the
- * evidence command saves; isolation still runs when evidence fails.
- */
-export async function runSecurityPath(
-  remote: Remote | undefined,
-  settings: Pick<Settings, 'commands' | 'dryRun'>,
-  opts: StepOptions
-): Promise<RemoteStep[]> {
-  const logger = opts.logger ?? silent
-  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal)
-  for (const [name, command] of [
-    ['evidence', settings.commands.evidence],
-    ['isolate', settings.commands.isolate]
-  ] as const) {
-    if (!command) continue
-    if (!remote) runner.skip(name, command, 'no host configured (ssh-host)')
-    else if (settings.dryRun) runner.dry(name, command, [])
-    else await runner.run(name, command, [], opts.timeoutMs ?? SECURITY_TIMEOUT_MS)
-  }
-  return runner.steps
 }

@@ -1,20 +1,10 @@
-// The GitHub REST API for incident issues: one Octokit (from @actions/github, so GHES and the
-// runner's proxy settings are honoured) with the retry and throttling plugins, composed here
-// and nowhere else. Every failure becomes a GitHubError that says the status, the route and
-// what to change; reportIncident never throws for API failures (the caller fails the step after
-// reporting).
+// The GitHub REST client: one Octokit (from @actions/github, so GHES and the runner's proxy
+// settings are honoured) with the retry and throttling plugins, composed here and nowhere else.
+// Every failure becomes a GitHubError that says the status, the route and what to change. What
+// the action writes, and when, is the report's business (report/issue.ts).
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
-import { factsOf, parseMarkers, type ReportContext } from '../report/context.js'
-import {
-  incidentLabels,
-  renderBreachComment,
-  renderIncident,
-  renderResolution
-} from '../report/incident.js'
-import type { RunRecord } from '../record.js'
-import type { RollbackLevel } from '../core/types.js'
 
 export interface GitHubOptions {
   token: string
@@ -31,7 +21,7 @@ export interface GitHubOptions {
    * and 3 s between writes that notify (issues, comments), as GitHub advises. Tests pass 0.
    */
   writeSpacingMs?: number
-  /** Pages of 100 open issues searched for the environment's incident. Default 10. */
+  /** Pages of 100 open issues searched by findOpenIssue. Default 10. */
   maxPages?: number
   /** Time limit of one operation, retries included, in ms. Default 60 s. */
   timeoutMs?: number
@@ -64,8 +54,8 @@ export interface NewIssue {
 export interface GitHub {
   readonly owner: string
   readonly repo: string
-  /** The open issue whose hidden marker names this environment (newest first), if any. */
-  findOpenIncident(environment: string): Promise<IssueInfo | undefined>
+  /** The newest open issue (not a pull request) that `matches`, if any. */
+  findOpenIssue(matches: (issue: IssueInfo) => boolean): Promise<IssueInfo | undefined>
   listComments(issueNumber: number): Promise<CommentInfo[]>
   createIssue(issue: NewIssue): Promise<IssueInfo>
   comment(issueNumber: number, body: string): Promise<CommentInfo>
@@ -196,7 +186,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
   return {
     owner,
     repo,
-    async findOpenIncident(environment) {
+    async findOpenIssue(matches) {
       for (let page = 1; page <= maxPages; page++) {
         const issues = await call<ApiIssue[]>('GET', '/repos/{owner}/{repo}/issues', {
           owner,
@@ -209,8 +199,8 @@ export function createGitHub(options: GitHubOptions): GitHub {
         })
         for (const issue of issues) {
           if (issue.pull_request) continue
-          const marker = parseMarkers(issue.body)[0]
-          if (marker?.environment === environment) return issueInfo(issue)
+          const info = issueInfo(issue)
+          if (matches(info)) return info
         }
         if (issues.length < PER_PAGE) break
       }
@@ -357,144 +347,5 @@ function hintFor(
       return 'rate limited: retried, try again later'
     default:
       return status >= 500 ? 'GitHub is having trouble: retried, the issue was not written' : ''
-  }
-}
-
-// ---- incident orchestration --------------------------------------------------------------
-
-export type ReportMode = 'incident' | 'warning'
-
-export type ReportOutcome =
-  | {
-      number: number
-      url: string
-      /** A new issue (false: commented on the environment's open incident). */
-      created: boolean
-      /** This workflow run (an earlier attempt) already rolled back and reported: nothing posted. */
-      alreadyRolledBack?: boolean
-      /** Parts that failed after the issue existed (the resolution comment, labels). */
-      warnings: string[]
-    }
-  | { error: string; status?: number }
-
-export interface OwnRollback {
-  number: number
-  url: string
-  level: RollbackLevel
-}
-
-/**
- * Whether an earlier attempt of this workflow run already rolled back this environment: its
- * marker with `rollback-done=` on the open incident's body or one of its comments. main checks
- * this BEFORE rolling back, so a re-run never rolls back twice.
- */
-export async function findOwnRollback(
-  github: GitHub,
-  environment: string,
-  runId: string
-): Promise<OwnRollback | undefined> {
-  const incident = await github.findOpenIncident(environment)
-  if (!incident) return undefined
-  const level = await ownRollbackLevel(github, incident, environment, runId)
-  return level ? { number: incident.number, url: incident.url, level } : undefined
-}
-
-/** The level in this run's `rollback-done=` marker on the incident's body or comments. */
-async function ownRollbackLevel(
-  github: GitHub,
-  incident: IssueInfo,
-  environment: string,
-  runId: string
-): Promise<RollbackLevel | undefined> {
-  const own = (text: string): RollbackLevel | undefined =>
-    parseMarkers(text).find(
-      (m) => m.runId === runId && m.environment === environment && m.rollbackDone
-    )?.rollbackDone
-  const inBody = own(incident.body)
-  if (inBody) return inBody
-  for (const c of await github.listComments(incident.number)) {
-    const level = own(c.body)
-    if (level) return level
-  }
-  return undefined
-}
-
-/**
- * Opens the incident (or comments on the environment's open one), then posts the resolution or
- * failure comment and its label when a rollback ran. Never throws for API failures: returns
- * `{ error }` when nothing could be written, `{ number, url, warnings }` otherwise.
- */
-export async function reportIncident(
-  github: GitHub,
-  record: RunRecord,
-  ctx: ReportContext,
-  mode: ReportMode = 'incident'
-): Promise<ReportOutcome> {
-  const warnings: string[] = []
-  let number: number
-  let url: string
-  let created = false
-  try {
-    const existing = await github.findOpenIncident(record.environment)
-    if (existing) {
-      const own = await ownRollbackLevel(github, existing, record.environment, ctx.runId)
-      if (own)
-        return {
-          number: existing.number,
-          url: existing.url,
-          created: false,
-          alreadyRolledBack: true,
-          warnings
-        }
-      await github.comment(existing.number, renderBreachComment(record, ctx))
-      number = existing.number
-      url = existing.url
-      const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l))
-      await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing))
-    } else {
-      const issue = renderIncident(record, ctx)
-      let made: IssueInfo
-      try {
-        made = await github.createIssue(issue)
-      } catch (e) {
-        // An assignee without access makes the whole create fail: open it unassigned instead.
-        if (!(e instanceof GitHubError && e.status === 422 && issue.assignees.length)) throw e
-        warnings.push(`assignees ${issue.assignees.join(', ')} could not be set: ${e.message}`)
-        made = await github.createIssue({ ...issue, assignees: [] })
-      }
-      number = made.number
-      url = made.url
-      created = true
-    }
-  } catch (e) {
-    const err = e instanceof GitHubError ? e : toGitHubError(e, 'request', '(unknown)')
-    return { error: err.message, status: err.status }
-  }
-  if (mode === 'incident' && needsResolution(record)) {
-    const resolution = renderResolution(record, ctx)
-    await tryPart(warnings, 'resolution comment', () => github.comment(number, resolution.body))
-    await tryPart(warnings, 'labels', () => github.addLabels(number, resolution.labelsToAdd))
-  }
-  return { number, url, created, warnings }
-}
-
-/** The resolution comment is posted when a rollback command ran (the verification has ended). */
-export function needsResolution(record: RunRecord): boolean {
-  const status = record.rollback.status
-  return (
-    factsOf(record).rollbackRan &&
-    (status === 'succeeded' || status === 'failed' || status === 'blocked')
-  )
-}
-
-async function tryPart(
-  warnings: string[],
-  what: string,
-  fn: () => Promise<unknown>
-): Promise<void> {
-  try {
-    await fn()
-  } catch (e) {
-    warnings.push(`${what}: ${e instanceof Error ? e.message : String(e)}`)
   }
 }

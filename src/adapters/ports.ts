@@ -48,6 +48,18 @@ export interface Remote {
   dispose(): Promise<void>
 }
 
+/** The connection to the deploy host (ssh/remote.ts) as the action's wiring uses it. */
+export interface HostConnection extends Remote {
+  /** The private key file (mode 0600) the connection uses. */
+  readonly keyFile: string
+  /** No new command from now on; the one in flight may finish (the first cancel signal). */
+  refuseNewCommands(): void
+  /** Opens the shared connection and waits until commands can use it. */
+  sharedConnection(): Promise<boolean>
+  /** Removes the key at once (signal handlers). */
+  disposeSync(): void
+}
+
 export interface Logger {
   info(line: string): void
   warning(line: string): void

@@ -1,38 +1,22 @@
 // Quoting and validation for everything that crosses into a remote shell. The remote side always
 // runs our text through a POSIX shell (sshd runs `$SHELL -c '<command>'`), so every value that
-// did not come from the trusted settings is validated against a tiny alphabet and then quoted.
+// did not come from the trusted settings is validated against a tiny alphabet (core/patterns.ts,
+// the same rules the settings apply at setup) and then quoted.
+import { checkId, checkRemoteArg, describeValue } from '../core/patterns.js'
 
 /** Characters that never need quoting in a POSIX shell word (Python's shlex.quote set). */
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/
 
 /**
  * Single-quote style quoting: `it's` → `'it'\''s'`. Words made only of safe characters come back
- * unchanged so that printed commands stay readable (`bash deploy/rollback/rollback.sh --quick`).
+ * unchanged so that printed commands stay readable (`bash deploy/rollback/rollback.sh --quick`),
+ * and so does a `<placeholder>` a person is to replace, with `{ placeholders: true }`.
  */
-export function shellQuote(s: string): string {
+export function shellQuote(s: string, opts: { placeholders?: boolean } = {}): string {
   if (s === '') return "''"
   if (SAFE_WORD.test(s)) return s
+  if (opts.placeholders && /^<[a-z-]+>$/.test(s)) return s
   return `'${s.replace(/'/g, `'\\''`)}'`
-}
-
-/** An id: starts with a letter or digit, then letters, digits, `.`, `_`, `-`, `:`. */
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/
-/** A flag: `-x` or `--name` followed by the same alphabet. */
-const FLAG = /^--?[A-Za-z0-9][A-Za-z0-9._:-]*$/
-const MAX_ARG_LENGTH = 200
-
-export const REMOTE_ARG_RULE =
-  "use only letters, digits, '.', '_', '-' and ':' (e.g. backup-20251201-030000), at most 200 characters"
-
-/** The value as it may appear in an error message: JSON-quoted (control characters visible), cut short. */
-export function describeValue(s: string): string {
-  const shown = s.length > 80 ? `${s.slice(0, 80)}…` : s
-  return JSON.stringify(shown)
-}
-
-/** True for backup ids and other values that may be passed to a remote script. */
-export function isSafeId(s: string): boolean {
-  return s.length <= MAX_ARG_LENGTH && ID.test(s)
 }
 
 /**
@@ -40,17 +24,15 @@ export function isSafeId(s: string): boolean {
  * `what` names the value in the message, e.g. "rollback-target".
  */
 export function validateRemoteArg(s: string, what = 'remote argument'): string {
-  if (typeof s !== 'string' || s.length > MAX_ARG_LENGTH || !(ID.test(s) || FLAG.test(s))) {
-    throw new Error(`${what} ${describeValue(String(s))} is not allowed: ${REMOTE_ARG_RULE}`)
-  }
+  const wrong = typeof s === 'string' ? checkRemoteArg(s) : 'is not a string'
+  if (wrong) throw new Error(`${what} ${describeValue(String(s))} ${wrong}`)
   return s
 }
 
 /** Like validateRemoteArg, but a leading '-' is refused too (a target must never read as a flag). */
 export function validateRemoteId(s: string, what = 'rollback-target'): string {
-  if (typeof s !== 'string' || !isSafeId(s)) {
-    throw new Error(`${what} ${describeValue(String(s))} is not allowed: ${REMOTE_ARG_RULE}`)
-  }
+  const wrong = typeof s === 'string' ? checkId(s) : 'is not a string'
+  if (wrong) throw new Error(`${what} ${describeValue(String(s))} ${wrong}`)
   return s
 }
 
@@ -74,7 +56,7 @@ export const REMOTE_KILL_AFTER_S = 5
  * This is what steps record and what dry runs print.
  */
 export function formatCommandLine(command: string, argv: readonly string[] = []): string {
-  return [command, ...argv.map(shellQuote)].join(' ')
+  return [command, ...argv.map((a) => shellQuote(a))].join(' ')
 }
 
 export interface RemoteCommandSpec {

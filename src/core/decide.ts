@@ -1,9 +1,10 @@
-// decide(history, policy, ctx): the runbook's decision tree as a pure function.
+// decide(history, policy, ctx): the runbook's decision tree as a pure function, and the verdict
+// a whole watch ends with. Every decision the watch, the verification and a replay make is here.
 import { formatDuration, percent, percentLimit, plural, seconds, secondsLimit } from './format.js'
-import { RULE_CHAIN, isUnknownHealth, type RuleInput, type RuleOutcome } from './rules.js'
+import { withUnreachableAsUnknown } from './reachability.js'
+import { isUnknownHealth, type RuleInput, type RuleOutcome } from './rule-kit.js'
+import { RULE_CHAIN } from './rules.js'
 import type { DecideContext, Policy, RuleId, Sample, Severity, Verdict } from './types.js'
-
-export { nextLevel, RULES, describeRules } from './rules.js'
 
 /** What every rule made of the history, in priority order (null: not applicable). */
 export function evaluateRules(
@@ -11,9 +12,9 @@ export function evaluateRules(
   policy: Policy,
   ctx: DecideContext
 ): Array<{ rule: RuleId; outcome: RuleOutcome | null }> {
-  if (history.length === 0) return RULE_CHAIN.map(([rule]) => ({ rule, outcome: null }))
+  if (history.length === 0) return RULE_CHAIN.map(({ id }) => ({ rule: id, outcome: null }))
   const input: RuleInput = { history, newest: history[history.length - 1], policy, ctx }
-  return RULE_CHAIN.map(([rule, evaluate]) => ({ rule, outcome: evaluate(input) }))
+  return RULE_CHAIN.map(({ id, evaluate }) => ({ rule: id, outcome: evaluate(input) }))
 }
 
 /**
@@ -27,9 +28,12 @@ export function evaluateRules(
  * 4. else the first pre-existing breach (there before the deploy: no rollback);
  * 5. else healthy; while a signal is unknown (below unknown-limit) 'continue' instead, since
  *    what could not be measured is never healthy (at the final call: healthy, saying so).
+ *
+ * Before the rules, health that failed only on the path from this runner while Prometheus shows
+ * the service serving is read as unknown (reachability.ts).
  */
-export function decide(history: Sample[], policy: Policy, ctx: DecideContext): Verdict {
-  if (history.length === 0) {
+export function decide(samples: Sample[], policy: Policy, ctx: DecideContext): Verdict {
+  if (samples.length === 0) {
     return {
       decision: 'continue',
       severity: 'none',
@@ -38,6 +42,8 @@ export function decide(history: Sample[], policy: Policy, ctx: DecideContext): V
       evidence: []
     }
   }
+  // A runner that cannot reach health-url while Prometheus shows traffic: health is unknown.
+  const history = withUnreachableAsUnknown(samples, policy)
   const outcomes = evaluateRules(history, policy, ctx)
     .map((r) => r.outcome)
     .filter((o): o is RuleOutcome => o !== null)
@@ -189,4 +195,45 @@ function healthy(history: Sample[], policy: Policy, ctx: DecideContext): Verdict
     reason: `${parts.join(', ')}: ${tail}`,
     evidence: [newest]
   }
+}
+
+/** Verdicts that end the watch: the action acts on them at once. */
+const TERMINAL = new Set<Verdict['decision']>(['rollback', 'isolate', 'manual'])
+
+export function isTerminal(verdict: Verdict): boolean {
+  return TERMINAL.has(verdict.decision)
+}
+
+/**
+ * The verdict a whole watch ends with, from its samples and the verdicts it gave cycle by cycle:
+ * 1. a terminal verdict (rollback, isolate, manual) ends it as it is;
+ * 2. no sample at all: inconclusive (or, cancelled, no verdict);
+ * 3. else decide() once more as the final call (open windows judged as they stand); a watch that
+ *    ends while still watching ends healthy, saying what it was watching; and a warning given
+ *    earlier in the watch (a P3 "consider rollback") is not forgotten by a healthy end.
+ */
+export function finalVerdict(
+  samples: Sample[],
+  verdicts: readonly Verdict[],
+  policy: Policy,
+  ctx: DecideContext & { cancelled: boolean }
+): Verdict {
+  const last = verdicts[verdicts.length - 1]
+  if (last && isTerminal(last)) return last
+  if (samples.length === 0)
+    return {
+      decision: ctx.cancelled ? 'continue' : 'inconclusive',
+      severity: 'none',
+      rule: 'monitoring-outage',
+      reason: ctx.cancelled
+        ? 'cancelled before the first probe'
+        : 'no probe completed during the watch',
+      evidence: []
+    }
+  let final = decide(samples, policy, { ...ctx, final: true })
+  if (final.decision === 'continue')
+    final = { ...final, decision: 'healthy', reason: `watch ended while ${final.reason}` }
+  const warned = [...verdicts].reverse().find((v) => v.decision === 'warn')
+  if (final.decision === 'healthy' && warned) return warned
+  return final
 }

@@ -1,6 +1,7 @@
 // How numbers read in a verdict's reason: measured values with fixed decimals, policy limits as
 // written (10%, 5s), time as offsets from ctx.now (the core reads no clock, so no wall times).
 import { formatDuration } from './duration.js'
+import type { MetricReading } from './types.js'
 
 export { formatDuration }
 
@@ -45,8 +46,18 @@ function trim(value: number): string {
   return String(Number(value.toFixed(3)))
 }
 
-/** Alias of percent (used by recovery.ts). */
-export const formatPercent = percent
-
-/** Alias of seconds (used by recovery.ts). */
-export const formatSeconds = seconds
+/**
+ * A metric reading as text: the value shown with `show` ("12.3%", "0.42s"), "unknown", "off" (or
+ * `offText`), and for too little traffic the value with "(too few requests)".
+ */
+export function readingText(
+  m: MetricReading,
+  show: (value: number) => string,
+  offText = 'off'
+): string {
+  if (m.status === 'off') return offText
+  if (m.status === 'measured' && m.value !== null) return show(m.value)
+  if (m.status === 'insufficient')
+    return m.value !== null ? `${show(m.value)} (too few requests)` : 'too few requests'
+  return 'unknown'
+}

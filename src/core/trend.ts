@@ -36,11 +36,6 @@ export function trendDetail(values: ReadonlyArray<number | null>, tolerance: num
   return { trend, firstMean, lastMean }
 }
 
-/** The trend alone; see trendDetail for the definition. */
-export function trend(values: ReadonlyArray<number | null>, tolerance: number): Trend {
-  return trendDetail(values, tolerance).trend
-}
-
 function mean(values: ReadonlyArray<number | null>): number | null {
   const known = values.filter((v): v is number => v !== null && Number.isFinite(v))
   if (known.length === 0) return null

@@ -203,6 +203,17 @@ export interface Verdict {
   trend?: Trend
 }
 
+/** The backup a Level 2/3 rollback restores. */
+export interface BackupChoice {
+  id: string
+  /** Epoch ms when the backup was taken, when known. */
+  takenAt: number | null
+  ageMs: number | null
+  source: 'input' | 'list'
+  /** The runbook's "Data Loss Considerations" line for this age. */
+  dataLossNote: string
+}
+
 /** Pre-deploy values of the Prometheus queries (deployed-at minus 1 minute); null = unknown. */
 export interface Baseline {
   errorRate: number | null

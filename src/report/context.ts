@@ -28,6 +28,8 @@ export interface ReportContext {
   issueLabels: string[]
   issueAssignees: string[]
   template?: { path: string; text: string }
+  /** rollback.timeouts: each level's Max Time (the ETA line). */
+  levelLimitsMs: Record<RollbackLevel, number>
   /** Every secret value: everything rendered is scrubbed of them. */
   secrets: string[]
 }
@@ -85,6 +87,19 @@ export function deploymentUrl(ctx: ReportContext, environment: string): string {
   return `${base(ctx)}/deployments/${encodeURIComponent(environment)}`
 }
 
+/** A URL without its user:password part (shown in commands and the trace, never the secret). */
+export function stripUserinfo(url: string): string {
+  try {
+    const u = new URL(url)
+    if (!u.username && !u.password) return url
+    u.username = ''
+    u.password = ''
+    return u.toString()
+  } catch {
+    return url
+  }
+}
+
 function base(ctx: ReportContext): string {
   return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repo.owner}/${ctx.repo.repo}`
 }
@@ -102,27 +117,6 @@ export function clock(ms: number): string {
 }
 
 // ---- facts shared by every rendering -----------------------------------------------------
-
-/** The runbook's Decision Matrix "Max Time" per level, in minutes. */
-export const LEVEL_MAX_MINUTES: Record<RollbackLevel, number> = { 1: 5, 2: 15, 3: 30 }
-
-/** The Decision Matrix row (or the verdict) each rule stands for. */
-export const RULE_TEXT: Record<RuleId, string> = {
-  'security-breach': 'Security Breach',
-  'data-corruption': 'Data Corruption Detected',
-  'database-failure': 'Database Failure',
-  'service-down': 'Complete Service Down',
-  'critical-errors': 'Critical errors in the logs',
-  'error-rate-critical': 'Error Rate > 50%',
-  'error-rate-high': 'Error Rate 10-50%',
-  'latency-severe': 'Response Time > 5s',
-  'cache-failure': 'Cache Failure',
-  'error-rate-elevated': 'Error Rate 5-10%',
-  'latency-degraded': 'Response Time 2-5s',
-  healthy: 'Healthy',
-  'monitoring-outage': 'Monitoring outage (no verdict)',
-  'deploy-not-live': 'The expected version never went live'
-}
 
 export type IncidentKind = 'security' | 'P1' | 'P2' | 'P3' | 'P4'
 

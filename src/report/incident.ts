@@ -1,6 +1,7 @@
 // The incident issue and its comments, from the runbook's Communication Templates. Pure: the
 // GitHub adapter posts what these return.
 import { formatDuration } from '../core/duration.js'
+import { levelAfter } from '../core/levels.js'
 import type { RunRecord } from '../record.js'
 import { renderCharts } from './charts.js'
 import {
@@ -14,37 +15,31 @@ import {
   utc
 } from './context.js'
 import { cell, code, defuse, fence, fitBody, scrub, scrubDeep } from './markdown.js'
+import { renderTemplate, validateTemplate } from './templates.js'
+import { backupSection } from './sections/backup.js'
+import { alertLines, checklists, postChecklistOnly, securitySteps } from './sections/checklists.js'
+import { commandsSection, linksSection } from './sections/commands.js'
+import { samplesSection, samplesTable } from './sections/samples.js'
 import {
-  TEAM,
   actionLine,
-  alertLines,
-  backupSection,
-  checklists,
-  commandsSection,
-  describeSample,
   etaLine,
-  healthText,
   impactLine,
-  lastLines,
-  linksSection,
-  nextLevel,
   nowLine,
-  pct,
-  postChecklistOnly,
-  responseTime,
-  ruleSection,
-  samplesSection,
-  samplesTable,
-  secs,
-  securitySteps,
   statusLine,
-  stepResult,
-  stepsSection,
-  timeline,
   title,
   todoList
-} from './sections.js'
-import { renderTemplate, validateTemplate } from './templates.js'
+} from './sections/status.js'
+import { lastLines, stepsSection } from './sections/steps.js'
+import { ruleSection, timeline } from './sections/timeline.js'
+import {
+  TEAM,
+  describeSample,
+  healthText,
+  pct,
+  responseTime,
+  secs,
+  stepResult
+} from './sections/values.js'
 
 export type { ReportContext } from './context.js'
 
@@ -100,7 +95,7 @@ export function placeholderValues(record: RunRecord, ctx: ReportContext): Record
     decision: facts.final.decision,
     level: facts.level ? String(facts.level) : 'none',
     action: actionLine(facts, record),
-    eta: etaLine(facts, record),
+    eta: etaLine(facts, record, ctx),
     impact: impactLine(facts, record),
     now: nowLine(facts, record),
     todo: todoList(facts, record, ctx),
@@ -322,7 +317,7 @@ function failedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string
   const tailSteps = record.steps
     .filter((s) => ['rollback', 'validate', 'smoke-test', 'list-backups'].includes(s.name))
     .slice(-3)
-  const next = nextLevel(facts.level)
+  const next = levelAfter(facts.level)
   const heading =
     r.status === 'failed'
       ? '## ❌ Rollback FAILED - manual intervention required'

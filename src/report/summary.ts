@@ -1,13 +1,14 @@
-// The job summary: what the run saw and did, on the run page. The caller writes it with
-// core.summary.addRaw(markdown).write().
+// The job summary: what the run saw and did, on the run page (publish.ts writes it with
+// core.summary).
 import { formatDuration } from '../core/duration.js'
-import type { RunRecord } from '../record.js'
+import type { IssueOutcome, RunRecord } from '../record.js'
 import { renderCharts } from './charts.js'
 import { type Facts, factsOf, type ReportContext, clock } from './context.js'
 import { cell, defuse, scrub, scrubDeep } from './markdown.js'
-import { describeSample, nowLine, samplesSection, stepsSection, todoList } from './sections.js'
-
-export type IssueOutcome = { number: number; url: string } | { error: string }
+import { samplesSection } from './sections/samples.js'
+import { nowLine, todoList } from './sections/status.js'
+import { stepsSection } from './sections/steps.js'
+import { describeSample } from './sections/values.js'
 
 /** The verdict banner, e.g. "## 🔴 Rolled back to Level 1 — production recovered". */
 export function banner(record: RunRecord): string {
@@ -82,7 +83,7 @@ export function renderSummary(
     parts.push(
       '### Incident issue',
       '',
-      'error' in issue
+      issue.error !== undefined
         ? `❌ The incident issue could not be opened or updated: ${cell(issue.error, 400)}`
         : `[#${issue.number}](${issue.url})`,
       ''

@@ -3,6 +3,7 @@
 import type { Sample, Verdict } from '../core/types.js'
 import type { RunRecord } from '../record.js'
 import type { Settings } from '../settings/types.js'
+import { stripUserinfo } from './context.js'
 import { scrubDeep } from './markdown.js'
 
 export const TRACE_VERSION = 1
@@ -96,16 +97,4 @@ function traceVerdict(v: Verdict, at: number): TraceVerdict {
 
 function redactHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED]))
-}
-
-function stripUserinfo(url: string): string {
-  try {
-    const u = new URL(url)
-    if (!u.username && !u.password) return url
-    u.username = ''
-    u.password = ''
-    return u.toString()
-  } catch {
-    return url
-  }
 }

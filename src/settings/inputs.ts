@@ -1,17 +1,23 @@
 // Every input parsed once into one typed, validated Settings object (actions/checkout's habit).
 // Nothing here touches production: bad input fails before the first probe or connection.
 import * as path from 'node:path'
-import { DEFAULTS, Inputs } from '../constants.js'
+import { DEFAULTS, Inputs, MODES, type Mode } from '../constants.js'
 import { DURATION_HINT, formatDuration, parseDuration } from '../core/duration.js'
+import {
+  checkHeaderName,
+  checkHost,
+  checkId,
+  checkOneLine,
+  checkPort,
+  checkScriptPath,
+  checkUser,
+  describeValue
+} from '../core/patterns.js'
 import type { HttpHeaders, Settings, SshSettings } from './types.js'
-import { defaultPolicy, loadPolicy, PolicyError } from './policy.js'
+import { InputError, PolicyError } from './errors.js'
+import { defaultPolicy, loadPolicy } from './policy.js'
 
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InputError'
-  }
-}
+export { InputError }
 
 /** Reads one input by name ('' when unset), like core.getInput. */
 export type InputGetter = (name: string) => string
@@ -27,17 +33,12 @@ export interface InputEnv {
   vars: Record<string, string | undefined>
   /** Throws naming an unknown placeholder (from the report module). */
   validateTemplate?(text: string, file: string): void
+  /** Reads a boolean input as the runner's toolkit does (core.getBooleanInput): throws on other text. */
+  getBoolean?(name: string): boolean
 }
 
 /** Clock skew tolerated between the deploy step's clock and this one. */
 const FUTURE_SKEW_MS = 60_000
-/** Backup ids and other remote arguments: letters, digits, '.', '_', '-', ':' only. */
-export const SAFE_ARG = /^[A-Za-z0-9._:-]+$/
-/** Script paths on the host: no spaces, quotes or shell metacharacters. */
-const SAFE_PATH = /^[A-Za-z0-9._/~+-]+$/
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/
-const USER = /^[A-Za-z_][A-Za-z0-9._-]*$/
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 function duration(get: InputGetter, name: string): number {
   const raw = get(name).trim() || DEFAULTS[name as keyof typeof DEFAULTS]
@@ -47,8 +48,16 @@ function duration(get: InputGetter, name: string): number {
   return ms
 }
 
-function bool(get: InputGetter, name: string): boolean {
-  const raw = get(name).trim() || DEFAULTS[name as keyof typeof DEFAULTS] || 'false'
+function bool(get: InputGetter, name: string, env?: InputEnv): boolean {
+  const given = get(name).trim()
+  if (given && env?.getBoolean) {
+    try {
+      return env.getBoolean(name)
+    } catch {
+      throw new InputError(`${name} '${given}' is not a boolean: use true or false`)
+    }
+  }
+  const raw = given || DEFAULTS[name as keyof typeof DEFAULTS] || 'false'
   if (/^(true|True|TRUE)$/.test(raw)) return true
   if (/^(false|False|FALSE)$/.test(raw)) return false
   throw new InputError(`${name} '${raw}' is not a boolean: use true or false`)
@@ -81,7 +90,7 @@ export function parseHeaders(name: string, raw: string): HttpHeaders {
     if (!line.trim() || line.trim().startsWith('#')) continue
     const colon = line.indexOf(':')
     const key = colon > 0 ? line.slice(0, colon).trim() : ''
-    if (!key || !HEADER_NAME.test(key))
+    if (!key || checkHeaderName(key))
       // The value may be a secret: quote only the part before the colon.
       throw new InputError(
         `${name} line ${i + 1} is not 'Name: value' (header name '${key || line.slice(0, 20)}…')`
@@ -93,10 +102,8 @@ export function parseHeaders(name: string, raw: string): HttpHeaders {
 
 function scriptPath(get: InputGetter, name: string): string {
   const raw = text(get, name)
-  if (!SAFE_PATH.test(raw))
-    throw new InputError(
-      `${name} '${raw}' is not a plain path: letters, digits and . _ / ~ + - only (no spaces or shell characters)`
-    )
+  const wrong = checkScriptPath(raw)
+  if (wrong) throw new InputError(`${name} '${raw}' ${wrong}`)
   return raw
 }
 
@@ -116,7 +123,7 @@ function deployedAt(get: InputGetter, now: number): number {
   return at
 }
 
-function sshSettings(get: InputGetter): SshSettings | undefined {
+function sshSettings(get: InputGetter, env: InputEnv): SshSettings | undefined {
   const host = optional(get, Inputs.SshHost)
   if (!host) {
     for (const name of [Inputs.SshUser, Inputs.SshPrivateKey, Inputs.SshKnownHosts, Inputs.AppDir])
@@ -124,14 +131,13 @@ function sshSettings(get: InputGetter): SshSettings | undefined {
         throw new InputError(`${name} is set but ssh-host is empty: set ssh-host or remove ${name}`)
     return undefined
   }
-  if (!HOST.test(host)) throw new InputError(`ssh-host '${host}' is not a host name or IP address`)
+  if (checkHost(host)) throw new InputError(`ssh-host '${host}' ${checkHost(host)}`)
   const portRaw = text(get, Inputs.SshPort)
+  if (checkPort(portRaw)) throw new InputError(`ssh-port '${portRaw}' ${checkPort(portRaw)}`)
   const port = Number(portRaw)
-  if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535)
-    throw new InputError(`ssh-port '${portRaw}' is not a port number (1-65535)`)
   const user = optional(get, Inputs.SshUser)
   if (!user) throw new InputError('ssh-user is required when ssh-host is set')
-  if (!USER.test(user)) throw new InputError(`ssh-user '${user}' is not a valid user name`)
+  if (checkUser(user)) throw new InputError(`ssh-user '${user}' ${checkUser(user)}`)
   const privateKey = get(Inputs.SshPrivateKey).trim()
   if (!privateKey) throw new InputError('ssh-private-key is required when ssh-host is set')
   if (!/^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
@@ -139,14 +145,14 @@ function sshSettings(get: InputGetter): SshSettings | undefined {
     throw new InputError(
       'ssh-private-key does not look like a private key: expected a -----BEGIN … PRIVATE KEY----- block'
     )
-  const insecure = bool(get, Inputs.SshInsecure)
+  const insecure = bool(get, Inputs.SshInsecure, env)
   const knownHosts = get(Inputs.SshKnownHosts).trim()
   if (!knownHosts && !insecure)
     throw new InputError(
       'ssh-known-hosts is required when ssh-host is set: the host key line(s), e.g. from `ssh-keyscan -p PORT HOST`'
     )
   const appDir = get(Inputs.AppDir).trim()
-  if (/[\n\r\0]/.test(appDir)) throw new InputError('app-dir must be one line')
+  if (checkOneLine(appDir)) throw new InputError(`app-dir ${checkOneLine(appDir)}`)
   return {
     host,
     port,
@@ -167,7 +173,7 @@ function list(raw: string): string[] {
 
 function oneLineCommand(get: InputGetter, name: string): string | undefined {
   const raw = optional(get, name)
-  if (raw && /[\n\r\0]/.test(raw)) throw new InputError(`${name} must be one line`)
+  if (raw && checkOneLine(raw)) throw new InputError(`${name} ${checkOneLine(raw)}`)
   return raw
 }
 
@@ -181,6 +187,9 @@ function repository(vars: InputEnv['vars']): { owner: string; repo: string } {
 export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   const resolve = (p: string): string => path.resolve(env.workspace, p)
 
+  const mode = text(get, Inputs.Mode) as Mode
+  if (!MODES.includes(mode))
+    throw new InputError(`mode '${mode}' is not one of ${MODES.join(', ')}`)
   const watchDurationMs = duration(get, Inputs.WatchDuration)
   const probeIntervalMs = duration(get, Inputs.ProbeInterval)
   if (probeIntervalMs > watchDurationMs)
@@ -222,11 +231,12 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     throw new InputError(`health-method '${text(get, Inputs.HealthMethod)}' must be GET or HEAD`)
 
   const promUrl = optional(get, Inputs.PrometheusUrl)
-  const ssh = sshSettings(get)
+  const ssh = sshSettings(get, env)
   const rollbackTarget = optional(get, Inputs.RollbackTarget)
-  if (rollbackTarget && !SAFE_ARG.test(rollbackTarget))
+  // Refused here, before the first probe, not when the rollback needs it.
+  if (rollbackTarget && checkId(rollbackTarget))
     throw new InputError(
-      `rollback-target '${rollbackTarget}' has characters that are not allowed: letters, digits and . _ - : only`
+      `rollback-target ${describeValue(rollbackTarget)} ${checkId(rollbackTarget)}`
     )
 
   const templateInput = text(get, Inputs.IssueTemplate)
@@ -256,6 +266,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   const vars = env.vars
 
   const settings: Settings = {
+    mode,
     watchDurationMs,
     probeIntervalMs,
     deployedAt: deployedAt(get, env.now),
@@ -277,9 +288,9 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
           requestRateQuery: text(get, Inputs.RequestRateQuery)
         }
       : undefined,
-    failOnInconclusive: bool(get, Inputs.FailOnInconclusive),
-    failOnRollback: bool(get, Inputs.FailOnRollback),
-    dryRun: bool(get, Inputs.DryRun),
+    failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
+    failOnRollback: bool(get, Inputs.FailOnRollback, env),
+    dryRun: bool(get, Inputs.DryRun, env),
     ssh,
     scripts: {
       rollback: scriptPath(get, Inputs.RollbackScript),
@@ -301,7 +312,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
       issueTemplate,
       issueLabels: list(text(get, Inputs.IssueLabels)),
       issueAssignees: list(get(Inputs.IssueAssignees)),
-      issueOnWarning: bool(get, Inputs.IssueOnWarning)
+      issueOnWarning: bool(get, Inputs.IssueOnWarning, env)
     },
     run: {
       runId: vars.GITHUB_RUN_ID ?? '',

@@ -5,13 +5,9 @@ import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { DEFAULT_POLICY } from '../core/defaults.js'
 import { DURATION_HINT, parseDuration } from '../core/duration.js'
 import type { Policy, RollbackLevel } from '../core/types.js'
+import { PolicyError } from './errors.js'
 
-export class PolicyError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'PolicyError'
-  }
-}
+export { PolicyError }
 
 type Kind =
   'duration' | 'fraction' | 'seconds' | 'count' | 'positive-count' | 'command' | 'patterns'
@@ -74,6 +70,16 @@ const SECTIONS: Record<string, Record<string, KeySpec>> = {
 }
 
 const TOP_LEVEL = ['on-stable', 'unknown-limit', 'trend-tolerance', ...Object.keys(SECTIONS)]
+
+/** The host checks that have a command, by policy key (the one answer to "are checks configured"). */
+export function configuredHostChecks(
+  p: Policy
+): Array<'corruption' | 'database' | 'cache' | 'security' | 'errorLog'> {
+  const c = p.hostChecks
+  return (['corruption', 'database', 'cache', 'security', 'errorLog'] as const).filter(
+    (k) => c[k].trim() !== ''
+  )
+}
 
 /** A deep copy of the defaults, so callers may change it freely. */
 export function defaultPolicy(): Policy {

@@ -1,3 +1,4 @@
+import type { Mode } from '../constants.js'
 import type { Policy } from '../core/types.js'
 
 export type HttpHeaders = Record<string, string>
@@ -54,6 +55,7 @@ export interface RunInfo {
 
 /** Every input parsed once, validated, typed. Built by parseInputs(); nothing else reads inputs. */
 export interface Settings {
+  mode: Mode
   watchDurationMs: number
   probeIntervalMs: number
   /** Epoch ms. */

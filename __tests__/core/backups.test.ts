@@ -5,7 +5,7 @@ import {
   parseBackupList,
   stampInId,
   targetFromInput
-} from '../../src/act/backups.js'
+} from '../../src/core/backups.js'
 
 const HOUR = 3_600_000
 const t = (iso: string) => Date.parse(iso)

@@ -1,8 +1,8 @@
 // Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
 // "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
-import type { BackupChoice } from '../record.js'
-import { formatDuration } from '../core/duration.js'
-import { REMOTE_ARG_RULE, describeValue, isSafeId } from '../adapters/shell.js'
+import { formatDuration } from './duration.js'
+import { ID_RULE, checkId, describeValue } from './patterns.js'
+import type { BackupChoice } from './types.js'
 
 export interface Backup {
   id: string
@@ -100,10 +100,10 @@ export function parseBackupList(stdout: string): BackupList {
       (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
       stampInId(id)
     if (takenAt === null) continue // a header, a summary line: not a backup
-    if (!isSafeId(id)) {
+    if (checkId(id) !== null) {
       rejected.push({
         line: raw.slice(0, 300),
-        reason: `backup id ${describeValue(id)} refused: ${REMOTE_ARG_RULE}`
+        reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
       })
       continue
     }
@@ -115,17 +115,29 @@ export function parseBackupList(stdout: string): BackupList {
 }
 
 /**
- * The runbook's "Data Loss Considerations" for a backup of this age. Bands: [0, 1 h), [1 h, 6 h),
- * [6 h, 24 h], (24 h, ∞) — the same 24 h at which backup-max-age blocks an automatic Level 3.
+ * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
+ * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
  */
+export const DATA_LOSS_BANDS: ReadonlyArray<{ age: string; note: string; upToMs: number }> = [
+  { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
+  { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
+  { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
+  { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
+]
+
+/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
+export function dataLossBand(ageMs: number | null): number {
+  if (ageMs === null || !Number.isFinite(ageMs)) return -1
+  // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
+  return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs))
+}
+
+/** The runbook's data-loss note for a backup of this age. */
 export function dataLossNote(ageMs: number | null): string {
-  if (ageMs === null || !Number.isFinite(ageMs)) {
-    return 'Backup age unknown - check with team what data will be lost'
-  }
-  if (ageMs < HOUR) return 'Usually acceptable (recent backup)'
-  if (ageMs < 6 * HOUR) return 'Check with team - what transactions will be lost?'
-  if (ageMs <= 24 * HOUR) return 'Significant loss - notify stakeholders'
-  return 'Major loss - escalate to management'
+  const band = dataLossBand(ageMs)
+  return band < 0
+    ? 'Backup age unknown - check with team what data will be lost'
+    : DATA_LOSS_BANDS[band].note
 }
 
 /** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */

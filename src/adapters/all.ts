@@ -1,0 +1,57 @@
+// Every effect the action has, behind one object: main builds the real ones (realAdapters), a
+// test passes fakes. Nothing here decides anything.
+import { systemClock } from './clock.js'
+import { createGitHub, type GitHub } from './github.js'
+import { createHealthProbe } from './health.js'
+import type { Clock, HealthProbe, HostConnection, Logger, MetricsSource } from './ports.js'
+import { createPrometheus } from './prometheus.js'
+import { checkPrivateKeyFile } from './ssh/key.js'
+import { createSshRemote, disposeSync } from './ssh/remote.js'
+import type { Settings } from '../settings/types.js'
+
+export interface Adapters {
+  clock: Clock
+  /** The environment the step runs in (GITHUB_*, RUNNER_TEMP, proxy variables). */
+  env: Record<string, string | undefined>
+  healthProbe(settings: Settings): HealthProbe
+  /** Undefined without prometheus-url. */
+  prometheus(settings: Settings): MetricsSource | undefined
+  /** Writes the key and opens the connection to the deploy host; undefined without ssh-host. */
+  connect(settings: Settings, logger: Logger): Promise<HostConnection | undefined>
+  /** Null when OpenSSH can use the key file as it is, else what is wrong with ssh-private-key. */
+  checkKey(keyFile: string): Promise<string | null>
+  /** Undefined without a token or a repository. */
+  github(settings: Settings, logger: Logger): GitHub | undefined
+  /** Removes every key file at once (signal handlers, the last safety net). */
+  disposeAllSync(): void
+}
+
+export function realAdapters(): Adapters {
+  return {
+    clock: systemClock,
+    env: process.env,
+    healthProbe: (settings) =>
+      createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }),
+    prometheus: (settings) =>
+      settings.prometheus
+        ? createPrometheus(settings.prometheus, { timeoutMs: settings.policy.health.timeoutMs })
+        : undefined,
+    connect: async (settings, logger) =>
+      settings.ssh
+        ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
+        : undefined,
+    checkKey: checkPrivateKeyFile,
+    github: (settings, logger) => {
+      const g = settings.github
+      if (!g.token || !g.owner || !g.repo) return undefined
+      return createGitHub({
+        token: g.token,
+        apiUrl: g.apiUrl,
+        owner: g.owner,
+        repo: g.repo,
+        log: (line) => logger.info(`github: ${line}`)
+      })
+    },
+    disposeAllSync: disposeSync
+  }
+}

@@ -1,0 +1,68 @@
+// What may cross into a remote shell or an ssh command line, in one place: settings validate every
+// input with these at setup (before the first probe), and the SSH and shell adapters check again
+// with the same rules right before anything runs. Each check returns null when the value is fine,
+// else what is wrong, for the caller to put in its own error with the input's name.
+
+/** The value as it may appear in an error message: JSON-quoted (control characters visible), cut short. */
+export function describeValue(s: string): string {
+  const shown = s.length > 80 ? `${s.slice(0, 80)}…` : s
+  return JSON.stringify(shown)
+}
+
+/** A host name, an IPv4 address, or an IPv6 address (bare or in brackets); never starting with '-'. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/
+/** A POSIX user name as OpenSSH accepts it. */
+const USER = /^[A-Za-z_][A-Za-z0-9._-]*$/
+/** A backup id or other value passed to a remote script: starts with a letter or digit. */
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/
+/** A flag for a remote script: `-x` or `--name`. */
+const FLAG = /^--?[A-Za-z0-9][A-Za-z0-9._:-]*$/
+/** A script path on the host: no spaces, quotes or shell characters, and never a flag. */
+const SCRIPT_PATH = /^[A-Za-z0-9._/~+][A-Za-z0-9._/~+-]*$/
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const MAX_ID = 200
+
+export const ID_RULE =
+  "use only letters, digits, '.', '_', '-' and ':', starting with a letter or digit (e.g. backup-20251201-030000), at most 200 characters"
+
+export function checkHost(value: string): string | null {
+  return HOST.test(value) ? null : 'is not a host name or IP address'
+}
+
+export function checkUser(value: string): string | null {
+  return USER.test(value) ? null : 'is not a valid user name'
+}
+
+export function checkPort(value: string | number): string | null {
+  const text = String(value)
+  const port = Number(text)
+  return /^\d+$/.test(text) && port >= 1 && port <= 65535 ? null : 'is not a port number (1-65535)'
+}
+
+/** A backup id (rollback-target, a target in a command, a line of `--list`). */
+export function checkId(value: string): string | null {
+  return value.length <= MAX_ID && ID.test(value) ? null : `is not allowed: ${ID_RULE}`
+}
+
+/** An argument for a remote script: an id or a flag. */
+export function checkRemoteArg(value: string): string | null {
+  return value.length <= MAX_ID && (ID.test(value) || FLAG.test(value))
+    ? null
+    : `is not allowed: ${ID_RULE} (or a --flag)`
+}
+
+export function checkScriptPath(value: string): string | null {
+  return SCRIPT_PATH.test(value)
+    ? null
+    : 'is not a plain path: letters, digits and . _ / ~ + - only (no spaces or shell characters), not starting with -'
+}
+
+export function checkHeaderName(value: string): string | null {
+  return HEADER_NAME.test(value) ? null : 'is not an HTTP header name'
+}
+
+/** One line of a configured command (no newline, carriage return or NUL). */
+export function checkOneLine(value: string): string | null {
+  return /[\n\r\0]/.test(value) ? 'must be one line' : null
+}

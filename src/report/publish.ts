@@ -1,0 +1,143 @@
+// Where the rendered report goes: the incident issue (GitHub), the job summary, annotations and
+// the decision trace file. Rendering is pure (incident.ts, summary.ts, trace.ts); this file only
+// sends it. A failed GitHub call never hides what the action did: the summary and the log carry
+// the full report, and the exit status says the issue could not be written.
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { GitHub } from '../adapters/github.js'
+import type { Logger } from '../adapters/ports.js'
+import type { IssueOutcome, RunRecord } from '../record.js'
+import type { Settings } from '../settings/types.js'
+import type { ReportContext } from './context.js'
+import { renderIncident } from './incident.js'
+import { reportIncident } from './issue.js'
+import { renderSummary } from './summary.js'
+import { buildTrace, sanitizeSettings } from './trace.js'
+
+export function reportContext(settings: Settings): ReportContext {
+  return {
+    repo: { owner: settings.github.owner, repo: settings.github.repo },
+    serverUrl: settings.github.serverUrl,
+    runId: settings.run.runId,
+    runAttempt: settings.run.runAttempt,
+    sha: settings.run.sha,
+    workflow: settings.run.workflow,
+    host: settings.ssh ? `${settings.ssh.user}@${settings.ssh.host}` : undefined,
+    sshPort: settings.ssh && settings.ssh.port !== 22 ? settings.ssh.port : undefined,
+    appDir: settings.ssh?.appDir,
+    rollbackScript: settings.scripts.rollback,
+    validateScript: settings.scripts.validate,
+    smokeTestScript: settings.scripts.smokeTest,
+    healthUrl: settings.health.url,
+    prometheusUrl: settings.prometheus?.url,
+    issueLabels: settings.github.issueLabels,
+    issueAssignees: settings.github.issueAssignees,
+    template: settings.github.issueTemplate,
+    levelLimitsMs: settings.policy.rollback.timeoutsMs,
+    secrets: settings.secrets
+  }
+}
+
+/** Which issue the run calls for: an incident, a P3 warning (issue-on-warning), or none. */
+export function issueMode(
+  settings: Settings,
+  record: RunRecord
+): 'incident' | 'warning' | undefined {
+  if (record.dryRun) return undefined
+  // Cancelled mid-rollback (or mid-security response): production was touched, so say so.
+  if (record.cancelled) return record.rollback.status === 'not-needed' ? undefined : 'incident'
+  switch (record.final.decision) {
+    case 'rollback':
+    case 'isolate':
+    case 'manual':
+      return 'incident'
+    case 'warn':
+      return settings.github.issueOnWarning ? 'warning' : undefined
+    default:
+      return undefined
+  }
+}
+
+function writeTrace(settings: Settings, record: RunRecord): string | undefined {
+  const trace = buildTrace(record, sanitizeSettings(settings), settings.secrets)
+  const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`
+  const file = path.join(settings.run.tempDir, name)
+  try {
+    fs.mkdirSync(settings.run.tempDir, { recursive: true })
+    fs.writeFileSync(file, JSON.stringify(trace, null, 2) + '\n', { mode: 0o600 })
+    return file
+  } catch (e) {
+    core.warning(`could not write the decision trace to ${file}: ${(e as Error).message}`)
+    return undefined
+  }
+}
+
+function annotate(record: RunRecord): void {
+  const v = record.final
+  const title = `rollback-sentinel: ${v.rule}`
+  const r = record.rollback
+  if (r.status === 'failed' || r.status === 'manual')
+    core.error(`rollback ${r.status}: ${r.reason}`, { title })
+  else if (v.decision === 'rollback' || v.decision === 'isolate' || v.decision === 'manual')
+    core.error(v.reason, { title })
+  else if (v.decision === 'warn' || v.decision === 'inconclusive' || v.decision === 'pre-existing')
+    core.warning(v.reason, { title })
+}
+
+/** Appends Markdown to the job summary; a runner without one (or a broken file) only warns. */
+export async function writeSummary(markdown: string, log: Logger): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown, true).write()
+  } catch (e) {
+    log.warning(`could not write the job summary: ${(e as Error).message}`)
+  } finally {
+    core.summary.emptyBuffer()
+  }
+}
+
+export interface Published {
+  issue?: IssueOutcome
+  reportPath?: string
+}
+
+/** Sends the report: the issue when the run calls for one, the trace, the summary, annotations. */
+export async function publish(
+  settings: Settings,
+  record: RunRecord,
+  deps: { github?: GitHub; log: Logger }
+): Promise<Published> {
+  const { log } = deps
+  const ctx = reportContext(settings)
+  const mode = issueMode(settings, record)
+  let issue: IssueOutcome | undefined
+  if (mode) {
+    issue = deps.github
+      ? await reportIncident(deps.github, record, ctx, mode)
+      : {
+          needed: mode === 'incident',
+          warnings: [],
+          error: 'no github-token or GITHUB_REPOSITORY: no issue opened'
+        }
+    if (issue.error) {
+      log.error(`the incident issue could not be opened: ${issue.error}`)
+      // The log carries the full report the issue would have had.
+      const rendered = renderIncident(record, ctx)
+      core.startGroup(`the incident report (not filed): ${rendered.title}`)
+      core.info(rendered.body)
+      core.endGroup()
+    } else {
+      for (const w of issue.warnings) log.warning(`incident #${issue.number}: ${w}`)
+      log.info(
+        issue.alreadyRolledBack
+          ? `incident #${issue.number} already records this run's rollback: nothing posted (${issue.url})`
+          : `${issue.created ? 'opened' : 'commented on'} incident #${issue.number}: ${issue.url}`
+      )
+    }
+  }
+  const reportPath = writeTrace(settings, record)
+  if (reportPath) log.info(`decision trace: ${reportPath}`)
+  await writeSummary(renderSummary(record, ctx, issue), log)
+  annotate(record)
+  return { issue, reportPath }
+}

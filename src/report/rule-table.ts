@@ -1,0 +1,15 @@
+// The rule table as Markdown, from the core's RULES: the README's "decision model" table is this
+// text for the runbook's numbers (checked by __tests__/docs/readme.test.ts).
+import { RULES } from '../core/rules.js'
+import type { Policy } from '../core/types.js'
+
+export function ruleTable(policy: Policy): string {
+  return [
+    '| id | runbook row | when | severity | what the action does |',
+    '|---|---|---|---|---|',
+    ...RULES.map(
+      (r) =>
+        `| \`${r.id}\` | ${r.runbookRow} | ${r.when(policy).replace(/\|/g, '\\|')} | ${r.severity} | ${r.does(policy).replace(/\|/g, '\\|')} |`
+    )
+  ].join('\n')
+}

@@ -1,0 +1,36 @@
+// What the action ran on the host: one row a step, then each step's output tail.
+import { formatDuration } from '../../core/duration.js'
+import type { RunRecord } from '../../record.js'
+import { cell, code, fence } from '../markdown.js'
+import { stepResult } from './values.js'
+
+const TAIL_LINES = 40
+
+export function stepsSection(record: RunRecord): string {
+  if (record.steps.length === 0) return '_The action ran nothing on the host._'
+  const table = [
+    '| # | Step | Level | Command | Exit | Result | Duration |',
+    '|---|---|---|---|---|---|---|',
+    ...record.steps.map(
+      (s, i) =>
+        `| ${i + 1} | ${s.name} | ${s.level ?? ''} | ${code(s.command)} | ${s.exitCode ?? '—'} | ${cell(stepResult(s))} | ${formatDuration(s.durationMs)} |`
+    )
+  ].join('\n')
+  const tails = record.steps
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => s.outputTail.trim() || s.note)
+    .map(({ s, i }) => {
+      const open = s.status === 'ok' ? '' : ' open'
+      const note = s.note ? `\n${cell(s.note, 400)}\n` : ''
+      const tail = s.outputTail.trim() ? `\n${fence(lastLines(s.outputTail, TAIL_LINES))}\n` : ''
+      return `<details${open}><summary>${i + 1}. ${s.name}${s.level ? ` (Level ${s.level})` : ''}: ${cell(stepResult(s))} — last output</summary>\n${note}${tail}\n</details>`
+    })
+  return [table, ...tails].join('\n\n')
+}
+
+export function lastLines(text: string, n: number): string {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n')
+  return lines.length > n
+    ? [`… (${lines.length - n} earlier lines)`, ...lines.slice(-n)].join('\n')
+    : lines.join('\n')
+}
