@@ -50,5 +50,35 @@ export default tseslint.config(
         { object: 'process', property: 'env', message: 'The core reads no environment.' }
       ]
     }
+  },
+  {
+    // Adapters are leaves: thin effects the flow passes in. They may use the core and the
+    // settings' types, never the layers above them.
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/report/**',
+                '**/act/**',
+                '**/modes/**',
+                '**/watch.js',
+                '**/main.js',
+                '**/respond.js',
+                '**/setup.js',
+                '**/samples.js',
+                '**/cancellation.js',
+                '**/exit-status.js'
+              ],
+              message:
+                'src/adapters is a leaf layer: it must not import report/, act/, modes/, watch or main.'
+            }
+          ]
+        }
+      ]
+    }
   }
 )

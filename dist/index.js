@@ -50467,182 +50467,6 @@ function unquote(value) {
     return v;
 }
 
-;// CONCATENATED MODULE: ./src/core/backups.ts
-// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
-// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
-
-
-const HOUR = 3_600_000;
-/*
- * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
- * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
- *
- *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
- *                                     (an ISO time without an offset is read as UTC)
- *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
- *   <id>                              backup-20251201-030000
- *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
- *                                     separate date and time: 20251201T030000, 20251201_030000)
- *
- * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
- * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
- * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
- * is rejected and reported: such an id is never passed to the host.
- */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
-const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
-/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
-function backups_utc(y, mo, d, h, mi, s) {
-    const t = Date.UTC(y, mo - 1, d, h, mi, s);
-    const back = new Date(t);
-    const ok = back.getUTCFullYear() === y &&
-        back.getUTCMonth() === mo - 1 &&
-        back.getUTCDate() === d &&
-        back.getUTCHours() === h &&
-        back.getUTCMinutes() === mi &&
-        back.getUTCSeconds() === s;
-    return ok ? t : null;
-}
-function parseIso(text) {
-    const m = ISO.exec(text);
-    if (!m)
-        return null;
-    const base = backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
-    if (base === null)
-        return null;
-    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-    const zone = (m[8] ?? 'Z').toUpperCase();
-    if (zone === 'Z')
-        return base + fraction;
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    if (!z)
-        return null;
-    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
-    return base + fraction - offsetMin * 60_000;
-}
-function parseDateTime(date, time) {
-    const d = DATE.exec(date);
-    const t = TIME.exec(time);
-    if (!d || !t)
-        return null;
-    return backups_utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
-}
-/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
-function stampInId(id) {
-    const m = STAMP.exec(id);
-    return m ? backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
-}
-/** Parses `rollback.sh --list` output. Never throws. */
-function parseBackupList(stdout) {
-    const backups = [];
-    const rejected = [];
-    const seen = new Set();
-    for (const raw of stdout.split(/\r?\n/)) {
-        const line = raw.trim().replace(/^[-*]\s+/, '');
-        if (line === '' || line.startsWith('#') || line.startsWith('//'))
-            continue;
-        const cols = line.split(/\s+/);
-        const id = cols[0];
-        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
-            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
-            stampInId(id);
-        if (takenAt === null)
-            continue; // a header, a summary line: not a backup
-        if (checkId(id) !== null) {
-            rejected.push({
-                line: raw.slice(0, 300),
-                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
-            });
-            continue;
-        }
-        if (seen.has(id))
-            continue;
-        seen.add(id);
-        backups.push({ id, takenAt });
-    }
-    return { backups, rejected };
-}
-/**
- * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
- * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
- */
-const DATA_LOSS_BANDS = [
-    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
-    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
-    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
-    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
-];
-/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
-function dataLossBand(ageMs) {
-    if (ageMs === null || !Number.isFinite(ageMs))
-        return -1;
-    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
-    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
-}
-/** The runbook's data-loss note for a backup of this age. */
-function dataLossNote(ageMs) {
-    const band = dataLossBand(ageMs);
-    return band < 0
-        ? 'Backup age unknown - check with team what data will be lost'
-        : DATA_LOSS_BANDS[band].note;
-}
-/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
-function chooseBackup(backups, deployedAt, now) {
-    let best = null;
-    for (const b of backups) {
-        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
-            best = b;
-    }
-    if (!best)
-        return null;
-    const ageMs = Math.max(0, now - best.takenAt);
-    return {
-        id: best.id,
-        takenAt: best.takenAt,
-        ageMs,
-        source: 'list',
-        dataLossNote: dataLossNote(ageMs)
-    };
-}
-/**
- * A target given as `rollback-target`: a person chose it. Its age is known only when the id
- * carries a YYYYMMDD-HHMMSS stamp.
- */
-function targetFromInput(id, now) {
-    const takenAt = stampInId(id);
-    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
-    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
-}
-/** "30h", "45m", "1h30m": ages as the messages print them. */
-function formatAge(ms) {
-    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
-}
-
-;// CONCATENATED MODULE: ./src/report/sections/backup.ts
-// The backup a Level 2/3 rollback restored, its age and the runbook's data-loss note.
-
-
-
-
-function backupSection(facts, record) {
-    const t = record.rollback.target;
-    const lines = [];
-    if (!t) {
-        lines.push(facts.level === 1 || !facts.level
-            ? 'No backup target: Level 1 is a traffic switch to the previous version (no data restored, no data loss).'
-            : 'No backup target was identified.');
-        if (facts.kind === 'security')
-            lines.push('For the clean recovery after clearance, pick the newest backup taken **before** the breach (`--list`).');
-        return lines.join('\n\n');
-    }
-    lines.push(`- **Target:** ${code(t.id)} (${t.source === 'input' ? 'from the rollback-target input' : 'newest backup before the deploy, from `--list`'})`, `- **Taken at:** ${t.takenAt === null ? 'unknown' : utc(t.takenAt)}`, `- **Age:** ${t.ageMs === null ? 'unknown' : formatDuration(t.ageMs)}`, `- **Data loss:** ${defuse(t.dataLossNote)}`);
-    const row = dataLossBand(t.ageMs);
-    lines.push('', "The runbook's Data Loss Considerations:", '', '| Backup Age | Acceptable Data Loss? |', '|---|---|', ...DATA_LOSS_BANDS.map(({ age, note }, i) => i === row ? `| **${age}** ◀ | **${note}** |` : `| ${age} | ${note} |`));
-    return lines.join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/report/sections/commands.ts
 // The runbook's Quick Command Reference, filled in with the real host, app dir and target, and the
 // links of the run.
@@ -51775,6 +51599,8 @@ function nowLine(facts, record) {
         return defuse(`❌ NOT healthy — the rollback did not recover production: ${r.reason}.${lastText}`);
     if (r.status === 'blocked')
         return defuse(`❌ NOT confirmed healthy — rollback blocked: ${r.reason}.${lastText}`);
+    if (r.status === 'manual')
+        return defuse(`❓ NOT confirmed — the host's checks pass but this runner cannot see production: ${r.reason}.${lastText}`);
     if (r.status === 'skipped-dry-run')
         return defuse(`⚠️ Unknown — dry run, nothing ran.${lastText}`);
     if (!last)
@@ -51804,6 +51630,10 @@ function todoList(facts, record, ctx) {
         items.push(next
             ? `Next by hand: Level ${next} (command below), or fix forward.`
             : 'Level 3 was the last level: restore by hand or fix forward.');
+    }
+    else if (r.status === 'manual') {
+        items.push(`**Confirm production by hand:** Level ${facts.level} ran cleanly and the host's own checks pass, but this runner got no answer from the health URL, so the action did not escalate to a level that restores data.`);
+        items.push('Check the health URL from a machine that can reach it (proxy? internal CA? see README "Networks"); escalate by hand only if production is really down.');
     }
     else if (r.status === 'blocked') {
         items.push(`**Decide now:** the rollback was blocked — ${defuse(r.reason)}`);
@@ -51934,10 +51764,338 @@ function offset(ms) {
     return ms < 0 ? `-${formatDuration(-ms)}` : `+${formatDuration(ms)}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/backups.ts
+// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
+// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
+
+
+const HOUR = 3_600_000;
+/*
+ * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
+ * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
+ *
+ *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
+ *                                     (an ISO time without an offset is read as UTC)
+ *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
+ *   <id>                              backup-20251201-030000
+ *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
+ *                                     separate date and time: 20251201T030000, 20251201_030000)
+ *
+ * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
+ * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
+ * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
+ * is rejected and reported: such an id is never passed to the host.
+ */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
+/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
+function backups_utc(y, mo, d, h, mi, s) {
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(t);
+    const ok = back.getUTCFullYear() === y &&
+        back.getUTCMonth() === mo - 1 &&
+        back.getUTCDate() === d &&
+        back.getUTCHours() === h &&
+        back.getUTCMinutes() === mi &&
+        back.getUTCSeconds() === s;
+    return ok ? t : null;
+}
+function parseIso(text) {
+    const m = ISO.exec(text);
+    if (!m)
+        return null;
+    const base = backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
+    if (base === null)
+        return null;
+    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+    const zone = (m[8] ?? 'Z').toUpperCase();
+    if (zone === 'Z')
+        return base + fraction;
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+    if (!z)
+        return null;
+    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
+    return base + fraction - offsetMin * 60_000;
+}
+function parseDateTime(date, time) {
+    const d = DATE.exec(date);
+    const t = TIME.exec(time);
+    if (!d || !t)
+        return null;
+    return backups_utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
+}
+/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
+function stampInId(id) {
+    const m = STAMP.exec(id);
+    return m ? backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
+}
+/** Parses `rollback.sh --list` output. Never throws. */
+function parseBackupList(stdout) {
+    const backups = [];
+    const rejected = [];
+    const seen = new Set();
+    for (const raw of stdout.split(/\r?\n/)) {
+        const line = raw.trim().replace(/^[-*]\s+/, '');
+        if (line === '' || line.startsWith('#') || line.startsWith('//'))
+            continue;
+        const cols = line.split(/\s+/);
+        const id = cols[0];
+        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
+            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
+            stampInId(id);
+        if (takenAt === null)
+            continue; // a header, a summary line: not a backup
+        if (checkId(id) !== null) {
+            rejected.push({
+                line: raw.slice(0, 300),
+                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
+            });
+            continue;
+        }
+        if (seen.has(id))
+            continue;
+        seen.add(id);
+        backups.push({ id, takenAt });
+    }
+    return { backups, rejected };
+}
+/**
+ * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
+ * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
+ */
+const DATA_LOSS_BANDS = [
+    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
+    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
+    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
+    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
+];
+/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
+function dataLossBand(ageMs) {
+    if (ageMs === null || !Number.isFinite(ageMs))
+        return -1;
+    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
+    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
+}
+/** The runbook's data-loss note for a backup of this age. */
+function dataLossNote(ageMs) {
+    const band = dataLossBand(ageMs);
+    return band < 0
+        ? 'Backup age unknown - check with team what data will be lost'
+        : DATA_LOSS_BANDS[band].note;
+}
+/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
+function chooseBackup(backups, deployedAt, now) {
+    let best = null;
+    for (const b of backups) {
+        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
+            best = b;
+    }
+    if (!best)
+        return null;
+    const ageMs = Math.max(0, now - best.takenAt);
+    return {
+        id: best.id,
+        takenAt: best.takenAt,
+        ageMs,
+        source: 'list',
+        dataLossNote: dataLossNote(ageMs)
+    };
+}
+/**
+ * A target given as `rollback-target`: a person chose it. Its age is known only when the id
+ * carries a YYYYMMDD-HHMMSS stamp.
+ */
+function targetFromInput(id, now) {
+    const takenAt = stampInId(id);
+    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
+    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
+}
+/** "30h", "45m", "1h30m": ages as the messages print them. */
+function formatAge(ms) {
+    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
+}
+
+;// CONCATENATED MODULE: ./src/report/sections/backup.ts
+// The backup a Level 2/3 rollback restored, its age and the runbook's data-loss note.
+
+
+
+
+function backupSection(facts, record) {
+    const t = record.rollback.target;
+    const lines = [];
+    if (!t) {
+        lines.push(facts.level === 1 || !facts.level
+            ? 'No backup target: Level 1 is a traffic switch to the previous version (no data restored, no data loss).'
+            : 'No backup target was identified.');
+        if (facts.kind === 'security')
+            lines.push('For the clean recovery after clearance, pick the newest backup taken **before** the breach (`--list`).');
+        return lines.join('\n\n');
+    }
+    lines.push(`- **Target:** ${code(t.id)} (${t.source === 'input' ? 'from the rollback-target input' : 'newest backup before the deploy, from `--list`'})`, `- **Taken at:** ${t.takenAt === null ? 'unknown' : utc(t.takenAt)}`, `- **Age:** ${t.ageMs === null ? 'unknown' : formatDuration(t.ageMs)}`, `- **Data loss:** ${defuse(t.dataLossNote)}`);
+    const row = dataLossBand(t.ageMs);
+    lines.push('', "The runbook's Data Loss Considerations:", '', '| Backup Age | Acceptable Data Loss? |', '|---|---|', ...DATA_LOSS_BANDS.map(({ age, note }, i) => i === row ? `| **${age}** ◀ | **${note}** |` : `| ${age} | ${note} |`));
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/bodies.ts
+// The bodies of the incident issue and of its resolution comments, from the runbook's
+// Communication Templates (P1/P2/security, [RESOLVED], FAILED). Pure.
+
+
+
+
+
+
+
+
+
+
+
+
+function builtInBody(facts, record, ctx, v) {
+    const head = [
+        `- **Status:** ${v.status}`,
+        `- **Action:** ${defuse(v.action)}`,
+        `- **ETA:** ${v.eta}`,
+        `- **Impact:** ${v.impact}`,
+        `- **Error Rate:** ${v.error_rate} · **Response Time:** ${responseTime(facts.breachSample)}`,
+        `- **Next Update:** ${nextUpdate(facts, record)}`,
+        `- **Team:** ${TEAM}`,
+        '',
+        `**Production now:** ${v.now}`,
+        '',
+        '### What is left for a human',
+        '',
+        v.todo
+    ];
+    const sections = [];
+    if (facts.kind === 'security') {
+        sections.push([
+            '## Security steps (runbook: Security Breach Decision)',
+            securitySteps(record, ctx)
+        ]);
+        sections.push(['## Alert lines (untrusted text from the host)', v.alerts]);
+        sections.push(['## What the action ran', v.steps]);
+    }
+    sections.push(['## Why: the rule that fired', ruleSection(facts, record)]);
+    sections.push(['## Timeline', v.timeline]);
+    if (facts.kind !== 'security')
+        sections.push(['## What the action ran', v.steps]);
+    sections.push(['## Samples', v.samples_table]);
+    sections.push(['## Charts', v.charts]);
+    sections.push(['## Backup and data loss', backupSection(facts, record)]);
+    sections.push([
+        '## Runbook checklists (ticked: done or verified by the action)',
+        checklists(facts, record, ctx)
+    ]);
+    sections.push(['## Commands for a human', v.commands]);
+    sections.push(['## Links', linksSection(record, ctx)]);
+    return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n');
+}
+function resolvedBody(facts, record, ctx) {
+    const r = record.rollback;
+    const minutes = facts.downtimeMs !== undefined ? Math.round(facts.downtimeMs / 60_000) : undefined;
+    const duration = facts.downtimeMs !== undefined && minutes !== undefined
+        ? `${minutes < 1 ? '< 1 minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${utc(facts.breachAt ?? 0)} → recovered ${utc(facts.recoveredAt ?? 0)})`
+        : 'unknown (no breach time recorded)';
+    const last = facts.lastSample;
+    const dataLoss = facts.level === 1 || !r.target
+        ? 'None (Level 1 switches traffic back; no data restored)'
+        : `Data since backup ${code(r.target.id)} (taken ${r.target.takenAt === null ? 'at an unknown time' : utc(r.target.takenAt)}, ${r.target.ageMs === null ? 'age unknown' : `${formatDuration(r.target.ageMs)} old`}): ${defuse(r.target.dataLossNote)}`;
+    return [
+        '## ✅ [RESOLVED] Rollback Complete - Service Restored',
+        '',
+        '- **Status:** RESOLVED',
+        `- **Rollback Level:** ${r.level ?? facts.level}${r.attempts.length > 1 ? ` (tried ${r.attempts.map((a) => a.level).join(' → ')})` : ''}`,
+        `- **Duration:** ${duration}`,
+        `- **Service Status:** All systems healthy${last ? ` — ${defuse(describeSample(last))} at ${utc(last.at)}` : ''}`,
+        `- **Data Loss:** ${dataLoss}`,
+        '',
+        '- **Root Cause:** Under investigation',
+        `- **Next Steps:** find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`,
+        '',
+        `- **Team:** ${TEAM}`,
+        '',
+        '### Verification evidence',
+        '',
+        attemptsTable(record),
+        '',
+        samplesTable(record.rollback.verificationSamples.slice(-10), record.startedAt),
+        '',
+        postChecklistOnly(facts, record, ctx)
+    ].join('\n');
+}
+function failedBody(facts, record, ctx) {
+    const r = record.rollback;
+    // The last output of the rollback levels and their checks: what a human reads first.
+    const tailSteps = record.steps
+        .filter((s) => ['rollback', 'validate', 'smoke-test', 'list-backups'].includes(s.name))
+        .slice(-3);
+    const next = levelAfter(facts.level);
+    const word = r.status === 'failed' ? 'FAILED' : r.status === 'manual' ? 'STOPPED' : 'BLOCKED';
+    const heading = r.status === 'manual'
+        ? '## ❓ Rollback STOPPED - manual confirmation required'
+        : `## ❌ Rollback ${word} - manual intervention required`;
+    return [
+        heading,
+        '',
+        `- **Status:** ${word} — production is NOT confirmed healthy`,
+        `- **Rollback Level:** ${r.attempts.length ? r.attempts.map((a) => a.level).join(' → ') : 'none ran'}`,
+        `- **Reason:** ${defuse(r.reason)}`,
+        `- **Production now:** ${nowLine(facts, record)}`,
+        `- **Next Steps:** ${next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)'}`,
+        `- **Team:** ${TEAM}`,
+        '',
+        '### Attempts',
+        '',
+        attemptsTable(record),
+        '',
+        '### Last output',
+        '',
+        tailSteps.length
+            ? tailSteps
+                .map((s) => `**${s.name}${s.level ? ` (Level ${s.level})` : ''}** ${code(s.command)} — ${cell(stepResult(s))}\n\n${s.outputTail.trim() ? fence(lastLines(s.outputTail, 30)) : '_no output_'}`)
+                .join('\n\n')
+            : '_No output was captured._',
+        '',
+        '### Commands for a human',
+        '',
+        commandsSection(facts, record, ctx)
+    ].join('\n');
+}
+function attemptsTable(record) {
+    const attempts = record.rollback.attempts;
+    if (attempts.length === 0)
+        return '_No rollback level ran._';
+    return [
+        '| Level | Started (UTC) | Took | Script | Verified | Reason |',
+        '|---|---|---|---|---|---|',
+        ...attempts.map((a) => `| ${a.level} | ${utc(a.startedAt)} | ${formatDuration(a.endedAt - a.startedAt)} | ${a.scriptOk ? 'exit 0' : 'failed'} | ${a.recovered ? '✅ recovered' : '❌ not recovered'} | ${cell(a.reason)} |`)
+    ].join('\n');
+}
+function nextUpdate(facts, record) {
+    if (facts.rollbackRan)
+        return 'the resolution comment on this issue, posted when verification ended';
+    if (facts.kind === 'security')
+        return 'from the security team, on this issue';
+    if (record.dryRun)
+        return 'none (dry run)';
+    return 'a comment on this issue at the next breach of this environment';
+}
+function dataLossWithoutTarget(facts) {
+    if (facts.kind === 'security')
+        return 'no rollback yet (after clearance: data since the pre-breach backup)';
+    return facts.level === 1 || !facts.level
+        ? 'None (no data restored)'
+        : 'unknown (no backup target)';
+}
+
 ;// CONCATENATED MODULE: ./src/report/incident.ts
 // The incident issue and its comments, from the runbook's Communication Templates. Pure: the
-// GitHub adapter posts what these return.
-
+// incident workflow (issue.ts) posts what these return; the bodies are in bodies.ts.
 
 
 
@@ -52091,9 +52249,9 @@ function renderResolution(recordIn, ctx) {
         body = [marker, resolvedBody(facts, record, ctx)].join('\n');
         labelsToAdd = ['resolved'];
     }
-    else if (r.status === 'failed' || r.status === 'blocked') {
+    else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
         body = [marker, failedBody(facts, record, ctx)].join('\n');
-        labelsToAdd = [r.status === 'failed' ? 'rollback-failed' : 'rollback-blocked'];
+        labelsToAdd = [`rollback-${r.status}`];
     }
     else {
         body = [
@@ -52122,143 +52280,6 @@ function renderBreachComment(recordIn, ctx) {
         values.report
     ].join('\n');
     return fitBody(scrub(body, ctx.secrets));
-}
-// ---- bodies ------------------------------------------------------------------------------
-function builtInBody(facts, record, ctx, v) {
-    const head = [
-        `- **Status:** ${v.status}`,
-        `- **Action:** ${defuse(v.action)}`,
-        `- **ETA:** ${v.eta}`,
-        `- **Impact:** ${v.impact}`,
-        `- **Error Rate:** ${v.error_rate} · **Response Time:** ${responseTime(facts.breachSample)}`,
-        `- **Next Update:** ${nextUpdate(facts, record)}`,
-        `- **Team:** ${TEAM}`,
-        '',
-        `**Production now:** ${v.now}`,
-        '',
-        '### What is left for a human',
-        '',
-        v.todo
-    ];
-    const sections = [];
-    if (facts.kind === 'security') {
-        sections.push([
-            '## Security steps (runbook: Security Breach Decision)',
-            securitySteps(record, ctx)
-        ]);
-        sections.push(['## Alert lines (untrusted text from the host)', v.alerts]);
-        sections.push(['## What the action ran', v.steps]);
-    }
-    sections.push(['## Why: the rule that fired', ruleSection(facts, record)]);
-    sections.push(['## Timeline', v.timeline]);
-    if (facts.kind !== 'security')
-        sections.push(['## What the action ran', v.steps]);
-    sections.push(['## Samples', v.samples_table]);
-    sections.push(['## Charts', v.charts]);
-    sections.push(['## Backup and data loss', backupSection(facts, record)]);
-    sections.push([
-        '## Runbook checklists (ticked: done or verified by the action)',
-        checklists(facts, record, ctx)
-    ]);
-    sections.push(['## Commands for a human', v.commands]);
-    sections.push(['## Links', linksSection(record, ctx)]);
-    return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n');
-}
-function resolvedBody(facts, record, ctx) {
-    const r = record.rollback;
-    const minutes = facts.downtimeMs !== undefined ? Math.round(facts.downtimeMs / 60_000) : undefined;
-    const duration = facts.downtimeMs !== undefined && minutes !== undefined
-        ? `${minutes < 1 ? '< 1 minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${utc(facts.breachAt ?? 0)} → recovered ${utc(facts.recoveredAt ?? 0)})`
-        : 'unknown (no breach time recorded)';
-    const last = facts.lastSample;
-    const dataLoss = facts.level === 1 || !r.target
-        ? 'None (Level 1 switches traffic back; no data restored)'
-        : `Data since backup ${code(r.target.id)} (taken ${r.target.takenAt === null ? 'at an unknown time' : utc(r.target.takenAt)}, ${r.target.ageMs === null ? 'age unknown' : `${formatDuration(r.target.ageMs)} old`}): ${defuse(r.target.dataLossNote)}`;
-    return [
-        '## ✅ [RESOLVED] Rollback Complete - Service Restored',
-        '',
-        '- **Status:** RESOLVED',
-        `- **Rollback Level:** ${r.level ?? facts.level}${r.attempts.length > 1 ? ` (tried ${r.attempts.map((a) => a.level).join(' → ')})` : ''}`,
-        `- **Duration:** ${duration}`,
-        `- **Service Status:** All systems healthy${last ? ` — ${defuse(describeSample(last))} at ${utc(last.at)}` : ''}`,
-        `- **Data Loss:** ${dataLoss}`,
-        '',
-        '- **Root Cause:** Under investigation',
-        `- **Next Steps:** find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`,
-        '',
-        `- **Team:** ${TEAM}`,
-        '',
-        '### Verification evidence',
-        '',
-        attemptsTable(record),
-        '',
-        samplesTable(record.rollback.verificationSamples.slice(-10), record.startedAt),
-        '',
-        postChecklistOnly(facts, record, ctx)
-    ].join('\n');
-}
-function failedBody(facts, record, ctx) {
-    const r = record.rollback;
-    // The last output of the rollback levels and their checks: what a human reads first.
-    const tailSteps = record.steps
-        .filter((s) => ['rollback', 'validate', 'smoke-test', 'list-backups'].includes(s.name))
-        .slice(-3);
-    const next = levelAfter(facts.level);
-    const heading = r.status === 'failed'
-        ? '## ❌ Rollback FAILED - manual intervention required'
-        : '## ❌ Rollback BLOCKED - manual intervention required';
-    return [
-        heading,
-        '',
-        `- **Status:** ${r.status === 'failed' ? 'FAILED' : 'BLOCKED'} — production is NOT confirmed healthy`,
-        `- **Rollback Level:** ${r.attempts.length ? r.attempts.map((a) => a.level).join(' → ') : 'none ran'}`,
-        `- **Reason:** ${defuse(r.reason)}`,
-        `- **Production now:** ${nowLine(facts, record)}`,
-        `- **Next Steps:** ${next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)'}`,
-        `- **Team:** ${TEAM}`,
-        '',
-        '### Attempts',
-        '',
-        attemptsTable(record),
-        '',
-        '### Last output',
-        '',
-        tailSteps.length
-            ? tailSteps
-                .map((s) => `**${s.name}${s.level ? ` (Level ${s.level})` : ''}** ${code(s.command)} — ${cell(stepResult(s))}\n\n${s.outputTail.trim() ? fence(lastLines(s.outputTail, 30)) : '_no output_'}`)
-                .join('\n\n')
-            : '_No output was captured._',
-        '',
-        '### Commands for a human',
-        '',
-        commandsSection(facts, record, ctx)
-    ].join('\n');
-}
-function attemptsTable(record) {
-    const attempts = record.rollback.attempts;
-    if (attempts.length === 0)
-        return '_No rollback level ran._';
-    return [
-        '| Level | Started (UTC) | Took | Script | Verified | Reason |',
-        '|---|---|---|---|---|---|',
-        ...attempts.map((a) => `| ${a.level} | ${utc(a.startedAt)} | ${formatDuration(a.endedAt - a.startedAt)} | ${a.scriptOk ? 'exit 0' : 'failed'} | ${a.recovered ? '✅ recovered' : '❌ not recovered'} | ${cell(a.reason)} |`)
-    ].join('\n');
-}
-function nextUpdate(facts, record) {
-    if (facts.rollbackRan)
-        return 'the resolution comment on this issue, posted when verification ended';
-    if (facts.kind === 'security')
-        return 'from the security team, on this issue';
-    if (record.dryRun)
-        return 'none (dry run)';
-    return 'a comment on this issue at the next breach of this environment';
-}
-function dataLossWithoutTarget(facts) {
-    if (facts.kind === 'security')
-        return 'no rollback yet (after clearance: data since the pre-breach backup)';
-    return facts.level === 1 || !facts.level
-        ? 'None (no data restored)'
-        : 'unknown (no backup target)';
 }
 function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
@@ -52409,6 +52430,8 @@ function banner(record) {
         return `## ❌ Rollback to Level ${level} failed — manual intervention required`;
     if (r.status === 'blocked')
         return `## ❌ Rollback blocked — manual decision required`;
+    if (r.status === 'manual')
+        return `## ❓ Level ${level} ran cleanly, recovery not confirmed from this runner — manual confirmation required`;
     if (r.status === 'skipped-dry-run')
         return `## 🟡 Dry run: would roll back to Level ${level} — nothing ran`;
     switch (record.final.decision) {

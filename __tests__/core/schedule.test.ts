@@ -1,4 +1,12 @@
-import { cycleIndex, nextProbeAt } from '../../src/core/schedule.js'
+import { DEFAULT_POLICY } from '../../src/core/defaults.js'
+import {
+  cycleIndex,
+  extendedEnd,
+  hostChecksDue,
+  maxExtensionMs,
+  nextProbeAt
+} from '../../src/core/schedule.js'
+import type { Verdict } from '../../src/core/types.js'
 
 const START = 1_764_676_800_000
 const I = 30_000
@@ -63,5 +71,58 @@ describe('cycleIndex', () => {
   it('cycleIndex: host checks every 3 cycles run on cycles 0, 3, 6', () => {
     const due = [0, 1, 2, 3, 4, 5, 6].filter((k) => cycleIndex(START, I, START + k * I) % 3 === 0)
     expect(due).toEqual([0, 3, 6])
+  })
+})
+
+describe('hostChecksDue', () => {
+  it.each<[string, number, number, boolean]>([
+    ['hostChecksDue: the first cycle always runs them', 0, 3, true],
+    ['hostChecksDue: every 1 → every cycle', 5, 1, true],
+    ['hostChecksDue: every 3 → cycle 3', 3, 3, true],
+    ['hostChecksDue: every 3 → not cycle 4', 4, 3, false],
+    ['hostChecksDue: a slot skipped by an overrun does not shift the cadence', 6, 3, true]
+  ])('%s', (_name, cycle, every, expected) => {
+    expect(hostChecksDue(cycle, every)).toBe(expected)
+  })
+})
+
+describe('extendedEnd (a P1/P2 window open at the end of the watch is seen through)', () => {
+  const END = START + 10 * I
+  const HARD = END + 5 * 60_000
+  const open = (over: Partial<Verdict>): Verdict => ({
+    decision: 'continue',
+    severity: 'P2',
+    rule: 'error-rate-high',
+    reason: 'watching',
+    evidence: [],
+    decideBy: END + 60_000,
+    ...over
+  })
+  it.each<[string, Verdict | undefined, number | null]>([
+    ['extendedEnd: an open P2 window → its decision time', open({}), END + 60_000],
+    ['extendedEnd: no verdict → end as planned', undefined, null],
+    ['extendedEnd: a P3 window is judged as it stands', open({ severity: 'P3' }), null],
+    [
+      'extendedEnd: a window already judged (improving) is not extended',
+      open({ trend: 'improving' }),
+      null
+    ],
+    [
+      'extendedEnd: a decision time past the hard end is not waited for',
+      open({ decideBy: HARD + 1 }),
+      null
+    ],
+    [
+      'extendedEnd: a decision time before the planned end needs nothing',
+      open({ decideBy: END - 1 }),
+      null
+    ],
+    ['extendedEnd: a healthy watch ends as planned', open({ decision: 'healthy' }), null]
+  ])('%s', (_name, last, expected) => {
+    expect(extendedEnd(last, END, HARD)).toBe(expected)
+  })
+
+  it('maxExtensionMs: the longest P2 window', () => {
+    expect(maxExtensionMs(DEFAULT_POLICY)).toBe(5 * 60_000)
   })
 })

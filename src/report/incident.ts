@@ -1,11 +1,9 @@
 // The incident issue and its comments, from the runbook's Communication Templates. Pure: the
-// GitHub adapter posts what these return.
+// incident workflow (issue.ts) posts what these return; the bodies are in bodies.ts.
 import { formatDuration } from '../core/duration.js'
-import { levelAfter } from '../core/levels.js'
 import type { RunRecord } from '../record.js'
 import { renderCharts } from './charts.js'
 import {
-  type Facts,
   factsOf,
   type ReportContext,
   commitUrl,
@@ -14,12 +12,11 @@ import {
   runUrl,
   utc
 } from './context.js'
-import { cell, code, defuse, fence, fitBody, scrub, scrubDeep } from './markdown.js'
+import { code, defuse, fitBody, scrub, scrubDeep } from './markdown.js'
 import { renderTemplate, validateTemplate } from './templates.js'
-import { backupSection } from './sections/backup.js'
-import { alertLines, checklists, postChecklistOnly, securitySteps } from './sections/checklists.js'
-import { commandsSection, linksSection } from './sections/commands.js'
-import { samplesSection, samplesTable } from './sections/samples.js'
+import { alertLines, checklists, securitySteps } from './sections/checklists.js'
+import { commandsSection } from './sections/commands.js'
+import { samplesSection } from './sections/samples.js'
 import {
   actionLine,
   etaLine,
@@ -29,17 +26,10 @@ import {
   title,
   todoList
 } from './sections/status.js'
-import { lastLines, stepsSection } from './sections/steps.js'
-import { ruleSection, timeline } from './sections/timeline.js'
-import {
-  TEAM,
-  describeSample,
-  healthText,
-  pct,
-  responseTime,
-  secs,
-  stepResult
-} from './sections/values.js'
+import { stepsSection } from './sections/steps.js'
+import { timeline } from './sections/timeline.js'
+import { TEAM, healthText, pct, secs } from './sections/values.js'
+import { builtInBody, dataLossWithoutTarget, failedBody, resolvedBody } from './bodies.js'
 
 export type { ReportContext } from './context.js'
 
@@ -195,9 +185,9 @@ export function renderResolution(recordIn: RunRecord, ctx: ReportContext): Rende
   } else if (r.status === 'succeeded') {
     body = [marker, resolvedBody(facts, record, ctx)].join('\n')
     labelsToAdd = ['resolved']
-  } else if (r.status === 'failed' || r.status === 'blocked') {
+  } else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
     body = [marker, failedBody(facts, record, ctx)].join('\n')
-    labelsToAdd = [r.status === 'failed' ? 'rollback-failed' : 'rollback-blocked']
+    labelsToAdd = [`rollback-${r.status}`]
   } else {
     body = [
       marker,
@@ -226,160 +216,6 @@ export function renderBreachComment(recordIn: RunRecord, ctx: ReportContext): st
     values.report
   ].join('\n')
   return fitBody(scrub(body, ctx.secrets))
-}
-
-// ---- bodies ------------------------------------------------------------------------------
-
-function builtInBody(
-  facts: Facts,
-  record: RunRecord,
-  ctx: ReportContext,
-  v: Record<string, string>
-): string {
-  const head = [
-    `- **Status:** ${v.status}`,
-    `- **Action:** ${defuse(v.action)}`,
-    `- **ETA:** ${v.eta}`,
-    `- **Impact:** ${v.impact}`,
-    `- **Error Rate:** ${v.error_rate} · **Response Time:** ${responseTime(facts.breachSample)}`,
-    `- **Next Update:** ${nextUpdate(facts, record)}`,
-    `- **Team:** ${TEAM}`,
-    '',
-    `**Production now:** ${v.now}`,
-    '',
-    '### What is left for a human',
-    '',
-    v.todo
-  ]
-  const sections: [string, string][] = []
-  if (facts.kind === 'security') {
-    sections.push([
-      '## Security steps (runbook: Security Breach Decision)',
-      securitySteps(record, ctx)
-    ])
-    sections.push(['## Alert lines (untrusted text from the host)', v.alerts])
-    sections.push(['## What the action ran', v.steps])
-  }
-  sections.push(['## Why: the rule that fired', ruleSection(facts, record)])
-  sections.push(['## Timeline', v.timeline])
-  if (facts.kind !== 'security') sections.push(['## What the action ran', v.steps])
-  sections.push(['## Samples', v.samples_table])
-  sections.push(['## Charts', v.charts])
-  sections.push(['## Backup and data loss', backupSection(facts, record)])
-  sections.push([
-    '## Runbook checklists (ticked: done or verified by the action)',
-    checklists(facts, record, ctx)
-  ])
-  sections.push(['## Commands for a human', v.commands])
-  sections.push(['## Links', linksSection(record, ctx)])
-  return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n')
-}
-
-function resolvedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
-  const r = record.rollback
-  const minutes = facts.downtimeMs !== undefined ? Math.round(facts.downtimeMs / 60_000) : undefined
-  const duration =
-    facts.downtimeMs !== undefined && minutes !== undefined
-      ? `${minutes < 1 ? '< 1 minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${utc(facts.breachAt ?? 0)} → recovered ${utc(facts.recoveredAt ?? 0)})`
-      : 'unknown (no breach time recorded)'
-  const last = facts.lastSample
-  const dataLoss =
-    facts.level === 1 || !r.target
-      ? 'None (Level 1 switches traffic back; no data restored)'
-      : `Data since backup ${code(r.target.id)} (taken ${r.target.takenAt === null ? 'at an unknown time' : utc(r.target.takenAt)}, ${r.target.ageMs === null ? 'age unknown' : `${formatDuration(r.target.ageMs)} old`}): ${defuse(r.target.dataLossNote)}`
-  return [
-    '## ✅ [RESOLVED] Rollback Complete - Service Restored',
-    '',
-    '- **Status:** RESOLVED',
-    `- **Rollback Level:** ${r.level ?? facts.level}${r.attempts.length > 1 ? ` (tried ${r.attempts.map((a) => a.level).join(' → ')})` : ''}`,
-    `- **Duration:** ${duration}`,
-    `- **Service Status:** All systems healthy${last ? ` — ${defuse(describeSample(last))} at ${utc(last.at)}` : ''}`,
-    `- **Data Loss:** ${dataLoss}`,
-    '',
-    '- **Root Cause:** Under investigation',
-    `- **Next Steps:** find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`,
-    '',
-    `- **Team:** ${TEAM}`,
-    '',
-    '### Verification evidence',
-    '',
-    attemptsTable(record),
-    '',
-    samplesTable(record.rollback.verificationSamples.slice(-10), record.startedAt),
-    '',
-    postChecklistOnly(facts, record, ctx)
-  ].join('\n')
-}
-
-function failedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
-  const r = record.rollback
-  // The last output of the rollback levels and their checks: what a human reads first.
-  const tailSteps = record.steps
-    .filter((s) => ['rollback', 'validate', 'smoke-test', 'list-backups'].includes(s.name))
-    .slice(-3)
-  const next = levelAfter(facts.level)
-  const heading =
-    r.status === 'failed'
-      ? '## ❌ Rollback FAILED - manual intervention required'
-      : '## ❌ Rollback BLOCKED - manual intervention required'
-  return [
-    heading,
-    '',
-    `- **Status:** ${r.status === 'failed' ? 'FAILED' : 'BLOCKED'} — production is NOT confirmed healthy`,
-    `- **Rollback Level:** ${r.attempts.length ? r.attempts.map((a) => a.level).join(' → ') : 'none ran'}`,
-    `- **Reason:** ${defuse(r.reason)}`,
-    `- **Production now:** ${nowLine(facts, record)}`,
-    `- **Next Steps:** ${next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)'}`,
-    `- **Team:** ${TEAM}`,
-    '',
-    '### Attempts',
-    '',
-    attemptsTable(record),
-    '',
-    '### Last output',
-    '',
-    tailSteps.length
-      ? tailSteps
-          .map(
-            (s) =>
-              `**${s.name}${s.level ? ` (Level ${s.level})` : ''}** ${code(s.command)} — ${cell(stepResult(s))}\n\n${s.outputTail.trim() ? fence(lastLines(s.outputTail, 30)) : '_no output_'}`
-          )
-          .join('\n\n')
-      : '_No output was captured._',
-    '',
-    '### Commands for a human',
-    '',
-    commandsSection(facts, record, ctx)
-  ].join('\n')
-}
-
-function attemptsTable(record: RunRecord): string {
-  const attempts = record.rollback.attempts
-  if (attempts.length === 0) return '_No rollback level ran._'
-  return [
-    '| Level | Started (UTC) | Took | Script | Verified | Reason |',
-    '|---|---|---|---|---|---|',
-    ...attempts.map(
-      (a) =>
-        `| ${a.level} | ${utc(a.startedAt)} | ${formatDuration(a.endedAt - a.startedAt)} | ${a.scriptOk ? 'exit 0' : 'failed'} | ${a.recovered ? '✅ recovered' : '❌ not recovered'} | ${cell(a.reason)} |`
-    )
-  ].join('\n')
-}
-
-function nextUpdate(facts: Facts, record: RunRecord): string {
-  if (facts.rollbackRan)
-    return 'the resolution comment on this issue, posted when verification ended'
-  if (facts.kind === 'security') return 'from the security team, on this issue'
-  if (record.dryRun) return 'none (dry run)'
-  return 'a comment on this issue at the next breach of this environment'
-}
-
-function dataLossWithoutTarget(facts: Facts): string {
-  if (facts.kind === 'security')
-    return 'no rollback yet (after clearance: data since the pre-breach backup)'
-  return facts.level === 1 || !facts.level
-    ? 'None (no data restored)'
-    : 'unknown (no backup target)'
 }
 
 function oneLine(text: string): string {

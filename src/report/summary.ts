@@ -27,6 +27,8 @@ export function banner(record: RunRecord): string {
   if (r.status === 'failed')
     return `## ❌ Rollback to Level ${level} failed — manual intervention required`
   if (r.status === 'blocked') return `## ❌ Rollback blocked — manual decision required`
+  if (r.status === 'manual')
+    return `## ❓ Level ${level} ran cleanly, recovery not confirmed from this runner — manual confirmation required`
   if (r.status === 'skipped-dry-run')
     return `## 🟡 Dry run: would roll back to Level ${level} — nothing ran`
   switch (record.final.decision) {

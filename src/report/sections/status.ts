@@ -133,6 +133,10 @@ export function nowLine(facts: Facts, record: RunRecord): string {
     )
   if (r.status === 'blocked')
     return defuse(`❌ NOT confirmed healthy — rollback blocked: ${r.reason}.${lastText}`)
+  if (r.status === 'manual')
+    return defuse(
+      `❓ NOT confirmed — the host's checks pass but this runner cannot see production: ${r.reason}.${lastText}`
+    )
   if (r.status === 'skipped-dry-run') return defuse(`⚠️ Unknown — dry run, nothing ran.${lastText}`)
   if (!last) return '⚪ Unknown — no sample'
   const icon = last.health.status === 'up' ? '🟡' : last.health.status === 'unknown' ? '⚪' : '🔴'
@@ -169,6 +173,13 @@ export function todoList(facts: Facts, record: RunRecord, ctx: ReportContext): s
       next
         ? `Next by hand: Level ${next} (command below), or fix forward.`
         : 'Level 3 was the last level: restore by hand or fix forward.'
+    )
+  } else if (r.status === 'manual') {
+    items.push(
+      `**Confirm production by hand:** Level ${facts.level} ran cleanly and the host's own checks pass, but this runner got no answer from the health URL, so the action did not escalate to a level that restores data.`
+    )
+    items.push(
+      'Check the health URL from a machine that can reach it (proxy? internal CA? see README "Networks"); escalate by hand only if production is really down.'
     )
   } else if (r.status === 'blocked') {
     items.push(`**Decide now:** the rollback was blocked — ${defuse(r.reason)}`)

@@ -1,0 +1,288 @@
+// main.run() with fakes of every adapter (clock, probes, host, GitHub) and a double of
+// @actions/core: the whole flow — setup, watch, response, report, outputs, exit status — in
+// milliseconds of fake time. Real parts are tested in the adapters' own tests and end to end.
+import { jest } from '@jest/globals'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as core from '../__fixtures__/core.js'
+import type { Adapters } from '../src/adapters/all.js'
+import type { GitHub, IssueInfo } from '../src/adapters/github.js'
+import type { HostConnection, RemoteResult } from '../src/adapters/ports.js'
+import type { HealthReading, MetricReading } from '../src/core/types.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../src/main.js')
+
+const KEY =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAfakeKEYmaterial\n-----END OPENSSH PRIVATE KEY-----'
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 0)
+
+/** What production does: the new version (bad) until a rollback switches back to the good one. */
+interface World {
+  live: 'new' | 'previous'
+  /** The new version's error rate and health. */
+  errorRate: number
+  health: 'up' | 'down' | 'tls'
+  /** What health says once rolled back ('tls': the runner still cannot reach it). */
+  healthAfterRollback: 'up' | 'tls'
+  /** Every command run on the host. */
+  commands: string[]
+  probes: number
+}
+
+function world(over: Partial<World> = {}): World {
+  return {
+    live: 'new',
+    errorRate: 0.004,
+    health: 'up',
+    healthAfterRollback: 'up',
+    commands: [],
+    probes: 0,
+    ...over
+  }
+}
+
+function fakeGitHub(): GitHub & {
+  issues: IssueInfo[]
+  comments: { issue: number; body: string }[]
+} {
+  const issues: IssueInfo[] = []
+  const comments: { issue: number; body: string }[] = []
+  return {
+    owner: 'acme',
+    repo: 'spacetime',
+    issues,
+    comments,
+    async findOpenIssue(matches) {
+      return [...issues].reverse().find((i) => i.state === 'open' && matches(i))
+    },
+    async listComments(n) {
+      return comments
+        .filter((c) => c.issue === n)
+        .map((c, i) => ({ id: i + 1, url: `u${i}`, body: c.body }))
+    },
+    async createIssue(issue) {
+      const info: IssueInfo = {
+        number: issues.length + 1,
+        url: `https://github.com/acme/spacetime/issues/${issues.length + 1}`,
+        title: issue.title,
+        body: issue.body,
+        labels: issue.labels,
+        state: 'open'
+      }
+      issues.push(info)
+      return info
+    },
+    async comment(n, body) {
+      comments.push({ issue: n, body })
+      return { id: comments.length, url: `c${comments.length}`, body }
+    },
+    async addLabels(n, labels) {
+      issues[n - 1].labels.push(...labels)
+    }
+  }
+}
+
+function adapters(w: World, over: Partial<Adapters> = {}) {
+  let now = T0
+  const github = fakeGitHub()
+  const ok = (stdout = ''): RemoteResult => ({
+    exitCode: 0,
+    stdout,
+    stderr: '',
+    durationMs: 5,
+    timedOut: false
+  })
+  const host: HostConnection = {
+    keyFile: '/fake/id_key',
+    async run(command, argv) {
+      const line = [command, ...argv].join(' ')
+      w.commands.push(line)
+      if (line.includes('rollback.sh --quick')) w.live = 'previous'
+      return ok()
+    },
+    dispose: async () => {},
+    disposeSync: () => {},
+    refuseNewCommands: () => {},
+    sharedConnection: async () => true
+  }
+  const health = (): HealthReading => {
+    const state = w.live === 'new' ? w.health : w.healthAfterRollback
+    if (state === 'up') return { status: 'up', httpStatus: 200, latencyMs: 40, failedAttempts: 0 }
+    if (state === 'down')
+      return { status: 'down', httpStatus: 503, reason: 'HTTP 503', failedAttempts: 3 }
+    return {
+      status: 'down',
+      reason:
+        'TLS failure (SELF_SIGNED_CERT_IN_CHAIN): self-signed certificate in certificate chain',
+      noAnswer: 'tls',
+      failedAttempts: 3
+    }
+  }
+  const measured = (value: number): MetricReading => ({ status: 'measured', value })
+  const a: Adapters = {
+    clock: {
+      now: () => now,
+      sleep: async (ms) => {
+        now += Math.max(0, ms)
+      }
+    },
+    env: {
+      GITHUB_REPOSITORY: 'acme/spacetime',
+      GITHUB_RUN_ID: '77',
+      GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
+      RUNNER_TEMP: tmp
+    },
+    healthProbe: () => ({
+      probe: async () => {
+        w.probes++
+        return health()
+      }
+    }),
+    prometheus: (settings) => ({
+      query: async (q, at) => {
+        const p = settings.prometheus!
+        // Before the deploy (the baseline) and after a rollback: the previous version.
+        const errors = w.live === 'new' && at >= T0 ? w.errorRate : 0.002
+        if (q === p.errorRateQuery) return measured(errors)
+        if (q === p.latencyQuery) return measured(0.12)
+        return measured(212)
+      }
+    }),
+    connect: async (settings) => (settings.ssh ? host : undefined),
+    checkKey: async () => null,
+    github: () => github,
+    disposeAllSync: () => {},
+    ...over
+  }
+  return { adapters: a, github }
+}
+
+const INPUTS = {
+  'health-url': 'https://spacetime.example.com/health',
+  'prometheus-url': 'https://prometheus.example.com',
+  'watch-duration': '2m',
+  'probe-interval': '10s',
+  'ssh-host': 'deploy.example.com',
+  'ssh-user': 'deploy',
+  'ssh-private-key': KEY,
+  'ssh-known-hosts': 'deploy.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIfake',
+  'github-token': 'ghs_fakeTokenForTheMainTest'
+}
+
+let tmp: string
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-main-'))
+  core.reset(INPUTS)
+})
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+describe('main.run with fake adapters', () => {
+  it('a healthy deploy: watched to the end, nothing but the preflight ran, no issue, exit 0', async () => {
+    const w = world()
+    const { adapters: a, github } = adapters(w)
+    await run(a)
+    expect(core.outputs).toMatchObject({ decision: 'healthy', 'rollback-status': 'not-needed' })
+    expect(Number(core.outputs.samples)).toBe(13) // 0s … 120s every 10s
+    expect(w.commands).toEqual(['true'])
+    expect(github.issues).toHaveLength(0)
+    expect(core.failed).toBeUndefined()
+    expect(core.summaries.join('')).toContain('## ✅ Healthy')
+  })
+
+  it('error-rate-critical: Level 1 on the host, verified, the P1 issue and its RESOLVED comment', async () => {
+    const w = world({ errorRate: 0.62 })
+    const { adapters: a, github } = adapters(w)
+    await run(a)
+    expect(core.outputs).toMatchObject({
+      decision: 'rollback',
+      rule: 'error-rate-critical',
+      'rollback-level': '1',
+      'rollback-status': 'succeeded',
+      'issue-number': '1'
+    })
+    expect(w.commands).toEqual([
+      'true',
+      'bash deploy/rollback/rollback.sh --quick',
+      'test -f deploy/rollback/validate_rollback.sh',
+      'bash deploy/rollback/validate_rollback.sh',
+      'test -f deploy/smoke_tests.sh',
+      'bash deploy/smoke_tests.sh'
+    ])
+    expect(github.issues[0].title).toContain('[P1] Production Down - Rollback in Progress')
+    expect(github.comments[0].body).toContain('[RESOLVED] Rollback Complete - Service Restored')
+    expect(core.failed).toMatch(/^rolled back \(error-rate-critical, Level 1, succeeded\)/)
+    expect(fs.existsSync(core.outputs['report-path'])).toBe(true)
+  })
+
+  it('bad input: fails naming the input, nothing is probed, nothing connects', async () => {
+    core.reset({ ...INPUTS, 'probe-interval': '90x' })
+    const w = world()
+    const connect = jest.fn<Adapters['connect']>()
+    await run(adapters(w, { connect }).adapters)
+    expect(core.outputs.decision).toBe('bad-input')
+    expect(core.failed).toBe(
+      "bad input: probe-interval '90x' is not a duration: use e.g. 500ms, 15s, 2m, 1h or 1m30s"
+    )
+    expect(w.probes).toBe(0)
+    expect(connect).not.toHaveBeenCalled()
+  })
+
+  it('a passphrase-protected key is bad input at setup: 0 probes, no command on the host', async () => {
+    const w = world({ errorRate: 0.62 })
+    const checkKey = async () =>
+      'is protected by a passphrase, which the action cannot type: use a dedicated deploy key without one'
+    await run(adapters(w, { checkKey }).adapters)
+    expect(core.outputs.decision).toBe('bad-input')
+    expect(core.failed).toMatch(/^bad input: ssh-private-key is protected by a passphrase/)
+    expect(w.probes).toBe(0)
+    expect(w.commands).toEqual([])
+  })
+
+  it('unreachable-from-runner: health fails at TLS while Prometheus shows traffic → inconclusive, no rollback', async () => {
+    const w = world({ health: 'tls' })
+    const { adapters: a, github } = adapters(w)
+    await run(a)
+    expect(core.outputs).toMatchObject({
+      decision: 'inconclusive',
+      rule: 'monitoring-outage',
+      'rollback-status': 'not-needed'
+    })
+    expect(core.outputs.reason).toContain(
+      'health-url unreachable from this runner: TLS failure (SELF_SIGNED_CERT_IN_CHAIN)'
+    )
+    expect(core.outputs.reason).toContain('Prometheus shows 212 req/s at 0.4% errors')
+    expect(w.commands).toEqual(['true'])
+    expect(github.issues).toHaveLength(0)
+  })
+
+  it('no data-loss level on a contradicted signal: Level 1 ran cleanly, only health is unreachable → manual, never Level 2', async () => {
+    const w = world({ errorRate: 0.62, healthAfterRollback: 'tls' })
+    const { adapters: a, github } = adapters(w)
+    await run(a)
+    expect(core.outputs).toMatchObject({
+      decision: 'rollback',
+      'rollback-level': '1',
+      'rollback-status': 'manual'
+    })
+    expect(w.commands.filter((c) => c.includes('/rollback.sh'))).toEqual([
+      'bash deploy/rollback/rollback.sh --quick'
+    ])
+    expect(core.failed).toMatch(
+      /^rollback stopped for a human: Level 1 ran cleanly and validate\/smoke tests pass on the host, but this runner gets no answer from health-url/
+    )
+    expect(github.comments.map((c) => c.body).join('\n')).toContain('manual')
+  })
+
+  it.each(['command', 'replay'])(
+    'mode %s is refused as bad input until it exists',
+    async (mode) => {
+      core.reset({ ...INPUTS, mode })
+      const w = world()
+      await run(adapters(w).adapters)
+      expect(core.outputs.decision).toBe('bad-input')
+      expect(w.probes).toBe(0)
+    }
+  )
+})
