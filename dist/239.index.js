@@ -2,7 +2,7 @@ export const id = 239;
 export const ids = [239];
 export const modules = {
 
-/***/ 9659:
+/***/ 9659: // ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -745,7 +745,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 3335: // ./node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -845,7 +845,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 3251:
+/***/ 3251: // ./node_modules/bottleneck/light.js
 /***/ (function(module) {
 
 /**
@@ -2375,7 +2375,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 770:
+/***/ 770: // ./node_modules/tunnel/index.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(218);
@@ -2383,7 +2383,7 @@ module.exports = __webpack_require__(218);
 
 /***/ }),
 
-/***/ 218:
+/***/ 218: // ./node_modules/tunnel/lib/tunnel.js
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -2654,7 +2654,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 4371:
+/***/ 4371: // ./node_modules/undici/index.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -2830,7 +2830,7 @@ module.exports.EventSource = EventSource
 
 /***/ }),
 
-/***/ 158:
+/***/ 158: // ./node_modules/undici/lib/api/abort-signal.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { addAbortListener } = __webpack_require__(3440)
@@ -2894,7 +2894,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2279: // ./node_modules/undici/lib/api/api-connect.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -3009,7 +3009,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 6862: // ./node_modules/undici/lib/api/api-pipeline.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -3267,7 +3267,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 6424: // ./node_modules/undici/lib/api/api-request.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -3488,7 +3488,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 3560: // ./node_modules/undici/lib/api/api-stream.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -3715,7 +3715,7 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1882: // ./node_modules/undici/lib/api/api-upgrade.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -3830,7 +3830,7 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 6615: // ./node_modules/undici/lib/api/index.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -3844,7 +3844,7 @@ module.exports.connect = __webpack_require__(2279)
 
 /***/ }),
 
-/***/ 9927:
+/***/ 9927: // ./node_modules/undici/lib/api/readable.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -4236,7 +4236,7 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 7655: // ./node_modules/undici/lib/api/util.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const assert = __webpack_require__(4589)
@@ -4336,7 +4336,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 9136: // ./node_modules/undici/lib/core/connect.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -4583,7 +4583,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 735: // ./node_modules/undici/lib/core/constants.js
 /***/ ((module) => {
 
 
@@ -4708,7 +4708,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 2414: // ./node_modules/undici/lib/core/diagnostics.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -4917,7 +4917,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 8707: // ./node_modules/undici/lib/core/errors.js
 /***/ ((module) => {
 
 
@@ -5349,7 +5349,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 4655: // ./node_modules/undici/lib/core/request.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -5838,7 +5838,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 6443: // ./node_modules/undici/lib/core/symbols.js
 /***/ ((module) => {
 
 module.exports = {
@@ -5912,7 +5912,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 7752: // ./node_modules/undici/lib/core/tree.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -6071,7 +6071,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 3440: // ./node_modules/undici/lib/core/util.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -6797,7 +6797,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 7405: // ./node_modules/undici/lib/dispatcher/agent.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -6937,7 +6937,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 837: // ./node_modules/undici/lib/dispatcher/balanced-pool.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -7153,7 +7153,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 637: // ./node_modules/undici/lib/dispatcher/client-h1.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -8673,7 +8673,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 8788: // ./node_modules/undici/lib/dispatcher/client-h2.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -9472,7 +9472,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 3701: // ./node_modules/undici/lib/dispatcher/client.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // @ts-check
@@ -10103,7 +10103,7 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 1841: // ./node_modules/undici/lib/dispatcher/dispatcher-base.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10318,7 +10318,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 883: // ./node_modules/undici/lib/dispatcher/dispatcher.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10390,7 +10390,7 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 3137: // ./node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10557,7 +10557,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 4660: // ./node_modules/undici/lib/dispatcher/fixed-queue.js
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -10681,7 +10681,7 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 2128: // ./node_modules/undici/lib/dispatcher/pool-base.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10882,7 +10882,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 3246: // ./node_modules/undici/lib/dispatcher/pool-stats.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __webpack_require__(6443)
@@ -10923,7 +10923,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 628: // ./node_modules/undici/lib/dispatcher/pool.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -11037,7 +11037,7 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 6672: // ./node_modules/undici/lib/dispatcher/proxy-agent.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -11318,7 +11318,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 50: // ./node_modules/undici/lib/dispatcher/retry-agent.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -11360,7 +11360,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 2581: // ./node_modules/undici/lib/global.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -11399,7 +11399,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 8155: // ./node_modules/undici/lib/handler/decorator-handler.js
 /***/ ((module) => {
 
 
@@ -11450,7 +11450,7 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 8754: // ./node_modules/undici/lib/handler/redirect-handler.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -11689,7 +11689,7 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 7816: // ./node_modules/undici/lib/handler/retry-handler.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -12133,7 +12133,7 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 379: // ./node_modules/undici/lib/interceptor/dns.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -12515,7 +12515,7 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8060: // ./node_modules/undici/lib/interceptor/dump.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -12645,7 +12645,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 5092: // ./node_modules/undici/lib/interceptor/redirect-interceptor.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -12673,7 +12673,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 1514: // ./node_modules/undici/lib/interceptor/redirect.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -12704,7 +12704,7 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 2026: // ./node_modules/undici/lib/interceptor/retry.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -12730,7 +12730,7 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 2824: // ./node_modules/undici/lib/llhttp/constants.js
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -13014,7 +13014,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 3870: // ./node_modules/undici/lib/llhttp/llhttp-wasm.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13026,7 +13026,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 3434: // ./node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13038,7 +13038,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 172: // ./node_modules/undici/lib/llhttp/utils.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13059,7 +13059,7 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 7501: // ./node_modules/undici/lib/mock/mock-agent.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13226,7 +13226,7 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 7365: // ./node_modules/undici/lib/mock/mock-client.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13292,7 +13292,7 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 2429: // ./node_modules/undici/lib/mock/mock-errors.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13327,7 +13327,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 1511: // ./node_modules/undici/lib/mock/mock-interceptor.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13541,7 +13541,7 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 4004: // ./node_modules/undici/lib/mock/mock-pool.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13607,7 +13607,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 1117: // ./node_modules/undici/lib/mock/mock-symbols.js
 /***/ ((module) => {
 
 
@@ -13637,7 +13637,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 3397: // ./node_modules/undici/lib/mock/mock-utils.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -14011,7 +14011,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 6142: // ./node_modules/undici/lib/mock/pending-interceptors-formatter.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -14061,7 +14061,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 1529: // ./node_modules/undici/lib/mock/pluralizer.js
 /***/ ((module) => {
 
 
@@ -14097,7 +14097,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 6603: // ./node_modules/undici/lib/util/timers.js
 /***/ ((module) => {
 
 
@@ -14527,7 +14527,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 9634: // ./node_modules/undici/lib/web/cache/cache.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -15393,7 +15393,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 3245: // ./node_modules/undici/lib/web/cache/cachestorage.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -15552,7 +15552,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 109: // ./node_modules/undici/lib/web/cache/symbols.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -15564,7 +15564,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6798: // ./node_modules/undici/lib/web/cache/util.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -15616,7 +15616,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 1276: // ./node_modules/undici/lib/web/cookies/constants.js
 /***/ ((module) => {
 
 
@@ -15635,7 +15635,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 9061: // ./node_modules/undici/lib/web/cookies/index.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -15826,7 +15826,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 1978: // ./node_modules/undici/lib/web/cookies/parse.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -16143,7 +16143,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 7797: // ./node_modules/undici/lib/web/cookies/util.js
 /***/ ((module) => {
 
 
@@ -16502,7 +16502,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 4031: // ./node_modules/undici/lib/web/eventsource/eventsource-stream.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -17083,7 +17083,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1238: // ./node_modules/undici/lib/web/eventsource/eventsource.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -17573,7 +17573,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 4811: // ./node_modules/undici/lib/web/eventsource/util.js
 /***/ ((module) => {
 
 
@@ -17617,7 +17617,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 4492: // ./node_modules/undici/lib/web/fetch/body.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -18153,7 +18153,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 4495: // ./node_modules/undici/lib/web/fetch/constants.js
 /***/ ((module) => {
 
 
@@ -18284,7 +18284,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 1900: // ./node_modules/undici/lib/web/fetch/data-url.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -19035,7 +19035,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 6653: // ./node_modules/undici/lib/web/fetch/dispatcher-weakref.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -19088,7 +19088,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 7114: // ./node_modules/undici/lib/web/fetch/file.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -19221,7 +19221,7 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 116: // ./node_modules/undici/lib/web/fetch/formdata-parser.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -19702,7 +19702,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 5910: // ./node_modules/undici/lib/web/fetch/formdata.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -19961,7 +19961,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 1059: // ./node_modules/undici/lib/web/fetch/global.js
 /***/ ((module) => {
 
 
@@ -20008,7 +20008,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 660: // ./node_modules/undici/lib/web/fetch/headers.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -20702,7 +20702,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 4398: // ./node_modules/undici/lib/web/fetch/index.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -22979,7 +22979,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 9967: // ./node_modules/undici/lib/web/fetch/request.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /* globals AbortController */
@@ -24023,7 +24023,7 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 9051: // ./node_modules/undici/lib/web/fetch/response.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -24640,7 +24640,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 3627: // ./node_modules/undici/lib/web/fetch/symbols.js
 /***/ ((module) => {
 
 
@@ -24656,7 +24656,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 3168: // ./node_modules/undici/lib/web/fetch/util.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -26295,7 +26295,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 5893: // ./node_modules/undici/lib/web/fetch/webidl.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -26997,7 +26997,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2607: // ./node_modules/undici/lib/web/fileapi/encoding.js
 /***/ ((module) => {
 
 
@@ -27294,7 +27294,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 8355: // ./node_modules/undici/lib/web/fileapi/filereader.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -27645,7 +27645,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 8573: // ./node_modules/undici/lib/web/fileapi/progressevent.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -27730,7 +27730,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 961: // ./node_modules/undici/lib/web/fileapi/symbols.js
 /***/ ((module) => {
 
 
@@ -27747,7 +27747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 3610: // ./node_modules/undici/lib/web/fileapi/util.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -28145,7 +28145,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 6897: // ./node_modules/undici/lib/web/websocket/connection.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -28523,7 +28523,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 736: // ./node_modules/undici/lib/web/websocket/constants.js
 /***/ ((module) => {
 
 
@@ -28596,7 +28596,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 5188: // ./node_modules/undici/lib/web/websocket/events.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -28932,7 +28932,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 3264: // ./node_modules/undici/lib/web/websocket/frame.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -29035,7 +29035,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 9469: // ./node_modules/undici/lib/web/websocket/permessage-deflate.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -29147,7 +29147,7 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 1652: // ./node_modules/undici/lib/web/websocket/receiver.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -29681,7 +29681,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 3900: // ./node_modules/undici/lib/web/websocket/sender.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -29792,7 +29792,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 1216: // ./node_modules/undici/lib/web/websocket/symbols.js
 /***/ ((module) => {
 
 
@@ -29811,7 +29811,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 8625: // ./node_modules/undici/lib/web/websocket/util.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -30140,7 +30140,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 3726: // ./node_modules/undici/lib/web/websocket/websocket.js
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -30742,7 +30742,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1758:
+/***/ 1758: // ./node_modules/@actions/github/lib/github.js + 21 modules
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -35721,7 +35721,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 /***/ }),
 
-/***/ 9735:
+/***/ 9735: // ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -35815,7 +35815,7 @@ retry.VERSION = VERSION;
 
 /***/ }),
 
-/***/ 6856:
+/***/ 6856: // ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -36066,7 +36066,7 @@ throttling.triggersNotification = triggersNotification;
 
 /***/ }),
 
-/***/ 1015:
+/***/ 1015: // ./node_modules/@octokit/request-error/dist-src/index.js
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -2,7 +2,7 @@ export const id = 401;
 export const ids = [401];
 export const modules = {
 
-/***/ 2401:
+/***/ 2401: // ./src/adapters/github.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);

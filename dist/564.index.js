@@ -2,7 +2,7 @@ export const id = 564;
 export const ids = [564];
 export const modules = {
 
-/***/ 3337:
+/***/ 3337: // ./src/report/charts.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -124,7 +124,7 @@ function quote(text) {
 
 /***/ }),
 
-/***/ 301:
+/***/ 301: // ./src/report/context.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -260,7 +260,7 @@ function factsOf(record) {
 
 /***/ }),
 
-/***/ 7182:
+/***/ 7182: // ./src/report/incident.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -603,7 +603,7 @@ function unique(list) {
 
 /***/ }),
 
-/***/ 4285:
+/***/ 4285: // ./src/report/markdown.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -794,7 +794,7 @@ function cutNote(cut, limit) {
 
 /***/ }),
 
-/***/ 4564:
+/***/ 4564: // ./src/report/run-report.ts + 2 modules
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1156,7 +1156,7 @@ const report = {
 
 /***/ }),
 
-/***/ 3844:
+/***/ 3844: // ./src/report/sections.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

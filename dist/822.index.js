@@ -2,7 +2,7 @@ export const id = 822;
 export const ids = [822];
 export const modules = {
 
-/***/ 2822:
+/***/ 2822: // ./src/act/rollback.ts + 1 modules
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4235:
+/***/ 4235: // ./src/adapters/runner.ts + 1 modules
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -109,7 +109,7 @@ function appendSummary(markdown) {
 
 /***/ }),
 
-/***/ 5702:
+/***/ 5702: // ./src/adapters/shell.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -216,7 +216,7 @@ function formatRemoteCommand(spec) {
 
 /***/ }),
 
-/***/ 8571:
+/***/ 8571: // ./src/core/duration.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -256,7 +256,7 @@ const DURATION_HINT = 'use e.g. 500ms, 15s, 2m, 1h or 1m30s';
 
 /***/ }),
 
-/***/ 4809:
+/***/ 4809: // ./src/report/templates.ts
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -406,245 +406,245 @@ function unquote(value) {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 2613: // external "assert"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 181: // external "buffer"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 4434: // external "events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 9896: // external "fs"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 8611: // external "http"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 5692: // external "https"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 9278: // external "net"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 4589: // external "node:assert"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 6698: // external "node:async_hooks"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 
 /***/ }),
 
-/***/ 4573:
+/***/ 4573: // external "node:buffer"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 
 /***/ }),
 
-/***/ 7540:
+/***/ 7540: // external "node:console"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 7598: // external "node:crypto"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 3053: // external "node:diagnostics_channel"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 610: // external "node:dns"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 8474: // external "node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 3024: // external "node:fs"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 7067: // external "node:http"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 2467: // external "node:http2"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 7030: // external "node:net"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 6760: // external "node:path"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
-/***/ 643:
+/***/ 643: // external "node:perf_hooks"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
 
 /***/ }),
 
-/***/ 1792:
+/***/ 1792: // external "node:querystring"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 7075: // external "node:stream"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 1692: // external "node:tls"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 3136: // external "node:url"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 7975: // external "node:util"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 3429: // external "node:util/types"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 5919: // external "node:worker_threads"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 8522: // external "node:zlib"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 857: // external "os"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 932:
+/***/ 932: // external "process"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 3193: // external "string_decoder"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 4756: // external "tls"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 9023: // external "util"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 7349: // ./node_modules/yaml/dist/compose/compose-collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -741,7 +741,7 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 3683: // ./node_modules/yaml/dist/compose/compose-doc.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -793,7 +793,7 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 5937: // ./node_modules/yaml/dist/compose/compose-node.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -912,7 +912,7 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 5413: // ./node_modules/yaml/dist/compose/compose-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1007,7 +1007,7 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 9984: // ./node_modules/yaml/dist/compose/composer.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1238,7 +1238,7 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 7103: // ./node_modules/yaml/dist/compose/resolve-block-map.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1362,7 +1362,7 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 8913: // ./node_modules/yaml/dist/compose/resolve-block-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1569,7 +1569,7 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 334: // ./node_modules/yaml/dist/compose/resolve-block-seq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1627,7 +1627,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 7788: // ./node_modules/yaml/dist/compose/resolve-end.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1673,7 +1673,7 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 3142: // ./node_modules/yaml/dist/compose/resolve-flow-collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1889,7 +1889,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 6842: // ./node_modules/yaml/dist/compose/resolve-flow-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2124,7 +2124,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 4631: // ./node_modules/yaml/dist/compose/resolve-props.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2279,7 +2279,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 9499: // ./node_modules/yaml/dist/compose/util-contains-newline.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2322,7 +2322,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 2599: // ./node_modules/yaml/dist/compose/util-empty-scalar-position.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2357,7 +2357,7 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 4051: // ./node_modules/yaml/dist/compose/util-flow-indent-check.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2381,7 +2381,7 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 1187: // ./node_modules/yaml/dist/compose/util-map-includes.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2403,7 +2403,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 3021: // ./node_modules/yaml/dist/doc/Document.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2747,7 +2747,7 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 1596: // ./node_modules/yaml/dist/doc/anchors.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2830,7 +2830,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 3661: // ./node_modules/yaml/dist/doc/applyReviver.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2894,7 +2894,7 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 2404: // ./node_modules/yaml/dist/doc/createNode.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2991,7 +2991,7 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 1342: // ./node_modules/yaml/dist/doc/directives.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3176,7 +3176,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 1464: // ./node_modules/yaml/dist/errors.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3245,7 +3245,7 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 8815: // ./node_modules/yaml/dist/index.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -3303,7 +3303,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 7249: // ./node_modules/yaml/dist/log.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3329,7 +3329,7 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 4065: // ./node_modules/yaml/dist/nodes/Alias.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3456,7 +3456,7 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 101: // ./node_modules/yaml/dist/nodes/Collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3614,7 +3614,7 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 6673: // ./node_modules/yaml/dist/nodes/Node.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3661,7 +3661,7 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 7165: // ./node_modules/yaml/dist/nodes/Pair.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3707,7 +3707,7 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 3301: // ./node_modules/yaml/dist/nodes/Scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3741,7 +3741,7 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 4454: // ./node_modules/yaml/dist/nodes/YAMLMap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3895,7 +3895,7 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 2223: // ./node_modules/yaml/dist/nodes/YAMLSeq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4017,7 +4017,7 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 7104: // ./node_modules/yaml/dist/nodes/addPairToJSMap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4089,7 +4089,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 1127: // ./node_modules/yaml/dist/nodes/identity.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4149,7 +4149,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4043: // ./node_modules/yaml/dist/nodes/toJS.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4195,7 +4195,7 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 110: // ./node_modules/yaml/dist/parse/cst-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4420,7 +4420,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 1733: // ./node_modules/yaml/dist/parse/cst-stringify.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4490,7 +4490,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 7715: // ./node_modules/yaml/dist/parse/cst-visit.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4596,7 +4596,7 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 3461: // ./node_modules/yaml/dist/parse/cst.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4715,7 +4715,7 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 361: // ./node_modules/yaml/dist/parse/lexer.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5445,7 +5445,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 6628: // ./node_modules/yaml/dist/parse/line-counter.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5493,7 +5493,7 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 3456: // ./node_modules/yaml/dist/parse/parser.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6480,7 +6480,7 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 4047: // ./node_modules/yaml/dist/public-api.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6594,7 +6594,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 5840: // ./node_modules/yaml/dist/schema/Schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6640,7 +6640,7 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 7451: // ./node_modules/yaml/dist/schema/common/map.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6666,7 +6666,7 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 3632: // ./node_modules/yaml/dist/schema/common/null.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6690,7 +6690,7 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 1706: // ./node_modules/yaml/dist/schema/common/seq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6716,7 +6716,7 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 6464: // ./node_modules/yaml/dist/schema/common/string.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6739,7 +6739,7 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 3959: // ./node_modules/yaml/dist/schema/core/bool.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6767,7 +6767,7 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 8405: // ./node_modules/yaml/dist/schema/core/float.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6821,7 +6821,7 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 9874: // ./node_modules/yaml/dist/schema/core/int.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6870,7 +6870,7 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 896: // ./node_modules/yaml/dist/schema/core/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6902,7 +6902,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 3559: // ./node_modules/yaml/dist/schema/json/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6973,7 +6973,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 18: // ./node_modules/yaml/dist/schema/tags.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7079,7 +7079,7 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 6083: // ./node_modules/yaml/dist/schema/yaml-1.1/binary.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7156,7 +7156,7 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 8398: // ./node_modules/yaml/dist/schema/yaml-1.1/bool.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7192,7 +7192,7 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 5782: // ./node_modules/yaml/dist/schema/yaml-1.1/float.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7249,7 +7249,7 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 873: // ./node_modules/yaml/dist/schema/yaml-1.1/int.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7332,7 +7332,7 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 452: // ./node_modules/yaml/dist/schema/yaml-1.1/merge.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7410,7 +7410,7 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 303: // ./node_modules/yaml/dist/schema/yaml-1.1/omap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7494,7 +7494,7 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 8385: // ./node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7583,7 +7583,7 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 5913: // ./node_modules/yaml/dist/schema/yaml-1.1/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7631,7 +7631,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 1528: // ./node_modules/yaml/dist/schema/yaml-1.1/set.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7734,7 +7734,7 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 6752: // ./node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7846,7 +7846,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 4475: // ./node_modules/yaml/dist/stringify/foldFlowLines.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8004,7 +8004,7 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 2148: // ./node_modules/yaml/dist/stringify/stringify.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -8143,7 +8143,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 1212: // ./node_modules/yaml/dist/stringify/stringifyCollection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -8305,7 +8305,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 9799: // ./node_modules/yaml/dist/stringify/stringifyComment.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8336,7 +8336,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 6829: // ./node_modules/yaml/dist/stringify/stringifyDocument.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -8430,7 +8430,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 8689: // ./node_modules/yaml/dist/stringify/stringifyNumber.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8464,7 +8464,7 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 9748: // ./node_modules/yaml/dist/stringify/stringifyPair.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -8623,7 +8623,7 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 3069: // ./node_modules/yaml/dist/stringify/stringifyString.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -8968,7 +8968,7 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 204: // ./node_modules/yaml/dist/visit.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
