@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
+/***/ 9659: // ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 3335: // ./node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,7 +844,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 3251:
+/***/ 3251: // ./node_modules/bottleneck/light.js
 /***/ (function(module) {
 
 /**
@@ -2374,7 +2374,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 770:
+/***/ 770: // ./node_modules/tunnel/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = __nccwpck_require__(218);
@@ -2382,7 +2382,7 @@ module.exports = __nccwpck_require__(218);
 
 /***/ }),
 
-/***/ 218:
+/***/ 218: // ./node_modules/tunnel/lib/tunnel.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2653,7 +2653,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 6752: // ./node_modules/undici/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2829,7 +2829,7 @@ module.exports.EventSource = EventSource
 
 /***/ }),
 
-/***/ 158:
+/***/ 158: // ./node_modules/undici/lib/api/abort-signal.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
@@ -2893,7 +2893,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2279: // ./node_modules/undici/lib/api/api-connect.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3008,7 +3008,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 6862: // ./node_modules/undici/lib/api/api-pipeline.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3266,7 +3266,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4043: // ./node_modules/undici/lib/api/api-request.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3487,7 +3487,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 3560: // ./node_modules/undici/lib/api/api-stream.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3714,7 +3714,7 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1882: // ./node_modules/undici/lib/api/api-upgrade.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3829,7 +3829,7 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 6615: // ./node_modules/undici/lib/api/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3843,7 +3843,7 @@ module.exports.connect = __nccwpck_require__(2279)
 
 /***/ }),
 
-/***/ 9927:
+/***/ 9927: // ./node_modules/undici/lib/api/readable.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -4235,7 +4235,7 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 7655: // ./node_modules/undici/lib/api/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
@@ -4335,7 +4335,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 9136: // ./node_modules/undici/lib/core/connect.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4582,7 +4582,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 735: // ./node_modules/undici/lib/core/constants.js
 /***/ ((module) => {
 
 
@@ -4707,7 +4707,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 2414: // ./node_modules/undici/lib/core/diagnostics.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4916,7 +4916,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 8707: // ./node_modules/undici/lib/core/errors.js
 /***/ ((module) => {
 
 
@@ -5348,7 +5348,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 4655: // ./node_modules/undici/lib/core/request.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5837,7 +5837,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 6443: // ./node_modules/undici/lib/core/symbols.js
 /***/ ((module) => {
 
 module.exports = {
@@ -5911,7 +5911,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 7752: // ./node_modules/undici/lib/core/tree.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6070,7 +6070,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 3440: // ./node_modules/undici/lib/core/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6796,7 +6796,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 7405: // ./node_modules/undici/lib/dispatcher/agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6936,7 +6936,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 837: // ./node_modules/undici/lib/dispatcher/balanced-pool.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7152,7 +7152,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 637: // ./node_modules/undici/lib/dispatcher/client-h1.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8672,7 +8672,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 8788: // ./node_modules/undici/lib/dispatcher/client-h2.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9471,7 +9471,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 3701: // ./node_modules/undici/lib/dispatcher/client.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -10102,7 +10102,7 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 1841: // ./node_modules/undici/lib/dispatcher/dispatcher-base.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10317,7 +10317,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 883: // ./node_modules/undici/lib/dispatcher/dispatcher.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10389,7 +10389,7 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 3137: // ./node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10556,7 +10556,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 4660: // ./node_modules/undici/lib/dispatcher/fixed-queue.js
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -10680,7 +10680,7 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 2128: // ./node_modules/undici/lib/dispatcher/pool-base.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10881,7 +10881,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 3246: // ./node_modules/undici/lib/dispatcher/pool-stats.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
@@ -10922,7 +10922,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 628: // ./node_modules/undici/lib/dispatcher/pool.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11036,7 +11036,7 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 6672: // ./node_modules/undici/lib/dispatcher/proxy-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11317,7 +11317,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 50: // ./node_modules/undici/lib/dispatcher/retry-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11359,7 +11359,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 2581: // ./node_modules/undici/lib/global.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11398,7 +11398,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 8155: // ./node_modules/undici/lib/handler/decorator-handler.js
 /***/ ((module) => {
 
 
@@ -11449,7 +11449,7 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 8754: // ./node_modules/undici/lib/handler/redirect-handler.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11688,7 +11688,7 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 7816: // ./node_modules/undici/lib/handler/retry-handler.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12132,7 +12132,7 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 379: // ./node_modules/undici/lib/interceptor/dns.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12514,7 +12514,7 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8060: // ./node_modules/undici/lib/interceptor/dump.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12644,7 +12644,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 5092: // ./node_modules/undici/lib/interceptor/redirect-interceptor.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12672,7 +12672,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 1514: // ./node_modules/undici/lib/interceptor/redirect.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12703,7 +12703,7 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 2026: // ./node_modules/undici/lib/interceptor/retry.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12729,7 +12729,7 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 2824: // ./node_modules/undici/lib/llhttp/constants.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -13013,7 +13013,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 3870: // ./node_modules/undici/lib/llhttp/llhttp-wasm.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13025,7 +13025,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 3434: // ./node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13037,7 +13037,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 172: // ./node_modules/undici/lib/llhttp/utils.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13058,7 +13058,7 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 7501: // ./node_modules/undici/lib/mock/mock-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13225,7 +13225,7 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 7365: // ./node_modules/undici/lib/mock/mock-client.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13291,7 +13291,7 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 2429: // ./node_modules/undici/lib/mock/mock-errors.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13326,7 +13326,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 1511: // ./node_modules/undici/lib/mock/mock-interceptor.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13540,7 +13540,7 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 4004: // ./node_modules/undici/lib/mock/mock-pool.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13606,7 +13606,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 1117: // ./node_modules/undici/lib/mock/mock-symbols.js
 /***/ ((module) => {
 
 
@@ -13636,7 +13636,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 3397: // ./node_modules/undici/lib/mock/mock-utils.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -14010,7 +14010,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 6142: // ./node_modules/undici/lib/mock/pending-interceptors-formatter.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -14060,7 +14060,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 1529: // ./node_modules/undici/lib/mock/pluralizer.js
 /***/ ((module) => {
 
 
@@ -14096,7 +14096,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 6603: // ./node_modules/undici/lib/util/timers.js
 /***/ ((module) => {
 
 
@@ -14526,7 +14526,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 9634: // ./node_modules/undici/lib/web/cache/cache.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15392,7 +15392,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 3245: // ./node_modules/undici/lib/web/cache/cachestorage.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15551,7 +15551,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 109: // ./node_modules/undici/lib/web/cache/symbols.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15563,7 +15563,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6798: // ./node_modules/undici/lib/web/cache/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15615,7 +15615,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 1276: // ./node_modules/undici/lib/web/cookies/constants.js
 /***/ ((module) => {
 
 
@@ -15634,7 +15634,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 9061: // ./node_modules/undici/lib/web/cookies/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15825,7 +15825,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 1978: // ./node_modules/undici/lib/web/cookies/parse.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16142,7 +16142,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 7797: // ./node_modules/undici/lib/web/cookies/util.js
 /***/ ((module) => {
 
 
@@ -16501,7 +16501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 4031: // ./node_modules/undici/lib/web/eventsource/eventsource-stream.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17082,7 +17082,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1238: // ./node_modules/undici/lib/web/eventsource/eventsource.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17572,7 +17572,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 4811: // ./node_modules/undici/lib/web/eventsource/util.js
 /***/ ((module) => {
 
 
@@ -17616,7 +17616,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 4492: // ./node_modules/undici/lib/web/fetch/body.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18152,7 +18152,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 4495: // ./node_modules/undici/lib/web/fetch/constants.js
 /***/ ((module) => {
 
 
@@ -18283,7 +18283,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 1900: // ./node_modules/undici/lib/web/fetch/data-url.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19034,7 +19034,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 6653: // ./node_modules/undici/lib/web/fetch/dispatcher-weakref.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19087,7 +19087,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 7114: // ./node_modules/undici/lib/web/fetch/file.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19220,7 +19220,7 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 116: // ./node_modules/undici/lib/web/fetch/formdata-parser.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19701,7 +19701,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 5910: // ./node_modules/undici/lib/web/fetch/formdata.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19960,7 +19960,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 1059: // ./node_modules/undici/lib/web/fetch/global.js
 /***/ ((module) => {
 
 
@@ -20007,7 +20007,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 660: // ./node_modules/undici/lib/web/fetch/headers.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -20701,7 +20701,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 4398: // ./node_modules/undici/lib/web/fetch/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -22978,7 +22978,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 9967: // ./node_modules/undici/lib/web/fetch/request.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
@@ -24022,7 +24022,7 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 9051: // ./node_modules/undici/lib/web/fetch/response.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24639,7 +24639,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 3627: // ./node_modules/undici/lib/web/fetch/symbols.js
 /***/ ((module) => {
 
 
@@ -24655,7 +24655,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 3168: // ./node_modules/undici/lib/web/fetch/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26294,7 +26294,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 5893: // ./node_modules/undici/lib/web/fetch/webidl.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26996,7 +26996,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2607: // ./node_modules/undici/lib/web/fileapi/encoding.js
 /***/ ((module) => {
 
 
@@ -27293,7 +27293,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 8355: // ./node_modules/undici/lib/web/fileapi/filereader.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27644,7 +27644,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 8573: // ./node_modules/undici/lib/web/fileapi/progressevent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27729,7 +27729,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 961: // ./node_modules/undici/lib/web/fileapi/symbols.js
 /***/ ((module) => {
 
 
@@ -27746,7 +27746,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 3610: // ./node_modules/undici/lib/web/fileapi/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -28144,7 +28144,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 6897: // ./node_modules/undici/lib/web/websocket/connection.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -28522,7 +28522,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 736: // ./node_modules/undici/lib/web/websocket/constants.js
 /***/ ((module) => {
 
 
@@ -28595,7 +28595,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 5188: // ./node_modules/undici/lib/web/websocket/events.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -28931,7 +28931,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 3264: // ./node_modules/undici/lib/web/websocket/frame.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29034,7 +29034,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 9469: // ./node_modules/undici/lib/web/websocket/permessage-deflate.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29146,7 +29146,7 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 1652: // ./node_modules/undici/lib/web/websocket/receiver.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29680,7 +29680,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 3900: // ./node_modules/undici/lib/web/websocket/sender.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29791,7 +29791,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 1216: // ./node_modules/undici/lib/web/websocket/symbols.js
 /***/ ((module) => {
 
 
@@ -29810,7 +29810,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 8625: // ./node_modules/undici/lib/web/websocket/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -30139,7 +30139,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 3726: // ./node_modules/undici/lib/web/websocket/websocket.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -30741,217 +30741,217 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 2613: // external "assert"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 181: // external "buffer"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 4434: // external "events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 8611: // external "http"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 5692: // external "https"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 9278: // external "net"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 4589: // external "node:assert"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 6698: // external "node:async_hooks"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 
 /***/ }),
 
-/***/ 4573:
+/***/ 4573: // external "node:buffer"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 
 /***/ }),
 
-/***/ 7540:
+/***/ 7540: // external "node:console"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 7598: // external "node:crypto"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 3053: // external "node:diagnostics_channel"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 610: // external "node:dns"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 8474: // external "node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 7067: // external "node:http"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 2467: // external "node:http2"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 7030: // external "node:net"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 643:
+/***/ 643: // external "node:perf_hooks"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
 
 /***/ }),
 
-/***/ 1792:
+/***/ 1792: // external "node:querystring"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 7075: // external "node:stream"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 1692: // external "node:tls"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 3136: // external "node:url"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 7975: // external "node:util"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 3429: // external "node:util/types"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 5919: // external "node:worker_threads"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 8522: // external "node:zlib"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 932:
+/***/ 932: // external "process"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 3193: // external "string_decoder"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 4756: // external "tls"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 9023: // external "util"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 7349: // ./node_modules/yaml/dist/compose/compose-collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31048,7 +31048,7 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 3683: // ./node_modules/yaml/dist/compose/compose-doc.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31100,7 +31100,7 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 5937: // ./node_modules/yaml/dist/compose/compose-node.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31219,7 +31219,7 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 5413: // ./node_modules/yaml/dist/compose/compose-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31314,7 +31314,7 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 9984: // ./node_modules/yaml/dist/compose/composer.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31545,7 +31545,7 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 7103: // ./node_modules/yaml/dist/compose/resolve-block-map.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31669,7 +31669,7 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 8913: // ./node_modules/yaml/dist/compose/resolve-block-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31876,7 +31876,7 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 334: // ./node_modules/yaml/dist/compose/resolve-block-seq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31934,7 +31934,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 7788: // ./node_modules/yaml/dist/compose/resolve-end.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -31980,7 +31980,7 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 3142: // ./node_modules/yaml/dist/compose/resolve-flow-collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -32196,7 +32196,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 6842: // ./node_modules/yaml/dist/compose/resolve-flow-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -32431,7 +32431,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 4631: // ./node_modules/yaml/dist/compose/resolve-props.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -32586,7 +32586,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 9499: // ./node_modules/yaml/dist/compose/util-contains-newline.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -32629,7 +32629,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 2599: // ./node_modules/yaml/dist/compose/util-empty-scalar-position.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -32664,7 +32664,7 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 4051: // ./node_modules/yaml/dist/compose/util-flow-indent-check.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -32688,7 +32688,7 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 1187: // ./node_modules/yaml/dist/compose/util-map-includes.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -32710,7 +32710,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 3021: // ./node_modules/yaml/dist/doc/Document.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33054,7 +33054,7 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 1596: // ./node_modules/yaml/dist/doc/anchors.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33137,7 +33137,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 3661: // ./node_modules/yaml/dist/doc/applyReviver.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -33201,7 +33201,7 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 2404: // ./node_modules/yaml/dist/doc/createNode.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33298,7 +33298,7 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 1342: // ./node_modules/yaml/dist/doc/directives.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33483,7 +33483,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 1464: // ./node_modules/yaml/dist/errors.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -33552,7 +33552,7 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 8815: // ./node_modules/yaml/dist/index.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -33610,7 +33610,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 7249: // ./node_modules/yaml/dist/log.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33636,7 +33636,7 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 4065: // ./node_modules/yaml/dist/nodes/Alias.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33763,7 +33763,7 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 101: // ./node_modules/yaml/dist/nodes/Collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33921,7 +33921,7 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 6673: // ./node_modules/yaml/dist/nodes/Node.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33968,7 +33968,7 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 7165: // ./node_modules/yaml/dist/nodes/Pair.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34014,7 +34014,7 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 3301: // ./node_modules/yaml/dist/nodes/Scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34048,7 +34048,7 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 4454: // ./node_modules/yaml/dist/nodes/YAMLMap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34202,7 +34202,7 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 2223: // ./node_modules/yaml/dist/nodes/YAMLSeq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34324,7 +34324,7 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 7104: // ./node_modules/yaml/dist/nodes/addPairToJSMap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34396,7 +34396,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 1127: // ./node_modules/yaml/dist/nodes/identity.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -34456,7 +34456,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 6424:
+/***/ 6424: // ./node_modules/yaml/dist/nodes/toJS.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34502,7 +34502,7 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 110: // ./node_modules/yaml/dist/parse/cst-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34727,7 +34727,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 1733: // ./node_modules/yaml/dist/parse/cst-stringify.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -34797,7 +34797,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 7715: // ./node_modules/yaml/dist/parse/cst-visit.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -34903,7 +34903,7 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 3461: // ./node_modules/yaml/dist/parse/cst.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -35022,7 +35022,7 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 361: // ./node_modules/yaml/dist/parse/lexer.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -35752,7 +35752,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 6628: // ./node_modules/yaml/dist/parse/line-counter.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35800,7 +35800,7 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 3456: // ./node_modules/yaml/dist/parse/parser.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36787,7 +36787,7 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 4047: // ./node_modules/yaml/dist/public-api.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36901,7 +36901,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 5840: // ./node_modules/yaml/dist/schema/Schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36947,7 +36947,7 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 7451: // ./node_modules/yaml/dist/schema/common/map.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36973,7 +36973,7 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 3632: // ./node_modules/yaml/dist/schema/common/null.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36997,7 +36997,7 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 1706: // ./node_modules/yaml/dist/schema/common/seq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37023,7 +37023,7 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 6464: // ./node_modules/yaml/dist/schema/common/string.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37046,7 +37046,7 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 3959: // ./node_modules/yaml/dist/schema/core/bool.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37074,7 +37074,7 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 8405: // ./node_modules/yaml/dist/schema/core/float.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37128,7 +37128,7 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 9874: // ./node_modules/yaml/dist/schema/core/int.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37177,7 +37177,7 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 896: // ./node_modules/yaml/dist/schema/core/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37209,7 +37209,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 3559: // ./node_modules/yaml/dist/schema/json/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37280,7 +37280,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 18: // ./node_modules/yaml/dist/schema/tags.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37386,7 +37386,7 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 6083: // ./node_modules/yaml/dist/schema/yaml-1.1/binary.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37463,7 +37463,7 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 8398: // ./node_modules/yaml/dist/schema/yaml-1.1/bool.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37499,7 +37499,7 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 5782: // ./node_modules/yaml/dist/schema/yaml-1.1/float.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37556,7 +37556,7 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 873: // ./node_modules/yaml/dist/schema/yaml-1.1/int.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37639,7 +37639,7 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 452: // ./node_modules/yaml/dist/schema/yaml-1.1/merge.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37717,7 +37717,7 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 303: // ./node_modules/yaml/dist/schema/yaml-1.1/omap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37801,7 +37801,7 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 8385: // ./node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37890,7 +37890,7 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 5913: // ./node_modules/yaml/dist/schema/yaml-1.1/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37938,7 +37938,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 1528: // ./node_modules/yaml/dist/schema/yaml-1.1/set.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38041,7 +38041,7 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 4371:
+/***/ 4371: // ./node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38153,7 +38153,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 4475: // ./node_modules/yaml/dist/stringify/foldFlowLines.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38311,7 +38311,7 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 2148: // ./node_modules/yaml/dist/stringify/stringify.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38450,7 +38450,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 1212: // ./node_modules/yaml/dist/stringify/stringifyCollection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38612,7 +38612,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 9799: // ./node_modules/yaml/dist/stringify/stringifyComment.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38643,7 +38643,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 6829: // ./node_modules/yaml/dist/stringify/stringifyDocument.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38737,7 +38737,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 8689: // ./node_modules/yaml/dist/stringify/stringifyNumber.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38771,7 +38771,7 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 9748: // ./node_modules/yaml/dist/stringify/stringifyPair.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38930,7 +38930,7 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 3069: // ./node_modules/yaml/dist/stringify/stringifyString.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -39275,7 +39275,7 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 204: // ./node_modules/yaml/dist/visit.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Fails when dist/ is not what `npm run build` makes from src/ (the check-dist habit).
+# Fails when dist/ is not what `npm run build` makes from src/ (the check-dist habit), and names
+# any package whose code is in dist/ but not in dist/licenses.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-npx ncc build src/index.ts -o "$tmp/dist" --license licenses.txt >/dev/null
+status=0
+node scripts/licenses.js check dist || status=1
+bash scripts/build.sh "$tmp/dist" >/dev/null
 if ! diff -r -q dist "$tmp/dist"; then
   echo "check-dist: dist/ is out of date: run 'npm run build' and commit dist/" >&2
-  exit 1
+  status=1
 fi
-echo "check-dist: dist/ matches src/"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+echo "check-dist: dist/ matches src/ and dist/licenses.txt lists every bundled package"
