@@ -28,6 +28,8 @@ interface World {
   healthAfterRollback: 'up' | 'tls'
   /** Every command run on the host. */
   commands: string[]
+  /** What a command answers on the host (default: exit 0, no output). */
+  answers: Record<string, Partial<RemoteResult>>
   probes: number
 }
 
@@ -38,6 +40,7 @@ function world(over: Partial<World> = {}): World {
     health: 'up',
     healthAfterRollback: 'up',
     commands: [],
+    answers: {},
     probes: 0,
     ...over
   }
@@ -100,7 +103,9 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
       const line = [command, ...argv].join(' ')
       w.commands.push(line)
       if (line.includes('rollback.sh --quick')) w.live = 'previous'
-      return ok()
+      // The previous version has no cache or log trouble.
+      if (w.live === 'previous') return ok()
+      return { ...ok(), ...w.answers[line] }
     },
     dispose: async () => {},
     disposeSync: () => {},
@@ -129,6 +134,7 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
       }
     },
     env: {
+      GITHUB_WORKSPACE: tmp,
       GITHUB_REPOSITORY: 'acme/spacetime',
       GITHUB_RUN_ID: '77',
       GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
@@ -273,6 +279,62 @@ describe('main.run with fake adapters', () => {
       /^rollback stopped for a human: Level 1 ran cleanly and validate\/smoke tests pass on the host, but this runner gets no answer from health-url/
     )
     expect(github.comments.map((c) => c.body).join('\n')).toContain('manual')
+  })
+
+  it('service-down: never up since the deploy → Level 1 on the first cycle', async () => {
+    const w = world({ health: 'down' })
+    await run(adapters(w).adapters)
+    expect(core.outputs).toMatchObject({
+      rule: 'service-down',
+      'rollback-level': '1',
+      'rollback-status': 'succeeded',
+      samples: '1'
+    })
+    expect(core.outputs.reason).toContain('never up since the deploy')
+  })
+
+  it('cache-failure (a host check): restart-command first, then Level 1 when the cache still fails', async () => {
+    fs.writeFileSync(path.join(tmp, 'policy.yml'), 'host-checks: { cache: "check-cache" }\n')
+    core.reset({ ...INPUTS, 'policy-file': 'policy.yml', 'restart-command': 'restart-app' })
+    const w = world({
+      answers: { 'check-cache': { exitCode: 1, stdout: 'redis: connection refused' } }
+    })
+    await run(adapters(w).adapters)
+    expect(core.outputs).toMatchObject({
+      rule: 'cache-failure',
+      severity: 'P2',
+      'rollback-level': '1',
+      'rollback-status': 'succeeded'
+    })
+    const acted = w.commands.filter((c) => c !== 'check-cache' && c !== 'true')
+    expect(acted.slice(0, 2)).toEqual(['restart-app', 'bash deploy/rollback/rollback.sh --quick'])
+  })
+
+  it('critical-errors (the host log): a database connection failure → Level 1 now', async () => {
+    fs.writeFileSync(path.join(tmp, 'policy.yml'), 'host-checks: { error-log: "tail-log" }\n')
+    core.reset({ ...INPUTS, 'policy-file': 'policy.yml' })
+    const w = world({
+      answers: { 'tail-log': { stdout: 'FATAL database connection failed: could not connect\n' } }
+    })
+    await run(adapters(w).adapters)
+    expect(core.outputs).toMatchObject({ rule: 'critical-errors', 'rollback-level': '1' })
+  })
+
+  it('error-rate-elevated: 7% stable over its window → warn ("consider rollback"), exit 0, no issue', async () => {
+    fs.writeFileSync(path.join(tmp, 'policy.yml'), 'error-rate: { elevated-window: 1m }\n')
+    core.reset({ ...INPUTS, 'policy-file': 'policy.yml' })
+    const w = world({ errorRate: 0.07 })
+    const { adapters: a, github } = adapters(w)
+    await run(a)
+    expect(core.outputs).toMatchObject({
+      decision: 'warn',
+      rule: 'error-rate-elevated',
+      severity: 'P3',
+      'rollback-status': 'not-needed'
+    })
+    expect(core.failed).toBeUndefined()
+    expect(w.commands).toEqual(['true'])
+    expect(github.issues).toHaveLength(0)
   })
 
   it.each(['command', 'replay'])(

@@ -52,6 +52,8 @@ export const SCENARIOS = {
 
 /** Short windows so that a scenario takes seconds, not the runbook's minutes. */
 export function demoPolicy({ rateWindow = '10s' } = {}) {
+  // Verification judges the last sample: its rate window must hold only post-rollback traffic.
+  const verify = { '3s': '4s', '5s': '6s', '10s': '12s' }[rateWindow] ?? '20s'
   return [
     '# Demo policy: the runbook rules with short windows (the runbook says 5m / 15m).',
     'health: { timeout: 3s, slow: 2s, confirm: 2, confirm-interval: 300ms, version-wait: 20s }',
@@ -67,7 +69,7 @@ export function demoPolicy({ rateWindow = '10s' } = {}) {
     '  cache: "test ! -f data/cache_down"',
     '  security: "grep -i -E \'security|breach|unauthorized|malicious\' logs/app.log || true"',
     '  error-log: "tail -n 200 logs/app.log"',
-    `rollback: { max-level: 3, timeouts: { 1: 30s, 2: 30s, 3: 30s }, verify: ${rateWindow === '10s' ? '12s' : '20s'}, backup-max-age: 24h }`,
+    `rollback: { max-level: 3, timeouts: { 1: 30s, 2: 30s, 3: 30s }, verify: ${verify}, backup-max-age: 24h }`,
     ''
   ].join('\n')
 }
@@ -274,6 +276,30 @@ export async function startProduction(opts = {}) {
           setTimeout(() => service.setState({ refuseNext: 1 }), 4_000).unref()
         }
         return at
+      },
+      /**
+       * Back to the good version with nothing left from an earlier scenario, for the next test
+       * of a file that shares this production: files, calls, the stand-in's issues, and rates
+       * back to normal in Prometheus (bounded by the rate window).
+       */
+      async reset() {
+        for (const f of ['calls.log', 'fail-levels', 'rollback-seconds'])
+          fs.rmSync(path.join(deployDir, f), { force: true })
+        for (const f of fs.readdirSync(path.join(deployDir, 'data')))
+          fs.rmSync(path.join(deployDir, 'data', f), { force: true })
+        userOwned(path.join(deployDir, 'logs/app.log'), 'INFO started v1\n')
+        userOwned(path.join(deployDir, 'current'), 'v1\n')
+        userOwned(path.join(deployDir, 'state.json'), JSON.stringify(GOOD))
+        service.setState({ ...GOOD, refuseNext: 0 })
+        github.issues.length = 0
+        github.comments.length = 0
+        github.requests.length = 0
+        github.setFailures([])
+        await prometheus.waitForData(queries.errorRate, {
+          timeoutMs: 30_000,
+          accept: (v) => v < 0.02
+        })
+        await prometheus.waitForData(queries.latency, { timeoutMs: 30_000, accept: (v) => v < 1 })
       },
       /** Makes the rollback script fail at these levels (escalation scenarios). */
       failLevels(levels) {

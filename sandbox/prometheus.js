@@ -16,7 +16,7 @@ const START_ATTEMPTS = 3
  * @typedef {object} RunningPrometheus
  * @property {string} url   http://127.0.0.1:PORT (no trailing slash)
  * @property {string} dir   the temporary directory (config + storage)
- * @property {(query: string, opts?: { timeoutMs?: number, intervalMs?: number }) => Promise<number>} waitForData
+ * @property {(query: string, opts?: { timeoutMs?: number, intervalMs?: number, accept?: (value: number) => boolean }) => Promise<number>} waitForData
  *   polls until the instant query returns one finite number (the first scrape comes ~5.5 s after start)
  * @property {() => string} output  the last lines Prometheus logged
  * @property {() => Promise<void>} stop  SIGTERM, SIGKILL after 3 s, removes dir; safe to call twice
@@ -95,7 +95,7 @@ export async function startPrometheus({ targets, scrapeInterval = '1s', binary =
     url,
     dir,
     output: () => running.output(),
-    async waitForData(query, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
+    async waitForData(query, { timeoutMs = 30_000, intervalMs = 250, accept } = {}) {
       const endpoint = `${url}/api/v1/query?query=${encodeURIComponent(query)}`
       return waitUntil(
         async () => {
@@ -111,6 +111,7 @@ export async function startPrometheus({ targets, scrapeInterval = '1s', binary =
           if (raw === undefined) throw new Error(`${data.result.length} series`)
           const value = Number(raw)
           if (!Number.isFinite(value)) throw new Error(`value ${raw}`)
+          if (accept && !accept(value)) throw new Error(`value ${value} not accepted yet`)
           return { value }
         },
         { timeoutMs, intervalMs, what: `data for ${query}` }

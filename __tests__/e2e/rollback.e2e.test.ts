@@ -1,191 +1,133 @@
+// The bundled action (dist/index.js under Node 24) against the demo production, one test per
+// distinct rollback path: Level 1 verified, escalation to Level 2, Level 3 from a host check, a
+// dry run; and a re-run of the same workflow run that must not roll back twice. The rules themselves are tested in the core;
+// the recorded Prometheus scenarios are in __tests__/scenarios.
 import { jest } from '@jest/globals'
-// The bundled action (dist/index.js under Node 24) against the demo production: the runbook's
-// rollback rows, escalation and dry run. Real Prometheus, real sshd, GitHub stand-in.
-import { startProduction } from '../../sandbox/production.js'
-import { runAction, sandboxInputs } from '../../sandbox/run-action.js'
-import { E2E_TIMEOUT, githubCalls, requireBundle, runScenario, visibleLog } from './harness.js'
+import {
+  callLines,
+  E2E_TIMEOUT,
+  githubCalls,
+  noKeyLeft,
+  runScenario,
+  useProduction,
+  visibleLog
+} from './harness.js'
 
 jest.setTimeout(E2E_TIMEOUT)
 
+const production = useProduction()
+
 describe('end to end: rollbacks', () => {
-  it('error-rate-critical: 60% errors → Level 1 now, verified, P1 issue then RESOLVED comment; no secret anywhere', async () => {
-    const s = await runScenario('errors')
-    try {
-      const { run, production } = s
-      expect(run.outputs).toMatchObject({
-        decision: 'rollback',
-        rule: 'error-rate-critical',
-        severity: 'P1',
-        'rollback-level': '1',
-        'rollback-status': 'succeeded'
-      })
-      expect(run.outputs.reason).toMatch(/error rate \d+\.\d% > critical 50%/)
-      expect(run.code).not.toBe(0) // fail-on-rollback defaults to true
-      const calls = production
-        .calls()
-        .map((c: { script: string; args: string }) => `${c.script} ${c.args}`.trim())
-      expect(calls).toEqual(['rollback.sh --quick', 'validate_rollback.sh', 'smoke_tests.sh'])
-      expect(githubCalls(production)).toEqual(
-        expect.arrayContaining(['POST /repos/acme/spacetime/issues'])
+  it('error-rate-critical: 60% errors → Level 1 now, verified, P1 issue then RESOLVED comment; no secret anywhere; a re-run of the same workflow run does not roll back again', async () => {
+    const { run, production: p } = await runScenario(production, 'errors', {
+      runId: '777',
+      runAttempt: '1'
+    })
+    expect(run.outputs).toMatchObject({
+      decision: 'rollback',
+      rule: 'error-rate-critical',
+      severity: 'P1',
+      'rollback-level': '1',
+      'rollback-status': 'succeeded'
+    })
+    expect(run.outputs.reason).toMatch(/error rate \d+\.\d% > critical 50%/)
+    expect(run.code).not.toBe(0) // fail-on-rollback defaults to true
+    expect(callLines(p)).toEqual(['rollback.sh --quick', 'validate_rollback.sh', 'smoke_tests.sh'])
+    expect(githubCalls(p)).toEqual(expect.arrayContaining(['POST /repos/acme/spacetime/issues']))
+    const issue = p.github.issues[0]
+    expect(issue.title).toContain('[P1] Production Down - Rollback in Progress')
+    expect(issue.body).toContain('error-rate-critical')
+    const comments = p.github.comments.map((c: { body: string }) => c.body).join('\n')
+    expect(comments).toContain('[RESOLVED] Rollback Complete - Service Restored')
+    expect(run.outputs['issue-number']).toBe(String(issue.number))
+    expect(run.summary).toContain('error-rate-critical')
+    expect(run.summary).toContain('```mermaid')
+    // Secrets: the key and the token never reach the log, outputs, summary, files or GitHub.
+    const key = p.sshd.privateKey.trim().split('\n')[1]
+    const token = 'ghs_sandboxTokenNotASecretButTreatedAsOne'
+    const everything = [
+      visibleLog(run),
+      JSON.stringify(run.outputs),
+      run.summary,
+      run.leftoverText(),
+      // The token rightly travels in the Authorization header; it must be in no body or path.
+      JSON.stringify(
+        p.github.requests.map((r: { path: string; body: unknown }) => [r.path, r.body])
       )
-      const issue = production.github.issues[0]
-      expect(issue.title).toContain('[P1] Production Down - Rollback in Progress')
-      expect(issue.body).toContain('error-rate-critical')
-      const comments = production.github.comments.map((c: { body: string }) => c.body).join('\n')
-      expect(comments).toContain('[RESOLVED] Rollback Complete - Service Restored')
-      expect(run.outputs['issue-number']).toBe(String(issue.number))
-      expect(run.summary).toContain('error-rate-critical')
-      expect(run.summary).toContain('```mermaid')
-      // Secrets: the key and the token never reach the log, outputs, summary, files or GitHub.
-      const key = production.sshd.privateKey.trim().split('\n')[1]
-      const token = 'ghs_sandboxTokenNotASecretButTreatedAsOne'
-      const everything = [
-        visibleLog(run),
-        JSON.stringify(run.outputs),
-        run.summary,
-        run.leftoverText(),
-        // The token rightly travels in the Authorization header; it must be in no body or path.
-        JSON.stringify(
-          production.github.requests.map((r: { path: string; body: unknown }) => [r.path, r.body])
-        )
-      ].join('\n')
-      expect(everything).not.toContain(key)
-      expect(everything).not.toContain(token)
-      expect(run.leftInRunnerTemp.some((f: string) => /id_key|rollback-sentinel-ssh/.test(f))).toBe(
-        false
-      )
-    } finally {
-      await s.stop()
-    }
-  })
+    ].join('\n')
+    expect(everything).not.toContain(key)
+    expect(everything).not.toContain(token)
+    expect(noKeyLeft(run)).toBe(true)
 
-  it('service-down: never up since the deploy → Level 1', async () => {
-    const s = await runScenario('down')
-    try {
-      expect(s.run.outputs).toMatchObject({
-        decision: 'rollback',
-        rule: 'service-down',
-        'rollback-level': '1',
-        'rollback-status': 'succeeded'
-      })
-      expect(s.run.outputs.reason).toContain('never up since the deploy')
-      expect(s.production.calls()[0]).toMatchObject({ script: 'rollback.sh', args: '--quick' })
-    } finally {
-      await s.stop()
-    }
-  })
-
-  it('latency-severe: p95 6 s sustained for the window → Level 1 (P2)', async () => {
-    const s = await runScenario('slow')
-    try {
-      expect(s.run.outputs).toMatchObject({
-        decision: 'rollback',
-        rule: 'latency-severe',
-        severity: 'P2',
-        'rollback-level': '1'
-      })
-      expect(s.production.github.issues[0].title).toContain('[P2] Production Degraded')
-    } finally {
-      await s.stop()
-    }
-  })
-
-  it('error-rate-high: 20% errors, not improving over the window → Level 1 (P2)', async () => {
-    const s = await runScenario('flaky')
-    try {
-      expect(s.run.outputs).toMatchObject({
-        decision: 'rollback',
-        rule: 'error-rate-high',
-        severity: 'P2',
-        'rollback-level': '1'
-      })
-      // The runbook's 5-minute rule (12 s in the demo policy): never before the window completed.
-      const rollbackAt = s.production.calls()[0].atMs
-      expect(rollbackAt - s.deployedAt).toBeGreaterThanOrEqual(12_000)
-    } finally {
-      await s.stop()
-    }
+    // A re-run of the same workflow run (attempt 2) on the bad version again: it finds its own
+    // incident with the rollback done and does not roll back again.
+    const attempt2 = await runScenario(production, 'errors', {
+      runId: '777',
+      runAttempt: '2',
+      noReset: true
+    })
+    expect(attempt2.run.outputs).toMatchObject({
+      decision: 'rollback',
+      'rollback-status': 'blocked'
+    })
+    expect(visibleLog(attempt2.run)).toContain('already rolled back')
+    expect(p.calls().filter((c: { script: string }) => c.script === 'rollback.sh')).toHaveLength(1)
+    expect(p.github.issues).toHaveLength(1)
   })
 
   it('escalation: Level 1 fails → Level 2 with the newest backup from before the deploy', async () => {
-    const s = await runScenario('errors', { prepare: (p) => p.failLevels([1]) })
-    try {
-      const newest = s.production.backups[s.production.backups.length - 1].id
-      const calls = s.production
-        .calls()
-        .map((c: { script: string; args: string }) => `${c.script} ${c.args}`.trim())
-      expect(calls).toEqual([
-        'rollback.sh --quick',
-        'rollback.sh --list',
-        `rollback.sh --level 2 --target ${newest}`,
-        'validate_rollback.sh',
-        'smoke_tests.sh'
-      ])
-      expect(s.run.outputs).toMatchObject({
-        'rollback-level': '2',
-        'rollback-status': 'succeeded',
-        'rollback-target': newest
-      })
-    } finally {
-      await s.stop()
-    }
+    const { run, production: p } = await runScenario(production, 'errors', {
+      prepare: (x) => x.failLevels([1])
+    })
+    const newest = p.backups[p.backups.length - 1].id
+    expect(callLines(p)).toEqual([
+      'rollback.sh --quick',
+      'rollback.sh --list',
+      `rollback.sh --level 2 --target ${newest}`,
+      'validate_rollback.sh',
+      'smoke_tests.sh'
+    ])
+    expect(run.outputs).toMatchObject({
+      'rollback-level': '2',
+      'rollback-status': 'succeeded',
+      'rollback-target': newest
+    })
+  })
+
+  it('data-corruption (a host check): stop-command, then Level 3 to the newest clean backup, with the data-loss note', async () => {
+    const { run, production: p } = await runScenario(production, 'corruption', {
+      inputs: { 'stop-command': 'bash deploy/restart.sh stop' }
+    })
+    const newest = p.backups[p.backups.length - 1].id
+    expect(run.outputs).toMatchObject({
+      decision: 'rollback',
+      rule: 'data-corruption',
+      severity: 'P1',
+      'rollback-level': '3',
+      'rollback-status': 'succeeded',
+      'rollback-target': newest
+    })
+    expect(callLines(p)).toEqual([
+      'rollback.sh --list',
+      'restart.sh stop',
+      `rollback.sh --level 3 --target ${newest}`,
+      'validate_rollback.sh',
+      'smoke_tests.sh'
+    ])
+    expect(p.github.issues[0].body).toContain('Usually acceptable')
   })
 
   it('dry run: decides and reports, runs no rollback script', async () => {
-    const s = await runScenario('errors', { inputs: { 'dry-run': 'true' } })
-    try {
-      expect(s.run.outputs).toMatchObject({
-        decision: 'rollback',
-        rule: 'error-rate-critical',
-        'rollback-status': 'skipped-dry-run'
-      })
-      expect(s.production.calls().filter((c: { args: string }) => c.args !== '--list')).toEqual([])
-      expect(visibleLog(s.run)).toContain('[dry-run] would run')
-    } finally {
-      await s.stop()
-    }
-  })
-})
-
-describe('end to end: a re-run of the same workflow run', () => {
-  it('finds its own incident with the rollback done and does not roll back again', async () => {
-    requireBundle()
-    const production = await startProduction()
-    const runs: { cleanup: () => void }[] = []
-    try {
-      const first = async () => {
-        const deployedAt = production.deploy('errors')
-        const run = await runAction({
-          inputs: sandboxInputs(production, { 'deployed-at': new Date(deployedAt).toISOString() }),
-          apiUrl: production.github.url,
-          runId: '777',
-          runAttempt: String(runs.length + 1),
-          timeoutMs: 150_000
-        })
-        runs.push(run)
-        return run
-      }
-      const attempt1 = await first()
-      expect(attempt1.outputs).toMatchObject({
-        decision: 'rollback',
-        'rollback-status': 'succeeded'
-      })
-      const rollbacksAfterFirst = production
-        .calls()
-        .filter((c: { script: string }) => c.script === 'rollback.sh')
-      expect(rollbacksAfterFirst).toHaveLength(1)
-
-      const attempt2 = await first()
-      expect(attempt2.outputs).toMatchObject({ decision: 'rollback', 'rollback-status': 'blocked' })
-      expect(visibleLog(attempt2)).toContain('already rolled back')
-      const rollbacksAfterSecond = production
-        .calls()
-        .filter((c: { script: string }) => c.script === 'rollback.sh')
-      expect(rollbacksAfterSecond).toHaveLength(1)
-      expect(production.github.issues).toHaveLength(1)
-    } finally {
-      for (const r of runs) r.cleanup()
-      await production.stop()
-    }
+    const { run, production: p } = await runScenario(production, 'errors', {
+      inputs: { 'dry-run': 'true' }
+    })
+    expect(run.outputs).toMatchObject({
+      decision: 'rollback',
+      rule: 'error-rate-critical',
+      'rollback-status': 'skipped-dry-run'
+    })
+    expect(p.calls().filter((c: { args: string }) => c.args !== '--list')).toEqual([])
+    expect(visibleLog(run)).toContain('[dry-run] would run')
+    expect(p.github.issues).toHaveLength(0)
   })
 })
