@@ -11,6 +11,7 @@ import {
   parseBackupList,
   targetFromInput
 } from '../core/backups.js'
+import { levelLimitMs } from '../core/levels.js'
 import { afterLevel, type Recovery } from '../core/recovery.js'
 import type { BackupChoice, RollbackLevel, Sample } from '../core/types.js'
 import type { LevelAttempt, RemoteStep, RollbackOutcome, RollbackStatus } from '../record.js'
@@ -137,7 +138,7 @@ async function runLevelOnHost(
     if (stop.status !== 'ok') logger.warning('stop-command failed: restoring anyway')
   }
   const script = `bash ${shellQuote(settings.scripts.rollback)}`
-  const limit = policy.rollback.timeoutsMs[level]
+  const limit = levelLimitMs(policy, level)
   const run = await runner.run('rollback', script, rollbackArgv(level, target), limit, level)
   if (run.status === 'ssh-error') return { ran: 'ssh-broken', step: run }
   if (signal?.aborted) return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' }
@@ -148,7 +149,8 @@ async function runLevelOnHost(
       reason: `${run.command} ${describeResult(run, limit)}`
     }
 
-  const checkTimeoutMs = policy.rollback.timeoutsMs[1]
+  // Validation and smoke tests get Level 1's limit: they check, they do not restore.
+  const checkTimeoutMs = levelLimitMs(policy, 1)
   let passed = 0
   for (const [name, path] of [
     ['validate', settings.scripts.validate],
@@ -281,7 +283,7 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
       return result('failed', `${escalated}Level ${level} ${step.name}: ${step.sshFailure}`)
     }
     if (onHost.ran === 'cancelled') {
-      const how = describeResult(onHost.step, policy.rollback.timeoutsMs[level])
+      const how = describeResult(onHost.step, levelLimitMs(policy, level))
       attempt(onHost.scriptOk, false, `cancelled during Level ${level}`)
       return result(
         'failed',
