@@ -7,8 +7,10 @@ import type { RollbackLevel, Verdict } from './core/types.js'
 import { systemClock } from './adapters/clock.js'
 import * as core from './adapters/runner.js'
 import { createHealthProbe } from './adapters/health.js'
+import type { NetworkOptions } from './adapters/http.js'
 import type { Logger } from './adapters/ports.js'
 import { createPrometheus } from './adapters/prometheus.js'
+import { describeRoute } from './adapters/proxy-env.js'
 import { createSshRemote, disposeSync, type SshRemote } from './adapters/ssh.js'
 import { runHostChecks } from './act/host-checks.js'
 import type { VerifyResult } from './act/rollback.js'
@@ -137,8 +139,19 @@ export async function run(): Promise<void> {
       }
     }
 
+    // The probes read the runner's proxy variables, as Octokit does for the GitHub API.
+    const network: NetworkOptions = {
+      caCertificates: settings.network?.caCertificates,
+      env: process.env
+    }
+    core.info(`health-url: ${describeRoute(settings.health.url, process.env)}`)
+    if (settings.prometheus)
+      core.info(`prometheus-url: ${describeRoute(settings.prometheus.url, process.env)}`)
     const metrics = settings.prometheus
-      ? createPrometheus(settings.prometheus, { timeoutMs: settings.policy.health.timeoutMs })
+      ? createPrometheus(settings.prometheus, {
+          timeoutMs: settings.policy.health.timeoutMs,
+          network
+        })
       : undefined
     const hostChecksOn = Object.entries(settings.policy.hostChecks).some(
       ([k, v]) => k !== 'every' && k !== 'timeoutMs' && typeof v === 'string' && v !== ''
@@ -148,7 +161,7 @@ export async function run(): Promise<void> {
     const steps: RemoteStep[] = []
     const deps: WatchDeps = {
       clock,
-      health: createHealthProbe(settings.health, settings.policy, { sleep: clock.sleep }),
+      health: createHealthProbe(settings.health, settings.policy, { sleep: clock.sleep }, network),
       metrics,
       hostChecks:
         hostChecksOn && remote
