@@ -25339,8 +25339,17 @@ function classifyRequestError(err, ctx) {
         return { kind: 'cancelled', reason: 'cancelled' };
     const code = codeOf(err);
     const message = messageOf(err);
-    if (ctx.timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT')
-        return { kind: 'timeout', reason: `no answer within ${(0,duration/* formatDuration */.a3)(ctx.timeoutMs)}` };
+    if (ctx.timedOut ||
+        code === 'ECONNABORTED' ||
+        code === 'ETIMEDOUT' ||
+        code === 'ESOCKETTIMEDOUT') {
+        // Still a timeout: a proxy waits for the origin before it answers a CONNECT.
+        const waiting = ctx.proxy && !ctx.proxy.connected ? ` (proxy ${ctx.proxy.origin} had not answered)` : '';
+        return {
+            kind: 'timeout',
+            reason: `no answer within ${(0,duration/* formatDuration */.a3)(ctx.timeoutMs)}${waiting}`
+        };
+    }
     if (code === 'ERR_CANCELED' || code === 'ABORT_ERR')
         return { kind: 'cancelled', reason: 'cancelled' };
     if (ctx.proxy && !ctx.proxy.connected) {
@@ -25435,8 +25444,8 @@ function tlsOptions(caCertificates) {
  */
 class TunnelAgent extends HttpsProxyAgent {
     originTls;
-    constructor(proxy, originTls) {
-        super(proxy, { keepAlive: false, ...originTls });
+    constructor(proxy, originTls, signal) {
+        super(proxy, { keepAlive: false, ...originTls, signal });
         this.originTls = originTls;
     }
     connect(req, opts) {
@@ -25448,8 +25457,12 @@ class TunnelAgent extends HttpsProxyAgent {
         });
     }
 }
-/** The agent for one hop: a new connection, no pooling (a reused socket hides a refusal). */
-function agentFor(url, network, tlsOpts) {
+/**
+ * The agent for one hop: a new connection, no pooling (a reused socket hides a refusal). The
+ * request's signal also closes a connection to the proxy that is still waiting for its answer,
+ * which the aborted request no longer owns.
+ */
+function agentFor(url, network, tlsOpts, signal) {
     const hop = { tunnel: url.protocol === 'https:', connected: false };
     hop.route = proxyFor(url, network.env ?? {});
     let agent;
@@ -25460,8 +25473,8 @@ function agentFor(url, network, tlsOpts) {
                 : new (external_node_http_default()).Agent({ keepAlive: false });
     else {
         agent = hop.tunnel
-            ? new TunnelAgent(hop.route.url, tlsOpts ?? {})
-            : new HttpProxyAgent(hop.route.url, { keepAlive: false, ...tlsOpts });
+            ? new TunnelAgent(hop.route.url, tlsOpts ?? {}, signal)
+            : new HttpProxyAgent(hop.route.url, { keepAlive: false, ...tlsOpts, signal });
         agent.on('proxyConnect', (answer) => {
             hop.connected = true;
             if (answer.statusCode !== undefined && answer.statusCode !== 200)
@@ -25495,7 +25508,7 @@ function createHttpClient(network = {}) {
         const deadline = requestDeadline(req.timeoutMs, req.signal);
         let hop;
         const route = (url) => {
-            const made = agentFor(url, network, tlsOpts);
+            const made = agentFor(url, network, tlsOpts, deadline.signal);
             hop = made.hop;
             return made.agent;
         };

@@ -33,6 +33,7 @@ let httpsUrl: string
 let httpUrl: string
 let directPort: number
 const servers: net.Server[] = []
+const openSockets: net.Socket[] = []
 
 function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
   if ((req.url ?? '').startsWith('/api/v1/query')) {
@@ -84,6 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([open?.stop(), guarded?.stop()])
+  for (const socket of openSockets) socket.destroy()
   for (const server of servers) {
     if ('closeAllConnections' in server) (server as unknown as http.Server).closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
@@ -252,6 +254,36 @@ describe('when the proxy fails', () => {
     })
     const p = await prometheus(httpUrl, { env: { HTTP_PROXY: down } }).query('up', AT)
     expect(p.reason).toBe(`Prometheus: proxy ${down}: connection refused`)
+  })
+
+  it('a proxy that never answers is a timeout, and the connection to it is closed', async () => {
+    const sockets = openSockets
+    const closed: Promise<void>[] = []
+    const silent = onlyFrom(
+      (await import('node:net')).createServer((socket) => {
+        sockets.push(socket)
+        closed.push(new Promise((resolve) => socket.on('close', () => resolve())))
+        socket.resume() // read the CONNECT, never answer it
+      }),
+      () => true
+    )
+    const port = await listen(silent, '127.0.0.1')
+    const proxy = `http://127.0.0.1:${port}`
+    const probe = createHealthProbe(
+      { url: `${httpsUrl}/health`, method: 'GET', headers: {} },
+      { ...policy(), health: { ...policy().health, timeoutMs: 300 } },
+      { sleep: async () => undefined },
+      { env: { HTTPS_PROXY: proxy } }
+    )
+    expect(await probe.probe()).toEqual({
+      status: 'down',
+      noAnswer: 'timeout',
+      reason: `no answer within 300ms (proxy ${proxy} had not answered)`,
+      failedAttempts: 1
+    })
+    expect(sockets).toHaveLength(1)
+    // Bounded by jest's timeout: the probe's signal must have closed it, not the test.
+    await Promise.all(closed)
   })
 
   it('a proxy variable that is not an http(s) proxy URL is the proxy kind, without its value', async () => {

@@ -143,8 +143,20 @@ export function classifyRequestError(
   if (ctx.cancelled) return { kind: 'cancelled', reason: 'cancelled' }
   const code = codeOf(err)
   const message = messageOf(err)
-  if (ctx.timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT')
-    return { kind: 'timeout', reason: `no answer within ${formatDuration(ctx.timeoutMs)}` }
+  if (
+    ctx.timedOut ||
+    code === 'ECONNABORTED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ESOCKETTIMEDOUT'
+  ) {
+    // Still a timeout: a proxy waits for the origin before it answers a CONNECT.
+    const waiting =
+      ctx.proxy && !ctx.proxy.connected ? ` (proxy ${ctx.proxy.origin} had not answered)` : ''
+    return {
+      kind: 'timeout',
+      reason: `no answer within ${formatDuration(ctx.timeoutMs)}${waiting}`
+    }
+  }
   if (code === 'ERR_CANCELED' || code === 'ABORT_ERR')
     return { kind: 'cancelled', reason: 'cancelled' }
   if (ctx.proxy && !ctx.proxy.connected) {
@@ -251,9 +263,10 @@ type ConnectOpts = Parameters<HttpsProxyAgent<string>['connect']>[1]
 class TunnelAgent extends HttpsProxyAgent<string> {
   constructor(
     proxy: URL,
-    private readonly originTls: tls.ConnectionOptions
+    private readonly originTls: tls.ConnectionOptions,
+    signal: AbortSignal
   ) {
-    super(proxy, { keepAlive: false, ...originTls })
+    super(proxy, { keepAlive: false, ...originTls, signal })
   }
 
   override connect(req: http.ClientRequest, opts: ConnectOpts): Promise<net.Socket> {
@@ -281,8 +294,17 @@ interface ProxyConnectAnswer {
   statusText?: string
 }
 
-/** The agent for one hop: a new connection, no pooling (a reused socket hides a refusal). */
-function agentFor(url: URL, network: NetworkOptions, tlsOpts: tls.ConnectionOptions | undefined) {
+/**
+ * The agent for one hop: a new connection, no pooling (a reused socket hides a refusal). The
+ * request's signal also closes a connection to the proxy that is still waiting for its answer,
+ * which the aborted request no longer owns.
+ */
+function agentFor(
+  url: URL,
+  network: NetworkOptions,
+  tlsOpts: tls.ConnectionOptions | undefined,
+  signal: AbortSignal
+) {
   const hop: HopState = { tunnel: url.protocol === 'https:', connected: false }
   hop.route = proxyFor(url, network.env ?? {})
   let agent: http.Agent
@@ -293,8 +315,8 @@ function agentFor(url: URL, network: NetworkOptions, tlsOpts: tls.ConnectionOpti
         : new http.Agent({ keepAlive: false })
   else {
     agent = hop.tunnel
-      ? new TunnelAgent(hop.route.url, tlsOpts ?? {})
-      : new HttpProxyAgent(hop.route.url, { keepAlive: false, ...tlsOpts })
+      ? new TunnelAgent(hop.route.url, tlsOpts ?? {}, signal)
+      : new HttpProxyAgent(hop.route.url, { keepAlive: false, ...tlsOpts, signal })
     agent.on('proxyConnect', (answer: ProxyConnectAnswer) => {
       hop.connected = true
       if (answer.statusCode !== undefined && answer.statusCode !== 200)
@@ -334,7 +356,7 @@ export function createHttpClient(
     const deadline = requestDeadline(req.timeoutMs, req.signal)
     let hop: HopState | undefined
     const route = (url: URL) => {
-      const made = agentFor(url, network, tlsOpts)
+      const made = agentFor(url, network, tlsOpts, deadline.signal)
       hop = made.hop
       return made.agent
     }
