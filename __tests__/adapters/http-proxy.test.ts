@@ -36,6 +36,11 @@ const servers: net.Server[] = []
 const openSockets: net.Socket[] = []
 
 function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (req.url === '/to-direct') {
+    res.writeHead(302, { Location: `https://127.0.0.1:${directPort}/health` })
+    res.end()
+    return
+  }
   if ((req.url ?? '').startsWith('/api/v1/query')) {
     res.writeHead(200, { 'Content-Type': 'application/json' })
     res.end(VECTOR)
@@ -180,6 +185,18 @@ describe('NO_PROXY', () => {
     const r = await health(url, { env: { HTTPS_PROXY: open.url, NO_PROXY: noProxy() } }).probe()
     expect(r).toMatchObject({ status: 'up', httpStatus: 200 })
     expect(open.requests().length).toBe(before)
+  })
+
+  it('each redirect hop takes its own route: from the proxied service to one in NO_PROXY', async () => {
+    const before = open.requests().length
+    const r = await health(`${httpsUrl}/to-direct`, {
+      env: { HTTPS_PROXY: open.url, NO_PROXY: '127.0.0.1' }
+    }).probe()
+    expect(r).toMatchObject({ status: 'up', httpStatus: 200 })
+    // Only the first hop went through the proxy.
+    expect(open.requests().slice(before)).toEqual([
+      `CONNECT ${httpsUrl.replace('https://', '')} HTTP/1.1`
+    ])
   })
 
   it('lowercase no_proxy is read too', async () => {
