@@ -32,6 +32,17 @@ describe('describeSetup', () => {
     expect(isWarning(note as string)).toBe(true)
   })
 
+  it('says how many extra CA certificates the probes trust', () => {
+    const settings = testSettings()
+    settings.network = {
+      caCertificates: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----\n'
+    }
+    expect(describeSetup(settings)).toContain(
+      'ca-certificate: 1 CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots'
+    )
+    expect(describeSetup(testSettings()).some((n) => n.startsWith('ca-certificate'))).toBe(false)
+  })
+
   it('warns loudly when host keys are not checked, and says a dry run runs nothing', () => {
     const notes = describeSetup(
       testSettings({

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick | --long]
+// npm run bench [-- --quick | --long] [--only 6[,3…]]
 // Measures the bundled action (dist/index.js, run under Node 24 exactly as the runner does)
 // against the sandbox production on 127.0.0.1 and prints each figure with its method, its target
 // and PASS/MISS (or "info" for a figure without a target), then a table (also written to
@@ -9,14 +9,18 @@
 //   3. bundle size of dist/ (information)
 //   4. a long watch at 5 s: CPU seconds and peak RSS of the action process (skipped by --quick)
 //   5. cadence drift over 100 probe cycles at 500 ms
+//   6. probe overhead: the probes' axios client against a bare node:http GET, per request
 // --quick: fewer runs, no long watch. --long: the issue's full 10-minute watch (default 2 min).
+// --only: just the listed figures (e.g. --only 6 takes seconds instead of minutes).
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { demoPolicy, startProduction } from '../sandbox/production.js'
 import { actionNode, ROOT, runAction, sandboxInputs } from '../sandbox/run-action.js'
+import { transpileSources } from '../sandbox/transpile.js'
 import {
   clkTck,
   deferred,
@@ -41,16 +45,28 @@ const DIST_INDEX = path.join(DIST, 'index.js')
 const OUT_DIR = path.join(ROOT, 'bench-output')
 const ACTION_NEEDLE = path.join(ROOT, 'dist/index.js')
 const MB = 1_000_000
+const FIGURE_IDS = ['1', '2', '3', '4', '5', '6']
 
 function parseArgs() {
-  const opts = { quick: false, long: false }
-  for (const a of process.argv.slice(2)) {
+  const opts = { quick: false, long: false, only: /** @type {string[] | null} */ (null) }
+  const args = process.argv.slice(2)
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
     if (a === '--quick') opts.quick = true
     else if (a === '--long') opts.long = true
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick | --long]')
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const list = a === '--only' ? (args[++i] ?? '') : a.slice('--only='.length)
+      opts.only = list.split(',').filter(Boolean)
+      const unknown = opts.only.filter((id) => !FIGURE_IDS.includes(id))
+      if (opts.only.length === 0 || unknown.length) {
+        console.error(`bench: --only takes figure numbers from ${FIGURE_IDS.join(',')}`)
+        process.exit(2)
+      }
+    } else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run bench -- [--quick | --long] [--only 6[,3…]]')
       console.log('  --quick  fewer runs, no long watch (figure 4 skipped)')
       console.log('  --long   the full 10-minute watch for figure 4 (default: 2 minutes)')
+      console.log(`  --only   just these figures (${FIGURE_IDS.join(', ')})`)
       process.exit(0)
     } else {
       console.error(`bench: unknown argument '${a}' (try --help)`)
@@ -193,6 +209,40 @@ function bundleSize() {
     method:
       'sum of every .js/.cjs file in dist/ (index.js plus the chunks ncc split off for dynamic imports); information, no target'
   })
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Probe overhead
+
+async function probeOverhead(count) {
+  console.log(bold('\n6. Probe overhead (axios client vs bare node:http GET)'))
+  const sources = transpileSources()
+  const removeSources = track(async () => sources.cleanup())
+  const server = await startHealthServer()
+  const stopServer = track(() => server.close())
+  try {
+    const node = actionNode()
+    const { stdout } = await promisify(execFile)(
+      node,
+      [path.join(ROOT, 'scripts/bench-probe.js'), sources.file('adapters/http'), server.url, count],
+      { timeout: 120_000, maxBuffer: 16 * MB }
+    )
+    const { node: version, bare, client } = JSON.parse(stdout.trim().split('\n').pop())
+    const bareMs = median(bare)
+    const clientMs = median(client)
+    const fmt = (ms) => `${(ms * 1000).toFixed(0)} µs`
+    record({
+      id: '6',
+      name: 'probe overhead per request (median)',
+      value: `+${fmt(clientMs - bareMs)} (${fmt(clientMs)} with the probes' client vs ${fmt(bareMs)} bare)`,
+      target: '',
+      ok: null,
+      method: `${count} sequential GETs each way of a loopback 200 server (Connection: close, a new connection each), interleaved one by one, after 20 warm-up GETs each, on Node ${version} (the action's); the probes' client is src/adapters/http.ts itself (createHttpClient, no proxy, no extra CA), transpiled to JavaScript by sandbox/transpile.js (types dropped; the same code and agent settings the bundle runs), bare is http.get with agent: false reading the body to the end`
+    })
+  } finally {
+    await stopServer()
+    await removeSources()
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -594,7 +644,7 @@ function writeMarkdown(machine, opts, mode) {
   const md = [
     '# rollback-sentinel benchmarks',
     '',
-    `\`npm run bench${opts.quick ? ' -- --quick' : opts.long ? ' -- --long' : ''}\` (${mode}), ${machine.date}. Everything on 127.0.0.1 (the sandbox production of \`sandbox/\`).`,
+    `\`npm run bench${opts.quick ? ' -- --quick' : opts.long ? ' -- --long' : ''}${opts.only ? `${opts.quick || opts.long ? '' : ' --'} --only ${opts.only.join(',')}` : ''}\` (${mode}), ${machine.date}. Everything on 127.0.0.1 (the sandbox production of \`sandbox/\`).`,
     '',
     markdownTable(
       ['Machine', ''],
@@ -623,7 +673,8 @@ function writeMarkdown(machine, opts, mode) {
     ''
   ].join('\n')
   fs.mkdirSync(OUT_DIR, { recursive: true })
-  const file = path.join(OUT_DIR, 'bench.md')
+  // A partial run (--only) does not overwrite the full table.
+  const file = path.join(OUT_DIR, opts.only ? `bench-only-${opts.only.join('-')}.md` : 'bench.md')
   fs.writeFileSync(file, md)
   return file
 }
@@ -639,11 +690,13 @@ async function main() {
   const buildAtStart = distFingerprint()
   machine.build += `; all dist/*.js ${buildAtStart}`
   const minutes = opts.long ? 10 : 2
-  const mode = opts.quick
-    ? 'quick: fewer runs, no long watch'
-    : opts.long
-      ? 'long: full 10-minute watch'
-      : 'default: 2-minute watch extrapolated to 10 minutes'
+  const mode = opts.only
+    ? `only figure ${opts.only.join(', ')}`
+    : opts.quick
+      ? 'quick: fewer runs, no long watch'
+      : opts.long
+        ? 'long: full 10-minute watch'
+        : 'default: 2-minute watch extrapolated to 10 minutes'
   console.log(bold(`rollback-sentinel benchmarks (${mode})`))
   console.log(
     dim(
@@ -655,9 +708,10 @@ async function main() {
     ['3', () => bundleSize()],
     ['2', () => coldStart(opts.quick ? 3 : 5)],
     ['5', () => cadenceDrift(opts.quick ? 50 : 100)],
+    ['6', () => probeOverhead(opts.quick ? 200 : 500)],
     ['1', () => detection(opts.quick)],
     ...(opts.quick ? [] : [['4', () => longWatch(minutes)]])
-  ]
+  ].filter(([id]) => !opts.only || opts.only.includes(id))
   for (const [id, step] of steps) {
     try {
       await step()
@@ -668,7 +722,8 @@ async function main() {
       await stopEverything()
     }
   }
-  if (opts.quick) console.log(dim('\n4. Long watch: skipped (--quick)'))
+  if (opts.quick && (!opts.only || opts.only.includes('4')))
+    console.log(dim('\n4. Long watch: skipped (--quick)'))
 
   const buildAtEnd = distFingerprint()
   if (buildAtEnd !== buildAtStart) {

@@ -32,7 +32,24 @@ const RULE = '='.repeat(80)
  * Empty today: every bundled package has a `license` field and a licence file.
  * @type {Record<string, { license?: string, text?: string }>}
  */
-const OVERRIDES = {}
+const OVERRIDES = {
+  // Old copies nested under axios ship their MIT licence only in the README's "License" section.
+  'https-proxy-agent@5.0.1': { textFromReadme: true },
+  'agent-base@6.0.2': { textFromReadme: true },
+  // Published from the same monorepo (TooTallNate/proxy-agents, MIT) without a licence file.
+  'proxy-agent-negotiate': { textFromFile: 'node_modules/https-proxy-agent/LICENSE' }
+}
+
+/** The "License" section at the end of a README (heading underlined or with #), or ''. */
+function readmeLicense(dir) {
+  const file = fs.readdirSync(dir).find((f) => /^readme(\.md)?$/i.test(f))
+  if (!file) return ''
+  const text = fs.readFileSync(path.join(dir, file), 'utf8').replace(/\r\n?/g, '\n')
+  const m = /(?:^|\n)(?:#+ *)?Licen[cs]e\n(?:-+\n)?\n?([\s\S]*?)(?:\n\[[^\]]+\]: .*)*\s*$/i.exec(
+    text
+  )
+  return m ? m[1].trim() : ''
+}
 
 /** A module's `/***\/ <id>:` line in the module table of an ncc output file. */
 const MODULE_LINE = /^\/\*\*\*\/ (\d+):( \/\/ (.*))?$/gm
@@ -160,7 +177,8 @@ function outputFiles(dir) {
 export function readPackage(pkgDir, root = ROOT) {
   const abs = path.join(root, pkgDir)
   const manifest = JSON.parse(fs.readFileSync(path.join(abs, 'package.json'), 'utf8'))
-  const override = OVERRIDES[manifest.name] ?? {}
+  const override =
+    OVERRIDES[`${manifest.name}@${manifest.version}`] ?? OVERRIDES[manifest.name] ?? {}
   const license = override.license ?? licenseOf(manifest)
   const textFiles = fs
     .readdirSync(abs, { withFileTypes: true })
@@ -169,6 +187,10 @@ export function readPackage(pkgDir, root = ROOT) {
     .sort()
   const text =
     override.text ??
+    (override.textFromReadme ? readmeLicense(abs) : undefined) ??
+    (override.textFromFile
+      ? fs.readFileSync(path.join(ROOT, override.textFromFile), 'utf8').trim()
+      : undefined) ??
     textFiles
       .map((f) =>
         fs.readFileSync(path.join(abs, f), 'utf8').replace(/\r\n?/g, '\n').replace(/\s+$/, '')

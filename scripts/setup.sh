@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a Debian/Ubuntu machine with Node:
-# Debian's prometheus and openssh-server (started by the tests themselves on 127.0.0.1, never as
-# services), and the npm dependencies. Idempotent: skips what is already there.
+# Debian's prometheus, openssh-server and tinyproxy (started by the tests themselves on 127.0.0.1,
+# never as services), openssl (the tests' certificate authority), and the npm dependencies.
+# Idempotent: skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -18,7 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # On a systemd host the packages start services on public ports: the sandbox runs its own.
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    $SUDO systemctl disable --now prometheus ssh >/dev/null 2>&1 || true
+    $SUDO systemctl disable --now prometheus ssh tinyproxy >/dev/null 2>&1 || true
   fi
 fi
 

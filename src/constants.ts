@@ -17,6 +17,7 @@ export const Inputs = {
   HealthHeaders: 'health-headers',
   PrometheusUrl: 'prometheus-url',
   PrometheusHeaders: 'prometheus-headers',
+  CaCertificate: 'ca-certificate',
   ErrorRateQuery: 'error-rate-query',
   LatencyQuery: 'latency-query',
   RequestRateQuery: 'request-rate-query',

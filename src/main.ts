@@ -4,6 +4,7 @@
 import * as core from '@actions/core'
 import { realAdapters, type Adapters } from './adapters/all.js'
 import type { HostConnection, Logger } from './adapters/ports.js'
+import { describeRoute } from './adapters/proxy-env.js'
 import { installCancellation } from './cancellation.js'
 import { Outputs, type Mode } from './constants.js'
 import { watchMode, type ModeContext } from './modes/watch.js'
@@ -55,6 +56,11 @@ export async function run(adapters: Adapters = realAdapters()): Promise<void> {
     printPolicy(settings)
     core.endGroup()
     for (const note of notes) (isWarning(note) ? core.warning : core.info)(note)
+    for (const [name, url] of [
+      ['health-url', settings.health.url],
+      ['prometheus-url', settings.prometheus?.url]
+    ])
+      if (url) core.info(`${name}: ${describeRoute(url, adapters.env)}`)
 
     remote = await adapters.connect(settings, log)
     cancel.attach(remote)

@@ -55,6 +55,11 @@ export function describeSetup(settings: Settings): string[] {
     )
   if (settings.dryRun)
     notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs')
+  const extraCas = settings.network?.caCertificates?.match(/-----BEGIN CERTIFICATE-----/g)
+  if (extraCas)
+    notes.push(
+      `ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`
+    )
   // A window longer than the watch can never complete: say so now, not at 3 a.m.
   if (settings.prometheus) {
     const p = settings.policy

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
 import type { Policy } from '../../src/core/types.js'
 import { createHealthProbe, HEALTH_BODY_LIMIT } from '../../src/adapters/health.js'
-import { classifyRequestError } from '../../src/adapters/http-errors.js'
+import { classifyRequestError } from '../../src/adapters/http.js'
 import type { HealthSettings } from '../../src/settings/types.js'
 import { closedPortUrl } from '../../sandbox/ports.js'
 
@@ -150,14 +150,20 @@ describe('health probe: one answer per case', () => {
     expect(await probe.probe()).toEqual({
       status: 'down',
       reason: 'too many redirects (more than 5)',
-      failedAttempts: 1
+      failedAttempts: 1,
+      noAnswer: 'redirects'
     })
     expect(seen).toHaveLength(6)
   })
 
   it('a body above 8 MiB is down "response body too large"', async () => {
     const r = await probeFor('/huge', { health: { confirm: 0 } }).probe.probe()
-    expect(r).toEqual({ status: 'down', reason: 'response body too large', failedAttempts: 1 })
+    expect(r).toEqual({
+      status: 'down',
+      reason: 'response body too large',
+      failedAttempts: 1,
+      noAnswer: 'too-large'
+    })
   })
 
   it('a gzip answer is decompressed', async () => {
@@ -172,7 +178,8 @@ describe('health probe: one answer per case', () => {
     expect(r).toEqual({
       status: 'down',
       reason: 'request failed (ERR_BAD_RESPONSE): stream has been aborted',
-      failedAttempts: 1
+      failedAttempts: 1,
+      noAnswer: 'other'
     })
   })
 
@@ -204,6 +211,7 @@ describe('health probe: one answer per case', () => {
     const { probe, sleeps } = probeFor(path)
     const r = await probe.probe()
     expect(r).toMatchObject({ status: 'down', httpStatus: status, reason, failedAttempts: 3 })
+    expect(r.noAnswer).toBeUndefined()
     expect(sleeps).toEqual([700, 700])
   })
 
@@ -211,13 +219,23 @@ describe('health probe: one answer per case', () => {
     const started = Date.now()
     const { probe } = probeFor('/hang', { health: { timeoutMs: 300, confirm: 0 } })
     const r = await probe.probe()
-    expect(r).toEqual({ status: 'down', reason: 'no answer within 300ms', failedAttempts: 1 })
+    expect(r).toEqual({
+      status: 'down',
+      reason: 'no answer within 300ms',
+      failedAttempts: 1,
+      noAnswer: 'timeout'
+    })
     expect(Date.now() - started).toBeLessThan(2000)
   })
 
   it('a reset connection is down', async () => {
     const r = await probeFor('/reset', { health: { confirm: 0 } }).probe.probe()
-    expect(r).toEqual({ status: 'down', reason: 'connection reset', failedAttempts: 1 })
+    expect(r).toEqual({
+      status: 'down',
+      reason: 'connection reset',
+      failedAttempts: 1,
+      noAnswer: 'reset'
+    })
   })
 
   it('a refused connection (nothing listening) is down', async () => {
@@ -228,7 +246,8 @@ describe('health probe: one answer per case', () => {
     expect(await probe.probe()).toEqual({
       status: 'down',
       reason: 'connection refused',
-      failedAttempts: 1
+      failedAttempts: 1,
+      noAnswer: 'refused'
     })
   })
 
@@ -243,6 +262,7 @@ describe('health probe: one answer per case', () => {
     const t = await tls.probe()
     expect(t.status).toBe('down')
     expect(t.reason).toMatch(/^TLS failure/)
+    expect(t.noAnswer).toBe('tls')
   })
 })
 

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals'
 import { InputError, parseHeaders, parseInputs, type InputEnv } from '../../src/settings/inputs.js'
+import { createTestCa } from '../../sandbox/tls.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
 const KEY =
@@ -310,5 +311,124 @@ describe('parseHeaders', () => {
       A: '1',
       'B-C': 'two words'
     })
+  })
+})
+
+describe('ca-certificate', () => {
+  // Real certificates from openssl (sandbox/tls.js): X509Certificate must accept them.
+  let ca: ReturnType<typeof createTestCa>
+  let other: ReturnType<typeof createTestCa>
+  beforeAll(() => {
+    ca = createTestCa({ name: 'settings test CA' })
+    other = createTestCa({ name: 'second test CA' })
+  })
+  afterAll(() => {
+    ca?.cleanup()
+    other?.cleanup()
+  })
+
+  const message = (fn: () => unknown): string => {
+    try {
+      fn()
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError)
+      return (e as Error).message
+    }
+    throw new Error('no InputError')
+  }
+
+  it('is unset by default', () => {
+    expect(parse({}).network).toEqual({ caCertificates: undefined })
+  })
+
+  it('takes PEM text: the certificate blocks, validated', () => {
+    const s = parse({ 'ca-certificate': `  ${ca.certPem}  ` })
+    expect(s.network?.caCertificates).toBe(ca.certPem.trim() + '\n')
+    expect(s.secrets).not.toContain(ca.certPem.trim())
+  })
+
+  it('takes a file relative to the workspace, keeping every certificate block of it', () => {
+    const bundle = `# internal CAs\n${ca.certPem}\nsome comment\n${other.certPem}`
+    const s = parse(
+      { 'ca-certificate': 'certs/internal.pem' },
+      env({ '/ws/certs/internal.pem': bundle })
+    )
+    expect(s.network?.caCertificates).toBe(`${ca.certPem.trim()}\n${other.certPem.trim()}\n`)
+  })
+
+  it.each([
+    [
+      'a path that is not there',
+      { 'ca-certificate': 'certs/nope.pem' },
+      "ca-certificate 'certs/nope.pem' is not PEM text and cannot be read as a file (ENOENT): resolved to /ws/certs/nope.pem"
+    ],
+    [
+      'text that is neither PEM nor one path',
+      { 'ca-certificate': 'MIIB\nMIIC' },
+      'ca-certificate is neither PEM text (-----BEGIN CERTIFICATE----- blocks) nor a file path'
+    ],
+    [
+      'a PEM block that is not a certificate',
+      {
+        'ca-certificate': '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----'
+      },
+      'ca-certificate is not a valid certificate: '
+    ],
+    [
+      'PEM of something else',
+      { 'ca-certificate': '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' },
+      'ca-certificate holds no -----BEGIN CERTIFICATE----- block'
+    ]
+  ])('rejects %s, naming ca-certificate', (_name, inputs, expected) => {
+    expect(message(() => parse(inputs))).toContain(expected)
+  })
+
+  it('names the certificate of a bundle that is broken', () => {
+    const broken = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----'
+    expect(message(() => parse({ 'ca-certificate': `${ca.certPem}${broken}` }))).toMatch(
+      /^ca-certificate \(certificate 2 of 2\) is not a valid certificate: /
+    )
+  })
+
+  it('a file without a certificate, or with a private key only, says so without quoting it', () => {
+    const key =
+      '-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END PRIVATE KEY-----\n'
+    const files = { '/ws/empty.pem': 'nothing here\n', '/ws/key.pem': key }
+    expect(message(() => parse({ 'ca-certificate': 'empty.pem' }, env(files)))).toBe(
+      "ca-certificate file 'empty.pem' holds no -----BEGIN CERTIFICATE----- block"
+    )
+    const keyMessage = message(() => parse({ 'ca-certificate': key }))
+    expect(keyMessage).toBe(
+      "ca-certificate holds a private key, not a certificate: give the CA's certificate (-----BEGIN CERTIFICATE-----)"
+    )
+    expect(keyMessage).not.toContain('c2VjcmV0')
+  })
+
+  it('an unreadable file names the error code', () => {
+    const e = env(
+      {},
+      {
+        readFile: () => {
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
+        }
+      }
+    )
+    expect(message(() => parse({ 'ca-certificate': '/etc/ssl/private/ca.pem' }, e))).toBe(
+      "ca-certificate '/etc/ssl/private/ca.pem' is not PEM text and cannot be read as a file (EACCES): resolved to /etc/ssl/private/ca.pem"
+    )
+  })
+
+  it('an expired certificate is refused with its subject and date', () => {
+    const later = env({}, { now: Date.parse('2099-01-01T00:00:00Z') })
+    expect(message(() => parse({ 'ca-certificate': ca.certPem }, later))).toMatch(
+      /^ca-certificate: the certificate CN=settings test CA expired on .+ GMT$/
+    )
+  })
+
+  it('never dumps a long value whole', () => {
+    const blob = 'MIIB'.repeat(100)
+    const m = message(() => parse({ 'ca-certificate': blob }))
+    expect(m).toContain(`'${'MIIB'.repeat(15)}…'`)
+    expect(m).not.toContain(blob)
   })
 })

@@ -3,6 +3,7 @@
 import { systemClock } from './clock.js'
 import { createGitHub, type GitHub } from './github.js'
 import { createHealthProbe } from './health.js'
+import type { NetworkOptions } from './http.js'
 import type { Clock, HealthProbe, HostConnection, Logger, MetricsSource } from './ports.js'
 import { createPrometheus } from './prometheus.js'
 import { checkPrivateKeyFile } from './ssh/key.js'
@@ -26,15 +27,29 @@ export interface Adapters {
   disposeAllSync(): void
 }
 
+/** The probes read the runner's proxy variables (as Octokit does) and trust ca-certificate. */
+function network(settings: Settings, env: Record<string, string | undefined>): NetworkOptions {
+  return { caCertificates: settings.network?.caCertificates, env }
+}
+
 export function realAdapters(): Adapters {
+  const env = process.env
   return {
     clock: systemClock,
-    env: process.env,
+    env,
     healthProbe: (settings) =>
-      createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }),
+      createHealthProbe(
+        settings.health,
+        settings.policy,
+        { sleep: systemClock.sleep },
+        network(settings, env)
+      ),
     prometheus: (settings) =>
       settings.prometheus
-        ? createPrometheus(settings.prometheus, { timeoutMs: settings.policy.health.timeoutMs })
+        ? createPrometheus(settings.prometheus, {
+            timeoutMs: settings.policy.health.timeoutMs,
+            network: network(settings, env)
+          })
         : undefined,
     connect: async (settings, logger) =>
       settings.ssh

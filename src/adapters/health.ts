@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { formatDuration } from '../core/duration.js'
 import type { HealthReading, Policy } from '../core/types.js'
 import type { HealthSettings } from '../settings/types.js'
-import { classifyRequestError, httpRequest, requestDeadline } from './http-errors.js'
+import { createHttpClient, type NetworkOptions } from './http.js'
 import type { HealthProbe } from './ports.js'
 
 /** The part of the body kept for expected-version checks and reports. */
@@ -32,56 +32,50 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`
 }
 
+/** `network`: the ca-certificate and the environment the proxy variables are read from. */
 export function createHealthProbe(
   settings: HealthSettings,
   policy: Policy,
-  deps: HealthDeps
+  deps: HealthDeps,
+  network: NetworkOptions = {}
 ): HealthProbe {
   const { timeoutMs, slowMs, confirm, confirmIntervalMs } = policy.health
+  const request = createHttpClient(network)
 
   async function attempt(signal?: AbortSignal): Promise<Attempt> {
-    const deadline = requestDeadline(timeoutMs, signal)
     const started = performance.now()
-    try {
-      const res = await httpRequest({
-        url: settings.url,
-        method: settings.method,
-        headers: { 'User-Agent': 'rollback-sentinel', ...settings.headers },
-        maxBodyBytes: MAX_CONTENT_LENGTH,
-        signal: deadline.signal
-      })
-      const latencyMs = Math.round(performance.now() - started)
-      const httpStatus = res.status
-      const raw = res.body
-      const body = raw.length > HEALTH_BODY_LIMIT ? raw.slice(0, HEALTH_BODY_LIMIT) : raw
-      if (httpStatus >= 200 && httpStatus < 400) {
-        if (latencyMs > slowMs)
-          return {
-            status: 'slow',
-            httpStatus,
-            latencyMs,
-            body,
-            reason: `slow: answered in ${seconds(latencyMs)} (slow above ${formatDuration(slowMs)})`
-          }
-        return { status: 'up', httpStatus, latencyMs, body }
-      }
-      const reason =
-        httpStatus >= 400 && httpStatus < 500
-          ? clientErrorReason(httpStatus, settings.method)
-          : `HTTP ${httpStatus}`
-      return { status: 'down', httpStatus, latencyMs, body, reason }
-    } catch (err) {
-      const failure = classifyRequestError(err, {
-        url: settings.url,
-        timeoutMs,
-        timedOut: deadline.timedOut,
-        cancelled: deadline.cancelled
-      })
-      if (failure.kind === 'cancelled') return { status: 'unknown', reason: 'cancelled' }
-      return { status: 'down', reason: failure.reason }
-    } finally {
-      deadline.dispose()
+    const res = await request({
+      url: settings.url,
+      method: settings.method,
+      headers: { 'User-Agent': 'rollback-sentinel', ...settings.headers },
+      maxBodyBytes: MAX_CONTENT_LENGTH,
+      timeoutMs,
+      signal
+    })
+    if (!res.ok) {
+      if (res.kind === 'cancelled') return { status: 'unknown', reason: 'cancelled' }
+      return { status: 'down', reason: res.reason, noAnswer: res.kind }
     }
+    const latencyMs = Math.round(performance.now() - started)
+    const httpStatus = res.status
+    const raw = res.body
+    const body = raw.length > HEALTH_BODY_LIMIT ? raw.slice(0, HEALTH_BODY_LIMIT) : raw
+    if (httpStatus >= 200 && httpStatus < 400) {
+      if (latencyMs > slowMs)
+        return {
+          status: 'slow',
+          httpStatus,
+          latencyMs,
+          body,
+          reason: `slow: answered in ${seconds(latencyMs)} (slow above ${formatDuration(slowMs)})`
+        }
+      return { status: 'up', httpStatus, latencyMs, body }
+    }
+    const reason =
+      httpStatus >= 400 && httpStatus < 500
+        ? clientErrorReason(httpStatus, settings.method)
+        : `HTTP ${httpStatus}`
+    return { status: 'down', httpStatus, latencyMs, body, reason }
   }
 
   return {

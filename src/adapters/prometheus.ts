@@ -2,7 +2,7 @@
 // reason a human can act on: monitoring trouble is never production trouble, and never throws.
 import type { MetricReading } from '../core/types.js'
 import type { HttpHeaders } from '../settings/types.js'
-import { classifyRequestError, httpRequest, requestDeadline } from './http-errors.js'
+import { createHttpClient, type NetworkOptions } from './http.js'
 import type { MetricsSource } from './ports.js'
 
 const MAX_CONTENT_LENGTH = 4 * 1024 * 1024
@@ -91,63 +91,55 @@ export function readAnswer(answer: PromAnswer, promql: string): MetricReading {
   return unknown(`query returned a ${String(resultType)} result, not a number`)
 }
 
+/** `opts.network`: the ca-certificate and the environment the proxy variables are read from. */
 export function createPrometheus(
   settings: { url: string; headers: HttpHeaders },
-  opts: { timeoutMs: number }
+  opts: { timeoutMs: number; network?: NetworkOptions }
 ): MetricsSource {
   const endpoint = queryEndpoint(settings.url)
   const { timeoutMs } = opts
+  const request = createHttpClient(opts.network)
 
   return {
     async query(promql: string, at: number, signal?: AbortSignal): Promise<MetricReading> {
-      const deadline = requestDeadline(timeoutMs, signal)
+      const res = await request({
+        url: endpoint,
+        method: 'GET',
+        params: { query: promql, time: promTime(at) },
+        headers: {
+          Accept: 'application/json',
+          'User-Agent': 'rollback-sentinel',
+          ...settings.headers
+        },
+        maxBodyBytes: MAX_CONTENT_LENGTH,
+        timeoutMs,
+        signal
+      })
+      if (!res.ok)
+        return unknown(res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`)
+      const text = res.body
+      let answer: PromAnswer | undefined
       try {
-        const res = await httpRequest({
-          url: endpoint,
-          method: 'GET',
-          params: { query: promql, time: promTime(at) },
-          headers: {
-            Accept: 'application/json',
-            'User-Agent': 'rollback-sentinel',
-            ...settings.headers
-          },
-          maxBodyBytes: MAX_CONTENT_LENGTH,
-          signal: deadline.signal
-        })
-        const text = res.body
-        let answer: PromAnswer | undefined
-        try {
-          const parsed: unknown = JSON.parse(text)
-          if (parsed && typeof parsed === 'object') answer = parsed as PromAnswer
-        } catch {
-          answer = undefined
-        }
-        // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
-        if (answer && answer.status === 'error') return readAnswer(answer, promql)
-        if (res.status === 401 || res.status === 403)
-          return unknown(`HTTP ${res.status} from Prometheus — check prometheus-headers`)
-        if (res.status === 404)
-          return unknown(`HTTP 404 from Prometheus at ${endpoint} — check prometheus-url`)
-        if (res.status < 200 || res.status >= 300)
-          return unknown(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`)
-        if (!answer)
-          return unknown(
-            looksLikeHtml(text)
-              ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
-              : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`
-          )
-        return readAnswer(answer, promql)
-      } catch (err) {
-        const failure = classifyRequestError(err, {
-          url: endpoint,
-          timeoutMs,
-          timedOut: deadline.timedOut,
-          cancelled: deadline.cancelled
-        })
-        return unknown(failure.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${failure.reason}`)
-      } finally {
-        deadline.dispose()
+        const parsed: unknown = JSON.parse(text)
+        if (parsed && typeof parsed === 'object') answer = parsed as PromAnswer
+      } catch {
+        answer = undefined
       }
+      // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
+      if (answer && answer.status === 'error') return readAnswer(answer, promql)
+      if (res.status === 401 || res.status === 403)
+        return unknown(`HTTP ${res.status} from Prometheus — check prometheus-headers`)
+      if (res.status === 404)
+        return unknown(`HTTP 404 from Prometheus at ${endpoint} — check prometheus-url`)
+      if (res.status < 200 || res.status >= 300)
+        return unknown(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`)
+      if (!answer)
+        return unknown(
+          looksLikeHtml(text)
+            ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
+            : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`
+        )
+      return readAnswer(answer, promql)
     }
   }
 }

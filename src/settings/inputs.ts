@@ -15,6 +15,7 @@ import {
 } from '../core/patterns.js'
 import type { HttpHeaders, Settings, SshSettings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
+import { caCertificates } from './network.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
 
 export { InputError }
@@ -288,6 +289,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
           requestRateQuery: text(get, Inputs.RequestRateQuery)
         }
       : undefined,
+    network: { caCertificates: caCertificates(get, env, resolve) },
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
     failOnRollback: bool(get, Inputs.FailOnRollback, env),
     dryRun: bool(get, Inputs.DryRun, env),

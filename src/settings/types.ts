@@ -17,6 +17,12 @@ export interface PrometheusSettings {
   requestRateQuery: string
 }
 
+/** How the health and Prometheus probes reach the network (the proxy variables come from the environment). */
+export interface NetworkSettings {
+  /** PEM certificates (ca-certificate, validated) trusted in addition to Node's own. */
+  caCertificates?: string
+}
+
 export interface SshSettings {
   host: string
   port: number
@@ -67,6 +73,8 @@ export interface Settings {
   expectedVersion?: string
   /** Undefined: only the health rules apply. */
   prometheus?: PrometheusSettings
+  /** Always set by parseInputs; optional for settings built by hand. */
+  network?: NetworkSettings
   failOnInconclusive: boolean
   failOnRollback: boolean
   dryRun: boolean

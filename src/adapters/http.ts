@@ -1,0 +1,409 @@
+// The HTTP client of the health and Prometheus probes: one GET/HEAD through axios with one
+// deadline per request (connect + headers + body + redirects), a new connection per request, the
+// runner's proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request
+// got no HTTP answer. Reasons are short and never contain header values or proxy credentials.
+import fs from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import type net from 'node:net'
+import tls from 'node:tls'
+import axios, { type AxiosRequestConfig } from 'axios'
+import { HttpProxyAgent } from 'http-proxy-agent'
+import { HttpsProxyAgent } from 'https-proxy-agent'
+import { formatDuration } from '../core/duration.js'
+import type { NoAnswerKind } from '../core/types.js'
+import { ProxyConfigError, proxyFor, type ProxyEnv, type ProxyRoute } from './proxy-env.js'
+
+/** Why a request got no HTTP answer. `cancelled` is the caller's signal, never a probe failure. */
+export type RequestFailureKind = NoAnswerKind | 'cancelled'
+
+export interface RequestFailure {
+  kind: RequestFailureKind
+  reason: string
+}
+
+/** How the probes reach the network (main.ts passes the runner's environment). */
+export interface NetworkOptions {
+  /** PEM certificates trusted in addition to Node's own (the ca-certificate input). */
+  caCertificates?: string
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read; no proxy when absent. */
+  env?: ProxyEnv
+}
+
+/** A GET or HEAD; its answer is any HTTP status (3xx with a Location is followed, up to 5). */
+export interface HttpGet {
+  url: string
+  method: 'GET' | 'HEAD'
+  /** Sent as they are (later names win, case-insensitively); values are never logged. */
+  headers: Record<string, string>
+  /** Query parameters appended to the URL's own. */
+  params?: Record<string, string>
+  /** Larger bodies (after decompression) are refused rather than buffered without end. */
+  maxBodyBytes: number
+  /** One deadline for the whole request, redirects and a trickling body included. */
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/** Any HTTP status; the body is UTF-8 without a byte-order mark ('' for HEAD). */
+export interface HttpAnswer {
+  ok: true
+  status: number
+  body: string
+}
+
+export type HttpResult = HttpAnswer | ({ ok: false } & RequestFailure)
+
+const MAX_REDIRECTS = 5
+
+/** Node's certificate verification codes (tls.TLSSocket.authorizationError) and friends. */
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'HOSTNAME_MISMATCH',
+  'EPROTO'
+])
+
+/** Verification failures that trusting the right CA fixes. */
+const UNKNOWN_CA_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_UNTRUSTED'
+])
+const TRUST_HINT = 'trust its CA with ca-certificate (or NODE_EXTRA_CA_CERTS)'
+
+interface ErrorLike {
+  code?: unknown
+  message?: unknown
+  cause?: unknown
+  errors?: unknown
+}
+
+function codeOf(err: unknown): string {
+  // Node puts the socket error's code on the error itself; a wrapped error keeps it on `cause`.
+  const e = (err ?? {}) as ErrorLike
+  if (typeof e.code === 'string' && e.code) return e.code
+  const c = (e.cause ?? {}) as ErrorLike
+  if (typeof c.code === 'string' && c.code) return c.code
+  // Happy Eyeballs (a name with several addresses) fails with an AggregateError.
+  const errors = Array.isArray(e.errors) ? e.errors : Array.isArray(c.errors) ? c.errors : []
+  const first = errors[0] as ErrorLike | undefined
+  return typeof first?.code === 'string' ? first.code : ''
+}
+
+function messageOf(err: unknown): string {
+  const e = (err ?? {}) as ErrorLike
+  return typeof e.message === 'string' ? e.message : String(err)
+}
+
+/** The host part of a URL, for DNS messages (never the query string, which may hold tokens). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'the host'
+  }
+}
+
+function tlsReason(code: string, message: string): string {
+  const head = `TLS failure (${code || 'handshake'})`
+  if (UNKNOWN_CA_CODES.has(code))
+    return `${head}: the certificate is signed by an unknown CA (${message}); ${TRUST_HINT}`
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT')
+    return `${head}: the certificate is self-signed (${message}); ${TRUST_HINT}`
+  return `${head}: ${message}`
+}
+
+/** The proxy of the request when it had one: `connected` once the proxy itself answered. */
+export interface ProxyHop {
+  origin: string
+  connected: boolean
+}
+
+/**
+ * Classifies a failed request. `timedOut` / `cancelled` say whether our own timer or the caller's
+ * signal ended it: the request itself reports both as a cancellation. A connection failure
+ * before a proxy answered is the proxy's, not production's.
+ */
+export function classifyRequestError(
+  err: unknown,
+  ctx: { url: string; timeoutMs: number; timedOut: boolean; cancelled: boolean; proxy?: ProxyHop }
+): RequestFailure {
+  if (ctx.cancelled) return { kind: 'cancelled', reason: 'cancelled' }
+  const code = codeOf(err)
+  const message = messageOf(err)
+  if (
+    ctx.timedOut ||
+    code === 'ECONNABORTED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ESOCKETTIMEDOUT'
+  ) {
+    // Still a timeout: a proxy waits for the origin before it answers a CONNECT.
+    const waiting =
+      ctx.proxy && !ctx.proxy.connected ? ` (proxy ${ctx.proxy.origin} had not answered)` : ''
+    return {
+      kind: 'timeout',
+      reason: `no answer within ${formatDuration(ctx.timeoutMs)}${waiting}`
+    }
+  }
+  if (code === 'ERR_CANCELED' || code === 'ABORT_ERR')
+    return { kind: 'cancelled', reason: 'cancelled' }
+  if (ctx.proxy && !ctx.proxy.connected) {
+    const failure = classifyRequestError(err, { ...ctx, url: ctx.proxy.origin, proxy: undefined })
+    return { kind: 'proxy', reason: `proxy ${ctx.proxy.origin}: ${failure.reason}` }
+  }
+  if (code === 'ECONNREFUSED') return { kind: 'refused', reason: 'connection refused' }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message))
+    return { kind: 'reset', reason: 'connection reset' }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME')
+    return { kind: 'dns', reason: `DNS lookup failed for ${hostOf(ctx.url)} (${code})` }
+  if (
+    TLS_CODES.has(code) ||
+    code.startsWith('ERR_TLS_') ||
+    code.startsWith('ERR_SSL_') ||
+    /SSL routines|certificate/i.test(message)
+  )
+    return { kind: 'tls', reason: tlsReason(code, message) }
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
+    return { kind: 'unreachable', reason: `host unreachable (${code})` }
+  if (code === 'ERR_FR_TOO_MANY_REDIRECTS')
+    return { kind: 'redirects', reason: `too many redirects (more than ${MAX_REDIRECTS})` }
+  if (code === 'ERR_RESPONSE_TOO_LARGE' || /^maxContentLength size of \d+ exceeded/.test(message))
+    return { kind: 'too-large', reason: 'response body too large' }
+  return { kind: 'other', reason: code ? `request failed (${code}): ${message}` : message }
+}
+
+/**
+ * One deadline for the whole request plus the caller's signal, as one AbortSignal. Unlike a
+ * socket idle timer (axios' `timeout`) it also bounds a body that trickles in, and a chain of
+ * redirects.
+ */
+export function requestDeadline(timeoutMs: number, outer?: AbortSignal) {
+  const controller = new AbortController()
+  let timedOut = false
+  const onAbort = () => controller.abort()
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeoutMs)
+  if (outer) {
+    if (outer.aborted) controller.abort()
+    else outer.addEventListener('abort', onAbort, { once: true })
+  }
+  return {
+    signal: controller.signal,
+    /** Our timer fired (and the caller did not cancel first). */
+    get timedOut() {
+      return timedOut && !outer?.aborted
+    },
+    get cancelled() {
+      return outer?.aborted === true
+    },
+    dispose() {
+      clearTimeout(timer)
+      outer?.removeEventListener('abort', onAbort)
+    }
+  }
+}
+
+type CaSource = {
+  getCACertificates?: (type: 'default') => string[]
+  rootCertificates: readonly string[]
+}
+
+/**
+ * The certificates Node trusts by default. Passing `ca` replaces them all, NODE_EXTRA_CA_CERTS
+ * included, so ca-certificate is added to this list rather than given alone. Node >= 22.15 says
+ * what it uses (bundled roots, NODE_EXTRA_CA_CERTS, the system store under --use-system-ca);
+ * older versions: the bundled roots plus the NODE_EXTRA_CA_CERTS file, read as Node reads it.
+ */
+export function nodeDefaultCertificates(
+  source: CaSource = tls,
+  env: ProxyEnv = process.env,
+  readFile: (file: string) => string = (file) => fs.readFileSync(file, 'utf8')
+): string[] {
+  if (typeof source.getCACertificates === 'function') return source.getCACertificates('default')
+  const extraFile = env.NODE_EXTRA_CA_CERTS
+  let extra: string[] = []
+  if (extraFile)
+    try {
+      extra = [readFile(extraFile)]
+    } catch {
+      // Node itself only warns about an unreadable file and goes on with its roots.
+    }
+  return [...source.rootCertificates, ...extra]
+}
+
+/** The TLS options for origins (and an https:// proxy): undefined leaves Node's defaults. */
+function tlsOptions(caCertificates?: string): tls.ConnectionOptions | undefined {
+  if (!caCertificates?.trim()) return undefined
+  // One secure context for the client: parsing ~150 roots per request would cost milliseconds.
+  const ca = [...nodeDefaultCertificates(), caCertificates]
+  return { secureContext: tls.createSecureContext({ ca }) }
+}
+
+type ConnectOpts = Parameters<HttpsProxyAgent<string>['connect']>[1]
+
+/**
+ * CONNECT through an HTTP(S) proxy with our trust for the origin's TLS, checked against the
+ * origin's name: for an IP-literal origin the agent gives TLS no servername, and Node would
+ * then check the certificate against the proxy's host.
+ */
+class TunnelAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: URL,
+    private readonly originTls: tls.ConnectionOptions,
+    signal: AbortSignal
+  ) {
+    super(proxy, { keepAlive: false, ...originTls, signal })
+  }
+
+  override connect(req: http.ClientRequest, opts: ConnectOpts): Promise<net.Socket> {
+    const host = opts.host ?? ''
+    return super.connect(req, {
+      ...opts,
+      ...this.originTls,
+      checkServerIdentity: (_name: string, cert: tls.PeerCertificate) =>
+        tls.checkServerIdentity(host, cert)
+    } as ConnectOpts)
+  }
+}
+
+/** What the proxy of the current hop said: CONNECT refused with this status, or nothing yet. */
+interface HopState {
+  route?: ProxyRoute
+  /** The CONNECT tunnel (https targets) rather than a forwarded request (http targets). */
+  tunnel: boolean
+  connected: boolean
+  refusal?: { status: number; text: string }
+}
+
+interface ProxyConnectAnswer {
+  statusCode?: number
+  statusText?: string
+}
+
+/**
+ * The agent for one hop: a new connection, no pooling (a reused socket hides a refusal). The
+ * request's signal also closes a connection to the proxy that is still waiting for its answer,
+ * which the aborted request no longer owns.
+ */
+function agentFor(
+  url: URL,
+  network: NetworkOptions,
+  tlsOpts: tls.ConnectionOptions | undefined,
+  signal: AbortSignal
+) {
+  const hop: HopState = { tunnel: url.protocol === 'https:', connected: false }
+  hop.route = proxyFor(url, network.env ?? {})
+  let agent: http.Agent
+  if (!hop.route)
+    agent =
+      url.protocol === 'https:'
+        ? new https.Agent({ keepAlive: false, ...tlsOpts })
+        : new http.Agent({ keepAlive: false })
+  else {
+    agent = hop.tunnel
+      ? new TunnelAgent(hop.route.url, tlsOpts ?? {}, signal)
+      : new HttpProxyAgent(hop.route.url, { keepAlive: false, ...tlsOpts, signal })
+    agent.on('proxyConnect', (answer: ProxyConnectAnswer) => {
+      hop.connected = true
+      if (answer.statusCode !== undefined && answer.statusCode !== 200)
+        hop.refusal = { status: answer.statusCode, text: answer.statusText ?? '' }
+    })
+  }
+  return { agent, hop }
+}
+
+const client = axios.create({
+  adapter: 'http',
+  // Our agents decide about proxies: axios' own would read process.env.
+  proxy: false,
+  maxRedirects: MAX_REDIRECTS,
+  decompress: true,
+  responseType: 'text',
+  responseEncoding: 'utf8',
+  transformResponse: [(data: unknown) => data],
+  // Every HTTP status is an answer; the probes judge it.
+  validateStatus: () => true
+})
+
+function proxyAnswer(route: ProxyRoute, status: number, text: string): RequestFailure {
+  return {
+    kind: 'proxy',
+    reason: `proxy ${route.origin} answered ${status}${text ? ` ${text}` : ''}`
+  }
+}
+
+/** A client with its trust and proxy routes fixed at creation; one call per request. */
+export function createHttpClient(
+  network: NetworkOptions = {}
+): (req: HttpGet) => Promise<HttpResult> {
+  const tlsOpts = tlsOptions(network.caCertificates)
+
+  return async function request(req: HttpGet): Promise<HttpResult> {
+    const deadline = requestDeadline(req.timeoutMs, req.signal)
+    let hop: HopState | undefined
+    const route = (url: URL) => {
+      const made = agentFor(url, network, tlsOpts, deadline.signal)
+      hop = made.hop
+      return made.agent
+    }
+    try {
+      if (deadline.signal.aborted) return { ok: false, kind: 'cancelled', reason: 'cancelled' }
+      const first = new URL(req.url)
+      const agent = route(first)
+      const config: AxiosRequestConfig = {
+        url: req.url,
+        method: req.method,
+        headers: req.headers,
+        params: req.params,
+        maxContentLength: req.maxBodyBytes,
+        signal: deadline.signal,
+        httpAgent: first.protocol === 'http:' ? agent : undefined,
+        httpsAgent: first.protocol === 'https:' ? agent : undefined,
+        // Each hop decides its own route: NO_PROXY may exempt the host a redirect leads to.
+        beforeRedirect: (options: Record<string, unknown>) => {
+          const next = new URL(String(options.href))
+          const nextAgent = route(next)
+          options.agent = nextAgent
+          options.agents = { [next.protocol.slice(0, -1)]: nextAgent }
+        }
+      }
+      const res = await client.request<string>(config)
+      const current = hop
+      if (current?.route && current.refusal)
+        return {
+          ok: false,
+          ...proxyAnswer(current.route, current.refusal.status, current.refusal.text)
+        }
+      // 407 comes only from a proxy: an http target's request was forwarded, not tunnelled.
+      if (current?.route && res.status === 407)
+        return { ok: false, ...proxyAnswer(current.route, 407, res.statusText) }
+      return { ok: true, status: res.status, body: typeof res.data === 'string' ? res.data : '' }
+    } catch (err) {
+      if (err instanceof ProxyConfigError) return { ok: false, kind: 'proxy', reason: err.message }
+      const failure = classifyRequestError(err, {
+        url: req.url,
+        timeoutMs: req.timeoutMs,
+        timedOut: deadline.timedOut,
+        cancelled: deadline.cancelled,
+        proxy: hop?.route ? { origin: hop.route.origin, connected: hop.connected } : undefined
+      })
+      return { ok: false, ...failure }
+    } finally {
+      deadline.dispose()
+    }
+  }
+}
