@@ -75,6 +75,7 @@ export function parseOutputFile(text) {
  *   7.5 s later); with thenAfterMs, SIGTERM that long after
  * @param {string} [opts.runId]
  * @param {string} [opts.runAttempt]
+ * @param {Record<string, string>} [opts.env]     more environment variables for the step
  */
 export async function runAction(opts) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-run-'))
@@ -114,7 +115,9 @@ export async function runAction(opts) {
     GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
     GITHUB_WORKFLOW: 'deploy',
     GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp
+    RUNNER_TEMP: runnerTemp,
+    // More of the runner's environment (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS …).
+    ...(opts.env ?? {})
   }
   for (const [name, value] of Object.entries(opts.inputs))
     env[`INPUT_${name.toUpperCase()}`] = value

@@ -78,6 +78,8 @@ export interface ScenarioOptions {
   signalOn?: { match: (line: string) => boolean; signal: NodeJS.Signals; thenAfterMs?: number }
   runId?: string
   runAttempt?: string
+  /** More of the runner's environment (proxy variables …). */
+  env?: Record<string, string>
   /** Keep what the last scenario left (a re-run of the same workflow run). */
   noReset?: boolean
 }
@@ -106,6 +108,7 @@ export async function runScenario(
     signalOn: opts.signalOn,
     runId: opts.runId,
     runAttempt: opts.runAttempt,
+    env: opts.env,
     timeoutMs: 90_000
   })
   ;(production as unknown as { track: (r: ActionRun) => void }).track(run)

@@ -1,5 +1,5 @@
 // What must NOT roll back, and the faults that are not production's, end to end through the
-// bundle: healthy, a security alert (isolate, never roll back), a wrong host key, bad input,
+// bundle (a healthy run is in networks.e2e.test.ts, through a proxy): a security alert (isolate, never roll back), a wrong host key, bad input,
 // cancellation (mid-watch, mid-rollback once and twice) and a monitoring outage. The warnings and
 // blips of the runbook are tested on recorded scenarios (__tests__/scenarios) and in main.test.ts.
 import { jest } from '@jest/globals'
@@ -13,7 +13,6 @@ import { runAction } from '../../sandbox/run-action.js'
 import {
   callLines,
   E2E_TIMEOUT,
-  githubCalls,
   noKeyLeft,
   requireBundle,
   runScenario,
@@ -26,21 +25,6 @@ jest.setTimeout(E2E_TIMEOUT)
 const production = useProduction()
 
 describe('end to end: no rollback', () => {
-  it('healthy: nothing runs, no issue, exit 0', async () => {
-    const { run, production: p } = await runScenario(production, 'healthy', {
-      inputs: { 'watch-duration': '6s' }
-    })
-    expect(run.code).toBe(0)
-    expect(run.outputs).toMatchObject({
-      decision: 'healthy',
-      'rollback-status': 'not-needed',
-      'issue-number': ''
-    })
-    expect(Number(run.outputs.samples)).toBeGreaterThanOrEqual(6)
-    expect(p.calls()).toEqual([])
-    expect(githubCalls(p).filter((c) => c.startsWith('POST'))).toEqual([])
-  })
-
   it('security-breach: evidence, then isolate, never a rollback; a security issue with the runbook steps', async () => {
     const { run, production: p } = await runScenario(production, 'security', {
       inputs: {
