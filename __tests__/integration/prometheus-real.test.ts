@@ -2,7 +2,7 @@
 // service every second. Needs the `prometheus` binary: a missing binary fails, it is not skipped.
 import { jest } from '@jest/globals'
 import { createPrometheus } from '../../src/adapters/prometheus.js'
-import { readMetrics } from '../../src/samples.js'
+import { measureBaseline, readMetrics } from '../../src/samples.js'
 import type { MetricsSource } from '../../src/adapters/ports.js'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
 import type { MetricReading } from '../../src/core/types.js'
@@ -25,6 +25,7 @@ type Prom = Awaited<ReturnType<typeof startPrometheus>>
 let service: Service | undefined
 let prometheus: Prom | undefined
 let metrics: MetricsSource
+let promStartedAt = 0
 
 /** Polls the adapter (bounded) until `accept` holds; returns every reading seen, last one last. */
 async function pollUntil(
@@ -47,6 +48,7 @@ beforeAll(async () => {
   if (!findExecutable('prometheus'))
     throw new Error(`the real-Prometheus test needs the prometheus binary on PATH: ${INSTALL_HINT}`)
   service = await startTestService({ rps: 50 })
+  promStartedAt = Date.now()
   prometheus = await startPrometheus({
     targets: [`127.0.0.1:${service.port}`],
     scrapeInterval: '1s'
@@ -71,6 +73,18 @@ describe('the Prometheus adapter against a real Prometheus', () => {
     const r = await metrics.query(ERROR_RATE_TRAP, Date.now())
     expect(r.status).toBe('unknown')
     expect(r.value).toBeNull()
+    expect(r.reason).toMatch(/^empty result \(no series\)/)
+  })
+
+  it('a moment before Prometheus has data reads unknown: measureBaseline gives no baseline', async () => {
+    // deployed-at when this Prometheus started: a minute before that, it holds nothing.
+    const queries = { errorRate: ERROR_RATE, latency: P95, requestRate: REQUEST_RATE }
+    expect(await measureBaseline(metrics, queries, promStartedAt)).toEqual({
+      errorRate: null,
+      p95: null
+    })
+    const r = await metrics.query(ERROR_RATE, promStartedAt - 60_000)
+    expect(r).toMatchObject({ status: 'unknown', value: null })
     expect(r.reason).toMatch(/^empty result \(no series\)/)
   })
 

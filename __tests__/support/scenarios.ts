@@ -1,8 +1,22 @@
-// Shared by the watch scenarios against a real Prometheus (__tests__/integration/watch-scenarios-*).
+// Shared by the watch scenarios: their recorder (__tests__/fixtures/scenarios/record-scenarios.ts,
+// against a real Prometheus) and their replays (__tests__/scenarios/*, under a fake clock).
 import type { Decision } from '../../src/core/types.js'
 
 /** Decisions that act or warn: a healthy scenario must never see one. */
 export const BREACH: Decision[] = ['rollback', 'warn', 'restart', 'isolate', 'manual']
+
+/**
+ * Short windows through the policy file, so a "5-minute rule" runs in 8 s: every other key keeps
+ * the runbook's number. The health keys shape what the recorder's real probe did (2 re-probes
+ * 200 ms apart), so the replay refuses settings whose health policy differs from the recording's.
+ */
+export function scenarioPolicy(errorRateExtra = ''): string {
+  return [
+    `error-rate: { high-window: 8s, elevated-window: 16s${errorRateExtra ? `, ${errorRateExtra}` : ''} }`,
+    'latency: { severe-window: 8s, degraded-window: 16s }',
+    'health: { confirm: 2, confirm-interval: 200ms, timeout: 2s, slow: 1500ms, version-wait: 3s }'
+  ].join('\n')
+}
 
 /** The default queries' forms (`or vector(0)` kept) with [5s] windows, for one service only. */
 export function queriesFor(service: { port: number }): Record<string, string> {
