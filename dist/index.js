@@ -70138,6 +70138,20 @@ function sshSettings(get, env) {
         appDir
     };
 }
+/** Passwords written into URLs (https://user:password@host/…): secrets like header values. */
+function urlPasswords(...urls) {
+    return urls.flatMap((u) => {
+        if (!u)
+            return [];
+        try {
+            const password = new URL(u).password;
+            return password ? [decodeURIComponent(password), password] : [];
+        }
+        catch {
+            return [];
+        }
+    });
+}
 function inputs_list(raw) {
     return raw
         .split(/[,\n]/)
@@ -70285,6 +70299,7 @@ function parseInputs(get, env) {
     };
     settings.secrets = [
         ...(ssh ? [ssh.privateKey.trim()] : []),
+        ...urlPasswords(settings.health.url, settings.prometheus?.url),
         ...Object.values(healthHeaders),
         ...Object.values(promHeaders),
         ...(token ? [token] : [])
@@ -70295,6 +70310,7 @@ function parseInputs(get, env) {
 ;// CONCATENATED MODULE: ./src/setup.ts
 // Setup phase: inputs read once into Settings (through @actions/core, the runner protocol),
 // secrets masked, the effective policy printed, and what the setup cannot do said up front.
+
 
 
 
@@ -70366,7 +70382,7 @@ function printPolicy(settings) {
     const p = settings.policy;
     const d = formatDuration;
     info(`watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`);
-    info(`health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
+    info(`health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
     info(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`);
     info(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`);
     info(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`);

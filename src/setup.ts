@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { formatDuration } from './core/duration.js'
+import { stripUserinfo } from './report/context.js'
 import { validateTemplate } from './report/templates.js'
 import { parseInputs } from './settings/inputs.js'
 import { configuredHostChecks } from './settings/policy.js'
@@ -93,7 +94,7 @@ export function printPolicy(settings: Settings): void {
     `watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
   )
   core.info(
-    `health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
+    `health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
   )
   core.info(
     `error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals'
 import { InputError, parseHeaders, parseInputs, type InputEnv } from '../../src/settings/inputs.js'
 import { createTestCa } from '../../sandbox/tls.js'
+import { testSettings } from '../support/settings.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
 const KEY =
@@ -430,5 +431,17 @@ describe('ca-certificate', () => {
     const m = message(() => parse({ 'ca-certificate': blob }))
     expect(m).toContain(`'${'MIIB'.repeat(15)}…'`)
     expect(m).not.toContain(blob)
+  })
+})
+
+describe('secrets in URLs', () => {
+  it('a password written into health-url or prometheus-url is a secret (masked and scrubbed)', () => {
+    const s = testSettings({
+      'health-url': 'https://probe:s3cr%40tpass@spacetime.example.com/health',
+      'prometheus-url': 'https://reader:promPassw0rd@prometheus.example.com'
+    })
+    expect(s.secrets).toEqual(
+      expect.arrayContaining(['s3cr@tpass', 's3cr%40tpass', 'promPassw0rd'])
+    )
   })
 })

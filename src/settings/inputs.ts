@@ -165,6 +165,19 @@ function sshSettings(get: InputGetter, env: InputEnv): SshSettings | undefined {
   }
 }
 
+/** Passwords written into URLs (https://user:password@host/…): secrets like header values. */
+function urlPasswords(...urls: Array<string | undefined>): string[] {
+  return urls.flatMap((u) => {
+    if (!u) return []
+    try {
+      const password = new URL(u).password
+      return password ? [decodeURIComponent(password), password] : []
+    } catch {
+      return []
+    }
+  })
+}
+
 function list(raw: string): string[] {
   return raw
     .split(/[,\n]/)
@@ -327,6 +340,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   }
   settings.secrets = [
     ...(ssh ? [ssh.privateKey.trim()] : []),
+    ...urlPasswords(settings.health.url, settings.prometheus?.url),
     ...Object.values(healthHeaders),
     ...Object.values(promHeaders),
     ...(token ? [token] : [])
