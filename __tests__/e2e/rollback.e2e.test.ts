@@ -29,8 +29,13 @@ describe('end to end: rollbacks', () => {
         expect.arrayContaining(['POST /repos/acme/spacetime/issues'])
       )
       const issue = production.github.issues[0]
-      expect(issue.title).toContain('[P1] Production Down - Rollback in Progress')
-      expect(issue.body).toContain('error-rate-critical')
+      // Opened as the P1 subject (kept as the body's first line), retitled once it recovered.
+      expect(issue.title).toBe(
+        '[RESOLVED] Rollback Complete - Service Restored: production — error-rate-critical'
+      )
+      expect(issue.body).toContain(
+        '**Subject:** [P1] Production Down - Rollback in Progress: production — error-rate-critical'
+      )
       const comments = production.github.comments.map((c: { body: string }) => c.body).join('\n')
       expect(comments).toContain('[RESOLVED] Rollback Complete - Service Restored')
       expect(run.outputs['issue-number']).toBe(String(issue.number))
@@ -84,7 +89,7 @@ describe('end to end: rollbacks', () => {
         severity: 'P2',
         'rollback-level': '1'
       })
-      expect(s.production.github.issues[0].title).toContain('[P2] Production Degraded')
+      expect(s.production.github.issues[0].body).toContain('**Subject:** [P2] Production Degraded')
     } finally {
       await s.stop()
     }
