@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// npm run render-examples [-- --sections] [--out DIR]
-// Renders docs/examples/*.md as GitHub shows them — Markdown (marked) plus Mermaid (the real
+// npm run render-examples [-- --sections] [--out DIR] [FILE.md …]
+// Renders docs/examples/*.md (or the files given) as GitHub shows them — Markdown (marked) plus Mermaid (the real
 // `mermaid` package's browser bundle) in headless Chromium — to PNGs beside them:
 //   <name>.png and <name>-dark.png: the glance (title, status, what is left, the charts), light
 //   and dark (Mermaid's dark theme on GitHub's dark background).
@@ -54,15 +54,24 @@ const SCHEMES = {
 
 function args() {
   const argv = process.argv.slice(2)
-  const opts = { sections: false, out: path.join(ROOT, 'demo-output/render') }
+  const opts = { sections: false, out: path.join(ROOT, 'demo-output/render'), files: [] }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--sections') opts.sections = true
     else if (argv[i] === '--out') opts.out = path.resolve(argv[++i] ?? '')
+    else if (argv[i].endsWith('.md') && !argv[i].startsWith('-'))
+      opts.files.push(path.resolve(argv[i]))
     else {
-      console.error(`render-examples: unknown argument '${argv[i]}': use [--sections] [--out DIR]`)
+      console.error(
+        `render-examples: unknown argument '${argv[i]}': use [--sections] [--out DIR] [FILE.md …]`
+      )
       process.exit(2)
     }
   }
+  if (opts.files.length === 0)
+    opts.files = fs
+      .readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => path.join(EXAMPLES, f))
   return opts
 }
 
@@ -212,12 +221,11 @@ function main() {
   const browser = chromium()
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'render-examples-'))
   try {
-    const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.md'))
-    for (const file of files) {
-      const markdown = fs.readFileSync(path.join(EXAMPLES, file), 'utf8')
+    for (const file of opts.files) {
+      const markdown = fs.readFileSync(file, 'utf8')
       const name = path.basename(file, '.md')
       for (const scheme of ['light', 'dark']) {
-        const png = path.join(EXAMPLES, `${name}${scheme === 'dark' ? '-dark' : ''}.png`)
+        const png = path.join(path.dirname(file), `${name}${scheme === 'dark' ? '-dark' : ''}.png`)
         const height = shoot(browser, glance(markdown), scheme, png, tmp)
         console.log(`${path.relative(ROOT, png)}: ${WIDTH}×${height}, ${fs.statSync(png).size} B`)
       }

@@ -115,6 +115,21 @@ describe('reportIncident through the real Octokit client', () => {
     ])
   })
 
+  it('an open security incident keeps the security subject through a later rollback, until cleared', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, securityRecord(), ctx({ runId: '1' })))
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
+    expect(standin.issues[0].title).toBe(
+      '[P1] Security Breach - Isolate, Do Not Roll Back: production'
+    )
+    // Cleared: people took the security label off; the next run's title follows its state.
+    standin.issues[0].labels = standin.issues[0].labels.filter((l) => l !== 'security')
+    ok(await reportIncident(gh, errorRateHighRecord(), ctx({ runId: '3' })))
+    expect(standin.issues[0].title).toBe(
+      '[RESOLVED] Rollback Complete - Service Restored: production — error-rate-high'
+    )
+  })
+
   it('a security incident keeps the security subject: no retitle', async () => {
     ok(await reportIncident(client(standin), securityRecord(), ctx()))
     expect(standin.requests.some((r) => r.method === 'PATCH')).toBe(false)

@@ -7,14 +7,7 @@ import {
   renderCharts,
   type ChartStory
 } from '../../src/report/chart-story.js'
-import {
-  COLORS,
-  downsample,
-  series,
-  timeLabel,
-  uniqueSeconds,
-  xyChart
-} from '../../src/report/charts.js'
+import { COLORS, series, timeGrid, timeOffset, xyChart } from '../../src/report/charts.js'
 import { factsOf } from '../../src/report/context.js'
 import {
   T0,
@@ -42,15 +35,18 @@ function blocks(markdown: string): string[] {
   return [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1])
 }
 
-/** The labels of a chart's x-axis, and each `line "name" [values]` series. */
-function parts(block: string): { labels: string[]; lines: { name: string; values: number[] }[] } {
-  const axis = /x-axis "[^"]*" \[(.*)\]/.exec(block)?.[1] ?? ''
-  const labels = [...axis.matchAll(/"([^"]*)"/g)].map((m) => m[1])
-  const lines = [...block.matchAll(/^\s*line "([^"]*)" \[(.*)\]$/gm)].map((m) => ({
-    name: m[1],
-    values: m[2].split(',').map(Number)
+/** A chart's numeric time axis, and each `line "name" [values]` series. */
+function parts(block: string): {
+  axis: { title: string; from: number; to: number }
+  lines: { name: string; values: number[] }[]
+} {
+  const m = /x-axis "([^"]*)" ([\d.]+) --> ([\d.]+)/.exec(block)
+  const axis = { title: m?.[1] ?? '', from: Number(m?.[2]), to: Number(m?.[3]) }
+  const lines = [...block.matchAll(/^\s*line "([^"]*)" \[(.*)\]$/gm)].map((l) => ({
+    name: l[1],
+    values: l[2].split(',').map(Number)
   }))
-  return { labels, lines }
+  return { axis, lines }
 }
 
 const story = (over: Partial<ChartStory>): ChartStory => ({
@@ -77,35 +73,43 @@ describe('series', () => {
     expect(s.skipped).toBe(1)
   })
 
-  it('downsample: at most the bound, keeping the worst value of each bucket', () => {
-    const points = Array.from({ length: 200 }, (_, i) => ({ t: i, value: i === 101 ? 99 : 1 }))
-    const out = downsample(points, 60)
-    expect(out.length).toBeLessThanOrEqual(60)
-    expect(Math.max(...out.map((p) => p.value))).toBe(99)
+  it('timeGrid: at most 60 slots for a long watch, each keeping its highest value', () => {
+    const points = Array.from({ length: 600 }, (_, i) => ({ t: i * 5, value: i === 401 ? 99 : 1 }))
+    const grid = timeGrid(points, 60)
+    expect(grid.values).toHaveLength(60)
+    expect(grid.start).toBe(0)
+    expect(grid.step * 59).toBe(2995)
+    expect(Math.max(...grid.values)).toBe(99)
+    expect(grid.values.filter((v) => v === 99)).toHaveLength(1)
   })
 
-  it('uniqueSeconds: samples in the same second merge (the higher value stays)', () => {
-    expect(
-      uniqueSeconds([
-        { t: 6, value: 48 },
-        { t: 8, value: 51 },
-        { t: 8, value: 55 },
-        { t: 10, value: 42 }
-      ])
-    ).toEqual([
+  it('timeGrid: one slot per second; two samples in the same second share it (the higher stays)', () => {
+    const grid = timeGrid([
       { t: 6, value: 48 },
+      { t: 8, value: 51 },
       { t: 8, value: 55 },
       { t: 10, value: 42 }
     ])
+    expect(grid).toEqual({ start: 6, step: 1, values: [48, 51.5, 55, 48.5, 42] })
+  })
+
+  it('timeGrid: a gap lies on the line between its neighbours; a single point gets a length', () => {
+    expect(
+      timeGrid([
+        { t: 0, value: 10 },
+        { t: 4, value: 30 }
+      ]).values
+    ).toEqual([10, 15, 20, 25, 30])
+    expect(timeGrid([{ t: 3, value: 7 }])).toEqual({ start: 3, step: 1, values: [7, 7] })
   })
 
   it.each([
-    [8, 'seconds', '8'],
-    [0, 'minutes', '0:00'],
-    [75, 'minutes', '1:15'],
-    [930, 'minutes', '15:30']
-  ] as const)('timeLabel(%i, %s) = %s', (t, scale, label) => {
-    expect(timeLabel(t, scale)).toBe(label)
+    [8, 'seconds', '+8 s'],
+    [0, 'minutes', '+0:00'],
+    [75, 'minutes', '+1:15'],
+    [930, 'minutes', '+15:30']
+  ] as const)('timeOffset(%i, %s) = %s', (t, scale, label) => {
+    expect(timeOffset(t, scale)).toBe(label)
   })
 })
 
@@ -116,10 +120,11 @@ describe('mermaid xychart-beta', () => {
     expect(errors.split('\n')[0]).toBe(
       `%%{init: {"themeVariables":{"xyChart":{"plotColorPalette":"${COLORS.breached},${COLORS.thresholds.join(',')}"}},"xyChart":{"showLegend":true}}}%%`
     )
-    const { labels, lines } = parts(errors)
+    const { axis, lines } = parts(errors)
+    expect(axis).toEqual({ title: 'minutes since the watch started', from: 0, to: 9.75 })
     expect(lines.map((l) => l.name)).toEqual(['error rate', 'critical 50%'])
-    expect(lines[1].values).toEqual(labels.map(() => 50))
-    expect(lines[0].values).toHaveLength(labels.length)
+    expect(lines[0].values).toHaveLength(60)
+    expect(lines[1].values).toEqual(lines[0].values.map(() => 50))
     await expect(parse(errors)).resolves.toBeTruthy()
   })
 
@@ -144,32 +149,31 @@ describe('mermaid xychart-beta', () => {
     for (const b of found) await expect(parse(b)).resolves.toBeTruthy()
   })
 
-  it('watch and verification on one axis: unique labels where a verification sample shares a second', async () => {
+  it('watch and verification on one time axis: a verification probe in the same second as the last watch probe shares its slot', async () => {
     const watch = samples(T0, 5, (i) => ({ errorRate: 0.3 + i * 0.06 }), 2000)
     const verify = [8_400, 10_000, 12_000].map((ms, i) =>
       sample(T0 + ms, { errorRate: [0.55, 0.3, 0.02][i] })
     )
     const [errors] = blocks(renderCharts(story({ samples: [...watch, ...verify] })))
-    const { labels, lines } = parts(errors)
-    expect(labels).toEqual(['0', '2', '4', '6', '8', '10', '12'])
-    expect(new Set(labels).size).toBe(labels.length)
-    expect(lines[0].values[4]).toBe(55) // the +8 s probe and the +8.4 s one: the higher stays
+    const { axis, lines } = parts(errors)
+    expect(axis).toEqual({ title: 'seconds since the watch started', from: 0, to: 12 })
+    // One value per second from 0 to 12: the +8 s and +8.4 s probes share a slot, the higher stays.
+    expect(lines[0].values).toHaveLength(13)
+    expect(lines[0].values[8]).toBe(55)
+    expect(lines[0].values.filter((_, k) => k % 2 === 0)).toEqual([30, 36, 42, 48, 55, 30, 2])
     await expect(parse(errors)).resolves.toBeTruthy()
   })
 
-  it('a long watch (1000 samples) is downsampled to at most 60 points, keeping its maxima, in minutes', async () => {
+  it('a long watch (1000 samples) is at most 60 points, keeping its maxima, in minutes', async () => {
     const list = samples(T0, 1000, (i) => ({
       errorRate: i === 537 ? 0.93 : (i % 50) / 1000,
       p95: 0.1 + (i % 10) / 10
     }))
     const found = blocks(renderCharts(story({ samples: list })))
     for (const b of found) {
-      const { labels, lines } = parts(b)
-      expect(labels.length).toBeLessThanOrEqual(60)
-      expect(new Set(labels).size).toBe(labels.length)
-      expect(labels[1]).toMatch(/^\d+:\d\d$/)
-      expect(b).toContain('minutes since the watch started')
-      for (const l of lines) expect(l.values).toHaveLength(labels.length)
+      const { axis, lines } = parts(b)
+      expect(axis).toEqual({ title: 'minutes since the watch started', from: 0, to: 249.75 })
+      for (const l of lines) expect(l.values).toHaveLength(60)
       await expect(parse(b)).resolves.toBeTruthy()
     }
     expect(Math.max(...parts(found[0]).lines[0].values)).toBe(93)

@@ -1,19 +1,24 @@
 // Mermaid `xychart-beta` line charts of the watch and the verification, on one time axis. GitHub
 // renders them in issues and job summaries; only syntax that Mermaid has parsed since xychart
-// appeared is used (`line "name" [...]`, an `%%{init}%%` directive), so an older renderer still
-// draws them.
+// appeared is used (`line "name" [...]`, a numeric x-axis, an `%%{init}%%` directive), so an older
+// renderer still draws them.
 //
-// Mermaid has no null: a sample whose value is unknown (could not be measured) is SKIPPED, not
-// carried forward or drawn as 0. The x-axis labels are the time since the watch started, so a
-// skipped sample shows as a jump in the labels (15, 30, 75 …) and the caption says how many were
-// skipped. Carrying the last value would draw a measurement that never happened.
+// The x-axis is numeric time (seconds, or minutes past three minutes), not one label per sample:
+// Mermaid draws category labels side by side however many there are, so a long watch smeared
+// them into one unreadable line, and two samples in the same second repeated a label. Mermaid
+// spaces the values of a numeric axis evenly, so the samples are put on an even grid of at most
+// MAX_CHART_POINTS slots: a slot keeps the highest sample in it (a spike survives), and a slot
+// without a sample (a gap between probes, an unknown value) lies on the straight line between its
+// neighbours — exactly the line a chart draws between two points, so nothing is drawn that the
+// samples do not show. Unknown values are never carried forward or drawn as 0; the caption says
+// how many were skipped.
 //
 // Mermaid's default palette draws a first line in a pale lilac that is hard to see on white, so
 // every chart sets its own: the measured line red when it crossed a threshold shown (blue when it
 // did not), each threshold a flat series of its own in a colour that reads on light and dark.
 import type { Sample } from '../core/types.js'
 
-/** More points than this are bucketed; each bucket keeps its worst (highest) value so spikes stay. */
+/** Slots of the time grid at most; each keeps its worst (highest) value so spikes stay. */
 export const MAX_CHART_POINTS = 60
 
 /** Up to this span the axis counts seconds; past it, minutes (m:ss). */
@@ -84,49 +89,59 @@ export function series(
   return { points, skipped }
 }
 
+/** A series on an even time grid: slot k is at `start + k × step` seconds. */
+export interface TimeGrid {
+  start: number
+  step: number
+  values: number[]
+}
+
 /**
- * One point per second label: samples that round to the same second (a verification probe right
- * after the last watch probe) would repeat a label, so they merge, keeping the higher value.
+ * The points on an even grid of at most `max` slots, one slot per second at the finest: each slot
+ * keeps the highest point in it, an empty slot lies on the line between its neighbours.
  */
-export function uniqueSeconds(points: readonly ChartPoint[]): ChartPoint[] {
-  const out: ChartPoint[] = []
-  for (const p of [...points].sort((a, b) => a.t - b.t)) {
-    const last = out[out.length - 1]
-    if (last && last.t === p.t) last.value = Math.max(last.value, p.value)
-    else out.push({ ...p })
+export function timeGrid(points: readonly ChartPoint[], max = MAX_CHART_POINTS): TimeGrid {
+  const sorted = [...points].sort((a, b) => a.t - b.t)
+  const start = sorted[0].t
+  const span = sorted[sorted.length - 1].t - start
+  const slots = Math.max(2, Math.min(max, span + 1))
+  const step = Math.max(span, 1) / (slots - 1)
+  const values: (number | undefined)[] = Array.from({ length: slots }, () => undefined)
+  for (const p of sorted) {
+    const k = Math.round((p.t - start) / step)
+    values[k] = Math.max(values[k] ?? -Infinity, p.value)
   }
-  return out
+  // A single point: the second slot repeats it, so the line has a length.
+  if (values[slots - 1] === undefined && sorted.length === 1) values[slots - 1] = values[0]
+  return { start, step, values: interpolateGaps(values) }
 }
 
-/** At most `max` points: consecutive buckets, each labelled by its first point, keeping its max. */
-export function downsample(points: readonly ChartPoint[], max = MAX_CHART_POINTS): ChartPoint[] {
-  if (points.length <= max) return [...points]
-  const size = Math.ceil(points.length / max)
-  const out: ChartPoint[] = []
-  for (let i = 0; i < points.length; i += size) {
-    const bucket = points.slice(i, i + size)
-    out.push({ t: bucket[0].t, value: Math.max(...bucket.map((p) => p.value)) })
+/** Empty slots on the straight line between the filled slots around them. */
+function interpolateGaps(values: readonly (number | undefined)[]): number[] {
+  const out = [...values]
+  let last = -1
+  for (let k = 0; k < out.length; k++) {
+    if (out[k] === undefined) continue
+    for (let g = last + 1; g < k && last >= 0; g++) {
+      const a = out[last] as number
+      const b = out[k] as number
+      out[g] = a + ((b - a) * (g - last)) / (k - last)
+    }
+    last = k
   }
-  return out
+  return out as number[]
 }
 
-/** Seconds for a short run, minutes (m:ss) past three minutes. */
+/** Seconds for a short run, minutes past three minutes. */
 export function timeScale(spanSeconds: number): TimeScale {
   return spanSeconds > SECONDS_SCALE_MAX ? 'minutes' : 'seconds'
 }
 
-/** An x-axis label: "8" (seconds) or "12:30" (minutes). */
-export function timeLabel(t: number, scale: TimeScale): string {
-  if (scale === 'seconds') return String(t)
-  const sign = t < 0 ? '-' : ''
-  const abs = Math.abs(t)
-  return `${sign}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`
-}
-
 /** A moment as the caption says it: "+8 s" (seconds) or "+12:30" (minutes). */
 export function timeOffset(t: number, scale: TimeScale): string {
-  const sign = t < 0 ? '' : '+'
-  return scale === 'seconds' ? `${sign}${t} s` : `${sign}${timeLabel(t, scale)}`
+  if (scale === 'seconds') return `${t < 0 ? '' : '+'}${t} s`
+  const abs = Math.abs(t)
+  return `${t < 0 ? '-' : '+'}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`
 }
 
 /** The measured line's colour: red when it crossed a threshold shown, else blue. */
@@ -137,48 +152,40 @@ export function lineColor(points: readonly ChartPoint[], thresholds: readonly Th
 
 /**
  * One ```mermaid block: the init directive with the palette, the measured line, then one flat
- * line per threshold. Null when the series has no point at all.
+ * line per threshold, on a numeric time axis. Null when the series has no point at all.
  */
 export function xyChart(spec: ChartSpec): string | null {
   if (spec.points.length === 0) return null
-  const points = downsample(uniqueSeconds(spec.points))
+  const grid = timeGrid(spec.points)
   const thresholds = spec.thresholds ?? []
-  const scale = spec.scale ?? timeScale(points[points.length - 1].t)
-  const max = Math.max(
-    ...points.map((p) => p.value),
-    ...thresholds.map((t) => t.value),
-    spec.yAtLeast ?? 0
-  )
-  const top = niceCeiling(max)
-  const labels = points.map((p) => `"${timeLabel(p.t, scale)}"`).join(', ')
-  const palette = [lineColor(points, thresholds), ...COLORS.thresholds].join(',')
+  const end = grid.start + grid.step * (grid.values.length - 1)
+  const scale = spec.scale ?? timeScale(end)
+  const unit = scale === 'seconds' ? 1 : 60
+  const max = Math.max(...grid.values, ...thresholds.map((t) => t.value), spec.yAtLeast ?? 0)
+  const palette = [lineColor(spec.points, thresholds), ...COLORS.thresholds].join(',')
   const init = {
     themeVariables: { xyChart: { plotColorPalette: palette } },
     xyChart: { showLegend: true }
   }
-  const axis =
-    scale === 'seconds' ? 'seconds since the watch started' : 'minutes since the watch started'
+  const flat = (value: number): string => grid.values.map(() => formatNumber(value)).join(', ')
   return [
     '```mermaid',
     `%%{init: ${JSON.stringify(init)}}%%`,
     'xychart-beta',
     `    title "${quote(spec.title)}"`,
-    `    x-axis "${axis}" [${labels}]`,
-    `    y-axis "${quote(spec.yLabel)}" ${formatNumber(spec.yMin ?? 0)} --> ${formatNumber(top)}`,
-    `    line "${quote(spec.name)}" [${points.map((p) => formatNumber(p.value)).join(', ')}]`,
-    ...thresholds.map(
-      (t) => `    line "${quote(t.name)}" [${points.map(() => formatNumber(t.value)).join(', ')}]`
-    ),
+    `    x-axis "${scale} since the watch started" ${formatNumber(round(grid.start / unit, 4))} --> ${formatNumber(round(end / unit, 4))}`,
+    `    y-axis "${quote(spec.yLabel)}" ${formatNumber(spec.yMin ?? 0)} --> ${formatNumber(niceCeiling(max))}`,
+    `    line "${quote(spec.name)}" [${grid.values.map((v) => formatNumber(round(v, 4))).join(', ')}]`,
+    ...thresholds.map((t) => `    line "${quote(t.name)}" [${flat(t.value)}]`),
     '```'
   ].join('\n')
 }
 
 /** "red: error rate · grey: critical 50% · amber: high 10%" — the key for renderers without a legend. */
 export function colorKey(spec: ChartSpec): string {
-  const points = downsample(uniqueSeconds(spec.points))
   const thresholds = spec.thresholds ?? []
   const entries = [
-    `${COLOR_WORDS[lineColor(points, thresholds)]}: ${spec.name}`,
+    `${COLOR_WORDS[lineColor(spec.points, thresholds)]}: ${spec.name}`,
     ...thresholds.map((t, i) => `${COLOR_WORDS[COLORS.thresholds[i % 3]]}: ${t.name}`)
   ]
   return entries.join(' · ')

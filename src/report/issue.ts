@@ -14,9 +14,12 @@ import {
   renderIncident,
   renderResolution
 } from './incident.js'
-import { incidentTitle } from './title.js'
+import { incidentState, type IncidentState, incidentTitle } from './title.js'
 
 export type ReportMode = 'incident' | 'warning'
+
+/** The label of a security incident (incidentLabels adds it). */
+const SECURITY_LABEL = 'security'
 
 export interface OwnRollback {
   number: number
@@ -72,7 +75,8 @@ async function ownRollbackLevel(
  * Opens the incident (or comments on the environment's open one), then posts the resolution or
  * failure comment and its label when a rollback ran. The title follows: a new issue opens with
  * the acting subject, a later breach sets an open incident's title back to it, and the end state
- * (resolved, failed, security) retitles it last. A failed retitle is a warning, like labels.
+ * (resolved, failed, security) retitles it last; an open security incident keeps the security
+ * subject until people clear it. A failed retitle is a warning, like labels.
  */
 export async function reportIncident(
   github: GitHub,
@@ -86,6 +90,8 @@ export async function reportIncident(
   let url: string
   let created = false
   let shownTitle: string
+  // An open security incident keeps the security subject until people clear it (the label goes).
+  let held: IncidentState | undefined
   try {
     const existing = await findOpenIncident(github, record.environment)
     if (existing) {
@@ -104,7 +110,13 @@ export async function reportIncident(
       url = existing.url
       const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l))
       await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing))
-      shownTitle = await retitle(github, warnings, existing, incidentTitle(record, ctx, 'acting'))
+      held = existing.labels.includes(SECURITY_LABEL) ? 'security' : undefined
+      shownTitle = await retitle(
+        github,
+        warnings,
+        existing,
+        incidentTitle(record, ctx, held ?? 'acting')
+      )
     } else {
       const issue = renderIncident(record, ctx)
       let made: IssueInfo
@@ -130,7 +142,8 @@ export async function reportIncident(
     await tryPart(warnings, 'resolution comment', () => github.comment(number, resolution.body))
     await tryPart(warnings, 'labels', () => github.addLabels(number, resolution.labelsToAdd))
   }
-  await retitle(github, warnings, { number, title: shownTitle }, incidentTitle(record, ctx))
+  const wanted = incidentTitle(record, ctx, held ?? incidentState(record))
+  await retitle(github, warnings, { number, title: shownTitle }, wanted)
   return { needed, number, url, created, warnings }
 }
 
