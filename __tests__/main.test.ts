@@ -83,6 +83,9 @@ function fakeGitHub(): GitHub & {
     },
     async addLabels(n, labels) {
       issues[n - 1].labels.push(...labels)
+    },
+    async setTitle(n, title) {
+      issues[n - 1].title = title
     }
   }
 }
@@ -216,7 +219,12 @@ describe('main.run with fake adapters', () => {
       'test -f deploy/smoke_tests.sh',
       'bash deploy/smoke_tests.sh'
     ])
-    expect(github.issues[0].title).toContain('[P1] Production Down - Rollback in Progress')
+    expect(github.issues[0].title).toBe(
+      '[RESOLVED] Rollback Complete - Service Restored: production — error-rate-critical'
+    )
+    expect(github.issues[0].body).toContain(
+      '**Subject:** [P1] Production Down - Rollback in Progress: production — error-rate-critical'
+    )
     expect(github.comments[0].body).toContain('[RESOLVED] Rollback Complete - Service Restored')
     expect(core.failed).toMatch(/^rolled back \(error-rate-critical, Level 1, succeeded\)/)
     expect(fs.existsSync(core.outputs['report-path'])).toBe(true)
@@ -279,6 +287,10 @@ describe('main.run with fake adapters', () => {
       /^rollback stopped for a human: Level 1 ran cleanly and validate\/smoke tests pass on the host, but this runner gets no answer from health-url/
     )
     expect(github.comments.map((c) => c.body).join('\n')).toContain('manual')
+    // Not confirmed healthy reads like a failure in the issue list.
+    expect(github.issues[0].title).toBe(
+      '[P1] Rollback FAILED - manual intervention required: production — error-rate-critical'
+    )
   })
 
   it('service-down: never up since the deploy → Level 1 on the first cycle', async () => {

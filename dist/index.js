@@ -53250,6 +53250,14 @@ function createGitHub(options) {
                 issue_number: issueNumber,
                 labels
             });
+        },
+        async setTitle(issueNumber, title) {
+            await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
+                owner,
+                repo,
+                issue_number: issueNumber,
+                title
+            });
         }
     };
 }
@@ -65682,7 +65690,7 @@ function utc(ms) {
 function clock(ms) {
     return new Date(ms).toISOString().slice(11, 19);
 }
-function factsOf(record) {
+function context_factsOf(record) {
     const final = record.final;
     const rule = record.firedRule ?? final.rule;
     const severity = final.severity === 'none' ? 'P4' : final.severity;
@@ -65727,119 +65735,6 @@ function factsOf(record) {
         allSamples,
         lastSample: allSamples[allSamples.length - 1]
     };
-}
-
-;// CONCATENATED MODULE: ./src/report/charts.ts
-/** More points than this are bucketed; each bucket keeps its worst (highest) value so spikes stay. */
-const MAX_CHART_POINTS = 60;
-/** Points of one series, unknown values skipped. */
-function series(samples, startedAt, pick) {
-    const points = [];
-    let skipped = 0;
-    for (const s of samples) {
-        const v = pick(s);
-        if (v === null || !Number.isFinite(v))
-            skipped++;
-        else
-            points.push({ t: Math.round((s.at - startedAt) / 1000), value: v });
-    }
-    return { points, skipped };
-}
-/** At most `max` points: consecutive buckets, each labelled by its first point, keeping its max. */
-function downsample(points, max = MAX_CHART_POINTS) {
-    if (points.length <= max)
-        return [...points];
-    const size = Math.ceil(points.length / max);
-    const out = [];
-    for (let i = 0; i < points.length; i += size) {
-        const bucket = points.slice(i, i + size);
-        out.push({ t: bucket[0].t, value: Math.max(...bucket.map((p) => p.value)) });
-    }
-    return out;
-}
-/** One ```mermaid xychart-beta block, or null when the series has no point at all. */
-function xyChart(spec) {
-    if (spec.points.length === 0)
-        return null;
-    const points = downsample(spec.points);
-    const max = Math.max(...points.map((p) => p.value), spec.yAtLeast ?? 0);
-    const top = niceCeiling(max);
-    const labels = points.map((p) => `"${p.t}"`).join(', ');
-    const values = points.map((p) => formatNumber(p.value)).join(', ');
-    return [
-        '```mermaid',
-        'xychart-beta',
-        `    title "${quote(spec.title)}"`,
-        `    x-axis "seconds since the watch started" [${labels}]`,
-        `    y-axis "${quote(spec.yLabel)}" ${formatNumber(spec.yMin ?? 0)} --> ${formatNumber(top)}`,
-        `    line [${values}]`,
-        '```'
-    ].join('\n');
-}
-/**
- * The two charts of the report: error rate (%) and p95 latency (s). When no p95 was measured
- * (no Prometheus), the health probe's latency is charted instead, so a health-only setup still
- * gets a latency chart. Samples of the verification watch after a rollback are included.
- */
-function renderCharts(samples, startedAt) {
-    const sorted = [...samples].sort((a, b) => a.at - b.at);
-    const parts = [];
-    const errors = series(sorted, startedAt, (s) => s.errorRate.status === 'measured' && s.errorRate.value !== null
-        ? round(s.errorRate.value * 100, 2)
-        : null);
-    const errorChart = xyChart({
-        title: 'Error rate (%)',
-        yLabel: 'error rate (%)',
-        ...errors,
-        yAtLeast: 1
-    });
-    parts.push(errorChart
-        ? `${errorChart}\n${skippedCaption(errors.skipped, 'error rate')}`
-        : '_No error-rate measurement during the watch (no Prometheus, or it could not be queried)._');
-    const p95 = series(sorted, startedAt, (s) => s.p95.status === 'measured' && s.p95.value !== null ? round(s.p95.value, 3) : null);
-    if (p95.points.length > 0) {
-        const chart = xyChart({ title: 'p95 latency (s)', yLabel: 'p95 (s)', ...p95, yAtLeast: 1 });
-        parts.push(`${chart}\n${skippedCaption(p95.skipped, 'p95')}`);
-    }
-    else {
-        const probe = series(sorted, startedAt, (s) => s.health.latencyMs !== undefined ? round(s.health.latencyMs / 1000, 3) : null);
-        const chart = xyChart({
-            title: 'Health probe latency (s)',
-            yLabel: 'latency (s)',
-            ...probe,
-            yAtLeast: 1
-        });
-        parts.push(chart
-            ? `${chart}\n${skippedCaption(probe.skipped, 'probe latency')} No p95 was measured, so this is the health probe's own latency.`
-            : '_No latency measurement during the watch._');
-    }
-    return parts.join('\n\n');
-}
-function skippedCaption(skipped, what) {
-    return skipped > 0
-        ? `_${skipped} sample${skipped === 1 ? '' : 's'} without a ${what} value skipped (Mermaid has no gaps; see the x-axis seconds)._`
-        : '';
-}
-function niceCeiling(value) {
-    if (value <= 0)
-        return 1;
-    const magnitude = 10 ** Math.floor(Math.log10(value));
-    for (const step of [1, 2, 2.5, 5, 10]) {
-        const candidate = step * magnitude;
-        if (candidate >= value * 1.05)
-            return round(candidate, 6);
-    }
-    return round(10 * magnitude, 6);
-}
-function round(value, digits) {
-    const f = 10 ** digits;
-    return Math.round(value * f) / f;
-}
-function formatNumber(value) {
-    return String(round(value, 6));
-}
-function quote(text) {
-    return text.replace(/"/g, "'");
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -66018,144 +65913,180 @@ function cutNote(cut, limit) {
         `limit; the full report is in the decision trace artifact.\n`);
 }
 
-;// CONCATENATED MODULE: ./src/report/templates.ts
-// User issue templates: a Markdown file with optional GitHub issue-template front matter
-// (name, title, labels, assignees) and {{placeholder}}s. validateTemplate runs at start (from the
-// settings), so an unknown placeholder fails the step before any probe, never at 3 a.m.
-/** Every placeholder a template may use, with what it becomes. Values are Markdown. */
-const PLACEHOLDERS = {
-    marker: 'the hidden marker that ties the issue to the environment (prepended when missing)',
-    title: "the built-in title, e.g. '[P1] Production Down - Rollback in Progress: production — service-down'",
-    environment: 'the environment name (the `environment` input)',
-    severity: 'P1, P2, P3 or P4',
-    status: "the runbook's Status line, e.g. 'CRITICAL - Service is DOWN'",
-    rule: 'the rule that fired, e.g. error-rate-critical',
-    reason: 'the measured value against its threshold, e.g. "error rate 62.0% > critical 50% (P1)"',
-    decision: 'what the action decided: rollback, isolate, warn, manual, …',
-    level: "the rollback level that ran (1, 2 or 3), or 'none'",
-    action: "the runbook's Action line, e.g. 'Rollback Level 1 initiated at 2025-12-02 03:14:07 UTC'",
-    eta: "the runbook's ETA line from the level's Max Time",
-    impact: "the runbook's Impact line, from the measurements at the breach",
-    now: 'whether production is healthy now (the verification result)',
-    todo: 'what is left for a human, as a bullet list',
-    rollback_status: 'succeeded, failed, blocked, skipped-dry-run or not-needed',
-    deployed_at: 'when the deploy happened (UTC)',
-    breach_at: 'when the rule first breached (UTC)',
-    decided_at: 'when the action decided (UTC)',
-    recovered_at: "when verification first saw production recovered (UTC), or 'not recovered'",
-    downtime: 'from the breach first seen to recovery, e.g. 3m12s',
-    error_rate: 'the error rate at the breach, e.g. 62.0%',
-    p95: 'the p95 latency at the breach, e.g. 7.20s',
-    health: 'the health probe at the breach, e.g. down (HTTP 503)',
-    target: 'the backup id the rollback used',
-    backup_age: 'the age of that backup, e.g. 2h',
-    data_loss: "the runbook's data-loss note for the backup age",
-    timeline: 'the timeline table (deploy, breach, decision, each remote step, verification)',
-    samples_table: 'the samples around the breach, as a table',
-    charts: 'the error-rate and p95 charts (Mermaid)',
-    checklist: "the runbook's checklists (security steps first for a breach), done items ticked",
-    steps: 'what the action ran on the host, with exit codes and fenced output tails',
-    alerts: 'the security alert lines, fenced (untrusted text)',
-    commands: "the runbook's Quick Command Reference filled with the real host, app dir and target",
-    run_url: 'the workflow run',
-    commit_url: 'the deployed commit',
-    deployment_url: "the environment's deployments page",
-    sha: 'the deployed commit sha',
-    short_sha: 'its first 7 characters',
-    host: 'the deploy host (ssh destination)',
-    workflow: 'the workflow name',
-    run_id: 'the workflow run id',
-    run_attempt: 'the attempt number of the run',
-    repository: 'owner/repo',
-    team: "the runbook's Team line: rollback-sentinel",
-    report: 'the whole built-in body (without the marker)'
-};
-const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
-/** The placeholder names used in a text, in order of first use. */
-function placeholdersIn(text) {
-    const seen = new Set();
-    for (const m of text.matchAll(PLACEHOLDER))
-        seen.add(m[1]);
-    return [...seen];
-}
-/**
- * Parses the template and checks its placeholders. Throws an Error naming the unknown
- * placeholder(s) and the file, e.g.
- * "issue template .github/ISSUE_TEMPLATE/incident.md: unknown placeholder {{enviroment}} (known: …)".
+;// CONCATENATED MODULE: ./src/core/backups.ts
+// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
+// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
+
+
+const HOUR = 3_600_000;
+/*
+ * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
+ * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
+ *
+ *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
+ *                                     (an ISO time without an offset is read as UTC)
+ *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
+ *   <id>                              backup-20251201-030000
+ *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
+ *                                     separate date and time: 20251201T030000, 20251201_030000)
+ *
+ * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
+ * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
+ * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
+ * is rejected and reported: such an id is never passed to the host.
  */
-function validateTemplate(text, path = 'issue-template') {
-    const parsed = parseTemplate(text, path);
-    const unknown = placeholdersIn(`${parsed.title ?? ''}\n${parsed.body}`).filter((name) => !Object.hasOwn(PLACEHOLDERS, name));
-    if (unknown.length > 0) {
-        const list = unknown.map((n) => `{{${n}}}`).join(', ');
-        throw new Error(`issue template ${path}: unknown placeholder${unknown.length === 1 ? '' : 's'} ${list} ` +
-            `(known: ${Object.keys(PLACEHOLDERS)
-                .map((n) => `{{${n}}}`)
-                .join(', ')})`);
-    }
-    if (!parsed.body.trim())
-        throw new Error(`issue template ${path}: the body is empty`);
-    return parsed;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
+/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
+function backups_utc(y, mo, d, h, mi, s) {
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(t);
+    const ok = back.getUTCFullYear() === y &&
+        back.getUTCMonth() === mo - 1 &&
+        back.getUTCDate() === d &&
+        back.getUTCHours() === h &&
+        back.getUTCMinutes() === mi &&
+        back.getUTCSeconds() === s;
+    return ok ? t : null;
 }
-/**
- * Splits GitHub issue-template front matter from the body. The front matter is read line by
- * line, not as YAML, so an unquoted `title: [P1] {{environment}}` works as people expect.
- */
-function parseTemplate(text, path = 'issue-template') {
-    const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-    const m = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(normalized);
+function parseIso(text) {
+    const m = ISO.exec(text);
     if (!m)
-        return { path, labels: [], assignees: [], body: normalized };
-    const fields = {};
-    let listKey = null;
-    for (const raw of m[1].split('\n')) {
-        if (!raw.trim() || raw.trim().startsWith('#'))
+        return null;
+    const base = backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
+    if (base === null)
+        return null;
+    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+    const zone = (m[8] ?? 'Z').toUpperCase();
+    if (zone === 'Z')
+        return base + fraction;
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+    if (!z)
+        return null;
+    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
+    return base + fraction - offsetMin * 60_000;
+}
+function parseDateTime(date, time) {
+    const d = DATE.exec(date);
+    const t = TIME.exec(time);
+    if (!d || !t)
+        return null;
+    return backups_utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
+}
+/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
+function stampInId(id) {
+    const m = STAMP.exec(id);
+    return m ? backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
+}
+/** Parses `rollback.sh --list` output. Never throws. */
+function parseBackupList(stdout) {
+    const backups = [];
+    const rejected = [];
+    const seen = new Set();
+    for (const raw of stdout.split(/\r?\n/)) {
+        const line = raw.trim().replace(/^[-*]\s+/, '');
+        if (line === '' || line.startsWith('#') || line.startsWith('//'))
             continue;
-        const item = /^\s+-\s*(.*)$/.exec(raw) ?? /^-\s*(.*)$/.exec(raw);
-        if (item && listKey) {
-            const current = fields[listKey];
-            fields[listKey] = [...(Array.isArray(current) ? current : []), unquote(item[1])];
+        const cols = line.split(/\s+/);
+        const id = cols[0];
+        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
+            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
+            stampInId(id);
+        if (takenAt === null)
+            continue; // a header, a summary line: not a backup
+        if (checkId(id) !== null) {
+            rejected.push({
+                line: raw.slice(0, 300),
+                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
+            });
             continue;
         }
-        const kv = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(raw);
-        if (!kv)
+        if (seen.has(id))
             continue;
-        const key = kv[1].toLowerCase();
-        const value = kv[2].trim();
-        listKey = value === '' ? key : null;
-        fields[key] = value === '' ? [] : unquote(value);
+        seen.add(id);
+        backups.push({ id, takenAt });
     }
-    const str = (v) => typeof v === 'string' && v ? v : undefined;
+    return { backups, rejected };
+}
+/**
+ * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
+ * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
+ */
+const DATA_LOSS_BANDS = [
+    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
+    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
+    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
+    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
+];
+/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
+function dataLossBand(ageMs) {
+    if (ageMs === null || !Number.isFinite(ageMs))
+        return -1;
+    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
+    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
+}
+/** The runbook's data-loss note for a backup of this age. */
+function dataLossNote(ageMs) {
+    const band = dataLossBand(ageMs);
+    return band < 0
+        ? 'Backup age unknown - check with team what data will be lost'
+        : DATA_LOSS_BANDS[band].note;
+}
+/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
+function chooseBackup(backups, deployedAt, now) {
+    let best = null;
+    for (const b of backups) {
+        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
+            best = b;
+    }
+    if (!best)
+        return null;
+    const ageMs = Math.max(0, now - best.takenAt);
     return {
-        path,
-        name: str(fields.name),
-        title: str(fields.title),
-        labels: list(fields.labels),
-        assignees: list(fields.assignees).map((a) => a.replace(/^@/, '')),
-        body: normalized.slice(m[0].length).replace(/^\n+/, '')
+        id: best.id,
+        takenAt: best.takenAt,
+        ageMs,
+        source: 'list',
+        dataLossNote: dataLossNote(ageMs)
     };
 }
 /**
- * Substitutes {{placeholders}} in one pass: a value that itself contains `{{x}}` (untrusted text)
- * is not substituted again. Unknown names are left as they are (validateTemplate refuses them).
+ * A target given as `rollback-target`: a person chose it. Its age is known only when the id
+ * carries a YYYYMMDD-HHMMSS stamp.
  */
-function renderTemplate(text, values) {
-    return text.replace(PLACEHOLDER, (whole, name) => Object.hasOwn(values, name) ? values[name] : whole);
+function targetFromInput(id, now) {
+    const takenAt = stampInId(id);
+    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
+    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
 }
-function list(value) {
-    if (value === undefined)
-        return [];
-    const items = Array.isArray(value)
-        ? value
-        : value.replace(/^\[/, '').replace(/\]$/, '').split(',').map(unquote);
-    return items.map((s) => s.trim()).filter((s) => s.length > 0);
+/** "30h", "45m", "1h30m": ages as the messages print them. */
+function formatAge(ms) {
+    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
 }
-function unquote(value) {
-    const v = value.trim();
-    if (v.length >= 2 && ((v[0] === '"' && v.endsWith('"')) || (v[0] === "'" && v.endsWith("'")))) {
-        return v.slice(1, -1);
+
+;// CONCATENATED MODULE: ./src/report/sections/backup.ts
+// The backup a Level 2/3 rollback restored, its age and the runbook's data-loss note.
+
+
+
+
+function backupSection(facts, record) {
+    const t = record.rollback.target;
+    const lines = [];
+    if (!t) {
+        lines.push(facts.level === 1 || !facts.level
+            ? 'No backup target: Level 1 is a traffic switch to the previous version (no data restored, no data loss).'
+            : 'No backup target was identified.');
+        if (facts.kind === 'security')
+            lines.push('For the clean recovery after clearance, pick the newest backup taken **before** the breach (`--list`).');
+        return lines.join('\n\n');
     }
-    return v;
+    lines.push(`- **Target:** ${code(t.id)} (${t.source === 'input' ? 'from the rollback-target input' : 'newest backup before the deploy, from `--list`'})`, `- **Taken at:** ${t.takenAt === null ? 'unknown' : utc(t.takenAt)}`, `- **Age:** ${t.ageMs === null ? 'unknown' : formatDuration(t.ageMs)}`, `- **Data loss:** ${defuse(t.dataLossNote)}`);
+    const row = dataLossBand(t.ageMs);
+    lines.push('', "The runbook's Data Loss Considerations:", '', '| Backup Age | Acceptable Data Loss? |', '|---|---|', ...DATA_LOSS_BANDS.map(({ age, note }, i) => i === row ? `| **${age}** ◀ | **${note}** |` : `| ${age} | ${note} |`));
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/sections/commands.ts
@@ -66310,10 +66241,14 @@ function hostAlerts(s) {
         out.push(`${s.host.errorLog.critical} critical log errors`);
     return out;
 }
+/**
+ * The host checks of a sample in words, failing checks first and by name:
+ * "⚠️ database check failed; 3 checks ok; log: no critical lines".
+ */
 function hostCell(s) {
     const checks = [
         ['corruption', s.host.corruption],
-        ['db', s.host.database],
+        ['database', s.host.database],
         ['cache', s.host.cache],
         ['security', s.host.security]
     ];
@@ -66321,20 +66256,34 @@ function hostCell(s) {
     let ok = 0;
     for (const [name, c] of checks) {
         if (c.status === 'alert')
-            parts.push(`⚠️ ${name}`);
+            parts.push(`⚠️ ${CHECK_ALERT[name]}`);
         else if (c.status === 'unknown')
-            parts.push(`? ${name}`);
+            parts.push(`${name} check could not run`);
         else if (c.status === 'ok')
             ok++;
     }
+    if (ok > 0)
+        parts.push(`${ok} check${ok === 1 ? '' : 's'} ok`);
     const log = s.host.errorLog;
     if (log.status === 'measured')
-        parts.push(`log ${log.critical}c/${log.medium}m/${log.low}l`);
+        parts.push(`log: ${logWords(log.critical, log.medium, log.low)}`);
     else if (log.status === 'unknown')
-        parts.push('? log');
-    if (parts.length === 0)
-        return ok > 0 ? `${ok} ok` : '—';
-    return (ok > 0 ? [...parts, `${ok} ok`] : parts).join(' · ');
+        parts.push('log could not be read');
+    return parts.length ? parts.join('; ') : '—';
+}
+const CHECK_ALERT = {
+    corruption: 'corruption marker found',
+    database: 'database check failed',
+    cache: 'cache check failed',
+    security: 'security alert'
+};
+function logWords(critical, medium, low) {
+    const lines = (n, what) => `${n} ${what} line${n === 1 ? '' : 's'}`;
+    const head = critical > 0 ? `⚠️ ${lines(critical, 'critical')}` : 'no critical lines';
+    const rest = [medium > 0 ? `${medium} medium` : '', low > 0 ? `${low} low` : '']
+        .filter(Boolean)
+        .join(', ');
+    return rest ? `${head} (${rest})` : head;
 }
 function stepResult(step) {
     if (step.status === 'ok')
@@ -67175,12 +67124,32 @@ const RULE_CHAIN = RULES.filter((r) => r.evaluate !== undefined);
 
 
 
-function title(facts, record) {
+/** The state a run leaves its incident in. */
+function incidentState(facts, record) {
+    if (facts.kind === 'security')
+        return 'security';
+    switch (record.rollback.status) {
+        case 'succeeded':
+            return 'resolved';
+        case 'failed':
+        case 'blocked':
+        case 'manual':
+            return 'failed';
+        default:
+            return 'acting';
+    }
+}
+/** The runbook's subject for the incident in a state, with the environment and the rule. */
+function status_title(facts, record, state = 'acting') {
     const env = facts.environment;
     const dry = record.dryRun ? ' (dry run)' : '';
+    if (state === 'security' || (state === 'acting' && facts.kind === 'security'))
+        return `[P1] Security Breach - Isolate, Do Not Roll Back: ${env}${dry}`;
+    if (state === 'resolved')
+        return `[RESOLVED] Rollback Complete - Service Restored: ${env} — ${facts.rule}${dry}`;
+    if (state === 'failed')
+        return `[P1] Rollback FAILED - manual intervention required: ${env} — ${facts.rule}${dry}`;
     switch (facts.kind) {
-        case 'security':
-            return `[P1] Security Breach - Isolate, Do Not Roll Back: ${env}${dry}`;
         case 'P1':
             return `[P1] Production Down - Rollback in Progress: ${env} — ${facts.rule}${dry}`;
         case 'P2':
@@ -67455,182 +67424,6 @@ function offset(ms) {
     return ms < 0 ? `-${formatDuration(-ms)}` : `+${formatDuration(ms)}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/backups.ts
-// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
-// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
-
-
-const HOUR = 3_600_000;
-/*
- * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
- * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
- *
- *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
- *                                     (an ISO time without an offset is read as UTC)
- *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
- *   <id>                              backup-20251201-030000
- *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
- *                                     separate date and time: 20251201T030000, 20251201_030000)
- *
- * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
- * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
- * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
- * is rejected and reported: such an id is never passed to the host.
- */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
-const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
-/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
-function backups_utc(y, mo, d, h, mi, s) {
-    const t = Date.UTC(y, mo - 1, d, h, mi, s);
-    const back = new Date(t);
-    const ok = back.getUTCFullYear() === y &&
-        back.getUTCMonth() === mo - 1 &&
-        back.getUTCDate() === d &&
-        back.getUTCHours() === h &&
-        back.getUTCMinutes() === mi &&
-        back.getUTCSeconds() === s;
-    return ok ? t : null;
-}
-function parseIso(text) {
-    const m = ISO.exec(text);
-    if (!m)
-        return null;
-    const base = backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
-    if (base === null)
-        return null;
-    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-    const zone = (m[8] ?? 'Z').toUpperCase();
-    if (zone === 'Z')
-        return base + fraction;
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    if (!z)
-        return null;
-    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
-    return base + fraction - offsetMin * 60_000;
-}
-function parseDateTime(date, time) {
-    const d = DATE.exec(date);
-    const t = TIME.exec(time);
-    if (!d || !t)
-        return null;
-    return backups_utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
-}
-/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
-function stampInId(id) {
-    const m = STAMP.exec(id);
-    return m ? backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
-}
-/** Parses `rollback.sh --list` output. Never throws. */
-function parseBackupList(stdout) {
-    const backups = [];
-    const rejected = [];
-    const seen = new Set();
-    for (const raw of stdout.split(/\r?\n/)) {
-        const line = raw.trim().replace(/^[-*]\s+/, '');
-        if (line === '' || line.startsWith('#') || line.startsWith('//'))
-            continue;
-        const cols = line.split(/\s+/);
-        const id = cols[0];
-        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
-            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
-            stampInId(id);
-        if (takenAt === null)
-            continue; // a header, a summary line: not a backup
-        if (checkId(id) !== null) {
-            rejected.push({
-                line: raw.slice(0, 300),
-                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
-            });
-            continue;
-        }
-        if (seen.has(id))
-            continue;
-        seen.add(id);
-        backups.push({ id, takenAt });
-    }
-    return { backups, rejected };
-}
-/**
- * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
- * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
- */
-const DATA_LOSS_BANDS = [
-    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
-    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
-    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
-    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
-];
-/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
-function dataLossBand(ageMs) {
-    if (ageMs === null || !Number.isFinite(ageMs))
-        return -1;
-    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
-    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
-}
-/** The runbook's data-loss note for a backup of this age. */
-function dataLossNote(ageMs) {
-    const band = dataLossBand(ageMs);
-    return band < 0
-        ? 'Backup age unknown - check with team what data will be lost'
-        : DATA_LOSS_BANDS[band].note;
-}
-/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
-function chooseBackup(backups, deployedAt, now) {
-    let best = null;
-    for (const b of backups) {
-        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
-            best = b;
-    }
-    if (!best)
-        return null;
-    const ageMs = Math.max(0, now - best.takenAt);
-    return {
-        id: best.id,
-        takenAt: best.takenAt,
-        ageMs,
-        source: 'list',
-        dataLossNote: dataLossNote(ageMs)
-    };
-}
-/**
- * A target given as `rollback-target`: a person chose it. Its age is known only when the id
- * carries a YYYYMMDD-HHMMSS stamp.
- */
-function targetFromInput(id, now) {
-    const takenAt = stampInId(id);
-    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
-    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
-}
-/** "30h", "45m", "1h30m": ages as the messages print them. */
-function formatAge(ms) {
-    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
-}
-
-;// CONCATENATED MODULE: ./src/report/sections/backup.ts
-// The backup a Level 2/3 rollback restored, its age and the runbook's data-loss note.
-
-
-
-
-function backupSection(facts, record) {
-    const t = record.rollback.target;
-    const lines = [];
-    if (!t) {
-        lines.push(facts.level === 1 || !facts.level
-            ? 'No backup target: Level 1 is a traffic switch to the previous version (no data restored, no data loss).'
-            : 'No backup target was identified.');
-        if (facts.kind === 'security')
-            lines.push('For the clean recovery after clearance, pick the newest backup taken **before** the breach (`--list`).');
-        return lines.join('\n\n');
-    }
-    lines.push(`- **Target:** ${code(t.id)} (${t.source === 'input' ? 'from the rollback-target input' : 'newest backup before the deploy, from `--list`'})`, `- **Taken at:** ${t.takenAt === null ? 'unknown' : utc(t.takenAt)}`, `- **Age:** ${t.ageMs === null ? 'unknown' : formatDuration(t.ageMs)}`, `- **Data loss:** ${defuse(t.dataLossNote)}`);
-    const row = dataLossBand(t.ageMs);
-    lines.push('', "The runbook's Data Loss Considerations:", '', '| Backup Age | Acceptable Data Loss? |', '|---|---|', ...DATA_LOSS_BANDS.map(({ age, note }, i) => i === row ? `| **${age}** ◀ | **${note}** |` : `| ${age} | ${note} |`));
-    return lines.join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/report/bodies.ts
 // The bodies of the incident issue and of its resolution comments, from the runbook's
 // Communication Templates (P1/P2/security, [RESOLVED], FAILED). Pure.
@@ -67647,7 +67440,10 @@ function backupSection(facts, record) {
 
 
 function builtInBody(facts, record, ctx, v) {
+    // The subject the incident opened with stays here when the title moves on (resolved, failed).
     const head = [
+        `**Subject:** ${defuse(v.title)}`,
+        '',
         `- **Status:** ${v.status}`,
         `- **Action:** ${defuse(v.action)}`,
         `- **ETA:** ${v.eta}`,
@@ -67784,9 +67580,284 @@ function dataLossWithoutTarget(facts) {
         : 'unknown (no backup target)';
 }
 
-;// CONCATENATED MODULE: ./src/report/incident.ts
-// The incident issue and its comments, from the runbook's Communication Templates. Pure: the
-// incident workflow (issue.ts) posts what these return; the bodies are in bodies.ts.
+;// CONCATENATED MODULE: ./src/report/charts.ts
+/** Slots of the time grid at most; each keeps its worst (highest) value so spikes stay. */
+const MAX_CHART_POINTS = 60;
+/** Up to this span the axis counts seconds; past it, minutes (m:ss). */
+const SECONDS_SCALE_MAX = 180;
+const COLORS = {
+    /** The measured line when it crossed a threshold shown. */
+    breached: '#e5383b',
+    /** The measured line when it stayed under every threshold shown. */
+    calm: '#2f81f7',
+    /** Threshold lines, in the order they are given (critical first). */
+    thresholds: ['#8c959f', '#d29922', '#a371f7']
+};
+const COLOR_WORDS = {
+    [COLORS.breached]: 'red',
+    [COLORS.calm]: 'blue',
+    [COLORS.thresholds[0]]: 'grey',
+    [COLORS.thresholds[1]]: 'amber',
+    [COLORS.thresholds[2]]: 'purple'
+};
+/** Points of one series, unknown values skipped. */
+function series(samples, startedAt, pick) {
+    const points = [];
+    let skipped = 0;
+    for (const s of samples) {
+        const v = pick(s);
+        if (v === null || !Number.isFinite(v))
+            skipped++;
+        else
+            points.push({ t: Math.round((s.at - startedAt) / 1000), value: v });
+    }
+    return { points, skipped };
+}
+/**
+ * The points on an even grid of at most `max` slots, one slot per second at the finest: each slot
+ * keeps the highest point in it, an empty slot lies on the line between its neighbours.
+ */
+function timeGrid(points, max = MAX_CHART_POINTS) {
+    const sorted = [...points].sort((a, b) => a.t - b.t);
+    const start = sorted[0].t;
+    const span = sorted[sorted.length - 1].t - start;
+    const slots = Math.max(2, Math.min(max, span + 1));
+    const step = Math.max(span, 1) / (slots - 1);
+    const values = Array.from({ length: slots }, () => undefined);
+    for (const p of sorted) {
+        const k = Math.round((p.t - start) / step);
+        values[k] = Math.max(values[k] ?? -Infinity, p.value);
+    }
+    // A single point: the second slot repeats it, so the line has a length.
+    if (values[slots - 1] === undefined && sorted.length === 1)
+        values[slots - 1] = values[0];
+    return { start, step, values: interpolateGaps(values) };
+}
+/** Empty slots on the straight line between the filled slots around them. */
+function interpolateGaps(values) {
+    const out = [...values];
+    let last = -1;
+    for (let k = 0; k < out.length; k++) {
+        if (out[k] === undefined)
+            continue;
+        for (let g = last + 1; g < k && last >= 0; g++) {
+            const a = out[last];
+            const b = out[k];
+            out[g] = a + ((b - a) * (g - last)) / (k - last);
+        }
+        last = k;
+    }
+    return out;
+}
+/** Seconds for a short run, minutes past three minutes. */
+function timeScale(spanSeconds) {
+    return spanSeconds > SECONDS_SCALE_MAX ? 'minutes' : 'seconds';
+}
+/** A moment as the caption says it: "+8 s" (seconds) or "+12:30" (minutes). */
+function timeOffset(t, scale) {
+    if (scale === 'seconds')
+        return `${t < 0 ? '' : '+'}${t} s`;
+    const abs = Math.abs(t);
+    return `${t < 0 ? '-' : '+'}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
+}
+/** The measured line's colour: red when it crossed a threshold shown, else blue. */
+function lineColor(points, thresholds) {
+    const lowest = Math.min(...thresholds.map((t) => t.value));
+    return points.some((p) => p.value > lowest) ? COLORS.breached : COLORS.calm;
+}
+/**
+ * One ```mermaid block: the init directive with the palette, the measured line, then one flat
+ * line per threshold, on a numeric time axis. Null when the series has no point at all.
+ */
+function xyChart(spec) {
+    if (spec.points.length === 0)
+        return null;
+    const grid = timeGrid(spec.points);
+    const thresholds = spec.thresholds ?? [];
+    const end = grid.start + grid.step * (grid.values.length - 1);
+    const scale = spec.scale ?? timeScale(end);
+    const unit = scale === 'seconds' ? 1 : 60;
+    const max = Math.max(...grid.values, ...thresholds.map((t) => t.value), spec.yAtLeast ?? 0);
+    const palette = [lineColor(spec.points, thresholds), ...COLORS.thresholds].join(',');
+    const init = {
+        themeVariables: { xyChart: { plotColorPalette: palette } },
+        xyChart: { showLegend: true }
+    };
+    const flat = (value) => grid.values.map(() => formatNumber(value)).join(', ');
+    return [
+        '```mermaid',
+        `%%{init: ${JSON.stringify(init)}}%%`,
+        'xychart-beta',
+        `    title "${quote(spec.title)}"`,
+        `    x-axis "${scale} since the watch started" ${formatNumber(round(grid.start / unit, 4))} --> ${formatNumber(round(end / unit, 4))}`,
+        `    y-axis "${quote(spec.yLabel)}" ${formatNumber(spec.yMin ?? 0)} --> ${formatNumber(niceCeiling(max))}`,
+        `    line "${quote(spec.name)}" [${grid.values.map((v) => formatNumber(round(v, 4))).join(', ')}]`,
+        ...thresholds.map((t) => `    line "${quote(t.name)}" [${flat(t.value)}]`),
+        '```'
+    ].join('\n');
+}
+/** "red: error rate · grey: critical 50% · amber: high 10%" — the key for renderers without a legend. */
+function colorKey(spec) {
+    const thresholds = spec.thresholds ?? [];
+    const entries = [
+        `${COLOR_WORDS[lineColor(spec.points, thresholds)]}: ${spec.name}`,
+        ...thresholds.map((t, i) => `${COLOR_WORDS[COLORS.thresholds[i % 3]]}: ${t.name}`)
+    ];
+    return entries.join(' · ');
+}
+function niceCeiling(value) {
+    if (value <= 0)
+        return 1;
+    const magnitude = 10 ** Math.floor(Math.log10(value));
+    // Fine steps, so a 55% peak gets a 0–60 axis rather than 0–100.
+    for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+        const candidate = step * magnitude;
+        if (candidate >= value * 1.05)
+            return round(candidate, 6);
+    }
+    return round(10 * magnitude, 6);
+}
+function round(value, digits) {
+    const f = 10 ** digits;
+    return Math.round(value * f) / f;
+}
+function formatNumber(value) {
+    return String(round(value, 6));
+}
+function quote(text) {
+    return text.replace(/"/g, "'");
+}
+
+;// CONCATENATED MODULE: ./src/report/chart-story.ts
+// The charts of a run as a story a maintainer reads at a glance: the measured line against the
+// thresholds that mattered (critical always, the window rule's when one opened or fired), the
+// watch and the verification on one time axis, and the moments that count (breach, decision,
+// rollback, recovered) named right under each chart: "breach +8 s · rollback +9 s · recovered +22 s".
+
+
+/** What the charts of this run show, from the record's facts and the policy's thresholds. */
+function chartStory(facts, record, ctx) {
+    return {
+        samples: facts.allSamples,
+        startedAt: record.startedAt,
+        moments: momentsOf(facts),
+        ...thresholdsOf(ctx.thresholds, rulesSeen(facts, record))
+    };
+}
+/** The moments of the run, in time order. */
+function momentsOf(facts) {
+    const out = [];
+    if (facts.breachAt !== undefined)
+        out.push({ name: 'breach', at: facts.breachAt });
+    if (facts.final.decision !== 'healthy' && facts.breachAt !== undefined)
+        out.push({ name: 'decision', at: facts.decidedAt });
+    if (facts.initiatedAt !== undefined)
+        out.push({ name: 'rollback', at: facts.initiatedAt });
+    if (facts.recoveredAt !== undefined)
+        out.push({ name: 'recovered', at: facts.recoveredAt });
+    else if (facts.rollbackRan && facts.lastSample)
+        out.push({ name: 'no recovery by', at: facts.lastSample.at });
+    return out.sort((a, b) => a.at - b.at);
+}
+/** Every rule that opened a window or decided during the watch, and the rule that fired. */
+function rulesSeen(facts, record) {
+    return new Set([facts.rule, ...record.verdicts.map((v) => v.verdict.rule)]);
+}
+function thresholdsOf(policy, seen) {
+    const e = policy.errorRate;
+    const l = policy.latency;
+    const errorThresholds = [
+        { name: `critical ${percentLimit(e.critical)}`, value: e.critical }
+    ];
+    if (seen.has('error-rate-high'))
+        errorThresholds.push({ name: `high ${percentLimit(e.high)}`, value: e.high });
+    if (seen.has('error-rate-elevated'))
+        errorThresholds.push({ name: `elevated ${percentLimit(e.elevated)}`, value: e.elevated });
+    const latencyThresholds = [
+        { name: `severe ${secondsLimit(l.severe)}`, value: l.severe }
+    ];
+    if (seen.has('latency-degraded'))
+        latencyThresholds.push({ name: `degraded ${secondsLimit(l.degraded)}`, value: l.degraded });
+    return { errorThresholds, latencyThresholds };
+}
+/**
+ * "breach & decision +8 s · rollback +9 s · recovered +22 s": moments that fall on the same
+ * label are named together. Empty when the run had no moment worth naming.
+ */
+function momentsCaption(moments, startedAt, scale) {
+    const groups = [];
+    for (const m of moments) {
+        const label = timeOffset(Math.round((m.at - startedAt) / 1000), scale);
+        const last = groups[groups.length - 1];
+        if (last && last.label === label)
+            last.names.push(m.name);
+        else
+            groups.push({ names: [m.name], label });
+    }
+    return groups.map((g) => `${g.names.join(' & ')} ${g.label}`).join(' · ');
+}
+/**
+ * The error-rate chart (%) and the latency chart (p95 in s, or the health probe's own latency
+ * when no p95 was measured), each with its thresholds and a caption naming the moments.
+ */
+function renderCharts(story) {
+    const sorted = [...story.samples].sort((a, b) => a.at - b.at);
+    const span = sorted.length > 0 ? Math.round((sorted[sorted.length - 1].at - story.startedAt) / 1000) : 0;
+    const scale = timeScale(span);
+    const moments = momentsCaption(story.moments, story.startedAt, scale);
+    const parts = [];
+    const errors = series(sorted, story.startedAt, (s) => s.errorRate.status === 'measured' && s.errorRate.value !== null
+        ? round(s.errorRate.value * 100, 2)
+        : null);
+    const errorSpec = {
+        title: 'Error rate (%)',
+        yLabel: 'error rate (%)',
+        name: 'error rate',
+        ...errors,
+        thresholds: story.errorThresholds.map((t) => ({ ...t, value: round(t.value * 100, 4) })),
+        scale,
+        yAtLeast: 1
+    };
+    const errorChart = xyChart(errorSpec);
+    parts.push(errorChart
+        ? withCaption(errorChart, moments, errorSpec, skipped(errors.skipped, 'error rate'))
+        : '_No error-rate measurement during the watch (no Prometheus, or it could not be queried)._');
+    const p95 = series(sorted, story.startedAt, (s) => s.p95.status === 'measured' && s.p95.value !== null ? round(s.p95.value, 3) : null);
+    const usesProbe = p95.points.length === 0;
+    const latency = usesProbe
+        ? series(sorted, story.startedAt, (s) => s.health.latencyMs !== undefined ? round(s.health.latencyMs / 1000, 3) : null)
+        : p95;
+    const latencySpec = {
+        title: usesProbe ? 'Health probe latency (s)' : 'p95 latency (s)',
+        yLabel: usesProbe ? 'latency (s)' : 'p95 (s)',
+        name: usesProbe ? 'probe latency' : 'p95',
+        ...latency,
+        thresholds: story.latencyThresholds,
+        scale,
+        yAtLeast: 1
+    };
+    const latencyChart = xyChart(latencySpec);
+    const note = usesProbe ? "No p95 was measured, so this is the health probe's own latency." : '';
+    parts.push(latencyChart
+        ? withCaption(latencyChart, moments, latencySpec, skipped(latency.skipped, usesProbe ? 'probe latency' : 'p95'), note)
+        : '_No latency measurement during the watch._');
+    return parts.join('\n\n');
+}
+/** The chart, then one caption line right under it: the moments, then the colour key. */
+function withCaption(chart, moments, spec, ...notes) {
+    const key = colorKey(spec);
+    const lead = moments ? `**${moments}** — ${key}` : key;
+    return `${chart}\n\n${[`${lead}.`, ...notes.filter(Boolean)].join(' ')}`;
+}
+function skipped(count, what) {
+    return count > 0
+        ? `_${count} sample${count === 1 ? '' : 's'} without a ${what} value skipped (Mermaid has no gaps; see the x-axis times)._`
+        : '';
+}
+
+;// CONCATENATED MODULE: ./src/report/placeholders.ts
+// The values of the incident's {{placeholders}}, its hidden marker and its labels: what the
+// issue, its comments and its title are rendered from. Pure.
 
 
 
@@ -67799,13 +67870,11 @@ function dataLossWithoutTarget(facts) {
 
 
 
-
-/** GitHub's limits: a label name is at most 50 characters, a title at most 256. */
+/** GitHub's limit for a label name. */
 const LABEL_MAX = 50;
-const TITLE_MAX = 256;
 /** The marker of this run: `rollback-done=<level>` when a rollback command ran. */
 function markerFor(record, ctx) {
-    const facts = factsOf(record);
+    const facts = context_factsOf(record);
     return renderMarker({
         environment: record.environment,
         runId: ctx.runId,
@@ -67814,7 +67883,7 @@ function markerFor(record, ctx) {
 }
 /** issueLabels + severity + rollback-level-N (when a rollback ran) + environment:<env> (+ security). */
 function incidentLabels(record, ctx) {
-    const facts = factsOf(record);
+    const facts = context_factsOf(record);
     const labels = [...(ctx.issueLabels.length ? ctx.issueLabels : ['incident']), facts.severity];
     if (facts.kind === 'security')
         labels.push('security');
@@ -67823,14 +67892,17 @@ function incidentLabels(record, ctx) {
     labels.push(`environment:${record.environment}`);
     return unique(labels.map((l) => l.trim().slice(0, LABEL_MAX)).filter(Boolean));
 }
-/** Every placeholder's value for this run (Markdown, not yet scrubbed). */
-function placeholderValues(record, ctx) {
-    const facts = factsOf(record);
+/**
+ * Every placeholder's value for this run (Markdown, not yet scrubbed). `state` sets `{{title}}`:
+ * the body is rendered with the acting subject, a later title with the incident's new state.
+ */
+function placeholderValues(record, ctx, state = 'acting') {
+    const facts = context_factsOf(record);
     const r = record.rollback;
     const b = facts.breachSample;
     const values = {
         marker: markerFor(record, ctx),
-        title: title(facts, record),
+        title: status_title(facts, record, state),
         environment: defuse(record.environment),
         severity: facts.severity,
         status: statusLine(facts, record),
@@ -67857,7 +67929,7 @@ function placeholderValues(record, ctx) {
         data_loss: defuse(r.target?.dataLossNote ?? dataLossWithoutTarget(facts)),
         timeline: timeline(facts, record, ctx),
         samples_table: samplesSection(facts, record),
-        charts: renderCharts(facts.allSamples, record.startedAt),
+        charts: renderCharts(chartStory(facts, record, ctx)),
         checklist: facts.kind === 'security'
             ? `${securitySteps(record, ctx)}\n\n${checklists(facts, record, ctx)}`
             : checklists(facts, record, ctx),
@@ -67880,21 +67952,208 @@ function placeholderValues(record, ctx) {
     values.report = builtInBody(facts, record, ctx, values);
     return values;
 }
+function unique(list) {
+    return [...new Set(list)];
+}
+
+;// CONCATENATED MODULE: ./src/report/templates.ts
+// User issue templates: a Markdown file with optional GitHub issue-template front matter
+// (name, title, labels, assignees) and {{placeholder}}s. validateTemplate runs at start (from the
+// settings), so an unknown placeholder fails the step before any probe, never at 3 a.m.
+/** Every placeholder a template may use, with what it becomes. Values are Markdown. */
+const PLACEHOLDERS = {
+    marker: 'the hidden marker that ties the issue to the environment (prepended when missing)',
+    title: "the built-in title: in the body the subject the incident opened with, e.g. '[P1] Production Down - Rollback in Progress: production — service-down'; in a front-matter title the subject of the incident's state ([RESOLVED] …, Rollback FAILED …), as the title follows it",
+    environment: 'the environment name (the `environment` input)',
+    severity: 'P1, P2, P3 or P4',
+    status: "the runbook's Status line, e.g. 'CRITICAL - Service is DOWN'",
+    rule: 'the rule that fired, e.g. error-rate-critical',
+    reason: 'the measured value against its threshold, e.g. "error rate 62.0% > critical 50% (P1)"',
+    decision: 'what the action decided: rollback, isolate, warn, manual, …',
+    level: "the rollback level that ran (1, 2 or 3), or 'none'",
+    action: "the runbook's Action line, e.g. 'Rollback Level 1 initiated at 2025-12-02 03:14:07 UTC'",
+    eta: "the runbook's ETA line from the level's Max Time",
+    impact: "the runbook's Impact line, from the measurements at the breach",
+    now: 'whether production is healthy now (the verification result)',
+    todo: 'what is left for a human, as a bullet list',
+    rollback_status: 'succeeded, failed, blocked, skipped-dry-run or not-needed',
+    deployed_at: 'when the deploy happened (UTC)',
+    breach_at: 'when the rule first breached (UTC)',
+    decided_at: 'when the action decided (UTC)',
+    recovered_at: "when verification first saw production recovered (UTC), or 'not recovered'",
+    downtime: 'from the breach first seen to recovery, e.g. 3m12s',
+    error_rate: 'the error rate at the breach, e.g. 62.0%',
+    p95: 'the p95 latency at the breach, e.g. 7.20s',
+    health: 'the health probe at the breach, e.g. down (HTTP 503)',
+    target: 'the backup id the rollback used',
+    backup_age: 'the age of that backup, e.g. 2h',
+    data_loss: "the runbook's data-loss note for the backup age",
+    timeline: 'the timeline table (deploy, breach, decision, each remote step, verification)',
+    samples_table: 'the samples around the breach, as a table',
+    charts: 'the error-rate and p95 charts (Mermaid)',
+    checklist: "the runbook's checklists (security steps first for a breach), done items ticked",
+    steps: 'what the action ran on the host, with exit codes and fenced output tails',
+    alerts: 'the security alert lines, fenced (untrusted text)',
+    commands: "the runbook's Quick Command Reference filled with the real host, app dir and target",
+    run_url: 'the workflow run',
+    commit_url: 'the deployed commit',
+    deployment_url: "the environment's deployments page",
+    sha: 'the deployed commit sha',
+    short_sha: 'its first 7 characters',
+    host: 'the deploy host (ssh destination)',
+    workflow: 'the workflow name',
+    run_id: 'the workflow run id',
+    run_attempt: 'the attempt number of the run',
+    repository: 'owner/repo',
+    team: "the runbook's Team line: rollback-sentinel",
+    report: 'the whole built-in body (without the marker)'
+};
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+/** The placeholder names used in a text, in order of first use. */
+function placeholdersIn(text) {
+    const seen = new Set();
+    for (const m of text.matchAll(PLACEHOLDER))
+        seen.add(m[1]);
+    return [...seen];
+}
+/**
+ * Parses the template and checks its placeholders. Throws an Error naming the unknown
+ * placeholder(s) and the file, e.g.
+ * "issue template .github/ISSUE_TEMPLATE/incident.md: unknown placeholder {{enviroment}} (known: …)".
+ */
+function validateTemplate(text, path = 'issue-template') {
+    const parsed = parseTemplate(text, path);
+    const unknown = placeholdersIn(`${parsed.title ?? ''}\n${parsed.body}`).filter((name) => !Object.hasOwn(PLACEHOLDERS, name));
+    if (unknown.length > 0) {
+        const list = unknown.map((n) => `{{${n}}}`).join(', ');
+        throw new Error(`issue template ${path}: unknown placeholder${unknown.length === 1 ? '' : 's'} ${list} ` +
+            `(known: ${Object.keys(PLACEHOLDERS)
+                .map((n) => `{{${n}}}`)
+                .join(', ')})`);
+    }
+    if (!parsed.body.trim())
+        throw new Error(`issue template ${path}: the body is empty`);
+    return parsed;
+}
+/**
+ * Splits GitHub issue-template front matter from the body. The front matter is read line by
+ * line, not as YAML, so an unquoted `title: [P1] {{environment}}` works as people expect.
+ */
+function parseTemplate(text, path = 'issue-template') {
+    const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    const m = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(normalized);
+    if (!m)
+        return { path, labels: [], assignees: [], body: normalized };
+    const fields = {};
+    let listKey = null;
+    for (const raw of m[1].split('\n')) {
+        if (!raw.trim() || raw.trim().startsWith('#'))
+            continue;
+        const item = /^\s+-\s*(.*)$/.exec(raw) ?? /^-\s*(.*)$/.exec(raw);
+        if (item && listKey) {
+            const current = fields[listKey];
+            fields[listKey] = [...(Array.isArray(current) ? current : []), unquote(item[1])];
+            continue;
+        }
+        const kv = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(raw);
+        if (!kv)
+            continue;
+        const key = kv[1].toLowerCase();
+        const value = kv[2].trim();
+        listKey = value === '' ? key : null;
+        fields[key] = value === '' ? [] : unquote(value);
+    }
+    const str = (v) => typeof v === 'string' && v ? v : undefined;
+    return {
+        path,
+        name: str(fields.name),
+        title: str(fields.title),
+        labels: list(fields.labels),
+        assignees: list(fields.assignees).map((a) => a.replace(/^@/, '')),
+        body: normalized.slice(m[0].length).replace(/^\n+/, '')
+    };
+}
+/**
+ * Substitutes {{placeholders}} in one pass: a value that itself contains `{{x}}` (untrusted text)
+ * is not substituted again. Unknown names are left as they are (validateTemplate refuses them).
+ */
+function renderTemplate(text, values) {
+    return text.replace(PLACEHOLDER, (whole, name) => Object.hasOwn(values, name) ? values[name] : whole);
+}
+function list(value) {
+    if (value === undefined)
+        return [];
+    const items = Array.isArray(value)
+        ? value
+        : value.replace(/^\[/, '').replace(/\]$/, '').split(',').map(unquote);
+    return items.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+function unquote(value) {
+    const v = value.trim();
+    if (v.length >= 2 && ((v[0] === '"' && v.endsWith('"')) || (v[0] === "'" && v.endsWith("'")))) {
+        return v.slice(1, -1);
+    }
+    return v;
+}
+
+;// CONCATENATED MODULE: ./src/report/title.ts
+
+
+
+
+
+/** GitHub's limit for an issue title. */
+const TITLE_MAX = 256;
+/** The state this run leaves its incident in (acting, resolved, failed or security). */
+function title_incidentState(record) {
+    return incidentState(context_factsOf(record), record);
+}
+/** The built-in subject for a state, without a user template: `[RESOLVED] … : production — rule`. */
+function incidentSubject(record, state = title_incidentState(record)) {
+    return title(factsOf(record), record, state);
+}
+/**
+ * The issue title for a state (default: the state the run left it in). A user template's
+ * front-matter `title` is re-rendered with that state, so `{{title}}` follows it too. Scrubbed of
+ * secrets, one line, at most 256 characters.
+ */
+function incidentTitle(recordIn, ctx, state = title_incidentState(recordIn)) {
+    const record = scrubDeep(recordIn, ctx.secrets);
+    const facts = context_factsOf(record);
+    const subject = status_title(facts, record, state);
+    const templateTitle = ctx.template
+        ? validateTemplate(ctx.template.text, ctx.template.path).title
+        : undefined;
+    const text = templateTitle
+        ? renderTemplate(templateTitle, placeholderValues(record, ctx, state))
+        : subject;
+    return scrub(text, ctx.secrets).replace(/\s+/g, ' ').trim().slice(0, TITLE_MAX);
+}
+
+;// CONCATENATED MODULE: ./src/report/incident.ts
+
+
+
+
+
+
+
+
+
 /**
  * The incident issue: title, labels, assignees and body. A user template (ctx.template) replaces
- * the built-in body; its front-matter title, labels and assignees are templated and merged.
+ * the built-in body; its front-matter title, labels and assignees are templated and merged. The
+ * issue opens with the acting subject (the body keeps it as its first line); the incident
+ * workflow then moves the title to the state the run ended in (title.ts).
  */
 function renderIncident(recordIn, ctx) {
     const record = scrubDeep(recordIn, ctx.secrets);
     const values = placeholderValues(record, ctx);
-    let issueTitle = values.title;
     let labels = incidentLabels(record, ctx);
     let assignees = [...ctx.issueAssignees];
     let body = `${values.marker}\n${values.report}`;
     if (ctx.template) {
         const tpl = validateTemplate(ctx.template.text, ctx.template.path);
-        if (tpl.title)
-            issueTitle = renderTemplate(tpl.title, values);
         labels = unique([
             ...labels,
             ...tpl.labels.map((l) => renderTemplate(l, values).slice(0, LABEL_MAX))
@@ -67905,7 +68164,7 @@ function renderIncident(recordIn, ctx) {
             body = `${values.marker}\n${body}`;
     }
     return {
-        title: oneLine(scrub(issueTitle, ctx.secrets)).slice(0, TITLE_MAX),
+        title: incidentTitle(record, ctx, 'acting'),
         labels: labels.map((l) => scrub(l, ctx.secrets)),
         assignees: unique(assignees.map((a) => a.replace(/^@/, '').trim()).filter(Boolean)),
         body: fitBody(scrub(body, ctx.secrets))
@@ -67919,7 +68178,7 @@ function renderIncident(recordIn, ctx) {
  */
 function renderResolution(recordIn, ctx) {
     const record = scrubDeep(recordIn, ctx.secrets);
-    const facts = factsOf(record);
+    const facts = context_factsOf(record);
     const r = record.rollback;
     const marker = markerFor(record, ctx);
     let body;
@@ -67972,22 +68231,20 @@ function renderBreachComment(recordIn, ctx) {
     ].join('\n');
     return fitBody(scrub(body, ctx.secrets));
 }
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
-function unique(list) {
-    return [...new Set(list)];
-}
 
 ;// CONCATENATED MODULE: ./src/report/issue.ts
 // The incident workflow on GitHub: find the environment's open incident, open one or comment on
-// it, then post the resolution and its label. One incident per environment (the hidden marker);
+// it, then post the resolution and its label, and let the title follow the incident's state
+// (title.ts). One incident per environment (the hidden marker);
 // a re-run of the same workflow run never posts (or rolls back) twice. Never throws for API
 // failures: the outcome says what could not be written, and the caller fails the step after the
 // rest of the report.
 
 
 
+
+/** The label of a security incident (incidentLabels adds it). */
+const SECURITY_LABEL = 'security';
 /** The open issue whose first hidden marker names this environment (newest first), if any. */
 function findOpenIncident(github, environment) {
     return github.findOpenIssue((issue) => parseMarkers(issue.body)[0]?.environment === environment);
@@ -68019,7 +68276,10 @@ async function ownRollbackLevel(github, incident, environment, runId) {
 }
 /**
  * Opens the incident (or comments on the environment's open one), then posts the resolution or
- * failure comment and its label when a rollback ran.
+ * failure comment and its label when a rollback ran. The title follows: a new issue opens with
+ * the acting subject, a later breach sets an open incident's title back to it, and the end state
+ * (resolved, failed, security) retitles it last; an open security incident keeps the security
+ * subject until people clear it. A failed retitle is a warning, like labels.
  */
 async function reportIncident(github, record, ctx, mode = 'incident') {
     const needed = mode === 'incident';
@@ -68027,6 +68287,9 @@ async function reportIncident(github, record, ctx, mode = 'incident') {
     let number;
     let url;
     let created = false;
+    let shownTitle;
+    // An open security incident keeps the security subject until people clear it (the label goes).
+    let held;
     try {
         const existing = await findOpenIncident(github, record.environment);
         if (existing) {
@@ -68045,6 +68308,8 @@ async function reportIncident(github, record, ctx, mode = 'incident') {
             url = existing.url;
             const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l));
             await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing));
+            held = existing.labels.includes(SECURITY_LABEL) ? 'security' : undefined;
+            shownTitle = await retitle(github, warnings, existing, incidentTitle(record, ctx, held ?? 'acting'));
         }
         else {
             const issue = renderIncident(record, ctx);
@@ -68062,6 +68327,7 @@ async function reportIncident(github, record, ctx, mode = 'incident') {
             number = made.number;
             url = made.url;
             created = true;
+            shownTitle = made.title;
         }
     }
     catch (e) {
@@ -68073,12 +68339,25 @@ async function reportIncident(github, record, ctx, mode = 'incident') {
         await tryPart(warnings, 'resolution comment', () => github.comment(number, resolution.body));
         await tryPart(warnings, 'labels', () => github.addLabels(number, resolution.labelsToAdd));
     }
+    const wanted = incidentTitle(record, ctx, held ?? title_incidentState(record));
+    await retitle(github, warnings, { number, title: shownTitle }, wanted);
     return { needed, number, url, created, warnings };
+}
+/** Sets the title when it differs from the one shown; returns the title the issue now has. */
+async function retitle(github, warnings, issue, wanted) {
+    if (issue.title === wanted)
+        return wanted;
+    let now = issue.title;
+    await tryPart(warnings, 'title', async () => {
+        await github.setTitle(issue.number, wanted);
+        now = wanted;
+    });
+    return now;
 }
 /** The resolution comment is posted when a rollback command ran (the verification has ended). */
 function needsResolution(record) {
     const status = record.rollback.status;
-    return (factsOf(record).rollbackRan &&
+    return (context_factsOf(record).rollbackRan &&
         (status === 'succeeded' || status === 'failed' || status === 'blocked' || status === 'manual'));
 }
 async function tryPart(warnings, what, fn) {
@@ -68103,7 +68382,7 @@ async function tryPart(warnings, what, fn) {
 
 /** The verdict banner, e.g. "## 🔴 Rolled back to Level 1 — production recovered". */
 function banner(record) {
-    const facts = factsOf(record);
+    const facts = context_factsOf(record);
     const r = record.rollback;
     const level = r.level ?? facts.level;
     if (record.cancelled) {
@@ -68146,7 +68425,7 @@ function banner(record) {
 }
 function renderSummary(recordIn, ctx, issue) {
     const record = scrubDeep(recordIn, ctx.secrets);
-    const facts = factsOf(record);
+    const facts = context_factsOf(record);
     const v = record.final;
     const parts = [banner(record), ''];
     parts.push('| | |', '|---|---|', `| Environment | ${cell(record.environment)} |`, `| Watched | ${formatDuration(record.endedAt - record.startedAt)}, ${record.samples.length} samples |`, `| Rule | \`${v.rule}\`${facts.rule !== v.rule ? ` (fired: \`${facts.rule}\`)` : ''} |`, `| Severity | ${v.severity} |`, `| Decision | ${v.decision}${v.level ? ` (Level ${v.level})` : ''} |`, `| Reason | ${cell(v.reason, 300)} |`, `| Production now | ${cell(nowLine(facts, record), 300)} |`, '');
@@ -68154,7 +68433,7 @@ function renderSummary(recordIn, ctx, issue) {
         parts.push('### What is left for a human', '', todoList(facts, record, ctx), '');
     if (v.decision === 'pre-existing' || record.baseline)
         parts.push(baselineSection(facts, record), '');
-    parts.push('### Charts', '', renderCharts(facts.allSamples, record.startedAt), '');
+    parts.push('### Charts', '', renderCharts(chartStory(facts, record, ctx)), '');
     parts.push('### Samples', '', samplesSection(facts, record), '');
     parts.push('### Actions taken', '', stepsSection(record), '');
     if (record.notes.length)
@@ -68281,6 +68560,7 @@ function reportContext(settings) {
         issueAssignees: settings.github.issueAssignees,
         template: settings.github.issueTemplate,
         levelLimitsMs: settings.policy.rollback.timeoutsMs,
+        thresholds: { errorRate: settings.policy.errorRate, latency: settings.policy.latency },
         secrets: settings.secrets
     };
 }

@@ -93,7 +93,7 @@ async function main() {
     const written = []
     for (const issue of production.github.issues) {
       const file = path.join(out, `issue-${issue.number}.md`)
-      const comments = production.github.comments.filter((c) => c.issue_number === issue.number)
+      const comments = production.github.comments.filter((c) => c.issue === issue.number)
       fs.writeFileSync(
         file,
         [

@@ -1,5 +1,5 @@
-// A stand-in for the GitHub REST API endpoints the action uses (issues, comments, labels), on
-// 127.0.0.1 only, in memory, answering with GitHub-shaped JSON. Scripted failures (a 500 once,
+// A stand-in for the GitHub REST API endpoints the action uses (issues, comments, labels, titles),
+// on 127.0.0.1 only, in memory, answering with GitHub-shaped JSON. Scripted failures (a 500 once,
 // a 403, a 404) exercise the client's retries and error messages through the real Octokit.
 //
 // Library: startGitHubStandin({ failures }) → { url, requests, issues, comments, setFailures, stop }
@@ -213,7 +213,12 @@ export async function startGitHubStandin(options = {}) {
       if (!sub) {
         if (method === 'GET') return send(200, issueJson(issue))
         if (method === 'PATCH') {
-          if (body && typeof body.title === 'string') issue.title = body.title
+          if (body && 'title' in body && (typeof body.title !== 'string' || !body.title.trim()))
+            return fail(422, 'Validation Failed: title is missing')
+          if (body && typeof body.title === 'string' && body.title !== issue.title) {
+            issue.title = body.title
+            options.log?.(`issue #${issue.number} retitled: ${issue.title}`)
+          }
           if (body && typeof body.body === 'string') {
             if (tooLong(body.body)) return fail(422, 'Validation Failed: body is too long')
             issue.body = body.body

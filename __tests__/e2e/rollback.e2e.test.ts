@@ -35,8 +35,13 @@ describe('end to end: rollbacks', () => {
     expect(callLines(p)).toEqual(['rollback.sh --quick', 'validate_rollback.sh', 'smoke_tests.sh'])
     expect(githubCalls(p)).toEqual(expect.arrayContaining(['POST /repos/acme/spacetime/issues']))
     const issue = p.github.issues[0]
-    expect(issue.title).toContain('[P1] Production Down - Rollback in Progress')
-    expect(issue.body).toContain('error-rate-critical')
+    // Opened as the P1 subject (kept as the body's first line), retitled once it recovered.
+    expect(issue.title).toBe(
+      '[RESOLVED] Rollback Complete - Service Restored: production — error-rate-critical'
+    )
+    expect(issue.body).toContain(
+      '**Subject:** [P1] Production Down - Rollback in Progress: production — error-rate-critical'
+    )
     const comments = p.github.comments.map((c: { body: string }) => c.body).join('\n')
     expect(comments).toContain('[RESOLVED] Rollback Complete - Service Restored')
     expect(run.outputs['issue-number']).toBe(String(issue.number))

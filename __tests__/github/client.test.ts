@@ -40,6 +40,22 @@ describe('GitHub client against the stand-in', () => {
     expect(standin.requests[0].headers.authorization).toBe(`token ${FAKE_TOKEN}`)
   })
 
+  it('setTitle: a PATCH with the title only; an empty title is refused (422)', async () => {
+    const gh = client(standin)
+    await gh.createIssue({ title: 'before', body: 'b', labels: [], assignees: [] })
+    await gh.setTitle(1, 'after')
+    expect(standin.issues[0]).toMatchObject({ title: 'after', body: 'b', state: 'open' })
+    expect(standin.requests.at(-1)).toMatchObject({
+      method: 'PATCH',
+      path: `${ISSUES}/1`,
+      body: { title: 'after' }
+    })
+    await expect(gh.setTitle(1, ' ')).rejects.toThrow(
+      /^GitHub API 422 on PATCH \/repos\/acme\/spacetime\/issues\/1: Validation Failed/
+    )
+    expect(standin.issues[0].title).toBe('after')
+  })
+
   it('finds the open incident of an environment by its marker, across pages', async () => {
     const gh = client(standin)
     standin.issues.push({

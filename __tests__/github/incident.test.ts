@@ -41,7 +41,7 @@ describe('reportIncident through the real Octokit client', () => {
     expect(out.url).toBe(`${standin.url}/acme/spacetime/issues/1`)
     const [issue] = standin.issues
     expect(issue.title).toBe(
-      '[P1] Production Down - Rollback in Progress: production — service-down'
+      '[RESOLVED] Rollback Complete - Service Restored: production — service-down'
     )
     expect(issue.labels).toEqual([
       'incident',
@@ -57,15 +57,107 @@ describe('reportIncident through the real Octokit client', () => {
     expect(standin.comments[0].body).toContain(
       '## ✅ [RESOLVED] Rollback Complete - Service Restored'
     )
-    // Never closed by the action.
+    // Never closed by the action: its one PATCH sets the title.
+    expect(standin.requests.filter((r) => r.method === 'PATCH').map((r) => r.body)).toEqual([
+      { title: '[RESOLVED] Rollback Complete - Service Restored: production — service-down' }
+    ])
+  })
+
+  it('title acting → resolved: opened with the P1 subject, retitled after the RESOLVED comment', async () => {
+    ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    const writes = standin.requests
+      .filter((r) => r.method !== 'GET')
+      .map((r) => `${r.method} ${r.path.replace('/repos/acme/spacetime', '')}`)
+    expect(writes).toEqual([
+      'POST /issues',
+      'POST /issues/1/comments',
+      'POST /issues/1/labels',
+      'PATCH /issues/1'
+    ])
+    const create = standin.requests.find((r) => r.method === 'POST') as { body: { title: string } }
+    expect(create.body.title).toBe(
+      '[P1] Production Down - Rollback in Progress: production — service-down'
+    )
+    expect(standin.issues[0].body.split('\n')[1]).toBe(
+      '**Subject:** [P1] Production Down - Rollback in Progress: production — service-down'
+    )
+  })
+
+  it('title acting → failed: a rollback that did not recover', async () => {
+    ok(await reportIncident(client(standin), failedRecord(), ctx()))
+    expect(standin.issues[0].title).toBe(
+      '[P1] Rollback FAILED - manual intervention required: production — error-rate-critical'
+    )
+  })
+
+  it('title resolved → acting on a new breach of the open incident (a P3 warning)', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '1' })))
+    expect(standin.issues[0].title).toMatch(/^\[RESOLVED\] /)
+    ok(await reportIncident(gh, warnRecord(), ctx({ runId: '2' }), 'warning'))
+    expect(standin.issues).toHaveLength(1)
+    expect(standin.issues[0].title).toBe(
+      '[P3] Production Degraded - Monitoring, Consider Rollback: production — error-rate-elevated'
+    )
+  })
+
+  it('title resolved → acting → resolved: a new breach that rolled back and recovered again', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '1' })))
+    ok(await reportIncident(gh, errorRateHighRecord(), ctx({ runId: '2' })))
+    const titles = standin.requests
+      .filter((r) => r.method === 'PATCH')
+      .map((r) => (r.body as { title: string }).title)
+    expect(titles).toEqual([
+      '[RESOLVED] Rollback Complete - Service Restored: production — service-down',
+      '[P2] Production Degraded - Monitoring/Rollback: production — error-rate-high',
+      '[RESOLVED] Rollback Complete - Service Restored: production — error-rate-high'
+    ])
+  })
+
+  it('an open security incident keeps the security subject through a later rollback, until cleared', async () => {
+    const gh = client(standin)
+    ok(await reportIncident(gh, securityRecord(), ctx({ runId: '1' })))
+    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
+    expect(standin.issues[0].title).toBe(
+      '[P1] Security Breach - Isolate, Do Not Roll Back: production'
+    )
+    // Cleared: people took the security label off; the next run's title follows its state.
+    standin.issues[0].labels = standin.issues[0].labels.filter((l) => l !== 'security')
+    ok(await reportIncident(gh, errorRateHighRecord(), ctx({ runId: '3' })))
+    expect(standin.issues[0].title).toBe(
+      '[RESOLVED] Rollback Complete - Service Restored: production — error-rate-high'
+    )
+  })
+
+  it('a security incident keeps the security subject: no retitle', async () => {
+    ok(await reportIncident(client(standin), securityRecord(), ctx()))
     expect(standin.requests.some((r) => r.method === 'PATCH')).toBe(false)
+  })
+
+  it('a title update GitHub refuses is a warning; the issue and comment stand', async () => {
+    standin.setFailures([
+      {
+        method: 'PATCH',
+        pathPrefix: '/repos/acme/spacetime/issues/1',
+        status: 403,
+        times: Infinity
+      }
+    ])
+    const out = ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    expect(out).toMatchObject({ number: 1, created: true })
+    expect(out.warnings).toEqual([
+      expect.stringMatching(/^title: GitHub API 403 on PATCH \/repos\/acme\/spacetime\/issues\/1: /)
+    ])
+    expect(standin.issues[0].title).toMatch(/^\[P1\] Production Down/)
+    expect(standin.comments).toHaveLength(1)
   })
 
   it('P2: the P2 title and template', async () => {
     ok(await reportIncident(client(standin), errorRateHighRecord(), ctx()))
-    expect(standin.issues[0].title).toBe(
-      '[P2] Production Degraded - Monitoring/Rollback: production — error-rate-high'
-    )
+    expect(standin.requests.find((r) => r.method === 'POST')?.body).toMatchObject({
+      title: '[P2] Production Degraded - Monitoring/Rollback: production — error-rate-high'
+    })
     expect(standin.issues[0].body).toContain('- **Status:** HIGH - Service degraded')
     expect(standin.issues[0].labels).toContain('resolved')
   })
@@ -230,6 +322,23 @@ describe('reportIncident through the real Octokit client', () => {
     expect(standin.issues[0].title).toBe('P1 in production: service-down')
     expect(standin.issues[0].labels).toContain('oncall')
     expect(standin.issues[0].body.split('\n')[0]).toContain('rollback-done=1')
+    // Its placeholders do not change with the state: nothing to retitle.
+    expect(standin.requests.some((r) => r.method === 'PATCH')).toBe(false)
+  })
+
+  it('a custom template title with {{title}}: re-rendered with the new state', async () => {
+    const template = {
+      path: '.github/ISSUE_TEMPLATE/incident.md',
+      text: '---\ntitle: "{{title}} [{{short_sha}}]"\n---\n{{status}}'
+    }
+    ok(await reportIncident(client(standin), failedRecord(), ctx({ template })))
+    expect(standin.requests.find((r) => r.method === 'POST')?.body).toMatchObject({
+      title:
+        '[P1] Production Down - Rollback in Progress: production — error-rate-critical [0123456]'
+    })
+    expect(standin.issues[0].title).toBe(
+      '[P1] Rollback FAILED - manual intervention required: production — error-rate-critical [0123456]'
+    )
   })
 
   it('a body over 65,536 characters is cut before it is sent', async () => {

@@ -81,13 +81,14 @@ export function sample(at: number, spec: SampleSpec = {}): Sample {
   }
 }
 
-/** n samples every INTERVAL from `from`, each shaped by spec(i). */
+/** n samples every `interval` (default INTERVAL) from `from`, each shaped by spec(i). */
 export function samples(
   from: number,
   n: number,
-  spec: (i: number) => SampleSpec = () => ({})
+  spec: (i: number) => SampleSpec = () => ({}),
+  interval = INTERVAL
 ): Sample[] {
-  return Array.from({ length: n }, (_, i) => sample(from + i * INTERVAL, spec(i)))
+  return Array.from({ length: n }, (_, i) => sample(from + i * interval, spec(i)))
 }
 
 export function step(
@@ -119,6 +120,7 @@ export function ctx(over: Partial<ReportContext> = {}): ReportContext {
     appDir: '/srv/spacetime',
     rollbackScript: 'deploy/rollback/rollback.sh',
     levelLimitsMs: DEFAULT_POLICY.rollback.timeoutsMs,
+    thresholds: { errorRate: DEFAULT_POLICY.errorRate, latency: DEFAULT_POLICY.latency },
     healthUrl: 'https://spacetime.example.com/health',
     issueLabels: ['incident'],
     issueAssignees: ['oncall-alice'],

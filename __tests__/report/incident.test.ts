@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import type { Sample } from '../../src/core/types.js'
 import { parseMarkers } from '../../src/report/context.js'
 import {
   incidentLabels,
@@ -6,6 +7,7 @@ import {
   renderIncident,
   renderResolution
 } from '../../src/report/incident.js'
+import { hostCell } from '../../src/report/sections/values.js'
 import {
   HOSTILE_LINES,
   INTERVAL,
@@ -14,6 +16,7 @@ import {
   errorRateHighRecord,
   expectNoSecret,
   failedRecord,
+  sample,
   samples,
   securityRecord,
   serviceDownRecord,
@@ -101,7 +104,7 @@ describe('P1: service down, Level 1 recovered', () => {
 
   it('two mermaid charts', () => {
     const charts = section(issue.body, 'Charts')
-    expect(charts.match(/```mermaid\nxychart-beta/g)).toHaveLength(2)
+    expect(charts.match(/```mermaid\n%%\{init: .*\}%%\nxychart-beta/g)).toHaveLength(2)
     expect(charts).toContain('title "Error rate (%)"')
     expect(charts).toContain('title "p95 latency (s)"')
   })
@@ -400,5 +403,51 @@ describe('untrusted text and size', () => {
     expect(issue.title).toMatch(/\(dry run\)$/)
     expect(issue.body.split('\n')[0]).not.toContain('rollback-done')
     expect(issue.body).toMatch(/Dry run: Rollback Level 1 would have been initiated/)
+  })
+})
+
+describe('hostCell: the host checks of a sample in words', () => {
+  const ok = { status: 'ok' } as const
+  const withHost = (host: Partial<Sample['host']>): Sample => {
+    const s = sample(T0)
+    return { ...s, host: { ...s.host, ...host } }
+  }
+  const log = (critical: number, medium = 0, low = 0): Sample['host']['errorLog'] => ({
+    status: 'measured',
+    critical,
+    medium,
+    low,
+    top: []
+  })
+  it.each<[string, Partial<Sample['host']>, string]>([
+    [
+      'all well',
+      { corruption: ok, database: ok, cache: ok, security: ok, errorLog: log(0) },
+      '4 checks ok; log: no critical lines'
+    ],
+    [
+      'a failing check by name',
+      {
+        corruption: ok,
+        database: { status: 'alert', detail: 'database check failed (exit 2)' },
+        cache: ok,
+        errorLog: log(0, 2, 5)
+      },
+      '⚠️ database check failed; 2 checks ok; log: no critical lines (2 medium, 5 low)'
+    ],
+    [
+      'critical log lines and a check that could not run',
+      { corruption: ok, cache: { status: 'unknown', detail: 'timeout' }, errorLog: log(3) },
+      'cache check could not run; 1 check ok; log: ⚠️ 3 critical lines'
+    ],
+    ['a security alert', { security: { status: 'alert' } }, '⚠️ security alert'],
+    [
+      'a log that could not be read',
+      { errorLog: { status: 'unknown', critical: 0, medium: 0, low: 0, top: [] } },
+      'log could not be read'
+    ],
+    ['no host checks configured', {}, '—']
+  ])('hostCell: %s', (_name, host, words) => {
+    expect(hostCell(withHost(host))).toBe(words)
   })
 })

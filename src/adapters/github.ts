@@ -60,6 +60,8 @@ export interface GitHub {
   createIssue(issue: NewIssue): Promise<IssueInfo>
   comment(issueNumber: number, body: string): Promise<CommentInfo>
   addLabels(issueNumber: number, labels: string[]): Promise<void>
+  /** Renames the issue (PATCH with `title` only: the action never edits bodies or closes issues). */
+  setTitle(issueNumber: number, title: string): Promise<void>
 }
 
 /** An API failure: `GitHub API 403 on POST /repos/o/r/issues: Resource not accessible by integration (the token needs issues: write)` */
@@ -250,6 +252,14 @@ export function createGitHub(options: GitHubOptions): GitHub {
         repo,
         issue_number: issueNumber,
         labels
+      })
+    },
+    async setTitle(issueNumber, title) {
+      await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
+        owner,
+        repo,
+        issue_number: issueNumber,
+        title
       })
     }
   }

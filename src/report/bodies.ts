@@ -20,7 +20,10 @@ export function builtInBody(
   ctx: ReportContext,
   v: Record<string, string>
 ): string {
+  // The subject the incident opened with stays here when the title moves on (resolved, failed).
   const head = [
+    `**Subject:** ${defuse(v.title)}`,
+    '',
     `- **Status:** ${v.status}`,
     `- **Action:** ${defuse(v.action)}`,
     `- **ETA:** ${v.eta}`,

@@ -1,6 +1,6 @@
 // What the report needs besides the RunRecord, the hidden marker, and facts derived from the
 // record that every rendering (issue, comments, summary) shares.
-import type { RollbackLevel, RuleId, Sample, Verdict } from '../core/types.js'
+import type { Policy, RollbackLevel, RuleId, Sample, Verdict } from '../core/types.js'
 import type { RunRecord } from '../record.js'
 
 export interface ReportContext {
@@ -30,6 +30,8 @@ export interface ReportContext {
   template?: { path: string; text: string }
   /** rollback.timeouts: each level's Max Time (the ETA line). */
   levelLimitsMs: Record<RollbackLevel, number>
+  /** The policy's error-rate and latency thresholds (the charts draw them). */
+  thresholds: Pick<Policy, 'errorRate' | 'latency'>
   /** Every secret value: everything rendered is scrubbed of them. */
   secrets: string[]
 }

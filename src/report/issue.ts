@@ -1,5 +1,6 @@
 // The incident workflow on GitHub: find the environment's open incident, open one or comment on
-// it, then post the resolution and its label. One incident per environment (the hidden marker);
+// it, then post the resolution and its label, and let the title follow the incident's state
+// (title.ts). One incident per environment (the hidden marker);
 // a re-run of the same workflow run never posts (or rolls back) twice. Never throws for API
 // failures: the outcome says what could not be written, and the caller fails the step after the
 // rest of the report.
@@ -13,8 +14,12 @@ import {
   renderIncident,
   renderResolution
 } from './incident.js'
+import { incidentState, type IncidentState, incidentTitle } from './title.js'
 
 export type ReportMode = 'incident' | 'warning'
+
+/** The label of a security incident (incidentLabels adds it). */
+const SECURITY_LABEL = 'security'
 
 export interface OwnRollback {
   number: number
@@ -68,7 +73,10 @@ async function ownRollbackLevel(
 
 /**
  * Opens the incident (or comments on the environment's open one), then posts the resolution or
- * failure comment and its label when a rollback ran.
+ * failure comment and its label when a rollback ran. The title follows: a new issue opens with
+ * the acting subject, a later breach sets an open incident's title back to it, and the end state
+ * (resolved, failed, security) retitles it last; an open security incident keeps the security
+ * subject until people clear it. A failed retitle is a warning, like labels.
  */
 export async function reportIncident(
   github: GitHub,
@@ -81,6 +89,9 @@ export async function reportIncident(
   let number: number
   let url: string
   let created = false
+  let shownTitle: string
+  // An open security incident keeps the security subject until people clear it (the label goes).
+  let held: IncidentState | undefined
   try {
     const existing = await findOpenIncident(github, record.environment)
     if (existing) {
@@ -99,6 +110,13 @@ export async function reportIncident(
       url = existing.url
       const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l))
       await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing))
+      held = existing.labels.includes(SECURITY_LABEL) ? 'security' : undefined
+      shownTitle = await retitle(
+        github,
+        warnings,
+        existing,
+        incidentTitle(record, ctx, held ?? 'acting')
+      )
     } else {
       const issue = renderIncident(record, ctx)
       let made: IssueInfo
@@ -113,6 +131,7 @@ export async function reportIncident(
       number = made.number
       url = made.url
       created = true
+      shownTitle = made.title
     }
   } catch (e) {
     const err = e instanceof GitHubError ? e : toGitHubError(e, 'request', '(unknown)')
@@ -123,7 +142,25 @@ export async function reportIncident(
     await tryPart(warnings, 'resolution comment', () => github.comment(number, resolution.body))
     await tryPart(warnings, 'labels', () => github.addLabels(number, resolution.labelsToAdd))
   }
+  const wanted = incidentTitle(record, ctx, held ?? incidentState(record))
+  await retitle(github, warnings, { number, title: shownTitle }, wanted)
   return { needed, number, url, created, warnings }
+}
+
+/** Sets the title when it differs from the one shown; returns the title the issue now has. */
+async function retitle(
+  github: GitHub,
+  warnings: string[],
+  issue: { number: number; title: string },
+  wanted: string
+): Promise<string> {
+  if (issue.title === wanted) return wanted
+  let now = issue.title
+  await tryPart(warnings, 'title', async () => {
+    await github.setTitle(issue.number, wanted)
+    now = wanted
+  })
+  return now
 }
 
 /** The resolution comment is posted when a rollback command ran (the verification has ended). */

@@ -35,6 +35,7 @@ export function reportContext(settings: Settings): ReportContext {
     issueAssignees: settings.github.issueAssignees,
     template: settings.github.issueTemplate,
     levelLimitsMs: settings.policy.rollback.timeoutsMs,
+    thresholds: { errorRate: settings.policy.errorRate, latency: settings.policy.latency },
     secrets: settings.secrets
   }
 }

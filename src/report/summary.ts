@@ -2,7 +2,7 @@
 // core.summary).
 import { formatDuration } from '../core/duration.js'
 import type { IssueOutcome, RunRecord } from '../record.js'
-import { renderCharts } from './charts.js'
+import { chartStory, renderCharts } from './chart-story.js'
 import { type Facts, factsOf, type ReportContext, clock } from './context.js'
 import { cell, defuse, scrub, scrubDeep } from './markdown.js'
 import { samplesSection } from './sections/samples.js'
@@ -76,7 +76,7 @@ export function renderSummary(
     parts.push('### What is left for a human', '', todoList(facts, record, ctx), '')
   if (v.decision === 'pre-existing' || record.baseline)
     parts.push(baselineSection(facts, record), '')
-  parts.push('### Charts', '', renderCharts(facts.allSamples, record.startedAt), '')
+  parts.push('### Charts', '', renderCharts(chartStory(facts, record, ctx)), '')
   parts.push('### Samples', '', samplesSection(facts, record), '')
   parts.push('### Actions taken', '', stepsSection(record), '')
   if (record.notes.length)

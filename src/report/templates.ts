@@ -6,7 +6,7 @@
 export const PLACEHOLDERS: Readonly<Record<string, string>> = {
   marker: 'the hidden marker that ties the issue to the environment (prepended when missing)',
   title:
-    "the built-in title, e.g. '[P1] Production Down - Rollback in Progress: production — service-down'",
+    "the built-in title: in the body the subject the incident opened with, e.g. '[P1] Production Down - Rollback in Progress: production — service-down'; in a front-matter title the subject of the incident's state ([RESOLVED] …, Rollback FAILED …), as the title follows it",
   environment: 'the environment name (the `environment` input)',
   severity: 'P1, P2, P3 or P4',
   status: "the runbook's Status line, e.g. 'CRITICAL - Service is DOWN'",

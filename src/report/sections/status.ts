@@ -8,12 +8,40 @@ import { clock, type Facts, type ReportContext, utc } from '../context.js'
 import { code, defuse } from '../markdown.js'
 import { describeSample, pct, stepResult } from './values.js'
 
-export function title(facts: Facts, record: RunRecord): string {
+/**
+ * What the incident title says: `acting` while the action acts (the runbook's P1/P2/P3 subject),
+ * `resolved` after a verified recovery, `failed` when production is not confirmed healthy (failed,
+ * blocked, or `manual`: a level ran cleanly but recovery could not be confirmed), `security` until
+ * the security team clears it.
+ */
+export type IncidentState = 'acting' | 'resolved' | 'failed' | 'security'
+
+/** The state a run leaves its incident in. */
+export function incidentState(facts: Facts, record: RunRecord): IncidentState {
+  if (facts.kind === 'security') return 'security'
+  switch (record.rollback.status) {
+    case 'succeeded':
+      return 'resolved'
+    case 'failed':
+    case 'blocked':
+    case 'manual':
+      return 'failed'
+    default:
+      return 'acting'
+  }
+}
+
+/** The runbook's subject for the incident in a state, with the environment and the rule. */
+export function title(facts: Facts, record: RunRecord, state: IncidentState = 'acting'): string {
   const env = facts.environment
   const dry = record.dryRun ? ' (dry run)' : ''
+  if (state === 'security' || (state === 'acting' && facts.kind === 'security'))
+    return `[P1] Security Breach - Isolate, Do Not Roll Back: ${env}${dry}`
+  if (state === 'resolved')
+    return `[RESOLVED] Rollback Complete - Service Restored: ${env} — ${facts.rule}${dry}`
+  if (state === 'failed')
+    return `[P1] Rollback FAILED - manual intervention required: ${env} — ${facts.rule}${dry}`
   switch (facts.kind) {
-    case 'security':
-      return `[P1] Security Breach - Isolate, Do Not Roll Back: ${env}${dry}`
     case 'P1':
       return `[P1] Production Down - Rollback in Progress: ${env} — ${facts.rule}${dry}`
     case 'P2':

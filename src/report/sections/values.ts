@@ -56,26 +56,47 @@ function hostAlerts(s: Sample): string[] {
   return out
 }
 
+/**
+ * The host checks of a sample in words, failing checks first and by name:
+ * "⚠️ database check failed; 3 checks ok; log: no critical lines".
+ */
 export function hostCell(s: Sample): string {
   const checks: [string, HostCheckReading][] = [
     ['corruption', s.host.corruption],
-    ['db', s.host.database],
+    ['database', s.host.database],
     ['cache', s.host.cache],
     ['security', s.host.security]
   ]
   const parts: string[] = []
   let ok = 0
   for (const [name, c] of checks) {
-    if (c.status === 'alert') parts.push(`⚠️ ${name}`)
-    else if (c.status === 'unknown') parts.push(`? ${name}`)
+    if (c.status === 'alert') parts.push(`⚠️ ${CHECK_ALERT[name]}`)
+    else if (c.status === 'unknown') parts.push(`${name} check could not run`)
     else if (c.status === 'ok') ok++
   }
+  if (ok > 0) parts.push(`${ok} check${ok === 1 ? '' : 's'} ok`)
   const log = s.host.errorLog
-  if (log.status === 'measured') parts.push(`log ${log.critical}c/${log.medium}m/${log.low}l`)
-  else if (log.status === 'unknown') parts.push('? log')
-  if (parts.length === 0) return ok > 0 ? `${ok} ok` : '—'
-  return (ok > 0 ? [...parts, `${ok} ok`] : parts).join(' · ')
+  if (log.status === 'measured') parts.push(`log: ${logWords(log.critical, log.medium, log.low)}`)
+  else if (log.status === 'unknown') parts.push('log could not be read')
+  return parts.length ? parts.join('; ') : '—'
 }
+
+const CHECK_ALERT: Record<string, string> = {
+  corruption: 'corruption marker found',
+  database: 'database check failed',
+  cache: 'cache check failed',
+  security: 'security alert'
+}
+
+function logWords(critical: number, medium: number, low: number): string {
+  const lines = (n: number, what: string): string => `${n} ${what} line${n === 1 ? '' : 's'}`
+  const head = critical > 0 ? `⚠️ ${lines(critical, 'critical')}` : 'no critical lines'
+  const rest = [medium > 0 ? `${medium} medium` : '', low > 0 ? `${low} low` : '']
+    .filter(Boolean)
+    .join(', ')
+  return rest ? `${head} (${rest})` : head
+}
+
 export function stepResult(step: RemoteStep): string {
   if (step.status === 'ok') return 'ok (exit 0)'
   if (step.status === 'failed') return `FAILED (exit ${step.exitCode})`
