@@ -15,6 +15,7 @@ import {
 } from '../core/patterns.js'
 import type { HttpHeaders, Settings, SshSettings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
+import { notifySecrets, parseNotify } from './notify.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
 
 export { InputError }
@@ -263,6 +264,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   const healthHeaders = parseHeaders(Inputs.HealthHeaders, get(Inputs.HealthHeaders))
   const promHeaders = parseHeaders(Inputs.PrometheusHeaders, get(Inputs.PrometheusHeaders))
   const token = get(Inputs.GithubToken).trim()
+  const notify = parseNotify(get)
   const vars = env.vars
 
   const settings: Settings = {
@@ -314,12 +316,15 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
       issueAssignees: list(get(Inputs.IssueAssignees)),
       issueOnWarning: bool(get, Inputs.IssueOnWarning, env)
     },
+    notify,
     run: {
       runId: vars.GITHUB_RUN_ID ?? '',
       runAttempt: vars.GITHUB_RUN_ATTEMPT ?? '1',
       sha: vars.GITHUB_SHA ?? '',
       workflow: vars.GITHUB_WORKFLOW ?? '',
-      tempDir: vars.RUNNER_TEMP || vars.TMPDIR || '/tmp'
+      tempDir: vars.RUNNER_TEMP || vars.TMPDIR || '/tmp',
+      eventName: vars.GITHUB_EVENT_NAME ?? '',
+      eventPath: vars.GITHUB_EVENT_PATH ?? ''
     },
     secrets: []
   }
@@ -327,7 +332,8 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     ...(ssh ? [ssh.privateKey.trim()] : []),
     ...Object.values(healthHeaders),
     ...Object.values(promHeaders),
-    ...(token ? [token] : [])
+    ...(token ? [token] : []),
+    ...notifySecrets(notify)
   ].filter((s) => s.length >= 4)
   return settings
 }
