@@ -2,6 +2,7 @@
 // `{"text": …}`). The URL is a secret: it is never put in an error message; a failure says only
 // the HTTP status or why nothing answered. Callers treat a failure as a warning.
 import axios, { AxiosError } from 'axios'
+import { formatDuration } from '../core/duration.js'
 
 export interface Webhook {
   /** Posts the text; throws a WebhookError (whose message never holds the URL) on failure. */
@@ -49,7 +50,7 @@ function describeFailure(e: unknown, timeoutMs: number): string {
   if (e instanceof AxiosError) {
     if (e.response) return `HTTP ${e.response.status}`
     if (e.code === AxiosError.ECONNABORTED || e.code === AxiosError.ETIMEDOUT)
-      return `no answer within ${Math.round(timeoutMs / 1000)}s`
+      return `no answer within ${formatDuration(timeoutMs)}`
     const cause = (e.cause as { code?: string } | undefined)?.code
     return `no answer (${e.code ?? cause ?? 'network error'})`
   }

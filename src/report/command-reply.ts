@@ -47,12 +47,12 @@ function marker(rc: ReplyContext, rollbackDone?: RollbackLevel): string {
 }
 
 /** Who asked, with what, what ran on the host, and the run. */
-function footer(rc: ReplyContext, steps: readonly RemoteStep[]): string {
+function footer(rc: ReplyContext, steps: readonly RemoteStep[], noSteps?: string): string {
   const role = rc.asker.role ? ` (${rc.asker.role})` : ''
   return [
     '### What ran',
     '',
-    stepsTable(steps),
+    steps.length === 0 && noSteps ? noSteps : stepsTable(steps),
     '',
     `Asked by @${rc.asker.login}${role} with ${code(rc.commandLine)} · run [${rc.report.runId || 'local'}](${runUrl(rc.report)})`
   ].join('\n')
@@ -62,9 +62,10 @@ function finish(
   rc: ReplyContext,
   head: string[],
   steps: readonly RemoteStep[],
-  done?: RollbackLevel
+  done?: RollbackLevel,
+  noSteps?: string
 ): string {
-  const body = [marker(rc, done), ...head, '', footer(rc, steps)].join('\n')
+  const body = [marker(rc, done), ...head, '', footer(rc, steps, noSteps)].join('\n')
   return fitBody(scrub(body, rc.report.secrets))
 }
 
@@ -181,8 +182,11 @@ export function renderStatus(
         ]
       : [])
   ]
+  const ran = checks.length
+    ? `_Only the ${checks.length} read-only host check(s) above ran on the host._`
+    : '_The action ran nothing on the host._'
   return {
-    body: finish(rc, head, []),
+    body: finish(rc, head, [], undefined, ran),
     headline: `status: ${describeSample(sample)}`,
     labelsToAdd: []
   }
@@ -298,12 +302,12 @@ export function renderRollbackReply(rc: ReplyContext, input: RollbackReplyInput)
   let headline: string
   if (r.status === 'succeeded') {
     head = [
+      intro,
+      '',
       resolvedBody(facts, record, rc.report, {
         nextSteps:
           'find the cause before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.'
-      }),
-      '',
-      intro
+      })
     ]
     labelsToAdd = [SUCCESS_LABEL]
     headline = `RESOLVED: ${r.reason}`
@@ -314,11 +318,11 @@ export function renderRollbackReply(rc: ReplyContext, input: RollbackReplyInput)
         : next
           ? `\`/rollback-sentinel rollback level=${next}\` (add \`target=ID\` for a given backup), or fix forward`
           : 'restore by hand or fix forward (Level 3 is the last level)'
-    head = [failedBody(facts, record, rc.report, { nextSteps: tryNext }), '', intro]
+    head = [intro, '', failedBody(facts, record, rc.report, { nextSteps: tryNext })]
     labelsToAdd = [`rollback-${r.status}`]
     headline = `rollback ${r.status.toUpperCase()}: ${r.reason}`
   } else {
-    head = ['## 🟡 Dry run — nothing ran on the host', '', intro]
+    head = [intro, '', '## 🟡 Dry run — nothing ran on the host']
     headline = `dry run: ${r.reason}`
   }
   const ran = facts.rollbackRan ? level : undefined
