@@ -597,6 +597,23 @@ describe('mode command: the runbook steps', () => {
     expect(r.w.commands).toEqual([])
   })
 
+  it('a reply GitHub refuses after the rollback ran: the step fails saying so; summary and outputs keep the result', async () => {
+    const gh = fakeGitHub(ROLES)
+    const w = world()
+    const issue = gh.incident({ rule: 'error-rate-critical' })
+    const c = gh.said(issue.number, '/rollback-sentinel rollback level=1', 'maria')
+    gh.github.comment = async () => {
+      throw new Error('GitHub API 502 on POST /repos/acme/spacetime/issues/1/comments: Bad Gateway')
+    }
+    await run(setup(eventFor(issue, c), gh, w).adapters)
+    expect(hostScripts(w)[0]).toBe('bash deploy/rollback/rollback.sh --quick')
+    expect(core.failed).toMatch(
+      /^the reply could not be posted after the command ran \(the job summary has its result\): GitHub API 502/
+    )
+    expect(core.outputs).toMatchObject({ decision: 'command', 'rollback-status': 'succeeded' })
+    expect(core.summaries.join('')).toContain('[RESOLVED] Rollback Complete')
+  })
+
   it('a webhook that fails is a warning; the rollback stands', async () => {
     const failing: Webhook = { post: async () => Promise.reject(new Error('HTTP 500')) }
     const r = await comment('/rollback-sentinel rollback level=1', {

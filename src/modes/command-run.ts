@@ -14,13 +14,12 @@ import type { RollbackOutcome, RunRecord } from '../record.js'
 import {
   commandRecord,
   renderAnswer,
-  renderBackupList,
   renderHelp,
   renderRollbackReply,
-  renderStatus,
   type Reply,
   type ReplyContext
 } from '../report/command-reply.js'
+import { renderBackupList, renderStatus } from '../report/command-views.js'
 import { HOST_OFF, probeOnce, queriesOf } from '../samples.js'
 import { configuredHostChecks } from '../settings/policy.js'
 import type { Settings } from '../settings/types.js'

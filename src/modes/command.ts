@@ -140,21 +140,24 @@ export async function commandMode(ctx: ModeContext): Promise<void> {
     commandLine: commandText(event.comment.body),
     ...(parsed instanceof BadCommand ? {} : { verb: parsed.verb })
   }
+  /** Replies, then labels, the chat notice, the job summary, the trace and the outputs. */
   const post = async (
     reply: Reply,
     decision: 'command' | 'refused',
     done?: CarriedOut
   ): Promise<void> => {
-    const posted = await gh('post the reply', () => github.comment(event.issue.number, reply.body))
-    if (!posted) {
-      // The log carries what the reply would have said.
+    let url: string | undefined
+    try {
+      url = (await github.comment(event.issue.number, reply.body)).url
+      log.info(`replied on #${event.issue.number}: ${url}`)
+    } catch (e) {
+      const ran = done?.rollback ? ' after the command ran (the job summary has its result)' : ''
       core.startGroup('the reply (not posted)')
       core.info(reply.body)
       core.endGroup()
-      return
+      core.setFailed(`the reply could not be posted${ran}: ${(e as Error).message}`)
     }
-    log.info(`replied on #${event.issue.number}: ${posted.url}`)
-    if (reply.labelsToAdd.length)
+    if (url && reply.labelsToAdd.length)
       await github
         .addLabels(event.issue.number, reply.labelsToAdd)
         .catch((e: Error) =>
@@ -163,7 +166,7 @@ export async function commandMode(ctx: ModeContext): Promise<void> {
     if (decision === 'command')
       await sendNotice(
         adapters.webhook(settings, log),
-        commandNotice(rc, event.issue.number, reply, posted.url),
+        commandNotice(rc, event.issue.number, reply, url ?? event.issue.url),
         log
       )
     await writeSummary(reply.body.replace(/^<!--.*-->\n/, ''), log)
