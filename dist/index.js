@@ -64877,159 +64877,6 @@ function answeredIn(markers, commentId) {
     return markers.find((m) => m.comment === commentId);
 }
 
-;// CONCATENATED MODULE: ./src/core/backups.ts
-// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
-// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
-
-
-const HOUR = 3_600_000;
-/*
- * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
- * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
- *
- *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
- *                                     (an ISO time without an offset is read as UTC)
- *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
- *   <id>                              backup-20251201-030000
- *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
- *                                     separate date and time: 20251201T030000, 20251201_030000)
- *
- * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
- * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
- * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
- * is rejected and reported: such an id is never passed to the host.
- */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
-const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
-/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
-function utc(y, mo, d, h, mi, s) {
-    const t = Date.UTC(y, mo - 1, d, h, mi, s);
-    const back = new Date(t);
-    const ok = back.getUTCFullYear() === y &&
-        back.getUTCMonth() === mo - 1 &&
-        back.getUTCDate() === d &&
-        back.getUTCHours() === h &&
-        back.getUTCMinutes() === mi &&
-        back.getUTCSeconds() === s;
-    return ok ? t : null;
-}
-function parseIso(text) {
-    const m = ISO.exec(text);
-    if (!m)
-        return null;
-    const base = utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
-    if (base === null)
-        return null;
-    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-    const zone = (m[8] ?? 'Z').toUpperCase();
-    if (zone === 'Z')
-        return base + fraction;
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    if (!z)
-        return null;
-    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
-    return base + fraction - offsetMin * 60_000;
-}
-function parseDateTime(date, time) {
-    const d = DATE.exec(date);
-    const t = TIME.exec(time);
-    if (!d || !t)
-        return null;
-    return utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
-}
-/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
-function stampInId(id) {
-    const m = STAMP.exec(id);
-    return m ? utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
-}
-/** Parses `rollback.sh --list` output. Never throws. */
-function parseBackupList(stdout) {
-    const backups = [];
-    const rejected = [];
-    const seen = new Set();
-    for (const raw of stdout.split(/\r?\n/)) {
-        const line = raw.trim().replace(/^[-*]\s+/, '');
-        if (line === '' || line.startsWith('#') || line.startsWith('//'))
-            continue;
-        const cols = line.split(/\s+/);
-        const id = cols[0];
-        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
-            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
-            stampInId(id);
-        if (takenAt === null)
-            continue; // a header, a summary line: not a backup
-        if (checkId(id) !== null) {
-            rejected.push({
-                line: raw.slice(0, 300),
-                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
-            });
-            continue;
-        }
-        if (seen.has(id))
-            continue;
-        seen.add(id);
-        backups.push({ id, takenAt });
-    }
-    return { backups, rejected };
-}
-/**
- * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
- * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
- */
-const DATA_LOSS_BANDS = [
-    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
-    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
-    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
-    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
-];
-/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
-function dataLossBand(ageMs) {
-    if (ageMs === null || !Number.isFinite(ageMs))
-        return -1;
-    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
-    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
-}
-/** The runbook's data-loss note for a backup of this age. */
-function dataLossNote(ageMs) {
-    const band = dataLossBand(ageMs);
-    return band < 0
-        ? 'Backup age unknown - check with team what data will be lost'
-        : DATA_LOSS_BANDS[band].note;
-}
-/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
-function chooseBackup(backups, deployedAt, now) {
-    let best = null;
-    for (const b of backups) {
-        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
-            best = b;
-    }
-    if (!best)
-        return null;
-    const ageMs = Math.max(0, now - best.takenAt);
-    return {
-        id: best.id,
-        takenAt: best.takenAt,
-        ageMs,
-        source: 'list',
-        dataLossNote: dataLossNote(ageMs)
-    };
-}
-/**
- * A target given as `rollback-target`: a person chose it. Its age is known only when the id
- * carries a YYYYMMDD-HHMMSS stamp.
- */
-function targetFromInput(id, now) {
-    const takenAt = stampInId(id);
-    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
-    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
-}
-/** "30h", "45m", "1h30m": ages as the messages print them. */
-function formatAge(ms) {
-    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
-}
-
 ;// CONCATENATED MODULE: ./src/core/levels.ts
 /**
  * The level to run when a rule wants `wanted` and `failedLevels` already failed or did not
@@ -65795,7 +65642,7 @@ function base(ctx) {
 }
 // ---- time --------------------------------------------------------------------------------
 /** 2025-12-02 03:14:07 UTC */
-function context_utc(ms) {
+function utc(ms) {
     return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 /** 03:14:07 (UTC) */
@@ -66025,6 +65872,159 @@ function cutNote(cut, limit) {
         `limit; the full report is in the decision trace artifact.\n`);
 }
 
+;// CONCATENATED MODULE: ./src/core/backups.ts
+// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
+// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
+
+
+const HOUR = 3_600_000;
+/*
+ * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
+ * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
+ *
+ *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
+ *                                     (an ISO time without an offset is read as UTC)
+ *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
+ *   <id>                              backup-20251201-030000
+ *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
+ *                                     separate date and time: 20251201T030000, 20251201_030000)
+ *
+ * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
+ * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
+ * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
+ * is rejected and reported: such an id is never passed to the host.
+ */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
+/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
+function backups_utc(y, mo, d, h, mi, s) {
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(t);
+    const ok = back.getUTCFullYear() === y &&
+        back.getUTCMonth() === mo - 1 &&
+        back.getUTCDate() === d &&
+        back.getUTCHours() === h &&
+        back.getUTCMinutes() === mi &&
+        back.getUTCSeconds() === s;
+    return ok ? t : null;
+}
+function parseIso(text) {
+    const m = ISO.exec(text);
+    if (!m)
+        return null;
+    const base = backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
+    if (base === null)
+        return null;
+    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+    const zone = (m[8] ?? 'Z').toUpperCase();
+    if (zone === 'Z')
+        return base + fraction;
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+    if (!z)
+        return null;
+    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
+    return base + fraction - offsetMin * 60_000;
+}
+function parseDateTime(date, time) {
+    const d = DATE.exec(date);
+    const t = TIME.exec(time);
+    if (!d || !t)
+        return null;
+    return backups_utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
+}
+/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
+function stampInId(id) {
+    const m = STAMP.exec(id);
+    return m ? backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
+}
+/** Parses `rollback.sh --list` output. Never throws. */
+function parseBackupList(stdout) {
+    const backups = [];
+    const rejected = [];
+    const seen = new Set();
+    for (const raw of stdout.split(/\r?\n/)) {
+        const line = raw.trim().replace(/^[-*]\s+/, '');
+        if (line === '' || line.startsWith('#') || line.startsWith('//'))
+            continue;
+        const cols = line.split(/\s+/);
+        const id = cols[0];
+        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
+            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
+            stampInId(id);
+        if (takenAt === null)
+            continue; // a header, a summary line: not a backup
+        if (checkId(id) !== null) {
+            rejected.push({
+                line: raw.slice(0, 300),
+                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
+            });
+            continue;
+        }
+        if (seen.has(id))
+            continue;
+        seen.add(id);
+        backups.push({ id, takenAt });
+    }
+    return { backups, rejected };
+}
+/**
+ * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
+ * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
+ */
+const DATA_LOSS_BANDS = [
+    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
+    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
+    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
+    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
+];
+/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
+function dataLossBand(ageMs) {
+    if (ageMs === null || !Number.isFinite(ageMs))
+        return -1;
+    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
+    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
+}
+/** The runbook's data-loss note for a backup of this age. */
+function dataLossNote(ageMs) {
+    const band = dataLossBand(ageMs);
+    return band < 0
+        ? 'Backup age unknown - check with team what data will be lost'
+        : DATA_LOSS_BANDS[band].note;
+}
+/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
+function chooseBackup(backups, deployedAt, now) {
+    let best = null;
+    for (const b of backups) {
+        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
+            best = b;
+    }
+    if (!best)
+        return null;
+    const ageMs = Math.max(0, now - best.takenAt);
+    return {
+        id: best.id,
+        takenAt: best.takenAt,
+        ageMs,
+        source: 'list',
+        dataLossNote: dataLossNote(ageMs)
+    };
+}
+/**
+ * A target given as `rollback-target`: a person chose it. Its age is known only when the id
+ * carries a YYYYMMDD-HHMMSS stamp.
+ */
+function targetFromInput(id, now) {
+    const takenAt = stampInId(id);
+    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
+    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
+}
+/** "30h", "45m", "1h30m": ages as the messages print them. */
+function formatAge(ms) {
+    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
+}
+
 ;// CONCATENATED MODULE: ./src/report/sections/backup.ts
 // The backup a Level 2/3 rollback restored, its age and the runbook's data-loss note.
 
@@ -66042,7 +66042,7 @@ function backupSection(facts, record) {
             lines.push('For the clean recovery after clearance, pick the newest backup taken **before** the breach (`--list`).');
         return lines.join('\n\n');
     }
-    lines.push(`- **Target:** ${code(t.id)} (${t.source === 'input' ? 'from the rollback-target input' : 'newest backup before the deploy, from `--list`'})`, `- **Taken at:** ${t.takenAt === null ? 'unknown' : context_utc(t.takenAt)}`, `- **Age:** ${t.ageMs === null ? 'unknown' : formatDuration(t.ageMs)}`, `- **Data loss:** ${defuse(t.dataLossNote)}`);
+    lines.push(`- **Target:** ${code(t.id)} (${t.source === 'input' ? 'from the rollback-target input' : 'newest backup before the deploy, from `--list`'})`, `- **Taken at:** ${t.takenAt === null ? 'unknown' : utc(t.takenAt)}`, `- **Age:** ${t.ageMs === null ? 'unknown' : formatDuration(t.ageMs)}`, `- **Data loss:** ${defuse(t.dataLossNote)}`);
     const row = dataLossBand(t.ageMs);
     lines.push('', "The runbook's Data Loss Considerations:", '', '| Backup Age | Acceptable Data Loss? |', '|---|---|', ...DATA_LOSS_BANDS.map(({ age, note }, i) => i === row ? `| **${age}** ◀ | **${note}** |` : `| ${age} | ${note} |`));
     return lines.join('\n');
@@ -66536,16 +66536,16 @@ function actionLine(facts, record) {
         const ev = record.steps.find((s) => s.name === 'evidence');
         const did = [
             iso
-                ? `isolate command ${stepResult(iso)} at ${context_utc(iso.startedAt)}`
+                ? `isolate command ${stepResult(iso)} at ${utc(iso.startedAt)}`
                 : 'no isolate command configured',
             ev ? `evidence command ${stepResult(ev)}` : 'no evidence command configured'
         ];
         return `Isolate & investigate: ${did.join('; ')}. NO rollback ran.`;
     }
     if (facts.rollbackRan && facts.initiatedAt !== undefined)
-        return `Rollback Level ${levels[0] ?? facts.level} initiated at ${context_utc(facts.initiatedAt)}${escalated}`;
+        return `Rollback Level ${levels[0] ?? facts.level} initiated at ${utc(facts.initiatedAt)}${escalated}`;
     if (record.dryRun && facts.level)
-        return `Dry run: Rollback Level ${facts.level} would have been initiated at ${context_utc(facts.decidedAt)} (nothing ran)`;
+        return `Dry run: Rollback Level ${facts.level} would have been initiated at ${utc(facts.decidedAt)} (nothing ran)`;
     if (r.status === 'blocked')
         return `No rollback: blocked — ${r.reason}`;
     switch (facts.final.decision) {
@@ -66570,7 +66570,7 @@ function etaLine(facts, record, ctx) {
         return 'n/a (no rollback)';
     const base = `Service recovery in < ${minutes(ctx.levelLimitsMs[facts.level])} (Level ${facts.level} Max Time)`;
     if (record.rollback.status === 'succeeded' && facts.recoveredAt !== undefined)
-        return `${base} — recovered at ${context_utc(facts.recoveredAt)}`;
+        return `${base} — recovered at ${utc(facts.recoveredAt)}`;
     if (record.rollback.status === 'failed')
         return `${base} — NOT recovered`;
     return base;
@@ -66591,7 +66591,7 @@ function impactLine(facts, record) {
             : s.errorRate.status === 'measured' && (s.errorRate.value ?? 0) > 0
                 ? `About ${pct(s.errorRate)} of requests fail`
                 : 'Service degraded';
-    return defuse(`${lead}: ${describeSample(s)} at ${context_utc(s.at)}`);
+    return defuse(`${lead}: ${describeSample(s)} at ${utc(s.at)}`);
 }
 /** Whether production is healthy now, in one line. */
 function nowLine(facts, record) {
@@ -66601,7 +66601,7 @@ function nowLine(facts, record) {
     if (facts.kind === 'security')
         return defuse(`⚠️ Isolated, waiting for the security team — no rollback ran.${lastText}`);
     if (r.status === 'succeeded')
-        return defuse(`✅ Healthy — verification saw production recovered at ${facts.recoveredAt !== undefined ? context_utc(facts.recoveredAt) : 'the end of the watch'}.${lastText}`);
+        return defuse(`✅ Healthy — verification saw production recovered at ${facts.recoveredAt !== undefined ? utc(facts.recoveredAt) : 'the end of the watch'}.${lastText}`);
     if (r.status === 'failed')
         return defuse(`❌ NOT healthy — the rollback did not recover production: ${r.reason}.${lastText}`);
     if (r.status === 'blocked')
@@ -66834,19 +66834,19 @@ function resolvedBody(facts, record, ctx, opts = {}) {
     const r = record.rollback;
     const minutes = facts.downtimeMs !== undefined ? Math.round(facts.downtimeMs / 60_000) : undefined;
     const duration = facts.downtimeMs !== undefined && minutes !== undefined
-        ? `${minutes < 1 ? '< 1 minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${context_utc(facts.breachAt ?? 0)} → recovered ${context_utc(facts.recoveredAt ?? 0)})`
+        ? `${minutes < 1 ? '< 1 minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`} downtime (${formatDuration(facts.downtimeMs)}: breach first seen ${utc(facts.breachAt ?? 0)} → recovered ${utc(facts.recoveredAt ?? 0)})`
         : 'unknown (no breach time recorded)';
     const last = facts.lastSample;
     const dataLoss = facts.level === 1 || !r.target
         ? 'None (Level 1 switches traffic back; no data restored)'
-        : `Data since backup ${code(r.target.id)} (taken ${r.target.takenAt === null ? 'at an unknown time' : context_utc(r.target.takenAt)}, ${r.target.ageMs === null ? 'age unknown' : `${formatDuration(r.target.ageMs)} old`}): ${defuse(r.target.dataLossNote)}`;
+        : `Data since backup ${code(r.target.id)} (taken ${r.target.takenAt === null ? 'at an unknown time' : utc(r.target.takenAt)}, ${r.target.ageMs === null ? 'age unknown' : `${formatDuration(r.target.ageMs)} old`}): ${defuse(r.target.dataLossNote)}`;
     return [
         '## ✅ [RESOLVED] Rollback Complete - Service Restored',
         '',
         '- **Status:** RESOLVED',
         `- **Rollback Level:** ${r.level ?? facts.level}${r.attempts.length > 1 ? ` (tried ${r.attempts.map((a) => a.level).join(' → ')})` : ''}`,
         `- **Duration:** ${duration}`,
-        `- **Service Status:** All systems healthy${last ? ` — ${defuse(describeSample(last))} at ${context_utc(last.at)}` : ''}`,
+        `- **Service Status:** All systems healthy${last ? ` — ${defuse(describeSample(last))} at ${utc(last.at)}` : ''}`,
         `- **Data Loss:** ${dataLoss}`,
         '',
         '- **Root Cause:** Under investigation',
@@ -66908,7 +66908,7 @@ function attemptsTable(record) {
     return [
         '| Level | Started (UTC) | Took | Script | Verified | Reason |',
         '|---|---|---|---|---|---|',
-        ...attempts.map((a) => `| ${a.level} | ${context_utc(a.startedAt)} | ${formatDuration(a.endedAt - a.startedAt)} | ${a.scriptOk ? 'exit 0' : 'failed'} | ${a.recovered ? '✅ recovered' : '❌ not recovered'} | ${cell(a.reason)} |`)
+        ...attempts.map((a) => `| ${a.level} | ${utc(a.startedAt)} | ${formatDuration(a.endedAt - a.startedAt)} | ${a.scriptOk ? 'exit 0' : 'failed'} | ${a.recovered ? '✅ recovered' : '❌ not recovered'} | ${cell(a.reason)} |`)
     ].join('\n');
 }
 function nextUpdate(facts, record) {
@@ -66933,9 +66933,6 @@ function dataLossWithoutTarget(facts) {
 // holding the comment's id (a re-run for the same comment finds it and does nothing), names who
 // asked and with what, says what ran on the host (commands, exit codes, durations) and links the
 // run. A rollback reply is the runbook's [RESOLVED] or "Rollback FAILED" template.
-
-
-
 
 
 
@@ -67028,70 +67025,6 @@ function renderAnswer(rc, text) {
     return {
         body: finish(rc, ['## ℹ️ Nothing ran', '', text], []),
         headline: `nothing ran: ${text.replace(/`/g, '')}`,
-        labelsToAdd: []
-    };
-}
-function renderStatus(rc, sample, verdict, startedAt) {
-    const reading = verdict.decision === 'healthy'
-        ? 'healthy: no rule of the runbook breaches'
-        : `\`${verdict.rule}\` (${verdict.severity}): ${defuse(verdict.reason)}`;
-    const checks = Object.entries(sample.host)
-        .filter(([, r]) => r.status !== 'off')
-        .map(([name, r]) => `| ${name} | ${r.status} | ${cell(('detail' in r ? r.detail : undefined) ?? ('reason' in r ? r.reason : undefined) ?? ('critical' in r ? `${r.critical} critical, ${r.medium} medium, ${r.low} low` : ''), 200)} |`);
-    const head = [
-        `## 📋 Status of ${defuse(rc.environment)} at ${context_utc(sample.at)}`,
-        '',
-        `**Now:** ${defuse(describeSample(sample))}.`,
-        '',
-        `**The runbook's rules on this one sample:** ${reading}. Window rules (the 5- and 15-minute rules) need a watch, not one sample.`,
-        '',
-        samplesTable([sample], startedAt),
-        ...(checks.length
-            ? [
-                '',
-                '**Host checks** (read-only):',
-                '',
-                '| Check | Result | Detail |',
-                '|---|---|---|',
-                ...checks
-            ]
-            : [])
-    ];
-    const ran = checks.length
-        ? `_Only the ${checks.length} read-only host check(s) above ran on the host._`
-        : '_The action ran nothing on the host._';
-    return {
-        body: finish(rc, head, [], undefined, ran),
-        headline: `status: ${describeSample(sample)}`,
-        labelsToAdd: []
-    };
-}
-function renderBackupList(rc, why, listed, deployedAt, now, verb) {
-    const head = [`## 📦 Backups on the host: choose the target`, '', why, ''];
-    const example = verb === 'clear-security' ? 'clear-security target=' : 'rollback level=3 target=';
-    if (!listed.list) {
-        head.push(`❌ The backups could not be listed: ${defuse(listed.error ?? 'unknown error')}`);
-    }
-    else {
-        const backups = [...listed.list.backups].sort((a, b) => b.takenAt - a.takenAt);
-        head.push(backups.length
-            ? [
-                '| Backup | Taken (UTC) | Age | Before the deploy | Data loss (runbook) |',
-                '|---|---|---|---|---|',
-                ...backups.map((b) => `| ${code(b.id)} | ${context_utc(b.takenAt)} | ${formatAge(Math.max(0, now - b.takenAt))} | ${deployedAt === undefined ? '?' : b.takenAt < deployedAt ? 'yes' : 'no'} | ${dataLossNote(Math.max(0, now - b.takenAt))} |`)
-            ].join('\n')
-            : '_`--list` printed no backups._', ...(listed.list.rejected.length
-            ? [
-                '',
-                `${listed.list.rejected.length} line(s) of \`--list\` were refused (unsafe ids) and are not shown.`
-            ]
-            : []), '', `Then: \`/rollback-sentinel ${example}<id>\``);
-    }
-    return {
-        body: finish(rc, head, [listed.step]),
-        headline: listed.list
-            ? `listed ${listed.list.backups.length} backup(s): a target is needed`
-            : `could not list the backups: ${listed.error}`,
         labelsToAdd: []
     };
 }
@@ -67502,10 +67435,10 @@ function placeholderValues(record, ctx) {
         now: nowLine(facts, record),
         todo: todoList(facts, record, ctx),
         rollback_status: r.status,
-        deployed_at: context_utc(record.deployedAt),
-        breach_at: facts.breachAt !== undefined ? context_utc(facts.breachAt) : 'unknown',
-        decided_at: context_utc(facts.decidedAt),
-        recovered_at: facts.recoveredAt !== undefined ? context_utc(facts.recoveredAt) : 'not recovered',
+        deployed_at: utc(record.deployedAt),
+        breach_at: facts.breachAt !== undefined ? utc(facts.breachAt) : 'unknown',
+        decided_at: utc(facts.decidedAt),
+        recovered_at: facts.recoveredAt !== undefined ? utc(facts.recoveredAt) : 'not recovered',
         downtime: facts.downtimeMs !== undefined ? formatDuration(facts.downtimeMs) : 'unknown',
         error_rate: b ? pct(b.errorRate) : 'unknown',
         p95: b ? secs(b.p95) : 'unknown',
@@ -69020,6 +68953,80 @@ function finalVerdict(samples, verdicts, policy, ctx) {
     return final;
 }
 
+;// CONCATENATED MODULE: ./src/report/command-views.ts
+// The replies that show what the host and production look like: one probe cycle (status) and the
+// backup list (a target is needed). Pure; the shared parts (marker, footer) are in command-reply.ts.
+
+
+
+
+
+
+function renderStatus(rc, sample, verdict, startedAt) {
+    const reading = verdict.decision === 'healthy'
+        ? 'healthy: no rule of the runbook breaches'
+        : `\`${verdict.rule}\` (${verdict.severity}): ${defuse(verdict.reason)}`;
+    const checks = Object.entries(sample.host)
+        .filter(([, r]) => r.status !== 'off')
+        .map(([name, r]) => `| ${name} | ${r.status} | ${cell(('detail' in r ? r.detail : undefined) ?? ('reason' in r ? r.reason : undefined) ?? ('critical' in r ? `${r.critical} critical, ${r.medium} medium, ${r.low} low` : ''), 200)} |`);
+    const head = [
+        `## 📋 Status of ${defuse(rc.environment)} at ${utc(sample.at)}`,
+        '',
+        `**Now:** ${defuse(describeSample(sample))}.`,
+        '',
+        `**The runbook's rules on this one sample:** ${reading}. Window rules (the 5- and 15-minute rules) need a watch, not one sample.`,
+        '',
+        samplesTable([sample], startedAt),
+        ...(checks.length
+            ? [
+                '',
+                '**Host checks** (read-only):',
+                '',
+                '| Check | Result | Detail |',
+                '|---|---|---|',
+                ...checks
+            ]
+            : [])
+    ];
+    const ran = checks.length
+        ? `_Only the ${checks.length} read-only host check(s) above ran on the host._`
+        : '_The action ran nothing on the host._';
+    return {
+        body: finish(rc, head, [], undefined, ran),
+        headline: `status: ${describeSample(sample)}`,
+        labelsToAdd: []
+    };
+}
+function renderBackupList(rc, why, listed, deployedAt, now, verb) {
+    const head = [`## 📦 Backups on the host: choose the target`, '', why, ''];
+    const example = verb === 'clear-security' ? 'clear-security target=' : 'rollback level=3 target=';
+    if (!listed.list) {
+        head.push(`❌ The backups could not be listed: ${defuse(listed.error ?? 'unknown error')}`);
+    }
+    else {
+        const backups = [...listed.list.backups].sort((a, b) => b.takenAt - a.takenAt);
+        head.push(backups.length
+            ? [
+                '| Backup | Taken (UTC) | Age | Before the deploy | Data loss (runbook) |',
+                '|---|---|---|---|---|',
+                ...backups.map((b) => `| ${code(b.id)} | ${utc(b.takenAt)} | ${formatAge(Math.max(0, now - b.takenAt))} | ${deployedAt === undefined ? '?' : b.takenAt < deployedAt ? 'yes' : 'no'} | ${dataLossNote(Math.max(0, now - b.takenAt))} |`)
+            ].join('\n')
+            : '_`--list` printed no backups._', ...(listed.list.rejected.length
+            ? [
+                '',
+                `${listed.list.rejected.length} line(s) of \`--list\` were refused (unsafe ids) and are not shown.`
+            ]
+            : []), '', `Then: \`/rollback-sentinel ${example}<id>\``);
+    }
+    return {
+        body: finish(rc, head, [listed.step]),
+        headline: listed.list
+            ? `listed ${listed.list.backups.length} backup(s): a target is needed`
+            : `could not list the backups: ${listed.error}`,
+        labelsToAdd: []
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/metrics.ts
 // Rules about what a Prometheus reading means before any rule of the runbook looks at it.
 
@@ -69683,6 +69690,7 @@ function verifier(settings, deps, memory, log) {
 
 
 
+
 function watchDeps(deps) {
     const { settings, adapters, remote, cancel, log } = deps;
     const checksOn = remote !== undefined && configuredHostChecks(settings.policy).length > 0;
@@ -69941,22 +69949,26 @@ async function commandMode(ctx) {
         commandLine: commandText(event.comment.body),
         ...(parsed instanceof BadCommand ? {} : { verb: parsed.verb })
     };
+    /** Replies, then labels, the chat notice, the job summary, the trace and the outputs. */
     const post = async (reply, decision, done) => {
-        const posted = await gh('post the reply', () => github.comment(event.issue.number, reply.body));
-        if (!posted) {
-            // The log carries what the reply would have said.
+        let url;
+        try {
+            url = (await github.comment(event.issue.number, reply.body)).url;
+            log.info(`replied on #${event.issue.number}: ${url}`);
+        }
+        catch (e) {
+            const ran = done?.rollback ? ' after the command ran (the job summary has its result)' : '';
             startGroup('the reply (not posted)');
             info(reply.body);
             endGroup();
-            return;
+            setFailed(`the reply could not be posted${ran}: ${e.message}`);
         }
-        log.info(`replied on #${event.issue.number}: ${posted.url}`);
-        if (reply.labelsToAdd.length)
+        if (url && reply.labelsToAdd.length)
             await github
                 .addLabels(event.issue.number, reply.labelsToAdd)
                 .catch((e) => log.warning(`labels ${reply.labelsToAdd.join(', ')} could not be added: ${e.message}`));
         if (decision === 'command')
-            await sendNotice(adapters.webhook(settings, log), commandNotice(rc, event.issue.number, reply, posted.url), log);
+            await sendNotice(adapters.webhook(settings, log), commandNotice(rc, event.issue.number, reply, url ?? event.issue.url), log);
         await writeSummary(reply.body.replace(/^<!--.*-->\n/, ''), log);
         const reportPath = done?.record ? writeTrace(settings, done.record) : undefined;
         ctx.setOutputs({
