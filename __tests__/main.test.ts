@@ -86,7 +86,9 @@ function fakeGitHub(): GitHub & {
     },
     async setTitle(n, title) {
       issues[n - 1].title = title
-    }
+    },
+    getPermission: async () => null,
+    addReaction: async () => ({ created: true })
   }
 }
 
@@ -162,6 +164,8 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
     connect: async (settings) => (settings.ssh ? host : undefined),
     checkKey: async () => null,
     github: () => github,
+    webhook: () => undefined,
+    readEvent: () => ({}),
     disposeAllSync: () => {},
     ...over
   }
@@ -349,14 +353,46 @@ describe('main.run with fake adapters', () => {
     expect(github.issues).toHaveLength(0)
   })
 
-  it.each(['command', 'replay'])(
-    'mode %s is refused as bad input until it exists',
-    async (mode) => {
-      core.reset({ ...INPUTS, mode })
-      const w = world()
-      await run(adapters(w).adapters)
-      expect(core.outputs.decision).toBe('bad-input')
-      expect(w.probes).toBe(0)
-    }
-  )
+  it('notify-webhook: the watch posts the P1 lines and the issue link; the URL is masked and never shown', async () => {
+    const hook = 'https://hooks.slack.com/services/T0/B0/mainTestSecretPath'
+    core.reset({ ...INPUTS, 'notify-webhook': hook })
+    const w = world({ errorRate: 0.62 })
+    const posts: string[] = []
+    const { adapters: a } = adapters(w, {
+      webhook: (settings) =>
+        settings.notify.webhook ? { post: async (text) => void posts.push(text) } : undefined
+    })
+    await run(a)
+    expect(posts).toHaveLength(1)
+    const lines = posts[0].split('\n')
+    expect(lines[0]).toBe(
+      '[P1] Production Down - Rollback in Progress: production — error-rate-critical'
+    )
+    expect(lines).toContain('Status: CRITICAL - Error Rate > 50%')
+    expect(lines[lines.length - 1]).toBe('Incident: https://github.com/acme/spacetime/issues/1')
+    expect(posts[0]).toContain('Result: RESOLVED')
+    expect(core.secrets).toContain(hook)
+    expect([...core.lines, ...core.summaries].join('\n')).not.toContain('mainTestSecretPath')
+  })
+
+  it('notify-webhook: a failed post is a warning, the rollback result stands', async () => {
+    core.reset({ ...INPUTS, 'notify-webhook': 'https://hooks.example.com/x/y/z' })
+    const { adapters: a } = adapters(world({ errorRate: 0.62 }), {
+      webhook: () => ({ post: async () => Promise.reject(new Error('no answer (ECONNREFUSED)')) })
+    })
+    await run(a)
+    expect(core.outputs['rollback-status']).toBe('succeeded')
+    expect(core.lines).toContain(
+      'warning: notify-webhook: could not post (no answer (ECONNREFUSED)); nothing else is affected'
+    )
+  })
+
+  it('mode replay is refused as bad input until it exists', async () => {
+    core.reset({ ...INPUTS, mode: 'replay' })
+    const w = world()
+    await run(adapters(w).adapters)
+    expect(core.outputs.decision).toBe('bad-input')
+    expect(core.failed).toBe("bad input: mode 'replay' is not available in this version")
+    expect(w.probes).toBe(0)
+  })
 })

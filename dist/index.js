@@ -47763,6 +47763,9 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 ;// CONCATENATED MODULE: ./src/adapters/clock.ts
 /** The real clock. sleep() resolves early (never rejects) when the signal aborts. */
 const systemClock = {
@@ -53163,13 +53166,16 @@ function createGitHub(options) {
         log: { debug: () => { }, info: () => { }, warn, error: warn }
     }, retry, throttling);
     async function call(method, path, params = {}) {
+        return (await callWithStatus(method, path, params)).data;
+    }
+    async function callWithStatus(method, path, params = {}) {
         const route = `${method} ${path}`;
         try {
             const res = await octokit.request(route, {
                 ...params,
                 request: { signal: AbortSignal.timeout(timeoutMs) }
             });
-            return res.data;
+            return { status: res.status, data: res.data };
         }
         catch (e) {
             throw toGitHubError(e, method, fill(path, { owner, repo, ...params }), options.apiUrl, timeoutMs);
@@ -53181,6 +53187,7 @@ function createGitHub(options) {
         title: i.title ?? '',
         body: i.body ?? '',
         state: i.state ?? 'open',
+        ...(i.user?.login ? { author: i.user.login } : {}),
         labels: (i.labels ?? [])
             .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
             .filter(Boolean)
@@ -53215,7 +53222,12 @@ function createGitHub(options) {
             const out = [];
             for (let page = 1; page <= COMMENT_PAGES; page++) {
                 const comments = await call('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, per_page: PER_PAGE, page });
-                out.push(...comments.map((c) => ({ id: c.id, url: c.html_url, body: c.body ?? '' })));
+                out.push(...comments.map((c) => ({
+                    id: c.id,
+                    url: c.html_url,
+                    body: c.body ?? '',
+                    ...(c.user?.login ? { author: c.user.login } : {})
+                })));
                 if (comments.length < PER_PAGE)
                     break;
             }
@@ -53239,7 +53251,12 @@ function createGitHub(options) {
                 issue_number: issueNumber,
                 body
             });
-            return { id: c.id, url: c.html_url, body: c.body ?? body };
+            return {
+                id: c.id,
+                url: c.html_url,
+                body: c.body ?? body,
+                ...(c.user?.login ? { author: c.user.login } : {})
+            };
         },
         async addLabels(issueNumber, labels) {
             if (labels.length === 0)
@@ -53258,6 +53275,25 @@ function createGitHub(options) {
                 issue_number: issueNumber,
                 title
             });
+        },
+        async getPermission(username) {
+            try {
+                const p = await call('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', { owner, repo, username });
+                return {
+                    permission: p.permission ?? 'none',
+                    ...(p.role_name ? { role_name: p.role_name } : {})
+                };
+            }
+            catch (e) {
+                // Not a collaborator (on some plans GitHub answers 404 rather than `none`).
+                if (e instanceof GitHubError && e.status === 404)
+                    return null;
+                throw e;
+            }
+        },
+        async addReaction(commentId, content) {
+            const { status } = await callWithStatus('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { owner, repo, comment_id: commentId, content });
+            return { created: status === 201 };
         }
     };
 }
@@ -53355,9 +53391,6 @@ function formatDuration(ms) {
 }
 const DURATION_HINT = 'use e.g. 500ms, 15s, 2m, 1h or 1m30s';
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
@@ -65060,9 +65093,87 @@ async function createSshRemote(ssh, opts) {
     return remote;
 }
 
+;// CONCATENATED MODULE: ./node_modules/axios/index.js
+
+
+// This module is intended to unwrap Axios default export as named.
+// Keep top-level export same with static properties
+// so that it can keep same with es module or cjs
+const {
+  Axios: axios_Axios,
+  AxiosError: axios_AxiosError,
+  CanceledError: axios_CanceledError,
+  isCancel: axios_isCancel,
+  CancelToken: axios_CancelToken,
+  VERSION: axios_VERSION,
+  all: axios_all,
+  Cancel,
+  isAxiosError: axios_isAxiosError,
+  spread: axios_spread,
+  toFormData: axios_toFormData,
+  AxiosHeaders: axios_AxiosHeaders,
+  HttpStatusCode: axios_HttpStatusCode,
+  formToJSON,
+  getAdapter: axios_getAdapter,
+  mergeConfig: axios_mergeConfig,
+  create,
+} = lib_axios;
+
+
+
+;// CONCATENATED MODULE: ./src/adapters/webhook.ts
+// A Slack-compatible incoming webhook (Slack, Mattermost and Rocket.Chat accept the same
+// `{"text": …}`). The URL is a secret: it is never put in an error message; a failure says only
+// the HTTP status or why nothing answered. Callers treat a failure as a warning.
+
+
+class WebhookError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'WebhookError';
+    }
+}
+/** Slack refuses messages above 40,000 characters; chat is not the place for the full report. */
+const MAX_TEXT = 3_000;
+function createWebhook(url, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    return {
+        async post(text) {
+            const body = { text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text };
+            try {
+                await lib_axios.post(url, body, {
+                    timeout: timeoutMs,
+                    maxRedirects: 0,
+                    headers: { 'content-type': 'application/json' },
+                    // Only the status matters; the body of an error answer may echo the request.
+                    responseType: 'text',
+                    validateStatus: (status) => status >= 200 && status < 300
+                });
+            }
+            catch (e) {
+                throw new WebhookError(describeFailure(e, timeoutMs));
+            }
+        }
+    };
+}
+/** "HTTP 404", "no answer within 10s", "no answer (ECONNREFUSED)": never the URL. */
+function describeFailure(e, timeoutMs) {
+    if (e instanceof axios_AxiosError) {
+        if (e.response)
+            return `HTTP ${e.response.status}`;
+        if (e.code === axios_AxiosError.ECONNABORTED || e.code === axios_AxiosError.ETIMEDOUT)
+            return `no answer within ${formatDuration(timeoutMs)}`;
+        const cause = e.cause?.code;
+        return `no answer (${e.code ?? cause ?? 'network error'})`;
+    }
+    return 'the request could not be made';
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/all.ts
 // Every effect the action has, behind one object: main builds the real ones (realAdapters), a
 // test passes fakes. Nothing here decides anything.
+
+
 
 
 
@@ -65101,6 +65212,8 @@ function realAdapters() {
                 log: (line) => logger.info(`github: ${line}`)
             });
         },
+        webhook: (settings) => settings.notify.webhook ? createWebhook(settings.notify.webhook) : undefined,
+        readEvent: (file) => JSON.parse(external_node_fs_default().readFileSync(file, 'utf8')),
         disposeAllSync: disposeSync
     };
 }
@@ -65200,7 +65313,8 @@ const Inputs = {
     IssueTemplate: 'issue-template',
     IssueLabels: 'issue-labels',
     IssueAssignees: 'issue-assignees',
-    IssueOnWarning: 'issue-on-warning'
+    IssueOnWarning: 'issue-on-warning',
+    NotifyWebhook: 'notify-webhook'
 };
 const Outputs = {
     Decision: 'decision',
@@ -65238,172 +65352,395 @@ const constants_DEFAULTS = {
     [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md'
 };
 
-;// CONCATENATED MODULE: ./src/act/host-checks.ts
-const MAX_LINES = 20;
-const MAX_LINE_CHARS = 300;
-const MAX_TOP = 10;
-function cut(line) {
-    return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line;
-}
-function outputLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trimEnd())
-        .filter((l) => l.trim() !== '');
-}
-/** Why a result cannot be read as the check's answer, or null when it can. */
-function notRunReason(r, timeoutMs, signal) {
-    if (r.sshFailure)
-        return r.sshFailure;
-    if (r.timedOut)
-        return `no answer within ${Math.ceil(timeoutMs / 1000)}s`;
-    if (signal?.aborted)
-        return 'cancelled';
-    if (r.exitCode === null)
-        return 'no exit code';
-    // 126/127 from the shell: the configured command could not be found or run. That is a
-    // configuration problem, not a finding: reading it as "database down" would roll back for a typo.
-    if (r.exitCode === 126 || r.exitCode === 127) {
-        const why = outputLines(r.stderr).pop();
-        return `check command could not run (exit ${r.exitCode}${why ? `: ${cut(why)}` : ''})`;
-    }
+;// CONCATENATED MODULE: ./src/core/command-plan.ts
+/** Why commands cannot act on this issue, or null when it is an open incident of `environment`. */
+function issueRefusal(issue, environment) {
+    if (issue.pullRequest)
+        return `#${issue.number} is a pull request: commands act on the incident issues rollback-sentinel opens`;
+    if (issue.markerEnvironment === undefined)
+        return `#${issue.number} is not an incident issue of rollback-sentinel (its body has no rollback-sentinel marker): nothing runs`;
+    if (issue.markerEnvironment !== environment)
+        return `#${issue.number} is the incident of environment '${issue.markerEnvironment}', and this workflow step acts on '${environment}': nothing runs (run the command job of that environment)`;
+    if (issue.state !== 'open')
+        return `#${issue.number} is ${issue.state}: commands act on open incidents only (reopen it first if production still needs a hand)`;
     return null;
 }
-function firstLines(r, n = 3) {
-    return outputLines(`${r.stdout}\n${r.stderr}`).slice(0, n).map(cut);
-}
-function readCheck(kind, r) {
-    const code = r.exitCode;
-    switch (kind) {
-        case 'corruption':
-            // The runbook's `test -f /data/corruption_detected`: success means the marker exists.
-            return code === 0
-                ? { status: 'alert', detail: 'corruption marker found (exit 0)', lines: firstLines(r) }
-                : { status: 'ok', detail: `no corruption marker (exit ${code})` };
-        case 'database':
-        case 'cache':
-            return code === 0
-                ? { status: 'ok', detail: 'exit 0' }
-                : { status: 'alert', detail: `${kind} check failed (exit ${code})`, lines: firstLines(r) };
-        case 'security': {
-            // Like `logs | grep -i "security|breach|…"`: the exit code says nothing, any line is an alert.
-            const all = outputLines(r.stdout);
-            if (all.length === 0)
-                return { status: 'ok', detail: 'no suspicious lines' };
+const CLEAR = 'clear-security target=ID';
+/** What the command does on an incident in this state. */
+function planCommand(command, state) {
+    const awaitingClearance = state.security && !state.commandRolledBack;
+    switch (command.verb) {
+        case 'help':
+            return { kind: 'help' };
+        case 'status':
+            return { kind: 'status' };
+        case 'rollback': {
+            if (awaitingClearance)
+                return {
+                    kind: 'answer',
+                    text: `This is a security incident: the runbook says DO NOT roll back until the security team clears it (a rollback may destroy forensic evidence). After clearance: \`/rollback-sentinel ${CLEAR}\` with the pre-breach backup.`
+                };
+            if (command.level >= 2 && !command.target && state.deployedAt === undefined)
+                return {
+                    kind: 'list-backups',
+                    why: `This incident's marker does not record the deploy time (it was opened by an earlier version), so there is no "newest backup from before the deploy" to default to: repeat the command with \`target=ID\`.`
+                };
             return {
-                status: 'alert',
-                detail: `${all.length} suspicious line${all.length === 1 ? '' : 's'}`,
-                lines: all.slice(0, MAX_LINES).map(cut)
+                kind: 'rollback',
+                level: command.level,
+                ...(command.target ? { target: command.target } : {}),
+                ...(state.deployedAt !== undefined ? { deployedAt: state.deployedAt } : {}),
+                step: 'rollback'
+            };
+        }
+        case 'clear-security':
+            if (!state.security)
+                return {
+                    kind: 'answer',
+                    text: `This is not a security incident (rule \`${state.rule ?? 'unknown'}\`): use \`/rollback-sentinel rollback level=1|2|3\` instead.`
+                };
+            if (!command.target)
+                return {
+                    kind: 'list-backups',
+                    why: 'The clean recovery restores the newest backup from **before the breach began**, which the security team knows: repeat the command with `target=ID` from the list below.'
+                };
+            return {
+                kind: 'rollback',
+                level: 3,
+                target: command.target,
+                ...(state.deployedAt !== undefined ? { deployedAt: state.deployedAt } : {}),
+                step: 'clear-security'
+            };
+        case 'approve': {
+            const p = state.pending;
+            if (!p)
+                return {
+                    kind: 'answer',
+                    text: 'Nothing is pending on this incident: no blocked restore and no "consider rollback" waits for approval. To roll back anyway: `/rollback-sentinel rollback level=1|2|3`.'
+                };
+            if (p.action === 'security-clearance')
+                return {
+                    kind: 'answer',
+                    text: `This incident waits for the security team's clearance, which \`approve\` cannot give: once they have cleared it, \`/rollback-sentinel ${CLEAR}\` with the pre-breach backup runs the clean recovery.`
+                };
+            if (p.action === 'restore')
+                return {
+                    kind: 'rollback',
+                    level: p.level,
+                    target: p.target,
+                    ...(state.deployedAt !== undefined ? { deployedAt: state.deployedAt } : {}),
+                    step: 'approve-restore'
+                };
+            return {
+                kind: 'rollback',
+                level: 1,
+                ...(state.deployedAt !== undefined ? { deployedAt: state.deployedAt } : {}),
+                step: 'approve-consider'
             };
         }
     }
 }
-function compile(patterns) {
-    return patterns.map((p) => {
-        try {
-            return new RegExp(p, 'i');
-        }
-        catch {
-            // The policy parser rejects bad patterns; here an invalid one falls back to a literal match.
-            return new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-        }
-    });
-}
-/** `uniq -c` output: every line starts with spaces and a count (the runbook's breakdown command). */
-const UNIQ_C = /^\s+(\d+) (.*)$/;
-/**
- * Classifies log lines by the "Error Type Consideration" patterns (case-insensitive; a line counts
- * once, in the first class that matches: critical, then medium, then low; unmatched lines are
- * ignored). When every line looks like `uniq -c` output (`   42 <line>`, as the runbook's
- * `… | sort | uniq -c | sort -rn` prints it), the leading counts are used. `top` holds the most
- * frequent critical and medium lines (ties: critical first), as `<count>× [<class>] <line>`.
- */
-function classifyErrorLines(lines, patterns) {
-    const re = {
-        critical: compile(patterns.critical),
-        medium: compile(patterns.medium),
-        low: compile(patterns.low)
-    };
-    const nonEmpty = lines.filter((l) => l.trim() !== '');
-    const counted = nonEmpty.length > 0 && nonEmpty.every((l) => UNIQ_C.test(l));
-    const counts = { critical: 0, medium: 0, low: 0 };
-    const groups = new Map();
-    for (const raw of nonEmpty) {
-        let line = raw.trim();
-        let n = 1;
-        if (counted) {
-            const m = UNIQ_C.exec(raw);
-            n = Number(m[1]);
-            line = m[2].trim();
-        }
-        const cls = ['critical', 'medium', 'low'].find((c) => re[c].some((r) => r.test(line)));
-        if (!cls)
-            continue;
-        counts[cls] += n;
-        if (cls === 'low')
-            continue;
-        const key = `${cls}\u0000${line}`;
-        const g = groups.get(key);
-        if (g)
-            g.n += n;
-        else
-            groups.set(key, { cls, line: cut(line), n });
-    }
-    const top = [...groups.values()]
-        .sort((a, b) => b.n - a.n || (a.cls === b.cls ? 0 : a.cls === 'critical' ? -1 : 1))
-        .slice(0, MAX_TOP)
-        .map((g) => `${g.n}× [${g.cls}] ${g.line}`);
-    return { ...counts, top };
-}
-const OFF = { status: 'off' };
-const OFF_LOG = { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
-function unknownLog(reason) {
-    return { status: 'unknown', critical: 0, medium: 0, low: 0, top: [], reason };
-}
-/** Runs every configured host check concurrently, each with its own time limit. Never throws. */
-async function runHostChecks(remote, policy, opts = {}) {
-    const timeoutMs = opts.timeoutMs ?? policy.hostChecks.timeoutMs;
-    const exec = async (command) => {
-        if (!remote)
-            return 'no host configured (ssh-host)';
-        if (opts.signal?.aborted)
-            return 'cancelled';
-        try {
-            const r = await remote.run(command, [], { timeoutMs, signal: opts.signal });
-            return notRunReason(r, timeoutMs, opts.signal) ?? r;
-        }
-        catch (err) {
-            return `check could not run: ${err.message}`;
-        }
-    };
-    const check = async (kind) => {
-        const command = policy.hostChecks[kind].trim();
-        if (command === '')
-            return OFF;
-        const r = await exec(command);
-        return typeof r === 'string' ? { status: 'unknown', detail: r } : readCheck(kind, r);
-    };
-    const errorLog = async () => {
-        const command = policy.hostChecks.errorLog.trim();
-        if (command === '')
-            return OFF_LOG;
-        const r = await exec(command);
-        if (typeof r === 'string')
-            return unknownLog(r);
-        // Exit code ignored (grep exits 1 when nothing matches): the lines are the measurement.
+
+;// CONCATENATED MODULE: ./src/core/comment-event.ts
+/** A GitHub login (bots end in `[bot]`). */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+const obj = (v) => v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+const str = (v) => (typeof v === 'string' ? v : undefined);
+const comment_event_int = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
+/** The event, or why it is not an issue_comment event this mode can act on. */
+function readCommentEvent(json) {
+    const root = obj(json);
+    const comment = obj(root?.comment);
+    const issue = obj(root?.issue);
+    if (!root || !comment || !issue)
         return {
-            status: 'measured',
-            ...classifyErrorLines(outputLines(r.stdout), policy.errorPatterns)
+            error: 'the event has no comment and issue: is the workflow triggered by issue_comment?'
         };
+    const user = obj(comment.user);
+    const login = str(user?.login);
+    const id = comment_event_int(comment.id);
+    const number = comment_event_int(issue.number);
+    if (id === undefined || number === undefined || !login || !LOGIN.test(login))
+        return { error: 'the issue_comment event lacks the comment id, the issue number or the author' };
+    const labels = Array.isArray(issue.labels)
+        ? issue.labels
+            .map((l) => (typeof l === 'string' ? l : str(obj(l)?.name)))
+            .filter((l) => Boolean(l))
+        : [];
+    const author = str(obj(issue.user)?.login);
+    return {
+        event: {
+            action: str(root.action) ?? '',
+            comment: {
+                id,
+                body: str(comment.body) ?? '',
+                url: str(comment.html_url) ?? '',
+                user: { login, type: str(user?.type) ?? 'User' }
+            },
+            issue: {
+                number,
+                url: str(issue.html_url) ?? '',
+                state: str(issue.state) ?? 'open',
+                body: str(issue.body) ?? '',
+                labels,
+                pullRequest: issue.pull_request !== undefined && issue.pull_request !== null,
+                ...(author ? { author } : {})
+            }
+        }
     };
-    const [corruption, database, cache, security, log] = await Promise.all([
-        check('corruption'),
-        check('database'),
-        check('cache'),
-        check('security'),
-        errorLog()
-    ]);
-    return { corruption, database, cache, security, errorLog: log };
+}
+
+;// CONCATENATED MODULE: ./src/core/commands.ts
+// Commands on the incident issue: the grammar of `/rollback-sentinel <verb> [key=value …]` and who
+// may use it. Pure: the comment's text and the collaborator-permission answer come in, a Command
+// (or a BadCommand saying what was wrong) and an authorization decision go out.
+
+/** The word that starts a command (case-insensitive, like the workflow's `startsWith`). */
+const COMMAND_PREFIX = '/rollback-sentinel';
+const VERBS = ['rollback', 'clear-security', 'approve', 'status', 'help'];
+/** The keys each verb takes; anything else is a bad command. */
+const KEYS = {
+    rollback: ['level', 'target'],
+    'clear-security': ['target'],
+    approve: [],
+    status: [],
+    help: []
+};
+/** What the help reply shows, one line a verb (the grammar as people type it). */
+const VERB_USAGE = {
+    rollback: 'rollback level=1|2|3 [target=ID]',
+    'clear-security': 'clear-security target=ID',
+    approve: 'approve',
+    status: 'status',
+    help: 'help'
+};
+/**
+ * A first line that starts with /rollback-sentinel but is not a valid command. `message` says what
+ * was wrong, quoting the offending text (JSON-quoted, cut short); it is never thrown by
+ * parseCommand, only returned.
+ */
+class BadCommand extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'BadCommand';
+    }
+}
+/** The first line of a comment, trimmed (a command is that line; the rest is free text). */
+function firstLine(body) {
+    return body
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/)[0]
+        .trim();
+}
+const bad = (message) => new BadCommand(message);
+function verbList() {
+    return VERBS.join(', ');
+}
+/**
+ * Parses a comment. null: not a command (anything whose first line does not start with
+ * /rollback-sentinel followed by a space or its end). A Command, or a BadCommand saying what was
+ * wrong. Never throws.
+ */
+function parseCommand(body) {
+    const line = firstLine(typeof body === 'string' ? body : '');
+    const head = line.slice(0, COMMAND_PREFIX.length);
+    if (head.toLowerCase() !== COMMAND_PREFIX)
+        return null;
+    const rest = line.slice(COMMAND_PREFIX.length);
+    if (rest !== '' && !/^\s/.test(rest))
+        return null;
+    const [verbText, ...tokens] = rest.trim().split(/\s+/).filter(Boolean);
+    if (!verbText)
+        return bad(`no verb: use one of ${verbList()}`);
+    const verb = verbText.toLowerCase();
+    if (!VERBS.includes(verb))
+        return bad(`unknown verb ${describeValue(verbText)}: use one of ${verbList()}`);
+    const args = new Map();
+    for (const token of tokens) {
+        const eq = token.indexOf('=');
+        if (eq <= 0)
+            return bad(`${describeValue(token)} is not key=value (after ${verb})`);
+        const key = token.slice(0, eq).toLowerCase();
+        const value = token.slice(eq + 1);
+        if (!KEYS[verb].includes(key))
+            return bad(`unknown key ${describeValue(token.slice(0, eq))} for ${verb}: ` +
+                (KEYS[verb].length ? `it takes ${KEYS[verb].join(', ')}` : 'it takes no keys'));
+        if (args.has(key))
+            return bad(`${key} is given twice`);
+        if (value === '')
+            return bad(`${key}= has no value`);
+        args.set(key, value);
+    }
+    const target = args.get('target');
+    if (target !== undefined) {
+        const wrong = checkId(target);
+        if (wrong)
+            return bad(`target ${describeValue(target)} is not a backup id: ${ID_RULE}`);
+    }
+    switch (verb) {
+        case 'rollback': {
+            const level = args.get('level');
+            if (level === undefined)
+                return bad('rollback needs level=1, 2 or 3');
+            if (!/^[123]$/.test(level))
+                return bad(`level ${describeValue(level)} is not 1, 2 or 3`);
+            const n = Number(level);
+            if (n === 1 && target !== undefined)
+                return bad('Level 1 takes no target: it switches traffic back to the previous release');
+            return target === undefined ? { verb, level: n } : { verb, level: n, target };
+        }
+        case 'clear-security':
+            return target === undefined ? { verb } : { verb, target };
+        default:
+            return { verb };
+    }
+}
+/** The first line as the reply quotes it: the command text, at most 200 characters. */
+function commandText(body) {
+    const line = firstLine(body);
+    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+// ---- who may -----------------------------------------------------------------------------
+/** GitHub's repository roles, lowest first. */
+const ROLES = ['read', 'triage', 'write', 'maintain', 'admin'];
+/** The policy's commands.min-role: a role that can change the repository. */
+const MIN_ROLES = (/* unused pure expression or super */ null && (['write', 'maintain', 'admin']));
+const isRole = (s) => typeof s === 'string' && ROLES.includes(s);
+/**
+ * The commenter's role. `role_name` wins: `permission` folds maintain into write and triage into
+ * read. A custom role name (an organisation's own role) falls back to `permission`, its base
+ * role as GitHub folds it. 404 (null) or `none`: no role.
+ */
+function roleFrom(answer) {
+    if (!answer)
+        return null;
+    const name = answer.role_name?.trim().toLowerCase();
+    if (isRole(name))
+        return name;
+    const permission = answer.permission?.trim().toLowerCase();
+    return isRole(permission) ? permission : null;
+}
+/** Whether `role` is at least `min` in the order read < triage < write < maintain < admin. */
+function atLeast(role, min) {
+    return role !== null && ROLES.indexOf(role) >= ROLES.indexOf(min);
+}
+/** Bots never; people whose role is below `minRole` never. Says why, naming the role needed. */
+function authorize(who, role, minRole) {
+    if (who.type.toLowerCase() === 'bot')
+        return {
+            allowed: false,
+            role,
+            reason: `comments by bots are never acted on (@${who.login} is a bot); a person with the ${minRole} role or higher must ask`
+        };
+    if (!atLeast(role, minRole))
+        return {
+            allowed: false,
+            role,
+            reason: `@${who.login} has ${role ? `the ${role} role` : 'no role'} in this repository; commands need ${minRole} or higher (policy commands.min-role)`
+        };
+    return { allowed: true, role: role };
+}
+
+;// CONCATENATED MODULE: ./src/core/pending.ts
+const PENDING_ACTIONS = [
+    'restore',
+    'consider-rollback',
+    'security-clearance'
+];
+/** What the run leaves for a person to approve, if anything. */
+function pendingAfterRun(run) {
+    if (run.dryRun)
+        return undefined;
+    if (run.decision === 'isolate' || run.rule === 'security-breach')
+        return { action: 'security-clearance' };
+    const t = run.target;
+    if (run.rollbackStatus === 'blocked' &&
+        run.rollbackLevel !== undefined &&
+        run.rollbackLevel >= 2 &&
+        t &&
+        t.ageMs !== null &&
+        t.ageMs > run.backupMaxAgeMs)
+        return { action: 'restore', level: run.rollbackLevel, target: t.id };
+    if (run.decision === 'warn' && run.severity === 'P3')
+        return { action: 'consider-rollback', level: 1 };
+    return undefined;
+}
+function pendingOf(m) {
+    switch (m.pending) {
+        case 'restore':
+            return m.pendingLevel && m.pendingLevel >= 2 && m.target
+                ? { action: 'restore', level: m.pendingLevel, target: m.target }
+                : undefined;
+        case 'consider-rollback':
+            return { action: 'consider-rollback', level: 1 };
+        case 'security-clearance':
+            return { action: 'security-clearance' };
+        default:
+            return undefined;
+    }
+}
+/**
+ * The incident as its markers tell it, oldest first (the body, then the comments). A watch's
+ * marker sets the deploy, the rule and what is pending (a later breach replaces them); a command's
+ * reply that ran a rollback settles what was pending. Markers of other environments are ignored.
+ */
+function incidentState(markers, environment, labels = []) {
+    const state = {
+        security: labels.includes('security'),
+        commandRolledBack: false
+    };
+    for (const m of markers) {
+        if (m.environment !== environment)
+            continue;
+        if (m.comment !== undefined) {
+            if (m.rollbackDone) {
+                state.commandRolledBack = true;
+                state.pending = undefined;
+            }
+            continue;
+        }
+        if (m.deployedAt !== undefined)
+            state.deployedAt = m.deployedAt;
+        if (m.breachAt !== undefined)
+            state.breachAt = m.breachAt;
+        if (m.sha)
+            state.sha = m.sha;
+        if (m.rule)
+            state.rule = m.rule;
+        if (m.rule === 'security-breach')
+            state.security = true;
+        state.pending = pendingOf(m);
+    }
+    // A security incident opened by an earlier version carries no pending key: still waiting.
+    if (state.security && !state.commandRolledBack && !state.pending)
+        state.pending = { action: 'security-clearance' };
+    return state;
+}
+/** The reply that already answers this comment, if one exists (exactly once per comment). */
+function answeredIn(markers, commentId) {
+    return markers.find((m) => m.comment === commentId);
+}
+
+;// CONCATENATED MODULE: ./src/core/levels.ts
+/**
+ * The level to run when a rule wants `wanted` and `failedLevels` already failed or did not
+ * recover: max(wanted, highest failed + 1). `manual` when that is above `maxLevel` (never above 3):
+ * no automatic level is left and a human must act. `level` may then be 4.
+ */
+function nextLevel(wanted, failedLevels, maxLevel) {
+    const highestFailed = failedLevels.length > 0 ? Math.max(...failedLevels) : 0;
+    const level = Math.max(wanted, highestFailed + 1);
+    return { level, manual: level > Math.min(maxLevel, 3) };
+}
+/** The level a person would try after `level` by hand (1 when none ran); none after Level 3. */
+function levelAfter(level) {
+    if (!level)
+        return 1;
+    return level < 3 ? (level + 1) : undefined;
+}
+/** How long a level may take (rollback.timeouts; the runbook's 5, 15 and 30 minutes). */
+function levelLimitMs(policy, level) {
+    return policy.rollback.timeoutsMs[level];
 }
 
 ;// CONCATENATED MODULE: ./src/core/format.ts
@@ -65459,190 +65796,656 @@ function readingText(m, show, offText = 'off') {
     return 'unknown';
 }
 
-;// CONCATENATED MODULE: ./src/core/levels.ts
-/**
- * The level to run when a rule wants `wanted` and `failedLevels` already failed or did not
- * recover: max(wanted, highest failed + 1). `manual` when that is above `maxLevel` (never above 3):
- * no automatic level is left and a human must act. `level` may then be 4.
- */
-function nextLevel(wanted, failedLevels, maxLevel) {
-    const highestFailed = failedLevels.length > 0 ? Math.max(...failedLevels) : 0;
-    const level = Math.max(wanted, highestFailed + 1);
-    return { level, manual: level > Math.min(maxLevel, 3) };
-}
-/** The level a person would try after `level` by hand (1 when none ran); none after Level 3. */
-function levelAfter(level) {
-    if (!level)
-        return 1;
-    return level < 3 ? (level + 1) : undefined;
-}
-/** How long a level may take (rollback.timeouts; the runbook's 5, 15 and 30 minutes). */
-function levelLimitMs(policy, level) {
-    return policy.rollback.timeoutsMs[level];
-}
+;// CONCATENATED MODULE: ./src/core/rule-kit.ts
+// What every rule of the runbook is made of: its input, its outcome, and the helpers the rules
+// share (escalated rollbacks, restart-first, confirmed down, trend words). Pure.
 
-;// CONCATENATED MODULE: ./src/core/recovery.ts
-// After a rollback level: did production recover, and what comes next (DESIGN.md "Recovered",
-// "No data-loss level on a contradicted signal"). Pure.
-//
-// Recovered: at the end of rollback.verify, health was up on the last `health.confirm + 1` probes
-// and the last sample breaches no error-rate or latency rule. Samples before that are recorded, not
-// judged: a rate window still holds pre-rollback traffic for its own length.
-
-
-function judgeRecovery(samples, policy) {
-    const need = policy.health.confirm + 1;
-    if (samples.length < need)
-        return {
-            recovered: false,
-            cause: 'too-few-samples',
-            reason: `only ${samples.length} verification sample(s); need ${need} with health up`
-        };
-    const last = samples[samples.length - 1];
-    const tail = samples.slice(-need);
-    const notUp = tail.filter((s) => s.health.status !== 'up');
-    if (notUp.length > 0) {
-        const worst = notUp[notUp.length - 1].health;
-        const noAnswer = notUp.every((s) => s.health.status === 'down' && s.health.noAnswer);
-        return {
-            recovered: false,
-            cause: noAnswer && !metricBreach(last, policy) ? 'health-no-answer' : 'health',
-            reason: `health was ${worst.status}${worst.reason ? ` (${worst.reason})` : ''} in ${notUp.length} of the last ${need} probes`
-        };
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the rules
+function outcome(kind, verdict) {
+    return { kind, verdict };
+}
+/** A rollback at `wanted`, escalated past failed levels, or 'manual' past rollback.max-level. */
+function rollback(rule, severity, wanted, reason, evidence, { policy, ctx }, extra = {}) {
+    const maxLevel = Math.min(policy.rollback.maxLevel, 3);
+    const failed = ctx.failedLevels;
+    const { level, manual } = nextLevel(wanted, failed, maxLevel);
+    const highestFailed = failed.length > 0 ? Math.max(...failed) : 0;
+    if (manual) {
+        const why = highestFailed > 0
+            ? `Level ${highestFailed} failed; next level ${level} is above rollback.max-level ${maxLevel}`
+            : `Level ${level} is above rollback.max-level ${maxLevel}`;
+        return outcome('fires', {
+            decision: 'manual',
+            severity,
+            rule,
+            reason: `${reason}; ${why}: manual intervention required`,
+            ...(level <= 3 ? { level: level } : {}),
+            evidence,
+            ...extra
+        });
     }
-    if (last.errorRate.status === 'measured' &&
-        (last.errorRate.value ?? 0) > policy.errorRate.elevated)
-        return {
-            recovered: false,
-            cause: 'error-rate',
-            reason: `error rate ${percent(last.errorRate.value ?? 0)} > elevated ${percent(policy.errorRate.elevated)} at the end of verification`
-        };
-    if (last.p95.status === 'measured' && (last.p95.value ?? 0) > policy.latency.degraded)
-        return {
-            recovered: false,
-            cause: 'p95',
-            reason: `p95 ${format_seconds(last.p95.value ?? 0)} > degraded ${format_seconds(policy.latency.degraded)} at the end of verification`
-        };
-    const unknown = [
-        last.errorRate.status === 'unknown' ? 'error rate' : '',
-        last.p95.status === 'unknown' ? 'p95' : ''
-    ].filter(Boolean);
+    const escalated = level > wanted ? `; Level ${highestFailed} failed, escalating to Level ${level}` : '';
+    return outcome('fires', {
+        decision: 'rollback',
+        severity,
+        rule,
+        reason: `${reason}${escalated}`,
+        level: level,
+        evidence,
+        ...extra
+    });
+}
+/** Restart first: only once per rule, only when a restart command exists and no level failed yet. */
+function mayRestart(rule, ctx) {
+    return ctx.restartAvailable && !ctx.restartsTried.includes(rule) && ctx.failedLevels.length === 0;
+}
+function restartNote(rule, ctx) {
+    if (ctx.failedLevels.length > 0)
+        return 'a rollback level already failed';
+    if (!ctx.restartAvailable)
+        return 'no restart command';
+    return ctx.restartsTried.includes(rule) ? 'restart already tried' : 'restart not tried';
+}
+/** The value of a measured reading; null for unknown, insufficient, off, or a non-number. */
+function measuredValue(reading) {
+    if (reading.status !== 'measured')
+        return null;
+    const v = reading.value;
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+/** Down on the first probe and on every quick re-probe: a single failed probe never decides. */
+function isConfirmedDown(health, policy) {
+    return health.status === 'down' && (health.failedAttempts ?? 0) >= policy.health.confirm + 1;
+}
+/** Health that tells nothing: unknown, or a down that the re-probes did not confirm. */
+function isUnknownHealth(health, policy) {
+    return (health.status === 'unknown' || (health.status === 'down' && !isConfirmedDown(health, policy)));
+}
+/** The severe-latency signal: p95 from Prometheus, or health latency when p95 is 'off'. */
+function severeLatencyOf(sample) {
+    if (sample.p95.status !== 'off')
+        return measuredValue(sample.p95);
+    const h = sample.health;
+    if ((h.status === 'up' || h.status === 'slow') && typeof h.latencyMs === 'number') {
+        return Number.isFinite(h.latencyMs) ? h.latencyMs / 1000 : null;
+    }
+    return null;
+}
+function trendWords(detail, show) {
+    const span = detail.firstMean !== null && detail.lastMean !== null
+        ? ` (${show(detail.firstMean)} → ${show(detail.lastMean)})`
+        : '';
+    switch (detail.trend) {
+        case 'improving':
+            return `improving${span}`;
+        case 'stable':
+            return `not improving${span}`;
+        case 'worse':
+            return `getting worse${span}`;
+        default:
+            return 'trend unknown (a third of the window has no reading)';
+    }
+}
+function preExisting(rule, severity, cond, before, evidence) {
     return {
-        recovered: true,
-        reason: `health up on the last ${need} probes${last.errorRate.status === 'measured'
-            ? `, error rate ${percent(last.errorRate.value ?? 0)}`
-            : ''}${last.p95.status === 'measured' ? `, p95 ${format_seconds(last.p95.value ?? 0)}` : ''}${unknown.length ? ` (${unknown.join(' and ')} unknown: judged on health)` : ''}`
+        decision: 'pre-existing',
+        severity,
+        rule,
+        reason: `${cond}, but it was already ${before} before the deploy (pre-existing, ${severity}): rolling back would not help`,
+        evidence
     };
 }
-function metricBreach(s, policy) {
-    return ((s.errorRate.status === 'measured' && (s.errorRate.value ?? 0) > policy.errorRate.elevated) ||
-        (s.p95.status === 'measured' && (s.p95.value ?? 0) > policy.latency.degraded));
-}
-/**
- * What follows a level that ran: recovered; the next level (1 → 2 → 3, up to rollback.max-level);
- * or a human. A level that ran cleanly on the host (script, validate and smoke test all exit 0)
- * whose verification failed only because health got no HTTP answer is not escalated: the host
- * says it is healthy, this runner cannot see it, and Levels 2 and 3 restore data (data loss).
- */
-function afterLevel(run, recovery, policy) {
-    if (run.scriptOk && recovery.recovered)
-        return { next: 'recovered' };
-    if (run.scriptOk && run.hostChecksPassed && recovery.cause === 'health-no-answer')
-        return {
-            next: 'manual',
-            reason: `Level ${run.level} ran cleanly and validate/smoke tests pass on the host, but this runner ` +
-                `gets no answer from health-url (${recovery.reason}): not escalating to a level that ` +
-                'restores data on a signal the host contradicts; confirm production by hand'
-        };
-    const { level, manual } = nextLevel(run.level, [run.level], policy.rollback.maxLevel);
-    if (manual)
-        return {
-            next: 'manual',
-            reason: `Level ${run.level} did not recover production and rollback.max-level is ${policy.rollback.maxLevel}: manual intervention required`
-        };
-    return { next: 'escalate', level: level };
-}
 
-;// CONCATENATED MODULE: ./src/exit-status.ts
-// The step's outputs and exit status, from the final verdict and what the action did (README
-// "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
+;// CONCATENATED MODULE: ./src/core/instant-rules.ts
+// The runbook's instant rules: the newest sample decides (DESIGN.md "Rules", in priority order).
 
-/** The exit status of the step: undefined for success, else the message it fails with. */
-function failureMessage(settings, record, issue) {
-    const v = record.final;
-    const r = record.rollback;
-    if (record.cancelled)
-        return r.status === 'not-needed'
-            ? 'cancelled: the watch was stopped before it reached a verdict'
-            : `cancelled while acting on the host: ${r.reason}`;
-    if (r.status === 'failed')
-        return `rollback failed: ${r.reason}`;
-    if (r.status === 'manual')
-        return `rollback stopped for a human: ${r.reason}`;
-    let message;
-    switch (v.decision) {
-        case 'rollback':
-            if (r.status === 'blocked')
-                message = `rollback needed but blocked: ${r.reason}`;
-            else if (settings.failOnRollback)
-                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
-            break;
-        case 'isolate':
-            message = `security alert: ${v.reason}`;
-            break;
-        case 'manual':
-            message = `manual intervention required: ${v.reason}`;
-            break;
-        case 'not-deployed':
-            message = v.reason;
-            break;
-        case 'inconclusive':
-            if (settings.failOnInconclusive)
-                message = `inconclusive: ${v.reason}`;
+
+// ---------------------------------------------------------------------------------------------
+// Instant rules: the newest sample decides
+// rule: security-breach
+function securityBreach({ newest }) {
+    if (newest.host.security.status !== 'alert')
+        return null;
+    return outcome('fires', {
+        decision: 'isolate',
+        severity: 'P1',
+        rule: 'security-breach',
+        reason: 'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3',
+        evidence: [newest]
+    });
+}
+// rule: data-corruption
+function dataCorruption(input) {
+    const { newest } = input;
+    if (newest.host.corruption.status !== 'alert')
+        return null;
+    const reason = 'data corruption detected on the host (P1): stop all services, then Level 3';
+    return rollback('data-corruption', 'P1', 3, reason, [newest], input);
+}
+// rule: database-failure
+function databaseFailure(input) {
+    const { newest } = input;
+    if (newest.host.database.status !== 'alert')
+        return null;
+    return rollback('database-failure', 'P1', 2, 'database check failed (P1)', [newest], input);
+}
+// rule: service-down
+function serviceDown(input) {
+    const { history, newest, policy, ctx } = input;
+    if (!isConfirmedDown(newest.health, policy))
+        return null;
+    // The streak: confirmed-down samples back to the last up/slow one; unknown health (and an
+    // unconfirmed down) neither breaks nor starts it.
+    let first = history.length - 1;
+    for (let i = history.length - 1; i >= 0; i--) {
+        const h = history[i].health;
+        if (isConfirmedDown(h, policy))
+            first = i;
+        else if (h.status === 'up' || h.status === 'slow')
             break;
     }
-    if (!message && issue?.error && issue.needed)
-        message = `the incident issue could not be opened: ${issue.error}`;
-    return message;
+    const streak = history.slice(first);
+    const downSince = history[first].at;
+    const downFor = ctx.now - downSince;
+    const h = newest.health;
+    const why = h.reason ?? (h.httpStatus !== undefined ? `HTTP ${h.httpStatus}` : 'no answer');
+    const reprobes = (h.failedAttempts ?? 0) - 1;
+    const what = `health down (${why})${reprobes > 0 ? ` confirmed by ${plural(reprobes, 're-probe')}` : ''}`;
+    const everUp = history.some((s) => s.at >= ctx.deployedAt && (s.health.status === 'up' || s.health.status === 'slow'));
+    if (!everUp) {
+        return rollback('service-down', 'P1', 1, `${what}; never up since the deploy (P1)`, streak, input);
+    }
+    const d = policy.down;
+    const down = `${what}, down for ${formatDuration(downFor)} after being up`;
+    if (downFor < d.restartBeforeMs) {
+        if (mayRestart('service-down', ctx)) {
+            return outcome('fires', {
+                decision: 'restart',
+                severity: 'P1',
+                rule: 'service-down',
+                reason: `${down} (P1): down < ${formatDuration(d.restartBeforeMs)}, try a restart first, then Level 1 if it fails`,
+                evidence: streak
+            });
+        }
+        const reason = `${down} (P1): ${restartNote('service-down', ctx)}`;
+        return rollback('service-down', 'P1', 1, reason, streak, input);
+    }
+    if (downFor <= d.level2AfterMs) {
+        const reason = `${down} (P1): ${formatDuration(d.restartBeforeMs)} or more, the 2-minute rule`;
+        return rollback('service-down', 'P1', 1, reason, streak, input);
+    }
+    const reason = `${down} (P1): more than ${formatDuration(d.level2AfterMs)}`;
+    return rollback('service-down', 'P1', 2, reason, streak, input);
 }
-/** The step's outputs for a watch that ran. */
-function watchOutputs(record, published) {
-    const { final, rollback } = record;
-    const issue = published.issue;
+// rule: critical-errors
+function criticalErrors(input) {
+    const log = input.newest.host.errorLog;
+    if (log.status !== 'measured' || !(log.critical > 0))
+        return null;
+    // The top lines are untrusted text: they stay in the evidence, out of the reason.
+    const reason = `${plural(log.critical, 'critical error')} in the host log (P1)`;
+    return rollback('critical-errors', 'P1', 1, reason, [input.newest], input);
+}
+// rule: error-rate-critical
+function errorRateCritical(input) {
+    const { newest, policy, ctx } = input;
+    const rate = measuredValue(newest.errorRate);
+    const limit = policy.errorRate.critical;
+    if (rate === null || !(rate > limit))
+        return null;
+    const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`;
+    const base = ctx.baseline?.errorRate ?? null;
+    if (base !== null && base > limit) {
+        return outcome('pre-existing', preExisting('error-rate-critical', 'P1', cond, percent(base), [newest]));
+    }
+    return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input);
+}
+// rule: cache-failure
+function cacheFailure(input) {
+    const { newest, ctx } = input;
+    if (newest.host.cache.status !== 'alert')
+        return null;
+    if (mayRestart('cache-failure', ctx)) {
+        return outcome('fires', {
+            decision: 'restart',
+            severity: 'P2',
+            rule: 'cache-failure',
+            reason: 'cache check failed (P2): restart first, then Level 1 if it still fails',
+            evidence: [newest]
+        });
+    }
+    const reason = `cache check failed (P2): ${restartNote('cache-failure', ctx)}`;
+    return rollback('cache-failure', 'P2', 1, reason, [newest], input);
+}
+
+;// CONCATENATED MODULE: ./src/core/trend.ts
+/**
+ * Improving, stable or worse, by the DESIGN's settled definition.
+ *
+ * The window's samples are cut into thirds by position (each end third holds floor(n / 3)
+ * samples, the middle takes the rest). The mean of the known values (null = unknown, excluded) of
+ * the last third is compared with the mean of the first third, relative to the first:
+ *
+ * - last < first × (1 − tolerance) → 'improving' (for error rates and latencies lower is better)
+ * - last > first × (1 + tolerance) → 'worse'
+ * - anything between → 'stable', so noise of ±1–2% is never a trend at the default 10%
+ * - fewer than 3 samples, or a third without a single known value → 'unknown': a window that
+ *   could not be read is not stable, and no rule may roll back on it.
+ *
+ * A first mean of 0 makes both bounds 0: any rise from zero is 'worse', staying at zero is
+ * 'stable' (values are rates and latencies, never negative).
+ */
+function trendDetail(values, tolerance) {
+    const third = Math.floor(values.length / 3);
+    if (third === 0)
+        return { trend: 'unknown', firstMean: null, lastMean: null };
+    const firstMean = mean(values.slice(0, third));
+    const lastMean = mean(values.slice(values.length - third));
+    if (firstMean === null || lastMean === null)
+        return { trend: 'unknown', firstMean, lastMean };
+    let trend = 'stable';
+    if (lastMean < firstMean * (1 - tolerance))
+        trend = 'improving';
+    else if (lastMean > firstMean * (1 + tolerance))
+        trend = 'worse';
+    return { trend, firstMean, lastMean };
+}
+function mean(values) {
+    const known = values.filter((v) => v !== null && Number.isFinite(v));
+    if (known.length === 0)
+        return null;
+    return known.reduce((sum, v) => sum + v, 0) / known.length;
+}
+
+;// CONCATENATED MODULE: ./src/core/window-rules.ts
+// The runbook's window rules (the 5- and 15-minute rules): a breach opens an episode, watched for
+// its window, then judged by its trend (DESIGN.md "Settled details").
+
+
+
+/**
+ * The episode: samples since the last measured value at or under the threshold (unknown and
+ * insufficient readings neither break nor extend it); it starts at its first breaching sample.
+ * The current value is the newest measured one, as long as the readings after it stay under
+ * unknown-limit; past that the rule lapses and the monitoring-outage check speaks instead.
+ */
+function windowRule(spec, input) {
+    const { history, policy, ctx } = input;
+    const values = history.map(spec.valueOf);
+    let last = values.length - 1;
+    while (last >= 0 && values[last] === null)
+        last--;
+    if (last < 0 || values.length - 1 - last >= policy.unknownLimit)
+        return null;
+    const current = values[last];
+    if (!(current > spec.threshold) || current > spec.upper)
+        return null;
+    const sev = spec.severity;
+    const stale = last < values.length - 1 ? ' (last measured)' : '';
+    const cond = `${spec.label(history[last])} ${spec.show(current)}${stale} > ${spec.limitName} ${spec.showLimit(spec.threshold)}`;
+    if (spec.baseline !== null && spec.baseline > spec.threshold) {
+        const verdict = preExisting(spec.id, sev, cond, spec.show(spec.baseline), [history[last]]);
+        return outcome('pre-existing', verdict);
+    }
+    let start = last;
+    for (let i = last; i >= 0; i--) {
+        const v = values[i];
+        if (v === null)
+            continue;
+        if (v <= spec.threshold)
+            break;
+        start = i;
+    }
+    const startAt = history[start].at;
+    const elapsed = ctx.now - startAt;
+    const window = formatDuration(spec.windowMs);
+    const tol = policy.trendTolerance;
+    if (elapsed < spec.windowMs) {
+        const episode = history.slice(start);
+        const decideBy = startAt + spec.windowMs;
+        if (!ctx.final) {
+            return outcome('watching', {
+                decision: 'continue',
+                severity: sev,
+                rule: spec.id,
+                reason: `${cond} (${sev}): watching the ${window} window, ${timeLeft(decideBy - ctx.now)}`,
+                evidence: episode,
+                decideBy
+            });
+        }
+        const ended = `the watch ended ${formatDuration(decideBy - ctx.now)} before the ${window} window completed`;
+        if (sev === 'P2') {
+            return outcome('fires', warn(spec, `${cond} (${sev}): ${ended}`, episode));
+        }
+        // P3 at the end of the watch: judged on what was seen.
+        const detail = trendDetail(episode.map(spec.valueOf), tol);
+        const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
+        if (detail.trend === 'worse' || detail.trend === 'stable') {
+            return judge(spec, detail, judged, episode, input);
+        }
+        return outcome('fires', warn(spec, `${judged}: ${ended}`, episode, detail));
+    }
+    const inWindow = history.filter((s, i) => i >= start && s.at >= ctx.now - spec.windowMs);
+    const detail = trendDetail(inWindow.map(spec.valueOf), tol);
+    const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
+    if (detail.trend === 'worse' || detail.trend === 'stable') {
+        return judge(spec, detail, judged, inWindow, input);
+    }
+    if (ctx.final) {
+        const why = detail.trend === 'improving'
+            ? 'still over the limit when the watch ended'
+            : 'the watch ended without a readable window';
+        return outcome('fires', warn(spec, `${judged}: ${why}`, inWindow, detail));
+    }
+    const why = detail.trend === 'improving'
+        ? 'keep monitoring'
+        : 'keep watching, never a rollback on a window that could not be read';
+    return outcome('watching', {
+        decision: 'continue',
+        severity: sev,
+        rule: spec.id,
+        reason: `${judged}: ${why}`,
+        evidence: inWindow,
+        decideBy: ctx.now + spec.windowMs,
+        trend: detail.trend
+    });
+}
+/** Stable or worse after the window: P2 rolls back; P3 rolls back on worse, on stable per policy. */
+function judge(spec, detail, judged, evidence, input) {
+    const extra = { trend: detail.trend };
+    if (spec.severity === 'P3' && detail.trend === 'stable') {
+        if (input.policy.onStable !== 'rollback') {
+            return outcome('fires', warn(spec, `${judged}: the runbook's "consider rollback", on-stable is warn`, evidence, detail));
+        }
+        return rollback(spec.id, spec.severity, 1, `${judged}: on-stable is rollback`, evidence, input, extra);
+    }
+    return rollback(spec.id, spec.severity, 1, judged, evidence, input, extra);
+}
+function warn(spec, reason, evidence, detail) {
     return {
-        [Outputs.Decision]: record.cancelled ? 'cancelled' : final.decision,
-        [Outputs.Severity]: final.severity,
-        [Outputs.Rule]: final.rule,
-        [Outputs.Reason]: final.reason,
-        [Outputs.Samples]: String(record.samples.length),
-        [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
-        [Outputs.RollbackStatus]: rollback.status,
-        [Outputs.RollbackTarget]: rollback.target?.id ?? '',
-        [Outputs.IssueNumber]: issue?.number ? String(issue.number) : '',
-        [Outputs.IssueUrl]: issue?.url ?? '',
-        [Outputs.ReportPath]: published.reportPath ?? ''
+        decision: 'warn',
+        severity: spec.severity,
+        rule: spec.id,
+        reason,
+        evidence,
+        ...(detail ? { trend: detail.trend } : {})
     };
 }
+const errorRateLabel = () => 'error rate';
+// rule: error-rate-high
+function errorRateHigh(input) {
+    const e = input.policy.errorRate;
+    return windowRule({
+        id: 'error-rate-high',
+        severity: 'P2',
+        threshold: e.high,
+        upper: e.critical,
+        limitName: 'high',
+        windowMs: e.highWindowMs,
+        valueOf: (s) => measuredValue(s.errorRate),
+        label: errorRateLabel,
+        show: percent,
+        showLimit: percentLimit,
+        baseline: input.ctx.baseline?.errorRate ?? null
+    }, input);
+}
+// rule: latency-severe
+function latencySevere(input) {
+    const l = input.policy.latency;
+    return windowRule({
+        id: 'latency-severe',
+        severity: 'P2',
+        threshold: l.severe,
+        upper: Infinity,
+        limitName: 'severe',
+        windowMs: l.severeWindowMs,
+        valueOf: severeLatencyOf,
+        label: (s) => (s.p95.status === 'off' ? 'health latency' : 'p95'),
+        show: format_seconds,
+        showLimit: secondsLimit,
+        baseline: input.ctx.baseline?.p95 ?? null
+    }, input);
+}
+// rule: error-rate-elevated
+function errorRateElevated(input) {
+    const e = input.policy.errorRate;
+    return windowRule({
+        id: 'error-rate-elevated',
+        severity: 'P3',
+        threshold: e.elevated,
+        upper: e.high,
+        limitName: 'elevated',
+        windowMs: e.elevatedWindowMs,
+        valueOf: (s) => measuredValue(s.errorRate),
+        label: errorRateLabel,
+        show: percent,
+        showLimit: percentLimit,
+        baseline: input.ctx.baseline?.errorRate ?? null
+    }, input);
+}
+// rule: latency-degraded
+function latencyDegraded(input) {
+    const l = input.policy.latency;
+    return windowRule({
+        id: 'latency-degraded',
+        severity: 'P3',
+        threshold: l.degraded,
+        upper: l.severe,
+        limitName: 'degraded',
+        windowMs: l.degradedWindowMs,
+        valueOf: (s) => measuredValue(s.p95),
+        label: () => 'p95',
+        show: format_seconds,
+        showLimit: secondsLimit,
+        baseline: input.ctx.baseline?.p95 ?? null
+    }, input);
+}
+
+;// CONCATENATED MODULE: ./src/core/rules.ts
+// The rule table: the one list of the runbook's rules (DESIGN.md "Rules"), in priority order. Each
+// rule is a function under `// rule: <id>` in instant-rules.ts or window-rules.ts; decide.ts runs
+// them in this order. Nothing here reads a clock or does I/O.
+
+
+
+const consider = (p) => p.onStable === 'rollback' ? 'Level 1 (`on-stable: rollback`)' : 'warn (`on-stable: warn`)';
+const ROWS = [
+    {
+        id: 'security-breach',
+        runbookRow: 'Security Breach',
+        severity: 'P1',
+        when: () => 'the `security` host check printed a line',
+        does: () => '**no rollback** (it may destroy forensic evidence): `evidence-command`, then `isolate-command`; a security issue with the runbook steps (isolate, preserve evidence, notify, wait for clearance, then Level 3)',
+        evaluate: securityBreach
+    },
+    {
+        id: 'data-corruption',
+        runbookRow: 'Data Corruption Detected',
+        severity: 'P1',
+        when: () => 'the `corruption` host check found the marker',
+        does: () => '`stop-command` (STOP ALL SERVICES), then Level 3 to the newest clean backup from before the deploy',
+        evaluate: dataCorruption
+    },
+    {
+        id: 'database-failure',
+        runbookRow: 'Database Failure',
+        severity: 'P1',
+        when: () => 'the `database` host check failed',
+        does: () => 'Level 2',
+        evaluate: databaseFailure
+    },
+    {
+        id: 'service-down',
+        runbookRow: 'Complete Service Down',
+        severity: 'P1',
+        when: (p) => `health down (502/503/504, other 5xx, refused, reset, timeout; DNS, TLS or proxy failures too unless Prometheus shows the service serving), confirmed by ${plural(p.health.confirm, 'quick re-probe')}`,
+        does: (p) => `never up since the deploy: Level 1 now; was up: \`restart-command\` while down < ${formatDuration(p.down.restartBeforeMs)}, Level 1 up to ${formatDuration(p.down.level2AfterMs)}, Level 2 after`,
+        evaluate: serviceDown
+    },
+    {
+        id: 'critical-errors',
+        runbookRow: 'Critical errors in the logs',
+        severity: 'P1',
+        when: () => '`error-log` lines match `error-patterns.critical` (database connection failures, out of memory, segfaults, authentication down, payment failures)',
+        does: () => 'Level 1 now',
+        evaluate: criticalErrors
+    },
+    {
+        id: 'error-rate-critical',
+        runbookRow: 'Error Rate > 50%',
+        severity: 'P1',
+        when: (p) => `error rate > ${percentLimit(p.errorRate.critical)}`,
+        does: () => 'Level 1 now',
+        evaluate: errorRateCritical
+    },
+    {
+        id: 'error-rate-high',
+        runbookRow: 'Error Rate 10-50%',
+        severity: 'P2',
+        when: (p) => `${percentLimit(p.errorRate.high)} < error rate ≤ ${percentLimit(p.errorRate.critical)}`,
+        does: (p) => `watch ${formatDuration(p.errorRate.highWindowMs)} from the first breach (the 5-minute rule); improving: keep watching; stable or worse: Level 1`,
+        evaluate: errorRateHigh
+    },
+    {
+        id: 'latency-severe',
+        runbookRow: 'Response Time > 5s',
+        severity: 'P2',
+        when: (p) => `p95 > ${secondsLimit(p.latency.severe)} (health latency when there is no Prometheus)`,
+        does: (p) => `watch ${formatDuration(p.latency.severeWindowMs)}; better: keep watching; not better: Level 1`,
+        evaluate: latencySevere
+    },
+    {
+        id: 'cache-failure',
+        runbookRow: 'Cache Failure',
+        severity: 'P2',
+        when: () => 'the `cache` host check failed',
+        does: () => '`restart-command` first, then Level 1 if it still fails',
+        evaluate: cacheFailure
+    },
+    {
+        id: 'error-rate-elevated',
+        runbookRow: 'Error Rate 5-10%',
+        severity: 'P3',
+        when: (p) => `${percentLimit(p.errorRate.elevated)} < error rate ≤ ${percentLimit(p.errorRate.high)}`,
+        does: (p) => `watch ${formatDuration(p.errorRate.elevatedWindowMs)} (the 15-minute rule); worse: Level 1; stable: the runbook's "consider rollback": ${consider(p)}; improving: keep watching`,
+        evaluate: errorRateElevated
+    },
+    {
+        id: 'latency-degraded',
+        runbookRow: 'Response Time 2-5s',
+        severity: 'P3',
+        when: (p) => `${secondsLimit(p.latency.degraded)} < p95 ≤ ${secondsLimit(p.latency.severe)}`,
+        does: (p) => `watch ${formatDuration(p.latency.degradedWindowMs)}; worse: Level 1; stable: ${consider(p)}; improving: keep watching`,
+        evaluate: latencyDegraded
+    },
+    {
+        id: 'monitoring-outage',
+        runbookRow: 'Monitoring outage (no verdict)',
+        severity: 'none',
+        when: (p) => `a signal unknown for ${plural(p.unknownLimit, 'consecutive sample')}`,
+        does: () => '**inconclusive**: no rollback, no issue, a warning'
+    },
+    {
+        id: 'healthy',
+        runbookRow: 'Healthy',
+        severity: 'none',
+        when: () => 'none of the above',
+        does: () => 'fix forward; nothing runs (P4 when the host log has medium or low errors)'
+    },
+    {
+        id: 'deploy-not-live',
+        runbookRow: 'The expected version never went live',
+        severity: 'none',
+        when: (p) => `\`expected-version\` never appeared in the health body within \`health.version-wait\` (${formatDuration(p.health.versionWaitMs)})`,
+        does: () => '**not-deployed**: nothing to roll back'
+    }
+];
+/** The runbook's rules in priority order, then the verdicts that no single rule produces. */
+const RULES = ROWS.map((row, i) => ({ ...row, priority: i + 1 }));
+/** The rule of an id (every RuleId has one). */
+function ruleInfo(id) {
+    return RULES.find((r) => r.id === id);
+}
+/** The rules that decide, in priority order. */
+const RULE_CHAIN = RULES.filter((r) => r.evaluate !== undefined);
 
 ;// CONCATENATED MODULE: ./src/report/context.ts
-/** `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>] -->` */
+// What the report needs besides the RunRecord, the hidden marker, and facts derived from the
+// record that every rendering (issue, comments, summary) shares.
+
+
+/**
+ * `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>][ key=value…] -->`.
+ * The first three parts are the format of every version; the keys after them (deployed-at,
+ * breach-at, sha, rule, pending, pending-level, target, comment, command) are added when known.
+ * Earlier versions' parsers accept and ignore them, and markers without them still parse here.
+ */
 function renderMarker(marker) {
-    const done = marker.rollbackDone ? ` rollback-done=${marker.rollbackDone}` : '';
-    return `<!-- rollback-sentinel environment=${encodeURIComponent(marker.environment)} run=${encodeURIComponent(marker.runId)}${done} -->`;
+    const parts = [
+        `environment=${encodeURIComponent(marker.environment)}`,
+        // An empty run id would make the marker unreadable (run=\S+): never write one.
+        `run=${encodeURIComponent(marker.runId || 'none')}`
+    ];
+    const add = (key, value) => {
+        if (value !== undefined && value !== '')
+            parts.push(`${key}=${encodeURIComponent(value)}`);
+    };
+    add('rollback-done', marker.rollbackDone);
+    if (marker.deployedAt !== undefined)
+        parts.push(`deployed-at=${new Date(marker.deployedAt).toISOString()}`);
+    if (marker.breachAt !== undefined)
+        parts.push(`breach-at=${new Date(marker.breachAt).toISOString()}`);
+    add('sha', marker.sha);
+    add('rule', marker.rule);
+    add('pending', marker.pending);
+    add('pending-level', marker.pendingLevel);
+    add('target', marker.target);
+    add('comment', marker.comment);
+    add('command', marker.command);
+    return `<!-- rollback-sentinel ${parts.join(' ')} -->`;
 }
 const MARKER = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/g;
-/** Every marker in a body or comment, in order. */
+const level = (v) => v && /^[123]$/.test(v) ? Number(v) : undefined;
+const time = (v) => {
+    const t = v && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) ? Date.parse(v) : NaN;
+    return Number.isFinite(t) ? t : undefined;
+};
+const matching = (v, re) => v !== undefined && re.test(v) ? v : undefined;
+/** Every marker in a body or comment, in order. Values that do not fit their key are dropped. */
 function parseMarkers(text) {
     if (!text)
         return [];
     const out = [];
     for (const m of text.matchAll(MARKER)) {
-        const done = /rollback-done=([123])/.exec(m[3]);
-        out.push({
+        const kv = new Map();
+        for (const part of m[3].trim().split(' ').filter(Boolean)) {
+            const eq = part.indexOf('=');
+            if (!kv.has(part.slice(0, eq)))
+                kv.set(part.slice(0, eq), safeDecode(part.slice(eq + 1)));
+        }
+        const marker = {
             environment: safeDecode(m[1]),
             runId: safeDecode(m[2]),
-            rollbackDone: done ? Number(done[1]) : undefined
-        });
+            rollbackDone: level(kv.get('rollback-done'))
+        };
+        const extra = {
+            deployedAt: time(kv.get('deployed-at')),
+            breachAt: time(kv.get('breach-at')),
+            sha: matching(kv.get('sha'), /^[0-9a-f]{7,64}$/i),
+            rule: matching(kv.get('rule'), /^[a-z][a-z-]{0,40}$/),
+            pending: PENDING_ACTIONS.find((p) => p === kv.get('pending')),
+            pendingLevel: level(kv.get('pending-level')),
+            target: kv.has('target') && checkId(kv.get('target')) === null
+                ? kv.get('target')
+                : undefined,
+            comment: /^\d{1,20}$/.test(kv.get('comment') ?? '') ? Number(kv.get('comment')) : undefined,
+            command: matching(kv.get('command'), /^[a-z][a-z-]{0,30}$/)
+        };
+        for (const [k, v] of Object.entries(extra))
+            if (v !== undefined)
+                Object.assign(marker, { [k]: v });
+        out.push(marker);
     }
     return out;
 }
@@ -66541,580 +67344,6 @@ function samplesSection(facts, record) {
     return parts.filter(Boolean).join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./src/core/rule-kit.ts
-// What every rule of the runbook is made of: its input, its outcome, and the helpers the rules
-// share (escalated rollbacks, restart-first, confirmed down, trend words). Pure.
-
-// ---------------------------------------------------------------------------------------------
-// Helpers shared by the rules
-function outcome(kind, verdict) {
-    return { kind, verdict };
-}
-/** A rollback at `wanted`, escalated past failed levels, or 'manual' past rollback.max-level. */
-function rollback(rule, severity, wanted, reason, evidence, { policy, ctx }, extra = {}) {
-    const maxLevel = Math.min(policy.rollback.maxLevel, 3);
-    const failed = ctx.failedLevels;
-    const { level, manual } = nextLevel(wanted, failed, maxLevel);
-    const highestFailed = failed.length > 0 ? Math.max(...failed) : 0;
-    if (manual) {
-        const why = highestFailed > 0
-            ? `Level ${highestFailed} failed; next level ${level} is above rollback.max-level ${maxLevel}`
-            : `Level ${level} is above rollback.max-level ${maxLevel}`;
-        return outcome('fires', {
-            decision: 'manual',
-            severity,
-            rule,
-            reason: `${reason}; ${why}: manual intervention required`,
-            ...(level <= 3 ? { level: level } : {}),
-            evidence,
-            ...extra
-        });
-    }
-    const escalated = level > wanted ? `; Level ${highestFailed} failed, escalating to Level ${level}` : '';
-    return outcome('fires', {
-        decision: 'rollback',
-        severity,
-        rule,
-        reason: `${reason}${escalated}`,
-        level: level,
-        evidence,
-        ...extra
-    });
-}
-/** Restart first: only once per rule, only when a restart command exists and no level failed yet. */
-function mayRestart(rule, ctx) {
-    return ctx.restartAvailable && !ctx.restartsTried.includes(rule) && ctx.failedLevels.length === 0;
-}
-function restartNote(rule, ctx) {
-    if (ctx.failedLevels.length > 0)
-        return 'a rollback level already failed';
-    if (!ctx.restartAvailable)
-        return 'no restart command';
-    return ctx.restartsTried.includes(rule) ? 'restart already tried' : 'restart not tried';
-}
-/** The value of a measured reading; null for unknown, insufficient, off, or a non-number. */
-function measuredValue(reading) {
-    if (reading.status !== 'measured')
-        return null;
-    const v = reading.value;
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-/** Down on the first probe and on every quick re-probe: a single failed probe never decides. */
-function isConfirmedDown(health, policy) {
-    return health.status === 'down' && (health.failedAttempts ?? 0) >= policy.health.confirm + 1;
-}
-/** Health that tells nothing: unknown, or a down that the re-probes did not confirm. */
-function isUnknownHealth(health, policy) {
-    return (health.status === 'unknown' || (health.status === 'down' && !isConfirmedDown(health, policy)));
-}
-/** The severe-latency signal: p95 from Prometheus, or health latency when p95 is 'off'. */
-function severeLatencyOf(sample) {
-    if (sample.p95.status !== 'off')
-        return measuredValue(sample.p95);
-    const h = sample.health;
-    if ((h.status === 'up' || h.status === 'slow') && typeof h.latencyMs === 'number') {
-        return Number.isFinite(h.latencyMs) ? h.latencyMs / 1000 : null;
-    }
-    return null;
-}
-function trendWords(detail, show) {
-    const span = detail.firstMean !== null && detail.lastMean !== null
-        ? ` (${show(detail.firstMean)} → ${show(detail.lastMean)})`
-        : '';
-    switch (detail.trend) {
-        case 'improving':
-            return `improving${span}`;
-        case 'stable':
-            return `not improving${span}`;
-        case 'worse':
-            return `getting worse${span}`;
-        default:
-            return 'trend unknown (a third of the window has no reading)';
-    }
-}
-function preExisting(rule, severity, cond, before, evidence) {
-    return {
-        decision: 'pre-existing',
-        severity,
-        rule,
-        reason: `${cond}, but it was already ${before} before the deploy (pre-existing, ${severity}): rolling back would not help`,
-        evidence
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/instant-rules.ts
-// The runbook's instant rules: the newest sample decides (DESIGN.md "Rules", in priority order).
-
-
-// ---------------------------------------------------------------------------------------------
-// Instant rules: the newest sample decides
-// rule: security-breach
-function securityBreach({ newest }) {
-    if (newest.host.security.status !== 'alert')
-        return null;
-    return outcome('fires', {
-        decision: 'isolate',
-        severity: 'P1',
-        rule: 'security-breach',
-        reason: 'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3',
-        evidence: [newest]
-    });
-}
-// rule: data-corruption
-function dataCorruption(input) {
-    const { newest } = input;
-    if (newest.host.corruption.status !== 'alert')
-        return null;
-    const reason = 'data corruption detected on the host (P1): stop all services, then Level 3';
-    return rollback('data-corruption', 'P1', 3, reason, [newest], input);
-}
-// rule: database-failure
-function databaseFailure(input) {
-    const { newest } = input;
-    if (newest.host.database.status !== 'alert')
-        return null;
-    return rollback('database-failure', 'P1', 2, 'database check failed (P1)', [newest], input);
-}
-// rule: service-down
-function serviceDown(input) {
-    const { history, newest, policy, ctx } = input;
-    if (!isConfirmedDown(newest.health, policy))
-        return null;
-    // The streak: confirmed-down samples back to the last up/slow one; unknown health (and an
-    // unconfirmed down) neither breaks nor starts it.
-    let first = history.length - 1;
-    for (let i = history.length - 1; i >= 0; i--) {
-        const h = history[i].health;
-        if (isConfirmedDown(h, policy))
-            first = i;
-        else if (h.status === 'up' || h.status === 'slow')
-            break;
-    }
-    const streak = history.slice(first);
-    const downSince = history[first].at;
-    const downFor = ctx.now - downSince;
-    const h = newest.health;
-    const why = h.reason ?? (h.httpStatus !== undefined ? `HTTP ${h.httpStatus}` : 'no answer');
-    const reprobes = (h.failedAttempts ?? 0) - 1;
-    const what = `health down (${why})${reprobes > 0 ? ` confirmed by ${plural(reprobes, 're-probe')}` : ''}`;
-    const everUp = history.some((s) => s.at >= ctx.deployedAt && (s.health.status === 'up' || s.health.status === 'slow'));
-    if (!everUp) {
-        return rollback('service-down', 'P1', 1, `${what}; never up since the deploy (P1)`, streak, input);
-    }
-    const d = policy.down;
-    const down = `${what}, down for ${formatDuration(downFor)} after being up`;
-    if (downFor < d.restartBeforeMs) {
-        if (mayRestart('service-down', ctx)) {
-            return outcome('fires', {
-                decision: 'restart',
-                severity: 'P1',
-                rule: 'service-down',
-                reason: `${down} (P1): down < ${formatDuration(d.restartBeforeMs)}, try a restart first, then Level 1 if it fails`,
-                evidence: streak
-            });
-        }
-        const reason = `${down} (P1): ${restartNote('service-down', ctx)}`;
-        return rollback('service-down', 'P1', 1, reason, streak, input);
-    }
-    if (downFor <= d.level2AfterMs) {
-        const reason = `${down} (P1): ${formatDuration(d.restartBeforeMs)} or more, the 2-minute rule`;
-        return rollback('service-down', 'P1', 1, reason, streak, input);
-    }
-    const reason = `${down} (P1): more than ${formatDuration(d.level2AfterMs)}`;
-    return rollback('service-down', 'P1', 2, reason, streak, input);
-}
-// rule: critical-errors
-function criticalErrors(input) {
-    const log = input.newest.host.errorLog;
-    if (log.status !== 'measured' || !(log.critical > 0))
-        return null;
-    // The top lines are untrusted text: they stay in the evidence, out of the reason.
-    const reason = `${plural(log.critical, 'critical error')} in the host log (P1)`;
-    return rollback('critical-errors', 'P1', 1, reason, [input.newest], input);
-}
-// rule: error-rate-critical
-function errorRateCritical(input) {
-    const { newest, policy, ctx } = input;
-    const rate = measuredValue(newest.errorRate);
-    const limit = policy.errorRate.critical;
-    if (rate === null || !(rate > limit))
-        return null;
-    const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`;
-    const base = ctx.baseline?.errorRate ?? null;
-    if (base !== null && base > limit) {
-        return outcome('pre-existing', preExisting('error-rate-critical', 'P1', cond, percent(base), [newest]));
-    }
-    return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input);
-}
-// rule: cache-failure
-function cacheFailure(input) {
-    const { newest, ctx } = input;
-    if (newest.host.cache.status !== 'alert')
-        return null;
-    if (mayRestart('cache-failure', ctx)) {
-        return outcome('fires', {
-            decision: 'restart',
-            severity: 'P2',
-            rule: 'cache-failure',
-            reason: 'cache check failed (P2): restart first, then Level 1 if it still fails',
-            evidence: [newest]
-        });
-    }
-    const reason = `cache check failed (P2): ${restartNote('cache-failure', ctx)}`;
-    return rollback('cache-failure', 'P2', 1, reason, [newest], input);
-}
-
-;// CONCATENATED MODULE: ./src/core/trend.ts
-/**
- * Improving, stable or worse, by the DESIGN's settled definition.
- *
- * The window's samples are cut into thirds by position (each end third holds floor(n / 3)
- * samples, the middle takes the rest). The mean of the known values (null = unknown, excluded) of
- * the last third is compared with the mean of the first third, relative to the first:
- *
- * - last < first × (1 − tolerance) → 'improving' (for error rates and latencies lower is better)
- * - last > first × (1 + tolerance) → 'worse'
- * - anything between → 'stable', so noise of ±1–2% is never a trend at the default 10%
- * - fewer than 3 samples, or a third without a single known value → 'unknown': a window that
- *   could not be read is not stable, and no rule may roll back on it.
- *
- * A first mean of 0 makes both bounds 0: any rise from zero is 'worse', staying at zero is
- * 'stable' (values are rates and latencies, never negative).
- */
-function trendDetail(values, tolerance) {
-    const third = Math.floor(values.length / 3);
-    if (third === 0)
-        return { trend: 'unknown', firstMean: null, lastMean: null };
-    const firstMean = mean(values.slice(0, third));
-    const lastMean = mean(values.slice(values.length - third));
-    if (firstMean === null || lastMean === null)
-        return { trend: 'unknown', firstMean, lastMean };
-    let trend = 'stable';
-    if (lastMean < firstMean * (1 - tolerance))
-        trend = 'improving';
-    else if (lastMean > firstMean * (1 + tolerance))
-        trend = 'worse';
-    return { trend, firstMean, lastMean };
-}
-function mean(values) {
-    const known = values.filter((v) => v !== null && Number.isFinite(v));
-    if (known.length === 0)
-        return null;
-    return known.reduce((sum, v) => sum + v, 0) / known.length;
-}
-
-;// CONCATENATED MODULE: ./src/core/window-rules.ts
-// The runbook's window rules (the 5- and 15-minute rules): a breach opens an episode, watched for
-// its window, then judged by its trend (DESIGN.md "Settled details").
-
-
-
-/**
- * The episode: samples since the last measured value at or under the threshold (unknown and
- * insufficient readings neither break nor extend it); it starts at its first breaching sample.
- * The current value is the newest measured one, as long as the readings after it stay under
- * unknown-limit; past that the rule lapses and the monitoring-outage check speaks instead.
- */
-function windowRule(spec, input) {
-    const { history, policy, ctx } = input;
-    const values = history.map(spec.valueOf);
-    let last = values.length - 1;
-    while (last >= 0 && values[last] === null)
-        last--;
-    if (last < 0 || values.length - 1 - last >= policy.unknownLimit)
-        return null;
-    const current = values[last];
-    if (!(current > spec.threshold) || current > spec.upper)
-        return null;
-    const sev = spec.severity;
-    const stale = last < values.length - 1 ? ' (last measured)' : '';
-    const cond = `${spec.label(history[last])} ${spec.show(current)}${stale} > ${spec.limitName} ${spec.showLimit(spec.threshold)}`;
-    if (spec.baseline !== null && spec.baseline > spec.threshold) {
-        const verdict = preExisting(spec.id, sev, cond, spec.show(spec.baseline), [history[last]]);
-        return outcome('pre-existing', verdict);
-    }
-    let start = last;
-    for (let i = last; i >= 0; i--) {
-        const v = values[i];
-        if (v === null)
-            continue;
-        if (v <= spec.threshold)
-            break;
-        start = i;
-    }
-    const startAt = history[start].at;
-    const elapsed = ctx.now - startAt;
-    const window = formatDuration(spec.windowMs);
-    const tol = policy.trendTolerance;
-    if (elapsed < spec.windowMs) {
-        const episode = history.slice(start);
-        const decideBy = startAt + spec.windowMs;
-        if (!ctx.final) {
-            return outcome('watching', {
-                decision: 'continue',
-                severity: sev,
-                rule: spec.id,
-                reason: `${cond} (${sev}): watching the ${window} window, ${timeLeft(decideBy - ctx.now)}`,
-                evidence: episode,
-                decideBy
-            });
-        }
-        const ended = `the watch ended ${formatDuration(decideBy - ctx.now)} before the ${window} window completed`;
-        if (sev === 'P2') {
-            return outcome('fires', warn(spec, `${cond} (${sev}): ${ended}`, episode));
-        }
-        // P3 at the end of the watch: judged on what was seen.
-        const detail = trendDetail(episode.map(spec.valueOf), tol);
-        const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
-        if (detail.trend === 'worse' || detail.trend === 'stable') {
-            return judge(spec, detail, judged, episode, input);
-        }
-        return outcome('fires', warn(spec, `${judged}: ${ended}`, episode, detail));
-    }
-    const inWindow = history.filter((s, i) => i >= start && s.at >= ctx.now - spec.windowMs);
-    const detail = trendDetail(inWindow.map(spec.valueOf), tol);
-    const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
-    if (detail.trend === 'worse' || detail.trend === 'stable') {
-        return judge(spec, detail, judged, inWindow, input);
-    }
-    if (ctx.final) {
-        const why = detail.trend === 'improving'
-            ? 'still over the limit when the watch ended'
-            : 'the watch ended without a readable window';
-        return outcome('fires', warn(spec, `${judged}: ${why}`, inWindow, detail));
-    }
-    const why = detail.trend === 'improving'
-        ? 'keep monitoring'
-        : 'keep watching, never a rollback on a window that could not be read';
-    return outcome('watching', {
-        decision: 'continue',
-        severity: sev,
-        rule: spec.id,
-        reason: `${judged}: ${why}`,
-        evidence: inWindow,
-        decideBy: ctx.now + spec.windowMs,
-        trend: detail.trend
-    });
-}
-/** Stable or worse after the window: P2 rolls back; P3 rolls back on worse, on stable per policy. */
-function judge(spec, detail, judged, evidence, input) {
-    const extra = { trend: detail.trend };
-    if (spec.severity === 'P3' && detail.trend === 'stable') {
-        if (input.policy.onStable !== 'rollback') {
-            return outcome('fires', warn(spec, `${judged}: the runbook's "consider rollback", on-stable is warn`, evidence, detail));
-        }
-        return rollback(spec.id, spec.severity, 1, `${judged}: on-stable is rollback`, evidence, input, extra);
-    }
-    return rollback(spec.id, spec.severity, 1, judged, evidence, input, extra);
-}
-function warn(spec, reason, evidence, detail) {
-    return {
-        decision: 'warn',
-        severity: spec.severity,
-        rule: spec.id,
-        reason,
-        evidence,
-        ...(detail ? { trend: detail.trend } : {})
-    };
-}
-const errorRateLabel = () => 'error rate';
-// rule: error-rate-high
-function errorRateHigh(input) {
-    const e = input.policy.errorRate;
-    return windowRule({
-        id: 'error-rate-high',
-        severity: 'P2',
-        threshold: e.high,
-        upper: e.critical,
-        limitName: 'high',
-        windowMs: e.highWindowMs,
-        valueOf: (s) => measuredValue(s.errorRate),
-        label: errorRateLabel,
-        show: percent,
-        showLimit: percentLimit,
-        baseline: input.ctx.baseline?.errorRate ?? null
-    }, input);
-}
-// rule: latency-severe
-function latencySevere(input) {
-    const l = input.policy.latency;
-    return windowRule({
-        id: 'latency-severe',
-        severity: 'P2',
-        threshold: l.severe,
-        upper: Infinity,
-        limitName: 'severe',
-        windowMs: l.severeWindowMs,
-        valueOf: severeLatencyOf,
-        label: (s) => (s.p95.status === 'off' ? 'health latency' : 'p95'),
-        show: format_seconds,
-        showLimit: secondsLimit,
-        baseline: input.ctx.baseline?.p95 ?? null
-    }, input);
-}
-// rule: error-rate-elevated
-function errorRateElevated(input) {
-    const e = input.policy.errorRate;
-    return windowRule({
-        id: 'error-rate-elevated',
-        severity: 'P3',
-        threshold: e.elevated,
-        upper: e.high,
-        limitName: 'elevated',
-        windowMs: e.elevatedWindowMs,
-        valueOf: (s) => measuredValue(s.errorRate),
-        label: errorRateLabel,
-        show: percent,
-        showLimit: percentLimit,
-        baseline: input.ctx.baseline?.errorRate ?? null
-    }, input);
-}
-// rule: latency-degraded
-function latencyDegraded(input) {
-    const l = input.policy.latency;
-    return windowRule({
-        id: 'latency-degraded',
-        severity: 'P3',
-        threshold: l.degraded,
-        upper: l.severe,
-        limitName: 'degraded',
-        windowMs: l.degradedWindowMs,
-        valueOf: (s) => measuredValue(s.p95),
-        label: () => 'p95',
-        show: format_seconds,
-        showLimit: secondsLimit,
-        baseline: input.ctx.baseline?.p95 ?? null
-    }, input);
-}
-
-;// CONCATENATED MODULE: ./src/core/rules.ts
-// The rule table: the one list of the runbook's rules (DESIGN.md "Rules"), in priority order. Each
-// rule is a function under `// rule: <id>` in instant-rules.ts or window-rules.ts; decide.ts runs
-// them in this order. Nothing here reads a clock or does I/O.
-
-
-
-const consider = (p) => p.onStable === 'rollback' ? 'Level 1 (`on-stable: rollback`)' : 'warn (`on-stable: warn`)';
-const ROWS = [
-    {
-        id: 'security-breach',
-        runbookRow: 'Security Breach',
-        severity: 'P1',
-        when: () => 'the `security` host check printed a line',
-        does: () => '**no rollback** (it may destroy forensic evidence): `evidence-command`, then `isolate-command`; a security issue with the runbook steps (isolate, preserve evidence, notify, wait for clearance, then Level 3)',
-        evaluate: securityBreach
-    },
-    {
-        id: 'data-corruption',
-        runbookRow: 'Data Corruption Detected',
-        severity: 'P1',
-        when: () => 'the `corruption` host check found the marker',
-        does: () => '`stop-command` (STOP ALL SERVICES), then Level 3 to the newest clean backup from before the deploy',
-        evaluate: dataCorruption
-    },
-    {
-        id: 'database-failure',
-        runbookRow: 'Database Failure',
-        severity: 'P1',
-        when: () => 'the `database` host check failed',
-        does: () => 'Level 2',
-        evaluate: databaseFailure
-    },
-    {
-        id: 'service-down',
-        runbookRow: 'Complete Service Down',
-        severity: 'P1',
-        when: (p) => `health down (502/503/504, other 5xx, refused, reset, timeout; DNS, TLS or proxy failures too unless Prometheus shows the service serving), confirmed by ${plural(p.health.confirm, 'quick re-probe')}`,
-        does: (p) => `never up since the deploy: Level 1 now; was up: \`restart-command\` while down < ${formatDuration(p.down.restartBeforeMs)}, Level 1 up to ${formatDuration(p.down.level2AfterMs)}, Level 2 after`,
-        evaluate: serviceDown
-    },
-    {
-        id: 'critical-errors',
-        runbookRow: 'Critical errors in the logs',
-        severity: 'P1',
-        when: () => '`error-log` lines match `error-patterns.critical` (database connection failures, out of memory, segfaults, authentication down, payment failures)',
-        does: () => 'Level 1 now',
-        evaluate: criticalErrors
-    },
-    {
-        id: 'error-rate-critical',
-        runbookRow: 'Error Rate > 50%',
-        severity: 'P1',
-        when: (p) => `error rate > ${percentLimit(p.errorRate.critical)}`,
-        does: () => 'Level 1 now',
-        evaluate: errorRateCritical
-    },
-    {
-        id: 'error-rate-high',
-        runbookRow: 'Error Rate 10-50%',
-        severity: 'P2',
-        when: (p) => `${percentLimit(p.errorRate.high)} < error rate ≤ ${percentLimit(p.errorRate.critical)}`,
-        does: (p) => `watch ${formatDuration(p.errorRate.highWindowMs)} from the first breach (the 5-minute rule); improving: keep watching; stable or worse: Level 1`,
-        evaluate: errorRateHigh
-    },
-    {
-        id: 'latency-severe',
-        runbookRow: 'Response Time > 5s',
-        severity: 'P2',
-        when: (p) => `p95 > ${secondsLimit(p.latency.severe)} (health latency when there is no Prometheus)`,
-        does: (p) => `watch ${formatDuration(p.latency.severeWindowMs)}; better: keep watching; not better: Level 1`,
-        evaluate: latencySevere
-    },
-    {
-        id: 'cache-failure',
-        runbookRow: 'Cache Failure',
-        severity: 'P2',
-        when: () => 'the `cache` host check failed',
-        does: () => '`restart-command` first, then Level 1 if it still fails',
-        evaluate: cacheFailure
-    },
-    {
-        id: 'error-rate-elevated',
-        runbookRow: 'Error Rate 5-10%',
-        severity: 'P3',
-        when: (p) => `${percentLimit(p.errorRate.elevated)} < error rate ≤ ${percentLimit(p.errorRate.high)}`,
-        does: (p) => `watch ${formatDuration(p.errorRate.elevatedWindowMs)} (the 15-minute rule); worse: Level 1; stable: the runbook's "consider rollback": ${consider(p)}; improving: keep watching`,
-        evaluate: errorRateElevated
-    },
-    {
-        id: 'latency-degraded',
-        runbookRow: 'Response Time 2-5s',
-        severity: 'P3',
-        when: (p) => `${secondsLimit(p.latency.degraded)} < p95 ≤ ${secondsLimit(p.latency.severe)}`,
-        does: (p) => `watch ${formatDuration(p.latency.degradedWindowMs)}; worse: Level 1; stable: ${consider(p)}; improving: keep watching`,
-        evaluate: latencyDegraded
-    },
-    {
-        id: 'monitoring-outage',
-        runbookRow: 'Monitoring outage (no verdict)',
-        severity: 'none',
-        when: (p) => `a signal unknown for ${plural(p.unknownLimit, 'consecutive sample')}`,
-        does: () => '**inconclusive**: no rollback, no issue, a warning'
-    },
-    {
-        id: 'healthy',
-        runbookRow: 'Healthy',
-        severity: 'none',
-        when: () => 'none of the above',
-        does: () => 'fix forward; nothing runs (P4 when the host log has medium or low errors)'
-    },
-    {
-        id: 'deploy-not-live',
-        runbookRow: 'The expected version never went live',
-        severity: 'none',
-        when: (p) => `\`expected-version\` never appeared in the health body within \`health.version-wait\` (${formatDuration(p.health.versionWaitMs)})`,
-        does: () => '**not-deployed**: nothing to roll back'
-    }
-];
-/** The runbook's rules in priority order, then the verdicts that no single rule produces. */
-const RULES = ROWS.map((row, i) => ({ ...row, priority: i + 1 }));
-/** The rule of an id (every RuleId has one). */
-function ruleInfo(id) {
-    return RULES.find((r) => r.id === id);
-}
-/** The rules that decide, in priority order. */
-const RULE_CHAIN = RULES.filter((r) => r.evaluate !== undefined);
-
 ;// CONCATENATED MODULE: ./src/report/sections/status.ts
 // The runbook's template fields: the title, Status, Action, ETA, Impact, what production does now,
 // and what is left for a human.
@@ -67125,7 +67354,7 @@ const RULE_CHAIN = RULES.filter((r) => r.evaluate !== undefined);
 
 
 /** The state a run leaves its incident in. */
-function incidentState(facts, record) {
+function status_incidentState(facts, record) {
     if (facts.kind === 'security')
         return 'security';
     switch (record.rollback.status) {
@@ -67335,14 +67564,18 @@ function minutes(ms) {
 
 const TAIL_LINES = 40;
 function stepsSection(record) {
-    if (record.steps.length === 0)
+    return stepsTable(record.steps);
+}
+/** One row a step, then each step's output tail (open when it did not succeed). */
+function stepsTable(steps) {
+    if (steps.length === 0)
         return '_The action ran nothing on the host._';
     const table = [
         '| # | Step | Level | Command | Exit | Result | Duration |',
         '|---|---|---|---|---|---|---|',
-        ...record.steps.map((s, i) => `| ${i + 1} | ${s.name} | ${s.level ?? ''} | ${code(s.command)} | ${s.exitCode ?? '—'} | ${cell(stepResult(s))} | ${formatDuration(s.durationMs)} |`)
+        ...steps.map((s, i) => `| ${i + 1} | ${s.name} | ${s.level ?? ''} | ${code(s.command)} | ${s.exitCode ?? '—'} | ${cell(stepResult(s))} | ${formatDuration(s.durationMs)} |`)
     ].join('\n');
-    const tails = record.steps
+    const tails = steps
         .map((s, i) => ({ s, i }))
         .filter(({ s }) => s.outputTail.trim() || s.note)
         .map(({ s, i }) => {
@@ -67482,7 +67715,7 @@ function builtInBody(facts, record, ctx, v) {
     sections.push(['## Links', linksSection(record, ctx)]);
     return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n');
 }
-function resolvedBody(facts, record, ctx) {
+function resolvedBody(facts, record, ctx, opts = {}) {
     const r = record.rollback;
     const minutes = facts.downtimeMs !== undefined ? Math.round(facts.downtimeMs / 60_000) : undefined;
     const duration = facts.downtimeMs !== undefined && minutes !== undefined
@@ -67502,7 +67735,7 @@ function resolvedBody(facts, record, ctx) {
         `- **Data Loss:** ${dataLoss}`,
         '',
         '- **Root Cause:** Under investigation',
-        `- **Next Steps:** find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`,
+        `- **Next Steps:** ${opts.nextSteps ?? `find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`}`,
         '',
         `- **Team:** ${TEAM}`,
         '',
@@ -67515,7 +67748,7 @@ function resolvedBody(facts, record, ctx) {
         postChecklistOnly(facts, record, ctx)
     ].join('\n');
 }
-function failedBody(facts, record, ctx) {
+function failedBody(facts, record, ctx, opts = {}) {
     const r = record.rollback;
     // The last output of the rollback levels and their checks: what a human reads first.
     const tailSteps = record.steps
@@ -67533,7 +67766,7 @@ function failedBody(facts, record, ctx) {
         `- **Rollback Level:** ${r.attempts.length ? r.attempts.map((a) => a.level).join(' → ') : 'none ran'}`,
         `- **Reason:** ${defuse(r.reason)}`,
         `- **Production now:** ${nowLine(facts, record)}`,
-        `- **Next Steps:** ${next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)'}`,
+        `- **Next Steps:** ${opts.nextSteps ?? (next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)')}`,
         `- **Team:** ${TEAM}`,
         '',
         '### Attempts',
@@ -67578,6 +67811,189 @@ function dataLossWithoutTarget(facts) {
     return facts.level === 1 || !facts.level
         ? 'None (no data restored)'
         : 'unknown (no backup target)';
+}
+
+;// CONCATENATED MODULE: ./src/report/command-reply.ts
+// The replies to commands on the incident issue. Pure. Every reply starts with a hidden marker
+// holding the comment's id (a re-run for the same comment finds it and does nothing), names who
+// asked and with what, says what ran on the host (commands, exit codes, durations) and links the
+// run. A rollback reply is the runbook's [RESOLVED] or "Rollback FAILED" template.
+
+
+
+
+
+
+
+const SUCCESS_LABEL = 'resolved';
+function command_reply_marker(rc, rollbackDone) {
+    return renderMarker({
+        environment: rc.environment,
+        runId: rc.report.runId,
+        comment: rc.commentId,
+        command: rc.verb,
+        rollbackDone
+    });
+}
+/** Who asked, with what, what ran on the host, and the run. */
+function footer(rc, steps, noSteps) {
+    const role = rc.asker.role ? ` (${rc.asker.role})` : '';
+    return [
+        '### What ran',
+        '',
+        steps.length === 0 && noSteps ? noSteps : stepsTable(steps),
+        '',
+        `Asked by @${rc.asker.login}${role} with ${code(rc.commandLine)} · run [${rc.report.runId || 'local'}](${runUrl(rc.report)})`
+    ].join('\n');
+}
+function finish(rc, head, steps, done, noSteps) {
+    const body = [command_reply_marker(rc, done), ...head, '', footer(rc, steps, noSteps)].join('\n');
+    return fitBody(scrub(body, rc.report.secrets));
+}
+/** Not allowed (role, bot) or not on this issue: nothing ran. */
+function renderRefusal(rc, reason) {
+    const headline = `refused: ${reason}`;
+    return {
+        body: finish(rc, ['## 🚫 Not run', '', defuse(reason)], []),
+        headline,
+        labelsToAdd: []
+    };
+}
+/** A first line that starts with /rollback-sentinel but is not a command: what was wrong. */
+function renderBadCommand(rc, problem) {
+    return {
+        body: finish(rc, ['## ❓ Not a valid command', '', defuse(problem), '', '**Usage**', '', usageList()], []),
+        headline: `bad command: ${problem}`,
+        labelsToAdd: []
+    };
+}
+function usageList() {
+    return VERBS.map((v) => `- \`/rollback-sentinel ${VERB_USAGE[v]}\``).join('\n');
+}
+const WHAT_RUNS = {
+    rollback: "that level as the watch runs it (stop-command before Level 3, validate, smoke test, verification); default target: the newest backup from before the incident's deploy; no automatic escalation",
+    'clear-security': "security incidents only, after the security team's clearance: stop-command, then Level 3 to the pre-breach backup, validation, verification; without target the reply lists the backups",
+    approve: 'what the incident left pending: a restore blocked by backup-max-age, or the P3 "consider rollback" (Level 1)',
+    status: 'one probe cycle (health, Prometheus, read-only host checks), shown in the reply',
+    help: 'this list'
+};
+function pendingText(p) {
+    if (!p)
+        return 'nothing';
+    if (p.action === 'restore')
+        return `a Level ${p.level} restore to ${code(p.target)} blocked by \`rollback.backup-max-age\` (\`approve\` runs it)`;
+    if (p.action === 'consider-rollback')
+        return 'the runbook\'s P3 "consider rollback" (`approve` runs Level 1)';
+    return "the security team's clearance (then `clear-security target=ID`)";
+}
+function renderHelp(rc, minRole, state) {
+    const rows = VERBS.map((v) => `| \`/rollback-sentinel ${VERB_USAGE[v]}\` | ${cell(WHAT_RUNS[v], 400)} |`);
+    const head = [
+        '## ℹ️ Commands on this incident',
+        '',
+        'The first line of a comment: `/rollback-sentinel <verb> [key=value …]`.',
+        '',
+        '| Command | What runs |',
+        '|---|---|',
+        ...rows,
+        '',
+        `**Who may:** people whose role in this repository is **${minRole}** or higher (policy \`commands.min-role\`); comments by bots are never acted on.`,
+        '',
+        `**Pending on this incident:** ${pendingText(state.pending)}.`,
+        '',
+        'Each comment runs once (a re-run of the workflow finds this reply and does nothing); commands wait for a running deploy or rollback of the same environment.'
+    ];
+    return { body: finish(rc, head, []), headline: 'help', labelsToAdd: [] };
+}
+/** A reply with nothing to run (nothing pending, a security incident, …). */
+function renderAnswer(rc, text) {
+    return {
+        body: finish(rc, ['## ℹ️ Nothing ran', '', text], []),
+        headline: `nothing ran: ${text.replace(/`/g, '')}`,
+        labelsToAdd: []
+    };
+}
+const isRule = (r) => RULES.some((x) => x.id === r);
+/** The run of a command as the report's RunRecord, so the runbook's templates render it. */
+function commandRecord(rc, input) {
+    const { outcome, state } = input;
+    const rule = isRule(state.rule)
+        ? state.rule
+        : state.security
+            ? 'security-breach'
+            : 'healthy';
+    const level = outcome.level;
+    return {
+        environment: rc.environment,
+        startedAt: input.startedAt,
+        endedAt: input.endedAt,
+        deployedAt: state.deployedAt ?? input.startedAt,
+        samples: [],
+        verdicts: [],
+        final: {
+            decision: 'rollback',
+            severity: ruleInfo(rule).severity,
+            rule,
+            reason: `${rc.commandLine} by @${rc.asker.login}`,
+            ...(level ? { level } : {}),
+            evidence: []
+        },
+        breachFirstSeenAt: state.breachAt,
+        firedRule: rule,
+        steps: input.steps,
+        rollback: outcome,
+        notes: [],
+        dryRun: input.dryRun,
+        cancelled: false
+    };
+}
+const STEP_TITLE = {
+    rollback: 'Rollback requested on the incident',
+    'approve-restore': 'Approved: the restore that backup-max-age blocked',
+    'approve-consider': 'Approved: the runbook\'s "consider rollback" (Level 1)',
+    'clear-security': 'Security clearance given: clean recovery (runbook Security Breach step 5)'
+};
+function renderRollbackReply(rc, input) {
+    const record = scrubDeep(commandRecord(rc, input), rc.report.secrets);
+    const facts = context_factsOf(record);
+    const r = record.rollback;
+    const level = r.level;
+    const intro = `**${STEP_TITLE[input.step]}** by @${rc.asker.login}: ${defuse(r.reason)}`;
+    const next = level ? levelAfter(level) : undefined;
+    let head;
+    let labelsToAdd = [];
+    let headline;
+    if (r.status === 'succeeded') {
+        head = [
+            intro,
+            '',
+            resolvedBody(facts, record, rc.report, {
+                nextSteps: 'find the cause before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.'
+            })
+        ];
+        labelsToAdd = [SUCCESS_LABEL];
+        headline = `RESOLVED: ${r.reason}`;
+    }
+    else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
+        const tryNext = r.status === 'blocked'
+            ? 'choose the backup yourself: `/rollback-sentinel rollback level=N target=ID` (see `--list`), or fix forward'
+            : next
+                ? `\`/rollback-sentinel rollback level=${next}\` (add \`target=ID\` for a given backup), or fix forward`
+                : 'restore by hand or fix forward (Level 3 is the last level)';
+        head = [intro, '', failedBody(facts, record, rc.report, { nextSteps: tryNext })];
+        labelsToAdd = [`rollback-${r.status}`];
+        headline = `rollback ${r.status.toUpperCase()}: ${r.reason}`;
+    }
+    else {
+        head = [intro, '', '## 🟡 Dry run — nothing ran on the host'];
+        headline = `dry run: ${r.reason}`;
+    }
+    const ran = facts.rollbackRan ? level : undefined;
+    return { body: finish(rc, head, record.steps, ran), headline, labelsToAdd };
+}
+/** The chat notice for a command's result. */
+function commandNotice(rc, issueNumber, reply, url) {
+    return scrub(`rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.commandLine.slice(0, 200)}\n${reply.headline.slice(0, 500)}\n${url}`, rc.report.secrets);
 }
 
 ;// CONCATENATED MODULE: ./src/report/charts.ts
@@ -67872,13 +68288,24 @@ function skipped(count, what) {
 
 /** GitHub's limit for a label name. */
 const LABEL_MAX = 50;
-/** The marker of this run: `rollback-done=<level>` when a rollback command ran. */
+/**
+ * The marker of this run: `rollback-done=<level>` when a rollback command ran, and what a command
+ * on the issue needs: the deploy, the breach, the commit, the rule, what is pending, the target.
+ */
 function markerFor(record, ctx) {
     const facts = context_factsOf(record);
+    const pending = record.pending;
     return renderMarker({
         environment: record.environment,
         runId: ctx.runId,
-        rollbackDone: facts.rollbackRan ? facts.level : undefined
+        rollbackDone: facts.rollbackRan ? facts.level : undefined,
+        deployedAt: record.deployedAt,
+        breachAt: facts.breachAt,
+        sha: ctx.sha || undefined,
+        rule: facts.rule,
+        pending: pending?.action,
+        pendingLevel: pending?.action === 'restore' ? pending.level : undefined,
+        target: pending?.action === 'restore' ? pending.target : record.rollback.target?.id
     });
 }
 /** issueLabels + severity + rollback-level-N (when a rollback ran) + environment:<env> (+ security). */
@@ -68106,7 +68533,7 @@ function unquote(value) {
 const TITLE_MAX = 256;
 /** The state this run leaves its incident in (acting, resolved, failed or security). */
 function title_incidentState(record) {
-    return incidentState(context_factsOf(record), record);
+    return status_incidentState(context_factsOf(record), record);
 }
 /** The built-in subject for a state, without a user template: `[RESOLVED] … : production — rule`. */
 function incidentSubject(record, state = title_incidentState(record)) {
@@ -68486,6 +68913,8 @@ function sanitizeSettings(settings) {
     if (copy.ssh)
         copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
     copy.github.token = copy.github.token ? trace_REDACTED : '';
+    if (copy.notify?.webhook)
+        copy.notify.webhook = trace_REDACTED;
     if (copy.github.issueTemplate)
         copy.github.issueTemplate = {
             path: copy.github.issueTemplate.path,
@@ -68582,6 +69011,7 @@ function issueMode(settings, record) {
             return undefined;
     }
 }
+/** The decision trace JSON under RUNNER_TEMP (its path is the report-path output). */
 function writeTrace(settings, record) {
     const trace = buildTrace(record, sanitizeSettings(settings), settings.secrets);
     const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`;
@@ -68655,6 +69085,88 @@ async function publish(settings, record, deps) {
     await writeSummary(renderSummary(record, ctx, issue), log);
     annotate(record);
     return { issue, reportPath };
+}
+
+;// CONCATENATED MODULE: ./src/core/recovery.ts
+// After a rollback level: did production recover, and what comes next (DESIGN.md "Recovered",
+// "No data-loss level on a contradicted signal"). Pure.
+//
+// Recovered: at the end of rollback.verify, health was up on the last `health.confirm + 1` probes
+// and the last sample breaches no error-rate or latency rule. Samples before that are recorded, not
+// judged: a rate window still holds pre-rollback traffic for its own length.
+
+
+function judgeRecovery(samples, policy) {
+    const need = policy.health.confirm + 1;
+    if (samples.length < need)
+        return {
+            recovered: false,
+            cause: 'too-few-samples',
+            reason: `only ${samples.length} verification sample(s); need ${need} with health up`
+        };
+    const last = samples[samples.length - 1];
+    const tail = samples.slice(-need);
+    const notUp = tail.filter((s) => s.health.status !== 'up');
+    if (notUp.length > 0) {
+        const worst = notUp[notUp.length - 1].health;
+        const noAnswer = notUp.every((s) => s.health.status === 'down' && s.health.noAnswer);
+        return {
+            recovered: false,
+            cause: noAnswer && !metricBreach(last, policy) ? 'health-no-answer' : 'health',
+            reason: `health was ${worst.status}${worst.reason ? ` (${worst.reason})` : ''} in ${notUp.length} of the last ${need} probes`
+        };
+    }
+    if (last.errorRate.status === 'measured' &&
+        (last.errorRate.value ?? 0) > policy.errorRate.elevated)
+        return {
+            recovered: false,
+            cause: 'error-rate',
+            reason: `error rate ${percent(last.errorRate.value ?? 0)} > elevated ${percent(policy.errorRate.elevated)} at the end of verification`
+        };
+    if (last.p95.status === 'measured' && (last.p95.value ?? 0) > policy.latency.degraded)
+        return {
+            recovered: false,
+            cause: 'p95',
+            reason: `p95 ${format_seconds(last.p95.value ?? 0)} > degraded ${format_seconds(policy.latency.degraded)} at the end of verification`
+        };
+    const unknown = [
+        last.errorRate.status === 'unknown' ? 'error rate' : '',
+        last.p95.status === 'unknown' ? 'p95' : ''
+    ].filter(Boolean);
+    return {
+        recovered: true,
+        reason: `health up on the last ${need} probes${last.errorRate.status === 'measured'
+            ? `, error rate ${percent(last.errorRate.value ?? 0)}`
+            : ''}${last.p95.status === 'measured' ? `, p95 ${format_seconds(last.p95.value ?? 0)}` : ''}${unknown.length ? ` (${unknown.join(' and ')} unknown: judged on health)` : ''}`
+    };
+}
+function metricBreach(s, policy) {
+    return ((s.errorRate.status === 'measured' && (s.errorRate.value ?? 0) > policy.errorRate.elevated) ||
+        (s.p95.status === 'measured' && (s.p95.value ?? 0) > policy.latency.degraded));
+}
+/**
+ * What follows a level that ran: recovered; the next level (1 → 2 → 3, up to rollback.max-level);
+ * or a human. A level that ran cleanly on the host (script, validate and smoke test all exit 0)
+ * whose verification failed only because health got no HTTP answer is not escalated: the host
+ * says it is healthy, this runner cannot see it, and Levels 2 and 3 restore data (data loss).
+ */
+function afterLevel(run, recovery, policy) {
+    if (run.scriptOk && recovery.recovered)
+        return { next: 'recovered' };
+    if (run.scriptOk && run.hostChecksPassed && recovery.cause === 'health-no-answer')
+        return {
+            next: 'manual',
+            reason: `Level ${run.level} ran cleanly and validate/smoke tests pass on the host, but this runner ` +
+                `gets no answer from health-url (${recovery.reason}): not escalating to a level that ` +
+                'restores data on a signal the host contradicts; confirm production by hand'
+        };
+    const { level, manual } = nextLevel(run.level, [run.level], policy.rollback.maxLevel);
+    if (manual)
+        return {
+            next: 'manual',
+            reason: `Level ${run.level} did not recover production and rollback.max-level is ${policy.rollback.maxLevel}: manual intervention required`
+        };
+    return { next: 'escalate', level: level };
 }
 
 ;// CONCATENATED MODULE: ./src/act/steps.ts
@@ -68807,53 +69319,6 @@ class StepRunner {
         this.logger.warning(`  ${name} → ${describeResult(step, probeTimeoutMs)}`);
         return step;
     }
-}
-
-;// CONCATENATED MODULE: ./src/act/host-actions.ts
-
-/** The runbook's "Try quick restart (1 minute)". */
-const RESTART_TIMEOUT_MS = 60_000;
-/** Evidence (e.g. `docker commit`, `logs > file`) and isolation commands. */
-const SECURITY_TIMEOUT_MS = 5 * 60_000;
-/**
- * The runbook's "Try quick restart" (restart-command), dry-run aware. A skipped step when there
- * is no restart command or no host.
- */
-async function runRestart(remote, settings, opts) {
-    const logger = opts.logger ?? silent;
-    const command = settings.commands.restart;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
-    if (!command)
-        return runner.skip('restart', '', 'no restart-command configured');
-    if (!remote)
-        return runner.skip('restart', command, 'no host configured (ssh-host)');
-    if (settings.dryRun)
-        return runner.dry('restart', command, []);
-    return runner.run('restart', command, [], opts.timeoutMs ?? RESTART_TIMEOUT_MS);
-}
-/**
- * The runbook's security path without the rollback ("DO NOT ROLLBACK YET"): evidence-command,
- * then isolate-command, each when set, dry-run aware. Evidence comes first here because the
- * usual isolation (`docker-compose down`) removes the containers whose logs and state the
- * evidence command saves; isolation still runs when evidence fails.
- */
-async function runSecurityPath(remote, settings, opts) {
-    const logger = opts.logger ?? silent;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
-    for (const [name, command] of [
-        ['evidence', settings.commands.evidence],
-        ['isolate', settings.commands.isolate]
-    ]) {
-        if (!command)
-            continue;
-        if (!remote)
-            runner.skip(name, command, 'no host configured (ssh-host)');
-        else if (settings.dryRun)
-            runner.dry(name, command, []);
-        else
-            await runner.run(name, command, [], opts.timeoutMs ?? SECURITY_TIMEOUT_MS);
-    }
-    return runner.steps;
 }
 
 ;// CONCATENATED MODULE: ./src/act/rollback.ts
@@ -69101,487 +69566,220 @@ async function executeRollback(input) {
         (last ? ` (${last.reason})` : ''));
 }
 
-;// CONCATENATED MODULE: ./src/respond.ts
-// The response to a verdict: what runs on the host when the core says rollback, isolate, restart
-// or manual. The core has decided; this module only carries it out, through the act layer, each
-// command inside the cancellation's actOnHost so a first cancel lets it finish.
+;// CONCATENATED MODULE: ./src/act/by-hand.ts
 
 
 
-const NOT_NEEDED = {
-    status: 'not-needed',
-    attempts: [],
-    verificationSamples: [],
-    reason: 'no rollback needed'
-};
-/** The restart-first step of service-down and cache-failure, run when the watch asks for it. */
-async function restart(deps) {
-    const { settings, remote, clock, log, cancel } = deps;
-    log.info('restart-first (runbook): running restart-command, then re-probing');
-    return cancel.actOnHost('the restart', () => runRestart(remote, settings, {
-        clock,
-        logger: log,
-        signal: cancel.signal,
-        stopSignal: cancel.stopSignal
-    }));
-}
+
+/** `--list` is read-only and should be quick (the same limit as the rollback's own listing). */
+const by_hand_LIST_TIMEOUT_MS = 60_000;
 /**
- * Carries out the watch's final verdict: a rollback (escalating as the core says), the security
- * path, or nothing. `prior`: this workflow run already rolled back (a re-run): never again.
+ * Runs exactly `level` as the watch runs it (stop-command before Level 3, the script, validate,
+ * smoke test, verification), with rollback.max-level capped at that level so nothing escalates.
  */
-async function respond(final, prior, deps) {
-    const { settings, remote, clock, log, cancel } = deps;
-    if (cancel.signal.aborted)
-        return { rollback: NOT_NEEDED, steps: [] };
-    const opts = { clock, logger: log, signal: cancel.signal, stopSignal: cancel.stopSignal };
-    if (final.decision === 'rollback' && prior)
+function rollbackAtLevel(input) {
+    const { settings, level } = input;
+    const policy = {
+        ...settings.policy,
+        rollback: { ...settings.policy.rollback, maxLevel: level }
+    };
+    return executeRollback({
+        startLevel: level,
+        settings: {
+            ...settings,
+            policy,
+            rollbackTarget: input.target,
+            deployedAt: input.deployedAt
+        },
+        remote: input.remote,
+        clock: input.clock,
+        verify: input.verify,
+        logger: input.logger,
+        signal: input.signal,
+        stopSignal: input.stopSignal
+    });
+}
+/** `bash <rollback-script> --list`, recorded as a step, parsed by the core. */
+async function listBackups(rollbackScript, opts) {
+    const runner = new StepRunner(opts.remote ?? NO_HOST, opts.clock, opts.logger ?? silent, opts.signal, opts.stopSignal);
+    const script = `bash ${shellQuote(rollbackScript)}`;
+    if (!opts.remote)
         return {
-            rollback: {
-                ...NOT_NEEDED,
-                status: 'blocked',
-                level: prior.level,
-                reason: `this workflow run already rolled back (Level ${prior.level}, incident #${prior.number}): not rolling back again on a re-run`
-            },
-            steps: []
+            step: runner.skip('list-backups', `${script} --list`, 'no host configured (ssh-host)'),
+            error: 'no host configured (ssh-host)'
         };
-    if (final.decision === 'rollback' && final.level) {
-        const startLevel = final.level;
-        startGroup(`rollback: Level ${startLevel}`);
-        try {
-            const result = await cancel.actOnHost(`the Level ${startLevel} rollback`, () => executeRollback({ startLevel, settings, remote, verify: deps.verify, ...opts }));
-            return { rollback: result.outcome, steps: result.steps };
-        }
-        finally {
-            endGroup();
-        }
+    const { step, result } = await runner.exec('list-backups', script, ['--list'], by_hand_LIST_TIMEOUT_MS);
+    if (step.status !== 'ok')
+        return { step, error: `${step.command} ${describeResult(step, by_hand_LIST_TIMEOUT_MS)}` };
+    return { step, list: parseBackupList(result.stdout) };
+}
+
+;// CONCATENATED MODULE: ./src/act/host-checks.ts
+const MAX_LINES = 20;
+const MAX_LINE_CHARS = 300;
+const MAX_TOP = 10;
+function cut(line) {
+    return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line;
+}
+function outputLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trimEnd())
+        .filter((l) => l.trim() !== '');
+}
+/** Why a result cannot be read as the check's answer, or null when it can. */
+function notRunReason(r, timeoutMs, signal) {
+    if (r.sshFailure)
+        return r.sshFailure;
+    if (r.timedOut)
+        return `no answer within ${Math.ceil(timeoutMs / 1000)}s`;
+    if (signal?.aborted)
+        return 'cancelled';
+    if (r.exitCode === null)
+        return 'no exit code';
+    // 126/127 from the shell: the configured command could not be found or run. That is a
+    // configuration problem, not a finding: reading it as "database down" would roll back for a typo.
+    if (r.exitCode === 126 || r.exitCode === 127) {
+        const why = outputLines(r.stderr).pop();
+        return `check command could not run (exit ${r.exitCode}${why ? `: ${cut(why)}` : ''})`;
     }
-    if (final.decision === 'isolate') {
-        startGroup('security: evidence and isolation (no rollback)');
-        try {
-            const steps = await cancel.actOnHost('the security response', () => runSecurityPath(remote, settings, opts));
+    return null;
+}
+function firstLines(r, n = 3) {
+    return outputLines(`${r.stdout}\n${r.stderr}`).slice(0, n).map(cut);
+}
+function readCheck(kind, r) {
+    const code = r.exitCode;
+    switch (kind) {
+        case 'corruption':
+            // The runbook's `test -f /data/corruption_detected`: success means the marker exists.
+            return code === 0
+                ? { status: 'alert', detail: 'corruption marker found (exit 0)', lines: firstLines(r) }
+                : { status: 'ok', detail: `no corruption marker (exit ${code})` };
+        case 'database':
+        case 'cache':
+            return code === 0
+                ? { status: 'ok', detail: 'exit 0' }
+                : { status: 'alert', detail: `${kind} check failed (exit ${code})`, lines: firstLines(r) };
+        case 'security': {
+            // Like `logs | grep -i "security|breach|…"`: the exit code says nothing, any line is an alert.
+            const all = outputLines(r.stdout);
+            if (all.length === 0)
+                return { status: 'ok', detail: 'no suspicious lines' };
             return {
-                rollback: {
-                    ...NOT_NEEDED,
-                    status: 'blocked',
-                    reason: 'security alert: no rollback until the security team clears it (then Level 3)'
-                },
-                steps
+                status: 'alert',
+                detail: `${all.length} suspicious line${all.length === 1 ? '' : 's'}`,
+                lines: all.slice(0, MAX_LINES).map(cut)
             };
         }
-        finally {
-            endGroup();
-        }
     }
-    if (final.decision === 'manual')
-        return { rollback: { ...NOT_NEEDED, status: 'blocked', reason: final.reason }, steps: [] };
-    return { rollback: NOT_NEEDED, steps: [] };
 }
-
-;// CONCATENATED MODULE: ./src/core/metrics.ts
-// Rules about what a Prometheus reading means before any rule of the runbook looks at it.
-
+function compile(patterns) {
+    return patterns.map((p) => {
+        try {
+            return new RegExp(p, 'i');
+        }
+        catch {
+            // The policy parser rejects bad patterns; here an invalid one falls back to a literal match.
+            return new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+        }
+    });
+}
+/** `uniq -c` output: every line starts with spaces and a count (the runbook's breakdown command). */
+const UNIQ_C = /^\s+(\d+) (.*)$/;
 /**
- * error-rate.min-requests: too little traffic makes a ratio meaningless (1 failure in 2 requests
- * is 50%). Below it the error rate is `insufficient` (recorded, never a breach, not an outage).
- * Applies only when the request rate was measured: an unmeasured rate leaves the error rate as it is.
+ * Classifies log lines by the "Error Type Consideration" patterns (case-insensitive; a line counts
+ * once, in the first class that matches: critical, then medium, then low; unmatched lines are
+ * ignored). When every line looks like `uniq -c` output (`   42 <line>`, as the runbook's
+ * `… | sort | uniq -c | sort -rn` prints it), the leading counts are used. `top` holds the most
+ * frequent critical and medium lines (ties: critical first), as `<count>× [<class>] <line>`.
  */
-function applyMinRequests(errorRate, requestRate, minRequests) {
-    if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
-        return errorRate;
-    if (requestRate.value >= minRequests)
-        return errorRate;
-    if (errorRate.status !== 'measured' && errorRate.status !== 'unknown')
-        return errorRate;
-    const why = `insufficient data: ${compactNumber(requestRate.value)} req/s < min-requests ${compactNumber(minRequests)}`;
-    return {
-        status: 'insufficient',
-        value: errorRate.value,
-        // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
-        reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
+function classifyErrorLines(lines, patterns) {
+    const re = {
+        critical: compile(patterns.critical),
+        medium: compile(patterns.medium),
+        low: compile(patterns.low)
     };
+    const nonEmpty = lines.filter((l) => l.trim() !== '');
+    const counted = nonEmpty.length > 0 && nonEmpty.every((l) => UNIQ_C.test(l));
+    const counts = { critical: 0, medium: 0, low: 0 };
+    const groups = new Map();
+    for (const raw of nonEmpty) {
+        let line = raw.trim();
+        let n = 1;
+        if (counted) {
+            const m = UNIQ_C.exec(raw);
+            n = Number(m[1]);
+            line = m[2].trim();
+        }
+        const cls = ['critical', 'medium', 'low'].find((c) => re[c].some((r) => r.test(line)));
+        if (!cls)
+            continue;
+        counts[cls] += n;
+        if (cls === 'low')
+            continue;
+        const key = `${cls}\u0000${line}`;
+        const g = groups.get(key);
+        if (g)
+            g.n += n;
+        else
+            groups.set(key, { cls, line: cut(line), n });
+    }
+    const top = [...groups.values()]
+        .sort((a, b) => b.n - a.n || (a.cls === b.cls ? 0 : a.cls === 'critical' ? -1 : 1))
+        .slice(0, MAX_TOP)
+        .map((g) => `${g.n}× [${g.cls}] ${g.line}`);
+    return { ...counts, top };
 }
-
-;// CONCATENATED MODULE: ./src/samples.ts
-// The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
-// the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
-// the same decide().
-
-/** Every host check off (no ssh-host, or none configured). */
-const HOST_OFF = {
-    corruption: { status: 'off' },
-    database: { status: 'off' },
-    cache: { status: 'off' },
-    security: { status: 'off' },
-    errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
-};
-const samples_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
-/** The queries the settings configure, or undefined without Prometheus. */
-function queriesOf(settings) {
-    const p = settings.prometheus;
-    return p
-        ? { errorRate: p.errorRateQuery, latency: p.latencyQuery, requestRate: p.requestRateQuery }
-        : undefined;
+const OFF = { status: 'off' };
+const OFF_LOG = { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
+function unknownLog(reason) {
+    return { status: 'unknown', critical: 0, medium: 0, low: 0, top: [], reason };
 }
-/**
- * The three queries of one sample, concurrently, with `error-rate.min-requests` applied (by the
- * core). Without Prometheus all three are off.
- */
-async function readMetrics(source, queries, at, policy, signal) {
-    if (!source || !queries)
-        return { errorRate: samples_OFF, p95: samples_OFF, requestRate: samples_OFF };
-    const run = (q) => q.trim()
-        ? source.query(q, at, signal).catch((e) => ({
-            status: 'unknown',
-            value: null,
-            reason: `query failed: ${String(e)}`
-        }))
-        : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' });
-    const [errorRate, p95, requestRate] = await Promise.all([
-        run(queries.errorRate),
-        run(queries.latency),
-        run(queries.requestRate)
+/** Runs every configured host check concurrently, each with its own time limit. Never throws. */
+async function runHostChecks(remote, policy, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? policy.hostChecks.timeoutMs;
+    const exec = async (command) => {
+        if (!remote)
+            return 'no host configured (ssh-host)';
+        if (opts.signal?.aborted)
+            return 'cancelled';
+        try {
+            const r = await remote.run(command, [], { timeoutMs, signal: opts.signal });
+            return notRunReason(r, timeoutMs, opts.signal) ?? r;
+        }
+        catch (err) {
+            return `check could not run: ${err.message}`;
+        }
+    };
+    const check = async (kind) => {
+        const command = policy.hostChecks[kind].trim();
+        if (command === '')
+            return OFF;
+        const r = await exec(command);
+        return typeof r === 'string' ? { status: 'unknown', detail: r } : readCheck(kind, r);
+    };
+    const errorLog = async () => {
+        const command = policy.hostChecks.errorLog.trim();
+        if (command === '')
+            return OFF_LOG;
+        const r = await exec(command);
+        if (typeof r === 'string')
+            return unknownLog(r);
+        // Exit code ignored (grep exits 1 when nothing matches): the lines are the measurement.
+        return {
+            status: 'measured',
+            ...classifyErrorLines(outputLines(r.stdout), policy.errorPatterns)
+        };
+    };
+    const [corruption, database, cache, security, log] = await Promise.all([
+        check('corruption'),
+        check('database'),
+        check('cache'),
+        check('security'),
+        errorLog()
     ]);
-    return {
-        errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
-        p95,
-        requestRate
-    };
-}
-/** One probe cycle at `at`: health, metrics and host checks run concurrently. */
-async function probeOnce(sources, policy, at, signal) {
-    const [health, metrics, host] = await Promise.all([
-        sources.health.probe(signal),
-        readMetrics(sources.metrics, sources.queries, at, policy, signal),
-        sources.host(signal)
-    ]);
-    const { body: _body, ...reading } = health;
-    return { at, health: reading, ...metrics, host };
-}
-/** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
-async function measureBaseline(metrics, queries, deployedAt, signal) {
-    if (!queries || !metrics)
-        return undefined;
-    const at = deployedAt - 60_000;
-    const [errorRate, p95] = await Promise.all([
-        metrics.query(queries.errorRate, at, signal),
-        metrics.query(queries.latency, at, signal)
-    ]);
-    return {
-        errorRate: errorRate.status === 'measured' ? errorRate.value : null,
-        p95: p95.status === 'measured' ? p95.value : null
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var yaml_dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/defaults.ts
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const defaults_HOUR = 60 * MINUTE;
-/**
- * The runbook's numbers. Every policy value defaults to these; the policy file overrides them.
- * Section names refer to ../shared/seeds/000_81d5147b2aa6ea20.txt (the runbook).
- */
-const DEFAULT_POLICY = {
-    health: {
-        timeoutMs: 10 * SECOND,
-        slowMs: 5 * SECOND, // step 1.1: "Slow response (>5s)"
-        confirm: 2,
-        confirmIntervalMs: 2 * SECOND,
-        versionWaitMs: 2 * MINUTE
-    },
-    errorRate: {
-        critical: 0.5, // Decision Matrix: "Error Rate > 50%" → Level 1 now
-        high: 0.1, // "Error Rate 10-50%" → rollback if not fixed in 5 min
-        elevated: 0.05, // "Error Rate 5-10%" → monitor 15 min
-        highWindowMs: 5 * MINUTE, // Rule 2: the 5-minute rule
-        elevatedWindowMs: 15 * MINUTE, // Rule 3 / "Monitor for 15 minutes"
-        minRequests: 0
-    },
-    latency: {
-        severe: 5, // "Response Time > 5s"
-        degraded: 2, // "Response Time 2-5s"
-        severeWindowMs: 5 * MINUTE, // "Monitor 5min"
-        degradedWindowMs: 15 * MINUTE // Rule 3: the 15-minute rule
-    },
-    down: {
-        restartBeforeMs: 2 * MINUTE, // Rule 1 / time-based table: "< 2 minutes: try restart"
-        level2AfterMs: 5 * MINUTE // "> 5 minutes: Level 2 rollback"
-    },
-    onStable: 'warn',
-    unknownLimit: 4,
-    trendTolerance: 0.1,
-    hostChecks: {
-        every: 1,
-        timeoutMs: 20 * SECOND,
-        corruption: '',
-        database: '',
-        cache: '',
-        security: '',
-        errorLog: ''
-    },
-    // "Error Type Consideration": case-insensitive regular expressions.
-    errorPatterns: {
-        critical: [
-            'database connection (failure|failed|error|refused)',
-            'could not connect to (the )?(database|server|postgres)',
-            'out of memory|\\bOOM\\b|OutOfMemory',
-            'segmentation fault|SIGSEGV',
-            'authentication (system|service) (is )?(down|unavailable)',
-            'payment (processing )?(failure|failed)'
-        ],
-        medium: [
-            'time(d)? ?out',
-            'third[- ]party|upstream|external api',
-            'cache miss',
-            'feature .*(failure|failed|unavailable)'
-        ],
-        low: ['validation (error|failed)', 'not found|\\b404\\b', 'rate limit|\\b429\\b', '\\bUI\\b']
-    },
-    rollback: {
-        maxLevel: 3,
-        // Decision Matrix "Max Time": Level 1 < 5 min, Level 2 < 15 min, Level 3 < 30 min.
-        timeoutsMs: { 1: 5 * MINUTE, 2: 15 * MINUTE, 3: 30 * MINUTE },
-        verifyMs: 5 * MINUTE,
-        backupMaxAgeMs: 24 * defaults_HOUR // "Data Loss Considerations": > 24 h is a major loss
-    }
-};
-
-;// CONCATENATED MODULE: ./src/settings/errors.ts
-// Bad input: an input or the policy file is wrong. Thrown at setup, before anything is probed;
-// main reports it as `bad-input` and names the input and what was wrong (never a secret's value).
-class InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-/** A key of the policy file is wrong (a kind of bad input). */
-class PolicyError extends InputError {
-    constructor(message) {
-        super(message);
-        this.name = 'PolicyError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/settings/policy.ts
-// The policy file: YAML whose every key defaults to the runbook's number (src/core/defaults.ts).
-// Keys are a contract: add keys, never rename them. Every error names the key, quotes the value
-// and says what is expected.
-
-
-
-
-
-const spec = (kind, set) => ({
-    kind,
-    set: set
-});
-/** Every section and key of the policy file, with how it is read and where it goes. */
-const SECTIONS = {
-    health: {
-        timeout: spec('duration', (p, v) => (p.health.timeoutMs = v)),
-        slow: spec('duration', (p, v) => (p.health.slowMs = v)),
-        confirm: spec('count', (p, v) => (p.health.confirm = v)),
-        'confirm-interval': spec('duration', (p, v) => (p.health.confirmIntervalMs = v)),
-        'version-wait': spec('duration', (p, v) => (p.health.versionWaitMs = v))
-    },
-    'error-rate': {
-        critical: spec('fraction', (p, v) => (p.errorRate.critical = v)),
-        high: spec('fraction', (p, v) => (p.errorRate.high = v)),
-        elevated: spec('fraction', (p, v) => (p.errorRate.elevated = v)),
-        'high-window': spec('duration', (p, v) => (p.errorRate.highWindowMs = v)),
-        'elevated-window': spec('duration', (p, v) => (p.errorRate.elevatedWindowMs = v)),
-        'min-requests': spec('seconds', (p, v) => (p.errorRate.minRequests = v))
-    },
-    latency: {
-        severe: spec('seconds', (p, v) => (p.latency.severe = v)),
-        degraded: spec('seconds', (p, v) => (p.latency.degraded = v)),
-        'severe-window': spec('duration', (p, v) => (p.latency.severeWindowMs = v)),
-        'degraded-window': spec('duration', (p, v) => (p.latency.degradedWindowMs = v))
-    },
-    down: {
-        'restart-before': spec('duration', (p, v) => (p.down.restartBeforeMs = v)),
-        'level-2-after': spec('duration', (p, v) => (p.down.level2AfterMs = v))
-    },
-    'host-checks': {
-        every: spec('positive-count', (p, v) => (p.hostChecks.every = v)),
-        timeout: spec('duration', (p, v) => (p.hostChecks.timeoutMs = v)),
-        corruption: spec('command', (p, v) => (p.hostChecks.corruption = v)),
-        database: spec('command', (p, v) => (p.hostChecks.database = v)),
-        cache: spec('command', (p, v) => (p.hostChecks.cache = v)),
-        security: spec('command', (p, v) => (p.hostChecks.security = v)),
-        'error-log': spec('command', (p, v) => (p.hostChecks.errorLog = v))
-    },
-    'error-patterns': {
-        critical: spec('patterns', (p, v) => (p.errorPatterns.critical = v)),
-        medium: spec('patterns', (p, v) => (p.errorPatterns.medium = v)),
-        low: spec('patterns', (p, v) => (p.errorPatterns.low = v))
-    },
-    rollback: {
-        verify: spec('duration', (p, v) => (p.rollback.verifyMs = v)),
-        'backup-max-age': spec('duration', (p, v) => (p.rollback.backupMaxAgeMs = v))
-    }
-};
-const TOP_LEVEL = ['on-stable', 'unknown-limit', 'trend-tolerance', ...Object.keys(SECTIONS)];
-/** The host checks that have a command, by policy key (the one answer to "are checks configured"). */
-function configuredHostChecks(p) {
-    const c = p.hostChecks;
-    return ['corruption', 'database', 'cache', 'security', 'errorLog'].filter((k) => c[k].trim() !== '');
-}
-/** A deep copy of the defaults, so callers may change it freely. */
-function defaultPolicy() {
-    return structuredClone(DEFAULT_POLICY);
-}
-const show = (v) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
-function isRecord(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function readValue(key, kind, raw) {
-    const bad = (expected) => {
-        throw new PolicyError(`policy key ${key}: ${show(raw)} is not ${expected}`);
-    };
-    switch (kind) {
-        case 'duration': {
-            const ms = typeof raw === 'string' ? parseDuration(raw) : null;
-            if (ms === null)
-                bad(`a duration: ${DURATION_HINT}`);
-            if (ms === 0)
-                bad('a positive duration');
-            return ms;
-        }
-        case 'fraction':
-            if (typeof raw !== 'number' || !Number.isFinite(raw))
-                bad('a fraction from 0 to 1 (e.g. 0.10)');
-            if (raw < 0 || raw > 1)
-                bad('a fraction from 0 to 1 (e.g. 0.10)');
-            return raw;
-        case 'seconds':
-            if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0)
-                bad('a number of seconds (0 or more)');
-            return raw;
-        case 'count':
-            if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0)
-                bad('a whole number (0 or more)');
-            return raw;
-        case 'positive-count':
-            if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1)
-                bad('a whole number (1 or more)');
-            return raw;
-        case 'command':
-            if (typeof raw !== 'string')
-                bad('a command (a string; "" turns the check off)');
-            return raw.trim();
-        case 'patterns': {
-            if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string'))
-                bad('a list of regular expressions (strings)');
-            for (const pattern of raw) {
-                try {
-                    new RegExp(pattern, 'i');
-                }
-                catch (e) {
-                    throw new PolicyError(`policy key ${key}: '${pattern}' is not a valid regular expression (${e.message})`);
-                }
-            }
-            return raw;
-        }
-    }
-}
-function readRollback(policy, section) {
-    for (const [key, raw] of Object.entries(section)) {
-        if (key === 'max-level') {
-            if (raw !== 1 && raw !== 2 && raw !== 3)
-                throw new PolicyError(`policy key rollback.max-level: ${show(raw)} is not 1, 2 or 3`);
-            policy.rollback.maxLevel = raw;
-        }
-        else if (key === 'timeouts') {
-            if (!isRecord(raw))
-                throw new PolicyError(`policy key rollback.timeouts: ${show(raw)} is not a mapping like { 1: 5m, 2: 15m, 3: 30m }`);
-            for (const [level, value] of Object.entries(raw)) {
-                if (level !== '1' && level !== '2' && level !== '3')
-                    throw new PolicyError(`policy key rollback.timeouts.${level}: unknown level (use 1, 2 or 3)`);
-                policy.rollback.timeoutsMs[Number(level)] = readValue(`rollback.timeouts.${level}`, 'duration', value);
-            }
-        }
-        else if (key in SECTIONS.rollback) {
-            SECTIONS.rollback[key].set(policy, readValue(`rollback.${key}`, SECTIONS.rollback[key].kind, raw));
-        }
-        else {
-            throw unknownKey(`rollback.${key}`, [
-                'max-level',
-                'timeouts',
-                ...Object.keys(SECTIONS.rollback)
-            ]);
-        }
-    }
-}
-function unknownKey(key, known) {
-    return new PolicyError(`policy key ${key} is unknown: expected one of ${known.join(', ')}`);
-}
-/** Cross-key rules: the runbook's thresholds must stay in order. */
-function checkPolicy(p) {
-    const e = p.errorRate;
-    if (!(e.elevated < e.high && e.high < e.critical))
-        throw new PolicyError(`policy error-rate thresholds out of order: need elevated < high < critical, got elevated ${e.elevated}, high ${e.high}, critical ${e.critical}`);
-    const l = p.latency;
-    if (!(l.degraded < l.severe))
-        throw new PolicyError(`policy latency thresholds out of order: need degraded < severe, got degraded ${l.degraded}, severe ${l.severe}`);
-    if (!(l.degraded > 0))
-        throw new PolicyError(`policy key latency.degraded: ${l.degraded} is not a positive number of seconds`);
-    if (p.health.slowMs >= p.health.timeoutMs)
-        throw new PolicyError(`policy health thresholds out of order: need slow < timeout, got slow ${p.health.slowMs}ms, timeout ${p.health.timeoutMs}ms (a slow answer would read as down)`);
-    if (p.down.restartBeforeMs > p.down.level2AfterMs)
-        throw new PolicyError(`policy down windows out of order: need restart-before <= level-2-after`);
-}
-/** Parses the policy file's text into a complete, validated Policy (defaults for what it leaves out). */
-function loadPolicy(text, source = 'policy file') {
-    let doc;
-    try {
-        doc = (0,yaml_dist/* parse */.qg)(text);
-    }
-    catch (e) {
-        const detail = e instanceof yaml_dist/* YAMLParseError */.XT ? e.message.split('\n')[0] : String(e);
-        throw new PolicyError(`${source} is not valid YAML: ${detail}`);
-    }
-    const policy = defaultPolicy();
-    if (doc === null || doc === undefined)
-        return policy;
-    if (!isRecord(doc))
-        throw new PolicyError(`${source} must be a YAML mapping of policy keys, got ${show(doc)}`);
-    for (const [key, raw] of Object.entries(doc)) {
-        if (key === 'on-stable') {
-            if (raw !== 'warn' && raw !== 'rollback')
-                throw new PolicyError(`policy key on-stable: ${show(raw)} is not warn or rollback`);
-            policy.onStable = raw;
-        }
-        else if (key === 'unknown-limit') {
-            policy.unknownLimit = readValue(key, 'positive-count', raw);
-        }
-        else if (key === 'trend-tolerance') {
-            policy.trendTolerance = readValue(key, 'fraction', raw);
-        }
-        else if (key in SECTIONS) {
-            if (raw === null)
-                continue;
-            if (!isRecord(raw))
-                throw new PolicyError(`policy key ${key}: ${show(raw)} is not a mapping of ${key} keys`);
-            if (key === 'rollback') {
-                readRollback(policy, raw);
-                continue;
-            }
-            const section = SECTIONS[key];
-            for (const [sub, value] of Object.entries(raw)) {
-                if (!(sub in section))
-                    throw unknownKey(`${key}.${sub}`, Object.keys(section));
-                section[sub].set(policy, readValue(`${key}.${sub}`, section[sub].kind, value));
-            }
-        }
-        else {
-            throw unknownKey(key, TOP_LEVEL);
-        }
-    }
-    checkPolicy(policy);
-    return policy;
+    return { corruption, database, cache, security, errorLog: log };
 }
 
 ;// CONCATENATED MODULE: ./src/core/reachability.ts
@@ -69873,6 +70071,496 @@ function finalVerdict(samples, verdicts, policy, ctx) {
     return final;
 }
 
+;// CONCATENATED MODULE: ./src/report/command-views.ts
+// The replies that show what the host and production look like: one probe cycle (status) and the
+// backup list (a target is needed). Pure; the shared parts (marker, footer) are in command-reply.ts.
+
+
+
+
+
+
+function renderStatus(rc, sample, verdict, startedAt) {
+    const reading = verdict.decision === 'healthy'
+        ? 'healthy: no rule of the runbook breaches'
+        : `\`${verdict.rule}\` (${verdict.severity}): ${defuse(verdict.reason)}`;
+    const checks = Object.entries(sample.host)
+        .filter(([, r]) => r.status !== 'off')
+        .map(([name, r]) => `| ${name} | ${r.status} | ${cell(('detail' in r ? r.detail : undefined) ?? ('reason' in r ? r.reason : undefined) ?? ('critical' in r ? `${r.critical} critical, ${r.medium} medium, ${r.low} low` : ''), 200)} |`);
+    const head = [
+        `## 📋 Status of ${defuse(rc.environment)} at ${utc(sample.at)}`,
+        '',
+        `**Now:** ${defuse(describeSample(sample))}.`,
+        '',
+        `**The runbook's rules on this one sample:** ${reading}. Window rules (the 5- and 15-minute rules) need a watch, not one sample.`,
+        '',
+        samplesTable([sample], startedAt),
+        ...(checks.length
+            ? [
+                '',
+                '**Host checks** (read-only):',
+                '',
+                '| Check | Result | Detail |',
+                '|---|---|---|',
+                ...checks
+            ]
+            : [])
+    ];
+    const ran = checks.length
+        ? `_Only the ${checks.length} read-only host check(s) above ran on the host._`
+        : '_The action ran nothing on the host._';
+    return {
+        body: finish(rc, head, [], undefined, ran),
+        headline: `status: ${describeSample(sample)}`,
+        labelsToAdd: []
+    };
+}
+function renderBackupList(rc, why, listed, deployedAt, now, verb) {
+    const head = [`## 📦 Backups on the host: choose the target`, '', why, ''];
+    const example = verb === 'clear-security' ? 'clear-security target=' : 'rollback level=3 target=';
+    if (!listed.list) {
+        head.push(`❌ The backups could not be listed: ${defuse(listed.error ?? 'unknown error')}`);
+    }
+    else {
+        const backups = [...listed.list.backups].sort((a, b) => b.takenAt - a.takenAt);
+        head.push(backups.length
+            ? [
+                '| Backup | Taken (UTC) | Age | Before the deploy | Data loss (runbook) |',
+                '|---|---|---|---|---|',
+                ...backups.map((b) => `| ${code(b.id)} | ${utc(b.takenAt)} | ${formatAge(Math.max(0, now - b.takenAt))} | ${deployedAt === undefined ? '?' : b.takenAt < deployedAt ? 'yes' : 'no'} | ${dataLossNote(Math.max(0, now - b.takenAt))} |`)
+            ].join('\n')
+            : '_`--list` printed no backups._', ...(listed.list.rejected.length
+            ? [
+                '',
+                `${listed.list.rejected.length} line(s) of \`--list\` were refused (unsafe ids) and are not shown.`
+            ]
+            : []), '', `Then: \`/rollback-sentinel ${example}<id>\``);
+    }
+    return {
+        body: finish(rc, head, [listed.step]),
+        headline: listed.list
+            ? `listed ${listed.list.backups.length} backup(s): a target is needed`
+            : `could not list the backups: ${listed.error}`,
+        labelsToAdd: []
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/metrics.ts
+// Rules about what a Prometheus reading means before any rule of the runbook looks at it.
+
+/**
+ * error-rate.min-requests: too little traffic makes a ratio meaningless (1 failure in 2 requests
+ * is 50%). Below it the error rate is `insufficient` (recorded, never a breach, not an outage).
+ * Applies only when the request rate was measured: an unmeasured rate leaves the error rate as it is.
+ */
+function applyMinRequests(errorRate, requestRate, minRequests) {
+    if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
+        return errorRate;
+    if (requestRate.value >= minRequests)
+        return errorRate;
+    if (errorRate.status !== 'measured' && errorRate.status !== 'unknown')
+        return errorRate;
+    const why = `insufficient data: ${compactNumber(requestRate.value)} req/s < min-requests ${compactNumber(minRequests)}`;
+    return {
+        status: 'insufficient',
+        value: errorRate.value,
+        // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
+        reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
+    };
+}
+
+;// CONCATENATED MODULE: ./src/samples.ts
+// The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
+// the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
+// the same decide().
+
+/** Every host check off (no ssh-host, or none configured). */
+const HOST_OFF = {
+    corruption: { status: 'off' },
+    database: { status: 'off' },
+    cache: { status: 'off' },
+    security: { status: 'off' },
+    errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
+};
+const samples_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
+/** The queries the settings configure, or undefined without Prometheus. */
+function queriesOf(settings) {
+    const p = settings.prometheus;
+    return p
+        ? { errorRate: p.errorRateQuery, latency: p.latencyQuery, requestRate: p.requestRateQuery }
+        : undefined;
+}
+/**
+ * The three queries of one sample, concurrently, with `error-rate.min-requests` applied (by the
+ * core). Without Prometheus all three are off.
+ */
+async function readMetrics(source, queries, at, policy, signal) {
+    if (!source || !queries)
+        return { errorRate: samples_OFF, p95: samples_OFF, requestRate: samples_OFF };
+    const run = (q) => q.trim()
+        ? source.query(q, at, signal).catch((e) => ({
+            status: 'unknown',
+            value: null,
+            reason: `query failed: ${String(e)}`
+        }))
+        : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' });
+    const [errorRate, p95, requestRate] = await Promise.all([
+        run(queries.errorRate),
+        run(queries.latency),
+        run(queries.requestRate)
+    ]);
+    return {
+        errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
+        p95,
+        requestRate
+    };
+}
+/** One probe cycle at `at`: health, metrics and host checks run concurrently. */
+async function probeOnce(sources, policy, at, signal) {
+    const [health, metrics, host] = await Promise.all([
+        sources.health.probe(signal),
+        readMetrics(sources.metrics, sources.queries, at, policy, signal),
+        sources.host(signal)
+    ]);
+    const { body: _body, ...reading } = health;
+    return { at, health: reading, ...metrics, host };
+}
+/** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
+async function measureBaseline(metrics, queries, deployedAt, signal) {
+    if (!queries || !metrics)
+        return undefined;
+    const at = deployedAt - 60_000;
+    const [errorRate, p95] = await Promise.all([
+        metrics.query(queries.errorRate, at, signal),
+        metrics.query(queries.latency, at, signal)
+    ]);
+    return {
+        errorRate: errorRate.status === 'measured' ? errorRate.value : null,
+        p95: p95.status === 'measured' ? p95.value : null
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var yaml_dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/defaults.ts
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const defaults_HOUR = 60 * MINUTE;
+/**
+ * The runbook's numbers. Every policy value defaults to these; the policy file overrides them.
+ * Section names refer to ../shared/seeds/000_81d5147b2aa6ea20.txt (the runbook).
+ */
+const DEFAULT_POLICY = {
+    health: {
+        timeoutMs: 10 * SECOND,
+        slowMs: 5 * SECOND, // step 1.1: "Slow response (>5s)"
+        confirm: 2,
+        confirmIntervalMs: 2 * SECOND,
+        versionWaitMs: 2 * MINUTE
+    },
+    errorRate: {
+        critical: 0.5, // Decision Matrix: "Error Rate > 50%" → Level 1 now
+        high: 0.1, // "Error Rate 10-50%" → rollback if not fixed in 5 min
+        elevated: 0.05, // "Error Rate 5-10%" → monitor 15 min
+        highWindowMs: 5 * MINUTE, // Rule 2: the 5-minute rule
+        elevatedWindowMs: 15 * MINUTE, // Rule 3 / "Monitor for 15 minutes"
+        minRequests: 0
+    },
+    latency: {
+        severe: 5, // "Response Time > 5s"
+        degraded: 2, // "Response Time 2-5s"
+        severeWindowMs: 5 * MINUTE, // "Monitor 5min"
+        degradedWindowMs: 15 * MINUTE // Rule 3: the 15-minute rule
+    },
+    down: {
+        restartBeforeMs: 2 * MINUTE, // Rule 1 / time-based table: "< 2 minutes: try restart"
+        level2AfterMs: 5 * MINUTE // "> 5 minutes: Level 2 rollback"
+    },
+    onStable: 'warn',
+    unknownLimit: 4,
+    trendTolerance: 0.1,
+    hostChecks: {
+        every: 1,
+        timeoutMs: 20 * SECOND,
+        corruption: '',
+        database: '',
+        cache: '',
+        security: '',
+        errorLog: ''
+    },
+    // "Error Type Consideration": case-insensitive regular expressions.
+    errorPatterns: {
+        critical: [
+            'database connection (failure|failed|error|refused)',
+            'could not connect to (the )?(database|server|postgres)',
+            'out of memory|\\bOOM\\b|OutOfMemory',
+            'segmentation fault|SIGSEGV',
+            'authentication (system|service) (is )?(down|unavailable)',
+            'payment (processing )?(failure|failed)'
+        ],
+        medium: [
+            'time(d)? ?out',
+            'third[- ]party|upstream|external api',
+            'cache miss',
+            'feature .*(failure|failed|unavailable)'
+        ],
+        low: ['validation (error|failed)', 'not found|\\b404\\b', 'rate limit|\\b429\\b', '\\bUI\\b']
+    },
+    rollback: {
+        maxLevel: 3,
+        // Decision Matrix "Max Time": Level 1 < 5 min, Level 2 < 15 min, Level 3 < 30 min.
+        timeoutsMs: { 1: 5 * MINUTE, 2: 15 * MINUTE, 3: 30 * MINUTE },
+        verifyMs: 5 * MINUTE,
+        backupMaxAgeMs: 24 * defaults_HOUR // "Data Loss Considerations": > 24 h is a major loss
+    },
+    // Who may run the runbook's human steps from the incident issue: people who maintain the repo.
+    commands: { minRole: 'maintain' }
+};
+
+;// CONCATENATED MODULE: ./src/settings/errors.ts
+// Bad input: an input or the policy file is wrong. Thrown at setup, before anything is probed;
+// main reports it as `bad-input` and names the input and what was wrong (never a secret's value).
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/** A key of the policy file is wrong (a kind of bad input). */
+class PolicyError extends InputError {
+    constructor(message) {
+        super(message);
+        this.name = 'PolicyError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/settings/policy.ts
+// The policy file: YAML whose every key defaults to the runbook's number (src/core/defaults.ts).
+// Keys are a contract: add keys, never rename them. Every error names the key, quotes the value
+// and says what is expected.
+
+
+
+
+
+const spec = (kind, set) => ({
+    kind,
+    set: set
+});
+/** Every section and key of the policy file, with how it is read and where it goes. */
+const SECTIONS = {
+    health: {
+        timeout: spec('duration', (p, v) => (p.health.timeoutMs = v)),
+        slow: spec('duration', (p, v) => (p.health.slowMs = v)),
+        confirm: spec('count', (p, v) => (p.health.confirm = v)),
+        'confirm-interval': spec('duration', (p, v) => (p.health.confirmIntervalMs = v)),
+        'version-wait': spec('duration', (p, v) => (p.health.versionWaitMs = v))
+    },
+    'error-rate': {
+        critical: spec('fraction', (p, v) => (p.errorRate.critical = v)),
+        high: spec('fraction', (p, v) => (p.errorRate.high = v)),
+        elevated: spec('fraction', (p, v) => (p.errorRate.elevated = v)),
+        'high-window': spec('duration', (p, v) => (p.errorRate.highWindowMs = v)),
+        'elevated-window': spec('duration', (p, v) => (p.errorRate.elevatedWindowMs = v)),
+        'min-requests': spec('seconds', (p, v) => (p.errorRate.minRequests = v))
+    },
+    latency: {
+        severe: spec('seconds', (p, v) => (p.latency.severe = v)),
+        degraded: spec('seconds', (p, v) => (p.latency.degraded = v)),
+        'severe-window': spec('duration', (p, v) => (p.latency.severeWindowMs = v)),
+        'degraded-window': spec('duration', (p, v) => (p.latency.degradedWindowMs = v))
+    },
+    down: {
+        'restart-before': spec('duration', (p, v) => (p.down.restartBeforeMs = v)),
+        'level-2-after': spec('duration', (p, v) => (p.down.level2AfterMs = v))
+    },
+    'host-checks': {
+        every: spec('positive-count', (p, v) => (p.hostChecks.every = v)),
+        timeout: spec('duration', (p, v) => (p.hostChecks.timeoutMs = v)),
+        corruption: spec('command', (p, v) => (p.hostChecks.corruption = v)),
+        database: spec('command', (p, v) => (p.hostChecks.database = v)),
+        cache: spec('command', (p, v) => (p.hostChecks.cache = v)),
+        security: spec('command', (p, v) => (p.hostChecks.security = v)),
+        'error-log': spec('command', (p, v) => (p.hostChecks.errorLog = v))
+    },
+    'error-patterns': {
+        critical: spec('patterns', (p, v) => (p.errorPatterns.critical = v)),
+        medium: spec('patterns', (p, v) => (p.errorPatterns.medium = v)),
+        low: spec('patterns', (p, v) => (p.errorPatterns.low = v))
+    },
+    commands: {
+        'min-role': spec('role', (p, v) => (p.commands.minRole = v))
+    },
+    rollback: {
+        verify: spec('duration', (p, v) => (p.rollback.verifyMs = v)),
+        'backup-max-age': spec('duration', (p, v) => (p.rollback.backupMaxAgeMs = v))
+    }
+};
+const TOP_LEVEL = ['on-stable', 'unknown-limit', 'trend-tolerance', ...Object.keys(SECTIONS)];
+/** The host checks that have a command, by policy key (the one answer to "are checks configured"). */
+function configuredHostChecks(p) {
+    const c = p.hostChecks;
+    return ['corruption', 'database', 'cache', 'security', 'errorLog'].filter((k) => c[k].trim() !== '');
+}
+/** A deep copy of the defaults, so callers may change it freely. */
+function defaultPolicy() {
+    return structuredClone(DEFAULT_POLICY);
+}
+const show = (v) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function readValue(key, kind, raw) {
+    const bad = (expected) => {
+        throw new PolicyError(`policy key ${key}: ${show(raw)} is not ${expected}`);
+    };
+    switch (kind) {
+        case 'duration': {
+            const ms = typeof raw === 'string' ? parseDuration(raw) : null;
+            if (ms === null)
+                bad(`a duration: ${DURATION_HINT}`);
+            if (ms === 0)
+                bad('a positive duration');
+            return ms;
+        }
+        case 'fraction':
+            if (typeof raw !== 'number' || !Number.isFinite(raw))
+                bad('a fraction from 0 to 1 (e.g. 0.10)');
+            if (raw < 0 || raw > 1)
+                bad('a fraction from 0 to 1 (e.g. 0.10)');
+            return raw;
+        case 'seconds':
+            if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0)
+                bad('a number of seconds (0 or more)');
+            return raw;
+        case 'count':
+            if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0)
+                bad('a whole number (0 or more)');
+            return raw;
+        case 'positive-count':
+            if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1)
+                bad('a whole number (1 or more)');
+            return raw;
+        case 'command':
+            if (typeof raw !== 'string')
+                bad('a command (a string; "" turns the check off)');
+            return raw.trim();
+        case 'role':
+            if (raw !== 'write' && raw !== 'maintain' && raw !== 'admin')
+                bad('a repository role: write, maintain or admin');
+            return raw;
+        case 'patterns': {
+            if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string'))
+                bad('a list of regular expressions (strings)');
+            for (const pattern of raw) {
+                try {
+                    new RegExp(pattern, 'i');
+                }
+                catch (e) {
+                    throw new PolicyError(`policy key ${key}: '${pattern}' is not a valid regular expression (${e.message})`);
+                }
+            }
+            return raw;
+        }
+    }
+}
+function readRollback(policy, section) {
+    for (const [key, raw] of Object.entries(section)) {
+        if (key === 'max-level') {
+            if (raw !== 1 && raw !== 2 && raw !== 3)
+                throw new PolicyError(`policy key rollback.max-level: ${show(raw)} is not 1, 2 or 3`);
+            policy.rollback.maxLevel = raw;
+        }
+        else if (key === 'timeouts') {
+            if (!isRecord(raw))
+                throw new PolicyError(`policy key rollback.timeouts: ${show(raw)} is not a mapping like { 1: 5m, 2: 15m, 3: 30m }`);
+            for (const [level, value] of Object.entries(raw)) {
+                if (level !== '1' && level !== '2' && level !== '3')
+                    throw new PolicyError(`policy key rollback.timeouts.${level}: unknown level (use 1, 2 or 3)`);
+                policy.rollback.timeoutsMs[Number(level)] = readValue(`rollback.timeouts.${level}`, 'duration', value);
+            }
+        }
+        else if (key in SECTIONS.rollback) {
+            SECTIONS.rollback[key].set(policy, readValue(`rollback.${key}`, SECTIONS.rollback[key].kind, raw));
+        }
+        else {
+            throw unknownKey(`rollback.${key}`, [
+                'max-level',
+                'timeouts',
+                ...Object.keys(SECTIONS.rollback)
+            ]);
+        }
+    }
+}
+function unknownKey(key, known) {
+    return new PolicyError(`policy key ${key} is unknown: expected one of ${known.join(', ')}`);
+}
+/** Cross-key rules: the runbook's thresholds must stay in order. */
+function checkPolicy(p) {
+    const e = p.errorRate;
+    if (!(e.elevated < e.high && e.high < e.critical))
+        throw new PolicyError(`policy error-rate thresholds out of order: need elevated < high < critical, got elevated ${e.elevated}, high ${e.high}, critical ${e.critical}`);
+    const l = p.latency;
+    if (!(l.degraded < l.severe))
+        throw new PolicyError(`policy latency thresholds out of order: need degraded < severe, got degraded ${l.degraded}, severe ${l.severe}`);
+    if (!(l.degraded > 0))
+        throw new PolicyError(`policy key latency.degraded: ${l.degraded} is not a positive number of seconds`);
+    if (p.health.slowMs >= p.health.timeoutMs)
+        throw new PolicyError(`policy health thresholds out of order: need slow < timeout, got slow ${p.health.slowMs}ms, timeout ${p.health.timeoutMs}ms (a slow answer would read as down)`);
+    if (p.down.restartBeforeMs > p.down.level2AfterMs)
+        throw new PolicyError(`policy down windows out of order: need restart-before <= level-2-after`);
+}
+/** Parses the policy file's text into a complete, validated Policy (defaults for what it leaves out). */
+function loadPolicy(text, source = 'policy file') {
+    let doc;
+    try {
+        doc = (0,yaml_dist/* parse */.qg)(text);
+    }
+    catch (e) {
+        const detail = e instanceof yaml_dist/* YAMLParseError */.XT ? e.message.split('\n')[0] : String(e);
+        throw new PolicyError(`${source} is not valid YAML: ${detail}`);
+    }
+    const policy = defaultPolicy();
+    if (doc === null || doc === undefined)
+        return policy;
+    if (!isRecord(doc))
+        throw new PolicyError(`${source} must be a YAML mapping of policy keys, got ${show(doc)}`);
+    for (const [key, raw] of Object.entries(doc)) {
+        if (key === 'on-stable') {
+            if (raw !== 'warn' && raw !== 'rollback')
+                throw new PolicyError(`policy key on-stable: ${show(raw)} is not warn or rollback`);
+            policy.onStable = raw;
+        }
+        else if (key === 'unknown-limit') {
+            policy.unknownLimit = readValue(key, 'positive-count', raw);
+        }
+        else if (key === 'trend-tolerance') {
+            policy.trendTolerance = readValue(key, 'fraction', raw);
+        }
+        else if (key in SECTIONS) {
+            if (raw === null)
+                continue;
+            if (!isRecord(raw))
+                throw new PolicyError(`policy key ${key}: ${show(raw)} is not a mapping of ${key} keys`);
+            if (key === 'rollback') {
+                readRollback(policy, raw);
+                continue;
+            }
+            const section = SECTIONS[key];
+            for (const [sub, value] of Object.entries(raw)) {
+                if (!(sub in section))
+                    throw unknownKey(`${key}.${sub}`, Object.keys(section));
+                section[sub].set(policy, readValue(`${key}.${sub}`, section[sub].kind, value));
+            }
+        }
+        else {
+            throw unknownKey(key, TOP_LEVEL);
+        }
+    }
+    checkPolicy(policy);
+    return policy;
+}
+
 ;// CONCATENATED MODULE: ./src/core/schedule.ts
 /**
  * The index of the slot at or before `at`: floor((at − start) / interval). Negative before the
@@ -70074,9 +70762,582 @@ async function waitForVersion(settings, deps) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/modes/verify.ts
+// The verification watch after a rollback level, shared by every mode that rolls back: a watch of
+// rollback.verify that records samples without acting on them, judged by the core
+// (judgeRecovery). A level that did not recover is remembered, so the next decision knows it.
+
+
+
+
+function verifier(settings, deps, memory, log) {
+    return async (level) => {
+        // Its own log section: the runner does not nest groups, so the rollback group pauses.
+        endGroup();
+        startGroup(`verification after Level ${level}`);
+        log.info(`verification after Level ${level}: watching ${formatDuration(settings.policy.rollback.verifyMs)}`);
+        const v = await watch(settings, deps, {
+            durationMs: settings.policy.rollback.verifyMs,
+            phase: `verify L${level}`,
+            memory,
+            judge: false
+        });
+        const judged = judgeRecovery(v.samples, settings.policy);
+        log.info(`verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`);
+        if (!judged.recovered)
+            memory.failedLevels.push(level);
+        endGroup();
+        startGroup(`rollback: after Level ${level}`);
+        return {
+            ...judged,
+            samples: v.samples,
+            recoveredAt: judged.recovered ? deps.clock.now() : undefined
+        };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/command-run.ts
+// mode: command, once a command has passed every check: carry out the core's plan (a level, the
+// backup list, one probe cycle, help or an answer) and render its reply. Host commands run inside
+// the cancellation's actOnHost, like the watch's response, and through the same act/ layer.
+
+
+
+
+
+
+
+
+
+function watchDeps(deps) {
+    const { settings, adapters, remote, cancel, log } = deps;
+    const checksOn = remote !== undefined && configuredHostChecks(settings.policy).length > 0;
+    return {
+        clock: adapters.clock,
+        health: adapters.healthProbe(settings),
+        metrics: adapters.prometheus(settings),
+        hostChecks: checksOn
+            ? (signal) => runHostChecks(remote, settings.policy, { signal })
+            : undefined,
+        logger: log,
+        signal: cancel.signal
+    };
+}
+async function carryOut(plan, rc, deps) {
+    const { settings, adapters, remote, cancel, log, state } = deps;
+    const { clock } = adapters;
+    const hostOpts = {
+        remote,
+        clock,
+        logger: log,
+        signal: cancel.signal,
+        stopSignal: cancel.stopSignal
+    };
+    switch (plan.kind) {
+        case 'help':
+            return { reply: renderHelp(rc, settings.policy.commands.minRole, state) };
+        case 'answer':
+            return { reply: renderAnswer(rc, plan.text) };
+        case 'list-backups': {
+            startGroup('backups: rollback.sh --list');
+            const listed = await cancel.actOnHost('the backup listing', () => listBackups(settings.scripts.rollback, hostOpts));
+            endGroup();
+            const verb = rc.verb === 'clear-security' ? 'clear-security' : 'rollback';
+            return {
+                reply: renderBackupList(rc, plan.why, listed, state.deployedAt, clock.now(), verb)
+            };
+        }
+        case 'status': {
+            startGroup('status: one probe cycle');
+            const w = watchDeps(deps);
+            const now = clock.now();
+            const sample = await probeOnce({
+                health: w.health,
+                metrics: w.metrics,
+                queries: queriesOf(settings),
+                host: (signal) => (w.hostChecks ? w.hostChecks(signal) : Promise.resolve(HOST_OFF))
+            }, settings.policy, now, cancel.signal);
+            const verdict = decide([sample], settings.policy, {
+                now: clock.now(),
+                deployedAt: state.deployedAt ?? now,
+                restartAvailable: false,
+                restartsTried: [],
+                failedLevels: []
+            });
+            endGroup();
+            return { reply: renderStatus(rc, sample, verdict, now) };
+        }
+        case 'rollback': {
+            const startedAt = clock.now();
+            const w = watchDeps(deps);
+            const verify = verifier(settings, w, { restartsTried: [], failedLevels: [] }, log);
+            startGroup(`rollback: Level ${plan.level} (${plan.step}, asked on the issue)`);
+            let result;
+            try {
+                result = await cancel.actOnHost(`the Level ${plan.level} rollback`, () => rollbackAtLevel({
+                    level: plan.level,
+                    target: plan.target,
+                    deployedAt: plan.deployedAt ?? startedAt,
+                    settings,
+                    verify,
+                    ...hostOpts
+                }));
+            }
+            finally {
+                endGroup();
+            }
+            const input = {
+                outcome: result.outcome,
+                steps: result.steps,
+                startedAt,
+                endedAt: clock.now(),
+                state,
+                step: plan.step,
+                dryRun: settings.dryRun
+            };
+            return {
+                reply: renderRollbackReply(rc, input),
+                rollback: result.outcome,
+                record: { ...commandRecord(rc, input), cancelled: cancel.signal.aborted }
+            };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/notify.ts
+
+
+
+/**
+ * The notice for a watch that opened or commented on a P1, P2 or security incident; undefined
+ * when there is nothing to tell (no issue written, a P3/P4 warning, a re-run that posted nothing).
+ */
+function incidentNotice(recordIn, ctx, issue) {
+    if (!issue?.url || issue.error || issue.alreadyRolledBack)
+        return undefined;
+    const record = scrubDeep(recordIn, ctx.secrets);
+    const facts = context_factsOf(record);
+    if (facts.kind !== 'P1' && facts.kind !== 'P2' && facts.kind !== 'security')
+        return undefined;
+    const r = record.rollback;
+    const lines = [
+        status_title(facts, record),
+        `Status: ${statusLine(facts, record)}`,
+        `Action: ${actionLine(facts, record)}`,
+        ...(facts.kind === 'security' ? [] : [`ETA: ${etaLine(facts, record, ctx)}`]),
+        `Impact: ${impactLine(facts, record)}`
+    ];
+    if (facts.kind === 'security')
+        lines.push('Next: the security team decides; after clearance a maintainer comments `/rollback-sentinel clear-security target=<pre-breach backup>` on the issue');
+    else if (r.status === 'succeeded')
+        lines.push(`Result: RESOLVED: ${r.reason}`);
+    else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual')
+        lines.push(`Result: rollback ${r.status.toUpperCase()}: ${r.reason}`);
+    lines.push(`${issue.created ? 'Incident' : 'Comment on the open incident'}: ${issue.url}`);
+    return scrub(lines.join('\n'), ctx.secrets);
+}
+
+;// CONCATENATED MODULE: ./src/modes/notify.ts
+
+
+async function sendNotice(webhook, text, log) {
+    if (!webhook || !text)
+        return;
+    try {
+        await webhook.post(text);
+        log.info('notify-webhook: posted');
+    }
+    catch (e) {
+        log.warning(`notify-webhook: could not post (${e.message}); nothing else is affected`);
+    }
+}
+/** The watch's notice when it opened or commented on a P1/P2/security incident. */
+async function notifyIncident(webhook, settings, record, issue, log) {
+    if (!webhook)
+        return;
+    await sendNotice(webhook, incidentNotice(record, reportContext(settings), issue), log);
+}
+
+;// CONCATENATED MODULE: ./src/modes/command.ts
+// mode: command — a comment on the incident issue (an issue_comment event) as the runbook's human
+// steps. In order, before anything touches the host: the event; the grammar (not a command:
+// nothing is written anywhere); exactly once (a reply to this comment already exists: nothing);
+// a bad command, a bot, a role below commands.min-role, or an issue that is not this
+// environment's open incident: a reply saying why. Then the 👀 reaction claims the comment, the
+// core plans what to do from the issue's markers, command-run.ts carries it out, and the reply,
+// the labels, the chat notice, the job summary and the outputs tell people.
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Markers count only in the issue body and in comments by the account that opened the incident
+ * (the action's own): anyone may comment, and a marker pasted by someone else must neither
+ * suppress a command nor choose what `approve` restores.
+ */
+async function readThread(github, event) {
+    const own = event.issue.author ?? 'github-actions[bot]';
+    const markers = parseMarkers(event.issue.body);
+    let answeredAt;
+    for (const c of await github.listComments(event.issue.number)) {
+        if (c.author !== own)
+            continue;
+        const found = parseMarkers(c.body);
+        if (answeredIn(found, event.comment.id))
+            answeredAt = c.url;
+        markers.push(...found);
+    }
+    return { markers, answeredAt };
+}
+function outputs(decision, reason, event, done) {
+    const r = done?.rollback;
+    return {
+        [Outputs.Decision]: decision,
+        [Outputs.Reason]: reason,
+        [Outputs.RollbackLevel]: r?.level ? String(r.level) : '',
+        [Outputs.RollbackStatus]: r?.status ?? 'not-needed',
+        [Outputs.RollbackTarget]: r?.target?.id ?? '',
+        [Outputs.IssueNumber]: event ? String(event.issue.number) : '',
+        [Outputs.IssueUrl]: event?.issue.url ?? ''
+    };
+}
+async function commandMode(ctx) {
+    const { settings, adapters, log } = ctx;
+    const setup = (message) => {
+        ctx.setOutputs({ [Outputs.Decision]: 'bad-input' });
+        setFailed(`bad input: ${message}`);
+    };
+    const { eventName, eventPath } = settings.run;
+    if (eventName !== 'issue_comment')
+        return setup(`mode 'command' runs on issue_comment events, and this run's event is '${eventName || '(unknown)'}': trigger its workflow with on: issue_comment (see examples/incident-commands.yml)`);
+    let raw;
+    try {
+        raw = adapters.readEvent(eventPath);
+    }
+    catch (e) {
+        return setup(`the event (GITHUB_EVENT_PATH '${eventPath}') cannot be read: ${e.message}`);
+    }
+    const read = readCommentEvent(raw);
+    if ('error' in read)
+        return setup(read.error);
+    const { event } = read;
+    const ignore = (reason) => {
+        log.info(reason);
+        ctx.setOutputs(outputs('ignored', reason, event));
+    };
+    if (event.action !== 'created')
+        return ignore(`comment ${event.action || 'changed'}, not created: a command runs when it is made`);
+    const parsed = parseCommand(event.comment.body);
+    if (parsed === null)
+        return ignore('the comment is not a command (its first line does not start with /rollback-sentinel): nothing to do');
+    const github = adapters.github(settings, log);
+    if (!github)
+        return setup('mode command needs github-token (issues: write) and GITHUB_REPOSITORY to read and answer the issue');
+    const gh = async (what, fn) => {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            ctx.setOutputs(outputs('refused', `GitHub: ${e.message}`, event));
+            setFailed(`could not ${what}: ${e.message}; nothing ran on the host`);
+            return undefined;
+        }
+    };
+    const thread = await gh('read the issue comments', () => readThread(github, event));
+    if (!thread)
+        return;
+    if (thread.answeredAt) {
+        ignore(`comment ${event.comment.id} was already answered (${thread.answeredAt}): nothing runs again`);
+        await writeSummary(`## ⏭️ Already answered\n\nComment ${event.comment.id} on #${event.issue.number} was answered in ${thread.answeredAt}; a re-run does nothing.\n`, log);
+        return;
+    }
+    const user = event.comment.user;
+    const rc = {
+        report: reportContext(settings),
+        environment: settings.environment,
+        asker: { login: user.login, role: null },
+        commentId: event.comment.id,
+        commandLine: commandText(event.comment.body),
+        ...(parsed instanceof BadCommand ? {} : { verb: parsed.verb })
+    };
+    /** Replies, then labels, the chat notice, the job summary, the trace and the outputs. */
+    const post = async (reply, decision, done) => {
+        let url;
+        try {
+            url = (await github.comment(event.issue.number, reply.body)).url;
+            log.info(`replied on #${event.issue.number}: ${url}`);
+        }
+        catch (e) {
+            const ran = done?.rollback ? ' after the command ran (the job summary has its result)' : '';
+            startGroup('the reply (not posted)');
+            info(reply.body);
+            endGroup();
+            setFailed(`the reply could not be posted${ran}: ${e.message}`);
+        }
+        if (url && reply.labelsToAdd.length)
+            await github
+                .addLabels(event.issue.number, reply.labelsToAdd)
+                .catch((e) => log.warning(`labels ${reply.labelsToAdd.join(', ')} could not be added: ${e.message}`));
+        // The title follows the incident's state: a command that rolled back ends it resolved or not.
+        const status = done?.rollback?.status;
+        if (url && done?.record && status && status !== 'skipped-dry-run' && status !== 'not-needed') {
+            const title = incidentTitle(done.record, rc.report, status === 'succeeded' ? 'resolved' : 'failed');
+            await github
+                .setTitle(event.issue.number, title)
+                .catch((e) => log.warning(`the title could not be changed: ${e.message}`));
+        }
+        if (decision === 'command')
+            await sendNotice(adapters.webhook(settings, log), commandNotice(rc, event.issue.number, reply, url ?? event.issue.url), log);
+        await writeSummary(reply.body.replace(/^<!--.*-->\n/, ''), log);
+        const reportPath = done?.record ? writeTrace(settings, done.record) : undefined;
+        ctx.setOutputs({
+            ...outputs(decision, reply.headline, event, done),
+            [Outputs.ReportPath]: reportPath ?? ''
+        });
+    };
+    const refuse = async (reply) => {
+        log.warning(reply.headline);
+        await post(reply, 'refused');
+    };
+    if (parsed instanceof BadCommand)
+        return refuse(renderBadCommand(rc, parsed.message));
+    const bot = user.type.toLowerCase() === 'bot';
+    const permission = bot
+        ? null
+        : await gh('read the commenter\u2019s permission', () => github.getPermission(user.login));
+    if (permission === undefined)
+        return;
+    rc.asker.role = roleFrom(permission);
+    const auth = authorize(user, rc.asker.role, settings.policy.commands.minRole);
+    if (!auth.allowed)
+        return refuse(renderRefusal(rc, auth.reason));
+    const wrongIssue = issueRefusal({
+        number: event.issue.number,
+        state: event.issue.state,
+        pullRequest: event.issue.pullRequest,
+        markerEnvironment: parseMarkers(event.issue.body)[0]?.environment
+    }, settings.environment);
+    if (wrongIssue)
+        return refuse(renderRefusal(rc, wrongIssue));
+    // The claim: GitHub answers 200 instead of 201 when this account already reacted, i.e. an
+    // earlier run took this comment and ended before it could reply. Acting again could run a
+    // restore twice; a person decides instead.
+    const claim = await gh('add the 👀 reaction', () => github.addReaction(event.comment.id, 'eyes'));
+    if (!claim)
+        return;
+    if (!claim.created) {
+        await refuse(renderRefusal(rc, 'an earlier run already took this comment (its 👀 reaction is there) but ended without a reply: it may have been cancelled mid-way. Nothing runs twice for one comment: check production and that run, then comment again to retry.'));
+        setFailed('this comment was already taken by an earlier run that left no reply');
+        return;
+    }
+    const state = incidentState(thread.markers, settings.environment, event.issue.labels);
+    const plan = planCommand(parsed, state);
+    log.info(`@${user.login} (${auth.role}): ${rc.commandLine} → ${plan.kind}`);
+    const done = await carryOut(plan, rc, { ...ctx, state });
+    await post(done.reply, 'command', done);
+    const r = done.rollback;
+    if (ctx.cancel.signal.aborted)
+        setFailed(`cancelled: ${r?.reason ?? 'the command did not finish'}`);
+    else if (r && (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual'))
+        setFailed(`rollback ${r.status}: ${r.reason}`);
+}
+
+;// CONCATENATED MODULE: ./src/exit-status.ts
+// The step's outputs and exit status, from the final verdict and what the action did (README
+// "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
+
+/** The exit status of the step: undefined for success, else the message it fails with. */
+function failureMessage(settings, record, issue) {
+    const v = record.final;
+    const r = record.rollback;
+    if (record.cancelled)
+        return r.status === 'not-needed'
+            ? 'cancelled: the watch was stopped before it reached a verdict'
+            : `cancelled while acting on the host: ${r.reason}`;
+    if (r.status === 'failed')
+        return `rollback failed: ${r.reason}`;
+    if (r.status === 'manual')
+        return `rollback stopped for a human: ${r.reason}`;
+    let message;
+    switch (v.decision) {
+        case 'rollback':
+            if (r.status === 'blocked')
+                message = `rollback needed but blocked: ${r.reason}`;
+            else if (settings.failOnRollback)
+                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
+            break;
+        case 'isolate':
+            message = `security alert: ${v.reason}`;
+            break;
+        case 'manual':
+            message = `manual intervention required: ${v.reason}`;
+            break;
+        case 'not-deployed':
+            message = v.reason;
+            break;
+        case 'inconclusive':
+            if (settings.failOnInconclusive)
+                message = `inconclusive: ${v.reason}`;
+            break;
+    }
+    if (!message && issue?.error && issue.needed)
+        message = `the incident issue could not be opened: ${issue.error}`;
+    return message;
+}
+/** The step's outputs for a watch that ran. */
+function watchOutputs(record, published) {
+    const { final, rollback } = record;
+    const issue = published.issue;
+    return {
+        [Outputs.Decision]: record.cancelled ? 'cancelled' : final.decision,
+        [Outputs.Severity]: final.severity,
+        [Outputs.Rule]: final.rule,
+        [Outputs.Reason]: final.reason,
+        [Outputs.Samples]: String(record.samples.length),
+        [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
+        [Outputs.RollbackStatus]: rollback.status,
+        [Outputs.RollbackTarget]: rollback.target?.id ?? '',
+        [Outputs.IssueNumber]: issue?.number ? String(issue.number) : '',
+        [Outputs.IssueUrl]: issue?.url ?? '',
+        [Outputs.ReportPath]: published.reportPath ?? ''
+    };
+}
+
+;// CONCATENATED MODULE: ./src/act/host-actions.ts
+
+/** The runbook's "Try quick restart (1 minute)". */
+const RESTART_TIMEOUT_MS = 60_000;
+/** Evidence (e.g. `docker commit`, `logs > file`) and isolation commands. */
+const SECURITY_TIMEOUT_MS = 5 * 60_000;
+/**
+ * The runbook's "Try quick restart" (restart-command), dry-run aware. A skipped step when there
+ * is no restart command or no host.
+ */
+async function runRestart(remote, settings, opts) {
+    const logger = opts.logger ?? silent;
+    const command = settings.commands.restart;
+    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
+    if (!command)
+        return runner.skip('restart', '', 'no restart-command configured');
+    if (!remote)
+        return runner.skip('restart', command, 'no host configured (ssh-host)');
+    if (settings.dryRun)
+        return runner.dry('restart', command, []);
+    return runner.run('restart', command, [], opts.timeoutMs ?? RESTART_TIMEOUT_MS);
+}
+/**
+ * The runbook's security path without the rollback ("DO NOT ROLLBACK YET"): evidence-command,
+ * then isolate-command, each when set, dry-run aware. Evidence comes first here because the
+ * usual isolation (`docker-compose down`) removes the containers whose logs and state the
+ * evidence command saves; isolation still runs when evidence fails.
+ */
+async function runSecurityPath(remote, settings, opts) {
+    const logger = opts.logger ?? silent;
+    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
+    for (const [name, command] of [
+        ['evidence', settings.commands.evidence],
+        ['isolate', settings.commands.isolate]
+    ]) {
+        if (!command)
+            continue;
+        if (!remote)
+            runner.skip(name, command, 'no host configured (ssh-host)');
+        else if (settings.dryRun)
+            runner.dry(name, command, []);
+        else
+            await runner.run(name, command, [], opts.timeoutMs ?? SECURITY_TIMEOUT_MS);
+    }
+    return runner.steps;
+}
+
+;// CONCATENATED MODULE: ./src/respond.ts
+// The response to a verdict: what runs on the host when the core says rollback, isolate, restart
+// or manual. The core has decided; this module only carries it out, through the act layer, each
+// command inside the cancellation's actOnHost so a first cancel lets it finish.
+
+
+
+const NOT_NEEDED = {
+    status: 'not-needed',
+    attempts: [],
+    verificationSamples: [],
+    reason: 'no rollback needed'
+};
+/** The restart-first step of service-down and cache-failure, run when the watch asks for it. */
+async function restart(deps) {
+    const { settings, remote, clock, log, cancel } = deps;
+    log.info('restart-first (runbook): running restart-command, then re-probing');
+    return cancel.actOnHost('the restart', () => runRestart(remote, settings, {
+        clock,
+        logger: log,
+        signal: cancel.signal,
+        stopSignal: cancel.stopSignal
+    }));
+}
+/**
+ * Carries out the watch's final verdict: a rollback (escalating as the core says), the security
+ * path, or nothing. `prior`: this workflow run already rolled back (a re-run): never again.
+ */
+async function respond(final, prior, deps) {
+    const { settings, remote, clock, log, cancel } = deps;
+    if (cancel.signal.aborted)
+        return { rollback: NOT_NEEDED, steps: [] };
+    const opts = { clock, logger: log, signal: cancel.signal, stopSignal: cancel.stopSignal };
+    if (final.decision === 'rollback' && prior)
+        return {
+            rollback: {
+                ...NOT_NEEDED,
+                status: 'blocked',
+                level: prior.level,
+                reason: `this workflow run already rolled back (Level ${prior.level}, incident #${prior.number}): not rolling back again on a re-run`
+            },
+            steps: []
+        };
+    if (final.decision === 'rollback' && final.level) {
+        const startLevel = final.level;
+        startGroup(`rollback: Level ${startLevel}`);
+        try {
+            const result = await cancel.actOnHost(`the Level ${startLevel} rollback`, () => executeRollback({ startLevel, settings, remote, verify: deps.verify, ...opts }));
+            return { rollback: result.outcome, steps: result.steps };
+        }
+        finally {
+            endGroup();
+        }
+    }
+    if (final.decision === 'isolate') {
+        startGroup('security: evidence and isolation (no rollback)');
+        try {
+            const steps = await cancel.actOnHost('the security response', () => runSecurityPath(remote, settings, opts));
+            return {
+                rollback: {
+                    ...NOT_NEEDED,
+                    status: 'blocked',
+                    reason: 'security alert: no rollback until the security team clears it (then Level 3)'
+                },
+                steps
+            };
+        }
+        finally {
+            endGroup();
+        }
+    }
+    if (final.decision === 'manual')
+        return { rollback: { ...NOT_NEEDED, status: 'blocked', reason: final.reason }, steps: [] };
+    return { rollback: NOT_NEEDED, steps: [] };
+}
+
 ;// CONCATENATED MODULE: ./src/modes/watch.ts
 // mode: watch — the step after a deploy. Samples come from live probes on the core's schedule;
 // decide() judges them; the response runs on the host; the report tells people.
+
 
 
 
@@ -70171,29 +71432,7 @@ async function watchMode(ctx) {
     }
     endGroup();
     log.info(`verdict: ${final.decision} (${final.rule}, ${final.severity}): ${final.reason}`);
-    const verify = async (level) => {
-        // Its own log section: the runner does not nest groups, so the rollback group pauses.
-        endGroup();
-        startGroup(`verification after Level ${level}`);
-        log.info(`verification after Level ${level}: watching ${formatDuration(settings.policy.rollback.verifyMs)}`);
-        const v = await watch(settings, deps, {
-            durationMs: settings.policy.rollback.verifyMs,
-            phase: `verify L${level}`,
-            memory,
-            judge: false
-        });
-        const judged = judgeRecovery(v.samples, settings.policy);
-        log.info(`verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`);
-        if (!judged.recovered)
-            memory.failedLevels.push(level);
-        endGroup();
-        startGroup(`rollback: after Level ${level}`);
-        return {
-            ...judged,
-            samples: v.samples,
-            recoveredAt: judged.recovered ? clock.now() : undefined
-        };
-    };
+    const verify = verifier(settings, deps, memory, log);
     const github = adapters.github(settings, log);
     const prior = await priorRollback(ctx, github, final);
     const response = await respond(final, prior, { ...responseDeps, verify });
@@ -70213,10 +71452,21 @@ async function watchMode(ctx) {
         rollback: response.rollback,
         notes: ctx.notes,
         dryRun: settings.dryRun,
-        cancelled: cancel.signal.aborted
+        cancelled: cancel.signal.aborted,
+        pending: pendingAfterRun({
+            decision: final.decision,
+            severity: final.severity,
+            rule: final.rule,
+            rollbackStatus: response.rollback.status,
+            rollbackLevel: response.rollback.level,
+            target: response.rollback.target,
+            backupMaxAgeMs: settings.policy.rollback.backupMaxAgeMs,
+            dryRun: settings.dryRun
+        })
     };
     startGroup('report');
     const published = await publish(settings, record, { github, log });
+    await notifyIncident(adapters.webhook(settings, log), settings, record, published.issue, log);
     endGroup();
     ctx.setOutputs(watchOutputs(record, published));
     const failure = failureMessage(settings, record, published.issue);
@@ -70285,9 +71535,39 @@ function caCertificates(get, env, resolve) {
     return `${blocks.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/settings/notify.ts
+// notify-webhook: a Slack-compatible incoming webhook URL. It is a secret (whoever has it can post
+// to the channel), so an error names the input and what is wrong, never the value.
+
+
+function parseNotify(get) {
+    const raw = get(Inputs.NotifyWebhook).trim();
+    if (!raw)
+        return {};
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError(`${Inputs.NotifyWebhook} is not a URL (the value is a secret and is not shown): use the incoming webhook's https:// URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new InputError(`${Inputs.NotifyWebhook} must be an https:// (or http://) URL, not ${url.protocol}`);
+    return { webhook: raw };
+}
+/** The strings to mask and scrub: the URL, and its path and query on their own (the token part). */
+function notifySecrets(notify) {
+    if (!notify.webhook)
+        return [];
+    const url = new URL(notify.webhook);
+    const tail = `${url.pathname}${url.search}`;
+    return [notify.webhook, ...(tail.length >= 12 ? [tail] : [])];
+}
+
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
 // Every input parsed once into one typed, validated Settings object (actions/checkout's habit).
 // Nothing here touches production: bad input fails before the first probe or connection.
+
 
 
 
@@ -70517,6 +71797,7 @@ function parseInputs(get, env) {
     const healthHeaders = inputs_parseHeaders(Inputs.HealthHeaders, get(Inputs.HealthHeaders));
     const promHeaders = inputs_parseHeaders(Inputs.PrometheusHeaders, get(Inputs.PrometheusHeaders));
     const token = get(Inputs.GithubToken).trim();
+    const notify = parseNotify(get);
     const vars = env.vars;
     const settings = {
         mode,
@@ -70568,12 +71849,15 @@ function parseInputs(get, env) {
             issueAssignees: inputs_list(get(Inputs.IssueAssignees)),
             issueOnWarning: bool(get, Inputs.IssueOnWarning, env)
         },
+        notify,
         run: {
             runId: vars.GITHUB_RUN_ID ?? '',
             runAttempt: vars.GITHUB_RUN_ATTEMPT ?? '1',
             sha: vars.GITHUB_SHA ?? '',
             workflow: vars.GITHUB_WORKFLOW ?? '',
-            tempDir: vars.RUNNER_TEMP || vars.TMPDIR || '/tmp'
+            tempDir: vars.RUNNER_TEMP || vars.TMPDIR || '/tmp',
+            eventName: vars.GITHUB_EVENT_NAME ?? '',
+            eventPath: vars.GITHUB_EVENT_PATH ?? ''
         },
         secrets: []
     };
@@ -70582,7 +71866,8 @@ function parseInputs(get, env) {
         ...urlPasswords(settings.health.url, settings.prometheus?.url),
         ...Object.values(healthHeaders),
         ...Object.values(promHeaders),
-        ...(token ? [token] : [])
+        ...(token ? [token] : []),
+        ...notifySecrets(notify)
     ].filter((s) => s.length >= 4);
     return settings;
 }
@@ -70688,6 +71973,7 @@ function printPolicy(settings) {
 
 
 
+
 const log = {
     info: (line) => info(line),
     warning: (line) => warning(line),
@@ -70710,7 +71996,7 @@ function badInput(message) {
 /** Each mode is one entry: a source of samples and what it does with the verdicts. */
 const main_MODES = {
     watch: watchMode,
-    command: async () => badInput("mode 'command' is not available in this version"),
+    command: commandMode,
     replay: async () => badInput("mode 'replay' is not available in this version")
 };
 async function run(adapters = realAdapters()) {

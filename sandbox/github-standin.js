@@ -2,7 +2,13 @@
 // on 127.0.0.1 only, in memory, answering with GitHub-shaped JSON. Scripted failures (a 500 once,
 // a 403, a 404) exercise the client's retries and error messages through the real Octokit.
 //
-// Library: startGitHubStandin({ failures }) → { url, requests, issues, comments, setFailures, stop }
+// Also the endpoints mode command uses: a collaborator's permission (roles set by the test with
+// setRole) and reactions on issue comments (201 when added, 200 when this account already had).
+// Writes are made as one account (`viewer`, default github-actions[bot]); addComment() posts as
+// anyone else (a person commenting on the issue).
+//
+// Library: startGitHubStandin({ failures }) → { url, requests, issues, comments, reactions,
+//   setRole, addComment, setFailures, stop }
 // CLI (the demo): node sandbox/github-standin.js --port N --out DIR
 //   writes each issue and comment as a Markdown file into DIR.
 import fs from 'node:fs'
@@ -37,6 +43,7 @@ const MAX_BODY_BYTES = 1024 * 1024
  * @property {string} owner
  * @property {string} repo
  * @property {string} created_at
+ * @property {{ login: string, type: string }} [user]   who opened it (default: the viewer)
  */
 
 /**
@@ -46,6 +53,16 @@ const MAX_BODY_BYTES = 1024 * 1024
  * @property {string} body
  * @property {string} owner
  * @property {string} repo
+ * @property {{ login: string, type: string }} [user]   who wrote it (default: the viewer)
+ * @property {string} [created_at]
+ */
+
+/**
+ * @typedef {object} StandinReaction
+ * @property {number} id
+ * @property {number} comment
+ * @property {string} content
+ * @property {{ login: string, type: string }} user
  */
 
 const STATUS_MESSAGES = {
@@ -60,8 +77,20 @@ const STATUS_MESSAGES = {
   503: 'Service Unavailable'
 }
 
+/** GitHub's repository roles and how the permission field folds them (maintain → write, triage → read). */
+const FOLDED = {
+  admin: 'admin',
+  maintain: 'write',
+  write: 'write',
+  triage: 'read',
+  read: 'read',
+  none: 'none'
+}
+const REACTIONS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes']
+
 /**
- * @param {{ failures?: Failure[], port?: number, out?: string, log?: (line: string) => void }} [options]
+ * @param {{ failures?: Failure[], port?: number, out?: string, log?: (line: string) => void,
+ *   viewer?: { login: string, type: string } }} [options]
  */
 export async function startGitHubStandin(options = {}) {
   /** @type {{ method: string, path: string, body: unknown, headers: Record<string, string | string[] | undefined> }[]} */
@@ -70,6 +99,12 @@ export async function startGitHubStandin(options = {}) {
   const issues = []
   /** @type {StandinComment[]} */
   const comments = []
+  /** @type {StandinReaction[]} */
+  const reactions = []
+  /** @type {Map<string, string>} login → role (admin, maintain, write, triage, read, none) */
+  const roles = new Map()
+  const viewer = options.viewer ?? { login: 'github-actions[bot]', type: 'Bot' }
+  let nextReactionId = 1
   /** @type {Failure[]} */
   let failures = (options.failures ?? []).map((f) => ({ times: 1, ...f }))
   let nextCommentId = 1000
@@ -77,8 +112,16 @@ export async function startGitHubStandin(options = {}) {
   if (out) fs.mkdirSync(out, { recursive: true })
   let baseUrl = ''
 
+  const userJson = (/** @type {{ login: string, type: string }} */ u) => ({
+    login: u.login,
+    id: Math.abs([...u.login].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)),
+    type: u.type,
+    site_admin: false,
+    html_url: `https://github.com/${u.login}`
+  })
   const issueJson = (/** @type {StandinIssue} */ i) => ({
     id: i.number,
+    user: userJson(i.user ?? viewer),
     number: i.number,
     html_url: `${baseUrl}/${i.owner}/${i.repo}/issues/${i.number}`,
     url: `${baseUrl}/repos/${i.owner}/${i.repo}/issues/${i.number}`,
@@ -93,7 +136,12 @@ export async function startGitHubStandin(options = {}) {
   const commentJson = (/** @type {StandinComment} */ c) => ({
     id: c.id,
     html_url: `${baseUrl}/${c.owner}/${c.repo}/issues/${c.issue}#issuecomment-${c.id}`,
-    body: c.body
+    issue_url: `${baseUrl}/repos/${c.owner}/${c.repo}/issues/${c.issue}`,
+    body: c.body,
+    user: userJson(c.user ?? viewer),
+    created_at: c.created_at ?? '',
+    updated_at: c.created_at ?? '',
+    author_association: roles.has((c.user ?? viewer).login) ? 'MEMBER' : 'NONE'
   })
 
   const writeIssueFile = (/** @type {StandinIssue} */ i) => {
@@ -157,6 +205,50 @@ export async function startGitHubStandin(options = {}) {
         )
       }
 
+      const perm = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(
+        url.pathname
+      )
+      if (perm && method === 'GET') {
+        const login = decodeURIComponent(perm[3])
+        const role = roles.get(login)
+        // Not a collaborator: 404 (some plans answer `none` instead: setRole(login, 'none')).
+        if (role === undefined) return fail(404, 'Not Found')
+        return send(200, {
+          permission: FOLDED[role] ?? 'none',
+          role_name: role,
+          user: { ...userJson({ login, type: 'User' }), role_name: role }
+        })
+      }
+      const react = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/reactions$/.exec(
+        url.pathname
+      )
+      if (react && method === 'POST') {
+        const comment = comments.find(
+          (c) => c.id === Number(react[3]) && c.owner === react[1] && c.repo === react[2]
+        )
+        if (!comment) return fail(404, 'Not Found')
+        const content = body?.content
+        if (!REACTIONS.includes(content))
+          return fail(422, `Validation Failed: content must be one of ${REACTIONS.join(', ')}`)
+        const existing = reactions.find(
+          (r) => r.comment === comment.id && r.content === content && r.user.login === viewer.login
+        )
+        const reaction = existing ?? {
+          id: nextReactionId++,
+          comment: comment.id,
+          content,
+          user: viewer
+        }
+        if (!existing) reactions.push(reaction)
+        return send(existing ? 200 : 201, {
+          id: reaction.id,
+          node_id: `REA_${reaction.id}`,
+          user: userJson(reaction.user),
+          content: reaction.content,
+          created_at: new Date().toISOString()
+        })
+      }
+
       const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+))?(?:\/(comments|labels))?\/?$/.exec(
         url.pathname
       )
@@ -199,7 +291,8 @@ export async function startGitHubStandin(options = {}) {
             state: 'open',
             owner,
             repo,
-            created_at: new Date().toISOString()
+            created_at: new Date().toISOString(),
+            user: viewer
           }
           issues.push(issue)
           writeIssueFile(issue)
@@ -244,7 +337,15 @@ export async function startGitHubStandin(options = {}) {
               422,
               `Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`
             )
-          const comment = { id: nextCommentId++, issue: issue.number, body: body.body, owner, repo }
+          const comment = {
+            id: nextCommentId++,
+            issue: issue.number,
+            body: body.body,
+            owner,
+            repo,
+            user: viewer,
+            created_at: new Date().toISOString()
+          }
           comments.push(comment)
           writeCommentFile(comment)
           options.log?.(`comment on #${issue.number}`)
@@ -279,6 +380,42 @@ export async function startGitHubStandin(options = {}) {
     requests,
     issues,
     comments,
+    reactions,
+    viewer,
+    /**
+     * What GET …/collaborators/{login}/permission answers for this login (undefined: 404).
+     * @param {string} login
+     * @param {'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none' | undefined} role
+     */
+    setRole(login, role) {
+      if (role === undefined) roles.delete(login)
+      else roles.set(login, role)
+    },
+    /**
+     * A comment by someone other than the action (a person, another bot), as GitHub stores it.
+     * @param {{ issue: number, body: string, user: { login: string, type?: string }, owner?: string, repo?: string }} c
+     */
+    addComment(c) {
+      const issue = issues.find((i) => i.number === c.issue)
+      if (!issue) throw new Error(`no issue #${c.issue}`)
+      const comment = {
+        id: nextCommentId++,
+        issue: c.issue,
+        body: c.body,
+        owner: c.owner ?? issue.owner,
+        repo: c.repo ?? issue.repo,
+        user: { login: c.user.login, type: c.user.type ?? 'User' },
+        created_at: new Date().toISOString()
+      }
+      comments.push(comment)
+      writeCommentFile(comment)
+      return commentJson(comment)
+    },
+    /** The issue as GitHub's REST API shows it (for building an event payload). */
+    issueJson(number) {
+      const issue = issues.find((i) => i.number === number)
+      return issue ? issueJson(issue) : undefined
+    },
     /** @param {Failure[]} next */
     setFailures(next) {
       failures = next.map((f) => ({ times: 1, ...f }))

@@ -76,6 +76,8 @@ export function parseOutputFile(text) {
  * @param {string} [opts.runId]
  * @param {string} [opts.runAttempt]
  * @param {Record<string, string>} [opts.env]     more environment variables for the step
+ * @param {object} [opts.event]                   the event payload (GITHUB_EVENT_PATH); default: a push
+ * @param {string} [opts.eventName]               GITHUB_EVENT_NAME (default push)
  */
 export async function runAction(opts) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-run-'))
@@ -90,7 +92,9 @@ export async function runAction(opts) {
   fs.writeFileSync(summaryFile, '')
   fs.writeFileSync(
     eventFile,
-    JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/spacetime' } })
+    JSON.stringify(
+      opts.event ?? { ref: 'refs/heads/main', repository: { full_name: 'acme/spacetime' } }
+    )
   )
   fs.writeFileSync(path.join(workspace, 'policy.yml'), opts.policy ?? demoPolicy())
   for (const [name, text] of Object.entries(opts.files ?? {})) {
@@ -106,7 +110,7 @@ export async function runAction(opts) {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_EVENT_PATH: eventFile,
-    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_NAME: opts.eventName ?? 'push',
     GITHUB_API_URL: opts.apiUrl ?? 'http://127.0.0.1:9',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'acme/spacetime',

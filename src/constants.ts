@@ -44,7 +44,8 @@ export const Inputs = {
   IssueTemplate: 'issue-template',
   IssueLabels: 'issue-labels',
   IssueAssignees: 'issue-assignees',
-  IssueOnWarning: 'issue-on-warning'
+  IssueOnWarning: 'issue-on-warning',
+  NotifyWebhook: 'notify-webhook'
 } as const
 
 export const Outputs = {

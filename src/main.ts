@@ -7,6 +7,7 @@ import type { HostConnection, Logger } from './adapters/ports.js'
 import { describeRoute } from './adapters/proxy-env.js'
 import { installCancellation } from './cancellation.js'
 import { Outputs, type Mode } from './constants.js'
+import { commandMode } from './modes/command.js'
 import { watchMode, type ModeContext } from './modes/watch.js'
 import { InputError } from './settings/errors.js'
 import type { Settings } from './settings/types.js'
@@ -35,7 +36,7 @@ function badInput(message: string): void {
 /** Each mode is one entry: a source of samples and what it does with the verdicts. */
 const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
   watch: watchMode,
-  command: async () => badInput("mode 'command' is not available in this version"),
+  command: commandMode,
   replay: async () => badInput("mode 'replay' is not available in this version")
 }
 

@@ -8,6 +8,8 @@ import type {
   Verdict
 } from './core/types.js'
 
+import type { Pending } from './core/pending.js'
+
 export type { BackupChoice } from './core/types.js'
 
 export type StepName =
@@ -98,6 +100,8 @@ export interface RunRecord {
   notes: string[]
   dryRun: boolean
   cancelled: boolean
+  /** What the run leaves for a person to approve (core/pending.ts), written into the marker. */
+  pending?: Pending
 }
 
 /** What became of the incident issue (one type for the report, the summary and the exit status). */

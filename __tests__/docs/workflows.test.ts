@@ -38,7 +38,18 @@ interface Step {
 }
 interface Workflow {
   on?: unknown
-  jobs?: Record<string, { 'runs-on'?: unknown; uses?: string; steps?: Step[] }>
+  permissions?: Record<string, string>
+  concurrency?: { group?: string; 'cancel-in-progress'?: boolean }
+  jobs?: Record<
+    string,
+    {
+      'runs-on'?: unknown
+      uses?: string
+      steps?: Step[]
+      if?: string
+      concurrency?: { group?: string; 'cancel-in-progress'?: boolean }
+    }
+  >
 }
 interface ActionYml {
   runs: { using: string; main: string }
@@ -51,7 +62,8 @@ const workflows = [
   ...readdirSync(workflowDir)
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => join('.github', 'workflows', f)),
-  join('examples', 'workflow.yml')
+  join('examples', 'workflow.yml'),
+  join('examples', 'incident-commands.yml')
 ]
 const actionText = readFileSync(join(root, 'action.yml'), 'utf8')
 const action = parse(actionText) as ActionYml
@@ -97,6 +109,38 @@ describe('examples/workflow.yml', () => {
       (Step & { if?: string }) | undefined
     expect(upload?.if).toBe('always()')
     expect(upload?.with?.path).toBe('${{ steps.sentinel.outputs.report-path }}')
+  })
+})
+
+describe('examples/incident-commands.yml', () => {
+  const read = (f: string) => parse(readFileSync(join(root, 'examples', f), 'utf8')) as Workflow
+  const workflow = read('incident-commands.yml')
+  const deploy = read('workflow.yml')
+  const [job] = Object.values(workflow.jobs ?? {})
+  const sentinel = job.steps?.find((s) => s.uses?.startsWith('your-org/rollback-sentinel@'))
+
+  it('runs on created issue comments that start with the command, never on pull requests', () => {
+    expect(workflow.on).toEqual({ issue_comment: { types: ['created'] } })
+    expect(job.if).toBe(
+      "startsWith(github.event.comment.body, '/rollback-sentinel') && !github.event.issue.pull_request"
+    )
+  })
+
+  it("shares the deploy workflow's concurrency group (for production), never cancelling", () => {
+    const deployGroup = (deploy.concurrency?.group ?? '').replace(
+      "${{ inputs.environment || 'production' }}",
+      'production'
+    )
+    expect(job.concurrency).toEqual({ group: deployGroup, 'cancel-in-progress': false })
+    expect(deploy.concurrency?.['cancel-in-progress']).toBe(false)
+  })
+
+  it('may write issues (reaction, reply, label) and calls the action in mode command with declared inputs', () => {
+    expect(workflow.permissions).toMatchObject({ issues: 'write' })
+    expect(sentinel?.with?.mode).toBe('command')
+    const given = Object.keys(sentinel?.with ?? {})
+    expect(given.filter((name) => !(name in action.inputs))).toEqual([])
+    expect(given).toEqual(expect.arrayContaining(['health-url', 'notify-webhook', 'environment']))
   })
 })
 

@@ -213,7 +213,11 @@ describe('reportIncident through the real Octokit client', () => {
     ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
     standin.issues[1].state = 'closed'
     ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '3' })))
-    expect(standin.issues.map((i) => parseMarkers(i.body)[0])).toEqual([
+    const first = (body: string) => {
+      const { environment, runId, rollbackDone } = parseMarkers(body)[0]
+      return { environment, runId, rollbackDone }
+    }
+    expect(standin.issues.map((i) => first(i.body))).toEqual([
       { environment: 'staging', runId: '1', rollbackDone: 1 },
       { environment: 'production', runId: '2', rollbackDone: 1 },
       { environment: 'production', runId: '3', rollbackDone: 1 }

@@ -484,7 +484,16 @@ export function settings(): Settings {
       issueAssignees: [],
       issueOnWarning: false
     },
-    run: { runId: '4242', runAttempt: '1', sha: SHA, workflow: 'deploy', tempDir: '/tmp' },
+    notify: {},
+    run: {
+      runId: '4242',
+      runAttempt: '1',
+      sha: SHA,
+      workflow: 'deploy',
+      tempDir: '/tmp',
+      eventName: 'push',
+      eventPath: ''
+    },
     secrets: [FAKE_KEY, FAKE_HEADER, FAKE_TOKEN]
   }
 }

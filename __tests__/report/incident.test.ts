@@ -24,6 +24,10 @@ import {
   warnRecord
 } from './fixtures.js'
 
+/** What the marker of the service-down fixture records besides the environment, run and level. */
+const SD_MARKER =
+  ' deployed-at=2025-12-02T02:59:30.000Z breach-at=2025-12-02T03:02:00.000Z sha=0123456789abcdef0123456789abcdef01234567 rule=service-down'
+
 /** The lines of one `## ` section. */
 function section(body: string, heading: string): string {
   const start = body.indexOf(`\n## ${heading}`)
@@ -51,10 +55,18 @@ describe('P1: service down, Level 1 recovered', () => {
 
   it('the hidden marker on the first line, with rollback-done', () => {
     expect(issue.body.split('\n')[0]).toBe(
-      '<!-- rollback-sentinel environment=production run=4242 rollback-done=1 -->'
+      `<!-- rollback-sentinel environment=production run=4242 rollback-done=1${SD_MARKER} -->`
     )
     expect(parseMarkers(issue.body)).toEqual([
-      { environment: 'production', runId: '4242', rollbackDone: 1 }
+      {
+        environment: 'production',
+        runId: '4242',
+        rollbackDone: 1,
+        deployedAt: Date.parse('2025-12-02T02:59:30.000Z'),
+        breachAt: Date.parse('2025-12-02T03:02:00.000Z'),
+        sha: '0123456789abcdef0123456789abcdef01234567',
+        rule: 'service-down'
+      }
     ])
   })
 
@@ -208,7 +220,7 @@ describe('P3 warning', () => {
     )
     expect(issue.labels).toEqual(['incident', 'P3', 'environment:production'])
     expect(issue.body.split('\n')[0]).toBe(
-      '<!-- rollback-sentinel environment=production run=4242 -->'
+      '<!-- rollback-sentinel environment=production run=4242 deployed-at=2025-12-02T02:59:30.000Z breach-at=2025-12-02T03:00:00.000Z sha=0123456789abcdef0123456789abcdef01234567 rule=error-rate-elevated -->'
     )
     expect(issue.body).toMatch(/- \[ \] Rollback command executed/)
   })
@@ -334,7 +346,7 @@ describe('breach comment on an open incident', () => {
   it('carries its own marker and the report', () => {
     const body = renderBreachComment(serviceDownRecord(), ctx({ runId: '5555' }))
     expect(body.split('\n')[0]).toBe(
-      '<!-- rollback-sentinel environment=production run=5555 rollback-done=1 -->'
+      `<!-- rollback-sentinel environment=production run=5555 rollback-done=1${SD_MARKER} -->`
     )
     expect(body).toContain(
       '## 🔴 New breach in run 5555: [P1] Production Down - Rollback in Progress: production — service-down'
@@ -361,7 +373,7 @@ describe('untrusted text and size', () => {
     const rec = serviceDownRecord({ environment: 'prod @team <b>' })
     const issue = renderIncident(rec, ctx())
     expect(issue.body.split('\n')[0]).toBe(
-      '<!-- rollback-sentinel environment=prod%20%40team%20%3Cb%3E run=4242 rollback-done=1 -->'
+      `<!-- rollback-sentinel environment=prod%20%40team%20%3Cb%3E run=4242 rollback-done=1${SD_MARKER} -->`
     )
     expect(parseMarkers(issue.body)[0].environment).toBe('prod @team <b>')
     expect(issue.body).toContain('prod @\u200bteam &lt;b&gt;')

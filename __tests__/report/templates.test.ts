@@ -9,6 +9,10 @@ import {
 } from '../../src/report/templates.js'
 import { ctx, expectNoSecret, serviceDownRecord } from './fixtures.js'
 
+/** What the marker of the service-down fixture records besides the environment, run and level. */
+const SD_MARKER =
+  ' deployed-at=2025-12-02T02:59:30.000Z breach-at=2025-12-02T03:02:00.000Z sha=0123456789abcdef0123456789abcdef01234567 rule=service-down'
+
 describe('front matter', () => {
   it.each([
     ['comma string', 'labels: ops, sev-high', ['ops', 'sev-high']],
@@ -109,7 +113,7 @@ describe('a custom template in the incident', () => {
     expect(issue.assignees).toEqual(['oncall-alice', 'bob'])
     expect(issue.body).not.toMatch(/\{\{\s*[a-z_]+\s*\}\}/)
     expect(issue.body).toContain(
-      '<!-- rollback-sentinel environment=production run=4242 rollback-done=1 -->'
+      `<!-- rollback-sentinel environment=production run=4242 rollback-done=1${SD_MARKER} -->`
     )
     expect(issue.body).toContain(
       '### run_url\n\nhttps://github.com/acme/spacetime/actions/runs/4242'
@@ -132,7 +136,7 @@ describe('a custom template in the incident', () => {
       ctx({ template: { path: 't.md', text: 'Down: {{environment}}' } })
     )
     expect(issue.body.split('\n')[0]).toBe(
-      '<!-- rollback-sentinel environment=production run=4242 rollback-done=1 -->'
+      `<!-- rollback-sentinel environment=production run=4242 rollback-done=1${SD_MARKER} -->`
     )
     expect(issue.body.split('\n')[1]).toBe('Down: production')
     expect(issue.title).toContain('[P1] Production Down - Rollback in Progress')

@@ -1,5 +1,6 @@
 // Every effect the action has, behind one object: main builds the real ones (realAdapters), a
 // test passes fakes. Nothing here decides anything.
+import fs from 'node:fs'
 import { systemClock } from './clock.js'
 import { createGitHub, type GitHub } from './github.js'
 import { createHealthProbe } from './health.js'
@@ -8,6 +9,7 @@ import type { Clock, HealthProbe, HostConnection, Logger, MetricsSource } from '
 import { createPrometheus } from './prometheus.js'
 import { checkPrivateKeyFile } from './ssh/key.js'
 import { createSshRemote, disposeSync } from './ssh/remote.js'
+import { createWebhook, type Webhook } from './webhook.js'
 import type { Settings } from '../settings/types.js'
 
 export interface Adapters {
@@ -23,6 +25,10 @@ export interface Adapters {
   checkKey(keyFile: string): Promise<string | null>
   /** Undefined without a token or a repository. */
   github(settings: Settings, logger: Logger): GitHub | undefined
+  /** Undefined without notify-webhook. */
+  webhook(settings: Settings, logger: Logger): Webhook | undefined
+  /** The workflow's event (GITHUB_EVENT_PATH) as JSON; throws when it cannot be read. */
+  readEvent(file: string): unknown
   /** Removes every key file at once (signal handlers, the last safety net). */
   disposeAllSync(): void
 }
@@ -67,6 +73,9 @@ export function realAdapters(): Adapters {
         log: (line) => logger.info(`github: ${line}`)
       })
     },
+    webhook: (settings) =>
+      settings.notify.webhook ? createWebhook(settings.notify.webhook) : undefined,
+    readEvent: (file) => JSON.parse(fs.readFileSync(file, 'utf8')) as unknown,
     disposeAllSync: disposeSync
   }
 }

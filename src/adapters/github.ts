@@ -36,13 +36,29 @@ export interface IssueInfo {
   body: string
   labels: string[]
   state: string
+  /** The login that opened it (for the incident: the account the action writes as). */
+  author?: string
 }
 
 export interface CommentInfo {
   id: number
   url: string
   body: string
+  /** The login that wrote it. */
+  author?: string
 }
+
+/** GET /repos/{owner}/{repo}/collaborators/{username}/permission, as GitHub answers it. */
+export interface PermissionInfo {
+  /** admin, write, read or none: maintain reads as write, triage as read. */
+  permission: string
+  /** The real role: admin, maintain, write, triage, read, or an organisation's custom role. */
+  role_name?: string
+}
+
+/** The reactions a comment can carry (GitHub's fixed set). */
+export type ReactionContent =
+  '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes'
 
 export interface NewIssue {
   title: string
@@ -62,6 +78,13 @@ export interface GitHub {
   addLabels(issueNumber: number, labels: string[]): Promise<void>
   /** Renames the issue (PATCH with `title` only: the action never edits bodies or closes issues). */
   setTitle(issueNumber: number, title: string): Promise<void>
+  /** The user's permission on the repository; null when GitHub answers 404 (no such collaborator). */
+  getPermission(username: string): Promise<PermissionInfo | null>
+  /**
+   * Reacts to an issue comment. `created: false` when this account had already added that
+   * reaction (GitHub answers 200 instead of 201).
+   */
+  addReaction(commentId: number, content: ReactionContent): Promise<{ created: boolean }>
 }
 
 /** An API failure: `GitHub API 403 on POST /repos/o/r/issues: Resource not accessible by integration (the token needs issues: write)` */
@@ -87,9 +110,14 @@ const COMMENT_PAGES = 5
 
 type Octokit = ReturnType<typeof getOctokit>
 
+interface ApiUser {
+  login?: string
+}
+
 interface ApiIssue {
   number: number
   html_url: string
+  user?: ApiUser | null
   title?: string
   body?: string | null
   state?: string
@@ -101,6 +129,7 @@ interface ApiComment {
   id: number
   html_url: string
   body?: string | null
+  user?: ApiUser | null
 }
 
 export function createGitHub(options: GitHubOptions): GitHub {
@@ -156,13 +185,21 @@ export function createGitHub(options: GitHubOptions): GitHub {
     path: string,
     params: Record<string, unknown> = {}
   ): Promise<T> {
+    return (await callWithStatus<T>(method, path, params)).data
+  }
+
+  async function callWithStatus<T>(
+    method: string,
+    path: string,
+    params: Record<string, unknown> = {}
+  ): Promise<{ status: number; data: T }> {
     const route = `${method} ${path}`
     try {
       const res = await octokit.request(route, {
         ...params,
         request: { signal: AbortSignal.timeout(timeoutMs) }
       })
-      return res.data as T
+      return { status: res.status, data: res.data as T }
     } catch (e) {
       throw toGitHubError(
         e,
@@ -180,6 +217,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
     title: i.title ?? '',
     body: i.body ?? '',
     state: i.state ?? 'open',
+    ...(i.user?.login ? { author: i.user.login } : {}),
     labels: (i.labels ?? [])
       .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
       .filter(Boolean)
@@ -216,7 +254,14 @@ export function createGitHub(options: GitHubOptions): GitHub {
           '/repos/{owner}/{repo}/issues/{issue_number}/comments',
           { owner, repo, issue_number: issueNumber, per_page: PER_PAGE, page }
         )
-        out.push(...comments.map((c) => ({ id: c.id, url: c.html_url, body: c.body ?? '' })))
+        out.push(
+          ...comments.map((c) => ({
+            id: c.id,
+            url: c.html_url,
+            body: c.body ?? '',
+            ...(c.user?.login ? { author: c.user.login } : {})
+          }))
+        )
         if (comments.length < PER_PAGE) break
       }
       return out
@@ -243,7 +288,12 @@ export function createGitHub(options: GitHubOptions): GitHub {
           body
         }
       )
-      return { id: c.id, url: c.html_url, body: c.body ?? body }
+      return {
+        id: c.id,
+        url: c.html_url,
+        body: c.body ?? body,
+        ...(c.user?.login ? { author: c.user.login } : {})
+      }
     },
     async addLabels(issueNumber, labels) {
       if (labels.length === 0) return
@@ -261,6 +311,31 @@ export function createGitHub(options: GitHubOptions): GitHub {
         issue_number: issueNumber,
         title
       })
+    },
+    async getPermission(username) {
+      try {
+        const p = await call<{ permission?: string; role_name?: string }>(
+          'GET',
+          '/repos/{owner}/{repo}/collaborators/{username}/permission',
+          { owner, repo, username }
+        )
+        return {
+          permission: p.permission ?? 'none',
+          ...(p.role_name ? { role_name: p.role_name } : {})
+        }
+      } catch (e) {
+        // Not a collaborator (on some plans GitHub answers 404 rather than `none`).
+        if (e instanceof GitHubError && e.status === 404) return null
+        throw e
+      }
+    },
+    async addReaction(commentId, content) {
+      const { status } = await callWithStatus(
+        'POST',
+        '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
+        { owner, repo, comment_id: commentId, content }
+      )
+      return { created: status === 201 }
     }
   }
 }

@@ -70,5 +70,7 @@ export const DEFAULT_POLICY: Policy = {
     timeoutsMs: { 1: 5 * MINUTE, 2: 15 * MINUTE, 3: 30 * MINUTE },
     verifyMs: 5 * MINUTE,
     backupMaxAgeMs: 24 * HOUR // "Data Loss Considerations": > 24 h is a major loss
-  }
+  },
+  // Who may run the runbook's human steps from the incident issue: people who maintain the repo.
+  commands: { minRole: 'maintain' }
 }

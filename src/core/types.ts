@@ -143,6 +143,11 @@ export interface Policy {
     verifyMs: number
     backupMaxAgeMs: number
   }
+  /** Commands on the incident issue (mode: command). */
+  commands: {
+    /** The lowest repository role whose comments are acted on. */
+    minRole: 'write' | 'maintain' | 'admin'
+  }
 }
 
 /** The runbook's rule ids, in priority order, plus the verdicts that no rule produces. */

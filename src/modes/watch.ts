@@ -2,15 +2,13 @@
 // decide() judges them; the response runs on the host; the report tells people.
 import * as core from '@actions/core'
 import { runHostChecks } from '../act/host-checks.js'
-import type { VerifyResult } from '../act/rollback.js'
 import type { Adapters } from '../adapters/all.js'
 import type { GitHub } from '../adapters/github.js'
 import type { HostConnection, Logger } from '../adapters/ports.js'
 import type { Cancellation } from '../cancellation.js'
-import { formatDuration } from '../core/duration.js'
 import { percent, seconds } from '../core/format.js'
-import { judgeRecovery } from '../core/recovery.js'
-import type { RollbackLevel, Verdict } from '../core/types.js'
+import { pendingAfterRun } from '../core/pending.js'
+import type { Verdict } from '../core/types.js'
 import { failureMessage, watchOutputs } from '../exit-status.js'
 import type { RemoteStep, RunRecord } from '../record.js'
 import { findOwnRollback, type OwnRollback } from '../report/issue.js'
@@ -20,6 +18,8 @@ import { measureBaseline, queriesOf } from '../samples.js'
 import { configuredHostChecks } from '../settings/policy.js'
 import type { Settings } from '../settings/types.js'
 import { waitForVersion, watch, type ActionMemory, type WatchDeps } from '../watch.js'
+import { notifyIncident } from './notify.js'
+import { verifier } from './verify.js'
 
 export interface ModeContext {
   settings: Settings
@@ -126,32 +126,7 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
   core.endGroup()
   log.info(`verdict: ${final.decision} (${final.rule}, ${final.severity}): ${final.reason}`)
 
-  const verify = async (level: RollbackLevel): Promise<VerifyResult> => {
-    // Its own log section: the runner does not nest groups, so the rollback group pauses.
-    core.endGroup()
-    core.startGroup(`verification after Level ${level}`)
-    log.info(
-      `verification after Level ${level}: watching ${formatDuration(settings.policy.rollback.verifyMs)}`
-    )
-    const v = await watch(settings, deps, {
-      durationMs: settings.policy.rollback.verifyMs,
-      phase: `verify L${level}`,
-      memory,
-      judge: false
-    })
-    const judged = judgeRecovery(v.samples, settings.policy)
-    log.info(
-      `verification after Level ${level}: ${judged.recovered ? 'recovered' : 'NOT recovered'}: ${judged.reason}`
-    )
-    if (!judged.recovered) memory.failedLevels.push(level)
-    core.endGroup()
-    core.startGroup(`rollback: after Level ${level}`)
-    return {
-      ...judged,
-      samples: v.samples,
-      recoveredAt: judged.recovered ? clock.now() : undefined
-    }
-  }
+  const verify = verifier(settings, deps, memory, log)
   const github = adapters.github(settings, log)
   const prior = await priorRollback(ctx, github, final)
   const response = await respond(final, prior, { ...responseDeps, verify })
@@ -172,11 +147,22 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
     rollback: response.rollback,
     notes: ctx.notes,
     dryRun: settings.dryRun,
-    cancelled: cancel.signal.aborted
+    cancelled: cancel.signal.aborted,
+    pending: pendingAfterRun({
+      decision: final.decision,
+      severity: final.severity,
+      rule: final.rule,
+      rollbackStatus: response.rollback.status,
+      rollbackLevel: response.rollback.level,
+      target: response.rollback.target,
+      backupMaxAgeMs: settings.policy.rollback.backupMaxAgeMs,
+      dryRun: settings.dryRun
+    })
   }
 
   core.startGroup('report')
   const published = await publish(settings, record, { github, log })
+  await notifyIncident(adapters.webhook(settings, log), settings, record, published.issue, log)
   core.endGroup()
 
   ctx.setOutputs(watchOutputs(record, published))

@@ -62,7 +62,17 @@ export function builtInBody(
   return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n')
 }
 
-export function resolvedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
+/** Overrides for a reply to a command (a person chose the level; the next step is a command). */
+export interface BodyOptions {
+  nextSteps?: string
+}
+
+export function resolvedBody(
+  facts: Facts,
+  record: RunRecord,
+  ctx: ReportContext,
+  opts: BodyOptions = {}
+): string {
   const r = record.rollback
   const minutes = facts.downtimeMs !== undefined ? Math.round(facts.downtimeMs / 60_000) : undefined
   const duration =
@@ -84,7 +94,7 @@ export function resolvedBody(facts: Facts, record: RunRecord, ctx: ReportContext
     `- **Data Loss:** ${dataLoss}`,
     '',
     '- **Root Cause:** Under investigation',
-    `- **Next Steps:** find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`,
+    `- **Next Steps:** ${opts.nextSteps ?? `find why \`${facts.rule}\` fired in ${ctx.sha.slice(0, 7)} before redeploying; tick the open checklist items; schedule the post-mortem; close this issue after it.`}`,
     '',
     `- **Team:** ${TEAM}`,
     '',
@@ -98,7 +108,12 @@ export function resolvedBody(facts: Facts, record: RunRecord, ctx: ReportContext
   ].join('\n')
 }
 
-export function failedBody(facts: Facts, record: RunRecord, ctx: ReportContext): string {
+export function failedBody(
+  facts: Facts,
+  record: RunRecord,
+  ctx: ReportContext,
+  opts: BodyOptions = {}
+): string {
   const r = record.rollback
   // The last output of the rollback levels and their checks: what a human reads first.
   const tailSteps = record.steps
@@ -117,7 +132,7 @@ export function failedBody(facts: Facts, record: RunRecord, ctx: ReportContext):
     `- **Rollback Level:** ${r.attempts.length ? r.attempts.map((a) => a.level).join(' → ') : 'none ran'}`,
     `- **Reason:** ${defuse(r.reason)}`,
     `- **Production now:** ${nowLine(facts, record)}`,
-    `- **Next Steps:** ${next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)'}`,
+    `- **Next Steps:** ${opts.nextSteps ?? (next ? `Level ${next} by hand (command below), or fix forward` : 'restore by hand or fix forward (Level 3 was the last level)')}`,
     `- **Team:** ${TEAM}`,
     '',
     '### Attempts',

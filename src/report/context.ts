@@ -1,5 +1,7 @@
 // What the report needs besides the RunRecord, the hidden marker, and facts derived from the
 // record that every rendering (issue, comments, summary) shares.
+import { PENDING_ACTIONS, type IncidentMarker } from '../core/pending.js'
+import { checkId } from '../core/patterns.js'
 import type { Policy, RollbackLevel, RuleId, Sample, Verdict } from '../core/types.js'
 import type { RunRecord } from '../record.js'
 
@@ -38,31 +40,82 @@ export interface ReportContext {
 
 // ---- the hidden marker -------------------------------------------------------------------
 
-export interface Marker {
-  environment: string
-  runId: string
-  rollbackDone?: RollbackLevel
-}
+/** What a marker says: the vocabulary is the core's (core/pending.ts), the text format is here. */
+export type Marker = IncidentMarker
 
-/** `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>] -->` */
+/**
+ * `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>][ key=value…] -->`.
+ * The first three parts are the format of every version; the keys after them (deployed-at,
+ * breach-at, sha, rule, pending, pending-level, target, comment, command) are added when known.
+ * Earlier versions' parsers accept and ignore them, and markers without them still parse here.
+ */
 export function renderMarker(marker: Marker): string {
-  const done = marker.rollbackDone ? ` rollback-done=${marker.rollbackDone}` : ''
-  return `<!-- rollback-sentinel environment=${encodeURIComponent(marker.environment)} run=${encodeURIComponent(marker.runId)}${done} -->`
+  const parts = [
+    `environment=${encodeURIComponent(marker.environment)}`,
+    // An empty run id would make the marker unreadable (run=\S+): never write one.
+    `run=${encodeURIComponent(marker.runId || 'none')}`
+  ]
+  const add = (key: string, value: string | number | undefined): void => {
+    if (value !== undefined && value !== '') parts.push(`${key}=${encodeURIComponent(value)}`)
+  }
+  add('rollback-done', marker.rollbackDone)
+  if (marker.deployedAt !== undefined)
+    parts.push(`deployed-at=${new Date(marker.deployedAt).toISOString()}`)
+  if (marker.breachAt !== undefined)
+    parts.push(`breach-at=${new Date(marker.breachAt).toISOString()}`)
+  add('sha', marker.sha)
+  add('rule', marker.rule)
+  add('pending', marker.pending)
+  add('pending-level', marker.pendingLevel)
+  add('target', marker.target)
+  add('comment', marker.comment)
+  add('command', marker.command)
+  return `<!-- rollback-sentinel ${parts.join(' ')} -->`
 }
 
 const MARKER = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/g
 
-/** Every marker in a body or comment, in order. */
+const level = (v: string | undefined): RollbackLevel | undefined =>
+  v && /^[123]$/.test(v) ? (Number(v) as RollbackLevel) : undefined
+const time = (v: string | undefined): number | undefined => {
+  const t = v && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) ? Date.parse(v) : NaN
+  return Number.isFinite(t) ? t : undefined
+}
+const matching = (v: string | undefined, re: RegExp): string | undefined =>
+  v !== undefined && re.test(v) ? v : undefined
+
+/** Every marker in a body or comment, in order. Values that do not fit their key are dropped. */
 export function parseMarkers(text: string | null | undefined): Marker[] {
   if (!text) return []
   const out: Marker[] = []
   for (const m of text.matchAll(MARKER)) {
-    const done = /rollback-done=([123])/.exec(m[3])
-    out.push({
+    const kv = new Map<string, string>()
+    for (const part of m[3].trim().split(' ').filter(Boolean)) {
+      const eq = part.indexOf('=')
+      if (!kv.has(part.slice(0, eq))) kv.set(part.slice(0, eq), safeDecode(part.slice(eq + 1)))
+    }
+    const marker: Marker = {
       environment: safeDecode(m[1]),
       runId: safeDecode(m[2]),
-      rollbackDone: done ? (Number(done[1]) as RollbackLevel) : undefined
-    })
+      rollbackDone: level(kv.get('rollback-done'))
+    }
+    const extra: Partial<Marker> = {
+      deployedAt: time(kv.get('deployed-at')),
+      breachAt: time(kv.get('breach-at')),
+      sha: matching(kv.get('sha'), /^[0-9a-f]{7,64}$/i),
+      rule: matching(kv.get('rule'), /^[a-z][a-z-]{0,40}$/),
+      pending: PENDING_ACTIONS.find((p) => p === kv.get('pending')),
+      pendingLevel: level(kv.get('pending-level')),
+      target:
+        kv.has('target') && checkId(kv.get('target') as string) === null
+          ? kv.get('target')
+          : undefined,
+      comment: /^\d{1,20}$/.test(kv.get('comment') ?? '') ? Number(kv.get('comment')) : undefined,
+      command: matching(kv.get('command'), /^[a-z][a-z-]{0,30}$/)
+    }
+    for (const [k, v] of Object.entries(extra))
+      if (v !== undefined) Object.assign(marker, { [k]: v })
+    out.push(marker)
   }
   return out
 }

@@ -34,13 +34,24 @@ import { TEAM, healthText, pct, secs } from './sections/values.js'
 /** GitHub's limit for a label name. */
 export const LABEL_MAX = 50
 
-/** The marker of this run: `rollback-done=<level>` when a rollback command ran. */
+/**
+ * The marker of this run: `rollback-done=<level>` when a rollback command ran, and what a command
+ * on the issue needs: the deploy, the breach, the commit, the rule, what is pending, the target.
+ */
 export function markerFor(record: RunRecord, ctx: ReportContext): string {
   const facts = factsOf(record)
+  const pending = record.pending
   return renderMarker({
     environment: record.environment,
     runId: ctx.runId,
-    rollbackDone: facts.rollbackRan ? facts.level : undefined
+    rollbackDone: facts.rollbackRan ? facts.level : undefined,
+    deployedAt: record.deployedAt,
+    breachAt: facts.breachAt,
+    sha: ctx.sha || undefined,
+    rule: facts.rule,
+    pending: pending?.action,
+    pendingLevel: pending?.action === 'restore' ? pending.level : undefined,
+    target: pending?.action === 'restore' ? pending.target : record.rollback.target?.id
   })
 }
 

@@ -60,7 +60,8 @@ export function issueMode(
   }
 }
 
-function writeTrace(settings: Settings, record: RunRecord): string | undefined {
+/** The decision trace JSON under RUNNER_TEMP (its path is the report-path output). */
+export function writeTrace(settings: Settings, record: RunRecord): string | undefined {
   const trace = buildTrace(record, sanitizeSettings(settings), settings.secrets)
   const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`
   const file = path.join(settings.run.tempDir, name)

@@ -24,6 +24,7 @@ export function sanitizeSettings(settings: Settings): SanitizedSettings {
   }
   if (copy.ssh) copy.ssh.privateKey = copy.ssh.privateKey ? REDACTED : ''
   copy.github.token = copy.github.token ? REDACTED : ''
+  if (copy.notify?.webhook) copy.notify.webhook = REDACTED
   if (copy.github.issueTemplate)
     copy.github.issueTemplate = {
       path: copy.github.issueTemplate.path,

@@ -16,6 +16,7 @@ import {
 import type { HttpHeaders, Settings, SshSettings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
 import { caCertificates } from './network.js'
+import { notifySecrets, parseNotify } from './notify.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
 
 export { InputError }
@@ -277,6 +278,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   const healthHeaders = parseHeaders(Inputs.HealthHeaders, get(Inputs.HealthHeaders))
   const promHeaders = parseHeaders(Inputs.PrometheusHeaders, get(Inputs.PrometheusHeaders))
   const token = get(Inputs.GithubToken).trim()
+  const notify = parseNotify(get)
   const vars = env.vars
 
   const settings: Settings = {
@@ -329,12 +331,15 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
       issueAssignees: list(get(Inputs.IssueAssignees)),
       issueOnWarning: bool(get, Inputs.IssueOnWarning, env)
     },
+    notify,
     run: {
       runId: vars.GITHUB_RUN_ID ?? '',
       runAttempt: vars.GITHUB_RUN_ATTEMPT ?? '1',
       sha: vars.GITHUB_SHA ?? '',
       workflow: vars.GITHUB_WORKFLOW ?? '',
-      tempDir: vars.RUNNER_TEMP || vars.TMPDIR || '/tmp'
+      tempDir: vars.RUNNER_TEMP || vars.TMPDIR || '/tmp',
+      eventName: vars.GITHUB_EVENT_NAME ?? '',
+      eventPath: vars.GITHUB_EVENT_PATH ?? ''
     },
     secrets: []
   }
@@ -343,7 +348,8 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     ...urlPasswords(settings.health.url, settings.prometheus?.url),
     ...Object.values(healthHeaders),
     ...Object.values(promHeaders),
-    ...(token ? [token] : [])
+    ...(token ? [token] : []),
+    ...notifySecrets(notify)
   ].filter((s) => s.length >= 4)
   return settings
 }

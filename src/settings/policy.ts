@@ -10,7 +10,7 @@ import { PolicyError } from './errors.js'
 export { PolicyError }
 
 type Kind =
-  'duration' | 'fraction' | 'seconds' | 'count' | 'positive-count' | 'command' | 'patterns'
+  'duration' | 'fraction' | 'seconds' | 'count' | 'positive-count' | 'command' | 'patterns' | 'role'
 
 interface KeySpec {
   kind: Kind
@@ -62,6 +62,9 @@ const SECTIONS: Record<string, Record<string, KeySpec>> = {
     critical: spec<string[]>('patterns', (p, v) => (p.errorPatterns.critical = v)),
     medium: spec<string[]>('patterns', (p, v) => (p.errorPatterns.medium = v)),
     low: spec<string[]>('patterns', (p, v) => (p.errorPatterns.low = v))
+  },
+  commands: {
+    'min-role': spec<Policy['commands']['minRole']>('role', (p, v) => (p.commands.minRole = v))
   },
   rollback: {
     verify: spec<number>('duration', (p, v) => (p.rollback.verifyMs = v)),
@@ -123,6 +126,10 @@ function readValue(key: string, kind: Kind, raw: unknown): unknown {
     case 'command':
       if (typeof raw !== 'string') bad('a command (a string; "" turns the check off)')
       return (raw as string).trim()
+    case 'role':
+      if (raw !== 'write' && raw !== 'maintain' && raw !== 'admin')
+        bad('a repository role: write, maintain or admin')
+      return raw
     case 'patterns': {
       if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string'))
         bad('a list of regular expressions (strings)')

@@ -1,5 +1,6 @@
 import type { Mode } from '../constants.js'
 import type { Policy } from '../core/types.js'
+import type { NotifySettings } from './notify.js'
 
 export type HttpHeaders = Record<string, string>
 
@@ -57,6 +58,9 @@ export interface RunInfo {
   workflow: string
   /** RUNNER_TEMP (where the key and the decision trace go). */
   tempDir: string
+  /** GITHUB_EVENT_NAME and GITHUB_EVENT_PATH (mode command reads the issue_comment event). */
+  eventName: string
+  eventPath: string
 }
 
 /** Every input parsed once, validated, typed. Built by parseInputs(); nothing else reads inputs. */
@@ -84,6 +88,7 @@ export interface Settings {
   rollbackTarget?: string
   commands: { restart?: string; stop?: string; isolate?: string; evidence?: string }
   github: GitHubSettings
+  notify: NotifySettings
   run: RunInfo
   /** Every secret value (key, header values, token) so that reports can scrub them. */
   secrets: string[]

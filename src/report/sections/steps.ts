@@ -1,22 +1,27 @@
 // What the action ran on the host: one row a step, then each step's output tail.
 import { formatDuration } from '../../core/duration.js'
-import type { RunRecord } from '../../record.js'
+import type { RemoteStep, RunRecord } from '../../record.js'
 import { cell, code, fence } from '../markdown.js'
 import { stepResult } from './values.js'
 
 const TAIL_LINES = 40
 
 export function stepsSection(record: RunRecord): string {
-  if (record.steps.length === 0) return '_The action ran nothing on the host._'
+  return stepsTable(record.steps)
+}
+
+/** One row a step, then each step's output tail (open when it did not succeed). */
+export function stepsTable(steps: readonly RemoteStep[]): string {
+  if (steps.length === 0) return '_The action ran nothing on the host._'
   const table = [
     '| # | Step | Level | Command | Exit | Result | Duration |',
     '|---|---|---|---|---|---|---|',
-    ...record.steps.map(
+    ...steps.map(
       (s, i) =>
         `| ${i + 1} | ${s.name} | ${s.level ?? ''} | ${code(s.command)} | ${s.exitCode ?? '—'} | ${cell(stepResult(s))} | ${formatDuration(s.durationMs)} |`
     )
   ].join('\n')
-  const tails = record.steps
+  const tails = steps
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => s.outputTail.trim() || s.note)
     .map(({ s, i }) => {
