@@ -90,8 +90,11 @@ export function describeSetup(settings: Settings): string[] {
 export function printPolicy(settings: Settings): void {
   const p = settings.policy
   const d = formatDuration
+  // A command acts on the incident's own deploy (its marker), not on this step's inputs.
   core.info(
-    `watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
+    settings.mode === 'command'
+      ? `mode command: commands on the open incident of environment '${settings.environment}'`
+      : `mode ${settings.mode}: watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
   )
   core.info(
     `health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
