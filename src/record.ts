@@ -5,10 +5,11 @@ import type {
   RollbackLevel,
   RuleId,
   Sample,
-  Verdict
+  Verdict,
+  VerdictAt
 } from './core/types.js'
 
-export type { BackupChoice } from './core/types.js'
+export type { BackupChoice, VerdictAt } from './core/types.js'
 
 export type StepName =
   | 'preflight'
@@ -71,11 +72,6 @@ export interface RollbackOutcome {
   reason: string
   /** When verification first saw production recovered (epoch ms). */
   recoveredAt?: number
-}
-
-export interface VerdictAt {
-  at: number
-  verdict: Verdict
 }
 
 /** The whole story of one run, for the issue, the summary and the decision trace. */
