@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { Adapters } from '../src/adapters/all.js'
-import type { GitHub, IssueInfo } from '../src/adapters/github.js'
+import type { DeploymentInfo, GitHub, IssueInfo } from '../src/adapters/github.js'
 import type { HostConnection, RemoteResult } from '../src/adapters/ports.js'
 import type { HealthReading, MetricReading } from '../src/core/types.js'
 
@@ -49,14 +49,20 @@ function world(over: Partial<World> = {}): World {
 function fakeGitHub(): GitHub & {
   issues: IssueInfo[]
   comments: { issue: number; body: string }[]
+  deployments: DeploymentInfo[]
 } {
   const issues: IssueInfo[] = []
   const comments: { issue: number; body: string }[] = []
+  const deployments: DeploymentInfo[] = []
   return {
     owner: 'acme',
     repo: 'spacetime',
     issues,
     comments,
+    deployments,
+    async listDeployments(environment, count) {
+      return deployments.filter((d) => d.environment === environment).slice(0, count)
+    },
     async findOpenIssue(matches) {
       return [...issues].reverse().find((i) => i.state === 'open' && matches(i))
     },
@@ -156,6 +162,7 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
         return measured(212)
       }
     }),
+    prometheusHistory: () => undefined,
     connect: async (settings) => (settings.ssh ? host : undefined),
     checkKey: async () => null,
     github: () => github,
