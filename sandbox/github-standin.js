@@ -1,6 +1,7 @@
 // A stand-in for the GitHub REST API endpoints the action uses (issues, comments, labels, and the
-// deployments a replay lists), on 127.0.0.1 only, in memory, answering with GitHub-shaped JSON. Scripted failures (a 500 once,
-// a 403, a 404) exercise the client's retries and error messages through the real Octokit.
+// deployments a replay lists), on 127.0.0.1 only, in memory, answering with GitHub-shaped JSON.
+// Scripted failures (a 500 once, a 403, a 404) exercise the client's retries and error messages
+// through the real Octokit.
 //
 // Library: startGitHubStandin({ failures }) → { url, requests, issues, comments, deployments,
 //   setFailures, stop }
