@@ -1,7 +1,7 @@
 // The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
 // the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
 // the same decide().
-import { applyMinRequests } from './core/metrics.js'
+import { applyMinRequests, baselineOf } from './core/metrics.js'
 import type { Baseline, HostReadings, MetricReading, Policy, Sample } from './core/types.js'
 import type { HealthProbe, MetricsSource } from './adapters/ports.js'
 import type { Settings } from './settings/types.js'
@@ -106,6 +106,9 @@ export async function probeOnce(
   return { at, health: reading, ...metrics, host }
 }
 
+/** When the pre-deploy baseline is taken: a minute before the deploy. */
+export const BASELINE_BEFORE_MS = 60_000
+
 /** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
 export async function measureBaseline(
   metrics: MetricsSource | undefined,
@@ -114,13 +117,10 @@ export async function measureBaseline(
   signal?: AbortSignal
 ): Promise<Baseline | undefined> {
   if (!queries || !metrics) return undefined
-  const at = deployedAt - 60_000
+  const at = deployedAt - BASELINE_BEFORE_MS
   const [errorRate, p95] = await Promise.all([
     metrics.query(queries.errorRate, at, signal),
     metrics.query(queries.latency, at, signal)
   ])
-  return {
-    errorRate: errorRate.status === 'measured' ? errorRate.value : null,
-    p95: p95.status === 'measured' ? p95.value : null
-  }
+  return baselineOf(errorRate, p95)
 }
