@@ -73,6 +73,10 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 /** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
 export function parseIsoTime(text: string): number | null {
   if (!ISO_TIME.test(text)) return null
+  // Date.parse rolls 2026-02-30 over into March: a day the month does not have is no date.
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number)
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth) return null
   const at = Date.parse(text)
   return Number.isNaN(at) ? null : at
 }
