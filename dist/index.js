@@ -53241,6 +53241,24 @@ function createGitHub(options) {
             });
             return { id: c.id, url: c.html_url, body: c.body ?? body };
         },
+        async listDeployments(environment, count) {
+            const deployments = await call('GET', '/repos/{owner}/{repo}/deployments', {
+                owner,
+                repo,
+                environment,
+                per_page: Math.min(PER_PAGE, Math.max(1, count))
+            });
+            return deployments
+                .map((d) => ({
+                id: d.id,
+                sha: d.sha ?? '',
+                ref: d.ref ?? '',
+                environment: d.environment ?? environment,
+                createdAt: Date.parse(d.created_at ?? '')
+            }))
+                .filter((d) => Number.isFinite(d.createdAt))
+                .slice(0, count);
+        },
         async addLabels(issueNumber, labels) {
             if (labels.length === 0)
                 return;
@@ -53291,17 +53309,18 @@ function toGitHubError(e, method, path, apiUrl = '', timeoutMs = 0) {
     const details = typeof data === 'object' && Array.isArray(data?.errors) && data.errors.length
         ? `: ${JSON.stringify(data.errors).slice(0, 300)}`
         : '';
-    return new GitHubError(status, method, path, `${apiMessage}${details}`, hintFor(status, method, err.response.headers));
+    return new GitHubError(status, method, path, `${apiMessage}${details}`, hintFor(status, method, err.response.headers, path));
 }
-function hintFor(status, method, headers = {}) {
-    const access = method === 'GET' ? 'issues: read' : 'issues: write';
+function hintFor(status, method, headers = {}, path = '') {
+    const scope = /\/deployments(\/|$)/.test(path) ? 'deployments' : 'issues';
+    const access = method === 'GET' ? `${scope}: read` : `${scope}: write`;
     switch (status) {
         case 401:
             return 'the token is invalid or expired: check github-token';
         case 403:
             if (headers['x-ratelimit-remaining'] === '0')
                 return 'rate limit exhausted: retried, try again later';
-            return `the token needs ${access}: add \`permissions: issues: write\` to the job`;
+            return `the token needs ${access}: add \`permissions: ${scope === 'issues' ? 'issues: write' : access}\` to the job`;
         case 404:
             return `repository not found or not visible to the token: check GITHUB_REPOSITORY and that the token needs ${access}`;
         case 410:
@@ -64303,6 +64322,8 @@ function createHealthProbe(settings, policy, deps, network = {}) {
 ;// CONCATENATED MODULE: ./src/adapters/prometheus.ts
 
 const prometheus_MAX_CONTENT_LENGTH = 4 * 1024 * 1024;
+/** A range query of thousands of points may take longer than an instant one. */
+const RANGE_TIMEOUT_MS = 30_000;
 /** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
 function queryEndpoint(baseUrl) {
     const base = new URL(baseUrl);
@@ -64370,52 +64391,125 @@ function readAnswer(answer, promql) {
         return unknown('query returned a range vector (matrix); use an instant expression, e.g. rate(x[1m]) instead of x[1m]');
     return unknown(`query returned a ${String(resultType)} result, not a number`);
 }
+/** Prometheus refuses a range query of more points than this per series. */
+const MAX_RANGE_POINTS = 11_000;
+/**
+ * The range cut into requests of at most `maxPoints` evaluation times each, on the same grid
+ * (start + k × step), in order. An empty or backwards range has none.
+ */
+function splitRange(range, maxPoints = MAX_RANGE_POINTS) {
+    const { start, end, stepMs } = range;
+    if (!(stepMs > 0) || !(end >= start) || !(maxPoints >= 1))
+        return [];
+    const total = Math.floor((end - start) / stepMs) + 1;
+    const out = [];
+    for (let first = 0; first < total; first += maxPoints) {
+        const last = Math.min(total, first + maxPoints) - 1;
+        out.push({ start: start + first * stepMs, end: start + last * stepMs, stepMs });
+    }
+    return out;
+}
+/** A matrix answer of one range request as points; a failure when it is not one series. */
+function readMatrix(answer, promql) {
+    if (answer.status === 'error') {
+        const reading = readAnswer(answer, promql);
+        return { failure: reading.reason ?? 'Prometheus error' };
+    }
+    if (answer.status !== 'success' || !answer.data)
+        return { failure: 'unexpected answer from Prometheus (no status "success" and no data)' };
+    const { resultType, result } = answer.data;
+    if (resultType !== 'matrix' || !Array.isArray(result))
+        return { failure: `range query returned a ${String(resultType)} result, not a matrix` };
+    if (result.length > 1)
+        return { failure: `query returned ${result.length} series; aggregate it (e.g. sum(...))` };
+    const values = result[0]?.values ?? [];
+    if (!Array.isArray(values))
+        return { failure: 'malformed matrix result' };
+    const points = [];
+    for (const v of values) {
+        if (!Array.isArray(v) || v.length < 2 || typeof v[0] !== 'number')
+            continue;
+        points.push({ at: Math.round(v[0] * 1000), reading: parseSampleValue(v[1]) });
+    }
+    return { points };
+}
 /** `opts.network`: the ca-certificate and the environment the proxy variables are read from. */
 function createPrometheus(settings, opts) {
     const endpoint = queryEndpoint(settings.url);
+    const rangeEndpoint = endpoint.replace(/query$/, 'query_range');
     const { timeoutMs } = opts;
     const request = createHttpClient(opts.network);
+    /** One GET of the API, its failures in the probes' words: never throws. */
+    async function fetchAnswer(url, params, promql, limitMs, signal) {
+        const res = await request({
+            url,
+            method: 'GET',
+            params,
+            headers: {
+                Accept: 'application/json',
+                'User-Agent': 'rollback-sentinel',
+                ...settings.headers
+            },
+            maxBodyBytes: prometheus_MAX_CONTENT_LENGTH,
+            timeoutMs: limitMs,
+            signal
+        });
+        if (!res.ok)
+            return {
+                failure: res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`,
+                answered: false
+            };
+        const text = res.body;
+        let answer;
+        try {
+            const parsed = JSON.parse(text);
+            if (parsed && typeof parsed === 'object')
+                answer = parsed;
+        }
+        catch {
+            answer = undefined;
+        }
+        // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
+        if (answer && answer.status === 'error')
+            return { answer };
+        const failed = (failure) => ({ failure, answered: true });
+        if (res.status === 401 || res.status === 403)
+            return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`);
+        if (res.status === 404)
+            return failed(`HTTP 404 from Prometheus at ${url} — check prometheus-url`);
+        if (res.status < 200 || res.status >= 300)
+            return failed(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`);
+        if (!answer)
+            return failed(looksLikeHtml(text)
+                ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
+                : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`);
+        return { answer };
+    }
     return {
         async query(promql, at, signal) {
-            const res = await request({
-                url: endpoint,
-                method: 'GET',
-                params: { query: promql, time: promTime(at) },
-                headers: {
-                    Accept: 'application/json',
-                    'User-Agent': 'rollback-sentinel',
-                    ...settings.headers
-                },
-                maxBodyBytes: prometheus_MAX_CONTENT_LENGTH,
-                timeoutMs,
-                signal
-            });
-            if (!res.ok)
-                return unknown(res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`);
-            const text = res.body;
-            let answer;
-            try {
-                const parsed = JSON.parse(text);
-                if (parsed && typeof parsed === 'object')
-                    answer = parsed;
+            const got = await fetchAnswer(endpoint, { query: promql, time: promTime(at) }, promql, timeoutMs, signal);
+            return 'failure' in got ? unknown(got.failure) : readAnswer(got.answer, promql);
+        },
+        async queryRange(promql, range, signal) {
+            const points = [];
+            const chunks = splitRange(range);
+            let requests = 0;
+            for (const chunk of chunks) {
+                requests++;
+                const got = await fetchAnswer(rangeEndpoint, {
+                    query: promql,
+                    start: promTime(chunk.start),
+                    end: promTime(chunk.end),
+                    step: String(chunk.stepMs / 1000)
+                }, promql, Math.max(timeoutMs, RANGE_TIMEOUT_MS), signal);
+                if ('failure' in got)
+                    return { ok: false, reason: got.failure, answered: got.answered, requests };
+                const read = readMatrix(got.answer, promql);
+                if ('failure' in read)
+                    return { ok: false, reason: read.failure, answered: true, requests };
+                points.push(...read.points);
             }
-            catch {
-                answer = undefined;
-            }
-            // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
-            if (answer && answer.status === 'error')
-                return readAnswer(answer, promql);
-            if (res.status === 401 || res.status === 403)
-                return unknown(`HTTP ${res.status} from Prometheus — check prometheus-headers`);
-            if (res.status === 404)
-                return unknown(`HTTP 404 from Prometheus at ${endpoint} — check prometheus-url`);
-            if (res.status < 200 || res.status >= 300)
-                return unknown(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`);
-            if (!answer)
-                return unknown(looksLikeHtml(text)
-                    ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
-                    : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`);
-            return readAnswer(answer, promql);
+            return { ok: true, points, requests };
         }
     };
 }
@@ -64530,6 +64624,24 @@ function checkHeaderName(value) {
 /** One line of a configured command (no newline, carriage return or NUL). */
 function checkOneLine(value) {
     return /[\n\r\0]/.test(value) ? 'must be one line' : null;
+}
+/** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+/** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
+function parseIsoTime(text) {
+    if (!ISO_TIME.test(text))
+        return null;
+    // Date.parse rolls 2026-02-30 over into March: a day the month does not have is no date.
+    const [y, m, d] = text.slice(0, 10).split('-').map(Number);
+    const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    if (m < 1 || m > 12 || d < 1 || d > daysInMonth)
+        return null;
+    const at = Date.parse(text);
+    return Number.isNaN(at) ? null : at;
+}
+/** A commit SHA, full or abbreviated. */
+function checkSha(value) {
+    return /^[0-9a-f]{4,64}$/i.test(value) ? null : 'is not a commit SHA (4 to 64 hex digits)';
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/shell.ts
@@ -65065,18 +65177,22 @@ async function createSshRemote(ssh, opts) {
 function network(settings, env) {
     return { caCertificates: settings.network?.caCertificates, env };
 }
+function prometheusClient(settings, env) {
+    return settings.prometheus
+        ? createPrometheus(settings.prometheus, {
+            timeoutMs: settings.policy.health.timeoutMs,
+            network: network(settings, env)
+        })
+        : undefined;
+}
 function realAdapters() {
     const env = process.env;
     return {
         clock: systemClock,
         env,
         healthProbe: (settings) => createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }, network(settings, env)),
-        prometheus: (settings) => settings.prometheus
-            ? createPrometheus(settings.prometheus, {
-                timeoutMs: settings.policy.health.timeoutMs,
-                network: network(settings, env)
-            })
-            : undefined,
+        prometheus: (settings) => prometheusClient(settings, env),
+        prometheusHistory: (settings) => prometheusClient(settings, env),
         connect: async (settings, logger) => settings.ssh
             ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
             : undefined,
@@ -65169,6 +65285,7 @@ const Inputs = {
     ErrorRateQuery: 'error-rate-query',
     LatencyQuery: 'latency-query',
     RequestRateQuery: 'request-rate-query',
+    ErrorRateFastQuery: 'error-rate-fast-query',
     ExpectedVersion: 'expected-version',
     FailOnInconclusive: 'fail-on-inconclusive',
     FailOnRollback: 'fail-on-rollback',
@@ -65192,7 +65309,10 @@ const Inputs = {
     IssueTemplate: 'issue-template',
     IssueLabels: 'issue-labels',
     IssueAssignees: 'issue-assignees',
-    IssueOnWarning: 'issue-on-warning'
+    IssueOnWarning: 'issue-on-warning',
+    ReplayDeploys: 'replay-deploys',
+    ReplayCount: 'replay-count',
+    ReplayHealthQuery: 'replay-health-query'
 };
 const Outputs = {
     Decision: 'decision',
@@ -65205,7 +65325,10 @@ const Outputs = {
     RollbackTarget: 'rollback-target',
     IssueNumber: 'issue-number',
     IssueUrl: 'issue-url',
-    ReportPath: 'report-path'
+    ReportPath: 'report-path',
+    ReplayDeploys: 'replay-deploys',
+    ReplayRollbacks: 'replay-rollbacks',
+    ReplayWarnings: 'replay-warnings'
 };
 /** Defaults of the inputs; action.yml declares the same (checked by a test). */
 const constants_DEFAULTS = {
@@ -65217,6 +65340,7 @@ const constants_DEFAULTS = {
     [Inputs.ErrorRateQuery]: '(sum(rate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total[1m]))',
     [Inputs.LatencyQuery]: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
     [Inputs.RequestRateQuery]: 'sum(rate(http_requests_total[1m]))',
+    [Inputs.ErrorRateFastQuery]: '(sum(irate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(irate(http_requests_total[1m]))',
     [Inputs.FailOnInconclusive]: 'true',
     [Inputs.FailOnRollback]: 'true',
     [Inputs.DryRun]: 'false',
@@ -65227,176 +65351,9 @@ const constants_DEFAULTS = {
     [Inputs.SmokeTestScript]: 'deploy/smoke_tests.sh',
     [Inputs.IssueLabels]: 'incident',
     [Inputs.IssueOnWarning]: 'false',
-    [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md'
+    [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md',
+    [Inputs.ReplayCount]: '20'
 };
-
-;// CONCATENATED MODULE: ./src/act/host-checks.ts
-const MAX_LINES = 20;
-const MAX_LINE_CHARS = 300;
-const MAX_TOP = 10;
-function cut(line) {
-    return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line;
-}
-function outputLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trimEnd())
-        .filter((l) => l.trim() !== '');
-}
-/** Why a result cannot be read as the check's answer, or null when it can. */
-function notRunReason(r, timeoutMs, signal) {
-    if (r.sshFailure)
-        return r.sshFailure;
-    if (r.timedOut)
-        return `no answer within ${Math.ceil(timeoutMs / 1000)}s`;
-    if (signal?.aborted)
-        return 'cancelled';
-    if (r.exitCode === null)
-        return 'no exit code';
-    // 126/127 from the shell: the configured command could not be found or run. That is a
-    // configuration problem, not a finding: reading it as "database down" would roll back for a typo.
-    if (r.exitCode === 126 || r.exitCode === 127) {
-        const why = outputLines(r.stderr).pop();
-        return `check command could not run (exit ${r.exitCode}${why ? `: ${cut(why)}` : ''})`;
-    }
-    return null;
-}
-function firstLines(r, n = 3) {
-    return outputLines(`${r.stdout}\n${r.stderr}`).slice(0, n).map(cut);
-}
-function readCheck(kind, r) {
-    const code = r.exitCode;
-    switch (kind) {
-        case 'corruption':
-            // The runbook's `test -f /data/corruption_detected`: success means the marker exists.
-            return code === 0
-                ? { status: 'alert', detail: 'corruption marker found (exit 0)', lines: firstLines(r) }
-                : { status: 'ok', detail: `no corruption marker (exit ${code})` };
-        case 'database':
-        case 'cache':
-            return code === 0
-                ? { status: 'ok', detail: 'exit 0' }
-                : { status: 'alert', detail: `${kind} check failed (exit ${code})`, lines: firstLines(r) };
-        case 'security': {
-            // Like `logs | grep -i "security|breach|…"`: the exit code says nothing, any line is an alert.
-            const all = outputLines(r.stdout);
-            if (all.length === 0)
-                return { status: 'ok', detail: 'no suspicious lines' };
-            return {
-                status: 'alert',
-                detail: `${all.length} suspicious line${all.length === 1 ? '' : 's'}`,
-                lines: all.slice(0, MAX_LINES).map(cut)
-            };
-        }
-    }
-}
-function compile(patterns) {
-    return patterns.map((p) => {
-        try {
-            return new RegExp(p, 'i');
-        }
-        catch {
-            // The policy parser rejects bad patterns; here an invalid one falls back to a literal match.
-            return new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-        }
-    });
-}
-/** `uniq -c` output: every line starts with spaces and a count (the runbook's breakdown command). */
-const UNIQ_C = /^\s+(\d+) (.*)$/;
-/**
- * Classifies log lines by the "Error Type Consideration" patterns (case-insensitive; a line counts
- * once, in the first class that matches: critical, then medium, then low; unmatched lines are
- * ignored). When every line looks like `uniq -c` output (`   42 <line>`, as the runbook's
- * `… | sort | uniq -c | sort -rn` prints it), the leading counts are used. `top` holds the most
- * frequent critical and medium lines (ties: critical first), as `<count>× [<class>] <line>`.
- */
-function classifyErrorLines(lines, patterns) {
-    const re = {
-        critical: compile(patterns.critical),
-        medium: compile(patterns.medium),
-        low: compile(patterns.low)
-    };
-    const nonEmpty = lines.filter((l) => l.trim() !== '');
-    const counted = nonEmpty.length > 0 && nonEmpty.every((l) => UNIQ_C.test(l));
-    const counts = { critical: 0, medium: 0, low: 0 };
-    const groups = new Map();
-    for (const raw of nonEmpty) {
-        let line = raw.trim();
-        let n = 1;
-        if (counted) {
-            const m = UNIQ_C.exec(raw);
-            n = Number(m[1]);
-            line = m[2].trim();
-        }
-        const cls = ['critical', 'medium', 'low'].find((c) => re[c].some((r) => r.test(line)));
-        if (!cls)
-            continue;
-        counts[cls] += n;
-        if (cls === 'low')
-            continue;
-        const key = `${cls}\u0000${line}`;
-        const g = groups.get(key);
-        if (g)
-            g.n += n;
-        else
-            groups.set(key, { cls, line: cut(line), n });
-    }
-    const top = [...groups.values()]
-        .sort((a, b) => b.n - a.n || (a.cls === b.cls ? 0 : a.cls === 'critical' ? -1 : 1))
-        .slice(0, MAX_TOP)
-        .map((g) => `${g.n}× [${g.cls}] ${g.line}`);
-    return { ...counts, top };
-}
-const OFF = { status: 'off' };
-const OFF_LOG = { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
-function unknownLog(reason) {
-    return { status: 'unknown', critical: 0, medium: 0, low: 0, top: [], reason };
-}
-/** Runs every configured host check concurrently, each with its own time limit. Never throws. */
-async function runHostChecks(remote, policy, opts = {}) {
-    const timeoutMs = opts.timeoutMs ?? policy.hostChecks.timeoutMs;
-    const exec = async (command) => {
-        if (!remote)
-            return 'no host configured (ssh-host)';
-        if (opts.signal?.aborted)
-            return 'cancelled';
-        try {
-            const r = await remote.run(command, [], { timeoutMs, signal: opts.signal });
-            return notRunReason(r, timeoutMs, opts.signal) ?? r;
-        }
-        catch (err) {
-            return `check could not run: ${err.message}`;
-        }
-    };
-    const check = async (kind) => {
-        const command = policy.hostChecks[kind].trim();
-        if (command === '')
-            return OFF;
-        const r = await exec(command);
-        return typeof r === 'string' ? { status: 'unknown', detail: r } : readCheck(kind, r);
-    };
-    const errorLog = async () => {
-        const command = policy.hostChecks.errorLog.trim();
-        if (command === '')
-            return OFF_LOG;
-        const r = await exec(command);
-        if (typeof r === 'string')
-            return unknownLog(r);
-        // Exit code ignored (grep exits 1 when nothing matches): the lines are the measurement.
-        return {
-            status: 'measured',
-            ...classifyErrorLines(outputLines(r.stdout), policy.errorPatterns)
-        };
-    };
-    const [corruption, database, cache, security, log] = await Promise.all([
-        check('corruption'),
-        check('database'),
-        check('cache'),
-        check('security'),
-        errorLog()
-    ]);
-    return { corruption, database, cache, security, errorLog: log };
-}
 
 ;// CONCATENATED MODULE: ./src/core/format.ts
 // How numbers read in a verdict's reason: measured values with fixed decimals, policy limits as
@@ -65473,260 +65430,1021 @@ function levelLimitMs(policy, level) {
     return policy.rollback.timeoutsMs[level];
 }
 
-;// CONCATENATED MODULE: ./src/core/recovery.ts
-// After a rollback level: did production recover, and what comes next (DESIGN.md "Recovered",
-// "No data-loss level on a contradicted signal"). Pure.
-//
-// Recovered: at the end of rollback.verify, health was up on the last `health.confirm + 1` probes
-// and the last sample breaches no error-rate or latency rule. Samples before that are recorded, not
-// judged: a rate window still holds pre-rollback traffic for its own length.
+;// CONCATENATED MODULE: ./src/core/rule-kit.ts
+// What every rule of the runbook is made of: its input, its outcome, and the helpers the rules
+// share (escalated rollbacks, restart-first, confirmed down, trend words). Pure.
 
-
-function judgeRecovery(samples, policy) {
-    const need = policy.health.confirm + 1;
-    if (samples.length < need)
-        return {
-            recovered: false,
-            cause: 'too-few-samples',
-            reason: `only ${samples.length} verification sample(s); need ${need} with health up`
-        };
-    const last = samples[samples.length - 1];
-    const tail = samples.slice(-need);
-    const notUp = tail.filter((s) => s.health.status !== 'up');
-    if (notUp.length > 0) {
-        const worst = notUp[notUp.length - 1].health;
-        const noAnswer = notUp.every((s) => s.health.status === 'down' && s.health.noAnswer);
-        return {
-            recovered: false,
-            cause: noAnswer && !metricBreach(last, policy) ? 'health-no-answer' : 'health',
-            reason: `health was ${worst.status}${worst.reason ? ` (${worst.reason})` : ''} in ${notUp.length} of the last ${need} probes`
-        };
-    }
-    if (last.errorRate.status === 'measured' &&
-        (last.errorRate.value ?? 0) > policy.errorRate.elevated)
-        return {
-            recovered: false,
-            cause: 'error-rate',
-            reason: `error rate ${percent(last.errorRate.value ?? 0)} > elevated ${percent(policy.errorRate.elevated)} at the end of verification`
-        };
-    if (last.p95.status === 'measured' && (last.p95.value ?? 0) > policy.latency.degraded)
-        return {
-            recovered: false,
-            cause: 'p95',
-            reason: `p95 ${format_seconds(last.p95.value ?? 0)} > degraded ${format_seconds(policy.latency.degraded)} at the end of verification`
-        };
-    const unknown = [
-        last.errorRate.status === 'unknown' ? 'error rate' : '',
-        last.p95.status === 'unknown' ? 'p95' : ''
-    ].filter(Boolean);
-    return {
-        recovered: true,
-        reason: `health up on the last ${need} probes${last.errorRate.status === 'measured'
-            ? `, error rate ${percent(last.errorRate.value ?? 0)}`
-            : ''}${last.p95.status === 'measured' ? `, p95 ${format_seconds(last.p95.value ?? 0)}` : ''}${unknown.length ? ` (${unknown.join(' and ')} unknown: judged on health)` : ''}`
-    };
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the rules
+function outcome(kind, verdict) {
+    return { kind, verdict };
 }
-function metricBreach(s, policy) {
-    return ((s.errorRate.status === 'measured' && (s.errorRate.value ?? 0) > policy.errorRate.elevated) ||
-        (s.p95.status === 'measured' && (s.p95.value ?? 0) > policy.latency.degraded));
-}
-/**
- * What follows a level that ran: recovered; the next level (1 → 2 → 3, up to rollback.max-level);
- * or a human. A level that ran cleanly on the host (script, validate and smoke test all exit 0)
- * whose verification failed only because health got no HTTP answer is not escalated: the host
- * says it is healthy, this runner cannot see it, and Levels 2 and 3 restore data (data loss).
- */
-function afterLevel(run, recovery, policy) {
-    if (run.scriptOk && recovery.recovered)
-        return { next: 'recovered' };
-    if (run.scriptOk && run.hostChecksPassed && recovery.cause === 'health-no-answer')
-        return {
-            next: 'manual',
-            reason: `Level ${run.level} ran cleanly and validate/smoke tests pass on the host, but this runner ` +
-                `gets no answer from health-url (${recovery.reason}): not escalating to a level that ` +
-                'restores data on a signal the host contradicts; confirm production by hand'
-        };
-    const { level, manual } = nextLevel(run.level, [run.level], policy.rollback.maxLevel);
-    if (manual)
-        return {
-            next: 'manual',
-            reason: `Level ${run.level} did not recover production and rollback.max-level is ${policy.rollback.maxLevel}: manual intervention required`
-        };
-    return { next: 'escalate', level: level };
-}
-
-;// CONCATENATED MODULE: ./src/exit-status.ts
-// The step's outputs and exit status, from the final verdict and what the action did (README
-// "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
-
-/** The exit status of the step: undefined for success, else the message it fails with. */
-function failureMessage(settings, record, issue) {
-    const v = record.final;
-    const r = record.rollback;
-    if (record.cancelled)
-        return r.status === 'not-needed'
-            ? 'cancelled: the watch was stopped before it reached a verdict'
-            : `cancelled while acting on the host: ${r.reason}`;
-    if (r.status === 'failed')
-        return `rollback failed: ${r.reason}`;
-    if (r.status === 'manual')
-        return `rollback stopped for a human: ${r.reason}`;
-    let message;
-    switch (v.decision) {
-        case 'rollback':
-            if (r.status === 'blocked')
-                message = `rollback needed but blocked: ${r.reason}`;
-            else if (settings.failOnRollback)
-                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
-            break;
-        case 'isolate':
-            message = `security alert: ${v.reason}`;
-            break;
-        case 'manual':
-            message = `manual intervention required: ${v.reason}`;
-            break;
-        case 'not-deployed':
-            message = v.reason;
-            break;
-        case 'inconclusive':
-            if (settings.failOnInconclusive)
-                message = `inconclusive: ${v.reason}`;
-            break;
-    }
-    if (!message && issue?.error && issue.needed)
-        message = `the incident issue could not be opened: ${issue.error}`;
-    return message;
-}
-/** The step's outputs for a watch that ran. */
-function watchOutputs(record, published) {
-    const { final, rollback } = record;
-    const issue = published.issue;
-    return {
-        [Outputs.Decision]: record.cancelled ? 'cancelled' : final.decision,
-        [Outputs.Severity]: final.severity,
-        [Outputs.Rule]: final.rule,
-        [Outputs.Reason]: final.reason,
-        [Outputs.Samples]: String(record.samples.length),
-        [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
-        [Outputs.RollbackStatus]: rollback.status,
-        [Outputs.RollbackTarget]: rollback.target?.id ?? '',
-        [Outputs.IssueNumber]: issue?.number ? String(issue.number) : '',
-        [Outputs.IssueUrl]: issue?.url ?? '',
-        [Outputs.ReportPath]: published.reportPath ?? ''
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/context.ts
-/** `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>] -->` */
-function renderMarker(marker) {
-    const done = marker.rollbackDone ? ` rollback-done=${marker.rollbackDone}` : '';
-    return `<!-- rollback-sentinel environment=${encodeURIComponent(marker.environment)} run=${encodeURIComponent(marker.runId)}${done} -->`;
-}
-const MARKER = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/g;
-/** Every marker in a body or comment, in order. */
-function parseMarkers(text) {
-    if (!text)
-        return [];
-    const out = [];
-    for (const m of text.matchAll(MARKER)) {
-        const done = /rollback-done=([123])/.exec(m[3]);
-        out.push({
-            environment: safeDecode(m[1]),
-            runId: safeDecode(m[2]),
-            rollbackDone: done ? Number(done[1]) : undefined
+/** A rollback at `wanted`, escalated past failed levels, or 'manual' past rollback.max-level. */
+function rollback(rule, severity, wanted, reason, evidence, { policy, ctx }, extra = {}) {
+    const maxLevel = Math.min(policy.rollback.maxLevel, 3);
+    const failed = ctx.failedLevels;
+    const { level, manual } = nextLevel(wanted, failed, maxLevel);
+    const highestFailed = failed.length > 0 ? Math.max(...failed) : 0;
+    if (manual) {
+        const why = highestFailed > 0
+            ? `Level ${highestFailed} failed; next level ${level} is above rollback.max-level ${maxLevel}`
+            : `Level ${level} is above rollback.max-level ${maxLevel}`;
+        return outcome('fires', {
+            decision: 'manual',
+            severity,
+            rule,
+            reason: `${reason}; ${why}: manual intervention required`,
+            ...(level <= 3 ? { level: level } : {}),
+            evidence,
+            ...extra
         });
     }
-    return out;
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-// ---- links -------------------------------------------------------------------------------
-function runUrl(ctx) {
-    return `${base(ctx)}/actions/runs/${ctx.runId}`;
-}
-function commitUrl(ctx) {
-    return `${base(ctx)}/commit/${ctx.sha}`;
-}
-function deploymentUrl(ctx, environment) {
-    return `${base(ctx)}/deployments/${encodeURIComponent(environment)}`;
-}
-/** A URL without its user:password part (shown in commands and the trace, never the secret). */
-function stripUserinfo(url) {
-    try {
-        const u = new URL(url);
-        if (!u.username && !u.password)
-            return url;
-        u.username = '';
-        u.password = '';
-        return u.toString();
-    }
-    catch {
-        return url;
-    }
-}
-function base(ctx) {
-    return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repo.owner}/${ctx.repo.repo}`;
-}
-// ---- time --------------------------------------------------------------------------------
-/** 2025-12-02 03:14:07 UTC */
-function utc(ms) {
-    return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-/** 03:14:07 (UTC) */
-function clock(ms) {
-    return new Date(ms).toISOString().slice(11, 19);
-}
-function factsOf(record) {
-    const final = record.final;
-    const rule = record.firedRule ?? final.rule;
-    const severity = final.severity === 'none' ? 'P4' : final.severity;
-    const kind = rule === 'security-breach' || final.decision === 'isolate' ? 'security' : severity;
-    const rollbackSteps = record.steps.filter((s) => s.name === 'rollback' && s.status !== 'skipped' && s.status !== 'dry-run');
-    const rollbackRan = !record.dryRun && (rollbackSteps.length > 0 || record.rollback.attempts.length > 0);
-    const level = record.rollback.level ?? final.level;
-    const initiatedAt = rollbackRan
-        ? Math.min(...[
-            ...rollbackSteps.map((s) => s.startedAt),
-            ...record.rollback.attempts.map((a) => a.startedAt)
-        ])
-        : undefined;
-    const byAt = new Map();
-    for (const s of [...record.samples, ...record.rollback.verificationSamples])
-        byAt.set(s.at, s);
-    const allSamples = [...byAt.values()].sort((a, b) => a.at - b.at);
-    const acting = record.verdicts.filter((v) => v.verdict.decision !== 'continue');
-    const decidedAt = acting.length > 0 ? acting[acting.length - 1].at : record.endedAt;
-    const breachAt = record.breachFirstSeenAt ?? final.evidence[0]?.at;
-    const breachSample = breachAt !== undefined
-        ? (record.samples.find((s) => s.at >= breachAt) ?? record.samples[record.samples.length - 1])
-        : final.evidence[final.evidence.length - 1];
-    const recoveredAt = record.rollback.recoveredAt;
-    const downtimeMs = recoveredAt !== undefined && breachAt !== undefined
-        ? Math.max(0, recoveredAt - breachAt)
-        : undefined;
-    return {
-        environment: record.environment,
-        final,
-        rule,
-        kind,
+    const escalated = level > wanted ? `; Level ${highestFailed} failed, escalating to Level ${level}` : '';
+    return outcome('fires', {
+        decision: 'rollback',
         severity,
-        rollbackRan,
-        level,
-        initiatedAt: Number.isFinite(initiatedAt) ? initiatedAt : undefined,
-        decidedAt,
-        breachAt,
-        breachSample,
-        recoveredAt,
-        downtimeMs,
-        allSamples,
-        lastSample: allSamples[allSamples.length - 1]
+        rule,
+        reason: `${reason}${escalated}`,
+        level: level,
+        evidence,
+        ...extra
+    });
+}
+/** Restart first: only once per rule, only when a restart command exists and no level failed yet. */
+function mayRestart(rule, ctx) {
+    return ctx.restartAvailable && !ctx.restartsTried.includes(rule) && ctx.failedLevels.length === 0;
+}
+function restartNote(rule, ctx) {
+    if (ctx.failedLevels.length > 0)
+        return 'a rollback level already failed';
+    if (!ctx.restartAvailable)
+        return 'no restart command';
+    return ctx.restartsTried.includes(rule) ? 'restart already tried' : 'restart not tried';
+}
+/** The value of a measured reading; null for unknown, insufficient, off, or a non-number. */
+function measuredValue(reading) {
+    if (reading.status !== 'measured')
+        return null;
+    const v = reading.value;
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+/** Down on the first probe and on every quick re-probe: a single failed probe never decides. */
+function isConfirmedDown(health, policy) {
+    return health.status === 'down' && (health.failedAttempts ?? 0) >= policy.health.confirm + 1;
+}
+/** Health that tells nothing: unknown, or a down that the re-probes did not confirm. */
+function isUnknownHealth(health, policy) {
+    return (health.status === 'unknown' || (health.status === 'down' && !isConfirmedDown(health, policy)));
+}
+/** The severe-latency signal: p95 from Prometheus, or health latency when p95 is 'off'. */
+function severeLatencyOf(sample) {
+    if (sample.p95.status !== 'off')
+        return measuredValue(sample.p95);
+    const h = sample.health;
+    if ((h.status === 'up' || h.status === 'slow') && typeof h.latencyMs === 'number') {
+        return Number.isFinite(h.latencyMs) ? h.latencyMs / 1000 : null;
+    }
+    return null;
+}
+function trendWords(detail, show) {
+    const span = detail.firstMean !== null && detail.lastMean !== null
+        ? ` (${show(detail.firstMean)} → ${show(detail.lastMean)})`
+        : '';
+    switch (detail.trend) {
+        case 'improving':
+            return `improving${span}`;
+        case 'stable':
+            return `not improving${span}`;
+        case 'worse':
+            return `getting worse${span}`;
+        default:
+            return 'trend unknown (a third of the window has no reading)';
+    }
+}
+function preExisting(rule, severity, cond, before, evidence) {
+    return {
+        decision: 'pre-existing',
+        severity,
+        rule,
+        reason: `${cond}, but it was already ${before} before the deploy (pre-existing, ${severity}): rolling back would not help`,
+        evidence
     };
+}
+
+;// CONCATENATED MODULE: ./src/core/reachability.ts
+// rule: unreachable-from-runner (DESIGN.md "Unreachable from the runner is not down").
+// A runner behind a proxy, or one that does not trust the service's CA, gets no HTTP answer from
+// health-url while production serves its users normally. When health has failed at the level of
+// the path (DNS, TLS, proxy) on every probe since the watch started, and Prometheus shows the
+// service serving traffic normally, the health reading tells nothing about production: it is
+// unknown, with a reason that says so. Enough of those make the watch inconclusive (a monitoring
+// outage), never a rollback. An HTTP answer (5xx) is still down, and so is a service that was up
+// and then fails at transport level.
+
+
+/** Failures of the path from the runner, not answers from production. */
+const PATH_FAILURES = ['dns', 'tls', 'proxy'];
+function isPathFailure(health) {
+    return (health.status === 'down' &&
+        health.noAnswer !== undefined &&
+        PATH_FAILURES.includes(health.noAnswer));
+}
+/**
+ * "212 req/s at 0.4% errors" when Prometheus shows the service serving traffic normally: a
+ * request rate above 0 and at least error-rate.min-requests, and an error rate below
+ * error-rate.elevated. Null otherwise (no Prometheus, unknown, too little traffic, errors).
+ */
+function servingNormally(sample, policy) {
+    const rps = measuredValue(sample.requestRate);
+    const errors = measuredValue(sample.errorRate);
+    if (rps === null || errors === null)
+        return null;
+    if (!(rps > 0) || rps < policy.errorRate.minRequests)
+        return null;
+    if (!(errors < policy.errorRate.elevated))
+        return null;
+    return `${compactNumber(rps)} req/s at ${percent(errors)} errors`;
+}
+/** Prometheus measured a breach this cycle (then a failed health probe may well be real). */
+function metricsBreach(sample, policy) {
+    const errors = measuredValue(sample.errorRate);
+    return errors !== null && errors >= policy.errorRate.elevated;
+}
+/**
+ * The history as the rules should read it: each sample whose health failed at path level, in an
+ * unbroken run of such failures from the first sample of the watch, has health `unknown` when
+ * Prometheus shows normal traffic in that sample, or when an earlier sample of the run already
+ * did and this one's metrics show no breach (Prometheus could not be read this cycle). The first
+ * HTTP answer, or up, ends the run for good: from then on a failure is read as it is.
+ */
+function withUnreachableAsUnknown(history, policy) {
+    let established = false;
+    let i = 0;
+    const out = [];
+    for (; i < history.length; i++) {
+        const s = history[i];
+        if (!isPathFailure(s.health))
+            break;
+        const serving = servingNormally(s, policy);
+        if (!serving && !(established && !metricsBreach(s, policy))) {
+            out.push(s);
+            continue;
+        }
+        established = true;
+        const evidence = serving
+            ? `Prometheus shows ${serving}`
+            : 'Prometheus showed normal traffic earlier and could not be read this cycle';
+        out.push({
+            ...s,
+            health: {
+                ...s.health,
+                status: 'unknown',
+                reason: `health-url unreachable from this runner: ${s.health.reason ?? s.health.noAnswer}; ${evidence}`
+            }
+        });
+    }
+    if (!established)
+        return history;
+    return [...out, ...history.slice(i)];
+}
+
+;// CONCATENATED MODULE: ./src/core/instant-rules.ts
+// The runbook's instant rules: the newest sample decides (DESIGN.md "Rules", in priority order).
+
+
+// ---------------------------------------------------------------------------------------------
+// Instant rules: the newest sample decides
+// rule: security-breach
+function securityBreach({ newest }) {
+    if (newest.host.security.status !== 'alert')
+        return null;
+    return outcome('fires', {
+        decision: 'isolate',
+        severity: 'P1',
+        rule: 'security-breach',
+        reason: 'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3',
+        evidence: [newest]
+    });
+}
+// rule: data-corruption
+function dataCorruption(input) {
+    const { newest } = input;
+    if (newest.host.corruption.status !== 'alert')
+        return null;
+    const reason = 'data corruption detected on the host (P1): stop all services, then Level 3';
+    return rollback('data-corruption', 'P1', 3, reason, [newest], input);
+}
+// rule: database-failure
+function databaseFailure(input) {
+    const { newest } = input;
+    if (newest.host.database.status !== 'alert')
+        return null;
+    return rollback('database-failure', 'P1', 2, 'database check failed (P1)', [newest], input);
+}
+// rule: service-down
+function serviceDown(input) {
+    const { history, newest, policy, ctx } = input;
+    if (!isConfirmedDown(newest.health, policy))
+        return null;
+    // The streak: confirmed-down samples back to the last up/slow one; unknown health (and an
+    // unconfirmed down) neither breaks nor starts it.
+    let first = history.length - 1;
+    for (let i = history.length - 1; i >= 0; i--) {
+        const h = history[i].health;
+        if (isConfirmedDown(h, policy))
+            first = i;
+        else if (h.status === 'up' || h.status === 'slow')
+            break;
+    }
+    const streak = history.slice(first);
+    const downSince = history[first].at;
+    const downFor = ctx.now - downSince;
+    const h = newest.health;
+    const why = h.reason ?? (h.httpStatus !== undefined ? `HTTP ${h.httpStatus}` : 'no answer');
+    const reprobes = (h.failedAttempts ?? 0) - 1;
+    const what = `health down (${why})${reprobes > 0 ? ` confirmed by ${plural(reprobes, 're-probe')}` : ''}`;
+    const everUp = history.some((s) => s.at >= ctx.deployedAt && (s.health.status === 'up' || s.health.status === 'slow'));
+    if (!everUp) {
+        return rollback('service-down', 'P1', 1, `${what}; never up since the deploy (P1)`, streak, input);
+    }
+    const d = policy.down;
+    const down = `${what}, down for ${formatDuration(downFor)} after being up`;
+    if (downFor < d.restartBeforeMs) {
+        if (mayRestart('service-down', ctx)) {
+            return outcome('fires', {
+                decision: 'restart',
+                severity: 'P1',
+                rule: 'service-down',
+                reason: `${down} (P1): down < ${formatDuration(d.restartBeforeMs)}, try a restart first, then Level 1 if it fails`,
+                evidence: streak
+            });
+        }
+        const reason = `${down} (P1): ${restartNote('service-down', ctx)}`;
+        return rollback('service-down', 'P1', 1, reason, streak, input);
+    }
+    if (downFor <= d.level2AfterMs) {
+        const reason = `${down} (P1): ${formatDuration(d.restartBeforeMs)} or more, the 2-minute rule`;
+        return rollback('service-down', 'P1', 1, reason, streak, input);
+    }
+    const reason = `${down} (P1): more than ${formatDuration(d.level2AfterMs)}`;
+    return rollback('service-down', 'P1', 2, reason, streak, input);
+}
+// rule: critical-errors
+function criticalErrors(input) {
+    const log = input.newest.host.errorLog;
+    if (log.status !== 'measured' || !(log.critical > 0))
+        return null;
+    // The top lines are untrusted text: they stay in the evidence, out of the reason.
+    const reason = `${plural(log.critical, 'critical error')} in the host log (P1)`;
+    return rollback('critical-errors', 'P1', 1, reason, [input.newest], input);
+}
+// rule: error-rate-critical
+// Two speeds: the steady error rate (error-rate-query) above critical acts at once, as the runbook
+// says. A `[1m]` rate needs about 50 s to show a step to 60% as more than 50%, so when the fast
+// error rate (error-rate-fast-query, irate) is configured, it acts sooner: the fast rate above
+// critical on health.confirm consecutive samples (irate alone is noisy) while the steady rate is
+// above high (the deploy really moved it). Where the steady rate was already above high before
+// the deploy, that guard tells nothing new and only the steady path applies.
+function errorRateCritical(input) {
+    const { newest, policy, ctx } = input;
+    const rate = measuredValue(newest.errorRate);
+    const limit = policy.errorRate.critical;
+    const base = ctx.baseline?.errorRate ?? null;
+    if (rate !== null && rate > limit) {
+        const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`;
+        if (base !== null && base > limit) {
+            return outcome('pre-existing', preExisting('error-rate-critical', 'P1', cond, percent(base), [newest]));
+        }
+        return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input);
+    }
+    const fast = fastBreach(input, rate, base);
+    if (!fast)
+        return null;
+    const high = policy.errorRate.high;
+    const reason = `fast error rate ${percent(fast.newest)} > critical ${percentLimit(limit)} on ${plural(fast.evidence.length, 'consecutive sample')} and error rate ${percent(rate)} > high ${percentLimit(high)} (P1)`;
+    return rollback('error-rate-critical', 'P1', 1, reason, fast.evidence, input);
+}
+/** The fast path of error-rate-critical: its evidence, or null when it does not hold. */
+function fastBreach({ history, newest, policy }, rate, base) {
+    const { critical, high } = policy.errorRate;
+    if (!newest.fastErrorRate || newest.fastErrorRate.status === 'off')
+        return null;
+    if (rate === null || !(rate > high))
+        return null;
+    if (base !== null && base > high)
+        return null;
+    const need = Math.max(1, policy.health.confirm);
+    if (history.length < need)
+        return null;
+    const evidence = history.slice(history.length - need);
+    const fast = evidence.map((s) => (s.fastErrorRate ? measuredValue(s.fastErrorRate) : null));
+    if (!fast.every((v) => v !== null && v > critical))
+        return null;
+    return { newest: fast[fast.length - 1], evidence };
+}
+// rule: cache-failure
+function cacheFailure(input) {
+    const { newest, ctx } = input;
+    if (newest.host.cache.status !== 'alert')
+        return null;
+    if (mayRestart('cache-failure', ctx)) {
+        return outcome('fires', {
+            decision: 'restart',
+            severity: 'P2',
+            rule: 'cache-failure',
+            reason: 'cache check failed (P2): restart first, then Level 1 if it still fails',
+            evidence: [newest]
+        });
+    }
+    const reason = `cache check failed (P2): ${restartNote('cache-failure', ctx)}`;
+    return rollback('cache-failure', 'P2', 1, reason, [newest], input);
+}
+
+;// CONCATENATED MODULE: ./src/core/trend.ts
+/**
+ * Improving, stable or worse, by the DESIGN's settled definition.
+ *
+ * The window's samples are cut into thirds by position (each end third holds floor(n / 3)
+ * samples, the middle takes the rest). The mean of the known values (null = unknown, excluded) of
+ * the last third is compared with the mean of the first third, relative to the first:
+ *
+ * - last < first × (1 − tolerance) → 'improving' (for error rates and latencies lower is better)
+ * - last > first × (1 + tolerance) → 'worse'
+ * - anything between → 'stable', so noise of ±1–2% is never a trend at the default 10%
+ * - fewer than 3 samples, or a third without a single known value → 'unknown': a window that
+ *   could not be read is not stable, and no rule may roll back on it.
+ *
+ * A first mean of 0 makes both bounds 0: any rise from zero is 'worse', staying at zero is
+ * 'stable' (values are rates and latencies, never negative).
+ */
+function trendDetail(values, tolerance) {
+    const third = Math.floor(values.length / 3);
+    if (third === 0)
+        return { trend: 'unknown', firstMean: null, lastMean: null };
+    const firstMean = mean(values.slice(0, third));
+    const lastMean = mean(values.slice(values.length - third));
+    if (firstMean === null || lastMean === null)
+        return { trend: 'unknown', firstMean, lastMean };
+    let trend = 'stable';
+    if (lastMean < firstMean * (1 - tolerance))
+        trend = 'improving';
+    else if (lastMean > firstMean * (1 + tolerance))
+        trend = 'worse';
+    return { trend, firstMean, lastMean };
+}
+function mean(values) {
+    const known = values.filter((v) => v !== null && Number.isFinite(v));
+    if (known.length === 0)
+        return null;
+    return known.reduce((sum, v) => sum + v, 0) / known.length;
+}
+
+;// CONCATENATED MODULE: ./src/core/window-rules.ts
+// The runbook's window rules (the 5- and 15-minute rules): a breach opens an episode, watched for
+// its window, then judged by its trend (DESIGN.md "Settled details").
+
+
+
+/**
+ * The episode: samples since the last measured value at or under the threshold (unknown and
+ * insufficient readings neither break nor extend it); it starts at its first breaching sample.
+ * The current value is the newest measured one, as long as the readings after it stay under
+ * unknown-limit; past that the rule lapses and the monitoring-outage check speaks instead.
+ */
+function windowRule(spec, input) {
+    const { history, policy, ctx } = input;
+    const values = history.map(spec.valueOf);
+    let last = values.length - 1;
+    while (last >= 0 && values[last] === null)
+        last--;
+    if (last < 0 || values.length - 1 - last >= policy.unknownLimit)
+        return null;
+    const current = values[last];
+    if (!(current > spec.threshold) || current > spec.upper)
+        return null;
+    const sev = spec.severity;
+    const stale = last < values.length - 1 ? ' (last measured)' : '';
+    const cond = `${spec.label(history[last])} ${spec.show(current)}${stale} > ${spec.limitName} ${spec.showLimit(spec.threshold)}`;
+    if (spec.baseline !== null && spec.baseline > spec.threshold) {
+        const verdict = preExisting(spec.id, sev, cond, spec.show(spec.baseline), [history[last]]);
+        return outcome('pre-existing', verdict);
+    }
+    let start = last;
+    for (let i = last; i >= 0; i--) {
+        const v = values[i];
+        if (v === null)
+            continue;
+        if (v <= spec.threshold)
+            break;
+        start = i;
+    }
+    const startAt = history[start].at;
+    const elapsed = ctx.now - startAt;
+    const window = formatDuration(spec.windowMs);
+    const tol = policy.trendTolerance;
+    if (elapsed < spec.windowMs) {
+        const episode = history.slice(start);
+        const decideBy = startAt + spec.windowMs;
+        if (!ctx.final) {
+            return outcome('watching', {
+                decision: 'continue',
+                severity: sev,
+                rule: spec.id,
+                reason: `${cond} (${sev}): watching the ${window} window, ${timeLeft(decideBy - ctx.now)}`,
+                evidence: episode,
+                decideBy
+            });
+        }
+        const ended = `the watch ended ${formatDuration(decideBy - ctx.now)} before the ${window} window completed`;
+        if (sev === 'P2') {
+            return outcome('fires', warn(spec, `${cond} (${sev}): ${ended}`, episode));
+        }
+        // P3 at the end of the watch: judged on what was seen.
+        const detail = trendDetail(episode.map(spec.valueOf), tol);
+        const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
+        if (detail.trend === 'worse' || detail.trend === 'stable') {
+            return judge(spec, detail, judged, episode, input);
+        }
+        return outcome('fires', warn(spec, `${judged}: ${ended}`, episode, detail));
+    }
+    const inWindow = history.filter((s, i) => i >= start && s.at >= ctx.now - spec.windowMs);
+    const detail = trendDetail(inWindow.map(spec.valueOf), tol);
+    const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
+    if (detail.trend === 'worse' || detail.trend === 'stable') {
+        return judge(spec, detail, judged, inWindow, input);
+    }
+    if (ctx.final) {
+        const why = detail.trend === 'improving'
+            ? 'still over the limit when the watch ended'
+            : 'the watch ended without a readable window';
+        return outcome('fires', warn(spec, `${judged}: ${why}`, inWindow, detail));
+    }
+    const why = detail.trend === 'improving'
+        ? 'keep monitoring'
+        : 'keep watching, never a rollback on a window that could not be read';
+    return outcome('watching', {
+        decision: 'continue',
+        severity: sev,
+        rule: spec.id,
+        reason: `${judged}: ${why}`,
+        evidence: inWindow,
+        decideBy: ctx.now + spec.windowMs,
+        trend: detail.trend
+    });
+}
+/** Stable or worse after the window: P2 rolls back; P3 rolls back on worse, on stable per policy. */
+function judge(spec, detail, judged, evidence, input) {
+    const extra = { trend: detail.trend };
+    if (spec.severity === 'P3' && detail.trend === 'stable') {
+        if (input.policy.onStable !== 'rollback') {
+            return outcome('fires', warn(spec, `${judged}: the runbook's "consider rollback", on-stable is warn`, evidence, detail));
+        }
+        return rollback(spec.id, spec.severity, 1, `${judged}: on-stable is rollback`, evidence, input, extra);
+    }
+    return rollback(spec.id, spec.severity, 1, judged, evidence, input, extra);
+}
+function warn(spec, reason, evidence, detail) {
+    return {
+        decision: 'warn',
+        severity: spec.severity,
+        rule: spec.id,
+        reason,
+        evidence,
+        ...(detail ? { trend: detail.trend } : {})
+    };
+}
+const errorRateLabel = () => 'error rate';
+// rule: error-rate-high
+function errorRateHigh(input) {
+    const e = input.policy.errorRate;
+    return windowRule({
+        id: 'error-rate-high',
+        severity: 'P2',
+        threshold: e.high,
+        upper: e.critical,
+        limitName: 'high',
+        windowMs: e.highWindowMs,
+        valueOf: (s) => measuredValue(s.errorRate),
+        label: errorRateLabel,
+        show: percent,
+        showLimit: percentLimit,
+        baseline: input.ctx.baseline?.errorRate ?? null
+    }, input);
+}
+// rule: latency-severe
+function latencySevere(input) {
+    const l = input.policy.latency;
+    return windowRule({
+        id: 'latency-severe',
+        severity: 'P2',
+        threshold: l.severe,
+        upper: Infinity,
+        limitName: 'severe',
+        windowMs: l.severeWindowMs,
+        valueOf: severeLatencyOf,
+        label: (s) => (s.p95.status === 'off' ? 'health latency' : 'p95'),
+        show: format_seconds,
+        showLimit: secondsLimit,
+        baseline: input.ctx.baseline?.p95 ?? null
+    }, input);
+}
+// rule: error-rate-elevated
+function errorRateElevated(input) {
+    const e = input.policy.errorRate;
+    return windowRule({
+        id: 'error-rate-elevated',
+        severity: 'P3',
+        threshold: e.elevated,
+        upper: e.high,
+        limitName: 'elevated',
+        windowMs: e.elevatedWindowMs,
+        valueOf: (s) => measuredValue(s.errorRate),
+        label: errorRateLabel,
+        show: percent,
+        showLimit: percentLimit,
+        baseline: input.ctx.baseline?.errorRate ?? null
+    }, input);
+}
+// rule: latency-degraded
+function latencyDegraded(input) {
+    const l = input.policy.latency;
+    return windowRule({
+        id: 'latency-degraded',
+        severity: 'P3',
+        threshold: l.degraded,
+        upper: l.severe,
+        limitName: 'degraded',
+        windowMs: l.degradedWindowMs,
+        valueOf: (s) => measuredValue(s.p95),
+        label: () => 'p95',
+        show: format_seconds,
+        showLimit: secondsLimit,
+        baseline: input.ctx.baseline?.p95 ?? null
+    }, input);
+}
+
+;// CONCATENATED MODULE: ./src/core/rules.ts
+// The rule table: the one list of the runbook's rules (DESIGN.md "Rules"), in priority order. Each
+// rule is a function under `// rule: <id>` in instant-rules.ts or window-rules.ts; decide.ts runs
+// them in this order. Nothing here reads a clock or does I/O.
+
+
+
+const consider = (p) => p.onStable === 'rollback' ? 'Level 1 (`on-stable: rollback`)' : 'warn (`on-stable: warn`)';
+const ROWS = [
+    {
+        id: 'security-breach',
+        runbookRow: 'Security Breach',
+        severity: 'P1',
+        when: () => 'the `security` host check printed a line',
+        does: () => '**no rollback** (it may destroy forensic evidence): `evidence-command`, then `isolate-command`; a security issue with the runbook steps (isolate, preserve evidence, notify, wait for clearance, then Level 3)',
+        evaluate: securityBreach
+    },
+    {
+        id: 'data-corruption',
+        runbookRow: 'Data Corruption Detected',
+        severity: 'P1',
+        when: () => 'the `corruption` host check found the marker',
+        does: () => '`stop-command` (STOP ALL SERVICES), then Level 3 to the newest clean backup from before the deploy',
+        evaluate: dataCorruption
+    },
+    {
+        id: 'database-failure',
+        runbookRow: 'Database Failure',
+        severity: 'P1',
+        when: () => 'the `database` host check failed',
+        does: () => 'Level 2',
+        evaluate: databaseFailure
+    },
+    {
+        id: 'service-down',
+        runbookRow: 'Complete Service Down',
+        severity: 'P1',
+        when: (p) => `health down (502/503/504, other 5xx, refused, reset, timeout; DNS, TLS or proxy failures too unless Prometheus shows the service serving), confirmed by ${plural(p.health.confirm, 'quick re-probe')}`,
+        does: (p) => `never up since the deploy: Level 1 now; was up: \`restart-command\` while down < ${formatDuration(p.down.restartBeforeMs)}, Level 1 up to ${formatDuration(p.down.level2AfterMs)}, Level 2 after`,
+        evaluate: serviceDown
+    },
+    {
+        id: 'critical-errors',
+        runbookRow: 'Critical errors in the logs',
+        severity: 'P1',
+        when: () => '`error-log` lines match `error-patterns.critical` (database connection failures, out of memory, segfaults, authentication down, payment failures)',
+        does: () => 'Level 1 now',
+        evaluate: criticalErrors
+    },
+    {
+        id: 'error-rate-critical',
+        runbookRow: 'Error Rate > 50%',
+        severity: 'P1',
+        when: (p) => `error rate > ${percentLimit(p.errorRate.critical)}; with \`error-rate-fast-query\`, also the fast (irate) rate > ${percentLimit(p.errorRate.critical)} on ${plural(Math.max(1, p.health.confirm), 'consecutive sample')} while the error rate > ${percentLimit(p.errorRate.high)}`,
+        does: () => 'Level 1 now',
+        evaluate: errorRateCritical
+    },
+    {
+        id: 'error-rate-high',
+        runbookRow: 'Error Rate 10-50%',
+        severity: 'P2',
+        when: (p) => `${percentLimit(p.errorRate.high)} < error rate ≤ ${percentLimit(p.errorRate.critical)}`,
+        does: (p) => `watch ${formatDuration(p.errorRate.highWindowMs)} from the first breach (the 5-minute rule); improving: keep watching; stable or worse: Level 1`,
+        evaluate: errorRateHigh
+    },
+    {
+        id: 'latency-severe',
+        runbookRow: 'Response Time > 5s',
+        severity: 'P2',
+        when: (p) => `p95 > ${secondsLimit(p.latency.severe)} (health latency when there is no Prometheus)`,
+        does: (p) => `watch ${formatDuration(p.latency.severeWindowMs)}; better: keep watching; not better: Level 1`,
+        evaluate: latencySevere
+    },
+    {
+        id: 'cache-failure',
+        runbookRow: 'Cache Failure',
+        severity: 'P2',
+        when: () => 'the `cache` host check failed',
+        does: () => '`restart-command` first, then Level 1 if it still fails',
+        evaluate: cacheFailure
+    },
+    {
+        id: 'error-rate-elevated',
+        runbookRow: 'Error Rate 5-10%',
+        severity: 'P3',
+        when: (p) => `${percentLimit(p.errorRate.elevated)} < error rate ≤ ${percentLimit(p.errorRate.high)}`,
+        does: (p) => `watch ${formatDuration(p.errorRate.elevatedWindowMs)} (the 15-minute rule); worse: Level 1; stable: the runbook's "consider rollback": ${consider(p)}; improving: keep watching`,
+        evaluate: errorRateElevated
+    },
+    {
+        id: 'latency-degraded',
+        runbookRow: 'Response Time 2-5s',
+        severity: 'P3',
+        when: (p) => `${secondsLimit(p.latency.degraded)} < p95 ≤ ${secondsLimit(p.latency.severe)}`,
+        does: (p) => `watch ${formatDuration(p.latency.degradedWindowMs)}; worse: Level 1; stable: ${consider(p)}; improving: keep watching`,
+        evaluate: latencyDegraded
+    },
+    {
+        id: 'monitoring-outage',
+        runbookRow: 'Monitoring outage (no verdict)',
+        severity: 'none',
+        when: (p) => `a signal unknown for ${plural(p.unknownLimit, 'consecutive sample')}`,
+        does: () => '**inconclusive**: no rollback, no issue, a warning'
+    },
+    {
+        id: 'healthy',
+        runbookRow: 'Healthy',
+        severity: 'none',
+        when: () => 'none of the above',
+        does: () => 'fix forward; nothing runs (P4 when the host log has medium or low errors)'
+    },
+    {
+        id: 'deploy-not-live',
+        runbookRow: 'The expected version never went live',
+        severity: 'none',
+        when: (p) => `\`expected-version\` never appeared in the health body within \`health.version-wait\` (${formatDuration(p.health.versionWaitMs)})`,
+        does: () => '**not-deployed**: nothing to roll back'
+    }
+];
+/** The runbook's rules in priority order, then the verdicts that no single rule produces. */
+const RULES = ROWS.map((row, i) => ({ ...row, priority: i + 1 }));
+/** The rule of an id (every RuleId has one). */
+function ruleInfo(id) {
+    return RULES.find((r) => r.id === id);
+}
+/** The rules that decide, in priority order. */
+const RULE_CHAIN = RULES.filter((r) => r.evaluate !== undefined);
+
+;// CONCATENATED MODULE: ./src/core/decide.ts
+// decide(history, policy, ctx): the runbook's decision tree as a pure function, and the verdict
+// a whole watch ends with. Every decision the watch, the verification and a replay make is here.
+
+
+
+
+/** What every rule made of the history, in priority order (null: not applicable). */
+function evaluateRules(history, policy, ctx) {
+    if (history.length === 0)
+        return RULE_CHAIN.map(({ id }) => ({ rule: id, outcome: null }));
+    const input = { history, newest: history[history.length - 1], policy, ctx };
+    return RULE_CHAIN.map(({ id, evaluate }) => ({ rule: id, outcome: evaluate(input) }));
+}
+/**
+ * The verdict for everything seen since the watch began (oldest first, the newest last).
+ *
+ * Precedence, one fixed order:
+ * 1. the first rule (priority order) that acts: rollback, isolate, restart or manual;
+ * 2. else the first rule that warns or is watching (a higher rule still inside its window holds
+ *    back a lower rule's warning; a lower rule's rollback is not held back);
+ * 3. else a monitoring outage (a signal unknown for unknown-limit consecutive samples);
+ * 4. else the first pre-existing breach (there before the deploy: no rollback);
+ * 5. else healthy; while a signal is unknown (below unknown-limit) 'continue' instead, since
+ *    what could not be measured is never healthy (at the final call: healthy, saying so).
+ *
+ * Before the rules, health that failed only on the path from this runner while Prometheus shows
+ * the service serving is read as unknown (reachability.ts).
+ */
+function decide(samples, policy, ctx) {
+    if (samples.length === 0) {
+        return {
+            decision: 'continue',
+            severity: 'none',
+            rule: 'healthy',
+            reason: 'no samples yet',
+            evidence: []
+        };
+    }
+    // A runner that cannot reach health-url while Prometheus shows traffic: health is unknown.
+    const history = withUnreachableAsUnknown(samples, policy);
+    const outcomes = evaluateRules(history, policy, ctx)
+        .map((r) => r.outcome)
+        .filter((o) => o !== null);
+    const acts = outcomes.find((o) => o.kind === 'fires' && o.verdict.decision !== 'warn');
+    if (acts)
+        return acts.verdict;
+    const soft = outcomes.find((o) => o.kind === 'watching' || o.kind === 'fires');
+    if (soft)
+        return soft.verdict;
+    const outage = monitoringOutage(history, policy);
+    if (outage)
+        return outage;
+    const pre = outcomes.find((o) => o.kind === 'pre-existing');
+    if (pre)
+        return pre.verdict;
+    return healthy(history, policy, ctx);
+}
+/**
+ * Consecutive trailing samples in which a signal could not be measured: health unknown (or a down
+ * the re-probes did not confirm), error rate or p95 'unknown'. 'off' signals are not counted, and
+ * 'insufficient' (measured, too little traffic) is not an outage.
+ */
+function unknownRuns(history, policy) {
+    const newest = history[history.length - 1];
+    const signals = [
+        {
+            name: 'health',
+            unknown: (s) => isUnknownHealth(s.health, policy),
+            why: newest.health.reason
+        }
+    ];
+    if (newest.errorRate.status !== 'off') {
+        signals.push({
+            name: 'error rate',
+            unknown: (s) => s.errorRate.status === 'unknown',
+            why: newest.errorRate.reason
+        });
+    }
+    if (newest.p95.status !== 'off') {
+        signals.push({
+            name: 'p95',
+            unknown: (s) => s.p95.status === 'unknown',
+            why: newest.p95.reason
+        });
+    }
+    return signals.map(({ name, unknown, why }) => {
+        let count = 0;
+        while (count < history.length && unknown(history[history.length - 1 - count]))
+            count++;
+        return { name, count, why: why ?? 'no reason given' };
+    });
+}
+// rule: monitoring-outage
+function monitoringOutage(history, policy) {
+    const limit = Math.max(1, policy.unknownLimit);
+    const runs = unknownRuns(history, policy).filter((r) => r.count >= limit);
+    if (runs.length === 0)
+        return null;
+    const longest = Math.max(...runs.map((r) => r.count));
+    const what = runs
+        .map((r) => `${r.name} unknown for ${plural(r.count, 'consecutive sample')} (${r.why})`)
+        .join(' and ');
+    return {
+        decision: 'inconclusive',
+        severity: 'none',
+        rule: 'monitoring-outage',
+        reason: `${what}; monitoring outage, not a production breach`,
+        evidence: history.slice(history.length - longest)
+    };
+}
+// rule: healthy
+function healthy(history, policy, ctx) {
+    const newest = history[history.length - 1];
+    const unknown = unknownRuns(history, policy).filter((r) => r.count > 0);
+    if (unknown.length > 0 && !ctx.final) {
+        const what = unknown
+            .map((r) => `${r.name} unknown for ${plural(r.count, 'consecutive sample')} (${r.why})`)
+            .join(' and ');
+        return {
+            decision: 'continue',
+            severity: 'none',
+            rule: 'healthy',
+            reason: `${what}, under unknown-limit ${policy.unknownLimit}: no verdict on what could not be measured yet`,
+            evidence: [newest]
+        };
+    }
+    const parts = [];
+    const h = newest.health;
+    if (h.status === 'up' || h.status === 'slow') {
+        const ms = h.latencyMs !== undefined ? ` in ${formatDuration(h.latencyMs)}` : '';
+        parts.push(`health ${h.status}${ms}`);
+    }
+    else if (h.status === 'down') {
+        parts.push(`health down on ${h.failedAttempts ?? 0} of ${policy.health.confirm + 1} attempts (not confirmed)`);
+    }
+    else if (h.status === 'unknown') {
+        parts.push(`health unknown (${h.reason ?? 'no reason given'})`);
+    }
+    const metric = (name, reading, show, limit) => {
+        switch (reading.status) {
+            case 'measured':
+                return reading.value === null ? `${name} unknown` : `${name} ${show} ≤ ${limit}`;
+            case 'insufficient':
+                return `${name} not judged (too little traffic)`;
+            case 'unknown':
+                return `${name} unknown (${reading.reason ?? 'no reason given'})`;
+            default:
+                return null;
+        }
+    };
+    const rate = newest.errorRate.value ?? 0;
+    const p95 = newest.p95.value ?? 0;
+    const e = metric('error rate', newest.errorRate, percent(rate), `elevated ${percentLimit(policy.errorRate.elevated)}`);
+    const l = metric('p95', newest.p95, format_seconds(p95), `degraded ${secondsLimit(policy.latency.degraded)}`);
+    if (e)
+        parts.push(e);
+    if (l)
+        parts.push(l);
+    const log = newest.host.errorLog;
+    const minor = log.status === 'measured' ? log.medium + log.low : 0;
+    let severity = 'none';
+    let tail = 'no rule breached';
+    if (minor > 0) {
+        // The runbook's P4 rows: non-user-facing errors, minor issues: log, fix forward.
+        severity = 'P4';
+        tail = `${plural(minor, 'medium/low error')} in the host log, fix forward (P4)`;
+    }
+    return {
+        decision: 'healthy',
+        severity,
+        rule: 'healthy',
+        reason: `${parts.join(', ')}: ${tail}`,
+        evidence: [newest]
+    };
+}
+/** Verdicts that end the watch: the action acts on them at once. */
+const TERMINAL = new Set(['rollback', 'isolate', 'manual']);
+function isTerminal(verdict) {
+    return TERMINAL.has(verdict.decision);
+}
+/**
+ * The verdict a whole watch ends with, from its samples and the verdicts it gave cycle by cycle:
+ * 1. a terminal verdict (rollback, isolate, manual) ends it as it is;
+ * 2. no sample at all: inconclusive (or, cancelled, no verdict);
+ * 3. else decide() once more as the final call (open windows judged as they stand); a watch that
+ *    ends while still watching ends healthy, saying what it was watching; and a warning given
+ *    earlier in the watch (a P3 "consider rollback") is not forgotten by a healthy end.
+ */
+function finalVerdict(samples, verdicts, policy, ctx) {
+    const last = verdicts[verdicts.length - 1];
+    if (last && isTerminal(last))
+        return last;
+    if (samples.length === 0)
+        return {
+            decision: ctx.cancelled ? 'continue' : 'inconclusive',
+            severity: 'none',
+            rule: 'monitoring-outage',
+            reason: ctx.cancelled
+                ? 'cancelled before the first probe'
+                : 'no probe completed during the watch',
+            evidence: []
+        };
+    let final = decide(samples, policy, { ...ctx, final: true });
+    if (final.decision === 'continue')
+        final = { ...final, decision: 'healthy', reason: `watch ended while ${final.reason}` };
+    const warned = [...verdicts].reverse().find((v) => v.decision === 'warn');
+    if (final.decision === 'healthy' && warned)
+        return warned;
+    return final;
+}
+
+;// CONCATENATED MODULE: ./src/core/schedule.ts
+/**
+ * The index of the slot at or before `at`: floor((at − start) / interval). Negative before the
+ * start. Useful for "host checks every N cycles" (`cycleIndex(...) % every === 0`).
+ */
+function cycleIndex(start, intervalMs, at) {
+    if (!(intervalMs > 0))
+        return 0;
+    return Math.floor((at - start) / intervalMs);
+}
+/**
+ * The smallest `start + k × interval` (k ≥ 0, integer) that is ≥ `now`. A cycle that overran skips
+ * the slots it missed instead of bunching probes. A slot equal to `now` is returned as is: a
+ * caller that has just probed that very slot (a zero-duration cycle under a fake clock) should ask
+ * for `now + 1`. A non-positive interval has no slots: `max(start, now)`.
+ */
+function nextProbeAt(start, intervalMs, now) {
+    if (now <= start)
+        return start;
+    if (!(intervalMs > 0))
+        return now;
+    return start + Math.ceil((now - start) / intervalMs) * intervalMs;
+}
+/** Host checks run on the cycles where `cycle % host-checks.every === 0` (the first one included). */
+function hostChecksDue(cycle, every) {
+    return cycle <= 0 || cycle % Math.max(1, every) === 0;
+}
+/**
+ * The end of a watch that reached its planned end while a P1/P2 rule's window was still open and
+ * not yet judged (no trend yet): the window's decision time, so the breach is seen through — but
+ * never past `hardEnd` (the planned end plus the longest P2 window). Null: end as planned. An
+ * improving trend was already judged and is not extended; P3 windows are judged as they stand.
+ */
+function extendedEnd(last, plannedEnd, hardEnd) {
+    if (!last || last.decision !== 'continue' || last.decideBy === undefined)
+        return null;
+    if (last.trend !== undefined)
+        return null;
+    if (last.severity !== 'P1' && last.severity !== 'P2')
+        return null;
+    if (last.decideBy <= plannedEnd || last.decideBy > hardEnd)
+        return null;
+    return last.decideBy;
+}
+/** How far past its planned end a watch may be extended: the longest P2 window. */
+function maxExtensionMs(policy) {
+    return Math.max(policy.errorRate.highWindowMs, policy.latency.severeWindowMs);
+}
+
+;// CONCATENATED MODULE: ./src/core/judgement.ts
+// The judgement of one watch, cycle by cycle: every sample goes to decide() with the time it was
+// judged at, the watch ends on a terminal verdict, runs past its planned end while a P1/P2 window
+// must be seen through (extendedEnd), and ends with finalVerdict. The live watch (watch.ts) feeds
+// it samples from probes as they come; a replay feeds it samples rebuilt from Prometheus history.
+// One judgement, two sources: a replay decides what the watch would have decided. Pure.
+
+
+function startJudgement(opts) {
+    const { policy, memory } = opts;
+    const samples = [];
+    const verdicts = [];
+    let plannedEnd = opts.plannedEnd;
+    const hardEnd = plannedEnd + maxExtensionMs(policy);
+    let last;
+    const context = (now) => ({
+        now,
+        deployedAt: opts.deployedAt,
+        restartAvailable: opts.restartAvailable,
+        restartsTried: memory.restartsTried,
+        failedLevels: memory.failedLevels,
+        baseline: opts.baseline
+    });
+    return {
+        samples,
+        verdicts,
+        get ended() {
+            return last !== undefined && isTerminal(last);
+        },
+        admits(at) {
+            if (at <= plannedEnd)
+                return { admitted: true };
+            const extended = extendedEnd(last, plannedEnd, hardEnd);
+            if (extended === null || !last)
+                return { admitted: false };
+            const byMs = extended - plannedEnd;
+            plannedEnd = extended;
+            return { admitted: true, extension: { byMs, rule: last.rule } };
+        },
+        judge(sample, now) {
+            samples.push(sample);
+            const verdict = decide(samples, policy, context(now));
+            verdicts.push({ at: now, verdict });
+            last = verdict;
+            // The caller carries the restart out; decide must know it was tried (once per rule).
+            if (verdict.decision === 'restart')
+                memory.restartsTried.push(verdict.rule);
+            return verdict;
+        },
+        final(now, cancelled) {
+            return finalVerdict(samples, verdicts.map((v) => v.verdict), policy, { ...context(now), cancelled });
+        }
+    };
+}
+/**
+ * The judgement of samples that were recorded rather than probed (a replay, a property test):
+ * each judged at its own time, in order, exactly as the watch would have judged them live.
+ */
+function judgeRecorded(recorded, opts) {
+    const judgement = startJudgement({
+        ...opts,
+        memory: opts.memory ?? { restartsTried: [], failedLevels: [] }
+    });
+    for (const sample of recorded) {
+        if (!judgement.admits(sample.at).admitted)
+            break;
+        judgement.judge(sample, sample.at);
+        if (judgement.ended)
+            break;
+    }
+    const judged = judgement.samples;
+    const now = judged.length > 0 ? judged[judged.length - 1].at : opts.plannedEnd;
+    return { samples: judged, verdicts: judgement.verdicts, final: judgement.final(now, false) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/charts.ts
@@ -65840,6 +66558,119 @@ function formatNumber(value) {
 }
 function quote(text) {
     return text.replace(/"/g, "'");
+}
+
+;// CONCATENATED MODULE: ./src/report/context.ts
+/** `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>] -->` */
+function renderMarker(marker) {
+    const done = marker.rollbackDone ? ` rollback-done=${marker.rollbackDone}` : '';
+    return `<!-- rollback-sentinel environment=${encodeURIComponent(marker.environment)} run=${encodeURIComponent(marker.runId)}${done} -->`;
+}
+const MARKER = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/g;
+/** Every marker in a body or comment, in order. */
+function parseMarkers(text) {
+    if (!text)
+        return [];
+    const out = [];
+    for (const m of text.matchAll(MARKER)) {
+        const done = /rollback-done=([123])/.exec(m[3]);
+        out.push({
+            environment: safeDecode(m[1]),
+            runId: safeDecode(m[2]),
+            rollbackDone: done ? Number(done[1]) : undefined
+        });
+    }
+    return out;
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+// ---- links -------------------------------------------------------------------------------
+function runUrl(ctx) {
+    return `${base(ctx)}/actions/runs/${ctx.runId}`;
+}
+function commitUrl(ctx) {
+    return `${base(ctx)}/commit/${ctx.sha}`;
+}
+function deploymentUrl(ctx, environment) {
+    return `${base(ctx)}/deployments/${encodeURIComponent(environment)}`;
+}
+/** A URL without its user:password part (shown in commands and the trace, never the secret). */
+function stripUserinfo(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.toString();
+    }
+    catch {
+        return url;
+    }
+}
+function base(ctx) {
+    return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repo.owner}/${ctx.repo.repo}`;
+}
+// ---- time --------------------------------------------------------------------------------
+/** 2025-12-02 03:14:07 UTC */
+function utc(ms) {
+    return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+/** 03:14:07 (UTC) */
+function clock(ms) {
+    return new Date(ms).toISOString().slice(11, 19);
+}
+function factsOf(record) {
+    const final = record.final;
+    const rule = record.firedRule ?? final.rule;
+    const severity = final.severity === 'none' ? 'P4' : final.severity;
+    const kind = rule === 'security-breach' || final.decision === 'isolate' ? 'security' : severity;
+    const rollbackSteps = record.steps.filter((s) => s.name === 'rollback' && s.status !== 'skipped' && s.status !== 'dry-run');
+    const rollbackRan = !record.dryRun && (rollbackSteps.length > 0 || record.rollback.attempts.length > 0);
+    const level = record.rollback.level ?? final.level;
+    const initiatedAt = rollbackRan
+        ? Math.min(...[
+            ...rollbackSteps.map((s) => s.startedAt),
+            ...record.rollback.attempts.map((a) => a.startedAt)
+        ])
+        : undefined;
+    const byAt = new Map();
+    for (const s of [...record.samples, ...record.rollback.verificationSamples])
+        byAt.set(s.at, s);
+    const allSamples = [...byAt.values()].sort((a, b) => a.at - b.at);
+    const acting = record.verdicts.filter((v) => v.verdict.decision !== 'continue');
+    const decidedAt = acting.length > 0 ? acting[acting.length - 1].at : record.endedAt;
+    const breachAt = record.breachFirstSeenAt ?? final.evidence[0]?.at;
+    const breachSample = breachAt !== undefined
+        ? (record.samples.find((s) => s.at >= breachAt) ?? record.samples[record.samples.length - 1])
+        : final.evidence[final.evidence.length - 1];
+    const recoveredAt = record.rollback.recoveredAt;
+    const downtimeMs = recoveredAt !== undefined && breachAt !== undefined
+        ? Math.max(0, recoveredAt - breachAt)
+        : undefined;
+    return {
+        environment: record.environment,
+        final,
+        rule,
+        kind,
+        severity,
+        rollbackRan,
+        level,
+        initiatedAt: Number.isFinite(initiatedAt) ? initiatedAt : undefined,
+        decidedAt,
+        breachAt,
+        breachSample,
+        recoveredAt,
+        downtimeMs,
+        allSamples,
+        lastSample: allSamples[allSamples.length - 1]
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -66070,6 +66901,13 @@ const PLACEHOLDERS = {
     team: "the runbook's Team line: rollback-sentinel",
     report: 'the whole built-in body (without the marker)'
 };
+/** What is wrong with an issue template (an unknown placeholder, an empty body). */
+class TemplateError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TemplateError';
+    }
+}
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 /** The placeholder names used in a text, in order of first use. */
 function placeholdersIn(text) {
@@ -66079,7 +66917,7 @@ function placeholdersIn(text) {
     return [...seen];
 }
 /**
- * Parses the template and checks its placeholders. Throws an Error naming the unknown
+ * Parses the template and checks its placeholders. Throws a TemplateError naming the unknown
  * placeholder(s) and the file, e.g.
  * "issue template .github/ISSUE_TEMPLATE/incident.md: unknown placeholder {{enviroment}} (known: …)".
  */
@@ -66088,13 +66926,13 @@ function validateTemplate(text, path = 'issue-template') {
     const unknown = placeholdersIn(`${parsed.title ?? ''}\n${parsed.body}`).filter((name) => !Object.hasOwn(PLACEHOLDERS, name));
     if (unknown.length > 0) {
         const list = unknown.map((n) => `{{${n}}}`).join(', ');
-        throw new Error(`issue template ${path}: unknown placeholder${unknown.length === 1 ? '' : 's'} ${list} ` +
+        throw new TemplateError(`issue template ${path}: unknown placeholder${unknown.length === 1 ? '' : 's'} ${list} ` +
             `(known: ${Object.keys(PLACEHOLDERS)
                 .map((n) => `{{${n}}}`)
                 .join(', ')})`);
     }
     if (!parsed.body.trim())
-        throw new Error(`issue template ${path}: the body is empty`);
+        throw new TemplateError(`issue template ${path}: the body is empty`);
     return parsed;
 }
 /**
@@ -66269,7 +67107,7 @@ function pct(m) {
 function secs(m) {
     return readingText(m, format_seconds, '—');
 }
-const HEALTH_ICON = { up: '🟢', slow: '🟡', down: '🔴', unknown: '⚪' };
+const HEALTH_ICON = { up: '🟢', slow: '🟡', down: '🔴', unknown: '⚪', off: '—' };
 function healthText(s) {
     const h = s.health;
     const detail = h.httpStatus !== undefined ? `HTTP ${h.httpStatus}` : h.reason;
@@ -66277,7 +67115,7 @@ function healthText(s) {
 }
 /** "health down (HTTP 503), error rate 62.0%, p95 7.20s" */
 function describeSample(s) {
-    const parts = [`health ${healthText(s)}`];
+    const parts = s.health.status === 'off' ? [] : [`health ${healthText(s)}`];
     if (s.errorRate.status !== 'off')
         parts.push(`error rate ${pct(s.errorRate)}`);
     if (s.p95.status !== 'off')
@@ -66591,580 +67429,6 @@ function samplesSection(facts, record) {
     }
     return parts.filter(Boolean).join('\n\n');
 }
-
-;// CONCATENATED MODULE: ./src/core/rule-kit.ts
-// What every rule of the runbook is made of: its input, its outcome, and the helpers the rules
-// share (escalated rollbacks, restart-first, confirmed down, trend words). Pure.
-
-// ---------------------------------------------------------------------------------------------
-// Helpers shared by the rules
-function outcome(kind, verdict) {
-    return { kind, verdict };
-}
-/** A rollback at `wanted`, escalated past failed levels, or 'manual' past rollback.max-level. */
-function rollback(rule, severity, wanted, reason, evidence, { policy, ctx }, extra = {}) {
-    const maxLevel = Math.min(policy.rollback.maxLevel, 3);
-    const failed = ctx.failedLevels;
-    const { level, manual } = nextLevel(wanted, failed, maxLevel);
-    const highestFailed = failed.length > 0 ? Math.max(...failed) : 0;
-    if (manual) {
-        const why = highestFailed > 0
-            ? `Level ${highestFailed} failed; next level ${level} is above rollback.max-level ${maxLevel}`
-            : `Level ${level} is above rollback.max-level ${maxLevel}`;
-        return outcome('fires', {
-            decision: 'manual',
-            severity,
-            rule,
-            reason: `${reason}; ${why}: manual intervention required`,
-            ...(level <= 3 ? { level: level } : {}),
-            evidence,
-            ...extra
-        });
-    }
-    const escalated = level > wanted ? `; Level ${highestFailed} failed, escalating to Level ${level}` : '';
-    return outcome('fires', {
-        decision: 'rollback',
-        severity,
-        rule,
-        reason: `${reason}${escalated}`,
-        level: level,
-        evidence,
-        ...extra
-    });
-}
-/** Restart first: only once per rule, only when a restart command exists and no level failed yet. */
-function mayRestart(rule, ctx) {
-    return ctx.restartAvailable && !ctx.restartsTried.includes(rule) && ctx.failedLevels.length === 0;
-}
-function restartNote(rule, ctx) {
-    if (ctx.failedLevels.length > 0)
-        return 'a rollback level already failed';
-    if (!ctx.restartAvailable)
-        return 'no restart command';
-    return ctx.restartsTried.includes(rule) ? 'restart already tried' : 'restart not tried';
-}
-/** The value of a measured reading; null for unknown, insufficient, off, or a non-number. */
-function measuredValue(reading) {
-    if (reading.status !== 'measured')
-        return null;
-    const v = reading.value;
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-/** Down on the first probe and on every quick re-probe: a single failed probe never decides. */
-function isConfirmedDown(health, policy) {
-    return health.status === 'down' && (health.failedAttempts ?? 0) >= policy.health.confirm + 1;
-}
-/** Health that tells nothing: unknown, or a down that the re-probes did not confirm. */
-function isUnknownHealth(health, policy) {
-    return (health.status === 'unknown' || (health.status === 'down' && !isConfirmedDown(health, policy)));
-}
-/** The severe-latency signal: p95 from Prometheus, or health latency when p95 is 'off'. */
-function severeLatencyOf(sample) {
-    if (sample.p95.status !== 'off')
-        return measuredValue(sample.p95);
-    const h = sample.health;
-    if ((h.status === 'up' || h.status === 'slow') && typeof h.latencyMs === 'number') {
-        return Number.isFinite(h.latencyMs) ? h.latencyMs / 1000 : null;
-    }
-    return null;
-}
-function trendWords(detail, show) {
-    const span = detail.firstMean !== null && detail.lastMean !== null
-        ? ` (${show(detail.firstMean)} → ${show(detail.lastMean)})`
-        : '';
-    switch (detail.trend) {
-        case 'improving':
-            return `improving${span}`;
-        case 'stable':
-            return `not improving${span}`;
-        case 'worse':
-            return `getting worse${span}`;
-        default:
-            return 'trend unknown (a third of the window has no reading)';
-    }
-}
-function preExisting(rule, severity, cond, before, evidence) {
-    return {
-        decision: 'pre-existing',
-        severity,
-        rule,
-        reason: `${cond}, but it was already ${before} before the deploy (pre-existing, ${severity}): rolling back would not help`,
-        evidence
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/instant-rules.ts
-// The runbook's instant rules: the newest sample decides (DESIGN.md "Rules", in priority order).
-
-
-// ---------------------------------------------------------------------------------------------
-// Instant rules: the newest sample decides
-// rule: security-breach
-function securityBreach({ newest }) {
-    if (newest.host.security.status !== 'alert')
-        return null;
-    return outcome('fires', {
-        decision: 'isolate',
-        severity: 'P1',
-        rule: 'security-breach',
-        reason: 'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3',
-        evidence: [newest]
-    });
-}
-// rule: data-corruption
-function dataCorruption(input) {
-    const { newest } = input;
-    if (newest.host.corruption.status !== 'alert')
-        return null;
-    const reason = 'data corruption detected on the host (P1): stop all services, then Level 3';
-    return rollback('data-corruption', 'P1', 3, reason, [newest], input);
-}
-// rule: database-failure
-function databaseFailure(input) {
-    const { newest } = input;
-    if (newest.host.database.status !== 'alert')
-        return null;
-    return rollback('database-failure', 'P1', 2, 'database check failed (P1)', [newest], input);
-}
-// rule: service-down
-function serviceDown(input) {
-    const { history, newest, policy, ctx } = input;
-    if (!isConfirmedDown(newest.health, policy))
-        return null;
-    // The streak: confirmed-down samples back to the last up/slow one; unknown health (and an
-    // unconfirmed down) neither breaks nor starts it.
-    let first = history.length - 1;
-    for (let i = history.length - 1; i >= 0; i--) {
-        const h = history[i].health;
-        if (isConfirmedDown(h, policy))
-            first = i;
-        else if (h.status === 'up' || h.status === 'slow')
-            break;
-    }
-    const streak = history.slice(first);
-    const downSince = history[first].at;
-    const downFor = ctx.now - downSince;
-    const h = newest.health;
-    const why = h.reason ?? (h.httpStatus !== undefined ? `HTTP ${h.httpStatus}` : 'no answer');
-    const reprobes = (h.failedAttempts ?? 0) - 1;
-    const what = `health down (${why})${reprobes > 0 ? ` confirmed by ${plural(reprobes, 're-probe')}` : ''}`;
-    const everUp = history.some((s) => s.at >= ctx.deployedAt && (s.health.status === 'up' || s.health.status === 'slow'));
-    if (!everUp) {
-        return rollback('service-down', 'P1', 1, `${what}; never up since the deploy (P1)`, streak, input);
-    }
-    const d = policy.down;
-    const down = `${what}, down for ${formatDuration(downFor)} after being up`;
-    if (downFor < d.restartBeforeMs) {
-        if (mayRestart('service-down', ctx)) {
-            return outcome('fires', {
-                decision: 'restart',
-                severity: 'P1',
-                rule: 'service-down',
-                reason: `${down} (P1): down < ${formatDuration(d.restartBeforeMs)}, try a restart first, then Level 1 if it fails`,
-                evidence: streak
-            });
-        }
-        const reason = `${down} (P1): ${restartNote('service-down', ctx)}`;
-        return rollback('service-down', 'P1', 1, reason, streak, input);
-    }
-    if (downFor <= d.level2AfterMs) {
-        const reason = `${down} (P1): ${formatDuration(d.restartBeforeMs)} or more, the 2-minute rule`;
-        return rollback('service-down', 'P1', 1, reason, streak, input);
-    }
-    const reason = `${down} (P1): more than ${formatDuration(d.level2AfterMs)}`;
-    return rollback('service-down', 'P1', 2, reason, streak, input);
-}
-// rule: critical-errors
-function criticalErrors(input) {
-    const log = input.newest.host.errorLog;
-    if (log.status !== 'measured' || !(log.critical > 0))
-        return null;
-    // The top lines are untrusted text: they stay in the evidence, out of the reason.
-    const reason = `${plural(log.critical, 'critical error')} in the host log (P1)`;
-    return rollback('critical-errors', 'P1', 1, reason, [input.newest], input);
-}
-// rule: error-rate-critical
-function errorRateCritical(input) {
-    const { newest, policy, ctx } = input;
-    const rate = measuredValue(newest.errorRate);
-    const limit = policy.errorRate.critical;
-    if (rate === null || !(rate > limit))
-        return null;
-    const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`;
-    const base = ctx.baseline?.errorRate ?? null;
-    if (base !== null && base > limit) {
-        return outcome('pre-existing', preExisting('error-rate-critical', 'P1', cond, percent(base), [newest]));
-    }
-    return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input);
-}
-// rule: cache-failure
-function cacheFailure(input) {
-    const { newest, ctx } = input;
-    if (newest.host.cache.status !== 'alert')
-        return null;
-    if (mayRestart('cache-failure', ctx)) {
-        return outcome('fires', {
-            decision: 'restart',
-            severity: 'P2',
-            rule: 'cache-failure',
-            reason: 'cache check failed (P2): restart first, then Level 1 if it still fails',
-            evidence: [newest]
-        });
-    }
-    const reason = `cache check failed (P2): ${restartNote('cache-failure', ctx)}`;
-    return rollback('cache-failure', 'P2', 1, reason, [newest], input);
-}
-
-;// CONCATENATED MODULE: ./src/core/trend.ts
-/**
- * Improving, stable or worse, by the DESIGN's settled definition.
- *
- * The window's samples are cut into thirds by position (each end third holds floor(n / 3)
- * samples, the middle takes the rest). The mean of the known values (null = unknown, excluded) of
- * the last third is compared with the mean of the first third, relative to the first:
- *
- * - last < first × (1 − tolerance) → 'improving' (for error rates and latencies lower is better)
- * - last > first × (1 + tolerance) → 'worse'
- * - anything between → 'stable', so noise of ±1–2% is never a trend at the default 10%
- * - fewer than 3 samples, or a third without a single known value → 'unknown': a window that
- *   could not be read is not stable, and no rule may roll back on it.
- *
- * A first mean of 0 makes both bounds 0: any rise from zero is 'worse', staying at zero is
- * 'stable' (values are rates and latencies, never negative).
- */
-function trendDetail(values, tolerance) {
-    const third = Math.floor(values.length / 3);
-    if (third === 0)
-        return { trend: 'unknown', firstMean: null, lastMean: null };
-    const firstMean = mean(values.slice(0, third));
-    const lastMean = mean(values.slice(values.length - third));
-    if (firstMean === null || lastMean === null)
-        return { trend: 'unknown', firstMean, lastMean };
-    let trend = 'stable';
-    if (lastMean < firstMean * (1 - tolerance))
-        trend = 'improving';
-    else if (lastMean > firstMean * (1 + tolerance))
-        trend = 'worse';
-    return { trend, firstMean, lastMean };
-}
-function mean(values) {
-    const known = values.filter((v) => v !== null && Number.isFinite(v));
-    if (known.length === 0)
-        return null;
-    return known.reduce((sum, v) => sum + v, 0) / known.length;
-}
-
-;// CONCATENATED MODULE: ./src/core/window-rules.ts
-// The runbook's window rules (the 5- and 15-minute rules): a breach opens an episode, watched for
-// its window, then judged by its trend (DESIGN.md "Settled details").
-
-
-
-/**
- * The episode: samples since the last measured value at or under the threshold (unknown and
- * insufficient readings neither break nor extend it); it starts at its first breaching sample.
- * The current value is the newest measured one, as long as the readings after it stay under
- * unknown-limit; past that the rule lapses and the monitoring-outage check speaks instead.
- */
-function windowRule(spec, input) {
-    const { history, policy, ctx } = input;
-    const values = history.map(spec.valueOf);
-    let last = values.length - 1;
-    while (last >= 0 && values[last] === null)
-        last--;
-    if (last < 0 || values.length - 1 - last >= policy.unknownLimit)
-        return null;
-    const current = values[last];
-    if (!(current > spec.threshold) || current > spec.upper)
-        return null;
-    const sev = spec.severity;
-    const stale = last < values.length - 1 ? ' (last measured)' : '';
-    const cond = `${spec.label(history[last])} ${spec.show(current)}${stale} > ${spec.limitName} ${spec.showLimit(spec.threshold)}`;
-    if (spec.baseline !== null && spec.baseline > spec.threshold) {
-        const verdict = preExisting(spec.id, sev, cond, spec.show(spec.baseline), [history[last]]);
-        return outcome('pre-existing', verdict);
-    }
-    let start = last;
-    for (let i = last; i >= 0; i--) {
-        const v = values[i];
-        if (v === null)
-            continue;
-        if (v <= spec.threshold)
-            break;
-        start = i;
-    }
-    const startAt = history[start].at;
-    const elapsed = ctx.now - startAt;
-    const window = formatDuration(spec.windowMs);
-    const tol = policy.trendTolerance;
-    if (elapsed < spec.windowMs) {
-        const episode = history.slice(start);
-        const decideBy = startAt + spec.windowMs;
-        if (!ctx.final) {
-            return outcome('watching', {
-                decision: 'continue',
-                severity: sev,
-                rule: spec.id,
-                reason: `${cond} (${sev}): watching the ${window} window, ${timeLeft(decideBy - ctx.now)}`,
-                evidence: episode,
-                decideBy
-            });
-        }
-        const ended = `the watch ended ${formatDuration(decideBy - ctx.now)} before the ${window} window completed`;
-        if (sev === 'P2') {
-            return outcome('fires', warn(spec, `${cond} (${sev}): ${ended}`, episode));
-        }
-        // P3 at the end of the watch: judged on what was seen.
-        const detail = trendDetail(episode.map(spec.valueOf), tol);
-        const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
-        if (detail.trend === 'worse' || detail.trend === 'stable') {
-            return judge(spec, detail, judged, episode, input);
-        }
-        return outcome('fires', warn(spec, `${judged}: ${ended}`, episode, detail));
-    }
-    const inWindow = history.filter((s, i) => i >= start && s.at >= ctx.now - spec.windowMs);
-    const detail = trendDetail(inWindow.map(spec.valueOf), tol);
-    const judged = `${cond} for ${formatDuration(elapsed)}, ${trendWords(detail, spec.show)} (${sev})`;
-    if (detail.trend === 'worse' || detail.trend === 'stable') {
-        return judge(spec, detail, judged, inWindow, input);
-    }
-    if (ctx.final) {
-        const why = detail.trend === 'improving'
-            ? 'still over the limit when the watch ended'
-            : 'the watch ended without a readable window';
-        return outcome('fires', warn(spec, `${judged}: ${why}`, inWindow, detail));
-    }
-    const why = detail.trend === 'improving'
-        ? 'keep monitoring'
-        : 'keep watching, never a rollback on a window that could not be read';
-    return outcome('watching', {
-        decision: 'continue',
-        severity: sev,
-        rule: spec.id,
-        reason: `${judged}: ${why}`,
-        evidence: inWindow,
-        decideBy: ctx.now + spec.windowMs,
-        trend: detail.trend
-    });
-}
-/** Stable or worse after the window: P2 rolls back; P3 rolls back on worse, on stable per policy. */
-function judge(spec, detail, judged, evidence, input) {
-    const extra = { trend: detail.trend };
-    if (spec.severity === 'P3' && detail.trend === 'stable') {
-        if (input.policy.onStable !== 'rollback') {
-            return outcome('fires', warn(spec, `${judged}: the runbook's "consider rollback", on-stable is warn`, evidence, detail));
-        }
-        return rollback(spec.id, spec.severity, 1, `${judged}: on-stable is rollback`, evidence, input, extra);
-    }
-    return rollback(spec.id, spec.severity, 1, judged, evidence, input, extra);
-}
-function warn(spec, reason, evidence, detail) {
-    return {
-        decision: 'warn',
-        severity: spec.severity,
-        rule: spec.id,
-        reason,
-        evidence,
-        ...(detail ? { trend: detail.trend } : {})
-    };
-}
-const errorRateLabel = () => 'error rate';
-// rule: error-rate-high
-function errorRateHigh(input) {
-    const e = input.policy.errorRate;
-    return windowRule({
-        id: 'error-rate-high',
-        severity: 'P2',
-        threshold: e.high,
-        upper: e.critical,
-        limitName: 'high',
-        windowMs: e.highWindowMs,
-        valueOf: (s) => measuredValue(s.errorRate),
-        label: errorRateLabel,
-        show: percent,
-        showLimit: percentLimit,
-        baseline: input.ctx.baseline?.errorRate ?? null
-    }, input);
-}
-// rule: latency-severe
-function latencySevere(input) {
-    const l = input.policy.latency;
-    return windowRule({
-        id: 'latency-severe',
-        severity: 'P2',
-        threshold: l.severe,
-        upper: Infinity,
-        limitName: 'severe',
-        windowMs: l.severeWindowMs,
-        valueOf: severeLatencyOf,
-        label: (s) => (s.p95.status === 'off' ? 'health latency' : 'p95'),
-        show: format_seconds,
-        showLimit: secondsLimit,
-        baseline: input.ctx.baseline?.p95 ?? null
-    }, input);
-}
-// rule: error-rate-elevated
-function errorRateElevated(input) {
-    const e = input.policy.errorRate;
-    return windowRule({
-        id: 'error-rate-elevated',
-        severity: 'P3',
-        threshold: e.elevated,
-        upper: e.high,
-        limitName: 'elevated',
-        windowMs: e.elevatedWindowMs,
-        valueOf: (s) => measuredValue(s.errorRate),
-        label: errorRateLabel,
-        show: percent,
-        showLimit: percentLimit,
-        baseline: input.ctx.baseline?.errorRate ?? null
-    }, input);
-}
-// rule: latency-degraded
-function latencyDegraded(input) {
-    const l = input.policy.latency;
-    return windowRule({
-        id: 'latency-degraded',
-        severity: 'P3',
-        threshold: l.degraded,
-        upper: l.severe,
-        limitName: 'degraded',
-        windowMs: l.degradedWindowMs,
-        valueOf: (s) => measuredValue(s.p95),
-        label: () => 'p95',
-        show: format_seconds,
-        showLimit: secondsLimit,
-        baseline: input.ctx.baseline?.p95 ?? null
-    }, input);
-}
-
-;// CONCATENATED MODULE: ./src/core/rules.ts
-// The rule table: the one list of the runbook's rules (DESIGN.md "Rules"), in priority order. Each
-// rule is a function under `// rule: <id>` in instant-rules.ts or window-rules.ts; decide.ts runs
-// them in this order. Nothing here reads a clock or does I/O.
-
-
-
-const consider = (p) => p.onStable === 'rollback' ? 'Level 1 (`on-stable: rollback`)' : 'warn (`on-stable: warn`)';
-const ROWS = [
-    {
-        id: 'security-breach',
-        runbookRow: 'Security Breach',
-        severity: 'P1',
-        when: () => 'the `security` host check printed a line',
-        does: () => '**no rollback** (it may destroy forensic evidence): `evidence-command`, then `isolate-command`; a security issue with the runbook steps (isolate, preserve evidence, notify, wait for clearance, then Level 3)',
-        evaluate: securityBreach
-    },
-    {
-        id: 'data-corruption',
-        runbookRow: 'Data Corruption Detected',
-        severity: 'P1',
-        when: () => 'the `corruption` host check found the marker',
-        does: () => '`stop-command` (STOP ALL SERVICES), then Level 3 to the newest clean backup from before the deploy',
-        evaluate: dataCorruption
-    },
-    {
-        id: 'database-failure',
-        runbookRow: 'Database Failure',
-        severity: 'P1',
-        when: () => 'the `database` host check failed',
-        does: () => 'Level 2',
-        evaluate: databaseFailure
-    },
-    {
-        id: 'service-down',
-        runbookRow: 'Complete Service Down',
-        severity: 'P1',
-        when: (p) => `health down (502/503/504, other 5xx, refused, reset, timeout; DNS, TLS or proxy failures too unless Prometheus shows the service serving), confirmed by ${plural(p.health.confirm, 'quick re-probe')}`,
-        does: (p) => `never up since the deploy: Level 1 now; was up: \`restart-command\` while down < ${formatDuration(p.down.restartBeforeMs)}, Level 1 up to ${formatDuration(p.down.level2AfterMs)}, Level 2 after`,
-        evaluate: serviceDown
-    },
-    {
-        id: 'critical-errors',
-        runbookRow: 'Critical errors in the logs',
-        severity: 'P1',
-        when: () => '`error-log` lines match `error-patterns.critical` (database connection failures, out of memory, segfaults, authentication down, payment failures)',
-        does: () => 'Level 1 now',
-        evaluate: criticalErrors
-    },
-    {
-        id: 'error-rate-critical',
-        runbookRow: 'Error Rate > 50%',
-        severity: 'P1',
-        when: (p) => `error rate > ${percentLimit(p.errorRate.critical)}`,
-        does: () => 'Level 1 now',
-        evaluate: errorRateCritical
-    },
-    {
-        id: 'error-rate-high',
-        runbookRow: 'Error Rate 10-50%',
-        severity: 'P2',
-        when: (p) => `${percentLimit(p.errorRate.high)} < error rate ≤ ${percentLimit(p.errorRate.critical)}`,
-        does: (p) => `watch ${formatDuration(p.errorRate.highWindowMs)} from the first breach (the 5-minute rule); improving: keep watching; stable or worse: Level 1`,
-        evaluate: errorRateHigh
-    },
-    {
-        id: 'latency-severe',
-        runbookRow: 'Response Time > 5s',
-        severity: 'P2',
-        when: (p) => `p95 > ${secondsLimit(p.latency.severe)} (health latency when there is no Prometheus)`,
-        does: (p) => `watch ${formatDuration(p.latency.severeWindowMs)}; better: keep watching; not better: Level 1`,
-        evaluate: latencySevere
-    },
-    {
-        id: 'cache-failure',
-        runbookRow: 'Cache Failure',
-        severity: 'P2',
-        when: () => 'the `cache` host check failed',
-        does: () => '`restart-command` first, then Level 1 if it still fails',
-        evaluate: cacheFailure
-    },
-    {
-        id: 'error-rate-elevated',
-        runbookRow: 'Error Rate 5-10%',
-        severity: 'P3',
-        when: (p) => `${percentLimit(p.errorRate.elevated)} < error rate ≤ ${percentLimit(p.errorRate.high)}`,
-        does: (p) => `watch ${formatDuration(p.errorRate.elevatedWindowMs)} (the 15-minute rule); worse: Level 1; stable: the runbook's "consider rollback": ${consider(p)}; improving: keep watching`,
-        evaluate: errorRateElevated
-    },
-    {
-        id: 'latency-degraded',
-        runbookRow: 'Response Time 2-5s',
-        severity: 'P3',
-        when: (p) => `${secondsLimit(p.latency.degraded)} < p95 ≤ ${secondsLimit(p.latency.severe)}`,
-        does: (p) => `watch ${formatDuration(p.latency.degradedWindowMs)}; worse: Level 1; stable: ${consider(p)}; improving: keep watching`,
-        evaluate: latencyDegraded
-    },
-    {
-        id: 'monitoring-outage',
-        runbookRow: 'Monitoring outage (no verdict)',
-        severity: 'none',
-        when: (p) => `a signal unknown for ${plural(p.unknownLimit, 'consecutive sample')}`,
-        does: () => '**inconclusive**: no rollback, no issue, a warning'
-    },
-    {
-        id: 'healthy',
-        runbookRow: 'Healthy',
-        severity: 'none',
-        when: () => 'none of the above',
-        does: () => 'fix forward; nothing runs (P4 when the host log has medium or low errors)'
-    },
-    {
-        id: 'deploy-not-live',
-        runbookRow: 'The expected version never went live',
-        severity: 'none',
-        when: (p) => `\`expected-version\` never appeared in the health body within \`health.version-wait\` (${formatDuration(p.health.versionWaitMs)})`,
-        does: () => '**not-deployed**: nothing to roll back'
-    }
-];
-/** The runbook's rules in priority order, then the verdicts that no single rule produces. */
-const RULES = ROWS.map((row, i) => ({ ...row, priority: i + 1 }));
-/** The rule of an id (every RuleId has one). */
-function ruleInfo(id) {
-    return RULES.find((r) => r.id === id);
-}
-/** The rules that decide, in priority order. */
-const RULE_CHAIN = RULES.filter((r) => r.evaluate !== undefined);
 
 ;// CONCATENATED MODULE: ./src/report/sections/status.ts
 // The runbook's template fields: the title, Status, Action, ETA, Impact, what production does now,
@@ -67979,6 +68243,257 @@ function unique(list) {
     return [...new Set(list)];
 }
 
+;// CONCATENATED MODULE: ./src/report/trace.ts
+
+
+const TRACE_VERSION = 1;
+const trace_REDACTED = '***';
+function sanitizeSettings(settings) {
+    const { secrets, ...rest } = settings;
+    const copy = structuredClone(rest);
+    copy.health.headers = redactHeaders(copy.health.headers);
+    copy.health.url = stripUserinfo(copy.health.url);
+    if (copy.prometheus) {
+        copy.prometheus.headers = redactHeaders(copy.prometheus.headers);
+        copy.prometheus.url = stripUserinfo(copy.prometheus.url);
+    }
+    if (copy.ssh)
+        copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
+    copy.github.token = copy.github.token ? trace_REDACTED : '';
+    if (copy.github.issueTemplate)
+        copy.github.issueTemplate = {
+            path: copy.github.issueTemplate.path,
+            text: `(${copy.github.issueTemplate.text.length} characters)`
+        };
+    return { ...scrubDeep(copy, secrets), secretCount: secrets.filter((s) => s.trim()).length };
+}
+/**
+ * The whole run as a JSON-serializable object. `secrets` (Settings.secrets) are scrubbed from
+ * every string, output tails included, in case a script echoed one.
+ */
+function buildTrace(record, settingsSanitized, secrets = []) {
+    const trace = {
+        version: TRACE_VERSION,
+        environment: record.environment,
+        startedAt: record.startedAt,
+        endedAt: record.endedAt,
+        deployedAt: record.deployedAt,
+        dryRun: record.dryRun,
+        cancelled: record.cancelled,
+        settings: settingsSanitized,
+        baseline: record.baseline,
+        breachFirstSeenAt: record.breachFirstSeenAt,
+        firedRule: record.firedRule,
+        final: traceVerdict(record.final, record.endedAt),
+        samples: record.samples,
+        verdicts: record.verdicts.map((v) => traceVerdict(v.verdict, v.at)),
+        steps: record.steps,
+        rollback: record.rollback,
+        notes: record.notes
+    };
+    // A JSON round trip drops undefined and makes the object plain; then no secret survives.
+    return scrubDeep(JSON.parse(JSON.stringify(trace)), secrets);
+}
+function traceVerdict(v, at) {
+    const { evidence, ...rest } = v;
+    return { ...rest, at, evidenceAt: evidence.map((s) => s.at) };
+}
+function redactHeaders(headers) {
+    return Object.fromEntries(Object.keys(headers).map((name) => [name, trace_REDACTED]));
+}
+
+;// CONCATENATED MODULE: ./src/report/replay.ts
+// The replay's report: one row per deploy (what the watch would have decided, when, at which
+// level, or why not), the totals, a chart per deploy that would have acted, and the trace of
+// every sample and verdict. Pure rendering; publish.ts sends it.
+
+
+
+
+
+/** The verdicts that would have run something on the host. */
+const ACTED = new Set(['rollback', 'manual', 'isolate']);
+/** Charts are drawn for at most this many deploys (the summary has a size limit). */
+const MAX_CHARTED = 20;
+function acted(o) {
+    return ACTED.has(o.final.decision);
+}
+/** When the final verdict was given: the cycle that gave it, else the end of the watch. */
+function decidedAt(o) {
+    const given = o.verdicts.find((v) => v.verdict === o.final);
+    if (given)
+        return given.at;
+    return o.samples[o.samples.length - 1]?.at;
+}
+function replayTotals(outcomes) {
+    const rolled = outcomes.filter((o) => o.final.decision === 'rollback' || o.final.decision === 'manual');
+    const bySeverity = {};
+    for (const o of rolled)
+        bySeverity[o.final.severity] = (bySeverity[o.final.severity] ?? 0) + 1;
+    const count = (d) => outcomes.filter((o) => o.final.decision === d).length;
+    const warnings = count('warn');
+    const severities = ['P1', 'P2', 'P3']
+        .filter((s) => bySeverity[s])
+        .map((s) => `${bySeverity[s]} ${s}`);
+    const isolated = count('isolate');
+    let sentence = `${rolled.length} of ${plural(outcomes.length, 'deploy')} would have rolled back${severities.length ? `: ${severities.join(', ')}` : ''}; ${warnings === 0 ? 'no warnings' : plural(warnings, 'warning')}`;
+    if (isolated)
+        sentence += `; ${isolated} isolated (security)`;
+    const preExisting = count('pre-existing');
+    const inconclusive = count('inconclusive');
+    if (preExisting)
+        sentence += `; ${preExisting} pre-existing`;
+    if (inconclusive)
+        sentence += `; ${inconclusive} inconclusive`;
+    return {
+        deploys: outcomes.length,
+        rollbacks: rolled.length,
+        warnings,
+        bySeverity,
+        preExisting,
+        inconclusive,
+        sentence
+    };
+}
+/** The last column: the level it would have run, or why not. */
+function levelOrWhyNot(o) {
+    const v = o.final;
+    switch (v.decision) {
+        case 'rollback':
+            return `Level ${v.level ?? 1}`;
+        case 'manual':
+            return `manual (past rollback.max-level${v.level ? `, Level ${v.level} next` : ''})`;
+        case 'isolate':
+            return 'isolate (no rollback)';
+        case 'pre-existing':
+            return 'pre-existing: breached before the deploy';
+        case 'inconclusive':
+            return allUnknown(o)
+                ? 'no data: Prometheus has no history for this time'
+                : 'inconclusive: monitoring outage';
+        case 'warn':
+            return v.severity === 'P3'
+                ? 'none: the runbook\'s "consider rollback"'
+                : 'none: the watch ended inside the window';
+        default: {
+            const insufficient = o.samples.filter((s) => s.errorRate.status === 'insufficient').length;
+            if (o.samples.length > 0 && insufficient * 2 >= o.samples.length)
+                return `insufficient data: ${insufficient} of ${o.samples.length} samples below min-requests`;
+            return o.incomplete ? `— (${o.incomplete})` : '—';
+        }
+    }
+}
+function allUnknown(o) {
+    return (o.samples.length > 0 &&
+        o.samples.every((s) => s.errorRate.status === 'unknown' && s.p95.status === 'unknown'));
+}
+const ICON = {
+    rollback: '🔴',
+    manual: '❌',
+    isolate: '🛡️',
+    warn: '⚠️',
+    'pre-existing': '⚪',
+    inconclusive: '❔',
+    healthy: '✅'
+};
+const replay_utc = (ms) => new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d{2}(\.\d+)?Z$/, '');
+function row(o, i) {
+    const v = o.final;
+    const at = decidedAt(o);
+    const after = (ACTED.has(v.decision) || v.decision === 'warn') && at !== undefined
+        ? `+${formatDuration(Math.max(0, at - o.deploy.at))}`
+        : '—';
+    const sha = o.deploy.sha ? `\`${o.deploy.sha.slice(0, 7)}\`` : '—';
+    return `| ${i + 1} | ${replay_utc(o.deploy.at)} | ${sha} | ${ICON[v.decision] ?? ''} ${v.decision} | ${v.severity} | \`${v.rule}\` | ${after} | ${cell(levelOrWhyNot(o), 160)} |`;
+}
+function renderReplaySummary(run, settings) {
+    const totals = replayTotals(run.outcomes);
+    const icon = totals.rollbacks > 0 ? '🔴' : totals.warnings > 0 ? '⚠️' : '✅';
+    const p = settings.prometheus;
+    const parts = [
+        `## 🔁 Replay of ${plural(run.outcomes.length, 'deploy')} of \`${cell(run.environment)}\``,
+        '',
+        `${icon} **${totals.sentence}.**`,
+        '',
+        `What the policy would have done on each deploy: a watch of ${formatDuration(settings.watchDurationMs)} every ${formatDuration(settings.probeIntervalMs)} after it, judged cycle by cycle from Prometheus' history with the same rules as a live watch. Nothing ran on a host and no issue was written.`,
+        ''
+    ];
+    if (run.outcomes.length > 0) {
+        parts.push('| # | deployed at (UTC) | sha | verdict | severity | rule | decided after | level, or why not |', '|---|---|---|---|---|---|---|---|', ...run.outcomes.map(row), '');
+    }
+    else
+        parts.push('_No deploys to replay._', '');
+    const reasons = run.outcomes
+        .map((o, i) => ({ o, i }))
+        .filter(({ o }) => o.final.decision !== 'healthy');
+    if (reasons.length)
+        parts.push('### Reasons', '', ...reasons.map(({ o, i }) => `${i + 1}. ${defuse(o.final.reason)}`), '');
+    const charted = run.outcomes.map((o, i) => ({ o, i })).filter(({ o }) => acted(o));
+    if (charted.length) {
+        parts.push('### Charts of the deploys that would have acted', '');
+        for (const { o, i } of charted.slice(0, MAX_CHARTED))
+            parts.push(`#### #${i + 1} ${replay_utc(o.deploy.at)} — \`${o.final.rule}\`${o.final.level ? `, Level ${o.final.level}` : ''}`, '', renderCharts(o.samples, o.startedAt), '');
+        if (charted.length > MAX_CHARTED)
+            parts.push(`_Charts of ${charted.length - MAX_CHARTED} more deploys are in the trace file._`, '');
+    }
+    const failures = [...new Set(run.outcomes.flatMap((o) => o.failures))];
+    const notes = [
+        ...run.notes,
+        ...(p
+            ? [
+                `queries: error rate \`${p.errorRateQuery}\`; fast error rate ${p.errorRateFastQuery ? `\`${p.errorRateFastQuery}\`` : 'off'}; p95 \`${p.latencyQuery}\`; request rate \`${p.requestRateQuery}\``
+            ]
+            : []),
+        ...failures.map((f) => `a query could not be read: ${f}`),
+        `time: Prometheus ${(run.timing.prometheusMs / 1000).toFixed(2)} s (${run.timing.requests} requests), decide ${(run.timing.decideMs / 1000).toFixed(2)} s (${run.timing.samples} samples)`
+    ];
+    parts.push('### Notes', '', ...notes.map((n) => `- ${defuse(n)}`), '');
+    return scrub(parts.join('\n'), settings.secrets);
+}
+/** The replay as JSON: every sample and verdict of every deploy, the settings without secrets. */
+function buildReplayTrace(run, settings) {
+    const totals = replayTotals(run.outcomes);
+    const deploys = run.outcomes.map((o) => {
+        const at = decidedAt(o);
+        return {
+            deployedAt: o.deploy.at,
+            sha: o.deploy.sha,
+            source: o.deploy.source,
+            startedAt: o.startedAt,
+            baseline: o.baseline,
+            final: traceVerdict(o.final, at ?? o.startedAt),
+            decidedAt: at,
+            incomplete: o.incomplete,
+            failures: o.failures,
+            samples: o.samples,
+            verdicts: o.verdicts.map((v) => traceVerdict(v.verdict, v.at))
+        };
+    });
+    const trace = {
+        version: TRACE_VERSION,
+        mode: 'replay',
+        environment: run.environment,
+        generatedAt: run.generatedAt,
+        settings: sanitizeSettings(settings),
+        totals: {
+            deploys: totals.deploys,
+            rollbacks: totals.rollbacks,
+            warnings: totals.warnings,
+            bySeverity: totals.bySeverity,
+            preExisting: totals.preExisting,
+            inconclusive: totals.inconclusive,
+            sentence: totals.sentence
+        },
+        timing: run.timing,
+        notes: run.notes,
+        deploys
+    };
+    return scrubDeep(JSON.parse(JSON.stringify(trace)), settings.secrets);
+}
+
 ;// CONCATENATED MODULE: ./src/report/issue.ts
 // The incident workflow on GitHub: find the environment's open incident, open one or comment on
 // it, then post the resolution and its label. One incident per environment (the hidden marker);
@@ -68190,70 +68705,12 @@ function baselineSection(facts, record) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/trace.ts
-
-
-const TRACE_VERSION = 1;
-const trace_REDACTED = '***';
-function sanitizeSettings(settings) {
-    const { secrets, ...rest } = settings;
-    const copy = structuredClone(rest);
-    copy.health.headers = redactHeaders(copy.health.headers);
-    copy.health.url = stripUserinfo(copy.health.url);
-    if (copy.prometheus) {
-        copy.prometheus.headers = redactHeaders(copy.prometheus.headers);
-        copy.prometheus.url = stripUserinfo(copy.prometheus.url);
-    }
-    if (copy.ssh)
-        copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
-    copy.github.token = copy.github.token ? trace_REDACTED : '';
-    if (copy.github.issueTemplate)
-        copy.github.issueTemplate = {
-            path: copy.github.issueTemplate.path,
-            text: `(${copy.github.issueTemplate.text.length} characters)`
-        };
-    return { ...scrubDeep(copy, secrets), secretCount: secrets.filter((s) => s.trim()).length };
-}
-/**
- * The whole run as a JSON-serializable object. `secrets` (Settings.secrets) are scrubbed from
- * every string, output tails included, in case a script echoed one.
- */
-function buildTrace(record, settingsSanitized, secrets = []) {
-    const trace = {
-        version: TRACE_VERSION,
-        environment: record.environment,
-        startedAt: record.startedAt,
-        endedAt: record.endedAt,
-        deployedAt: record.deployedAt,
-        dryRun: record.dryRun,
-        cancelled: record.cancelled,
-        settings: settingsSanitized,
-        baseline: record.baseline,
-        breachFirstSeenAt: record.breachFirstSeenAt,
-        firedRule: record.firedRule,
-        final: traceVerdict(record.final, record.endedAt),
-        samples: record.samples,
-        verdicts: record.verdicts.map((v) => traceVerdict(v.verdict, v.at)),
-        steps: record.steps,
-        rollback: record.rollback,
-        notes: record.notes
-    };
-    // A JSON round trip drops undefined and makes the object plain; then no secret survives.
-    return scrubDeep(JSON.parse(JSON.stringify(trace)), secrets);
-}
-function traceVerdict(v, at) {
-    const { evidence, ...rest } = v;
-    return { ...rest, at, evidenceAt: evidence.map((s) => s.at) };
-}
-function redactHeaders(headers) {
-    return Object.fromEntries(Object.keys(headers).map((name) => [name, trace_REDACTED]));
-}
-
 ;// CONCATENATED MODULE: ./src/report/publish.ts
 // Where the rendered report goes: the incident issue (GitHub), the job summary, annotations and
 // the decision trace file. Rendering is pure (incident.ts, summary.ts, trace.ts); this file only
 // sends it. A failed GitHub call never hides what the action did: the summary and the log carry
 // the full report, and the exit status says the issue could not be written.
+
 
 
 
@@ -68303,7 +68760,10 @@ function issueMode(settings, record) {
     }
 }
 function writeTrace(settings, record) {
-    const trace = buildTrace(record, sanitizeSettings(settings), settings.secrets);
+    return writeReportFile(settings, buildTrace(record, sanitizeSettings(settings), settings.secrets));
+}
+/** The decision trace file under RUNNER_TEMP (0600): its path, or undefined when it failed. */
+function writeReportFile(settings, trace) {
     const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`;
     const file = external_node_path_namespaceObject.join(settings.run.tempDir, name);
     try {
@@ -68375,6 +68835,719 @@ async function publish(settings, record, deps) {
     await writeSummary(renderSummary(record, ctx, issue), log);
     annotate(record);
     return { issue, reportPath };
+}
+/** A replay's report: the trace file and the job summary; never an issue. Returns the trace path. */
+async function publishReplay(settings, run, log) {
+    const reportPath = writeReportFile(settings, buildReplayTrace(run, settings));
+    if (reportPath)
+        log.info(`decision trace: ${reportPath}`);
+    await writeSummary(renderReplaySummary(run, settings), log);
+    return reportPath;
+}
+
+;// CONCATENATED MODULE: ./src/core/metrics.ts
+// Rules about what a Prometheus reading means before any rule of the runbook looks at it.
+
+/**
+ * error-rate.min-requests: too little traffic makes a ratio meaningless (1 failure in 2 requests
+ * is 50%). Below it the error rate is `insufficient` (recorded, never a breach, not an outage).
+ * Applies only when the request rate was measured: an unmeasured rate leaves the error rate as it is.
+ */
+function applyMinRequests(errorRate, requestRate, minRequests) {
+    if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
+        return errorRate;
+    if (requestRate.value >= minRequests)
+        return errorRate;
+    if (errorRate.status !== 'measured' && errorRate.status !== 'unknown')
+        return errorRate;
+    const why = `insufficient data: ${compactNumber(requestRate.value)} req/s < min-requests ${compactNumber(minRequests)}`;
+    return {
+        status: 'insufficient',
+        value: errorRate.value,
+        // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
+        reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
+    };
+}
+/** The pre-deploy baseline from the two readings at deployed-at minus 1 minute: unknown is null. */
+function baselineOf(errorRate, p95) {
+    return {
+        errorRate: errorRate.status === 'measured' ? errorRate.value : null,
+        p95: p95.status === 'measured' ? p95.value : null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/samples.ts
+// The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
+// the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
+// the same decide().
+
+/** Every host check off (no ssh-host, or none configured). */
+const HOST_OFF = {
+    corruption: { status: 'off' },
+    database: { status: 'off' },
+    cache: { status: 'off' },
+    security: { status: 'off' },
+    errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
+};
+const OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
+const FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
+/** The queries the settings configure, or undefined without Prometheus. */
+function queriesOf(settings) {
+    const p = settings.prometheus;
+    return p
+        ? {
+            errorRate: p.errorRateQuery,
+            latency: p.latencyQuery,
+            requestRate: p.requestRateQuery,
+            ...(p.errorRateFastQuery ? { fastErrorRate: p.errorRateFastQuery } : {})
+        }
+        : undefined;
+}
+/**
+ * The queries of one sample, concurrently, with `error-rate.min-requests` applied (by the core) to
+ * both error rates. Without Prometheus all of them are off.
+ */
+async function readMetrics(source, queries, at, policy, signal) {
+    if (!source || !queries)
+        return { errorRate: OFF, fastErrorRate: FAST_OFF, p95: OFF, requestRate: OFF };
+    const run = (q) => q.trim()
+        ? source.query(q, at, signal).catch((e) => ({
+            status: 'unknown',
+            value: null,
+            reason: `query failed: ${String(e)}`
+        }))
+        : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' });
+    const [errorRate, p95, requestRate, fastErrorRate] = await Promise.all([
+        run(queries.errorRate),
+        run(queries.latency),
+        run(queries.requestRate),
+        queries.fastErrorRate ? run(queries.fastErrorRate) : Promise.resolve(FAST_OFF)
+    ]);
+    const min = policy.errorRate.minRequests;
+    return {
+        errorRate: applyMinRequests(errorRate, requestRate, min),
+        fastErrorRate: applyMinRequests(fastErrorRate, requestRate, min),
+        p95,
+        requestRate
+    };
+}
+/** One probe cycle at `at`: health, metrics and host checks run concurrently. */
+async function probeOnce(sources, policy, at, signal) {
+    const [health, metrics, host] = await Promise.all([
+        sources.health.probe(signal),
+        readMetrics(sources.metrics, sources.queries, at, policy, signal),
+        sources.host(signal)
+    ]);
+    const { body: _body, ...reading } = health;
+    return { at, health: reading, ...metrics, host };
+}
+/** When the pre-deploy baseline is taken: a minute before the deploy. */
+const BASELINE_BEFORE_MS = 60_000;
+/** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
+async function measureBaseline(metrics, queries, deployedAt, signal) {
+    if (!queries || !metrics)
+        return undefined;
+    const at = deployedAt - BASELINE_BEFORE_MS;
+    const [errorRate, p95] = await Promise.all([
+        metrics.query(queries.errorRate, at, signal),
+        metrics.query(queries.latency, at, signal)
+    ]);
+    return baselineOf(errorRate, p95);
+}
+
+;// CONCATENATED MODULE: ./src/replay-samples.ts
+// The replay's source of samples: the watch's queries read from Prometheus' history
+// (query_range) instead of live, rebuilt into the samples the watch would have seen — the same
+// readings, `error-rate.min-requests` applied by the same core function, the same baseline a
+// minute before the deploy. Health and host checks have no history: off (or health from
+// replay-health-query). Fetching is one function; rebuilding is pure (tested without Prometheus).
+
+
+
+/**
+ * The times a replay of a deploy reads: from a minute before it (the baseline) at probe-interval
+ * steps, to the latest the watch could have run (its planned end plus the longest P2 window),
+ * but not past `now`.
+ */
+function replayRange(deployedAt, t, now) {
+    const start = deployedAt - BASELINE_BEFORE_MS;
+    const hardEnd = deployedAt + t.watchDurationMs + t.probeIntervalMs + maxExtensionMs(t.policy);
+    return { start, end: Math.max(start, Math.min(hardEnd, now)), stepMs: t.probeIntervalMs };
+}
+const OFF_HEALTH = { status: 'off', reason: 'not probed in a replay (no history)' };
+const replay_samples_FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
+/** One query's readings by time; a time without a point is unknown, saying why. */
+function lookup(range, what) {
+    if (!range.ok) {
+        const reading = { status: 'unknown', value: null, reason: range.reason };
+        return () => reading;
+    }
+    const byTime = new Map(range.points.map((p) => [p.at, p.reading]));
+    const missing = {
+        status: 'unknown',
+        value: null,
+        reason: range.points.length === 0
+            ? `no data in Prometheus for ${what} over the whole range (retention, or the query matches nothing)`
+            : `no data in Prometheus for ${what} at this time`
+    };
+    return (at) => byTime.get(at) ?? missing;
+}
+/**
+ * Health from replay-health-query: 1 is up, 0 is down. A 0 is confirmed down, as a live probe
+ * is, only when the query also reads 0 at each quick re-probe time after it; a re-probe reading 1
+ * makes it up with the failed attempts counted, as the live probe does.
+ */
+function healthFromHistory(readings, confirm) {
+    const first = readings[0];
+    const value = (r) => r && r.status === 'measured' && r.value !== null ? r.value : null;
+    const v0 = value(first);
+    if (v0 === null)
+        return { status: 'unknown', reason: `replay-health-query: ${first?.reason ?? 'no data'}` };
+    if (v0 >= 1)
+        return { status: 'up', failedAttempts: 0 };
+    if (v0 > 0)
+        return {
+            status: 'unknown',
+            reason: `replay-health-query read ${v0}: expected 1 (up) or 0 (down), e.g. min(up{job="app"})`
+        };
+    let failed = 1;
+    for (let j = 1; j <= confirm; j++) {
+        const v = value(readings[j]);
+        if (v !== null && v >= 1)
+            return { status: 'up', failedAttempts: failed };
+        if (v === null || v > 0)
+            break;
+        failed++;
+    }
+    return {
+        status: 'down',
+        failedAttempts: failed,
+        reason: failed >= confirm + 1
+            ? `replay-health-query read 0 (down)${confirm > 0 ? ` and on ${confirm} re-probe time(s) after` : ''}`
+            : 'replay-health-query read 0 (down), not confirmed at the re-probe times'
+    };
+}
+/**
+ * The watch's samples of one deploy rebuilt from its history: one per probe time from the first
+ * at or after the deploy, and the baseline from the readings a minute before it.
+ */
+function rebuildSamples(history, policy, deployedAt) {
+    const { range } = history;
+    const errorRate = lookup(history.errorRate, 'the error rate');
+    const p95 = lookup(history.p95, 'p95');
+    const requestRate = lookup(history.requestRate, 'the request rate');
+    const fast = history.fastErrorRate ? lookup(history.fastErrorRate, 'the fast error rate') : null;
+    const health = history.health?.map((r, j) => ({
+        read: lookup(r, 'replay-health-query'),
+        offset: j * policy.health.confirmIntervalMs
+    }));
+    const baseline = baselineOf(errorRate(range.start), p95(range.start));
+    const samples = [];
+    const min = policy.errorRate.minRequests;
+    for (let at = range.start; at <= range.end && range.stepMs > 0; at += range.stepMs) {
+        if (at < deployedAt)
+            continue;
+        const rps = requestRate(at);
+        samples.push({
+            at,
+            health: health
+                ? healthFromHistory(health.map((h) => h.read(at + h.offset)), policy.health.confirm)
+                : OFF_HEALTH,
+            errorRate: applyMinRequests(errorRate(at), rps, min),
+            fastErrorRate: fast ? applyMinRequests(fast(at), rps, min) : replay_samples_FAST_OFF,
+            p95: p95(at),
+            requestRate: rps,
+            host: HOST_OFF
+        });
+    }
+    return { baseline, samples };
+}
+/** Reads every query of one deploy over its range, concurrently. Never throws. */
+async function fetchHistory(source, queries, range, opts) {
+    const read = (q, shift = 0) => source.queryRange(q, { ...range, start: range.start + shift, end: range.end + shift }, opts.signal);
+    const healthQuery = opts.healthQuery;
+    const [errorRate, p95, requestRate, fastErrorRate, health] = await Promise.all([
+        read(queries.errorRate),
+        read(queries.latency),
+        read(queries.requestRate),
+        queries.fastErrorRate ? read(queries.fastErrorRate) : Promise.resolve(undefined),
+        healthQuery
+            ? Promise.all(Array.from({ length: opts.confirm + 1 }, (_, j) => read(healthQuery, j * opts.confirmIntervalMs)))
+            : Promise.resolve(undefined)
+    ]);
+    return {
+        range,
+        errorRate,
+        p95,
+        requestRate,
+        ...(fastErrorRate ? { fastErrorRate } : {}),
+        ...(health ? { health } : {})
+    };
+}
+/** Every range reading of a history, for counting requests and failures. */
+function readingsOf(history) {
+    return [
+        history.errorRate,
+        history.p95,
+        history.requestRate,
+        ...(history.fastErrorRate ? [history.fastErrorRate] : []),
+        ...(history.health ?? [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/modes/replay.ts
+// mode: replay — what the policy would have done on past deploys. Samples come from Prometheus'
+// history (replay-samples.ts); the watch's own judgement (core/judgement.ts) judges them cycle by
+// cycle. Nothing runs on a host and no issue is written: a replay is information, so it exits 0
+// except on bad input and a Prometheus that answers nothing at all.
+
+
+
+
+
+
+
+
+
+/** Deploys whose history is fetched at once: Prometheus serves them in parallel. */
+const CONCURRENCY = 6;
+/** The deploys to replay: replay-deploys, else the Deployments API's latest. Throws on failure. */
+async function deploysOf(settings, github) {
+    const replay = settings.replay;
+    if (!replay)
+        return [];
+    if (replay.deploys)
+        return replay.deploys.map((d) => ({ ...d, source: 'replay-deploys' }));
+    if (!github)
+        throw new Error('no github-token or GITHUB_REPOSITORY to list the deployments: list the deploys in replay-deploys instead');
+    const listed = await github.listDeployments(settings.environment, replay.count);
+    return listed.map((d) => ({
+        at: d.createdAt,
+        ...(d.sha ? { sha: d.sha } : {}),
+        source: 'deployments-api'
+    }));
+}
+/** Runs `work` over `items` with at most `limit` at once, keeping the order of the results. */
+async function inParallel(items, limit, work) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/** The samples, verdicts and final verdict of one deploy, as the watch would have judged them. */
+function judgeDeploy(deploy, history, settings) {
+    const { policy } = settings;
+    const { baseline, samples } = rebuildSamples(history, policy, deploy.at);
+    const startedAt = samples[0]?.at ?? deploy.at;
+    const judged = judgeRecorded(samples, {
+        policy,
+        deployedAt: deploy.at,
+        // A restart would run on the host, and what it changed has no history: none in a replay.
+        restartAvailable: false,
+        baseline,
+        plannedEnd: startedAt + settings.watchDurationMs
+    });
+    const readings = readingsOf(history);
+    const failures = [...new Set(readings.flatMap((r) => (r.ok ? [] : [r.reason])))];
+    const lastAt = samples[samples.length - 1]?.at ?? history.range.start;
+    const incomplete = startedAt + settings.watchDurationMs > lastAt + settings.probeIntervalMs;
+    return {
+        deploy,
+        startedAt,
+        samples: judged.samples,
+        verdicts: judged.verdicts,
+        final: judged.final,
+        baseline,
+        failures,
+        ...(incomplete
+            ? {
+                incomplete: `history ends ${formatDuration(Math.max(0, lastAt - deploy.at))} after the deploy (the watch is ${formatDuration(settings.watchDurationMs)})`
+            }
+            : {})
+    };
+}
+async function replayMode(ctx) {
+    const { settings, adapters, log, cancel } = ctx;
+    const source = adapters.prometheusHistory(settings);
+    const queries = queriesOf(settings);
+    const replay = settings.replay;
+    if (!source || !queries || !replay) {
+        setFailed('bad input: mode replay needs prometheus-url');
+        ctx.setOutputs({ [Outputs.Decision]: 'bad-input' });
+        return;
+    }
+    const github = adapters.github(settings, log);
+    let deploys;
+    try {
+        deploys = await deploysOf(settings, github);
+    }
+    catch (e) {
+        setFailed(`replay: could not list the deployments of environment '${settings.environment}': ${e.message}`);
+        return;
+    }
+    log.info(`replaying ${deploys.length} deploy(s) of '${settings.environment}' (${deploys[0]?.source ?? 'none'}): watch ${formatDuration(settings.watchDurationMs)} every ${formatDuration(settings.probeIntervalMs)}`);
+    startGroup('replay: Prometheus history');
+    const now = adapters.clock.now();
+    const fetchStart = external_node_perf_hooks_.performance.now();
+    const histories = await inParallel(deploys, CONCURRENCY, (d) => fetchHistory(source, queries, replayRange(d.at, settings, now), {
+        healthQuery: replay.healthQuery,
+        confirm: settings.policy.health.confirm,
+        confirmIntervalMs: settings.policy.health.confirmIntervalMs,
+        signal: cancel.signal
+    }));
+    const prometheusMs = external_node_perf_hooks_.performance.now() - fetchStart;
+    endGroup();
+    const decideStart = external_node_perf_hooks_.performance.now();
+    const outcomes = deploys.map((d, i) => judgeDeploy(d, histories[i], settings));
+    const decideMs = external_node_perf_hooks_.performance.now() - decideStart;
+    const readings = histories.flatMap(readingsOf);
+    const requests = readings.reduce((n, r) => n + r.requests, 0);
+    const samples = outcomes.reduce((n, o) => n + o.samples.length, 0);
+    const run = {
+        environment: settings.environment,
+        generatedAt: now,
+        outcomes,
+        notes: ctx.notes,
+        timing: { prometheusMs, decideMs, requests, samples }
+    };
+    for (const o of outcomes)
+        log.info(replayLine(o));
+    const totals = replayTotals(outcomes);
+    log.info(`${totals.sentence}. Time: Prometheus ${(prometheusMs / 1000).toFixed(2)} s (${requests} requests), decide ${(decideMs / 1000).toFixed(2)} s (${samples} samples, ${samples > 0 && decideMs > 0 ? Math.round(samples / (decideMs / 1000)) : 0} samples/s)`);
+    const reportPath = await publishReplay(settings, run, log);
+    ctx.setOutputs({
+        [Outputs.ReplayDeploys]: String(outcomes.length),
+        [Outputs.ReplayRollbacks]: String(totals.rollbacks),
+        [Outputs.ReplayWarnings]: String(totals.warnings),
+        [Outputs.ReportPath]: reportPath ?? ''
+    });
+    const silent = readings.length > 0 && readings.every((r) => !r.ok && !r.answered);
+    if (silent) {
+        const reason = readings.find((r) => !r.ok);
+        setFailed(`replay: Prometheus answered nothing at all (${reason && !reason.ok ? reason.reason : 'no answer'}): check prometheus-url and the network`);
+    }
+}
+function replayLine(o) {
+    const when = new Date(o.deploy.at).toISOString();
+    const sha = o.deploy.sha ? ` ${o.deploy.sha.slice(0, 7)}` : '';
+    return `[replay ${when}${sha}] ${o.final.decision} (${o.final.rule}, ${o.final.severity}): ${o.final.reason}`;
+}
+
+;// CONCATENATED MODULE: ./src/act/host-checks.ts
+const MAX_LINES = 20;
+const MAX_LINE_CHARS = 300;
+const MAX_TOP = 10;
+function cut(line) {
+    return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line;
+}
+function outputLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trimEnd())
+        .filter((l) => l.trim() !== '');
+}
+/** Why a result cannot be read as the check's answer, or null when it can. */
+function notRunReason(r, timeoutMs, signal) {
+    if (r.sshFailure)
+        return r.sshFailure;
+    if (r.timedOut)
+        return `no answer within ${Math.ceil(timeoutMs / 1000)}s`;
+    if (signal?.aborted)
+        return 'cancelled';
+    if (r.exitCode === null)
+        return 'no exit code';
+    // 126/127 from the shell: the configured command could not be found or run. That is a
+    // configuration problem, not a finding: reading it as "database down" would roll back for a typo.
+    if (r.exitCode === 126 || r.exitCode === 127) {
+        const why = outputLines(r.stderr).pop();
+        return `check command could not run (exit ${r.exitCode}${why ? `: ${cut(why)}` : ''})`;
+    }
+    return null;
+}
+function firstLines(r, n = 3) {
+    return outputLines(`${r.stdout}\n${r.stderr}`).slice(0, n).map(cut);
+}
+function readCheck(kind, r) {
+    const code = r.exitCode;
+    switch (kind) {
+        case 'corruption':
+            // The runbook's `test -f /data/corruption_detected`: success means the marker exists.
+            return code === 0
+                ? { status: 'alert', detail: 'corruption marker found (exit 0)', lines: firstLines(r) }
+                : { status: 'ok', detail: `no corruption marker (exit ${code})` };
+        case 'database':
+        case 'cache':
+            return code === 0
+                ? { status: 'ok', detail: 'exit 0' }
+                : { status: 'alert', detail: `${kind} check failed (exit ${code})`, lines: firstLines(r) };
+        case 'security': {
+            // Like `logs | grep -i "security|breach|…"`: the exit code says nothing, any line is an alert.
+            const all = outputLines(r.stdout);
+            if (all.length === 0)
+                return { status: 'ok', detail: 'no suspicious lines' };
+            return {
+                status: 'alert',
+                detail: `${all.length} suspicious line${all.length === 1 ? '' : 's'}`,
+                lines: all.slice(0, MAX_LINES).map(cut)
+            };
+        }
+    }
+}
+function compile(patterns) {
+    return patterns.map((p) => {
+        try {
+            return new RegExp(p, 'i');
+        }
+        catch {
+            // The policy parser rejects bad patterns; here an invalid one falls back to a literal match.
+            return new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+        }
+    });
+}
+/** `uniq -c` output: every line starts with spaces and a count (the runbook's breakdown command). */
+const UNIQ_C = /^\s+(\d+) (.*)$/;
+/**
+ * Classifies log lines by the "Error Type Consideration" patterns (case-insensitive; a line counts
+ * once, in the first class that matches: critical, then medium, then low; unmatched lines are
+ * ignored). When every line looks like `uniq -c` output (`   42 <line>`, as the runbook's
+ * `… | sort | uniq -c | sort -rn` prints it), the leading counts are used. `top` holds the most
+ * frequent critical and medium lines (ties: critical first), as `<count>× [<class>] <line>`.
+ */
+function classifyErrorLines(lines, patterns) {
+    const re = {
+        critical: compile(patterns.critical),
+        medium: compile(patterns.medium),
+        low: compile(patterns.low)
+    };
+    const nonEmpty = lines.filter((l) => l.trim() !== '');
+    const counted = nonEmpty.length > 0 && nonEmpty.every((l) => UNIQ_C.test(l));
+    const counts = { critical: 0, medium: 0, low: 0 };
+    const groups = new Map();
+    for (const raw of nonEmpty) {
+        let line = raw.trim();
+        let n = 1;
+        if (counted) {
+            const m = UNIQ_C.exec(raw);
+            n = Number(m[1]);
+            line = m[2].trim();
+        }
+        const cls = ['critical', 'medium', 'low'].find((c) => re[c].some((r) => r.test(line)));
+        if (!cls)
+            continue;
+        counts[cls] += n;
+        if (cls === 'low')
+            continue;
+        const key = `${cls}\u0000${line}`;
+        const g = groups.get(key);
+        if (g)
+            g.n += n;
+        else
+            groups.set(key, { cls, line: cut(line), n });
+    }
+    const top = [...groups.values()]
+        .sort((a, b) => b.n - a.n || (a.cls === b.cls ? 0 : a.cls === 'critical' ? -1 : 1))
+        .slice(0, MAX_TOP)
+        .map((g) => `${g.n}× [${g.cls}] ${g.line}`);
+    return { ...counts, top };
+}
+const host_checks_OFF = { status: 'off' };
+const OFF_LOG = { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
+function unknownLog(reason) {
+    return { status: 'unknown', critical: 0, medium: 0, low: 0, top: [], reason };
+}
+/** Runs every configured host check concurrently, each with its own time limit. Never throws. */
+async function runHostChecks(remote, policy, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? policy.hostChecks.timeoutMs;
+    const exec = async (command) => {
+        if (!remote)
+            return 'no host configured (ssh-host)';
+        if (opts.signal?.aborted)
+            return 'cancelled';
+        try {
+            const r = await remote.run(command, [], { timeoutMs, signal: opts.signal });
+            return notRunReason(r, timeoutMs, opts.signal) ?? r;
+        }
+        catch (err) {
+            return `check could not run: ${err.message}`;
+        }
+    };
+    const check = async (kind) => {
+        const command = policy.hostChecks[kind].trim();
+        if (command === '')
+            return host_checks_OFF;
+        const r = await exec(command);
+        return typeof r === 'string' ? { status: 'unknown', detail: r } : readCheck(kind, r);
+    };
+    const errorLog = async () => {
+        const command = policy.hostChecks.errorLog.trim();
+        if (command === '')
+            return OFF_LOG;
+        const r = await exec(command);
+        if (typeof r === 'string')
+            return unknownLog(r);
+        // Exit code ignored (grep exits 1 when nothing matches): the lines are the measurement.
+        return {
+            status: 'measured',
+            ...classifyErrorLines(outputLines(r.stdout), policy.errorPatterns)
+        };
+    };
+    const [corruption, database, cache, security, log] = await Promise.all([
+        check('corruption'),
+        check('database'),
+        check('cache'),
+        check('security'),
+        errorLog()
+    ]);
+    return { corruption, database, cache, security, errorLog: log };
+}
+
+;// CONCATENATED MODULE: ./src/core/recovery.ts
+// After a rollback level: did production recover, and what comes next (DESIGN.md "Recovered",
+// "No data-loss level on a contradicted signal"). Pure.
+//
+// Recovered: at the end of rollback.verify, health was up on the last `health.confirm + 1` probes
+// and the last sample breaches no error-rate or latency rule. Samples before that are recorded, not
+// judged: a rate window still holds pre-rollback traffic for its own length.
+
+
+function judgeRecovery(samples, policy) {
+    const need = policy.health.confirm + 1;
+    if (samples.length < need)
+        return {
+            recovered: false,
+            cause: 'too-few-samples',
+            reason: `only ${samples.length} verification sample(s); need ${need} with health up`
+        };
+    const last = samples[samples.length - 1];
+    const tail = samples.slice(-need);
+    const notUp = tail.filter((s) => s.health.status !== 'up');
+    if (notUp.length > 0) {
+        const worst = notUp[notUp.length - 1].health;
+        const noAnswer = notUp.every((s) => s.health.status === 'down' && s.health.noAnswer);
+        return {
+            recovered: false,
+            cause: noAnswer && !metricBreach(last, policy) ? 'health-no-answer' : 'health',
+            reason: `health was ${worst.status}${worst.reason ? ` (${worst.reason})` : ''} in ${notUp.length} of the last ${need} probes`
+        };
+    }
+    if (last.errorRate.status === 'measured' &&
+        (last.errorRate.value ?? 0) > policy.errorRate.elevated)
+        return {
+            recovered: false,
+            cause: 'error-rate',
+            reason: `error rate ${percent(last.errorRate.value ?? 0)} > elevated ${percent(policy.errorRate.elevated)} at the end of verification`
+        };
+    if (last.p95.status === 'measured' && (last.p95.value ?? 0) > policy.latency.degraded)
+        return {
+            recovered: false,
+            cause: 'p95',
+            reason: `p95 ${format_seconds(last.p95.value ?? 0)} > degraded ${format_seconds(policy.latency.degraded)} at the end of verification`
+        };
+    const unknown = [
+        last.errorRate.status === 'unknown' ? 'error rate' : '',
+        last.p95.status === 'unknown' ? 'p95' : ''
+    ].filter(Boolean);
+    return {
+        recovered: true,
+        reason: `health up on the last ${need} probes${last.errorRate.status === 'measured'
+            ? `, error rate ${percent(last.errorRate.value ?? 0)}`
+            : ''}${last.p95.status === 'measured' ? `, p95 ${format_seconds(last.p95.value ?? 0)}` : ''}${unknown.length ? ` (${unknown.join(' and ')} unknown: judged on health)` : ''}`
+    };
+}
+function metricBreach(s, policy) {
+    return ((s.errorRate.status === 'measured' && (s.errorRate.value ?? 0) > policy.errorRate.elevated) ||
+        (s.p95.status === 'measured' && (s.p95.value ?? 0) > policy.latency.degraded));
+}
+/**
+ * What follows a level that ran: recovered; the next level (1 → 2 → 3, up to rollback.max-level);
+ * or a human. A level that ran cleanly on the host (script, validate and smoke test all exit 0)
+ * whose verification failed only because health got no HTTP answer is not escalated: the host
+ * says it is healthy, this runner cannot see it, and Levels 2 and 3 restore data (data loss).
+ */
+function afterLevel(run, recovery, policy) {
+    if (run.scriptOk && recovery.recovered)
+        return { next: 'recovered' };
+    if (run.scriptOk && run.hostChecksPassed && recovery.cause === 'health-no-answer')
+        return {
+            next: 'manual',
+            reason: `Level ${run.level} ran cleanly and validate/smoke tests pass on the host, but this runner ` +
+                `gets no answer from health-url (${recovery.reason}): not escalating to a level that ` +
+                'restores data on a signal the host contradicts; confirm production by hand'
+        };
+    const { level, manual } = nextLevel(run.level, [run.level], policy.rollback.maxLevel);
+    if (manual)
+        return {
+            next: 'manual',
+            reason: `Level ${run.level} did not recover production and rollback.max-level is ${policy.rollback.maxLevel}: manual intervention required`
+        };
+    return { next: 'escalate', level: level };
+}
+
+;// CONCATENATED MODULE: ./src/exit-status.ts
+// The step's outputs and exit status, from the final verdict and what the action did (README
+// "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
+
+/** The exit status of the step: undefined for success, else the message it fails with. */
+function failureMessage(settings, record, issue) {
+    const v = record.final;
+    const r = record.rollback;
+    if (record.cancelled)
+        return r.status === 'not-needed'
+            ? 'cancelled: the watch was stopped before it reached a verdict'
+            : `cancelled while acting on the host: ${r.reason}`;
+    if (r.status === 'failed')
+        return `rollback failed: ${r.reason}`;
+    if (r.status === 'manual')
+        return `rollback stopped for a human: ${r.reason}`;
+    let message;
+    switch (v.decision) {
+        case 'rollback':
+            if (r.status === 'blocked')
+                message = `rollback needed but blocked: ${r.reason}`;
+            else if (settings.failOnRollback)
+                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
+            break;
+        case 'isolate':
+            message = `security alert: ${v.reason}`;
+            break;
+        case 'manual':
+            message = `manual intervention required: ${v.reason}`;
+            break;
+        case 'not-deployed':
+            message = v.reason;
+            break;
+        case 'inconclusive':
+            if (settings.failOnInconclusive)
+                message = `inconclusive: ${v.reason}`;
+            break;
+    }
+    if (!message && issue?.error && issue.needed)
+        message = `the incident issue could not be opened: ${issue.error}`;
+    return message;
+}
+/** The step's outputs for a watch that ran. */
+function watchOutputs(record, published) {
+    const { final, rollback } = record;
+    const issue = published.issue;
+    return {
+        [Outputs.Decision]: record.cancelled ? 'cancelled' : final.decision,
+        [Outputs.Severity]: final.severity,
+        [Outputs.Rule]: final.rule,
+        [Outputs.Reason]: final.reason,
+        [Outputs.Samples]: String(record.samples.length),
+        [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
+        [Outputs.RollbackStatus]: rollback.status,
+        [Outputs.RollbackTarget]: rollback.target?.id ?? '',
+        [Outputs.IssueNumber]: issue?.number ? String(issue.number) : '',
+        [Outputs.IssueUrl]: issue?.url ?? '',
+        [Outputs.ReportPath]: published.reportPath ?? ''
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/act/steps.ts
@@ -68897,101 +70070,6 @@ async function respond(final, prior, deps) {
     return { rollback: NOT_NEEDED, steps: [] };
 }
 
-;// CONCATENATED MODULE: ./src/core/metrics.ts
-// Rules about what a Prometheus reading means before any rule of the runbook looks at it.
-
-/**
- * error-rate.min-requests: too little traffic makes a ratio meaningless (1 failure in 2 requests
- * is 50%). Below it the error rate is `insufficient` (recorded, never a breach, not an outage).
- * Applies only when the request rate was measured: an unmeasured rate leaves the error rate as it is.
- */
-function applyMinRequests(errorRate, requestRate, minRequests) {
-    if (minRequests <= 0 || requestRate.status !== 'measured' || requestRate.value === null)
-        return errorRate;
-    if (requestRate.value >= minRequests)
-        return errorRate;
-    if (errorRate.status !== 'measured' && errorRate.status !== 'unknown')
-        return errorRate;
-    const why = `insufficient data: ${compactNumber(requestRate.value)} req/s < min-requests ${compactNumber(minRequests)}`;
-    return {
-        status: 'insufficient',
-        value: errorRate.value,
-        // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
-        reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
-    };
-}
-
-;// CONCATENATED MODULE: ./src/samples.ts
-// The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
-// the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
-// the same decide().
-
-/** Every host check off (no ssh-host, or none configured). */
-const HOST_OFF = {
-    corruption: { status: 'off' },
-    database: { status: 'off' },
-    cache: { status: 'off' },
-    security: { status: 'off' },
-    errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
-};
-const samples_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
-/** The queries the settings configure, or undefined without Prometheus. */
-function queriesOf(settings) {
-    const p = settings.prometheus;
-    return p
-        ? { errorRate: p.errorRateQuery, latency: p.latencyQuery, requestRate: p.requestRateQuery }
-        : undefined;
-}
-/**
- * The three queries of one sample, concurrently, with `error-rate.min-requests` applied (by the
- * core). Without Prometheus all three are off.
- */
-async function readMetrics(source, queries, at, policy, signal) {
-    if (!source || !queries)
-        return { errorRate: samples_OFF, p95: samples_OFF, requestRate: samples_OFF };
-    const run = (q) => q.trim()
-        ? source.query(q, at, signal).catch((e) => ({
-            status: 'unknown',
-            value: null,
-            reason: `query failed: ${String(e)}`
-        }))
-        : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' });
-    const [errorRate, p95, requestRate] = await Promise.all([
-        run(queries.errorRate),
-        run(queries.latency),
-        run(queries.requestRate)
-    ]);
-    return {
-        errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
-        p95,
-        requestRate
-    };
-}
-/** One probe cycle at `at`: health, metrics and host checks run concurrently. */
-async function probeOnce(sources, policy, at, signal) {
-    const [health, metrics, host] = await Promise.all([
-        sources.health.probe(signal),
-        readMetrics(sources.metrics, sources.queries, at, policy, signal),
-        sources.host(signal)
-    ]);
-    const { body: _body, ...reading } = health;
-    return { at, health: reading, ...metrics, host };
-}
-/** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
-async function measureBaseline(metrics, queries, deployedAt, signal) {
-    if (!queries || !metrics)
-        return undefined;
-    const at = deployedAt - 60_000;
-    const [errorRate, p95] = await Promise.all([
-        metrics.query(queries.errorRate, at, signal),
-        metrics.query(queries.latency, at, signal)
-    ]);
-    return {
-        errorRate: errorRate.status === 'measured' ? errorRate.value : null,
-        p95: p95.status === 'measured' ? p95.value : null
-    };
-}
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var yaml_dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/defaults.ts
@@ -69257,7 +70335,8 @@ function checkPolicy(p) {
 function loadPolicy(text, source = 'policy file') {
     let doc;
     try {
-        doc = (0,yaml_dist/* parse */.qg)(text);
+        // Unknown or odd keys are refused below, naming them: no warnings from the parser on stderr.
+        doc = (0,yaml_dist/* parse */.qg)(text, { logLevel: 'error' });
     }
     catch (e) {
         const detail = e instanceof yaml_dist/* YAMLParseError */.XT ? e.message.split('\n')[0] : String(e);
@@ -69304,344 +70383,6 @@ function loadPolicy(text, source = 'policy file') {
     return policy;
 }
 
-;// CONCATENATED MODULE: ./src/core/reachability.ts
-// rule: unreachable-from-runner (DESIGN.md "Unreachable from the runner is not down").
-// A runner behind a proxy, or one that does not trust the service's CA, gets no HTTP answer from
-// health-url while production serves its users normally. When health has failed at the level of
-// the path (DNS, TLS, proxy) on every probe since the watch started, and Prometheus shows the
-// service serving traffic normally, the health reading tells nothing about production: it is
-// unknown, with a reason that says so. Enough of those make the watch inconclusive (a monitoring
-// outage), never a rollback. An HTTP answer (5xx) is still down, and so is a service that was up
-// and then fails at transport level.
-
-
-/** Failures of the path from the runner, not answers from production. */
-const PATH_FAILURES = ['dns', 'tls', 'proxy'];
-function isPathFailure(health) {
-    return (health.status === 'down' &&
-        health.noAnswer !== undefined &&
-        PATH_FAILURES.includes(health.noAnswer));
-}
-/**
- * "212 req/s at 0.4% errors" when Prometheus shows the service serving traffic normally: a
- * request rate above 0 and at least error-rate.min-requests, and an error rate below
- * error-rate.elevated. Null otherwise (no Prometheus, unknown, too little traffic, errors).
- */
-function servingNormally(sample, policy) {
-    const rps = measuredValue(sample.requestRate);
-    const errors = measuredValue(sample.errorRate);
-    if (rps === null || errors === null)
-        return null;
-    if (!(rps > 0) || rps < policy.errorRate.minRequests)
-        return null;
-    if (!(errors < policy.errorRate.elevated))
-        return null;
-    return `${compactNumber(rps)} req/s at ${percent(errors)} errors`;
-}
-/** Prometheus measured a breach this cycle (then a failed health probe may well be real). */
-function metricsBreach(sample, policy) {
-    const errors = measuredValue(sample.errorRate);
-    return errors !== null && errors >= policy.errorRate.elevated;
-}
-/**
- * The history as the rules should read it: each sample whose health failed at path level, in an
- * unbroken run of such failures from the first sample of the watch, has health `unknown` when
- * Prometheus shows normal traffic in that sample, or when an earlier sample of the run already
- * did and this one's metrics show no breach (Prometheus could not be read this cycle). The first
- * HTTP answer, or up, ends the run for good: from then on a failure is read as it is.
- */
-function withUnreachableAsUnknown(history, policy) {
-    let established = false;
-    let i = 0;
-    const out = [];
-    for (; i < history.length; i++) {
-        const s = history[i];
-        if (!isPathFailure(s.health))
-            break;
-        const serving = servingNormally(s, policy);
-        if (!serving && !(established && !metricsBreach(s, policy))) {
-            out.push(s);
-            continue;
-        }
-        established = true;
-        const evidence = serving
-            ? `Prometheus shows ${serving}`
-            : 'Prometheus showed normal traffic earlier and could not be read this cycle';
-        out.push({
-            ...s,
-            health: {
-                ...s.health,
-                status: 'unknown',
-                reason: `health-url unreachable from this runner: ${s.health.reason ?? s.health.noAnswer}; ${evidence}`
-            }
-        });
-    }
-    if (!established)
-        return history;
-    return [...out, ...history.slice(i)];
-}
-
-;// CONCATENATED MODULE: ./src/core/decide.ts
-// decide(history, policy, ctx): the runbook's decision tree as a pure function, and the verdict
-// a whole watch ends with. Every decision the watch, the verification and a replay make is here.
-
-
-
-
-/** What every rule made of the history, in priority order (null: not applicable). */
-function evaluateRules(history, policy, ctx) {
-    if (history.length === 0)
-        return RULE_CHAIN.map(({ id }) => ({ rule: id, outcome: null }));
-    const input = { history, newest: history[history.length - 1], policy, ctx };
-    return RULE_CHAIN.map(({ id, evaluate }) => ({ rule: id, outcome: evaluate(input) }));
-}
-/**
- * The verdict for everything seen since the watch began (oldest first, the newest last).
- *
- * Precedence, one fixed order:
- * 1. the first rule (priority order) that acts: rollback, isolate, restart or manual;
- * 2. else the first rule that warns or is watching (a higher rule still inside its window holds
- *    back a lower rule's warning; a lower rule's rollback is not held back);
- * 3. else a monitoring outage (a signal unknown for unknown-limit consecutive samples);
- * 4. else the first pre-existing breach (there before the deploy: no rollback);
- * 5. else healthy; while a signal is unknown (below unknown-limit) 'continue' instead, since
- *    what could not be measured is never healthy (at the final call: healthy, saying so).
- *
- * Before the rules, health that failed only on the path from this runner while Prometheus shows
- * the service serving is read as unknown (reachability.ts).
- */
-function decide(samples, policy, ctx) {
-    if (samples.length === 0) {
-        return {
-            decision: 'continue',
-            severity: 'none',
-            rule: 'healthy',
-            reason: 'no samples yet',
-            evidence: []
-        };
-    }
-    // A runner that cannot reach health-url while Prometheus shows traffic: health is unknown.
-    const history = withUnreachableAsUnknown(samples, policy);
-    const outcomes = evaluateRules(history, policy, ctx)
-        .map((r) => r.outcome)
-        .filter((o) => o !== null);
-    const acts = outcomes.find((o) => o.kind === 'fires' && o.verdict.decision !== 'warn');
-    if (acts)
-        return acts.verdict;
-    const soft = outcomes.find((o) => o.kind === 'watching' || o.kind === 'fires');
-    if (soft)
-        return soft.verdict;
-    const outage = monitoringOutage(history, policy);
-    if (outage)
-        return outage;
-    const pre = outcomes.find((o) => o.kind === 'pre-existing');
-    if (pre)
-        return pre.verdict;
-    return healthy(history, policy, ctx);
-}
-/**
- * Consecutive trailing samples in which a signal could not be measured: health unknown (or a down
- * the re-probes did not confirm), error rate or p95 'unknown'. 'off' signals are not counted, and
- * 'insufficient' (measured, too little traffic) is not an outage.
- */
-function unknownRuns(history, policy) {
-    const newest = history[history.length - 1];
-    const signals = [
-        {
-            name: 'health',
-            unknown: (s) => isUnknownHealth(s.health, policy),
-            why: newest.health.reason
-        }
-    ];
-    if (newest.errorRate.status !== 'off') {
-        signals.push({
-            name: 'error rate',
-            unknown: (s) => s.errorRate.status === 'unknown',
-            why: newest.errorRate.reason
-        });
-    }
-    if (newest.p95.status !== 'off') {
-        signals.push({
-            name: 'p95',
-            unknown: (s) => s.p95.status === 'unknown',
-            why: newest.p95.reason
-        });
-    }
-    return signals.map(({ name, unknown, why }) => {
-        let count = 0;
-        while (count < history.length && unknown(history[history.length - 1 - count]))
-            count++;
-        return { name, count, why: why ?? 'no reason given' };
-    });
-}
-// rule: monitoring-outage
-function monitoringOutage(history, policy) {
-    const limit = Math.max(1, policy.unknownLimit);
-    const runs = unknownRuns(history, policy).filter((r) => r.count >= limit);
-    if (runs.length === 0)
-        return null;
-    const longest = Math.max(...runs.map((r) => r.count));
-    const what = runs
-        .map((r) => `${r.name} unknown for ${plural(r.count, 'consecutive sample')} (${r.why})`)
-        .join(' and ');
-    return {
-        decision: 'inconclusive',
-        severity: 'none',
-        rule: 'monitoring-outage',
-        reason: `${what}; monitoring outage, not a production breach`,
-        evidence: history.slice(history.length - longest)
-    };
-}
-// rule: healthy
-function healthy(history, policy, ctx) {
-    const newest = history[history.length - 1];
-    const unknown = unknownRuns(history, policy).filter((r) => r.count > 0);
-    if (unknown.length > 0 && !ctx.final) {
-        const what = unknown
-            .map((r) => `${r.name} unknown for ${plural(r.count, 'consecutive sample')} (${r.why})`)
-            .join(' and ');
-        return {
-            decision: 'continue',
-            severity: 'none',
-            rule: 'healthy',
-            reason: `${what}, under unknown-limit ${policy.unknownLimit}: no verdict on what could not be measured yet`,
-            evidence: [newest]
-        };
-    }
-    const parts = [];
-    const h = newest.health;
-    if (h.status === 'up' || h.status === 'slow') {
-        const ms = h.latencyMs !== undefined ? ` in ${formatDuration(h.latencyMs)}` : '';
-        parts.push(`health ${h.status}${ms}`);
-    }
-    else if (h.status === 'down') {
-        parts.push(`health down on ${h.failedAttempts ?? 0} of ${policy.health.confirm + 1} attempts (not confirmed)`);
-    }
-    else {
-        parts.push(`health unknown (${h.reason ?? 'no reason given'})`);
-    }
-    const metric = (name, reading, show, limit) => {
-        switch (reading.status) {
-            case 'measured':
-                return reading.value === null ? `${name} unknown` : `${name} ${show} ≤ ${limit}`;
-            case 'insufficient':
-                return `${name} not judged (too little traffic)`;
-            case 'unknown':
-                return `${name} unknown (${reading.reason ?? 'no reason given'})`;
-            default:
-                return null;
-        }
-    };
-    const rate = newest.errorRate.value ?? 0;
-    const p95 = newest.p95.value ?? 0;
-    const e = metric('error rate', newest.errorRate, percent(rate), `elevated ${percentLimit(policy.errorRate.elevated)}`);
-    const l = metric('p95', newest.p95, format_seconds(p95), `degraded ${secondsLimit(policy.latency.degraded)}`);
-    if (e)
-        parts.push(e);
-    if (l)
-        parts.push(l);
-    const log = newest.host.errorLog;
-    const minor = log.status === 'measured' ? log.medium + log.low : 0;
-    let severity = 'none';
-    let tail = 'no rule breached';
-    if (minor > 0) {
-        // The runbook's P4 rows: non-user-facing errors, minor issues: log, fix forward.
-        severity = 'P4';
-        tail = `${plural(minor, 'medium/low error')} in the host log, fix forward (P4)`;
-    }
-    return {
-        decision: 'healthy',
-        severity,
-        rule: 'healthy',
-        reason: `${parts.join(', ')}: ${tail}`,
-        evidence: [newest]
-    };
-}
-/** Verdicts that end the watch: the action acts on them at once. */
-const TERMINAL = new Set(['rollback', 'isolate', 'manual']);
-function isTerminal(verdict) {
-    return TERMINAL.has(verdict.decision);
-}
-/**
- * The verdict a whole watch ends with, from its samples and the verdicts it gave cycle by cycle:
- * 1. a terminal verdict (rollback, isolate, manual) ends it as it is;
- * 2. no sample at all: inconclusive (or, cancelled, no verdict);
- * 3. else decide() once more as the final call (open windows judged as they stand); a watch that
- *    ends while still watching ends healthy, saying what it was watching; and a warning given
- *    earlier in the watch (a P3 "consider rollback") is not forgotten by a healthy end.
- */
-function finalVerdict(samples, verdicts, policy, ctx) {
-    const last = verdicts[verdicts.length - 1];
-    if (last && isTerminal(last))
-        return last;
-    if (samples.length === 0)
-        return {
-            decision: ctx.cancelled ? 'continue' : 'inconclusive',
-            severity: 'none',
-            rule: 'monitoring-outage',
-            reason: ctx.cancelled
-                ? 'cancelled before the first probe'
-                : 'no probe completed during the watch',
-            evidence: []
-        };
-    let final = decide(samples, policy, { ...ctx, final: true });
-    if (final.decision === 'continue')
-        final = { ...final, decision: 'healthy', reason: `watch ended while ${final.reason}` };
-    const warned = [...verdicts].reverse().find((v) => v.decision === 'warn');
-    if (final.decision === 'healthy' && warned)
-        return warned;
-    return final;
-}
-
-;// CONCATENATED MODULE: ./src/core/schedule.ts
-/**
- * The index of the slot at or before `at`: floor((at − start) / interval). Negative before the
- * start. Useful for "host checks every N cycles" (`cycleIndex(...) % every === 0`).
- */
-function cycleIndex(start, intervalMs, at) {
-    if (!(intervalMs > 0))
-        return 0;
-    return Math.floor((at - start) / intervalMs);
-}
-/**
- * The smallest `start + k × interval` (k ≥ 0, integer) that is ≥ `now`. A cycle that overran skips
- * the slots it missed instead of bunching probes. A slot equal to `now` is returned as is: a
- * caller that has just probed that very slot (a zero-duration cycle under a fake clock) should ask
- * for `now + 1`. A non-positive interval has no slots: `max(start, now)`.
- */
-function nextProbeAt(start, intervalMs, now) {
-    if (now <= start)
-        return start;
-    if (!(intervalMs > 0))
-        return now;
-    return start + Math.ceil((now - start) / intervalMs) * intervalMs;
-}
-/** Host checks run on the cycles where `cycle % host-checks.every === 0` (the first one included). */
-function hostChecksDue(cycle, every) {
-    return cycle <= 0 || cycle % Math.max(1, every) === 0;
-}
-/**
- * The end of a watch that reached its planned end while a P1/P2 rule's window was still open and
- * not yet judged (no trend yet): the window's decision time, so the breach is seen through — but
- * never past `hardEnd` (the planned end plus the longest P2 window). Null: end as planned. An
- * improving trend was already judged and is not extended; P3 windows are judged as they stand.
- */
-function extendedEnd(last, plannedEnd, hardEnd) {
-    if (!last || last.decision !== 'continue' || last.decideBy === undefined)
-        return null;
-    if (last.trend !== undefined)
-        return null;
-    if (last.severity !== 'P1' && last.severity !== 'P2')
-        return null;
-    if (last.decideBy <= plannedEnd || last.decideBy > hardEnd)
-        return null;
-    return last.decideBy;
-}
-/** How far past its planned end a watch may be extended: the longest P2 window. */
-function maxExtensionMs(policy) {
-    return Math.max(policy.errorRate.highWindowMs, policy.latency.severeWindowMs);
-}
-
 ;// CONCATENATED MODULE: ./src/watch.ts
 // The watch loop: it collects samples on the core's fixed schedule and asks the core what they
 // mean (decide, the final verdict, whether to extend, when host checks are due). It decides
@@ -69662,17 +70403,6 @@ function cycleLine(phase, startedAt, s, v) {
     const verdict = v ? ` → ${v.decision} (${v.rule})` : '';
     return `[${phase} +${formatDuration(Math.max(0, s.at - startedAt))}] health ${health} | error rate ${readingText(s.errorRate, percent)} | p95 ${readingText(s.p95, format_seconds)}${host.length ? ` | host alerts: ${host.join(', ')}` : ''}${verdict}`;
 }
-/** The decision context of a watch at `now`. */
-function contextOf(settings, opts, now) {
-    return {
-        now,
-        deployedAt: settings.deployedAt,
-        restartAvailable: Boolean(settings.commands.restart && settings.ssh),
-        restartsTried: opts.memory.restartsTried,
-        failedLevels: opts.memory.failedLevels,
-        baseline: opts.baseline
-    };
-}
 /**
  * Watches for `durationMs`, cycles at start + k × probe-interval. Stops early on a terminal verdict
  * (rollback, isolate, manual) when judging, and runs past its planned end when the core says a
@@ -69682,10 +70412,19 @@ async function watch(settings, deps, opts) {
     const { clock, logger } = deps;
     const { policy, probeIntervalMs } = settings;
     const startedAt = clock.now();
-    let plannedEnd = startedAt + opts.durationMs;
-    const hardEnd = plannedEnd + maxExtensionMs(policy);
-    const samples = [];
-    const verdicts = [];
+    const plannedEnd = startedAt + opts.durationMs;
+    // The judgement decides; this loop only probes on its schedule and carries out restarts.
+    const judgement = opts.judge
+        ? startJudgement({
+            policy,
+            deployedAt: settings.deployedAt,
+            restartAvailable: Boolean(settings.commands.restart && settings.ssh),
+            baseline: opts.baseline,
+            memory: opts.memory,
+            plannedEnd
+        })
+        : undefined;
+    const samples = judgement?.samples ?? [];
     let lastHost;
     const sources = {
         health: deps.health,
@@ -69693,7 +70432,6 @@ async function watch(settings, deps, opts) {
         queries: queriesOf(settings),
         host: HOST_OFF
     };
-    let last;
     let lastAt = -Infinity;
     for (let k = 0; k < 1_000_000; k++) {
         if (deps.signal?.aborted)
@@ -69701,13 +70439,11 @@ async function watch(settings, deps, opts) {
         // The next slot after the one just probed (a 0 ms probe must not probe its slot twice).
         const at = nextProbeAt(startedAt, probeIntervalMs, Math.max(clock.now(), lastAt + 1));
         lastAt = at;
-        if (at > plannedEnd) {
-            const extended = opts.judge ? extendedEnd(last, plannedEnd, hardEnd) : null;
-            if (extended === null)
-                break;
-            logger.info(`${last?.rule} window still open at the end of the watch: extending by ${formatDuration(extended - plannedEnd)} to decide`);
-            plannedEnd = extended;
-        }
+        const admission = judgement ? judgement.admits(at) : { admitted: at <= plannedEnd };
+        if (!admission.admitted)
+            break;
+        if ('extension' in admission && admission.extension)
+            logger.info(`${admission.extension.rule} window still open at the end of the watch: extending by ${formatDuration(admission.extension.byMs)} to decide`);
         if (at > clock.now())
             await clock.sleep(at - clock.now(), deps.signal);
         if (deps.signal?.aborted)
@@ -69723,28 +70459,24 @@ async function watch(settings, deps, opts) {
                 return lastHost;
             }
         }, policy, at, deps.signal);
-        samples.push(sample);
-        if (!opts.judge) {
+        if (!judgement) {
+            samples.push(sample);
             logger.info(cycleLine(opts.phase, startedAt, sample));
             continue;
         }
-        const verdict = decide(samples, policy, contextOf(settings, opts, clock.now()));
-        verdicts.push({ at: clock.now(), verdict });
-        last = verdict;
+        const verdict = judgement.judge(sample, clock.now());
         logger.info(cycleLine(opts.phase, startedAt, sample, verdict));
         if (verdict.decision !== 'healthy' &&
             (verdict.decision !== 'continue' || verdict.severity === 'none'))
             logger.info(`  ${verdict.rule}: ${verdict.reason}`);
-        if (isTerminal(verdict))
+        if (judgement.ended)
             break;
-        if (verdict.decision === 'restart' && deps.restart) {
-            opts.memory.restartsTried.push(verdict.rule);
+        if (verdict.decision === 'restart' && deps.restart)
             await deps.restart(verdict);
-        }
     }
     const cancelled = Boolean(deps.signal?.aborted);
-    const final = opts.judge
-        ? finalVerdict(samples, verdicts.map((v) => v.verdict), policy, { ...contextOf(settings, opts, clock.now()), cancelled })
+    const final = judgement
+        ? judgement.final(clock.now(), cancelled)
         : {
             decision: 'continue',
             severity: 'none',
@@ -69752,7 +70484,14 @@ async function watch(settings, deps, opts) {
             reason: 'verification',
             evidence: []
         };
-    return { samples, verdicts, final, cancelled, startedAt, endedAt: clock.now() };
+    return {
+        samples,
+        verdicts: judgement?.verdicts ?? [],
+        final,
+        cancelled,
+        startedAt,
+        endedAt: clock.now()
+    };
 }
 /**
  * Before the watch: wait until the health body contains expected-version (the deploy took).
@@ -70005,6 +70744,82 @@ function caCertificates(get, env, resolve) {
     return `${blocks.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/settings/replay.ts
+// The inputs of mode replay (which past deploys, what stands in for health) and the fast error
+// rate of the two-speed error-rate-critical. Parsed once, with errors that name the input.
+
+
+
+/** The most deploys one replay takes (listed, or asked of the Deployments API: one page). */
+const MAX_REPLAY_DEPLOYS = 100;
+/** Clock skew tolerated between the deploy's clock and this one (as for deployed-at). */
+const FUTURE_SKEW_MS = 60_000;
+/**
+ * replay-deploys: one deploy per line, `TIME [SHA]`; blank and `#` lines are skipped. Throws
+ * InputError naming the line.
+ */
+function parseReplayDeploys(text, now) {
+    const name = Inputs.ReplayDeploys;
+    const deploys = [];
+    for (const [i, raw] of text.split(/\r?\n/).entries()) {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        const [time, sha, ...rest] = line.split(/\s+/);
+        const where = `${name} line ${i + 1}`;
+        const at = parseIsoTime(time);
+        if (at === null)
+            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z, optionally followed by the commit SHA`);
+        if (at > now + FUTURE_SKEW_MS)
+            throw new InputError(`${where}: ${describeValue(time)} lies in the future`);
+        if (sha !== undefined && checkSha(sha))
+            throw new InputError(`${where}: ${describeValue(sha)} ${checkSha(sha)}`);
+        if (rest.length > 0)
+            throw new InputError(`${where}: expected 'TIME [SHA]', found more: ${describeValue(line)}`);
+        deploys.push(sha === undefined ? { at } : { at, sha });
+    }
+    if (deploys.length > MAX_REPLAY_DEPLOYS)
+        throw new InputError(`${name} lists ${deploys.length} deploys: at most ${MAX_REPLAY_DEPLOYS} per replay`);
+    return deploys;
+}
+function parseReplayCount(raw) {
+    const text = raw.trim() || constants_DEFAULTS[Inputs.ReplayCount];
+    const count = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(count >= 1 && count <= MAX_REPLAY_DEPLOYS))
+        throw new InputError(`${Inputs.ReplayCount} ${describeValue(text)} must be a whole number from 1 to ${MAX_REPLAY_DEPLOYS}`);
+    return count;
+}
+/** mode replay's settings. Throws InputError. */
+function replaySettings(get, now) {
+    const listed = get(Inputs.ReplayDeploys).trim();
+    const deploys = listed ? parseReplayDeploys(listed, now) : undefined;
+    if (deploys && deploys.length === 0)
+        throw new InputError(`${Inputs.ReplayDeploys} holds no deploy line`);
+    const healthQuery = get(Inputs.ReplayHealthQuery).trim() || undefined;
+    return {
+        ...(deploys ? { deploys } : {}),
+        count: parseReplayCount(get(Inputs.ReplayCount)),
+        ...(healthQuery ? { healthQuery } : {})
+    };
+}
+/**
+ * error-rate-fast-query: `off` turns it off. The default expression reads http_requests_total,
+ * as the default error-rate-query does: beside a custom error-rate-query (other metrics, labels,
+ * a recording rule) it would measure something else, so it is used only with the default
+ * error-rate-query. The runner fills in a default when the input is not given, so a custom
+ * error-rate-query with the default fast query is taken as "not given".
+ */
+function fastErrorRateQuery(get, errorRateQuery) {
+    const given = get(Inputs.ErrorRateFastQuery).trim();
+    const fast = given || constants_DEFAULTS[Inputs.ErrorRateFastQuery];
+    if (/^off$/i.test(fast))
+        return undefined;
+    const isDefault = fast === constants_DEFAULTS[Inputs.ErrorRateFastQuery];
+    if (isDefault && errorRateQuery !== constants_DEFAULTS[Inputs.ErrorRateQuery])
+        return undefined;
+    return fast;
+}
+
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
 // Every input parsed once into one typed, validated Settings object (actions/checkout's habit).
 // Nothing here touches production: bad input fails before the first probe or connection.
@@ -70016,8 +70831,9 @@ function caCertificates(get, env, resolve) {
 
 
 
+
 /** Clock skew tolerated between the deploy step's clock and this one. */
-const FUTURE_SKEW_MS = 60_000;
+const inputs_FUTURE_SKEW_MS = 60_000;
 function duration(get, name) {
     const raw = get(name).trim() || constants_DEFAULTS[name];
     const ms = parseDuration(raw);
@@ -70088,11 +70904,10 @@ function deployedAt(get, now) {
     const raw = get(Inputs.DeployedAt).trim();
     if (!raw)
         return now;
-    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-    const at = iso.test(raw) ? Date.parse(raw) : NaN;
-    if (Number.isNaN(at))
+    const at = parseIsoTime(raw);
+    if (at === null)
         throw new InputError(`deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`);
-    if (at > now + FUTURE_SKEW_MS)
+    if (at > now + inputs_FUTURE_SKEW_MS)
         throw new InputError(`deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`);
     return at;
 }
@@ -70188,13 +71003,17 @@ function parseInputs(get, env) {
     const environment = inputs_text(get, Inputs.Environment);
     if (!/^[A-Za-z0-9._\-/ ]{1,80}$/.test(environment))
         throw new InputError(`environment '${environment}' must be 1-80 letters, digits, spaces or . _ - /`);
+    const replay = mode === 'replay';
     const healthRaw = get(Inputs.HealthUrl).trim();
-    if (!healthRaw)
+    // A replay has no live health probe (no history of it): health-url is not needed there.
+    if (!healthRaw && !replay)
         throw new InputError('health-url is required: the URL of the health endpoint');
     const method = inputs_text(get, Inputs.HealthMethod).toUpperCase();
     if (method !== 'GET' && method !== 'HEAD')
         throw new InputError(`health-method '${inputs_text(get, Inputs.HealthMethod)}' must be GET or HEAD`);
     const promUrl = optional(get, Inputs.PrometheusUrl);
+    if (replay && !promUrl)
+        throw new InputError('prometheus-url is required in mode replay: the history of the queries comes from Prometheus');
     const ssh = sshSettings(get, env);
     const rollbackTarget = optional(get, Inputs.RollbackTarget);
     // Refused here, before the first probe, not when the rollback needs it.
@@ -70233,7 +71052,7 @@ function parseInputs(get, env) {
         policyFile,
         policy,
         health: {
-            url: httpUrl(Inputs.HealthUrl, healthRaw),
+            url: healthRaw ? httpUrl(Inputs.HealthUrl, healthRaw) : '',
             method,
             headers: healthHeaders
         },
@@ -70244,14 +71063,17 @@ function parseInputs(get, env) {
                 headers: promHeaders,
                 errorRateQuery: inputs_text(get, Inputs.ErrorRateQuery),
                 latencyQuery: inputs_text(get, Inputs.LatencyQuery),
-                requestRateQuery: inputs_text(get, Inputs.RequestRateQuery)
+                requestRateQuery: inputs_text(get, Inputs.RequestRateQuery),
+                errorRateFastQuery: fastErrorRateQuery(get, inputs_text(get, Inputs.ErrorRateQuery))
             }
             : undefined,
+        ...(replay ? { replay: replaySettings(get, env.now) } : {}),
         network: { caCertificates: caCertificates(get, env, resolve) },
         failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
         failOnRollback: bool(get, Inputs.FailOnRollback, env),
         dryRun: bool(get, Inputs.DryRun, env),
-        ssh,
+        // Nothing runs on a host in a replay: no connection (the key is still masked, below).
+        ssh: replay ? undefined : ssh,
         scripts: {
             rollback: scriptPath(get, Inputs.RollbackScript),
             validate: scriptPath(get, Inputs.ValidateScript),
@@ -70301,6 +71123,7 @@ function parseInputs(get, env) {
 
 
 
+
 function readSettings(now, vars) {
     return parseInputs((name) => getInput(name), {
         now,
@@ -70331,11 +71154,16 @@ function describeSetup(settings) {
     const notes = [];
     if (!settings.prometheus)
         notes.push('no prometheus-url: only the health rules (and host checks) apply');
-    if (!settings.ssh) {
+    if (settings.replay)
+        notes.push(...replayNotes(settings));
+    else if (!settings.ssh) {
         notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"');
         if (configuredHostChecks(settings.policy).length > 0)
             notes.push('host-checks are set in the policy but there is no ssh-host: they do not run');
     }
+    const prom = settings.prometheus;
+    if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== constants_DEFAULTS[Inputs.ErrorRateQuery])
+        notes.push('error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)');
     if (settings.ssh?.insecureSkipHostKeyCheck)
         notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
     if (settings.dryRun)
@@ -70358,15 +71186,31 @@ function describeSetup(settings) {
                 .map(([k, ms]) => `${k} ${formatDuration(ms)}`)
                 .join(', ')}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`);
     }
-    if (!settings.github.token || !settings.github.owner)
+    if ((!settings.github.token || !settings.github.owner) && !settings.replay)
         notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
     return notes;
+}
+/** What a replay does not do, said once. */
+function replayNotes(settings) {
+    const replay = settings.replay;
+    if (!replay)
+        return [];
+    return [
+        replay.healthQuery
+            ? 'replay: health is read from replay-health-query (1 up, 0 down); host checks are off (no history)'
+            : 'replay: health and host checks are off (they have no history; replay-health-query can stand in for health)',
+        'replay: nothing runs on a host and no issue is opened or commented, whatever the policy says'
+    ];
 }
 function printPolicy(settings) {
     const p = settings.policy;
     const d = formatDuration;
-    info(`watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`);
-    info(`health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
+    const deployed = settings.replay
+        ? 'replaying past deploys'
+        : `deployed at ${new Date(settings.deployedAt).toISOString()}`;
+    info(`watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, ${deployed}, environment '${settings.environment}'`);
+    if (settings.health.url)
+        info(`health ${settings.health.method} ${settings.health.url}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
     info(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`);
     info(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`);
     info(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`);
@@ -70377,6 +71221,7 @@ function printPolicy(settings) {
         info(`error-rate-query: ${settings.prometheus.errorRateQuery}`);
         info(`latency-query: ${settings.prometheus.latencyQuery}`);
         info(`request-rate-query: ${settings.prometheus.requestRateQuery}`);
+        info(`error-rate-fast-query: ${settings.prometheus.errorRateFastQuery ?? 'off'}`);
     }
 }
 
@@ -70384,6 +71229,7 @@ function printPolicy(settings) {
 // Wiring only: setup (settings, secrets, the key), then the mode's own flow (modes/), outputs and
 // exit status. One direction of flow; every decision is made by src/core, every effect by an
 // adapter. `adapters` are the real ones in the action and fakes in __tests__/main.test.ts.
+
 
 
 
@@ -70415,7 +71261,7 @@ function badInput(message) {
 const main_MODES = {
     watch: watchMode,
     command: async () => badInput("mode 'command' is not available in this version"),
-    replay: async () => badInput("mode 'replay' is not available in this version")
+    replay: replayMode
 };
 async function run(adapters = realAdapters()) {
     const cancel = installCancellation(log, adapters.disposeAllSync);

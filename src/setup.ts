@@ -108,8 +108,11 @@ function replayNotes(settings: Settings): string[] {
 export function printPolicy(settings: Settings): void {
   const p = settings.policy
   const d = formatDuration
+  const deployed = settings.replay
+    ? 'replaying past deploys'
+    : `deployed at ${new Date(settings.deployedAt).toISOString()}`
   core.info(
-    `watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
+    `watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, ${deployed}, environment '${settings.environment}'`
   )
   if (settings.health.url)
     core.info(
