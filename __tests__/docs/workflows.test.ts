@@ -51,7 +51,8 @@ const workflows = [
   ...readdirSync(workflowDir)
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => join('.github', 'workflows', f)),
-  join('examples', 'workflow.yml')
+  join('examples', 'workflow.yml'),
+  join('examples', 'replay.yml')
 ]
 const actionText = readFileSync(join(root, 'action.yml'), 'utf8')
 const action = parse(actionText) as ActionYml
@@ -97,6 +98,19 @@ describe('examples/workflow.yml', () => {
       (Step & { if?: string }) | undefined
     expect(upload?.if).toBe('always()')
     expect(upload?.with?.path).toBe('${{ steps.sentinel.outputs.report-path }}')
+  })
+})
+
+describe('examples/replay.yml', () => {
+  const workflow = parse(readFileSync(join(root, 'examples', 'replay.yml'), 'utf8')) as Workflow
+  const steps = Object.values(workflow.jobs ?? {}).flatMap((job) => job.steps ?? [])
+  const replay = steps.find((s) => s.uses?.startsWith('your-org/rollback-sentinel@'))
+
+  it('runs by hand (workflow_dispatch) in mode replay, with inputs that action.yml declares', () => {
+    expect(Object.keys(workflow.on as object)).toEqual(['workflow_dispatch'])
+    expect(replay?.with?.mode).toBe('replay')
+    const given = Object.keys(replay?.with ?? {})
+    expect(given.filter((name) => !(name in action.inputs))).toEqual([])
   })
 })
 
