@@ -157,7 +157,7 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
         const p = settings.prometheus!
         // Before the deploy (the baseline) and after a rollback: the previous version.
         const errors = w.live === 'new' && at >= T0 ? w.errorRate : 0.002
-        if (q === p.errorRateQuery) return measured(errors)
+        if (q === p.errorRateQuery || q === p.errorRateFastQuery) return measured(errors)
         if (q === p.latencyQuery) return measured(0.12)
         return measured(212)
       }
