@@ -6,6 +6,7 @@
 //      queries, with the steady query alone and with the fast (irate) one, over steps placed at
 //      every phase of the 15 s probe and scrape grids (goal: ≤ 2 probe intervals + 1 scrape),
 //      and what the fast query changes on healthy and P3 deploys (it must add no rollback).
+import fs from 'node:fs'
 import { historyOpenMetrics } from '../sandbox/history.js'
 import { startPrometheus } from '../sandbox/prometheus.js'
 import { runAction } from '../sandbox/run-action.js'
@@ -61,9 +62,7 @@ async function replay(prometheus, deploys, extra = {}) {
         r.stdout
       )
     if (!time) throw new Error('no "Time:" line in the replay log')
-    const { deploys: rows } = await import('node:fs').then((fs) =>
-      JSON.parse(fs.readFileSync(r.outputs['report-path'], 'utf8'))
-    )
+    const { deploys: rows } = JSON.parse(fs.readFileSync(r.outputs['report-path'], 'utf8'))
     return {
       wallMs,
       prometheusMs: Number(time[1]) * 1000,

@@ -67,6 +67,9 @@ export function checkOneLine(value: string): string | null {
   return /[\n\r\0]/.test(value) ? 'must be one line' : null
 }
 
+/** Clock skew tolerated between the clock that wrote a time (the deploy's) and the runner's. */
+export const FUTURE_SKEW_MS = 60_000
+
 /** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/
 

@@ -159,6 +159,10 @@ export async function replayMode(ctx: ModeContext): Promise<void> {
     [Outputs.ReplayWarnings]: String(totals.warnings),
     [Outputs.ReportPath]: reportPath ?? ''
   })
+  if (cancel.signal.aborted) {
+    core.setFailed('cancelled: the replay was stopped before it read every deploy')
+    return
+  }
   const silent = readings.length > 0 && readings.every((r) => !r.ok && !r.answered)
   if (silent) {
     const reason = readings.find((r) => !r.ok)

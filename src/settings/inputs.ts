@@ -12,6 +12,7 @@ import {
   checkScriptPath,
   checkUser,
   describeValue,
+  FUTURE_SKEW_MS,
   parseIsoTime
 } from '../core/patterns.js'
 import type { HttpHeaders, Settings, SshSettings } from './types.js'
@@ -39,9 +40,6 @@ export interface InputEnv {
   /** Reads a boolean input as the runner's toolkit does (core.getBooleanInput): throws on other text. */
   getBoolean?(name: string): boolean
 }
-
-/** Clock skew tolerated between the deploy step's clock and this one. */
-export const FUTURE_SKEW_MS = 60_000
 
 function duration(get: InputGetter, name: string): number {
   const raw = get(name).trim() || DEFAULTS[name as keyof typeof DEFAULTS]

@@ -1,7 +1,7 @@
 // The inputs of mode replay (which past deploys, what stands in for health) and the fast error
 // rate of the two-speed error-rate-critical. Parsed once, with errors that name the input.
 import { DEFAULTS, Inputs } from '../constants.js'
-import { checkSha, describeValue, parseIsoTime } from '../core/patterns.js'
+import { checkSha, describeValue, FUTURE_SKEW_MS, parseIsoTime } from '../core/patterns.js'
 import { InputError } from './errors.js'
 import type { ReplayDeploy, ReplaySettings } from './types.js'
 
@@ -9,9 +9,6 @@ type InputGetter = (name: string) => string
 
 /** The most deploys one replay takes (listed, or asked of the Deployments API: one page). */
 export const MAX_REPLAY_DEPLOYS = 100
-
-/** Clock skew tolerated between the deploy's clock and this one (as for deployed-at). */
-const FUTURE_SKEW_MS = 60_000
 
 /**
  * replay-deploys: one deploy per line, `TIME [SHA]`; blank and `#` lines are skipped. Throws
