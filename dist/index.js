@@ -64625,6 +64625,8 @@ function checkHeaderName(value) {
 function checkOneLine(value) {
     return /[\n\r\0]/.test(value) ? 'must be one line' : null;
 }
+/** Clock skew tolerated between the clock that wrote a time (the deploy's) and the runner's. */
+const FUTURE_SKEW_MS = 60_000;
 /** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 /** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
@@ -69227,6 +69229,10 @@ async function replayMode(ctx) {
         [Outputs.ReplayWarnings]: String(totals.warnings),
         [Outputs.ReportPath]: reportPath ?? ''
     });
+    if (cancel.signal.aborted) {
+        setFailed('cancelled: the replay was stopped before it read every deploy');
+        return;
+    }
     const silent = readings.length > 0 && readings.every((r) => !r.ok && !r.answered);
     if (silent) {
         const reason = readings.find((r) => !r.ok);
@@ -70752,8 +70758,6 @@ function caCertificates(get, env, resolve) {
 
 /** The most deploys one replay takes (listed, or asked of the Deployments API: one page). */
 const MAX_REPLAY_DEPLOYS = 100;
-/** Clock skew tolerated between the deploy's clock and this one (as for deployed-at). */
-const FUTURE_SKEW_MS = 60_000;
 /**
  * replay-deploys: one deploy per line, `TIME [SHA]`; blank and `#` lines are skipped. Throws
  * InputError naming the line.
@@ -70832,8 +70836,6 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 
 
-/** Clock skew tolerated between the deploy step's clock and this one. */
-const inputs_FUTURE_SKEW_MS = 60_000;
 function duration(get, name) {
     const raw = get(name).trim() || constants_DEFAULTS[name];
     const ms = parseDuration(raw);
@@ -70907,7 +70909,7 @@ function deployedAt(get, now) {
     const at = parseIsoTime(raw);
     if (at === null)
         throw new InputError(`deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`);
-    if (at > now + inputs_FUTURE_SKEW_MS)
+    if (at > now + FUTURE_SKEW_MS)
         throw new InputError(`deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`);
     return at;
 }
