@@ -10,6 +10,7 @@ import type { Adapters } from '../src/adapters/all.js'
 import type { DeploymentInfo, GitHub } from '../src/adapters/github.js'
 import type { MetricsHistory, RangePoint, TimeRange } from '../src/adapters/ports.js'
 import { DEFAULTS } from '../src/constants.js'
+import { summaryRows } from './support/summary.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -134,18 +135,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
 /** The summary's table rows as cells. */
-function rows(): string[][] {
-  return core.summaries
-    .join('')
-    .split('\n')
-    .filter((l) => /^\| \d+ \|/.test(l))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim())
-    )
-}
+const rows = (): string[][] => summaryRows(core.summaries.join(''))
 
 describe('main.run in mode replay', () => {
   it('replay-deploys: a bad, a healthy and a P3 deploy → one rollback (P1), one warning; exit 0, no host, no issue', async () => {

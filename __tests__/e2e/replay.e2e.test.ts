@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import { historyOpenMetrics } from '../../sandbox/history.js'
 import { runAction } from '../../sandbox/run-action.js'
+import { summaryRows } from '../support/summary.js'
 import {
   E2E_POLICY,
   E2E_TIMEOUT,
@@ -55,17 +56,7 @@ async function replay(p: Production, inputs: Record<string, string>): Promise<Ac
 }
 
 /** The summary's rows as cells. */
-function rows(r: ActionRun): string[][] {
-  return r.summary
-    .split('\n')
-    .filter((l) => /^\| \d+ \|/.test(l))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim())
-    )
-}
+const rows = (r: ActionRun): string[][] => summaryRows(r.summary)
 
 /** #, time, sha, verdict, severity, rule, decided after, level or why not. */
 const EXPECTED = [
