@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { Adapters } from '../src/adapters/all.js'
-import type { GitHub, IssueInfo } from '../src/adapters/github.js'
+import type { DeploymentInfo, GitHub, IssueInfo } from '../src/adapters/github.js'
 import type { HostConnection, RemoteResult } from '../src/adapters/ports.js'
 import type { HealthReading, MetricReading } from '../src/core/types.js'
 
@@ -49,14 +49,20 @@ function world(over: Partial<World> = {}): World {
 function fakeGitHub(): GitHub & {
   issues: IssueInfo[]
   comments: { issue: number; body: string }[]
+  deployments: DeploymentInfo[]
 } {
   const issues: IssueInfo[] = []
   const comments: { issue: number; body: string }[] = []
+  const deployments: DeploymentInfo[] = []
   return {
     owner: 'acme',
     repo: 'spacetime',
     issues,
     comments,
+    deployments,
+    async listDeployments(environment, count) {
+      return deployments.filter((d) => d.environment === environment).slice(0, count)
+    },
     async findOpenIssue(matches) {
       return [...issues].reverse().find((i) => i.state === 'open' && matches(i))
     },
@@ -156,11 +162,12 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
         const p = settings.prometheus!
         // Before the deploy (the baseline) and after a rollback: the previous version.
         const errors = w.live === 'new' && at >= T0 ? w.errorRate : 0.002
-        if (q === p.errorRateQuery) return measured(errors)
+        if (q === p.errorRateQuery || q === p.errorRateFastQuery) return measured(errors)
         if (q === p.latencyQuery) return measured(0.12)
         return measured(212)
       }
     }),
+    prometheusHistory: () => undefined,
     connect: async (settings) => (settings.ssh ? host : undefined),
     checkKey: async () => null,
     github: () => github,
@@ -385,14 +392,5 @@ describe('main.run with fake adapters', () => {
     expect(core.lines).toContain(
       'warning: notify-webhook: could not post (no answer (ECONNREFUSED)); nothing else is affected'
     )
-  })
-
-  it('mode replay is refused as bad input until it exists', async () => {
-    core.reset({ ...INPUTS, mode: 'replay' })
-    const w = world()
-    await run(adapters(w).adapters)
-    expect(core.outputs.decision).toBe('bad-input')
-    expect(core.failed).toBe("bad input: mode 'replay' is not available in this version")
-    expect(w.probes).toBe(0)
   })
 })

@@ -26,10 +26,13 @@ describe('readMetrics', () => {
   }
   const m = (value: number): MetricReading => ({ status: 'measured', value })
 
-  it('without Prometheus all three are off', async () => {
+  const fastOff = { status: 'off', value: null, reason: 'no error-rate-fast-query' }
+
+  it('without Prometheus all of them are off', async () => {
     const off = { status: 'off', value: null, reason: 'no prometheus-url' }
     expect(await readMetrics(undefined, undefined, AT, policyWith(0))).toEqual({
       errorRate: off,
+      fastErrorRate: fastOff,
       p95: off,
       requestRate: off
     })
@@ -39,11 +42,21 @@ describe('readMetrics', () => {
     const { src, calls } = fake({ err: m(0.02), p95: m(0.3), rps: m(12) })
     expect(await readMetrics(src, queries, AT, policyWith(0))).toEqual({
       errorRate: m(0.02),
+      fastErrorRate: fastOff,
       p95: m(0.3),
       requestRate: m(12)
     })
     expect(calls.map((c) => c.q).sort()).toEqual(['err', 'p95', 'rps'])
     expect(new Set(calls.map((c) => c.at))).toEqual(new Set([AT]))
+  })
+
+  it('with error-rate-fast-query: the fast error rate too, at the same `at`, min-requests applied', async () => {
+    const { src, calls } = fake({ err: m(0.2), fast: m(0.7), p95: m(0.3), rps: m(0.4) })
+    const r = await readMetrics(src, { ...queries, fastErrorRate: 'fast' }, AT, policyWith(0))
+    expect(r.fastErrorRate).toEqual(m(0.7))
+    expect(calls.map((c) => c.q).sort()).toEqual(['err', 'fast', 'p95', 'rps'])
+    const low = await readMetrics(src, { ...queries, fastErrorRate: 'fast' }, AT, policyWith(1))
+    expect(low.fastErrorRate.status).toBe('insufficient')
   })
 
   it('runs them concurrently', async () => {

@@ -53258,6 +53258,24 @@ function createGitHub(options) {
                 ...(c.user?.login ? { author: c.user.login } : {})
             };
         },
+        async listDeployments(environment, count) {
+            const deployments = await call('GET', '/repos/{owner}/{repo}/deployments', {
+                owner,
+                repo,
+                environment,
+                per_page: Math.min(PER_PAGE, Math.max(1, count))
+            });
+            return deployments
+                .map((d) => ({
+                id: d.id,
+                sha: d.sha ?? '',
+                ref: d.ref ?? '',
+                environment: d.environment ?? environment,
+                createdAt: Date.parse(d.created_at ?? '')
+            }))
+                .filter((d) => Number.isFinite(d.createdAt))
+                .slice(0, count);
+        },
         async addLabels(issueNumber, labels) {
             if (labels.length === 0)
                 return;
@@ -53335,17 +53353,18 @@ function toGitHubError(e, method, path, apiUrl = '', timeoutMs = 0) {
     const details = typeof data === 'object' && Array.isArray(data?.errors) && data.errors.length
         ? `: ${JSON.stringify(data.errors).slice(0, 300)}`
         : '';
-    return new GitHubError(status, method, path, `${apiMessage}${details}`, hintFor(status, method, err.response.headers));
+    return new GitHubError(status, method, path, `${apiMessage}${details}`, hintFor(status, method, err.response.headers, path));
 }
-function hintFor(status, method, headers = {}) {
-    const access = method === 'GET' ? 'issues: read' : 'issues: write';
+function hintFor(status, method, headers = {}, path = '') {
+    const scope = /\/deployments(\/|$)/.test(path) ? 'deployments' : 'issues';
+    const access = method === 'GET' ? `${scope}: read` : `${scope}: write`;
     switch (status) {
         case 401:
             return 'the token is invalid or expired: check github-token';
         case 403:
             if (headers['x-ratelimit-remaining'] === '0')
                 return 'rate limit exhausted: retried, try again later';
-            return `the token needs ${access}: add \`permissions: issues: write\` to the job`;
+            return `the token needs ${access}: add \`permissions: ${scope === 'issues' ? 'issues: write' : access}\` to the job`;
         case 404:
             return `repository not found or not visible to the token: check GITHUB_REPOSITORY and that the token needs ${access}`;
         case 410:
@@ -64344,6 +64363,8 @@ function createHealthProbe(settings, policy, deps, network = {}) {
 ;// CONCATENATED MODULE: ./src/adapters/prometheus.ts
 
 const prometheus_MAX_CONTENT_LENGTH = 4 * 1024 * 1024;
+/** A range query of thousands of points may take longer than an instant one. */
+const RANGE_TIMEOUT_MS = 30_000;
 /** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
 function queryEndpoint(baseUrl) {
     const base = new URL(baseUrl);
@@ -64411,52 +64432,125 @@ function readAnswer(answer, promql) {
         return unknown('query returned a range vector (matrix); use an instant expression, e.g. rate(x[1m]) instead of x[1m]');
     return unknown(`query returned a ${String(resultType)} result, not a number`);
 }
+/** Prometheus refuses a range query of more points than this per series. */
+const MAX_RANGE_POINTS = 11_000;
+/**
+ * The range cut into requests of at most `maxPoints` evaluation times each, on the same grid
+ * (start + k × step), in order. An empty or backwards range has none.
+ */
+function splitRange(range, maxPoints = MAX_RANGE_POINTS) {
+    const { start, end, stepMs } = range;
+    if (!(stepMs > 0) || !(end >= start) || !(maxPoints >= 1))
+        return [];
+    const total = Math.floor((end - start) / stepMs) + 1;
+    const out = [];
+    for (let first = 0; first < total; first += maxPoints) {
+        const last = Math.min(total, first + maxPoints) - 1;
+        out.push({ start: start + first * stepMs, end: start + last * stepMs, stepMs });
+    }
+    return out;
+}
+/** A matrix answer of one range request as points; a failure when it is not one series. */
+function readMatrix(answer, promql) {
+    if (answer.status === 'error') {
+        const reading = readAnswer(answer, promql);
+        return { failure: reading.reason ?? 'Prometheus error' };
+    }
+    if (answer.status !== 'success' || !answer.data)
+        return { failure: 'unexpected answer from Prometheus (no status "success" and no data)' };
+    const { resultType, result } = answer.data;
+    if (resultType !== 'matrix' || !Array.isArray(result))
+        return { failure: `range query returned a ${String(resultType)} result, not a matrix` };
+    if (result.length > 1)
+        return { failure: `query returned ${result.length} series; aggregate it (e.g. sum(...))` };
+    const values = result[0]?.values ?? [];
+    if (!Array.isArray(values))
+        return { failure: 'malformed matrix result' };
+    const points = [];
+    for (const v of values) {
+        if (!Array.isArray(v) || v.length < 2 || typeof v[0] !== 'number')
+            continue;
+        points.push({ at: Math.round(v[0] * 1000), reading: parseSampleValue(v[1]) });
+    }
+    return { points };
+}
 /** `opts.network`: the ca-certificate and the environment the proxy variables are read from. */
 function createPrometheus(settings, opts) {
     const endpoint = queryEndpoint(settings.url);
+    const rangeEndpoint = endpoint.replace(/query$/, 'query_range');
     const { timeoutMs } = opts;
     const request = createHttpClient(opts.network);
+    /** One GET of the API, its failures in the probes' words: never throws. */
+    async function fetchAnswer(url, params, promql, limitMs, signal) {
+        const res = await request({
+            url,
+            method: 'GET',
+            params,
+            headers: {
+                Accept: 'application/json',
+                'User-Agent': 'rollback-sentinel',
+                ...settings.headers
+            },
+            maxBodyBytes: prometheus_MAX_CONTENT_LENGTH,
+            timeoutMs: limitMs,
+            signal
+        });
+        if (!res.ok)
+            return {
+                failure: res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`,
+                answered: false
+            };
+        const text = res.body;
+        let answer;
+        try {
+            const parsed = JSON.parse(text);
+            if (parsed && typeof parsed === 'object')
+                answer = parsed;
+        }
+        catch {
+            answer = undefined;
+        }
+        // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
+        if (answer && answer.status === 'error')
+            return { answer };
+        const failed = (failure) => ({ failure, answered: true });
+        if (res.status === 401 || res.status === 403)
+            return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`);
+        if (res.status === 404)
+            return failed(`HTTP 404 from Prometheus at ${url} — check prometheus-url`);
+        if (res.status < 200 || res.status >= 300)
+            return failed(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`);
+        if (!answer)
+            return failed(looksLikeHtml(text)
+                ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
+                : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`);
+        return { answer };
+    }
     return {
         async query(promql, at, signal) {
-            const res = await request({
-                url: endpoint,
-                method: 'GET',
-                params: { query: promql, time: promTime(at) },
-                headers: {
-                    Accept: 'application/json',
-                    'User-Agent': 'rollback-sentinel',
-                    ...settings.headers
-                },
-                maxBodyBytes: prometheus_MAX_CONTENT_LENGTH,
-                timeoutMs,
-                signal
-            });
-            if (!res.ok)
-                return unknown(res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`);
-            const text = res.body;
-            let answer;
-            try {
-                const parsed = JSON.parse(text);
-                if (parsed && typeof parsed === 'object')
-                    answer = parsed;
+            const got = await fetchAnswer(endpoint, { query: promql, time: promTime(at) }, promql, timeoutMs, signal);
+            return 'failure' in got ? unknown(got.failure) : readAnswer(got.answer, promql);
+        },
+        async queryRange(promql, range, signal) {
+            const points = [];
+            const chunks = splitRange(range);
+            let requests = 0;
+            for (const chunk of chunks) {
+                requests++;
+                const got = await fetchAnswer(rangeEndpoint, {
+                    query: promql,
+                    start: promTime(chunk.start),
+                    end: promTime(chunk.end),
+                    step: String(chunk.stepMs / 1000)
+                }, promql, Math.max(timeoutMs, RANGE_TIMEOUT_MS), signal);
+                if ('failure' in got)
+                    return { ok: false, reason: got.failure, answered: got.answered, requests };
+                const read = readMatrix(got.answer, promql);
+                if ('failure' in read)
+                    return { ok: false, reason: read.failure, answered: true, requests };
+                points.push(...read.points);
             }
-            catch {
-                answer = undefined;
-            }
-            // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
-            if (answer && answer.status === 'error')
-                return readAnswer(answer, promql);
-            if (res.status === 401 || res.status === 403)
-                return unknown(`HTTP ${res.status} from Prometheus — check prometheus-headers`);
-            if (res.status === 404)
-                return unknown(`HTTP 404 from Prometheus at ${endpoint} — check prometheus-url`);
-            if (res.status < 200 || res.status >= 300)
-                return unknown(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`);
-            if (!answer)
-                return unknown(looksLikeHtml(text)
-                    ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
-                    : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`);
-            return readAnswer(answer, promql);
+            return { ok: true, points, requests };
         }
     };
 }
@@ -64571,6 +64665,26 @@ function checkHeaderName(value) {
 /** One line of a configured command (no newline, carriage return or NUL). */
 function checkOneLine(value) {
     return /[\n\r\0]/.test(value) ? 'must be one line' : null;
+}
+/** Clock skew tolerated between the clock that wrote a time (the deploy's) and the runner's. */
+const FUTURE_SKEW_MS = 60_000;
+/** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+/** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
+function parseIsoTime(text) {
+    if (!ISO_TIME.test(text))
+        return null;
+    // Date.parse rolls 2026-02-30 over into March: a day the month does not have is no date.
+    const [y, m, d] = text.slice(0, 10).split('-').map(Number);
+    const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    if (m < 1 || m > 12 || d < 1 || d > daysInMonth)
+        return null;
+    const at = Date.parse(text);
+    return Number.isNaN(at) ? null : at;
+}
+/** A commit SHA, full or abbreviated. */
+function checkSha(value) {
+    return /^[0-9a-f]{4,64}$/i.test(value) ? null : 'is not a commit SHA (4 to 64 hex digits)';
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/shell.ts
@@ -65184,18 +65298,22 @@ function describeFailure(e, timeoutMs) {
 function network(settings, env) {
     return { caCertificates: settings.network?.caCertificates, env };
 }
+function prometheusClient(settings, env) {
+    return settings.prometheus
+        ? createPrometheus(settings.prometheus, {
+            timeoutMs: settings.policy.health.timeoutMs,
+            network: network(settings, env)
+        })
+        : undefined;
+}
 function realAdapters() {
     const env = process.env;
     return {
         clock: systemClock,
         env,
         healthProbe: (settings) => createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }, network(settings, env)),
-        prometheus: (settings) => settings.prometheus
-            ? createPrometheus(settings.prometheus, {
-                timeoutMs: settings.policy.health.timeoutMs,
-                network: network(settings, env)
-            })
-            : undefined,
+        prometheus: (settings) => prometheusClient(settings, env),
+        prometheusHistory: (settings) => prometheusClient(settings, env),
         connect: async (settings, logger) => settings.ssh
             ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
             : undefined,
@@ -65290,6 +65408,7 @@ const Inputs = {
     ErrorRateQuery: 'error-rate-query',
     LatencyQuery: 'latency-query',
     RequestRateQuery: 'request-rate-query',
+    ErrorRateFastQuery: 'error-rate-fast-query',
     ExpectedVersion: 'expected-version',
     FailOnInconclusive: 'fail-on-inconclusive',
     FailOnRollback: 'fail-on-rollback',
@@ -65314,7 +65433,10 @@ const Inputs = {
     IssueLabels: 'issue-labels',
     IssueAssignees: 'issue-assignees',
     IssueOnWarning: 'issue-on-warning',
-    NotifyWebhook: 'notify-webhook'
+    NotifyWebhook: 'notify-webhook',
+    ReplayDeploys: 'replay-deploys',
+    ReplayCount: 'replay-count',
+    ReplayHealthQuery: 'replay-health-query'
 };
 const Outputs = {
     Decision: 'decision',
@@ -65327,7 +65449,10 @@ const Outputs = {
     RollbackTarget: 'rollback-target',
     IssueNumber: 'issue-number',
     IssueUrl: 'issue-url',
-    ReportPath: 'report-path'
+    ReportPath: 'report-path',
+    ReplayDeploys: 'replay-deploys',
+    ReplayRollbacks: 'replay-rollbacks',
+    ReplayWarnings: 'replay-warnings'
 };
 /** Defaults of the inputs; action.yml declares the same (checked by a test). */
 const constants_DEFAULTS = {
@@ -65339,6 +65464,7 @@ const constants_DEFAULTS = {
     [Inputs.ErrorRateQuery]: '(sum(rate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total[1m]))',
     [Inputs.LatencyQuery]: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
     [Inputs.RequestRateQuery]: 'sum(rate(http_requests_total[1m]))',
+    [Inputs.ErrorRateFastQuery]: '(sum(irate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(irate(http_requests_total[1m]))',
     [Inputs.FailOnInconclusive]: 'true',
     [Inputs.FailOnRollback]: 'true',
     [Inputs.DryRun]: 'false',
@@ -65349,7 +65475,8 @@ const constants_DEFAULTS = {
     [Inputs.SmokeTestScript]: 'deploy/smoke_tests.sh',
     [Inputs.IssueLabels]: 'incident',
     [Inputs.IssueOnWarning]: 'false',
-    [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md'
+    [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md',
+    [Inputs.ReplayCount]: '20'
 };
 
 ;// CONCATENATED MODULE: ./src/core/command-plan.ts
@@ -65988,18 +66115,48 @@ function criticalErrors(input) {
     return rollback('critical-errors', 'P1', 1, reason, [input.newest], input);
 }
 // rule: error-rate-critical
+// Two speeds: the steady error rate (error-rate-query) above critical acts at once, as the runbook
+// says. A `[1m]` rate needs about 50 s to show a step to 60% as more than 50%, so when the fast
+// error rate (error-rate-fast-query, irate) is configured, it acts sooner: the fast rate above
+// critical on health.confirm consecutive samples (irate alone is noisy) while the steady rate is
+// above high (the deploy really moved it). Where the steady rate was already above high before
+// the deploy, that guard tells nothing new and only the steady path applies.
 function errorRateCritical(input) {
     const { newest, policy, ctx } = input;
     const rate = measuredValue(newest.errorRate);
     const limit = policy.errorRate.critical;
-    if (rate === null || !(rate > limit))
-        return null;
-    const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`;
     const base = ctx.baseline?.errorRate ?? null;
-    if (base !== null && base > limit) {
-        return outcome('pre-existing', preExisting('error-rate-critical', 'P1', cond, percent(base), [newest]));
+    if (rate !== null && rate > limit) {
+        const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`;
+        if (base !== null && base > limit) {
+            return outcome('pre-existing', preExisting('error-rate-critical', 'P1', cond, percent(base), [newest]));
+        }
+        return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input);
     }
-    return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input);
+    const fast = fastBreach(input, rate, base);
+    if (!fast)
+        return null;
+    const high = policy.errorRate.high;
+    const reason = `fast error rate ${percent(fast.newest)} > critical ${percentLimit(limit)} on ${plural(fast.evidence.length, 'consecutive sample')} and error rate ${percent(rate)} > high ${percentLimit(high)} (P1)`;
+    return rollback('error-rate-critical', 'P1', 1, reason, fast.evidence, input);
+}
+/** The fast path of error-rate-critical: its evidence, or null when it does not hold. */
+function fastBreach({ history, newest, policy }, rate, base) {
+    const { critical, high } = policy.errorRate;
+    if (!newest.fastErrorRate || newest.fastErrorRate.status === 'off')
+        return null;
+    if (rate === null || !(rate > high))
+        return null;
+    if (base !== null && base > high)
+        return null;
+    const need = Math.max(1, policy.health.confirm);
+    if (history.length < need)
+        return null;
+    const evidence = history.slice(history.length - need);
+    const fast = evidence.map((s) => (s.fastErrorRate ? measuredValue(s.fastErrorRate) : null));
+    if (!fast.every((v) => v !== null && v > critical))
+        return null;
+    return { newest: fast[fast.length - 1], evidence };
 }
 // rule: cache-failure
 function cacheFailure(input) {
@@ -66295,7 +66452,7 @@ const ROWS = [
         id: 'error-rate-critical',
         runbookRow: 'Error Rate > 50%',
         severity: 'P1',
-        when: (p) => `error rate > ${percentLimit(p.errorRate.critical)}`,
+        when: (p) => `error rate > ${percentLimit(p.errorRate.critical)}; with \`error-rate-fast-query\`, also the fast (irate) rate > ${percentLimit(p.errorRate.critical)} on ${plural(Math.max(1, p.health.confirm), 'consecutive sample')} while the error rate > ${percentLimit(p.errorRate.high)}`,
         does: () => 'Level 1 now',
         evaluate: errorRateCritical
     },
@@ -67003,7 +67160,7 @@ function pct(m) {
 function secs(m) {
     return readingText(m, format_seconds, '—');
 }
-const HEALTH_ICON = { up: '🟢', slow: '🟡', down: '🔴', unknown: '⚪' };
+const HEALTH_ICON = { up: '🟢', slow: '🟡', down: '🔴', unknown: '⚪', off: '—' };
 function healthText(s) {
     const h = s.health;
     const detail = h.httpStatus !== undefined ? `HTTP ${h.httpStatus}` : h.reason;
@@ -67011,7 +67168,7 @@ function healthText(s) {
 }
 /** "health down (HTTP 503), error rate 62.0%, p95 7.20s" */
 function describeSample(s) {
-    const parts = [`health ${healthText(s)}`];
+    const parts = s.health.status === 'off' ? [] : [`health ${healthText(s)}`];
     if (s.errorRate.status !== 'off')
         parts.push(`error rate ${pct(s.errorRate)}`);
     if (s.p95.status !== 'off')
@@ -68435,6 +68592,13 @@ const PLACEHOLDERS = {
     team: "the runbook's Team line: rollback-sentinel",
     report: 'the whole built-in body (without the marker)'
 };
+/** What is wrong with an issue template (an unknown placeholder, an empty body). */
+class TemplateError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TemplateError';
+    }
+}
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 /** The placeholder names used in a text, in order of first use. */
 function placeholdersIn(text) {
@@ -68444,7 +68608,7 @@ function placeholdersIn(text) {
     return [...seen];
 }
 /**
- * Parses the template and checks its placeholders. Throws an Error naming the unknown
+ * Parses the template and checks its placeholders. Throws a TemplateError naming the unknown
  * placeholder(s) and the file, e.g.
  * "issue template .github/ISSUE_TEMPLATE/incident.md: unknown placeholder {{enviroment}} (known: …)".
  */
@@ -68453,13 +68617,13 @@ function validateTemplate(text, path = 'issue-template') {
     const unknown = placeholdersIn(`${parsed.title ?? ''}\n${parsed.body}`).filter((name) => !Object.hasOwn(PLACEHOLDERS, name));
     if (unknown.length > 0) {
         const list = unknown.map((n) => `{{${n}}}`).join(', ');
-        throw new Error(`issue template ${path}: unknown placeholder${unknown.length === 1 ? '' : 's'} ${list} ` +
+        throw new TemplateError(`issue template ${path}: unknown placeholder${unknown.length === 1 ? '' : 's'} ${list} ` +
             `(known: ${Object.keys(PLACEHOLDERS)
                 .map((n) => `{{${n}}}`)
                 .join(', ')})`);
     }
     if (!parsed.body.trim())
-        throw new Error(`issue template ${path}: the body is empty`);
+        throw new TemplateError(`issue template ${path}: the body is empty`);
     return parsed;
 }
 /**
@@ -68657,6 +68821,283 @@ function renderBreachComment(recordIn, ctx) {
         values.report
     ].join('\n');
     return fitBody(scrub(body, ctx.secrets));
+}
+
+;// CONCATENATED MODULE: ./src/report/trace.ts
+
+
+const TRACE_VERSION = 1;
+const trace_REDACTED = '***';
+function sanitizeSettings(settings) {
+    const { secrets, ...rest } = settings;
+    const copy = structuredClone(rest);
+    copy.health.headers = redactHeaders(copy.health.headers);
+    copy.health.url = stripUserinfo(copy.health.url);
+    if (copy.prometheus) {
+        copy.prometheus.headers = redactHeaders(copy.prometheus.headers);
+        copy.prometheus.url = stripUserinfo(copy.prometheus.url);
+    }
+    if (copy.ssh)
+        copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
+    copy.github.token = copy.github.token ? trace_REDACTED : '';
+    if (copy.notify?.webhook)
+        copy.notify.webhook = trace_REDACTED;
+    if (copy.github.issueTemplate)
+        copy.github.issueTemplate = {
+            path: copy.github.issueTemplate.path,
+            text: `(${copy.github.issueTemplate.text.length} characters)`
+        };
+    return { ...scrubDeep(copy, secrets), secretCount: secrets.filter((s) => s.trim()).length };
+}
+/**
+ * The whole run as a JSON-serializable object. `secrets` (Settings.secrets) are scrubbed from
+ * every string, output tails included, in case a script echoed one.
+ */
+function buildTrace(record, settingsSanitized, secrets = []) {
+    const trace = {
+        version: TRACE_VERSION,
+        environment: record.environment,
+        startedAt: record.startedAt,
+        endedAt: record.endedAt,
+        deployedAt: record.deployedAt,
+        dryRun: record.dryRun,
+        cancelled: record.cancelled,
+        settings: settingsSanitized,
+        baseline: record.baseline,
+        breachFirstSeenAt: record.breachFirstSeenAt,
+        firedRule: record.firedRule,
+        final: traceVerdict(record.final, record.endedAt),
+        samples: record.samples,
+        verdicts: record.verdicts.map((v) => traceVerdict(v.verdict, v.at)),
+        steps: record.steps,
+        rollback: record.rollback,
+        notes: record.notes
+    };
+    // A JSON round trip drops undefined and makes the object plain; then no secret survives.
+    return scrubDeep(JSON.parse(JSON.stringify(trace)), secrets);
+}
+function traceVerdict(v, at) {
+    const { evidence, ...rest } = v;
+    return { ...rest, at, evidenceAt: evidence.map((s) => s.at) };
+}
+function redactHeaders(headers) {
+    return Object.fromEntries(Object.keys(headers).map((name) => [name, trace_REDACTED]));
+}
+
+;// CONCATENATED MODULE: ./src/report/replay.ts
+// The replay's report: one row per deploy (what the watch would have decided, when, at which
+// level, or why not), the totals, a chart per deploy that would have acted, and the trace of
+// every sample and verdict. Pure rendering; publish.ts sends it.
+
+
+
+
+
+
+/** The verdicts that would have run something on the host. */
+const ACTED = new Set(['rollback', 'manual', 'isolate']);
+/** Charts are drawn for at most this many deploys (the summary has a size limit). */
+const MAX_CHARTED = 20;
+function acted(o) {
+    return ACTED.has(o.final.decision);
+}
+/** When the final verdict was given: the cycle that gave it, else the end of the watch. */
+function decidedAt(o) {
+    const given = o.verdicts.find((v) => v.verdict === o.final);
+    if (given)
+        return given.at;
+    return o.samples[o.samples.length - 1]?.at;
+}
+function replayTotals(outcomes) {
+    const rolled = outcomes.filter((o) => o.final.decision === 'rollback' || o.final.decision === 'manual');
+    const bySeverity = {};
+    for (const o of rolled)
+        bySeverity[o.final.severity] = (bySeverity[o.final.severity] ?? 0) + 1;
+    const count = (d) => outcomes.filter((o) => o.final.decision === d).length;
+    const warnings = count('warn');
+    const severities = ['P1', 'P2', 'P3']
+        .filter((s) => bySeverity[s])
+        .map((s) => `${bySeverity[s]} ${s}`);
+    const isolated = count('isolate');
+    let sentence = `${rolled.length} of ${plural(outcomes.length, 'deploy')} would have rolled back${severities.length ? `: ${severities.join(', ')}` : ''}; ${warnings === 0 ? 'no warnings' : plural(warnings, 'warning')}`;
+    if (isolated)
+        sentence += `; ${isolated} isolated (security)`;
+    const preExisting = count('pre-existing');
+    const inconclusive = count('inconclusive');
+    if (preExisting)
+        sentence += `; ${preExisting} pre-existing`;
+    if (inconclusive)
+        sentence += `; ${inconclusive} inconclusive`;
+    return {
+        deploys: outcomes.length,
+        rollbacks: rolled.length,
+        warnings,
+        bySeverity,
+        preExisting,
+        inconclusive,
+        sentence
+    };
+}
+/** The last column: the level it would have run, or why not. */
+function levelOrWhyNot(o) {
+    const v = o.final;
+    switch (v.decision) {
+        case 'rollback':
+            return `Level ${v.level ?? 1}`;
+        case 'manual':
+            return `manual (past rollback.max-level${v.level ? `, Level ${v.level} next` : ''})`;
+        case 'isolate':
+            return 'isolate (no rollback)';
+        case 'pre-existing':
+            return 'pre-existing: breached before the deploy';
+        case 'inconclusive':
+            return allUnknown(o)
+                ? 'no data: Prometheus has no history for this time'
+                : 'inconclusive: monitoring outage';
+        case 'warn':
+            return v.severity === 'P3'
+                ? 'none: the runbook\'s "consider rollback"'
+                : 'none: the watch ended inside the window';
+        default: {
+            const insufficient = o.samples.filter((s) => s.errorRate.status === 'insufficient').length;
+            if (o.samples.length > 0 && insufficient * 2 >= o.samples.length)
+                return `insufficient data: ${insufficient} of ${o.samples.length} samples below min-requests`;
+            return o.incomplete ? `— (${o.incomplete})` : '—';
+        }
+    }
+}
+function allUnknown(o) {
+    return (o.samples.length > 0 &&
+        o.samples.every((s) => s.errorRate.status === 'unknown' && s.p95.status === 'unknown'));
+}
+const ICON = {
+    rollback: '🔴',
+    manual: '❌',
+    isolate: '🛡️',
+    warn: '⚠️',
+    'pre-existing': '⚪',
+    inconclusive: '❔',
+    healthy: '✅'
+};
+const replay_utc = (ms) => new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d{2}(\.\d+)?Z$/, '');
+function row(o, i) {
+    const v = o.final;
+    const at = decidedAt(o);
+    const after = (ACTED.has(v.decision) || v.decision === 'warn') && at !== undefined
+        ? `+${formatDuration(Math.max(0, at - o.deploy.at))}`
+        : '—';
+    const sha = o.deploy.sha ? `\`${o.deploy.sha.slice(0, 7)}\`` : '—';
+    return `| ${i + 1} | ${replay_utc(o.deploy.at)} | ${sha} | ${ICON[v.decision] ?? ''} ${v.decision} | ${v.severity} | \`${v.rule}\` | ${after} | ${cell(levelOrWhyNot(o), 160)} |`;
+}
+/** A replayed deploy as the report's RunRecord (nothing ran), so its chart tells the same story. */
+function asRecord(o, environment) {
+    const last = o.samples[o.samples.length - 1];
+    return {
+        environment,
+        startedAt: o.startedAt,
+        endedAt: last?.at ?? o.startedAt,
+        deployedAt: o.deploy.at,
+        samples: o.samples,
+        verdicts: o.verdicts,
+        final: o.final,
+        baseline: o.baseline,
+        breachFirstSeenAt: o.final.evidence[0]?.at,
+        firedRule: o.final.rule,
+        steps: [],
+        rollback: { status: 'not-needed', attempts: [], verificationSamples: [], reason: 'replay' },
+        notes: [],
+        dryRun: true,
+        cancelled: false
+    };
+}
+function renderReplaySummary(run, settings) {
+    const totals = replayTotals(run.outcomes);
+    const icon = totals.rollbacks > 0 ? '🔴' : totals.warnings > 0 ? '⚠️' : '✅';
+    const p = settings.prometheus;
+    const parts = [
+        `## 🔁 Replay of ${plural(run.outcomes.length, 'deploy')} of \`${cell(run.environment)}\``,
+        '',
+        `${icon} **${totals.sentence}.**`,
+        '',
+        `What the policy would have done on each deploy: a watch of ${formatDuration(settings.watchDurationMs)} every ${formatDuration(settings.probeIntervalMs)} after it, judged cycle by cycle from Prometheus' history with the same rules as a live watch. Nothing ran on a host and no issue was written.`,
+        ''
+    ];
+    if (run.outcomes.length > 0) {
+        parts.push('| # | deployed at (UTC) | sha | verdict | severity | rule | decided after | level, or why not |', '|---|---|---|---|---|---|---|---|', ...run.outcomes.map(row), '');
+    }
+    else
+        parts.push('_No deploys to replay._', '');
+    const reasons = run.outcomes
+        .map((o, i) => ({ o, i }))
+        .filter(({ o }) => o.final.decision !== 'healthy');
+    if (reasons.length)
+        parts.push('### Reasons', '', ...reasons.map(({ o, i }) => `${i + 1}. ${defuse(o.final.reason)}`), '');
+    const charted = run.outcomes.map((o, i) => ({ o, i })).filter(({ o }) => acted(o));
+    if (charted.length) {
+        parts.push('### Charts of the deploys that would have acted', '');
+        for (const { o, i } of charted.slice(0, MAX_CHARTED)) {
+            const record = asRecord(o, run.environment);
+            parts.push(`#### #${i + 1} ${replay_utc(o.deploy.at)} — \`${o.final.rule}\`${o.final.level ? `, Level ${o.final.level}` : ''}`, '', renderCharts(chartStory(context_factsOf(record), record, { thresholds: settings.policy })), '');
+        }
+        if (charted.length > MAX_CHARTED)
+            parts.push(`_Charts of ${charted.length - MAX_CHARTED} more deploys are in the trace file._`, '');
+    }
+    const failures = [...new Set(run.outcomes.flatMap((o) => o.failures))];
+    const notes = [
+        ...run.notes,
+        ...(p
+            ? [
+                `queries: error rate \`${p.errorRateQuery}\`; fast error rate ${p.errorRateFastQuery ? `\`${p.errorRateFastQuery}\`` : 'off'}; p95 \`${p.latencyQuery}\`; request rate \`${p.requestRateQuery}\``
+            ]
+            : []),
+        ...failures.map((f) => `a query could not be read: ${f}`),
+        `time: Prometheus ${(run.timing.prometheusMs / 1000).toFixed(2)} s (${run.timing.requests} requests), decide ${(run.timing.decideMs / 1000).toFixed(2)} s (${run.timing.samples} samples)`
+    ];
+    parts.push('### Notes', '', ...notes.map((n) => `- ${defuse(n)}`), '');
+    return scrub(parts.join('\n'), settings.secrets);
+}
+/** The replay as JSON: every sample and verdict of every deploy, the settings without secrets. */
+function buildReplayTrace(run, settings) {
+    const totals = replayTotals(run.outcomes);
+    const deploys = run.outcomes.map((o) => {
+        const at = decidedAt(o);
+        return {
+            deployedAt: o.deploy.at,
+            sha: o.deploy.sha,
+            source: o.deploy.source,
+            startedAt: o.startedAt,
+            baseline: o.baseline,
+            final: traceVerdict(o.final, at ?? o.startedAt),
+            decidedAt: at,
+            incomplete: o.incomplete,
+            failures: o.failures,
+            samples: o.samples,
+            verdicts: o.verdicts.map((v) => traceVerdict(v.verdict, v.at))
+        };
+    });
+    const trace = {
+        version: TRACE_VERSION,
+        mode: 'replay',
+        environment: run.environment,
+        generatedAt: run.generatedAt,
+        settings: sanitizeSettings(settings),
+        totals: {
+            deploys: totals.deploys,
+            rollbacks: totals.rollbacks,
+            warnings: totals.warnings,
+            bySeverity: totals.bySeverity,
+            preExisting: totals.preExisting,
+            inconclusive: totals.inconclusive,
+            sentence: totals.sentence
+        },
+        timing: run.timing,
+        notes: run.notes,
+        deploys
+    };
+    return scrubDeep(JSON.parse(JSON.stringify(trace)), settings.secrets);
 }
 
 ;// CONCATENATED MODULE: ./src/report/issue.ts
@@ -68896,72 +69337,12 @@ function baselineSection(facts, record) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/trace.ts
-
-
-const TRACE_VERSION = 1;
-const trace_REDACTED = '***';
-function sanitizeSettings(settings) {
-    const { secrets, ...rest } = settings;
-    const copy = structuredClone(rest);
-    copy.health.headers = redactHeaders(copy.health.headers);
-    copy.health.url = stripUserinfo(copy.health.url);
-    if (copy.prometheus) {
-        copy.prometheus.headers = redactHeaders(copy.prometheus.headers);
-        copy.prometheus.url = stripUserinfo(copy.prometheus.url);
-    }
-    if (copy.ssh)
-        copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
-    copy.github.token = copy.github.token ? trace_REDACTED : '';
-    if (copy.notify?.webhook)
-        copy.notify.webhook = trace_REDACTED;
-    if (copy.github.issueTemplate)
-        copy.github.issueTemplate = {
-            path: copy.github.issueTemplate.path,
-            text: `(${copy.github.issueTemplate.text.length} characters)`
-        };
-    return { ...scrubDeep(copy, secrets), secretCount: secrets.filter((s) => s.trim()).length };
-}
-/**
- * The whole run as a JSON-serializable object. `secrets` (Settings.secrets) are scrubbed from
- * every string, output tails included, in case a script echoed one.
- */
-function buildTrace(record, settingsSanitized, secrets = []) {
-    const trace = {
-        version: TRACE_VERSION,
-        environment: record.environment,
-        startedAt: record.startedAt,
-        endedAt: record.endedAt,
-        deployedAt: record.deployedAt,
-        dryRun: record.dryRun,
-        cancelled: record.cancelled,
-        settings: settingsSanitized,
-        baseline: record.baseline,
-        breachFirstSeenAt: record.breachFirstSeenAt,
-        firedRule: record.firedRule,
-        final: traceVerdict(record.final, record.endedAt),
-        samples: record.samples,
-        verdicts: record.verdicts.map((v) => traceVerdict(v.verdict, v.at)),
-        steps: record.steps,
-        rollback: record.rollback,
-        notes: record.notes
-    };
-    // A JSON round trip drops undefined and makes the object plain; then no secret survives.
-    return scrubDeep(JSON.parse(JSON.stringify(trace)), secrets);
-}
-function traceVerdict(v, at) {
-    const { evidence, ...rest } = v;
-    return { ...rest, at, evidenceAt: evidence.map((s) => s.at) };
-}
-function redactHeaders(headers) {
-    return Object.fromEntries(Object.keys(headers).map((name) => [name, trace_REDACTED]));
-}
-
 ;// CONCATENATED MODULE: ./src/report/publish.ts
 // Where the rendered report goes: the incident issue (GitHub), the job summary, annotations and
 // the decision trace file. Rendering is pure (incident.ts, summary.ts, trace.ts); this file only
 // sends it. A failed GitHub call never hides what the action did: the summary and the log carry
 // the full report, and the exit status says the issue could not be written.
+
 
 
 
@@ -69013,7 +69394,10 @@ function issueMode(settings, record) {
 }
 /** The decision trace JSON under RUNNER_TEMP (its path is the report-path output). */
 function writeTrace(settings, record) {
-    const trace = buildTrace(record, sanitizeSettings(settings), settings.secrets);
+    return writeReportFile(settings, buildTrace(record, sanitizeSettings(settings), settings.secrets));
+}
+/** The decision trace file under RUNNER_TEMP (0600): its path, or undefined when it failed. */
+function writeReportFile(settings, trace) {
     const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`;
     const file = external_node_path_namespaceObject.join(settings.run.tempDir, name);
     try {
@@ -69085,6 +69469,14 @@ async function publish(settings, record, deps) {
     await writeSummary(renderSummary(record, ctx, issue), log);
     annotate(record);
     return { issue, reportPath };
+}
+/** A replay's report: the trace file and the job summary; never an issue. Returns the trace path. */
+async function publishReplay(settings, run, log) {
+    const reportPath = writeReportFile(settings, buildReplayTrace(run, settings));
+    if (reportPath)
+        log.info(`decision trace: ${reportPath}`);
+    await writeSummary(renderReplaySummary(run, settings), log);
+    return reportPath;
 }
 
 ;// CONCATENATED MODULE: ./src/core/recovery.ts
@@ -69995,7 +70387,7 @@ function healthy(history, policy, ctx) {
     else if (h.status === 'down') {
         parts.push(`health down on ${h.failedAttempts ?? 0} of ${policy.health.confirm + 1} attempts (not confirmed)`);
     }
-    else {
+    else if (h.status === 'unknown') {
         parts.push(`health unknown (${h.reason ?? 'no reason given'})`);
     }
     const metric = (name, reading, show, limit) => {
@@ -70168,6 +70560,13 @@ function applyMinRequests(errorRate, requestRate, minRequests) {
         reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
     };
 }
+/** The pre-deploy baseline from the two readings at deployed-at minus 1 minute: unknown is null. */
+function baselineOf(errorRate, p95) {
+    return {
+        errorRate: errorRate.status === 'measured' ? errorRate.value : null,
+        p95: p95.status === 'measured' ? p95.value : null
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/samples.ts
 // The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
@@ -70183,20 +70582,26 @@ const HOST_OFF = {
     errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
 };
 const samples_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
+const FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
 /** The queries the settings configure, or undefined without Prometheus. */
 function queriesOf(settings) {
     const p = settings.prometheus;
     return p
-        ? { errorRate: p.errorRateQuery, latency: p.latencyQuery, requestRate: p.requestRateQuery }
+        ? {
+            errorRate: p.errorRateQuery,
+            latency: p.latencyQuery,
+            requestRate: p.requestRateQuery,
+            ...(p.errorRateFastQuery ? { fastErrorRate: p.errorRateFastQuery } : {})
+        }
         : undefined;
 }
 /**
- * The three queries of one sample, concurrently, with `error-rate.min-requests` applied (by the
- * core). Without Prometheus all three are off.
+ * The queries of one sample, concurrently, with `error-rate.min-requests` applied (by the core) to
+ * both error rates. Without Prometheus all of them are off.
  */
 async function readMetrics(source, queries, at, policy, signal) {
     if (!source || !queries)
-        return { errorRate: samples_OFF, p95: samples_OFF, requestRate: samples_OFF };
+        return { errorRate: samples_OFF, fastErrorRate: FAST_OFF, p95: samples_OFF, requestRate: samples_OFF };
     const run = (q) => q.trim()
         ? source.query(q, at, signal).catch((e) => ({
             status: 'unknown',
@@ -70204,13 +70609,16 @@ async function readMetrics(source, queries, at, policy, signal) {
             reason: `query failed: ${String(e)}`
         }))
         : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' });
-    const [errorRate, p95, requestRate] = await Promise.all([
+    const [errorRate, p95, requestRate, fastErrorRate] = await Promise.all([
         run(queries.errorRate),
         run(queries.latency),
-        run(queries.requestRate)
+        run(queries.requestRate),
+        queries.fastErrorRate ? run(queries.fastErrorRate) : Promise.resolve(FAST_OFF)
     ]);
+    const min = policy.errorRate.minRequests;
     return {
-        errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
+        errorRate: applyMinRequests(errorRate, requestRate, min),
+        fastErrorRate: applyMinRequests(fastErrorRate, requestRate, min),
         p95,
         requestRate
     };
@@ -70225,19 +70633,18 @@ async function probeOnce(sources, policy, at, signal) {
     const { body: _body, ...reading } = health;
     return { at, health: reading, ...metrics, host };
 }
+/** When the pre-deploy baseline is taken: a minute before the deploy. */
+const BASELINE_BEFORE_MS = 60_000;
 /** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
 async function measureBaseline(metrics, queries, deployedAt, signal) {
     if (!queries || !metrics)
         return undefined;
-    const at = deployedAt - 60_000;
+    const at = deployedAt - BASELINE_BEFORE_MS;
     const [errorRate, p95] = await Promise.all([
         metrics.query(queries.errorRate, at, signal),
         metrics.query(queries.latency, at, signal)
     ]);
-    return {
-        errorRate: errorRate.status === 'measured' ? errorRate.value : null,
-        p95: p95.status === 'measured' ? p95.value : null
-    };
+    return baselineOf(errorRate, p95);
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -70514,7 +70921,8 @@ function checkPolicy(p) {
 function loadPolicy(text, source = 'policy file') {
     let doc;
     try {
-        doc = (0,yaml_dist/* parse */.qg)(text);
+        // Unknown or odd keys are refused below, naming them: no warnings from the parser on stderr.
+        doc = (0,yaml_dist/* parse */.qg)(text, { logLevel: 'error' });
     }
     catch (e) {
         const detail = e instanceof yaml_dist/* YAMLParseError */.XT ? e.message.split('\n')[0] : String(e);
@@ -70610,6 +71018,81 @@ function maxExtensionMs(policy) {
     return Math.max(policy.errorRate.highWindowMs, policy.latency.severeWindowMs);
 }
 
+;// CONCATENATED MODULE: ./src/core/judgement.ts
+// The judgement of one watch, cycle by cycle: every sample goes to decide() with the time it was
+// judged at, the watch ends on a terminal verdict, runs past its planned end while a P1/P2 window
+// must be seen through (extendedEnd), and ends with finalVerdict. The live watch (watch.ts) feeds
+// it samples from probes as they come; a replay feeds it samples rebuilt from Prometheus history.
+// One judgement, two sources: a replay decides what the watch would have decided. Pure.
+
+
+function startJudgement(opts) {
+    const { policy, memory } = opts;
+    const samples = [];
+    const verdicts = [];
+    let plannedEnd = opts.plannedEnd;
+    const hardEnd = plannedEnd + maxExtensionMs(policy);
+    let last;
+    const context = (now) => ({
+        now,
+        deployedAt: opts.deployedAt,
+        restartAvailable: opts.restartAvailable,
+        restartsTried: memory.restartsTried,
+        failedLevels: memory.failedLevels,
+        baseline: opts.baseline
+    });
+    return {
+        samples,
+        verdicts,
+        get ended() {
+            return last !== undefined && isTerminal(last);
+        },
+        admits(at) {
+            if (at <= plannedEnd)
+                return { admitted: true };
+            const extended = extendedEnd(last, plannedEnd, hardEnd);
+            if (extended === null || !last)
+                return { admitted: false };
+            const byMs = extended - plannedEnd;
+            plannedEnd = extended;
+            return { admitted: true, extension: { byMs, rule: last.rule } };
+        },
+        judge(sample, now) {
+            samples.push(sample);
+            const verdict = decide(samples, policy, context(now));
+            verdicts.push({ at: now, verdict });
+            last = verdict;
+            // The caller carries the restart out; decide must know it was tried (once per rule).
+            if (verdict.decision === 'restart')
+                memory.restartsTried.push(verdict.rule);
+            return verdict;
+        },
+        final(now, cancelled) {
+            return finalVerdict(samples, verdicts.map((v) => v.verdict), policy, { ...context(now), cancelled });
+        }
+    };
+}
+/**
+ * The judgement of samples that were recorded rather than probed (a replay, a property test):
+ * each judged at its own time, in order, exactly as the watch would have judged them live.
+ */
+function judgeRecorded(recorded, opts) {
+    const judgement = startJudgement({
+        ...opts,
+        memory: opts.memory ?? { restartsTried: [], failedLevels: [] }
+    });
+    for (const sample of recorded) {
+        if (!judgement.admits(sample.at).admitted)
+            break;
+        judgement.judge(sample, sample.at);
+        if (judgement.ended)
+            break;
+    }
+    const judged = judgement.samples;
+    const now = judged.length > 0 ? judged[judged.length - 1].at : opts.plannedEnd;
+    return { samples: judged, verdicts: judgement.verdicts, final: judgement.final(now, false) };
+}
+
 ;// CONCATENATED MODULE: ./src/watch.ts
 // The watch loop: it collects samples on the core's fixed schedule and asks the core what they
 // mean (decide, the final verdict, whether to extend, when host checks are due). It decides
@@ -70630,17 +71113,6 @@ function cycleLine(phase, startedAt, s, v) {
     const verdict = v ? ` → ${v.decision} (${v.rule})` : '';
     return `[${phase} +${formatDuration(Math.max(0, s.at - startedAt))}] health ${health} | error rate ${readingText(s.errorRate, percent)} | p95 ${readingText(s.p95, format_seconds)}${host.length ? ` | host alerts: ${host.join(', ')}` : ''}${verdict}`;
 }
-/** The decision context of a watch at `now`. */
-function contextOf(settings, opts, now) {
-    return {
-        now,
-        deployedAt: settings.deployedAt,
-        restartAvailable: Boolean(settings.commands.restart && settings.ssh),
-        restartsTried: opts.memory.restartsTried,
-        failedLevels: opts.memory.failedLevels,
-        baseline: opts.baseline
-    };
-}
 /**
  * Watches for `durationMs`, cycles at start + k × probe-interval. Stops early on a terminal verdict
  * (rollback, isolate, manual) when judging, and runs past its planned end when the core says a
@@ -70650,10 +71122,19 @@ async function watch(settings, deps, opts) {
     const { clock, logger } = deps;
     const { policy, probeIntervalMs } = settings;
     const startedAt = clock.now();
-    let plannedEnd = startedAt + opts.durationMs;
-    const hardEnd = plannedEnd + maxExtensionMs(policy);
-    const samples = [];
-    const verdicts = [];
+    const plannedEnd = startedAt + opts.durationMs;
+    // The judgement decides; this loop only probes on its schedule and carries out restarts.
+    const judgement = opts.judge
+        ? startJudgement({
+            policy,
+            deployedAt: settings.deployedAt,
+            restartAvailable: Boolean(settings.commands.restart && settings.ssh),
+            baseline: opts.baseline,
+            memory: opts.memory,
+            plannedEnd
+        })
+        : undefined;
+    const samples = judgement?.samples ?? [];
     let lastHost;
     const sources = {
         health: deps.health,
@@ -70661,7 +71142,6 @@ async function watch(settings, deps, opts) {
         queries: queriesOf(settings),
         host: HOST_OFF
     };
-    let last;
     let lastAt = -Infinity;
     for (let k = 0; k < 1_000_000; k++) {
         if (deps.signal?.aborted)
@@ -70669,13 +71149,11 @@ async function watch(settings, deps, opts) {
         // The next slot after the one just probed (a 0 ms probe must not probe its slot twice).
         const at = nextProbeAt(startedAt, probeIntervalMs, Math.max(clock.now(), lastAt + 1));
         lastAt = at;
-        if (at > plannedEnd) {
-            const extended = opts.judge ? extendedEnd(last, plannedEnd, hardEnd) : null;
-            if (extended === null)
-                break;
-            logger.info(`${last?.rule} window still open at the end of the watch: extending by ${formatDuration(extended - plannedEnd)} to decide`);
-            plannedEnd = extended;
-        }
+        const admission = judgement ? judgement.admits(at) : { admitted: at <= plannedEnd };
+        if (!admission.admitted)
+            break;
+        if ('extension' in admission && admission.extension)
+            logger.info(`${admission.extension.rule} window still open at the end of the watch: extending by ${formatDuration(admission.extension.byMs)} to decide`);
         if (at > clock.now())
             await clock.sleep(at - clock.now(), deps.signal);
         if (deps.signal?.aborted)
@@ -70691,28 +71169,24 @@ async function watch(settings, deps, opts) {
                 return lastHost;
             }
         }, policy, at, deps.signal);
-        samples.push(sample);
-        if (!opts.judge) {
+        if (!judgement) {
+            samples.push(sample);
             logger.info(cycleLine(opts.phase, startedAt, sample));
             continue;
         }
-        const verdict = decide(samples, policy, contextOf(settings, opts, clock.now()));
-        verdicts.push({ at: clock.now(), verdict });
-        last = verdict;
+        const verdict = judgement.judge(sample, clock.now());
         logger.info(cycleLine(opts.phase, startedAt, sample, verdict));
         if (verdict.decision !== 'healthy' &&
             (verdict.decision !== 'continue' || verdict.severity === 'none'))
             logger.info(`  ${verdict.rule}: ${verdict.reason}`);
-        if (isTerminal(verdict))
+        if (judgement.ended)
             break;
-        if (verdict.decision === 'restart' && deps.restart) {
-            opts.memory.restartsTried.push(verdict.rule);
+        if (verdict.decision === 'restart' && deps.restart)
             await deps.restart(verdict);
-        }
     }
     const cancelled = Boolean(deps.signal?.aborted);
-    const final = opts.judge
-        ? finalVerdict(samples, verdicts.map((v) => v.verdict), policy, { ...contextOf(settings, opts, clock.now()), cancelled })
+    const final = judgement
+        ? judgement.final(clock.now(), cancelled)
         : {
             decision: 'continue',
             severity: 'none',
@@ -70720,7 +71194,14 @@ async function watch(settings, deps, opts) {
             reason: 'verification',
             evidence: []
         };
-    return { samples, verdicts, final, cancelled, startedAt, endedAt: clock.now() };
+    return {
+        samples,
+        verdicts: judgement?.verdicts ?? [],
+        final,
+        cancelled,
+        startedAt,
+        endedAt: clock.now()
+    };
 }
 /**
  * Before the watch: wait until the health body contains expected-version (the deploy took).
@@ -71150,6 +71631,294 @@ async function commandMode(ctx) {
         setFailed(`rollback ${r.status}: ${r.reason}`);
 }
 
+;// CONCATENATED MODULE: ./src/replay-samples.ts
+// The replay's source of samples: the watch's queries read from Prometheus' history
+// (query_range) instead of live, rebuilt into the samples the watch would have seen — the same
+// readings, `error-rate.min-requests` applied by the same core function, the same baseline a
+// minute before the deploy. Health and host checks have no history: off (or health from
+// replay-health-query). Fetching is one function; rebuilding is pure (tested without Prometheus).
+
+
+
+/**
+ * The times a replay of a deploy reads: from a minute before it (the baseline) at probe-interval
+ * steps, to the latest the watch could have run (its planned end plus the longest P2 window),
+ * but not past `now`.
+ */
+function replayRange(deployedAt, t, now) {
+    const start = deployedAt - BASELINE_BEFORE_MS;
+    const hardEnd = deployedAt + t.watchDurationMs + t.probeIntervalMs + maxExtensionMs(t.policy);
+    return { start, end: Math.max(start, Math.min(hardEnd, now)), stepMs: t.probeIntervalMs };
+}
+const OFF_HEALTH = { status: 'off', reason: 'not probed in a replay (no history)' };
+const replay_samples_FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
+/** One query's readings by time; a time without a point is unknown, saying why. */
+function lookup(range, what) {
+    if (!range.ok) {
+        const reading = { status: 'unknown', value: null, reason: range.reason };
+        return () => reading;
+    }
+    const byTime = new Map(range.points.map((p) => [p.at, p.reading]));
+    const missing = {
+        status: 'unknown',
+        value: null,
+        reason: range.points.length === 0
+            ? `no data in Prometheus for ${what} over the whole range (retention, or the query matches nothing)`
+            : `no data in Prometheus for ${what} at this time`
+    };
+    return (at) => byTime.get(at) ?? missing;
+}
+/**
+ * Health from replay-health-query: 1 is up, 0 is down. A 0 is confirmed down, as a live probe
+ * is, only when the query also reads 0 at each quick re-probe time after it; a re-probe reading 1
+ * makes it up with the failed attempts counted, as the live probe does.
+ */
+function healthFromHistory(readings, confirm) {
+    const first = readings[0];
+    const value = (r) => r && r.status === 'measured' && r.value !== null ? r.value : null;
+    const v0 = value(first);
+    if (v0 === null)
+        return { status: 'unknown', reason: `replay-health-query: ${first?.reason ?? 'no data'}` };
+    if (v0 >= 1)
+        return { status: 'up', failedAttempts: 0 };
+    if (v0 > 0)
+        return {
+            status: 'unknown',
+            reason: `replay-health-query read ${v0}: expected 1 (up) or 0 (down), e.g. min(up{job="app"})`
+        };
+    let failed = 1;
+    for (let j = 1; j <= confirm; j++) {
+        const v = value(readings[j]);
+        if (v !== null && v >= 1)
+            return { status: 'up', failedAttempts: failed };
+        if (v === null || v > 0)
+            break;
+        failed++;
+    }
+    return {
+        status: 'down',
+        failedAttempts: failed,
+        reason: failed >= confirm + 1
+            ? `replay-health-query read 0 (down)${confirm > 0 ? ` and on ${confirm} re-probe time(s) after` : ''}`
+            : 'replay-health-query read 0 (down), not confirmed at the re-probe times'
+    };
+}
+/**
+ * The watch's samples of one deploy rebuilt from its history: one per probe time from the first
+ * at or after the deploy, and the baseline from the readings a minute before it.
+ */
+function rebuildSamples(history, policy, deployedAt) {
+    const { range } = history;
+    const errorRate = lookup(history.errorRate, 'the error rate');
+    const p95 = lookup(history.p95, 'p95');
+    const requestRate = lookup(history.requestRate, 'the request rate');
+    const fast = history.fastErrorRate ? lookup(history.fastErrorRate, 'the fast error rate') : null;
+    const health = history.health?.map((r, j) => ({
+        read: lookup(r, 'replay-health-query'),
+        offset: j * policy.health.confirmIntervalMs
+    }));
+    const baseline = baselineOf(errorRate(range.start), p95(range.start));
+    const samples = [];
+    const min = policy.errorRate.minRequests;
+    for (let at = range.start; at <= range.end && range.stepMs > 0; at += range.stepMs) {
+        if (at < deployedAt)
+            continue;
+        const rps = requestRate(at);
+        samples.push({
+            at,
+            health: health
+                ? healthFromHistory(health.map((h) => h.read(at + h.offset)), policy.health.confirm)
+                : OFF_HEALTH,
+            errorRate: applyMinRequests(errorRate(at), rps, min),
+            fastErrorRate: fast ? applyMinRequests(fast(at), rps, min) : replay_samples_FAST_OFF,
+            p95: p95(at),
+            requestRate: rps,
+            host: HOST_OFF
+        });
+    }
+    return { baseline, samples };
+}
+/** Reads every query of one deploy over its range, concurrently. Never throws. */
+async function fetchHistory(source, queries, range, opts) {
+    const read = (q, shift = 0) => source.queryRange(q, { ...range, start: range.start + shift, end: range.end + shift }, opts.signal);
+    const healthQuery = opts.healthQuery;
+    const [errorRate, p95, requestRate, fastErrorRate, health] = await Promise.all([
+        read(queries.errorRate),
+        read(queries.latency),
+        read(queries.requestRate),
+        queries.fastErrorRate ? read(queries.fastErrorRate) : Promise.resolve(undefined),
+        healthQuery
+            ? Promise.all(Array.from({ length: opts.confirm + 1 }, (_, j) => read(healthQuery, j * opts.confirmIntervalMs)))
+            : Promise.resolve(undefined)
+    ]);
+    return {
+        range,
+        errorRate,
+        p95,
+        requestRate,
+        ...(fastErrorRate ? { fastErrorRate } : {}),
+        ...(health ? { health } : {})
+    };
+}
+/** Every range reading of a history, for counting requests and failures. */
+function readingsOf(history) {
+    return [
+        history.errorRate,
+        history.p95,
+        history.requestRate,
+        ...(history.fastErrorRate ? [history.fastErrorRate] : []),
+        ...(history.health ?? [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/modes/replay.ts
+// mode: replay — what the policy would have done on past deploys. Samples come from Prometheus'
+// history (replay-samples.ts); the watch's own judgement (core/judgement.ts) judges them cycle by
+// cycle. Nothing runs on a host and no issue is written: a replay is information, so it exits 0
+// except on bad input and a Prometheus that answers nothing at all.
+
+
+
+
+
+
+
+
+
+/** Deploys whose history is fetched at once: Prometheus serves them in parallel. */
+const CONCURRENCY = 6;
+/** The deploys to replay: replay-deploys, else the Deployments API's latest. Throws on failure. */
+async function deploysOf(settings, github) {
+    const replay = settings.replay;
+    if (!replay)
+        return [];
+    if (replay.deploys)
+        return replay.deploys.map((d) => ({ ...d, source: 'replay-deploys' }));
+    if (!github)
+        throw new Error('no github-token or GITHUB_REPOSITORY to list the deployments: list the deploys in replay-deploys instead');
+    const listed = await github.listDeployments(settings.environment, replay.count);
+    return listed.map((d) => ({
+        at: d.createdAt,
+        ...(d.sha ? { sha: d.sha } : {}),
+        source: 'deployments-api'
+    }));
+}
+/** Runs `work` over `items` with at most `limit` at once, keeping the order of the results. */
+async function inParallel(items, limit, work) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/** The samples, verdicts and final verdict of one deploy, as the watch would have judged them. */
+function judgeDeploy(deploy, history, settings) {
+    const { policy } = settings;
+    const { baseline, samples } = rebuildSamples(history, policy, deploy.at);
+    const startedAt = samples[0]?.at ?? deploy.at;
+    const judged = judgeRecorded(samples, {
+        policy,
+        deployedAt: deploy.at,
+        // A restart would run on the host, and what it changed has no history: none in a replay.
+        restartAvailable: false,
+        baseline,
+        plannedEnd: startedAt + settings.watchDurationMs
+    });
+    const readings = readingsOf(history);
+    const failures = [...new Set(readings.flatMap((r) => (r.ok ? [] : [r.reason])))];
+    const lastAt = samples[samples.length - 1]?.at ?? history.range.start;
+    const incomplete = startedAt + settings.watchDurationMs > lastAt + settings.probeIntervalMs;
+    return {
+        deploy,
+        startedAt,
+        samples: judged.samples,
+        verdicts: judged.verdicts,
+        final: judged.final,
+        baseline,
+        failures,
+        ...(incomplete
+            ? {
+                incomplete: `history ends ${formatDuration(Math.max(0, lastAt - deploy.at))} after the deploy (the watch is ${formatDuration(settings.watchDurationMs)})`
+            }
+            : {})
+    };
+}
+async function replayMode(ctx) {
+    const { settings, adapters, log, cancel } = ctx;
+    const source = adapters.prometheusHistory(settings);
+    const queries = queriesOf(settings);
+    const replay = settings.replay;
+    if (!source || !queries || !replay) {
+        setFailed('bad input: mode replay needs prometheus-url');
+        ctx.setOutputs({ [Outputs.Decision]: 'bad-input' });
+        return;
+    }
+    const github = adapters.github(settings, log);
+    let deploys;
+    try {
+        deploys = await deploysOf(settings, github);
+    }
+    catch (e) {
+        setFailed(`replay: could not list the deployments of environment '${settings.environment}': ${e.message}`);
+        return;
+    }
+    log.info(`replaying ${deploys.length} deploy(s) of '${settings.environment}' (${deploys[0]?.source ?? 'none'}): watch ${formatDuration(settings.watchDurationMs)} every ${formatDuration(settings.probeIntervalMs)}`);
+    startGroup('replay: Prometheus history');
+    const now = adapters.clock.now();
+    const fetchStart = external_node_perf_hooks_.performance.now();
+    const histories = await inParallel(deploys, CONCURRENCY, (d) => fetchHistory(source, queries, replayRange(d.at, settings, now), {
+        healthQuery: replay.healthQuery,
+        confirm: settings.policy.health.confirm,
+        confirmIntervalMs: settings.policy.health.confirmIntervalMs,
+        signal: cancel.signal
+    }));
+    const prometheusMs = external_node_perf_hooks_.performance.now() - fetchStart;
+    endGroup();
+    const decideStart = external_node_perf_hooks_.performance.now();
+    const outcomes = deploys.map((d, i) => judgeDeploy(d, histories[i], settings));
+    const decideMs = external_node_perf_hooks_.performance.now() - decideStart;
+    const readings = histories.flatMap(readingsOf);
+    const requests = readings.reduce((n, r) => n + r.requests, 0);
+    const samples = outcomes.reduce((n, o) => n + o.samples.length, 0);
+    const run = {
+        environment: settings.environment,
+        generatedAt: now,
+        outcomes,
+        notes: ctx.notes,
+        timing: { prometheusMs, decideMs, requests, samples }
+    };
+    for (const o of outcomes)
+        log.info(replayLine(o));
+    const totals = replayTotals(outcomes);
+    log.info(`${totals.sentence}. Time: Prometheus ${(prometheusMs / 1000).toFixed(2)} s (${requests} requests), decide ${(decideMs / 1000).toFixed(2)} s (${samples} samples, ${samples > 0 && decideMs > 0 ? Math.round(samples / (decideMs / 1000)) : 0} samples/s)`);
+    const reportPath = await publishReplay(settings, run, log);
+    ctx.setOutputs({
+        [Outputs.ReplayDeploys]: String(outcomes.length),
+        [Outputs.ReplayRollbacks]: String(totals.rollbacks),
+        [Outputs.ReplayWarnings]: String(totals.warnings),
+        [Outputs.ReportPath]: reportPath ?? ''
+    });
+    if (cancel.signal.aborted) {
+        setFailed('cancelled: the replay was stopped before it read every deploy');
+        return;
+    }
+    const silent = readings.length > 0 && readings.every((r) => !r.ok && !r.answered);
+    if (silent) {
+        const reason = readings.find((r) => !r.ok);
+        setFailed(`replay: Prometheus answered nothing at all (${reason && !reason.ok ? reason.reason : 'no answer'}): check prometheus-url and the network`);
+    }
+}
+function replayLine(o) {
+    const when = new Date(o.deploy.at).toISOString();
+    const sha = o.deploy.sha ? ` ${o.deploy.sha.slice(0, 7)}` : '';
+    return `[replay ${when}${sha}] ${o.final.decision} (${o.final.rule}, ${o.final.severity}): ${o.final.reason}`;
+}
+
 ;// CONCATENATED MODULE: ./src/exit-status.ts
 // The step's outputs and exit status, from the final verdict and what the action did (README
 // "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
@@ -71564,6 +72333,80 @@ function notifySecrets(notify) {
     return [notify.webhook, ...(tail.length >= 12 ? [tail] : [])];
 }
 
+;// CONCATENATED MODULE: ./src/settings/replay.ts
+// The inputs of mode replay (which past deploys, what stands in for health) and the fast error
+// rate of the two-speed error-rate-critical. Parsed once, with errors that name the input.
+
+
+
+/** The most deploys one replay takes (listed, or asked of the Deployments API: one page). */
+const MAX_REPLAY_DEPLOYS = 100;
+/**
+ * replay-deploys: one deploy per line, `TIME [SHA]`; blank and `#` lines are skipped. Throws
+ * InputError naming the line.
+ */
+function parseReplayDeploys(text, now) {
+    const name = Inputs.ReplayDeploys;
+    const deploys = [];
+    for (const [i, raw] of text.split(/\r?\n/).entries()) {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        const [time, sha, ...rest] = line.split(/\s+/);
+        const where = `${name} line ${i + 1}`;
+        const at = parseIsoTime(time);
+        if (at === null)
+            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z, optionally followed by the commit SHA`);
+        if (at > now + FUTURE_SKEW_MS)
+            throw new InputError(`${where}: ${describeValue(time)} lies in the future`);
+        if (sha !== undefined && checkSha(sha))
+            throw new InputError(`${where}: ${describeValue(sha)} ${checkSha(sha)}`);
+        if (rest.length > 0)
+            throw new InputError(`${where}: expected 'TIME [SHA]', found more: ${describeValue(line)}`);
+        deploys.push(sha === undefined ? { at } : { at, sha });
+    }
+    if (deploys.length > MAX_REPLAY_DEPLOYS)
+        throw new InputError(`${name} lists ${deploys.length} deploys: at most ${MAX_REPLAY_DEPLOYS} per replay`);
+    return deploys;
+}
+function parseReplayCount(raw) {
+    const text = raw.trim() || constants_DEFAULTS[Inputs.ReplayCount];
+    const count = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(count >= 1 && count <= MAX_REPLAY_DEPLOYS))
+        throw new InputError(`${Inputs.ReplayCount} ${describeValue(text)} must be a whole number from 1 to ${MAX_REPLAY_DEPLOYS}`);
+    return count;
+}
+/** mode replay's settings. Throws InputError. */
+function replaySettings(get, now) {
+    const listed = get(Inputs.ReplayDeploys).trim();
+    const deploys = listed ? parseReplayDeploys(listed, now) : undefined;
+    if (deploys && deploys.length === 0)
+        throw new InputError(`${Inputs.ReplayDeploys} holds no deploy line`);
+    const healthQuery = get(Inputs.ReplayHealthQuery).trim() || undefined;
+    return {
+        ...(deploys ? { deploys } : {}),
+        count: parseReplayCount(get(Inputs.ReplayCount)),
+        ...(healthQuery ? { healthQuery } : {})
+    };
+}
+/**
+ * error-rate-fast-query: `off` turns it off. The default expression reads http_requests_total,
+ * as the default error-rate-query does: beside a custom error-rate-query (other metrics, labels,
+ * a recording rule) it would measure something else, so it is used only with the default
+ * error-rate-query. The runner fills in a default when the input is not given, so a custom
+ * error-rate-query with the default fast query is taken as "not given".
+ */
+function fastErrorRateQuery(get, errorRateQuery) {
+    const given = get(Inputs.ErrorRateFastQuery).trim();
+    const fast = given || constants_DEFAULTS[Inputs.ErrorRateFastQuery];
+    if (/^off$/i.test(fast))
+        return undefined;
+    const isDefault = fast === constants_DEFAULTS[Inputs.ErrorRateFastQuery];
+    if (isDefault && errorRateQuery !== constants_DEFAULTS[Inputs.ErrorRateQuery])
+        return undefined;
+    return fast;
+}
+
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
 // Every input parsed once into one typed, validated Settings object (actions/checkout's habit).
 // Nothing here touches production: bad input fails before the first probe or connection.
@@ -71576,8 +72419,7 @@ function notifySecrets(notify) {
 
 
 
-/** Clock skew tolerated between the deploy step's clock and this one. */
-const FUTURE_SKEW_MS = 60_000;
+
 function duration(get, name) {
     const raw = get(name).trim() || constants_DEFAULTS[name];
     const ms = parseDuration(raw);
@@ -71648,9 +72490,8 @@ function deployedAt(get, now) {
     const raw = get(Inputs.DeployedAt).trim();
     if (!raw)
         return now;
-    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-    const at = iso.test(raw) ? Date.parse(raw) : NaN;
-    if (Number.isNaN(at))
+    const at = parseIsoTime(raw);
+    if (at === null)
         throw new InputError(`deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`);
     if (at > now + FUTURE_SKEW_MS)
         throw new InputError(`deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`);
@@ -71762,13 +72603,17 @@ function parseInputs(get, env) {
     const environment = inputs_text(get, Inputs.Environment);
     if (!/^[A-Za-z0-9._\-/ ]{1,80}$/.test(environment))
         throw new InputError(`environment '${environment}' must be 1-80 letters, digits, spaces or . _ - /`);
+    const replay = mode === 'replay';
     const healthRaw = get(Inputs.HealthUrl).trim();
-    if (!healthRaw)
+    // A replay has no live health probe (no history of it): health-url is not needed there.
+    if (!healthRaw && !replay)
         throw new InputError('health-url is required: the URL of the health endpoint');
     const method = inputs_text(get, Inputs.HealthMethod).toUpperCase();
     if (method !== 'GET' && method !== 'HEAD')
         throw new InputError(`health-method '${inputs_text(get, Inputs.HealthMethod)}' must be GET or HEAD`);
     const promUrl = optional(get, Inputs.PrometheusUrl);
+    if (replay && !promUrl)
+        throw new InputError('prometheus-url is required in mode replay: the history of the queries comes from Prometheus');
     const ssh = sshSettings(get, env);
     const rollbackTarget = optional(get, Inputs.RollbackTarget);
     // Refused here, before the first probe, not when the rollback needs it.
@@ -71808,7 +72653,7 @@ function parseInputs(get, env) {
         policyFile,
         policy,
         health: {
-            url: httpUrl(Inputs.HealthUrl, healthRaw),
+            url: healthRaw ? httpUrl(Inputs.HealthUrl, healthRaw) : '',
             method,
             headers: healthHeaders
         },
@@ -71819,14 +72664,17 @@ function parseInputs(get, env) {
                 headers: promHeaders,
                 errorRateQuery: inputs_text(get, Inputs.ErrorRateQuery),
                 latencyQuery: inputs_text(get, Inputs.LatencyQuery),
-                requestRateQuery: inputs_text(get, Inputs.RequestRateQuery)
+                requestRateQuery: inputs_text(get, Inputs.RequestRateQuery),
+                errorRateFastQuery: fastErrorRateQuery(get, inputs_text(get, Inputs.ErrorRateQuery))
             }
             : undefined,
+        ...(replay ? { replay: replaySettings(get, env.now) } : {}),
         network: { caCertificates: caCertificates(get, env, resolve) },
         failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
         failOnRollback: bool(get, Inputs.FailOnRollback, env),
         dryRun: bool(get, Inputs.DryRun, env),
-        ssh,
+        // Nothing runs on a host in a replay: no connection (the key is still masked, below).
+        ssh: replay ? undefined : ssh,
         scripts: {
             rollback: scriptPath(get, Inputs.RollbackScript),
             validate: scriptPath(get, Inputs.ValidateScript),
@@ -71882,6 +72730,7 @@ function parseInputs(get, env) {
 
 
 
+
 function readSettings(now, vars) {
     return parseInputs((name) => getInput(name), {
         now,
@@ -71912,11 +72761,16 @@ function describeSetup(settings) {
     const notes = [];
     if (!settings.prometheus)
         notes.push('no prometheus-url: only the health rules (and host checks) apply');
-    if (!settings.ssh) {
+    if (settings.replay)
+        notes.push(...replayNotes(settings));
+    else if (!settings.ssh) {
         notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"');
         if (configuredHostChecks(settings.policy).length > 0)
             notes.push('host-checks are set in the policy but there is no ssh-host: they do not run');
     }
+    const prom = settings.prometheus;
+    if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== constants_DEFAULTS[Inputs.ErrorRateQuery])
+        notes.push('error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)');
     if (settings.ssh?.insecureSkipHostKeyCheck)
         notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
     if (settings.dryRun)
@@ -71939,18 +72793,34 @@ function describeSetup(settings) {
                 .map(([k, ms]) => `${k} ${formatDuration(ms)}`)
                 .join(', ')}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`);
     }
-    if (!settings.github.token || !settings.github.owner)
+    if ((!settings.github.token || !settings.github.owner) && !settings.replay)
         notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
     return notes;
+}
+/** What a replay does not do, said once. */
+function replayNotes(settings) {
+    const replay = settings.replay;
+    if (!replay)
+        return [];
+    return [
+        replay.healthQuery
+            ? 'replay: health is read from replay-health-query (1 up, 0 down); host checks are off (no history)'
+            : 'replay: health and host checks are off (they have no history; replay-health-query can stand in for health)',
+        'replay: nothing runs on a host and no issue is opened or commented, whatever the policy says'
+    ];
 }
 function printPolicy(settings) {
     const p = settings.policy;
     const d = formatDuration;
+    const deployed = settings.replay
+        ? 'replaying past deploys'
+        : `deployed at ${new Date(settings.deployedAt).toISOString()}`;
     // A command acts on the incident's own deploy (its marker), not on this step's inputs.
     info(settings.mode === 'command'
         ? `mode command: commands on the open incident of environment '${settings.environment}'`
-        : `mode ${settings.mode}: watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`);
-    info(`health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
+        : `mode ${settings.mode}: watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, ${deployed}, environment '${settings.environment}'`);
+    if (settings.health.url)
+        info(`health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
     info(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`);
     info(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`);
     info(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`);
@@ -71961,6 +72831,7 @@ function printPolicy(settings) {
         info(`error-rate-query: ${settings.prometheus.errorRateQuery}`);
         info(`latency-query: ${settings.prometheus.latencyQuery}`);
         info(`request-rate-query: ${settings.prometheus.requestRateQuery}`);
+        info(`error-rate-fast-query: ${settings.prometheus.errorRateFastQuery ?? 'off'}`);
     }
 }
 
@@ -71968,6 +72839,7 @@ function printPolicy(settings) {
 // Wiring only: setup (settings, secrets, the key), then the mode's own flow (modes/), outputs and
 // exit status. One direction of flow; every decision is made by src/core, every effect by an
 // adapter. `adapters` are the real ones in the action and fakes in __tests__/main.test.ts.
+
 
 
 
@@ -72000,7 +72872,7 @@ function badInput(message) {
 const main_MODES = {
     watch: watchMode,
     command: commandMode,
-    replay: async () => badInput("mode 'replay' is not available in this version")
+    replay: replayMode
 };
 async function run(adapters = realAdapters()) {
     const cancel = installCancellation(log, adapters.disposeAllSync);

@@ -1,6 +1,7 @@
-// A stand-in for the GitHub REST API endpoints the action uses (issues, comments, labels, titles),
-// on 127.0.0.1 only, in memory, answering with GitHub-shaped JSON. Scripted failures (a 500 once,
-// a 403, a 404) exercise the client's retries and error messages through the real Octokit.
+// A stand-in for the GitHub REST API endpoints the action uses (issues, comments, labels, titles,
+// and the deployments a replay lists), on 127.0.0.1 only, in memory, answering with GitHub-shaped
+// JSON. Scripted failures (a 500 once, a 403, a 404) exercise the client's retries and error
+// messages through the real Octokit.
 //
 // Also the endpoints mode command uses: a collaborator's permission (roles set by the test with
 // setRole) and reactions on issue comments (201 when added, 200 when this account already had).
@@ -8,7 +9,7 @@
 // anyone else (a person commenting on the issue).
 //
 // Library: startGitHubStandin({ failures }) → { url, requests, issues, comments, reactions,
-//   setRole, addComment, setFailures, stop }
+//   deployments, setRole, addComment, setFailures, stop }
 // CLI (the demo): node sandbox/github-standin.js --port N --out DIR
 //   writes each issue and comment as a Markdown file into DIR.
 import fs from 'node:fs'
@@ -44,6 +45,19 @@ const MAX_BODY_BYTES = 1024 * 1024
  * @property {string} repo
  * @property {string} created_at
  * @property {{ login: string, type: string }} [user]   who opened it (default: the viewer)
+ */
+
+/**
+ * @typedef {object} StandinDeployment
+ * @property {number} id
+ * @property {string} owner
+ * @property {string} repo
+ * @property {string} sha
+ * @property {string} ref
+ * @property {string} task
+ * @property {string} environment
+ * @property {string | null} description
+ * @property {string} created_at   ISO-8601, as GitHub writes it (no milliseconds)
  */
 
 /**
@@ -105,6 +119,8 @@ export async function startGitHubStandin(options = {}) {
   const roles = new Map()
   const viewer = options.viewer ?? { login: 'github-actions[bot]', type: 'Bot' }
   let nextReactionId = 1
+  /** @type {StandinDeployment[]} */
+  const deployments = []
   /** @type {Failure[]} */
   let failures = (options.failures ?? []).map((f) => ({ times: 1, ...f }))
   let nextCommentId = 1000
@@ -143,6 +159,69 @@ export async function startGitHubStandin(options = {}) {
     updated_at: c.created_at ?? '',
     author_association: roles.has((c.user ?? viewer).login) ? 'MEMBER' : 'NONE'
   })
+
+  // ---- Deployments: GET (filtered by environment, sha, ref, task; newest first; paged) and
+  // POST (creates one, as the real API does), in GitHub's shapes. Tests may also push into
+  // `deployments` directly (created_at set by hand, for history).
+  let nextDeploymentId = 500
+  const deploymentJson = (/** @type {StandinDeployment} */ d) => ({
+    url: `${baseUrl}/repos/${d.owner}/${d.repo}/deployments/${d.id}`,
+    id: d.id,
+    node_id: `DE_${d.id}`,
+    sha: d.sha,
+    ref: d.ref,
+    task: d.task,
+    payload: {},
+    original_environment: d.environment,
+    environment: d.environment,
+    description: d.description,
+    creator: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+    created_at: d.created_at,
+    updated_at: d.created_at,
+    statuses_url: `${baseUrl}/repos/${d.owner}/${d.repo}/deployments/${d.id}/statuses`,
+    repository_url: `${baseUrl}/repos/${d.owner}/${d.repo}`,
+    transient_environment: false,
+    production_environment: d.environment === 'production'
+  })
+  function deploymentsEndpoint(match, method, url, body, send, fail) {
+    const [, owner, repo] = match
+    if (method === 'GET') {
+      const page = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1)
+      const perPage = Math.min(
+        100,
+        Math.max(1, Number(url.searchParams.get('per_page') ?? '30') || 30)
+      )
+      const filters = ['environment', 'sha', 'ref', 'task']
+        .map((k) => [k, url.searchParams.get(k)])
+        .filter(([, v]) => v !== null)
+      const list = deployments
+        .filter((d) => d.owner === owner && d.repo === repo)
+        .filter((d) => filters.every(([k, v]) => d[k] === v))
+        .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)
+      return send(200, list.slice((page - 1) * perPage, page * perPage).map(deploymentJson))
+    }
+    if (method === 'POST') {
+      if (!body || typeof body.ref !== 'string' || !body.ref)
+        return fail(422, 'Validation Failed: ref is missing')
+      const deployment = {
+        id: nextDeploymentId++,
+        owner,
+        repo,
+        ref: body.ref,
+        sha: /^[0-9a-f]{40}$/.test(body.ref)
+          ? body.ref
+          : 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
+        task: typeof body.task === 'string' ? body.task : 'deploy',
+        environment: typeof body.environment === 'string' ? body.environment : 'production',
+        description: typeof body.description === 'string' ? body.description : null,
+        created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+      }
+      deployments.push(deployment)
+      return send(201, deploymentJson(deployment))
+    }
+    return fail(404, 'Not Found')
+  }
+  // ---- end of Deployments ------------------------------------------------------------------
 
   const writeIssueFile = (/** @type {StandinIssue} */ i) => {
     if (!out) return
@@ -248,6 +327,11 @@ export async function startGitHubStandin(options = {}) {
           created_at: new Date().toISOString()
         })
       }
+      // ---- Deployments (mode replay lists them) -----------------------------------------
+      const deploymentsPath = /^\/repos\/([^/]+)\/([^/]+)\/deployments\/?$/.exec(url.pathname)
+      if (deploymentsPath)
+        return deploymentsEndpoint(deploymentsPath, method, url, body, send, fail)
+      // ---- end of Deployments --------------------------------------------------------------
 
       const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+))?(?:\/(comments|labels))?\/?$/.exec(
         url.pathname
@@ -416,6 +500,7 @@ export async function startGitHubStandin(options = {}) {
       const issue = issues.find((i) => i.number === number)
       return issue ? issueJson(issue) : undefined
     },
+    deployments,
     /** @param {Failure[]} next */
     setFailures(next) {
       failures = next.map((f) => ({ times: 1, ...f }))

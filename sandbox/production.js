@@ -174,7 +174,8 @@ function chownTree(dir, uid, gid) {
 
 /**
  * Starts the whole sandbox with the good version live.
- * @param {{ rateWindow?: string, log?: (line: string) => void, githubFailures?: object[] }} [opts]
+ * @param {{ rateWindow?: string, log?: (line: string) => void, githubFailures?: object[], history?: string }} [opts]
+ *   history: OpenMetrics text of a past (sandbox/history.js) that Prometheus starts with
  */
 export async function startProduction(opts = {}) {
   const log = opts.log ?? (() => {})
@@ -229,7 +230,8 @@ export async function startProduction(opts = {}) {
 
     const prometheus = await startPrometheus({
       targets: [`127.0.0.1:${service.port}`],
-      scrapeInterval: '1s'
+      scrapeInterval: '1s',
+      history: opts.history
     })
     started.push(prometheus)
     log(`prometheus        ${prometheus.url} (scraping every 1s)`)

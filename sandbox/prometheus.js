@@ -1,5 +1,6 @@
 // A real Prometheus (Debian's 2.42 package) for the sandbox and the integration tests: its own
 // config and storage in a temporary directory, listening on 127.0.0.1 on a free port.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -23,10 +24,18 @@ const START_ATTEMPTS = 3
  */
 
 /**
- * @param {{ targets: string[], scrapeInterval?: string, binary?: string }} opts
+ * @param {{ targets: string[], scrapeInterval?: string, binary?: string, history?: string, retention?: string }} opts
+ *   history: OpenMetrics text (sandbox/history.js) backfilled with promtool before the start;
+ *   retention: how long Prometheus keeps data (default 1h; a backfilled past needs more)
  * @returns {Promise<RunningPrometheus>}
  */
-export async function startPrometheus({ targets, scrapeInterval = '1s', binary = 'prometheus' }) {
+export async function startPrometheus({
+  targets,
+  scrapeInterval = '1s',
+  binary = 'prometheus',
+  history,
+  retention = history ? '3650d' : '1h'
+}) {
   const executable = findExecutable(binary)
   if (!executable) throw new Error(`prometheus binary '${binary}' not found: ${INSTALL_HINT}`)
   if (!Array.isArray(targets) || targets.length === 0)
@@ -48,6 +57,15 @@ export async function startPrometheus({ targets, scrapeInterval = '1s', binary =
     ].join('\n')
   )
 
+  if (history !== undefined) {
+    try {
+      backfill(history, dir, executable)
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true })
+      throw err
+    }
+  }
+
   /** @type {import('./processes.js').Spawned | undefined} */
   let proc
   let url = ''
@@ -60,7 +78,7 @@ export async function startPrometheus({ targets, scrapeInterval = '1s', binary =
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${path.join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=1h',
+        `--storage.tsdb.retention.time=${retention}`,
         '--log.level=warn'
       ])
       proc = spawned
@@ -124,4 +142,27 @@ export async function startPrometheus({ targets, scrapeInterval = '1s', binary =
       return stopped
     }
   }
+}
+
+/**
+ * Writes the OpenMetrics text and turns it into TSDB blocks in `dir`/data with promtool (beside
+ * the prometheus binary), so Prometheus starts with that past.
+ * @param {string} openMetrics
+ * @param {string} dir
+ * @param {string} prometheusBinary
+ */
+export function backfill(openMetrics, dir, prometheusBinary) {
+  const promtool =
+    findExecutable(path.join(path.dirname(prometheusBinary), 'promtool')) ??
+    findExecutable('promtool')
+  if (!promtool) throw new Error(`promtool not found beside ${prometheusBinary}: ${INSTALL_HINT}`)
+  const file = path.join(dir, 'history.om')
+  const data = path.join(dir, 'data')
+  fs.mkdirSync(data, { recursive: true })
+  fs.writeFileSync(file, openMetrics)
+  execFileSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], {
+    stdio: 'pipe',
+    timeout: 120_000
+  })
+  fs.rmSync(file, { force: true })
 }

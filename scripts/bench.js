@@ -10,6 +10,9 @@
 //   4. a long watch at 5 s: CPU seconds and peak RSS of the action process (skipped by --quick)
 //   5. cadence drift over 100 probe cycles at 500 ms
 //   6. probe overhead: the probes' axios client against a bare node:http GET, per request
+//   7. mode replay: 100 deploys against a backfilled Prometheus (wall time, split, decide rate)
+//   8. the two-speed error rate: a 60% step with the default queries, before and after
+//      (scripts/bench-replay.js)
 // --quick: fewer runs, no long watch. --long: the issue's full 10-minute watch (default 2 min).
 // --only: just the listed figures (e.g. --only 6 takes seconds instead of minutes).
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
@@ -39,13 +42,14 @@ import {
   waitForChild,
   withTimeout
 } from './bench-lib.js'
+import { replayHundred, twoSpeed } from './bench-replay.js'
 
 const DIST = path.join(ROOT, 'dist')
 const DIST_INDEX = path.join(DIST, 'index.js')
 const OUT_DIR = path.join(ROOT, 'bench-output')
 const ACTION_NEEDLE = path.join(ROOT, 'dist/index.js')
 const MB = 1_000_000
-const FIGURE_IDS = ['1', '2', '3', '4', '5', '6']
+const FIGURE_IDS = ['1', '2', '3', '4', '5', '6', '7', '8']
 
 function parseArgs() {
   const opts = { quick: false, long: false, only: /** @type {string[] | null} */ (null) }
@@ -709,6 +713,8 @@ async function main() {
     ['2', () => coldStart(opts.quick ? 3 : 5)],
     ['5', () => cadenceDrift(opts.quick ? 50 : 100)],
     ['6', () => probeOverhead(opts.quick ? 200 : 500)],
+    ['7', () => replayHundred({ record, track, log: (l) => console.log(bold(l)) })],
+    ['8', () => twoSpeed({ record, track, log: (l) => console.log(l) })],
     ['1', () => detection(opts.quick)],
     ...(opts.quick ? [] : [['4', () => longWatch(minutes)]])
   ].filter(([id]) => !opts.only || opts.only.includes(id))

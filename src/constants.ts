@@ -21,6 +21,7 @@ export const Inputs = {
   ErrorRateQuery: 'error-rate-query',
   LatencyQuery: 'latency-query',
   RequestRateQuery: 'request-rate-query',
+  ErrorRateFastQuery: 'error-rate-fast-query',
   ExpectedVersion: 'expected-version',
   FailOnInconclusive: 'fail-on-inconclusive',
   FailOnRollback: 'fail-on-rollback',
@@ -45,7 +46,10 @@ export const Inputs = {
   IssueLabels: 'issue-labels',
   IssueAssignees: 'issue-assignees',
   IssueOnWarning: 'issue-on-warning',
-  NotifyWebhook: 'notify-webhook'
+  NotifyWebhook: 'notify-webhook',
+  ReplayDeploys: 'replay-deploys',
+  ReplayCount: 'replay-count',
+  ReplayHealthQuery: 'replay-health-query'
 } as const
 
 export const Outputs = {
@@ -59,7 +63,10 @@ export const Outputs = {
   RollbackTarget: 'rollback-target',
   IssueNumber: 'issue-number',
   IssueUrl: 'issue-url',
-  ReportPath: 'report-path'
+  ReportPath: 'report-path',
+  ReplayDeploys: 'replay-deploys',
+  ReplayRollbacks: 'replay-rollbacks',
+  ReplayWarnings: 'replay-warnings'
 } as const
 
 /** Defaults of the inputs; action.yml declares the same (checked by a test). */
@@ -74,6 +81,8 @@ export const DEFAULTS = {
   [Inputs.LatencyQuery]:
     'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
   [Inputs.RequestRateQuery]: 'sum(rate(http_requests_total[1m]))',
+  [Inputs.ErrorRateFastQuery]:
+    '(sum(irate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(irate(http_requests_total[1m]))',
   [Inputs.FailOnInconclusive]: 'true',
   [Inputs.FailOnRollback]: 'true',
   [Inputs.DryRun]: 'false',
@@ -84,5 +93,6 @@ export const DEFAULTS = {
   [Inputs.SmokeTestScript]: 'deploy/smoke_tests.sh',
   [Inputs.IssueLabels]: 'incident',
   [Inputs.IssueOnWarning]: 'false',
-  [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md'
+  [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md',
+  [Inputs.ReplayCount]: '20'
 } as const

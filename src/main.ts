@@ -8,6 +8,7 @@ import { describeRoute } from './adapters/proxy-env.js'
 import { installCancellation } from './cancellation.js'
 import { Outputs, type Mode } from './constants.js'
 import { commandMode } from './modes/command.js'
+import { replayMode } from './modes/replay.js'
 import { watchMode, type ModeContext } from './modes/watch.js'
 import { InputError } from './settings/errors.js'
 import type { Settings } from './settings/types.js'
@@ -37,7 +38,7 @@ function badInput(message: string): void {
 const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
   watch: watchMode,
   command: commandMode,
-  replay: async () => badInput("mode 'replay' is not available in this version")
+  replay: replayMode
 }
 
 export async function run(adapters: Adapters = realAdapters()): Promise<void> {

@@ -5,12 +5,13 @@ import type {
   RollbackLevel,
   RuleId,
   Sample,
-  Verdict
+  Verdict,
+  VerdictAt
 } from './core/types.js'
 
 import type { Pending } from './core/pending.js'
 
-export type { BackupChoice } from './core/types.js'
+export type { BackupChoice, VerdictAt } from './core/types.js'
 
 export type StepName =
   | 'preflight'
@@ -73,11 +74,6 @@ export interface RollbackOutcome {
   reason: string
   /** When verification first saw production recovered (epoch ms). */
   recoveredAt?: number
-}
-
-export interface VerdictAt {
-  at: number
-  verdict: Verdict
 }
 
 /** The whole story of one run, for the issue, the summary and the decision trace. */

@@ -1,7 +1,7 @@
 // The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
 // the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
 // the same decide().
-import { applyMinRequests } from './core/metrics.js'
+import { applyMinRequests, baselineOf } from './core/metrics.js'
 import type { Baseline, HostReadings, MetricReading, Policy, Sample } from './core/types.js'
 import type { HealthProbe, MetricsSource } from './adapters/ports.js'
 import type { Settings } from './settings/types.js'
@@ -10,10 +10,13 @@ export interface PrometheusQueries {
   errorRate: string
   latency: string
   requestRate: string
+  /** error-rate-fast-query; undefined: off. */
+  fastErrorRate?: string
 }
 
 export interface MetricReadings {
   errorRate: MetricReading
+  fastErrorRate: MetricReading
   p95: MetricReading
   requestRate: MetricReading
 }
@@ -28,18 +31,24 @@ export const HOST_OFF: HostReadings = {
 }
 
 const OFF: MetricReading = { status: 'off', value: null, reason: 'no prometheus-url' }
+const FAST_OFF: MetricReading = { status: 'off', value: null, reason: 'no error-rate-fast-query' }
 
 /** The queries the settings configure, or undefined without Prometheus. */
 export function queriesOf(settings: Pick<Settings, 'prometheus'>): PrometheusQueries | undefined {
   const p = settings.prometheus
   return p
-    ? { errorRate: p.errorRateQuery, latency: p.latencyQuery, requestRate: p.requestRateQuery }
+    ? {
+        errorRate: p.errorRateQuery,
+        latency: p.latencyQuery,
+        requestRate: p.requestRateQuery,
+        ...(p.errorRateFastQuery ? { fastErrorRate: p.errorRateFastQuery } : {})
+      }
     : undefined
 }
 
 /**
- * The three queries of one sample, concurrently, with `error-rate.min-requests` applied (by the
- * core). Without Prometheus all three are off.
+ * The queries of one sample, concurrently, with `error-rate.min-requests` applied (by the core) to
+ * both error rates. Without Prometheus all of them are off.
  */
 export async function readMetrics(
   source: MetricsSource | undefined,
@@ -48,7 +57,8 @@ export async function readMetrics(
   policy: Policy,
   signal?: AbortSignal
 ): Promise<MetricReadings> {
-  if (!source || !queries) return { errorRate: OFF, p95: OFF, requestRate: OFF }
+  if (!source || !queries)
+    return { errorRate: OFF, fastErrorRate: FAST_OFF, p95: OFF, requestRate: OFF }
   const run = (q: string): Promise<MetricReading> =>
     q.trim()
       ? source.query(q, at, signal).catch((e: unknown): MetricReading => ({
@@ -57,13 +67,16 @@ export async function readMetrics(
           reason: `query failed: ${String(e)}`
         }))
       : Promise.resolve({ status: 'off', value: null, reason: 'no query configured' })
-  const [errorRate, p95, requestRate] = await Promise.all([
+  const [errorRate, p95, requestRate, fastErrorRate] = await Promise.all([
     run(queries.errorRate),
     run(queries.latency),
-    run(queries.requestRate)
+    run(queries.requestRate),
+    queries.fastErrorRate ? run(queries.fastErrorRate) : Promise.resolve(FAST_OFF)
   ])
+  const min = policy.errorRate.minRequests
   return {
-    errorRate: applyMinRequests(errorRate, requestRate, policy.errorRate.minRequests),
+    errorRate: applyMinRequests(errorRate, requestRate, min),
+    fastErrorRate: applyMinRequests(fastErrorRate, requestRate, min),
     p95,
     requestRate
   }
@@ -93,6 +106,9 @@ export async function probeOnce(
   return { at, health: reading, ...metrics, host }
 }
 
+/** When the pre-deploy baseline is taken: a minute before the deploy. */
+export const BASELINE_BEFORE_MS = 60_000
+
 /** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
 export async function measureBaseline(
   metrics: MetricsSource | undefined,
@@ -101,13 +117,10 @@ export async function measureBaseline(
   signal?: AbortSignal
 ): Promise<Baseline | undefined> {
   if (!queries || !metrics) return undefined
-  const at = deployedAt - 60_000
+  const at = deployedAt - BASELINE_BEFORE_MS
   const [errorRate, p95] = await Promise.all([
     metrics.query(queries.errorRate, at, signal),
     metrics.query(queries.latency, at, signal)
   ])
-  return {
-    errorRate: errorRate.status === 'measured' ? errorRate.value : null,
-    p95: p95.status === 'measured' ? p95.value : null
-  }
+  return baselineOf(errorRate, p95)
 }

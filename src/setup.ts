@@ -2,6 +2,7 @@
 // secrets masked, the effective policy printed, and what the setup cannot do said up front.
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
+import { DEFAULTS, Inputs } from './constants.js'
 import { formatDuration } from './core/duration.js'
 import { stripUserinfo } from './report/context.js'
 import { validateTemplate } from './report/templates.js'
@@ -43,13 +44,19 @@ export function describeSetup(settings: Settings): string[] {
   const notes: string[] = []
   if (!settings.prometheus)
     notes.push('no prometheus-url: only the health rules (and host checks) apply')
-  if (!settings.ssh) {
+  if (settings.replay) notes.push(...replayNotes(settings))
+  else if (!settings.ssh) {
     notes.push(
       'no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"'
     )
     if (configuredHostChecks(settings.policy).length > 0)
       notes.push('host-checks are set in the policy but there is no ssh-host: they do not run')
   }
+  const prom = settings.prometheus
+  if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== DEFAULTS[Inputs.ErrorRateQuery])
+    notes.push(
+      'error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)'
+    )
   if (settings.ssh?.insecureSkipHostKeyCheck)
     notes.push(
       'ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)'
@@ -80,25 +87,41 @@ export function describeSetup(settings: Settings): string[] {
           )}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`
       )
   }
-  if (!settings.github.token || !settings.github.owner)
+  if ((!settings.github.token || !settings.github.owner) && !settings.replay)
     notes.push(
       'no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report'
     )
   return notes
 }
 
+/** What a replay does not do, said once. */
+function replayNotes(settings: Settings): string[] {
+  const replay = settings.replay
+  if (!replay) return []
+  return [
+    replay.healthQuery
+      ? 'replay: health is read from replay-health-query (1 up, 0 down); host checks are off (no history)'
+      : 'replay: health and host checks are off (they have no history; replay-health-query can stand in for health)',
+    'replay: nothing runs on a host and no issue is opened or commented, whatever the policy says'
+  ]
+}
+
 export function printPolicy(settings: Settings): void {
   const p = settings.policy
   const d = formatDuration
+  const deployed = settings.replay
+    ? 'replaying past deploys'
+    : `deployed at ${new Date(settings.deployedAt).toISOString()}`
   // A command acts on the incident's own deploy (its marker), not on this step's inputs.
   core.info(
     settings.mode === 'command'
       ? `mode command: commands on the open incident of environment '${settings.environment}'`
-      : `mode ${settings.mode}: watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, deployed at ${new Date(settings.deployedAt).toISOString()}, environment '${settings.environment}'`
+      : `mode ${settings.mode}: watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, ${deployed}, environment '${settings.environment}'`
   )
-  core.info(
-    `health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
-  )
+  if (settings.health.url)
+    core.info(
+      `health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
+    )
   core.info(
     `error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`
   )
@@ -119,5 +142,6 @@ export function printPolicy(settings: Settings): void {
     core.info(`error-rate-query: ${settings.prometheus.errorRateQuery}`)
     core.info(`latency-query: ${settings.prometheus.latencyQuery}`)
     core.info(`request-rate-query: ${settings.prometheus.requestRateQuery}`)
+    core.info(`error-rate-fast-query: ${settings.prometheus.errorRateFastQuery ?? 'off'}`)
   }
 }

@@ -2,29 +2,16 @@
 // mean (decide, the final verdict, whether to extend, when host checks are due). It decides
 // nothing itself. All effects come in through `deps`; a fake clock runs a 15-minute watch in
 // milliseconds.
-import { decide, finalVerdict, isTerminal } from './core/decide.js'
 import { formatDuration } from './core/duration.js'
 import { percent, readingText, seconds } from './core/format.js'
-import {
-  cycleIndex,
-  extendedEnd,
-  hostChecksDue,
-  maxExtensionMs,
-  nextProbeAt
-} from './core/schedule.js'
-import type {
-  Baseline,
-  DecideContext,
-  HostReadings,
-  RollbackLevel,
-  RuleId,
-  Sample,
-  Verdict
-} from './core/types.js'
+import { startJudgement, type ActionMemory } from './core/judgement.js'
+import { cycleIndex, hostChecksDue, nextProbeAt } from './core/schedule.js'
+import type { Baseline, HostReadings, Sample, Verdict, VerdictAt } from './core/types.js'
 import type { Clock, HealthProbe, Logger, MetricsSource } from './adapters/ports.js'
-import type { VerdictAt } from './record.js'
 import { HOST_OFF, probeOnce, queriesOf } from './samples.js'
 import type { Settings } from './settings/types.js'
+
+export type { ActionMemory } from './core/judgement.js'
 
 export interface WatchDeps {
   clock: Clock
@@ -37,12 +24,6 @@ export interface WatchDeps {
   signal?: AbortSignal
   /** Runs the restart command when decide asks for it (restart-first rules). */
   restart?: (verdict: Verdict) => Promise<void>
-}
-
-/** What the action has already done, shared between the watch and the verification watches. */
-export interface ActionMemory {
-  restartsTried: RuleId[]
-  failedLevels: RollbackLevel[]
 }
 
 export interface WatchOptions {
@@ -83,18 +64,6 @@ export function cycleLine(phase: string, startedAt: number, s: Sample, v?: Verdi
   )} | p95 ${readingText(s.p95, seconds)}${host.length ? ` | host alerts: ${host.join(', ')}` : ''}${verdict}`
 }
 
-/** The decision context of a watch at `now`. */
-function contextOf(settings: Settings, opts: WatchOptions, now: number): DecideContext {
-  return {
-    now,
-    deployedAt: settings.deployedAt,
-    restartAvailable: Boolean(settings.commands.restart && settings.ssh),
-    restartsTried: opts.memory.restartsTried,
-    failedLevels: opts.memory.failedLevels,
-    baseline: opts.baseline
-  }
-}
-
 /**
  * Watches for `durationMs`, cycles at start + k × probe-interval. Stops early on a terminal verdict
  * (rollback, isolate, manual) when judging, and runs past its planned end when the core says a
@@ -108,10 +77,19 @@ export async function watch(
   const { clock, logger } = deps
   const { policy, probeIntervalMs } = settings
   const startedAt = clock.now()
-  let plannedEnd = startedAt + opts.durationMs
-  const hardEnd = plannedEnd + maxExtensionMs(policy)
-  const samples: Sample[] = []
-  const verdicts: VerdictAt[] = []
+  const plannedEnd = startedAt + opts.durationMs
+  // The judgement decides; this loop only probes on its schedule and carries out restarts.
+  const judgement = opts.judge
+    ? startJudgement({
+        policy,
+        deployedAt: settings.deployedAt,
+        restartAvailable: Boolean(settings.commands.restart && settings.ssh),
+        baseline: opts.baseline,
+        memory: opts.memory,
+        plannedEnd
+      })
+    : undefined
+  const samples: Sample[] = judgement?.samples ?? []
   let lastHost: HostReadings | undefined
   const sources = {
     health: deps.health,
@@ -119,7 +97,6 @@ export async function watch(
     queries: queriesOf(settings),
     host: HOST_OFF
   }
-  let last: Verdict | undefined
   let lastAt = -Infinity
 
   for (let k = 0; k < 1_000_000; k++) {
@@ -127,14 +104,12 @@ export async function watch(
     // The next slot after the one just probed (a 0 ms probe must not probe its slot twice).
     const at = nextProbeAt(startedAt, probeIntervalMs, Math.max(clock.now(), lastAt + 1))
     lastAt = at
-    if (at > plannedEnd) {
-      const extended = opts.judge ? extendedEnd(last, plannedEnd, hardEnd) : null
-      if (extended === null) break
+    const admission = judgement ? judgement.admits(at) : { admitted: at <= plannedEnd }
+    if (!admission.admitted) break
+    if ('extension' in admission && admission.extension)
       logger.info(
-        `${last?.rule} window still open at the end of the watch: extending by ${formatDuration(extended - plannedEnd)} to decide`
+        `${admission.extension.rule} window still open at the end of the watch: extending by ${formatDuration(admission.extension.byMs)} to decide`
       )
-      plannedEnd = extended
-    }
     if (at > clock.now()) await clock.sleep(at - clock.now(), deps.signal)
     if (deps.signal?.aborted) break
     const due = hostChecksDue(cycleIndex(startedAt, probeIntervalMs, at), policy.hostChecks.every)
@@ -151,35 +126,25 @@ export async function watch(
       at,
       deps.signal
     )
-    samples.push(sample)
-    if (!opts.judge) {
+    if (!judgement) {
+      samples.push(sample)
       logger.info(cycleLine(opts.phase, startedAt, sample))
       continue
     }
-    const verdict = decide(samples, policy, contextOf(settings, opts, clock.now()))
-    verdicts.push({ at: clock.now(), verdict })
-    last = verdict
+    const verdict = judgement.judge(sample, clock.now())
     logger.info(cycleLine(opts.phase, startedAt, sample, verdict))
     if (
       verdict.decision !== 'healthy' &&
       (verdict.decision !== 'continue' || verdict.severity === 'none')
     )
       logger.info(`  ${verdict.rule}: ${verdict.reason}`)
-    if (isTerminal(verdict)) break
-    if (verdict.decision === 'restart' && deps.restart) {
-      opts.memory.restartsTried.push(verdict.rule)
-      await deps.restart(verdict)
-    }
+    if (judgement.ended) break
+    if (verdict.decision === 'restart' && deps.restart) await deps.restart(verdict)
   }
 
   const cancelled = Boolean(deps.signal?.aborted)
-  const final = opts.judge
-    ? finalVerdict(
-        samples,
-        verdicts.map((v) => v.verdict),
-        policy,
-        { ...contextOf(settings, opts, clock.now()), cancelled }
-      )
+  const final = judgement
+    ? judgement.final(clock.now(), cancelled)
     : {
         decision: 'continue' as const,
         severity: 'none' as const,
@@ -187,7 +152,14 @@ export async function watch(
         reason: 'verification',
         evidence: []
       }
-  return { samples, verdicts, final, cancelled, startedAt, endedAt: clock.now() }
+  return {
+    samples,
+    verdicts: judgement?.verdicts ?? [],
+    final,
+    cancelled,
+    startedAt,
+    endedAt: clock.now()
+  }
 }
 
 /**

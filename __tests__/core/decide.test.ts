@@ -25,6 +25,7 @@ import {
   sample,
   series,
   steady,
+  twoSpeed,
   type SampleSpec
 } from './samples.js'
 
@@ -563,6 +564,133 @@ describe('error-rate-critical', () => {
       now: 0,
       over: { baseline: { errorRate: null, p95: null } },
       want: { decision: 'rollback', rule: 'error-rate-critical', level: 1 }
+    },
+    {
+      name: 'error-rate-critical: fast 63% on 2 consecutive samples, steady 18% > high → Level 1 now',
+      history: twoSpeed([
+        [0.01, 0.01],
+        [0.12, 0.6],
+        [0.18, 0.63]
+      ]),
+      now: 2 * 30 * SEC,
+      want: {
+        decision: 'rollback',
+        rule: 'error-rate-critical',
+        severity: 'P1',
+        level: 1,
+        reason: [
+          'fast error rate 63.0% > critical 50% on 2 consecutive samples and error rate 18.0% > high 10% (P1)'
+        ],
+        evidence: 2
+      }
+    },
+    {
+      name: 'error-rate-critical: fast above critical on one sample only → not yet (error-rate-high watches)',
+      history: twoSpeed([
+        [0.12, 0.3],
+        [0.18, 0.63]
+      ]),
+      now: 30 * SEC,
+      want: { decision: 'continue', rule: 'error-rate-high' }
+    },
+    {
+      name: 'error-rate-critical: fast exactly 50% is not above critical',
+      history: twoSpeed([
+        [0.12, 0.5],
+        [0.18, 0.5]
+      ]),
+      now: 30 * SEC,
+      want: { decision: 'continue', rule: 'error-rate-high' }
+    },
+    {
+      name: 'error-rate-critical: fast spikes to 90% twice while the steady rate is 3% → no breach (irate noise)',
+      history: twoSpeed([
+        [0.03, 0.9],
+        [0.03, 0.9]
+      ]),
+      now: 30 * SEC,
+      want: { decision: 'healthy', rule: 'healthy' }
+    },
+    {
+      name: 'error-rate-critical: steady exactly at high (10%) does not open the fast path',
+      history: twoSpeed([
+        [0.1, 0.7],
+        [0.1, 0.7]
+      ]),
+      now: 30 * SEC,
+      want: { decision: 'continue', rule: 'error-rate-elevated' }
+    },
+    {
+      name: 'error-rate-critical: an unknown fast sample breaks the run',
+      history: twoSpeed([
+        [0.15, 0.7],
+        [0.16, 'unknown'],
+        [0.18, 0.7]
+      ]),
+      now: 2 * 30 * SEC,
+      want: { decision: 'continue', rule: 'error-rate-high' }
+    },
+    {
+      name: 'error-rate-critical: fast not configured → the steady rate alone (18% is error-rate-high)',
+      history: rates([0.12, 0.18]),
+      now: 30 * SEC,
+      want: { decision: 'continue', rule: 'error-rate-high' }
+    },
+    {
+      name: 'error-rate-critical: fast off → the steady rate alone',
+      history: twoSpeed([
+        [0.12, 'off'],
+        [0.18, 'off']
+      ]),
+      now: 30 * SEC,
+      want: { decision: 'continue', rule: 'error-rate-high' }
+    },
+    {
+      name: 'error-rate-critical: steady above critical still acts on one sample, whatever the fast rate',
+      history: twoSpeed([[0.55, 0.2]]),
+      now: 0,
+      want: {
+        decision: 'rollback',
+        rule: 'error-rate-critical',
+        reason: ['error rate 55.0% > critical 50% (P1)']
+      }
+    },
+    {
+      name: 'error-rate-critical: steady baseline 15% already above high → no fast path (error-rate-high pre-existing)',
+      history: twoSpeed([
+        [0.18, 0.7],
+        [0.19, 0.8]
+      ]),
+      now: 30 * SEC,
+      over: { baseline: { errorRate: 0.15, p95: null } },
+      want: { decision: 'pre-existing', rule: 'error-rate-high' }
+    },
+    {
+      name: 'error-rate-critical: steady baseline 2% → the fast path acts',
+      history: twoSpeed([
+        [0.18, 0.7],
+        [0.19, 0.8]
+      ]),
+      now: 30 * SEC,
+      over: { baseline: { errorRate: 0.02, p95: null } },
+      want: { decision: 'rollback', rule: 'error-rate-critical', level: 1 }
+    },
+    {
+      name: 'error-rate-critical: health.confirm 3 → the fast rate must hold on 3 samples',
+      history: twoSpeed([
+        [0.12, 0.7],
+        [0.18, 0.7]
+      ]),
+      now: 30 * SEC,
+      pol: policy({ health: { confirm: 3 } }),
+      want: { decision: 'continue', rule: 'error-rate-high' }
+    },
+    {
+      name: 'error-rate-critical: health.confirm 0 → one fast sample is enough',
+      history: twoSpeed([[0.12, 0.7]]),
+      now: 0,
+      pol: policy({ health: { confirm: 0 } }),
+      want: { decision: 'rollback', rule: 'error-rate-critical', evidence: 1 }
     },
     {
       name: 'error-rate-critical: Level 1 failed → Level 2',
@@ -1624,7 +1752,12 @@ describe('RULES', () => {
   })
 
   it.each<[RuleId, Severity, string]>([
-    ['error-rate-critical', 'P1', 'error rate > 50% → Level 1 now'],
+    ['error-rate-critical', 'P1', 'error rate > 50%; with `error-rate-fast-query`'],
+    [
+      'error-rate-critical',
+      'P1',
+      'on 2 consecutive samples while the error rate > 10% → Level 1 now'
+    ],
     ['error-rate-high', 'P2', '10% < error rate ≤ 50% → watch 5m'],
     ['latency-degraded', 'P3', '2s < p95 ≤ 5s → watch 15m'],
     ['service-down', 'P1', 'while down < 2m, Level 1 up to 5m, Level 2 after']

@@ -24,6 +24,8 @@ export interface SampleSpec {
   at?: number
   health?: HealthSpec
   errorRate?: MetricSpec
+  /** The fast (irate) error rate; absent: not configured. */
+  fast?: MetricSpec
   p95?: MetricSpec
   corruption?: CheckStatus
   database?: CheckStatus
@@ -71,6 +73,7 @@ export function sample(spec: SampleSpec = {}): Sample {
     at: T0 + (spec.at ?? 0),
     health: health(spec.health ?? 'up'),
     errorRate: metric(spec.errorRate ?? 0.001),
+    ...(spec.fast !== undefined ? { fastErrorRate: metric(spec.fast) } : {}),
     p95: metric(spec.p95 ?? 0.3),
     requestRate: { status: 'measured', value: 20 },
     host: {
@@ -100,6 +103,14 @@ export function series(specs: SampleSpec[], start = 0, every = EVERY): Sample[] 
 export function rates(values: MetricSpec[], start = 0, extra: SampleSpec = {}): Sample[] {
   return series(
     values.map((errorRate) => ({ ...extra, errorRate })),
+    start
+  )
+}
+
+/** Steady and fast error rates, pairwise: one [steady, fast] per probe, EVERY apart. */
+export function twoSpeed(pairs: Array<[MetricSpec, MetricSpec]>, start = 0): Sample[] {
+  return series(
+    pairs.map(([errorRate, fast]) => ({ errorRate, fast })),
     start
   )
 }

@@ -63,7 +63,8 @@ const workflows = [
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => join('.github', 'workflows', f)),
   join('examples', 'workflow.yml'),
-  join('examples', 'incident-commands.yml')
+  join('examples', 'incident-commands.yml'),
+  join('examples', 'replay.yml')
 ]
 const actionText = readFileSync(join(root, 'action.yml'), 'utf8')
 const action = parse(actionText) as ActionYml
@@ -141,6 +142,19 @@ describe('examples/incident-commands.yml', () => {
     const given = Object.keys(sentinel?.with ?? {})
     expect(given.filter((name) => !(name in action.inputs))).toEqual([])
     expect(given).toEqual(expect.arrayContaining(['health-url', 'notify-webhook', 'environment']))
+  })
+})
+
+describe('examples/replay.yml', () => {
+  const workflow = parse(readFileSync(join(root, 'examples', 'replay.yml'), 'utf8')) as Workflow
+  const steps = Object.values(workflow.jobs ?? {}).flatMap((job) => job.steps ?? [])
+  const replay = steps.find((s) => s.uses?.startsWith('your-org/rollback-sentinel@'))
+
+  it('runs by hand (workflow_dispatch) in mode replay, with inputs that action.yml declares', () => {
+    expect(Object.keys(workflow.on as object)).toEqual(['workflow_dispatch'])
+    expect(replay?.with?.mode).toBe('replay')
+    const given = Object.keys(replay?.with ?? {})
+    expect(given.filter((name) => !(name in action.inputs))).toEqual([])
   })
 })
 

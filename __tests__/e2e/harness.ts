@@ -45,15 +45,18 @@ export function visibleLog(run: ActionRun): string {
 }
 
 /**
- * One production for the whole file: started before the first test, stopped after the last.
- * Returns a getter (the production exists only once beforeAll ran).
+ * One production for the whole file: started before the first test, stopped after the last
+ * (`opts.history`: a past its Prometheus starts with). Returns a getter (the production exists
+ * only once beforeAll ran).
  */
-export function useProduction(): () => Production {
+export function useProduction(
+  opts: Omit<NonNullable<Parameters<typeof startProduction>[0]>, 'rateWindow'> = {}
+): () => Production {
   let production: Production | undefined
   const runs: ActionRun[] = []
   beforeAll(async () => {
     requireBundle()
-    production = await startProduction({ rateWindow: RATE_WINDOW })
+    production = await startProduction({ ...opts, rateWindow: RATE_WINDOW })
   }, 60_000)
   afterEach(() => {
     for (const run of runs.splice(0)) run.cleanup()

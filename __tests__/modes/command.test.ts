@@ -75,6 +75,7 @@ function fakeGitHub(roles: Record<string, string>) {
       comments.push(c)
       return c
     },
+    listDeployments: async () => [],
     setTitle: async (n, title) => {
       writes.push(`title #${n}`)
       issues[n - 1].title = title
@@ -216,9 +217,10 @@ function setup(
     github: () => gh.github,
     webhook: (settings) => (settings.notify.webhook ? webhook : undefined),
     readEvent: () => event,
+    prometheusHistory: () => undefined,
     disposeAllSync: () => {},
     ...over
-  }
+  } as Adapters
   return { adapters, posts }
 }
 

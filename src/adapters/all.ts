@@ -5,7 +5,14 @@ import { systemClock } from './clock.js'
 import { createGitHub, type GitHub } from './github.js'
 import { createHealthProbe } from './health.js'
 import type { NetworkOptions } from './http.js'
-import type { Clock, HealthProbe, HostConnection, Logger, MetricsSource } from './ports.js'
+import type {
+  Clock,
+  HealthProbe,
+  HostConnection,
+  Logger,
+  MetricsHistory,
+  MetricsSource
+} from './ports.js'
 import { createPrometheus } from './prometheus.js'
 import { checkPrivateKeyFile } from './ssh/key.js'
 import { createSshRemote, disposeSync } from './ssh/remote.js'
@@ -19,6 +26,8 @@ export interface Adapters {
   healthProbe(settings: Settings): HealthProbe
   /** Undefined without prometheus-url. */
   prometheus(settings: Settings): MetricsSource | undefined
+  /** Range queries over Prometheus' history (mode replay); undefined without prometheus-url. */
+  prometheusHistory(settings: Settings): MetricsHistory | undefined
   /** Writes the key and opens the connection to the deploy host; undefined without ssh-host. */
   connect(settings: Settings, logger: Logger): Promise<HostConnection | undefined>
   /** Null when OpenSSH can use the key file as it is, else what is wrong with ssh-private-key. */
@@ -38,6 +47,15 @@ function network(settings: Settings, env: Record<string, string | undefined>): N
   return { caCertificates: settings.network?.caCertificates, env }
 }
 
+function prometheusClient(settings: Settings, env: Record<string, string | undefined>) {
+  return settings.prometheus
+    ? createPrometheus(settings.prometheus, {
+        timeoutMs: settings.policy.health.timeoutMs,
+        network: network(settings, env)
+      })
+    : undefined
+}
+
 export function realAdapters(): Adapters {
   const env = process.env
   return {
@@ -50,13 +68,8 @@ export function realAdapters(): Adapters {
         { sleep: systemClock.sleep },
         network(settings, env)
       ),
-    prometheus: (settings) =>
-      settings.prometheus
-        ? createPrometheus(settings.prometheus, {
-            timeoutMs: settings.policy.health.timeoutMs,
-            network: network(settings, env)
-          })
-        : undefined,
+    prometheus: (settings) => prometheusClient(settings, env),
+    prometheusHistory: (settings) => prometheusClient(settings, env),
     connect: async (settings, logger) =>
       settings.ssh
         ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })

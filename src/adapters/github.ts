@@ -60,6 +60,16 @@ export interface PermissionInfo {
 export type ReactionContent =
   '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes'
 
+/** A deployment as the Deployments API lists it (the fields a replay reads). */
+export interface DeploymentInfo {
+  id: number
+  sha: string
+  ref: string
+  environment: string
+  /** Epoch ms of created_at. */
+  createdAt: number
+}
+
 export interface NewIssue {
   title: string
   body: string
@@ -85,6 +95,8 @@ export interface GitHub {
    * reaction (GitHub answers 200 instead of 201).
    */
   addReaction(commentId: number, content: ReactionContent): Promise<{ created: boolean }>
+  /** The newest `count` deployments of an environment (at most 100), newest first. */
+  listDeployments(environment: string, count: number): Promise<DeploymentInfo[]>
 }
 
 /** An API failure: `GitHub API 403 on POST /repos/o/r/issues: Resource not accessible by integration (the token needs issues: write)` */
@@ -123,6 +135,14 @@ interface ApiIssue {
   state?: string
   labels?: (string | { name?: string })[]
   pull_request?: unknown
+}
+
+interface ApiDeployment {
+  id: number
+  sha?: string
+  ref?: string
+  environment?: string
+  created_at?: string
 }
 
 interface ApiComment {
@@ -295,6 +315,24 @@ export function createGitHub(options: GitHubOptions): GitHub {
         ...(c.user?.login ? { author: c.user.login } : {})
       }
     },
+    async listDeployments(environment, count) {
+      const deployments = await call<ApiDeployment[]>('GET', '/repos/{owner}/{repo}/deployments', {
+        owner,
+        repo,
+        environment,
+        per_page: Math.min(PER_PAGE, Math.max(1, count))
+      })
+      return deployments
+        .map((d) => ({
+          id: d.id,
+          sha: d.sha ?? '',
+          ref: d.ref ?? '',
+          environment: d.environment ?? environment,
+          createdAt: Date.parse(d.created_at ?? '')
+        }))
+        .filter((d) => Number.isFinite(d.createdAt))
+        .slice(0, count)
+    },
     async addLabels(issueNumber, labels) {
       if (labels.length === 0) return
       await call('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', {
@@ -405,23 +443,25 @@ export function toGitHubError(
     method,
     path,
     `${apiMessage}${details}`,
-    hintFor(status, method, err.response.headers)
+    hintFor(status, method, err.response.headers, path)
   )
 }
 
 function hintFor(
   status: number,
   method: string,
-  headers: Record<string, string | undefined> = {}
+  headers: Record<string, string | undefined> = {},
+  path = ''
 ): string {
-  const access = method === 'GET' ? 'issues: read' : 'issues: write'
+  const scope = /\/deployments(\/|$)/.test(path) ? 'deployments' : 'issues'
+  const access = method === 'GET' ? `${scope}: read` : `${scope}: write`
   switch (status) {
     case 401:
       return 'the token is invalid or expired: check github-token'
     case 403:
       if (headers['x-ratelimit-remaining'] === '0')
         return 'rate limit exhausted: retried, try again later'
-      return `the token needs ${access}: add \`permissions: issues: write\` to the job`
+      return `the token needs ${access}: add \`permissions: ${scope === 'issues' ? 'issues: write' : access}\` to the job`
     case 404:
       return `repository not found or not visible to the token: check GITHUB_REPOSITORY and that the token needs ${access}`
     case 410:

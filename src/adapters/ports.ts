@@ -21,6 +21,32 @@ export interface MetricsSource {
   query(promql: string, at: number, signal?: AbortSignal): Promise<MetricReading>
 }
 
+/** A range of evaluation times: start, start + step, … up to end (epoch ms). */
+export interface TimeRange {
+  start: number
+  end: number
+  stepMs: number
+}
+
+export interface RangePoint {
+  at: number
+  reading: MetricReading
+}
+
+/**
+ * What a range query read: the points Prometheus returned (a time without a value has none), or
+ * why nothing could be read. `answered` tells a Prometheus that said no (bad PromQL, 401, …) from
+ * one that could not be reached at all.
+ */
+export type RangeReading =
+  | { ok: true; points: RangePoint[]; requests: number; note?: string }
+  | { ok: false; reason: string; answered: boolean; requests: number }
+
+export interface MetricsHistory {
+  /** The query evaluated at every step of the range. Never throws. */
+  queryRange(promql: string, range: TimeRange, signal?: AbortSignal): Promise<RangeReading>
+}
+
 /** What one remote command did. */
 export interface RemoteResult {
   /** The remote command's exit code; null when ssh itself failed or the limit killed it. */

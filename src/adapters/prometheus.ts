@@ -1,11 +1,16 @@
-// Prometheus instant queries (GET /api/v1/query). Every failure is an `unknown` reading with a
+// Prometheus instant queries (GET /api/v1/query) and range queries (GET /api/v1/query_range, for
+// replays; cut at Prometheus' 11,000 points per request). Every failure is an `unknown` reading with a
 // reason a human can act on: monitoring trouble is never production trouble, and never throws.
 import type { MetricReading } from '../core/types.js'
 import type { HttpHeaders } from '../settings/types.js'
 import { createHttpClient, type NetworkOptions } from './http.js'
-import type { MetricsSource } from './ports.js'
+import type { MetricsHistory, MetricsSource, RangePoint, RangeReading, TimeRange } from './ports.js'
 
 const MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+/** A range query of thousands of points may take longer than an instant one. */
+const RANGE_TIMEOUT_MS = 30_000
+
+export type { RangeReading }
 
 /** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
 export function queryEndpoint(baseUrl: string): string {
@@ -91,55 +96,153 @@ export function readAnswer(answer: PromAnswer, promql: string): MetricReading {
   return unknown(`query returned a ${String(resultType)} result, not a number`)
 }
 
+/** Prometheus refuses a range query of more points than this per series. */
+export const MAX_RANGE_POINTS = 11_000
+
+/**
+ * The range cut into requests of at most `maxPoints` evaluation times each, on the same grid
+ * (start + k × step), in order. An empty or backwards range has none.
+ */
+export function splitRange(range: TimeRange, maxPoints = MAX_RANGE_POINTS): TimeRange[] {
+  const { start, end, stepMs } = range
+  if (!(stepMs > 0) || !(end >= start) || !(maxPoints >= 1)) return []
+  const total = Math.floor((end - start) / stepMs) + 1
+  const out: TimeRange[] = []
+  for (let first = 0; first < total; first += maxPoints) {
+    const last = Math.min(total, first + maxPoints) - 1
+    out.push({ start: start + first * stepMs, end: start + last * stepMs, stepMs })
+  }
+  return out
+}
+
+/** A matrix answer of one range request as points; a failure when it is not one series. */
+export function readMatrix(
+  answer: PromAnswer,
+  promql: string
+): { points: RangePoint[] } | { failure: string } {
+  if (answer.status === 'error') {
+    const reading = readAnswer(answer, promql)
+    return { failure: reading.reason ?? 'Prometheus error' }
+  }
+  if (answer.status !== 'success' || !answer.data)
+    return { failure: 'unexpected answer from Prometheus (no status "success" and no data)' }
+  const { resultType, result } = answer.data
+  if (resultType !== 'matrix' || !Array.isArray(result))
+    return { failure: `range query returned a ${String(resultType)} result, not a matrix` }
+  if (result.length > 1)
+    return { failure: `query returned ${result.length} series; aggregate it (e.g. sum(...))` }
+  const values = (result[0] as { values?: unknown } | undefined)?.values ?? []
+  if (!Array.isArray(values)) return { failure: 'malformed matrix result' }
+  const points: RangePoint[] = []
+  for (const v of values) {
+    if (!Array.isArray(v) || v.length < 2 || typeof v[0] !== 'number') continue
+    points.push({ at: Math.round(v[0] * 1000), reading: parseSampleValue(v[1]) })
+  }
+  return { points }
+}
+
+type Fetched = { answer: PromAnswer } | { failure: string; answered: boolean }
+
 /** `opts.network`: the ca-certificate and the environment the proxy variables are read from. */
 export function createPrometheus(
   settings: { url: string; headers: HttpHeaders },
   opts: { timeoutMs: number; network?: NetworkOptions }
-): MetricsSource {
+): MetricsSource & MetricsHistory {
   const endpoint = queryEndpoint(settings.url)
+  const rangeEndpoint = endpoint.replace(/query$/, 'query_range')
   const { timeoutMs } = opts
   const request = createHttpClient(opts.network)
 
+  /** One GET of the API, its failures in the probes' words: never throws. */
+  async function fetchAnswer(
+    url: string,
+    params: Record<string, string>,
+    promql: string,
+    limitMs: number,
+    signal?: AbortSignal
+  ): Promise<Fetched> {
+    const res = await request({
+      url,
+      method: 'GET',
+      params,
+      headers: {
+        Accept: 'application/json',
+        'User-Agent': 'rollback-sentinel',
+        ...settings.headers
+      },
+      maxBodyBytes: MAX_CONTENT_LENGTH,
+      timeoutMs: limitMs,
+      signal
+    })
+    if (!res.ok)
+      return {
+        failure: res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`,
+        answered: false
+      }
+    const text = res.body
+    let answer: PromAnswer | undefined
+    try {
+      const parsed: unknown = JSON.parse(text)
+      if (parsed && typeof parsed === 'object') answer = parsed as PromAnswer
+    } catch {
+      answer = undefined
+    }
+    // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
+    if (answer && answer.status === 'error') return { answer }
+    const failed = (failure: string): Fetched => ({ failure, answered: true })
+    if (res.status === 401 || res.status === 403)
+      return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`)
+    if (res.status === 404)
+      return failed(`HTTP 404 from Prometheus at ${url} — check prometheus-url`)
+    if (res.status < 200 || res.status >= 300)
+      return failed(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`)
+    if (!answer)
+      return failed(
+        looksLikeHtml(text)
+          ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
+          : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`
+      )
+    return { answer }
+  }
+
   return {
     async query(promql: string, at: number, signal?: AbortSignal): Promise<MetricReading> {
-      const res = await request({
-        url: endpoint,
-        method: 'GET',
-        params: { query: promql, time: promTime(at) },
-        headers: {
-          Accept: 'application/json',
-          'User-Agent': 'rollback-sentinel',
-          ...settings.headers
-        },
-        maxBodyBytes: MAX_CONTENT_LENGTH,
+      const got = await fetchAnswer(
+        endpoint,
+        { query: promql, time: promTime(at) },
+        promql,
         timeoutMs,
         signal
-      })
-      if (!res.ok)
-        return unknown(res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`)
-      const text = res.body
-      let answer: PromAnswer | undefined
-      try {
-        const parsed: unknown = JSON.parse(text)
-        if (parsed && typeof parsed === 'object') answer = parsed as PromAnswer
-      } catch {
-        answer = undefined
-      }
-      // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
-      if (answer && answer.status === 'error') return readAnswer(answer, promql)
-      if (res.status === 401 || res.status === 403)
-        return unknown(`HTTP ${res.status} from Prometheus — check prometheus-headers`)
-      if (res.status === 404)
-        return unknown(`HTTP 404 from Prometheus at ${endpoint} — check prometheus-url`)
-      if (res.status < 200 || res.status >= 300)
-        return unknown(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`)
-      if (!answer)
-        return unknown(
-          looksLikeHtml(text)
-            ? 'Prometheus answered with HTML, not JSON — check prometheus-url (a login page or proxy?)'
-            : `Prometheus answered with something that is not JSON: ${snippet(text) || '(empty)'}`
+      )
+      return 'failure' in got ? unknown(got.failure) : readAnswer(got.answer, promql)
+    },
+
+    async queryRange(promql: string, range: TimeRange, signal?: AbortSignal) {
+      const points: RangePoint[] = []
+      const chunks = splitRange(range)
+      let requests = 0
+      for (const chunk of chunks) {
+        requests++
+        const got = await fetchAnswer(
+          rangeEndpoint,
+          {
+            query: promql,
+            start: promTime(chunk.start),
+            end: promTime(chunk.end),
+            step: String(chunk.stepMs / 1000)
+          },
+          promql,
+          Math.max(timeoutMs, RANGE_TIMEOUT_MS),
+          signal
         )
-      return readAnswer(answer, promql)
+        if ('failure' in got)
+          return { ok: false as const, reason: got.failure, answered: got.answered, requests }
+        const read = readMatrix(got.answer, promql)
+        if ('failure' in read)
+          return { ok: false as const, reason: read.failure, answered: true, requests }
+        points.push(...read.points)
+      }
+      return { ok: true as const, points, requests }
     }
   }
 }

@@ -143,7 +143,7 @@ function healthy(history: Sample[], policy: Policy, ctx: DecideContext): Verdict
     parts.push(
       `health down on ${h.failedAttempts ?? 0} of ${policy.health.confirm + 1} attempts (not confirmed)`
     )
-  } else {
+  } else if (h.status === 'unknown') {
     parts.push(`health unknown (${h.reason ?? 'no reason given'})`)
   }
   const metric = (

@@ -1,5 +1,6 @@
 // The runbook's instant rules: the newest sample decides (DESIGN.md "Rules", in priority order).
 import { formatDuration, percent, percentLimit, plural } from './format.js'
+import type { Sample } from './types.js'
 import {
   isConfirmedDown,
   mayRestart,
@@ -107,20 +108,50 @@ export function criticalErrors(input: RuleInput): RuleOutcome | null {
 }
 
 // rule: error-rate-critical
+// Two speeds: the steady error rate (error-rate-query) above critical acts at once, as the runbook
+// says. A `[1m]` rate needs about 50 s to show a step to 60% as more than 50%, so when the fast
+// error rate (error-rate-fast-query, irate) is configured, it acts sooner: the fast rate above
+// critical on health.confirm consecutive samples (irate alone is noisy) while the steady rate is
+// above high (the deploy really moved it). Where the steady rate was already above high before
+// the deploy, that guard tells nothing new and only the steady path applies.
 export function errorRateCritical(input: RuleInput): RuleOutcome | null {
   const { newest, policy, ctx } = input
   const rate = measuredValue(newest.errorRate)
   const limit = policy.errorRate.critical
-  if (rate === null || !(rate > limit)) return null
-  const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`
   const base = ctx.baseline?.errorRate ?? null
-  if (base !== null && base > limit) {
-    return outcome(
-      'pre-existing',
-      preExisting('error-rate-critical', 'P1', cond, percent(base), [newest])
-    )
+  if (rate !== null && rate > limit) {
+    const cond = `error rate ${percent(rate)} > critical ${percentLimit(limit)}`
+    if (base !== null && base > limit) {
+      return outcome(
+        'pre-existing',
+        preExisting('error-rate-critical', 'P1', cond, percent(base), [newest])
+      )
+    }
+    return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input)
   }
-  return rollback('error-rate-critical', 'P1', 1, `${cond} (P1)`, [newest], input)
+  const fast = fastBreach(input, rate, base)
+  if (!fast) return null
+  const high = policy.errorRate.high
+  const reason = `fast error rate ${percent(fast.newest)} > critical ${percentLimit(limit)} on ${plural(fast.evidence.length, 'consecutive sample')} and error rate ${percent(rate as number)} > high ${percentLimit(high)} (P1)`
+  return rollback('error-rate-critical', 'P1', 1, reason, fast.evidence, input)
+}
+
+/** The fast path of error-rate-critical: its evidence, or null when it does not hold. */
+function fastBreach(
+  { history, newest, policy }: RuleInput,
+  rate: number | null,
+  base: number | null
+): { newest: number; evidence: Sample[] } | null {
+  const { critical, high } = policy.errorRate
+  if (!newest.fastErrorRate || newest.fastErrorRate.status === 'off') return null
+  if (rate === null || !(rate > high)) return null
+  if (base !== null && base > high) return null
+  const need = Math.max(1, policy.health.confirm)
+  if (history.length < need) return null
+  const evidence = history.slice(history.length - need)
+  const fast = evidence.map((s) => (s.fastErrorRate ? measuredValue(s.fastErrorRate) : null))
+  if (!fast.every((v) => v !== null && v > critical)) return null
+  return { newest: fast[fast.length - 1] as number, evidence }
 }
 
 // rule: cache-failure

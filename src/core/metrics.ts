@@ -1,6 +1,6 @@
 // Rules about what a Prometheus reading means before any rule of the runbook looks at it.
 import { compactNumber } from './format.js'
-import type { MetricReading } from './types.js'
+import type { Baseline, MetricReading } from './types.js'
 
 /**
  * error-rate.min-requests: too little traffic makes a ratio meaningless (1 failure in 2 requests
@@ -22,5 +22,13 @@ export function applyMinRequests(
     value: errorRate.value,
     // With little traffic the ratio itself is often NaN (0/0): say so, but do not count it unknown.
     reason: errorRate.status === 'unknown' ? `${why} (error rate: ${errorRate.reason})` : why
+  }
+}
+
+/** The pre-deploy baseline from the two readings at deployed-at minus 1 minute: unknown is null. */
+export function baselineOf(errorRate: MetricReading, p95: MetricReading): Baseline {
+  return {
+    errorRate: errorRate.status === 'measured' ? errorRate.value : null,
+    p95: p95.status === 'measured' ? p95.value : null
   }
 }

@@ -66,3 +66,25 @@ export function checkHeaderName(value: string): string | null {
 export function checkOneLine(value: string): string | null {
   return /[\n\r\0]/.test(value) ? 'must be one line' : null
 }
+
+/** Clock skew tolerated between the clock that wrote a time (the deploy's) and the runner's. */
+export const FUTURE_SKEW_MS = 60_000
+
+/** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/
+
+/** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
+export function parseIsoTime(text: string): number | null {
+  if (!ISO_TIME.test(text)) return null
+  // Date.parse rolls 2026-02-30 over into March: a day the month does not have is no date.
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number)
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth) return null
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? null : at
+}
+
+/** A commit SHA, full or abbreviated. */
+export function checkSha(value: string): string | null {
+  return /^[0-9a-f]{4,64}$/i.test(value) ? null : 'is not a commit SHA (4 to 64 hex digits)'
+}

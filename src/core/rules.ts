@@ -87,7 +87,8 @@ const ROWS: RuleRow[] = [
     id: 'error-rate-critical',
     runbookRow: 'Error Rate > 50%',
     severity: 'P1',
-    when: (p) => `error rate > ${percentLimit(p.errorRate.critical)}`,
+    when: (p) =>
+      `error rate > ${percentLimit(p.errorRate.critical)}; with \`error-rate-fast-query\`, also the fast (irate) rate > ${percentLimit(p.errorRate.critical)} on ${plural(Math.max(1, p.health.confirm), 'consecutive sample')} while the error rate > ${percentLimit(p.errorRate.high)}`,
     does: () => 'Level 1 now',
     evaluate: errorRateCritical
   },

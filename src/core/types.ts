@@ -1,8 +1,11 @@
 // The vocabulary of the decision core. Pure data: no I/O, no clock.
 // Times are epoch milliseconds; durations are milliseconds; fractions are 0..1; latency is seconds.
 
-/** What one health probe cycle saw. `unknown` (could not measure) is never `down` (measured bad). */
-export type HealthStatus = 'up' | 'slow' | 'down' | 'unknown'
+/**
+ * What one health probe cycle saw. `unknown` (could not measure) is never `down` (measured bad).
+ * `off`: health is not probed at all (a replay without replay-health-query: no history).
+ */
+export type HealthStatus = 'up' | 'slow' | 'down' | 'unknown' | 'off'
 
 /**
  * Why a request got no HTTP answer at all. `dns`, `tls` (certificate verification, handshake) and
@@ -84,6 +87,11 @@ export interface Sample {
   health: HealthReading
   /** Fraction of requests that failed, 0..1. */
   errorRate: MetricReading
+  /**
+   * The fast error rate (error-rate-fast-query, irate by default), read only by
+   * error-rate-critical. Absent or `off` when not configured.
+   */
+  fastErrorRate?: MetricReading
   /** p95 latency in seconds. */
   p95: MetricReading
   /** Requests per second (for `error-rate.min-requests`). */
@@ -206,6 +214,12 @@ export interface Verdict {
   decideBy?: number
   /** For trend rules: what the window showed. */
   trend?: Trend
+}
+
+/** A verdict and when it was given (epoch ms). */
+export interface VerdictAt {
+  at: number
+  verdict: Verdict
 }
 
 /** The backup a Level 2/3 rollback restores. */

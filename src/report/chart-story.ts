@@ -37,7 +37,11 @@ export interface ChartStory {
 }
 
 /** What the charts of this run show, from the record's facts and the policy's thresholds. */
-export function chartStory(facts: Facts, record: RunRecord, ctx: ReportContext): ChartStory {
+export function chartStory(
+  facts: Facts,
+  record: RunRecord,
+  ctx: Pick<ReportContext, 'thresholds'>
+): ChartStory {
   return {
     samples: facts.allSamples,
     startedAt: record.startedAt,

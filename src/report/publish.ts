@@ -11,6 +11,7 @@ import type { IssueOutcome, RunRecord } from '../record.js'
 import type { Settings } from '../settings/types.js'
 import type { ReportContext } from './context.js'
 import { renderIncident } from './incident.js'
+import { buildReplayTrace, renderReplaySummary, type ReplayRun } from './replay.js'
 import { reportIncident } from './issue.js'
 import { renderSummary } from './summary.js'
 import { buildTrace, sanitizeSettings } from './trace.js'
@@ -62,7 +63,11 @@ export function issueMode(
 
 /** The decision trace JSON under RUNNER_TEMP (its path is the report-path output). */
 export function writeTrace(settings: Settings, record: RunRecord): string | undefined {
-  const trace = buildTrace(record, sanitizeSettings(settings), settings.secrets)
+  return writeReportFile(settings, buildTrace(record, sanitizeSettings(settings), settings.secrets))
+}
+
+/** The decision trace file under RUNNER_TEMP (0600): its path, or undefined when it failed. */
+function writeReportFile(settings: Settings, trace: unknown): string | undefined {
   const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`
   const file = path.join(settings.run.tempDir, name)
   try {
@@ -142,4 +147,16 @@ export async function publish(
   await writeSummary(renderSummary(record, ctx, issue), log)
   annotate(record)
   return { issue, reportPath }
+}
+
+/** A replay's report: the trace file and the job summary; never an issue. Returns the trace path. */
+export async function publishReplay(
+  settings: Settings,
+  run: ReplayRun,
+  log: Logger
+): Promise<string | undefined> {
+  const reportPath = writeReportFile(settings, buildReplayTrace(run, settings))
+  if (reportPath) log.info(`decision trace: ${reportPath}`)
+  await writeSummary(renderReplaySummary(run, settings), log)
+  return reportPath
 }

@@ -61,6 +61,14 @@ export interface ParsedTemplate {
   body: string
 }
 
+/** What is wrong with an issue template (an unknown placeholder, an empty body). */
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TemplateError'
+  }
+}
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g
 
 /** The placeholder names used in a text, in order of first use. */
@@ -71,7 +79,7 @@ export function placeholdersIn(text: string): string[] {
 }
 
 /**
- * Parses the template and checks its placeholders. Throws an Error naming the unknown
+ * Parses the template and checks its placeholders. Throws a TemplateError naming the unknown
  * placeholder(s) and the file, e.g.
  * "issue template .github/ISSUE_TEMPLATE/incident.md: unknown placeholder {{enviroment}} (known: …)".
  */
@@ -82,14 +90,14 @@ export function validateTemplate(text: string, path = 'issue-template'): ParsedT
   )
   if (unknown.length > 0) {
     const list = unknown.map((n) => `{{${n}}}`).join(', ')
-    throw new Error(
+    throw new TemplateError(
       `issue template ${path}: unknown placeholder${unknown.length === 1 ? '' : 's'} ${list} ` +
         `(known: ${Object.keys(PLACEHOLDERS)
           .map((n) => `{{${n}}}`)
           .join(', ')})`
     )
   }
-  if (!parsed.body.trim()) throw new Error(`issue template ${path}: the body is empty`)
+  if (!parsed.body.trim()) throw new TemplateError(`issue template ${path}: the body is empty`)
   return parsed
 }
 

@@ -91,7 +91,7 @@ export function buildTrace(
   return scrubDeep(JSON.parse(JSON.stringify(trace)) as DecisionTrace, secrets)
 }
 
-function traceVerdict(v: Verdict, at: number): TraceVerdict {
+export function traceVerdict(v: Verdict, at: number): TraceVerdict {
   const { evidence, ...rest } = v
   return { ...rest, at, evidenceAt: evidence.map((s) => s.at) }
 }

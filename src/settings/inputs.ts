@@ -11,13 +11,16 @@ import {
   checkPort,
   checkScriptPath,
   checkUser,
-  describeValue
+  describeValue,
+  FUTURE_SKEW_MS,
+  parseIsoTime
 } from '../core/patterns.js'
 import type { HttpHeaders, Settings, SshSettings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
 import { caCertificates } from './network.js'
 import { notifySecrets, parseNotify } from './notify.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
+import { fastErrorRateQuery, replaySettings } from './replay.js'
 
 export { InputError }
 
@@ -38,9 +41,6 @@ export interface InputEnv {
   /** Reads a boolean input as the runner's toolkit does (core.getBooleanInput): throws on other text. */
   getBoolean?(name: string): boolean
 }
-
-/** Clock skew tolerated between the deploy step's clock and this one. */
-const FUTURE_SKEW_MS = 60_000
 
 function duration(get: InputGetter, name: string): number {
   const raw = get(name).trim() || DEFAULTS[name as keyof typeof DEFAULTS]
@@ -112,9 +112,8 @@ function scriptPath(get: InputGetter, name: string): string {
 function deployedAt(get: InputGetter, now: number): number {
   const raw = get(Inputs.DeployedAt).trim()
   if (!raw) return now
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/
-  const at = iso.test(raw) ? Date.parse(raw) : NaN
-  if (Number.isNaN(at))
+  const at = parseIsoTime(raw)
+  if (at === null)
     throw new InputError(
       `deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`
     )
@@ -239,13 +238,20 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
       `environment '${environment}' must be 1-80 letters, digits, spaces or . _ - /`
     )
 
+  const replay = mode === 'replay'
   const healthRaw = get(Inputs.HealthUrl).trim()
-  if (!healthRaw) throw new InputError('health-url is required: the URL of the health endpoint')
+  // A replay has no live health probe (no history of it): health-url is not needed there.
+  if (!healthRaw && !replay)
+    throw new InputError('health-url is required: the URL of the health endpoint')
   const method = text(get, Inputs.HealthMethod).toUpperCase()
   if (method !== 'GET' && method !== 'HEAD')
     throw new InputError(`health-method '${text(get, Inputs.HealthMethod)}' must be GET or HEAD`)
 
   const promUrl = optional(get, Inputs.PrometheusUrl)
+  if (replay && !promUrl)
+    throw new InputError(
+      'prometheus-url is required in mode replay: the history of the queries comes from Prometheus'
+    )
   const ssh = sshSettings(get, env)
   const rollbackTarget = optional(get, Inputs.RollbackTarget)
   // Refused here, before the first probe, not when the rollback needs it.
@@ -290,7 +296,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     policyFile,
     policy,
     health: {
-      url: httpUrl(Inputs.HealthUrl, healthRaw),
+      url: healthRaw ? httpUrl(Inputs.HealthUrl, healthRaw) : '',
       method,
       headers: healthHeaders
     },
@@ -301,14 +307,17 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
           headers: promHeaders,
           errorRateQuery: text(get, Inputs.ErrorRateQuery),
           latencyQuery: text(get, Inputs.LatencyQuery),
-          requestRateQuery: text(get, Inputs.RequestRateQuery)
+          requestRateQuery: text(get, Inputs.RequestRateQuery),
+          errorRateFastQuery: fastErrorRateQuery(get, text(get, Inputs.ErrorRateQuery))
         }
       : undefined,
+    ...(replay ? { replay: replaySettings(get, env.now) } : {}),
     network: { caCertificates: caCertificates(get, env, resolve) },
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
     failOnRollback: bool(get, Inputs.FailOnRollback, env),
     dryRun: bool(get, Inputs.DryRun, env),
-    ssh,
+    // Nothing runs on a host in a replay: no connection (the key is still masked, below).
+    ssh: replay ? undefined : ssh,
     scripts: {
       rollback: scriptPath(get, Inputs.RollbackScript),
       validate: scriptPath(get, Inputs.ValidateScript),

@@ -216,7 +216,8 @@ export function checkPolicy(p: Policy): void {
 export function loadPolicy(text: string, source = 'policy file'): Policy {
   let doc: unknown
   try {
-    doc = parseYaml(text)
+    // Unknown or odd keys are refused below, naming them: no warnings from the parser on stderr.
+    doc = parseYaml(text, { logLevel: 'error' })
   } catch (e) {
     const detail = e instanceof YAMLParseError ? e.message.split('\n')[0] : String(e)
     throw new PolicyError(`${source} is not valid YAML: ${detail}`)

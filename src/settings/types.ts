@@ -16,6 +16,23 @@ export interface PrometheusSettings {
   errorRateQuery: string
   latencyQuery: string
   requestRateQuery: string
+  /** error-rate-fast-query; undefined: off (error-rate-critical reads errorRateQuery alone). */
+  errorRateFastQuery?: string
+}
+
+/** One deploy to replay: when it finished and, when known, its commit. */
+export interface ReplayDeploy {
+  at: number
+  sha?: string
+}
+
+/** mode replay: which deploys, and what stands in for the health probe. */
+export interface ReplaySettings {
+  /** From replay-deploys; undefined: the Deployments API's latest `count`. */
+  deploys?: ReplayDeploy[]
+  count: number
+  /** PromQL reading 1 (up) or 0 (down); undefined: health is off. */
+  healthQuery?: string
 }
 
 /** How the health and Prometheus probes reach the network (the proxy variables come from the environment). */
@@ -77,6 +94,8 @@ export interface Settings {
   expectedVersion?: string
   /** Undefined: only the health rules apply. */
   prometheus?: PrometheusSettings
+  /** Set in mode replay only. */
+  replay?: ReplaySettings
   /** Always set by parseInputs; optional for settings built by hand. */
   network?: NetworkSettings
   failOnInconclusive: boolean

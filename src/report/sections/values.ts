@@ -15,7 +15,7 @@ export function secs(m: MetricReading): string {
   return readingText(m, seconds, '—')
 }
 
-export const HEALTH_ICON = { up: '🟢', slow: '🟡', down: '🔴', unknown: '⚪' } as const
+export const HEALTH_ICON = { up: '🟢', slow: '🟡', down: '🔴', unknown: '⚪', off: '—' } as const
 
 export function healthText(s: Sample): string {
   const h = s.health
@@ -25,7 +25,7 @@ export function healthText(s: Sample): string {
 
 /** "health down (HTTP 503), error rate 62.0%, p95 7.20s" */
 export function describeSample(s: Sample): string {
-  const parts = [`health ${healthText(s)}`]
+  const parts = s.health.status === 'off' ? [] : [`health ${healthText(s)}`]
   if (s.errorRate.status !== 'off') parts.push(`error rate ${pct(s.errorRate)}`)
   if (s.p95.status !== 'off') parts.push(`p95 ${secs(s.p95)}`)
   else if (s.health.latencyMs !== undefined)

@@ -1,0 +1,186 @@
+// mode replay end to end: dist/index.js under Node 24 against a real Prometheus that starts with
+// a backfilled past (promtool) of three deploys — a bad one (60% errors), a healthy one and a P3
+// one (7%) — listed through replay-deploys and through the Deployments API of the GitHub
+// stand-in; then the fidelity test: a live watch of the sandbox production rolls back, and the
+// replay of that same deploy against the same Prometheus decides the same, within one interval.
+import fs from 'node:fs'
+import { historyOpenMetrics } from '../../sandbox/history.js'
+import { runAction } from '../../sandbox/run-action.js'
+import { summaryRows } from '../support/summary.js'
+import {
+  E2E_POLICY,
+  E2E_TIMEOUT,
+  githubCalls,
+  runScenario,
+  useProduction,
+  visibleLog,
+  type ActionRun,
+  type Production
+} from './harness.js'
+
+const NOW = Date.now()
+const HOUR = 3600_000
+// Whole minutes, so that the rows' times read as the deploys were listed.
+const at = (hoursAgo: number) => Math.floor((NOW - hoursAgo * HOUR) / 60_000) * 60_000
+const PAST = [
+  { at: at(3), sha: 'b4dc0de', errorRate: 0.6, forMs: 25 * 60_000 },
+  { at: at(2), sha: '600d1e5', errorRate: 0.01 },
+  { at: at(1), sha: 'e1e7a7e', errorRate: 0.07, forMs: 25 * 60_000 }
+]
+const history = historyOpenMetrics({
+  from: at(3) - 5 * 60_000,
+  to: at(1) + 30 * 60_000,
+  deploys: PAST
+})
+
+const production = useProduction({ history })
+const runs: ActionRun[] = []
+afterEach(() => {
+  for (const r of runs.splice(0)) r.cleanup()
+})
+
+/** The replay with the action's defaults: the runbook's policy, [1m] queries, 15m every 15s. */
+async function replay(p: Production, inputs: Record<string, string>): Promise<ActionRun> {
+  const r = await runAction({
+    inputs: {
+      mode: 'replay',
+      'prometheus-url': p.prometheus.url,
+      'github-token': 'ghs_sandboxTokenNotASecretButTreatedAsOne',
+      ...inputs
+    },
+    apiUrl: p.github.url,
+    timeoutMs: 60_000
+  })
+  runs.push(r)
+  return r
+}
+
+/** The summary's rows as cells. */
+const rows = (r: ActionRun): string[][] => summaryRows(r.summary)
+
+/** #, time, sha, verdict, severity, rule, decided after, level or why not. */
+const EXPECTED = [
+  ['1', '`b4dc0de`', '🔴 rollback', 'P1', '`error-rate-critical`', '+1m', 'Level 1'],
+  ['2', '`600d1e5`', '✅ healthy', 'none', '`healthy`', '—', '—'],
+  [
+    '3',
+    '`e1e7a7e`',
+    '⚠️ warn',
+    'P3',
+    '`error-rate-elevated`',
+    '+15m',
+    'none: the runbook\'s "consider rollback"'
+  ]
+]
+const withoutTime = (r: string[]) => [r[0], ...r.slice(2)]
+
+describe('mode replay against a real Prometheus with a backfilled past', () => {
+  it(
+    'replay-deploys: the bad, the healthy and the P3 deploy, row by row; exit 0, nothing on the host, no issue',
+    async () => {
+      const p = production()
+      const r = await replay(p, {
+        'replay-deploys': PAST.map((d) => `${new Date(d.at).toISOString()} ${d.sha}`).join('\n')
+      })
+      expect(r.code).toBe(0)
+      expect(r.outputs).toMatchObject({
+        'replay-deploys': '3',
+        'replay-rollbacks': '1',
+        'replay-warnings': '1'
+      })
+      expect(rows(r).map(withoutTime)).toEqual(EXPECTED)
+      expect(rows(r)[0][1]).toBe(new Date(PAST[0].at).toISOString().slice(0, 16).replace('T', ' '))
+      expect(r.summary).toContain('1 of 3 deploys would have rolled back: 1 P1; 1 warning')
+      expect(r.summary).toContain('health and host checks are off')
+      expect(visibleLog(r)).toMatch(/Time: Prometheus [\d.]+ s \(\d+ requests\), decide [\d.]+ s/)
+      expect(p.calls()).toEqual([])
+      expect(githubCalls(p)).toEqual([])
+      const trace = JSON.parse(fs.readFileSync(r.outputs['report-path'], 'utf8'))
+      expect(trace.deploys[1].samples).toHaveLength(61)
+      expect(trace.deploys[0].verdicts.at(-1)).toMatchObject({ decision: 'rollback', level: 1 })
+    },
+    E2E_TIMEOUT
+  )
+
+  it(
+    'the Deployments API of the stand-in: the latest replay-count deployments of the environment, same rows',
+    async () => {
+      const p = production()
+      p.github.deployments.length = 0
+      for (const [i, d] of PAST.entries())
+        p.github.deployments.push({
+          id: 100 + i,
+          owner: 'acme',
+          repo: 'spacetime',
+          sha: d.sha,
+          ref: 'main',
+          task: 'deploy',
+          environment: 'production',
+          description: null,
+          created_at: new Date(d.at).toISOString().replace(/\.\d+Z$/, 'Z')
+        })
+      p.github.deployments.push({
+        id: 200,
+        owner: 'acme',
+        repo: 'spacetime',
+        sha: 'ffffff0',
+        ref: 'main',
+        task: 'deploy',
+        environment: 'staging',
+        description: null,
+        created_at: new Date(at(0.5)).toISOString().replace(/\.\d+Z$/, 'Z')
+      })
+      const r = await replay(p, { 'replay-count': '3' })
+      expect(r.code).toBe(0)
+      expect(githubCalls(p)).toEqual(['GET /repos/acme/spacetime/deployments'])
+      // Newest first, as the API lists them.
+      expect(rows(r).map((row) => row.slice(2, 6))).toEqual(
+        [...EXPECTED].reverse().map((row) => row.slice(1, 5))
+      )
+    },
+    E2E_TIMEOUT
+  )
+
+  it(
+    'fidelity: a live watch rolls back a bad deploy; its replay against the same Prometheus gives the same verdict and rule, decided within one probe interval',
+    async () => {
+      const { run: live, deployedAt, production: p } = await runScenario(production, 'errors')
+      expect(live.outputs).toMatchObject({ decision: 'rollback', rule: 'error-rate-critical' })
+      const liveTrace = JSON.parse(fs.readFileSync(live.outputs['report-path'], 'utf8'))
+      const liveDecided = liveTrace.verdicts.find(
+        (v: { decision: string }) => v.decision === 'rollback'
+      ).at
+
+      // The same deploy, queries and policy as the live watch; a replay needs no host.
+      const r = await runAction({
+        inputs: {
+          mode: 'replay',
+          'prometheus-url': p.prometheus.url,
+          'error-rate-query': p.queries.errorRate,
+          'latency-query': p.queries.latency,
+          'request-rate-query': p.queries.requestRate,
+          'policy-file': 'policy.yml',
+          'watch-duration': '20s',
+          'probe-interval': '1s',
+          'replay-deploys': new Date(deployedAt).toISOString()
+        },
+        policy: E2E_POLICY,
+        timeoutMs: 60_000
+      })
+      runs.push(r)
+      expect(r.code).toBe(0)
+      const trace = JSON.parse(fs.readFileSync(r.outputs['report-path'], 'utf8'))
+      const replayed = trace.deploys[0]
+      expect({ decision: replayed.final.decision, rule: replayed.final.rule }).toEqual({
+        decision: 'rollback',
+        rule: 'error-rate-critical'
+      })
+      const apart = Math.abs(replayed.decidedAt - liveDecided)
+      console.log(
+        `fidelity: live decided at +${liveDecided - deployedAt} ms, replay at +${replayed.decidedAt - deployedAt} ms`
+      )
+      expect(apart).toBeLessThanOrEqual(1000)
+    },
+    E2E_TIMEOUT
+  )
+})
