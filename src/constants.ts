@@ -30,6 +30,8 @@ export const Inputs = {
   SshPrivateKey: 'ssh-private-key',
   SshKnownHosts: 'ssh-known-hosts',
   SshInsecure: 'ssh-insecure-skip-host-key-check',
+  SshJumpHost: 'ssh-jump-host',
+  SshJumpPrivateKey: 'ssh-jump-private-key',
   AppDir: 'app-dir',
   RollbackScript: 'rollback-script',
   ValidateScript: 'validate-script',
@@ -55,6 +57,7 @@ export const Outputs = {
   RollbackLevel: 'rollback-level',
   RollbackStatus: 'rollback-status',
   RollbackTarget: 'rollback-target',
+  RollbackHosts: 'rollback-hosts',
   IssueNumber: 'issue-number',
   IssueUrl: 'issue-url',
   ReportPath: 'report-path'

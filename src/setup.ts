@@ -1,12 +1,24 @@
 // Setup phase: inputs read once into Settings (through @actions/core, the runner protocol),
 // secrets masked, the effective policy printed, and what the setup cannot do said up front.
 import * as core from '@actions/core'
+import { createHmac } from 'node:crypto'
 import * as fs from 'node:fs'
 import { formatDuration } from './core/duration.js'
 import { validateTemplate } from './report/templates.js'
 import { parseInputs } from './settings/inputs.js'
 import { configuredHostChecks } from './settings/policy.js'
 import type { Settings } from './settings/types.js'
+
+/**
+ * A hashed known_hosts entry (`|1|<base64 salt>|<base64 HMAC-SHA1(salt, name)>`, what
+ * `ssh-keyscan -H` and HashKnownHosts write) is this name: OpenSSH's own test (hostfile.c).
+ */
+export function hashedKnownHost(entry: string, name: string): boolean {
+  const m = /^\|1\|([A-Za-z0-9+/=]+)\|([A-Za-z0-9+/=]+)$/.exec(entry)
+  if (!m) return false
+  const mac = createHmac('sha1', Buffer.from(m[1], 'base64')).update(name).digest('base64')
+  return mac === m[2]
+}
 
 export function readSettings(now: number, vars: Record<string, string | undefined>): Settings {
   return parseInputs((name) => core.getInput(name), {
@@ -16,7 +28,8 @@ export function readSettings(now: number, vars: Record<string, string | undefine
     fileExists: (file) => fs.existsSync(file),
     vars,
     validateTemplate: (text, file) => void validateTemplate(text, file),
-    getBoolean: (name) => core.getBooleanInput(name)
+    getBoolean: (name) => core.getBooleanInput(name),
+    hashedKnownHost
   })
 }
 
