@@ -377,6 +377,9 @@ function bashLiteral(s) {
  *   validateExit?: number, smokeExit?: number,
  *   omitValidate?: boolean, omitSmoke?: boolean,  // leave the script out (absent on the host)
  *   onRollback?: string,                          // bash run after a rollback call, with $LEVEL and $TARGET
+ *   sleepSeconds?: number,                        // each rollback call takes this long (fleets)
+ *   rollbackExitByPort?: Record<number, Record<number, number>>, // port → level → exit code
+ *   listOutputByPort?: Record<number, string>,    // what `--list` prints on that port ("host")
  * }} [options]
  * @returns {{ hangMarker: string }} the process name of the hung sleep (for pgrep -f)
  */
@@ -386,8 +389,20 @@ export function writeFakeDeploy(deployDir, options = {}) {
   const exitFor = (level) => byLevel[level] ?? options.rollbackExit ?? 0
   const header = ['#!/bin/bash', `RBS_DEPLOY=${bashLiteral(deployDir)}`, LOG_CALL, '']
 
+  // One sshd listening on several ports stands for several hosts: the port a session arrived on
+  // is the last field of $SSH_CONNECTION.
+  const byPort = options.rollbackExitByPort ?? {}
+  const portCases = Object.entries(byPort).flatMap(([port, levels]) =>
+    Object.entries(levels).map(
+      ([level, code]) => `  ${Number(port)}:${Number(level)}) CODE=${Number(code)} ;;`
+    )
+  )
+  const listByPort = Object.entries(options.listOutputByPort ?? {}).map(
+    ([port, text]) => `  ${Number(port)}) printf '%s\\n' ${bashLiteral(text)}; exit 0 ;;`
+  )
   const rollback = [
     ...header,
+    'PORT="${SSH_CONNECTION##* }"',
     'LEVEL=""; TARGET=""; LIST=""',
     'while [ $# -gt 0 ]; do',
     '  case "$1" in',
@@ -399,12 +414,21 @@ export function writeFakeDeploy(deployDir, options = {}) {
     '  shift',
     'done',
     'if [ -n "$LIST" ]; then',
+    ...(listByPort.length ? ['  case "$PORT" in', ...listByPort, '  esac'] : []),
     `  printf '%s\\n' ${bashLiteral(options.listOutput ?? DEFAULT_LIST)}`,
     `  exit ${options.listExit ?? 0}`,
     'fi',
+    // records/<port>.log: `<start ms> <end ms> <level> <exit>` per call, for fleet tests.
+    'START="$(date +%s%3N)"',
+    'mkdir -p "$RBS_DEPLOY/records"',
+    `trap 'c=$?; printf "%s %s %s %s\\n" "$START" "$(date +%s%3N)" "$LEVEL" "$c" >> "$RBS_DEPLOY/records/$PORT.log"' EXIT`,
     'echo "rolling back: level $LEVEL target ${TARGET:-previous}"',
     options.hang ? `exec -a ${hangMarker} sleep 600` : '',
+    options.sleepSeconds ? `sleep ${Number(options.sleepSeconds)}` : '',
     options.onRollback ? `( ${options.onRollback}\n)` : '',
+    'CODE=""',
+    ...(portCases.length ? ['case "$PORT:$LEVEL" in', ...portCases, 'esac'] : []),
+    '[ -n "$CODE" ] && exit "$CODE"',
     'case "$LEVEL" in',
     `  1) exit ${exitFor(1)} ;;`,
     `  2) exit ${exitFor(2)} ;;`,
@@ -461,6 +485,82 @@ export function readCalls(deployDir) {
       const [at, script, ...rest] = l.split(' ')
       return { at, script, args: rest.join(' ').trim() }
     })
+}
+
+/**
+ * What the rollback scripts recorded per port ("host"): `{ port, level, startMs, endMs, exit }`,
+ * oldest first. Both writeFakeDeploy's scripts and the sandbox production's write these.
+ */
+export function readRecords(deployDir) {
+  const dir = path.join(deployDir, 'records')
+  let files
+  try {
+    files = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  return files
+    .filter((f) => /^\d+\.log$/.test(f))
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => {
+          const [startMs, endMs, level, exit] = l.trim().split(/\s+/)
+          return {
+            port: Number(f.replace('.log', '')),
+            level: Number(level),
+            startMs: Number(startMs),
+            endMs: Number(endMs),
+            exit: Number(exit)
+          }
+        })
+    )
+    .sort((a, b) => a.startMs - b.startMs)
+}
+
+/** The most runs that overlapped at one moment (from start/end records). */
+export function maxConcurrent(records) {
+  const edges = records.flatMap((r) => [
+    { at: r.startMs, d: 1 },
+    { at: r.endMs, d: -1 }
+  ])
+  // An end and a start at the same millisecond do not overlap.
+  edges.sort((a, b) => a.at - b.at || a.d - b.d)
+  let now = 0
+  let max = 0
+  for (const e of edges) {
+    now += e.d
+    max = Math.max(max, now)
+  }
+  return max
+}
+
+/**
+ * Logins (accepted keys) per port, from an sshd log at LogLevel VERBOSE: a "Connection from A port
+ * X on B port P" line says which port client port X came in on.
+ */
+export function loginsByPort(log) {
+  const portOf = new Map()
+  const logins = new Map()
+  for (const line of log.split('\n')) {
+    const c = /Connection from \S+ port (\d+) on \S+ port (\d+)/.exec(line)
+    if (c) portOf.set(c[1], Number(c[2]))
+    const a = /Accepted publickey for \S+ from \S+ port (\d+)/.exec(line)
+    if (a && portOf.has(a[1])) {
+      const p = portOf.get(a[1])
+      logins.set(p, (logins.get(p) ?? 0) + 1)
+    }
+  }
+  return logins
+}
+
+/** The ports a jump host forwarded connections to (its DEBUG1 log), one entry per forwarding. */
+export function forwardedPorts(log) {
+  return [...log.matchAll(/server_request_direct_tcpip: originator .* target \S+ port (\d+)/g)].map(
+    (m) => Number(m[1])
+  )
 }
 
 /** Writes a file into the deploy dir owned by the test user (e.g. app.log, data/corruption_detected). */

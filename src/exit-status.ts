@@ -1,7 +1,7 @@
 // The step's outputs and exit status, from the final verdict and what the action did (README
 // "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
 import { Outputs } from './constants.js'
-import type { IssueOutcome, RunRecord } from './record.js'
+import type { IssueOutcome, RemoteStep, RollbackOutcome, RunRecord } from './record.js'
 import type { Settings } from './settings/types.js'
 
 /** The exit status of the step: undefined for success, else the message it fails with. */
@@ -43,6 +43,22 @@ export function failureMessage(
   return message
 }
 
+/** How many hosts ran the rollback's final level (its script started; a dry run runs none). */
+export function hostsOnFinalLevel(rollback: RollbackOutcome, steps: readonly RemoteStep[]): number {
+  if (!rollback.level || rollback.status === 'skipped-dry-run') return 0
+  if (rollback.fleet)
+    return rollback.fleet.runs.filter((r) => r.level === rollback.level && r.outcome !== 'planned')
+      .length
+  const ran = steps.some(
+    (s) =>
+      s.name === 'rollback' &&
+      s.level === rollback.level &&
+      s.status !== 'skipped' &&
+      s.status !== 'dry-run'
+  )
+  return ran ? 1 : 0
+}
+
 /** The step's outputs for a watch that ran. */
 export function watchOutputs(
   record: RunRecord,
@@ -59,6 +75,7 @@ export function watchOutputs(
     [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
     [Outputs.RollbackStatus]: rollback.status,
     [Outputs.RollbackTarget]: rollback.target?.id ?? '',
+    [Outputs.RollbackHosts]: String(hostsOnFinalLevel(rollback, record.steps)),
     [Outputs.IssueNumber]: issue?.number ? String(issue.number) : '',
     [Outputs.IssueUrl]: issue?.url ?? '',
     [Outputs.ReportPath]: published.reportPath ?? ''
