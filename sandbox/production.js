@@ -12,7 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { startTestService } from './test-service.js'
 import { startPrometheus } from './prometheus.js'
-import { readCalls, startSshd } from './sshd.js'
+import { readCalls, readRecords, startSshd } from './sshd.js'
 import { startGitHubStandin } from './github-standin.js'
 
 /** The good previous version and, per scenario, the bad new one. */
@@ -90,6 +90,9 @@ function rollbackScript() {
 #   --list                        one backup per line: ID  ISO-8601 time
 set -u
 D="$(cd "$(dirname "$0")/../.." && pwd)"
+# One sshd listening on several ports stands for a fleet: the port a session came in on is the
+# "host" (the last field of $SSH_CONNECTION).
+PORT="\${SSH_CONNECTION##* }"
 printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
 LEVEL=""; TARGET=""
 while [ $# -gt 0 ]; do
@@ -97,18 +100,23 @@ while [ $# -gt 0 ]; do
     --quick) LEVEL=1 ;;
     --level) LEVEL="$2"; shift ;;
     --target) TARGET="$2"; shift ;;
-    --list) cat "$D/backups/index.txt"; exit 0 ;;
+    --list) cat "$D/backups/index.$PORT.txt" 2>/dev/null || cat "$D/backups/index.txt"; exit 0 ;;
     *) echo "rollback.sh: unknown argument $1" >&2; exit 64 ;;
   esac
   shift
 done
+# records/<port>.log: "<start ms> <end ms> <level> <exit>" per call (fleet tests and the bench).
+START="$(date +%s%3N)"
+mkdir -p "$D/records"
+trap 'c=$?; printf "%s %s %s %s\\n" "$START" "$(date +%s%3N)" "$LEVEL" "$c" >> "$D/records/$PORT.log"' EXIT
+[ -s "$D/rollback-sleep" ] && sleep "$(cat "$D/rollback-sleep")"
 if [ -s "$D/rollback-seconds" ]; then
   # A slow rollback (cancellation scenarios): one progress line a second.
   n="$(cat "$D/rollback-seconds")"
   for i in $(seq 1 "$n"); do echo "rollback.sh: restoring ($i/$n)"; sleep 1; done
 fi
-if grep -qx "$LEVEL" "$D/fail-levels" 2>/dev/null; then
-  echo "rollback.sh: Level $LEVEL failed (simulated: fail-levels)" >&2
+if grep -qx -e "$LEVEL" -e "$LEVEL@$PORT" "$D/fail-levels" 2>/dev/null; then
+  echo "rollback.sh: Level $LEVEL failed on port $PORT (simulated: fail-levels)" >&2
   exit 1
 fi
 case "$LEVEL" in
@@ -123,7 +131,7 @@ case "$LEVEL" in
     echo "Level $LEVEL: restoring backup $TARGET"
     cp "$D/backups/$TARGET.json" "$D/state.json.tmp" && mv "$D/state.json.tmp" "$D/state.json"
     rm -f "$D/data/cache_down" "$D/data/db_down"
-    [ "$LEVEL" = 3 ] && rm -f "$D/data/corruption_detected"
+    [ "$LEVEL" = 3 ] && rm -f "$D/data/corruption_detected" "$D/data/corruption_detected.$PORT"
     ;;
   *) echo "rollback.sh: say --quick, --level 2|3 --target ID or --list" >&2; exit 64 ;;
 esac
@@ -170,9 +178,25 @@ function chownTree(dir, uid, gid) {
   }
 }
 
+/** Stands in for Prometheus when a production runs without it. */
+const NO_PROMETHEUS = {
+  url: '',
+  dir: '',
+  output: () => '',
+  waitForData: async () => 0,
+  stop: async () => {}
+}
+
 /**
  * Starts the whole sandbox with the good version live.
- * @param {{ rateWindow?: string, log?: (line: string) => void, githubFailures?: object[] }} [opts]
+ * @param {{
+ *   rateWindow?: string,
+ *   log?: (line: string) => void,
+ *   githubFailures?: object[],
+ *   hosts?: number,        // a fleet: sshd listens on this many ports, each one a "host" (default 1)
+ *   jump?: boolean,        // also a jump host: a second sshd that only forwards
+ *   prometheus?: boolean   // false: no Prometheus (health and host checks only; starts faster)
+ * }} [opts]
  */
 export async function startProduction(opts = {}) {
   const log = opts.log ?? (() => {})
@@ -219,18 +243,28 @@ export async function startProduction(opts = {}) {
     write(path.join(deployDir, 'deploy/smoke_tests.sh'), smokeScript(node, healthUrl), 0o755)
     write(path.join(deployDir, 'deploy/restart.sh'), restartScript(), 0o755)
 
-    const sshd = await startSshd({ deployDir })
+    const sshd = await startSshd({ deployDir, ports: opts.hosts ?? 1 })
     started.push(sshd)
     const owner = fs.statSync(deployDir)
     chownTree(deployDir, owner.uid, owner.gid)
-    log(`sshd              ${sshd.user}@127.0.0.1:${sshd.port} (home ${deployDir})`)
+    log(`sshd              ${sshd.user}@127.0.0.1:${sshd.ports.join(',')} (home ${deployDir})`)
+    const jump = opts.jump
+      ? await startSshd({ forwardOnly: true, authorizedKeys: [sshd.publicKey] })
+      : undefined
+    if (jump) {
+      started.push(jump)
+      log(`jump host         ${jump.user}@127.0.0.1:${jump.port} (forwarding only)`)
+    }
 
-    const prometheus = await startPrometheus({
-      targets: [`127.0.0.1:${service.port}`],
-      scrapeInterval: '1s'
-    })
-    started.push(prometheus)
-    log(`prometheus        ${prometheus.url} (scraping every 1s)`)
+    // Without Prometheus the url is '' and sandboxInputs leaves prometheus-url out.
+    const prometheus =
+      opts.prometheus === false
+        ? NO_PROMETHEUS
+        : await startPrometheus({ targets: [`127.0.0.1:${service.port}`], scrapeInterval: '1s' })
+    if (prometheus !== NO_PROMETHEUS) {
+      started.push(prometheus)
+      log(`prometheus        ${prometheus.url} (scraping every 1s)`)
+    }
 
     const github = await startGitHubStandin({ failures: opts.githubFailures ?? [] })
     started.push(github)
@@ -249,6 +283,8 @@ export async function startProduction(opts = {}) {
       deployDir,
       service,
       sshd,
+      /** The jump host (opts.jump), forwarding only. */
+      jump,
       prometheus,
       github,
       healthUrl,
@@ -275,9 +311,39 @@ export async function startProduction(opts = {}) {
         }
         return at
       },
-      /** Makes the rollback script fail at these levels (escalation scenarios). */
+      /**
+       * Makes the rollback script fail at these levels (escalation scenarios): `2`, or `'1@PORT'`
+       * on one host of a fleet only.
+       */
       failLevels(levels) {
         userOwned(path.join(deployDir, 'fail-levels'), levels.map(String).join('\n') + '\n')
+      },
+      /** Makes every rollback call sleep this long first (fractions allowed), quietly. */
+      rollbackSleep(seconds) {
+        userOwned(path.join(deployDir, 'rollback-sleep'), `${seconds}\n`)
+      },
+      /** Each host's rollback calls: { port, level, startMs, endMs, exit } (sandbox/sshd.js). */
+      records() {
+        return readRecords(deployDir)
+      },
+      /**
+       * Back to the good version with nothing simulated (a file of tests sharing one production):
+       * v1 live, no markers, no failing levels, no slow rollback, empty logs and records.
+       */
+      reset() {
+        for (const f of ['fail-levels', 'rollback-seconds', 'rollback-sleep', 'calls.log'])
+          fs.rmSync(path.join(deployDir, f), { force: true })
+        fs.rmSync(path.join(deployDir, 'records'), { recursive: true, force: true })
+        for (const f of fs.readdirSync(path.join(deployDir, 'data')))
+          fs.rmSync(path.join(deployDir, 'data', f), { force: true })
+        userOwned(path.join(deployDir, 'logs/app.log'), 'INFO started v1\n')
+        userOwned(path.join(deployDir, 'current'), 'v1\n')
+        userOwned(path.join(deployDir, 'state.json'), JSON.stringify(GOOD))
+        service.setState(GOOD)
+      },
+      /** Writes a file the test user owns under the deploy dir (e.g. a marker for one port). */
+      hostFile(rel, text = 'marker\n') {
+        userOwned(path.join(deployDir, rel), text)
       },
       /** Makes every rollback take this many seconds, printing a line each second. */
       slowRollback(seconds) {
