@@ -26,6 +26,8 @@ import path from 'node:path'
 const SSHD = '/usr/sbin/sshd'
 const START_WAIT_MS = 10_000
 const STOP_WAIT_MS = 5_000
+/** sshd's MAX_LISTEN_SOCKS. */
+const MAX_PORTS_PER_SSHD = 16
 /** How much of sshd's log to keep: a fleet of 50 ports logs a lot at VERBOSE. */
 const LOG_KEEP_CHARS = 4_000_000
 
@@ -171,7 +173,15 @@ function ensureTraversable(dir, uid, gid) {
   }
 }
 
-function sshdConfig({ ports, dir, deployDir, user, extraConfig = [], forwardOnly = false }) {
+function sshdConfig({
+  ports,
+  dir,
+  pidFile = 'sshd.pid',
+  deployDir,
+  user,
+  extraConfig = [],
+  forwardOnly = false
+}) {
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`
   return [
     // sshd keeps the first value of an option: the caller's lines go first so they win.
@@ -179,7 +189,7 @@ function sshdConfig({ ports, dir, deployDir, user, extraConfig = [], forwardOnly
     'ListenAddress 127.0.0.1',
     ...ports.map((p) => `Port ${p}`),
     `HostKey ${dir}/host_key`,
-    `PidFile ${dir}/sshd.pid`,
+    `PidFile ${dir}/${pidFile}`,
     `AuthorizedKeysFile ${dir}/authorized_keys`,
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
@@ -257,46 +267,56 @@ export async function startSshd(options = {}) {
     )
     fs.chmodSync(path.join(dir, 'authorized_keys'), 0o644)
 
+    // sshd listens on at most 16 sockets (MAX_LISTEN_SOCKS): a larger fleet is several sshd
+    // processes with the same keys and config, 16 ports each.
     let ports = []
     let log = ''
     for (let attempt = 1; attempt <= 3 && !proc; attempt++) {
       ports = await freePorts(count)
-      fs.writeFileSync(
-        path.join(dir, 'sshd_config'),
-        sshdConfig({
-          ports,
-          dir,
-          deployDir,
-          user,
-          extraConfig: options.extraConfig,
-          forwardOnly: options.forwardOnly
-        })
-      )
-      const child = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
-        stdio: ['ignore', 'ignore', 'pipe']
-      })
+      const chunks = []
+      for (let i = 0; i < ports.length; i += MAX_PORTS_PER_SSHD)
+        chunks.push(ports.slice(i, i + MAX_PORTS_PER_SSHD))
       log = ''
-      let exited = false
-      child.stderr.on('data', (d) => {
-        log = (log + d.toString()).slice(-LOG_KEEP_CHARS)
+      const children = chunks.map((chunk, i) => {
+        const config = path.join(dir, i === 0 ? 'sshd_config' : `sshd_config.${i}`)
+        fs.writeFileSync(
+          config,
+          sshdConfig({
+            ports: chunk,
+            dir,
+            pidFile: i === 0 ? 'sshd.pid' : `sshd.${i}.pid`,
+            deployDir,
+            user,
+            extraConfig: options.extraConfig,
+            forwardOnly: options.forwardOnly
+          })
+        )
+        const child = spawn(SSHD, ['-D', '-e', '-f', config], {
+          stdio: ['ignore', 'ignore', 'pipe']
+        })
+        child.exitedEarly = false
+        child.stderr.on('data', (d) => {
+          log = (log + d.toString()).slice(-LOG_KEEP_CHARS)
+        })
+        child.once('exit', () => {
+          child.exitedEarly = true
+        })
+        child.once('error', () => {
+          child.exitedEarly = true
+        })
+        return child
       })
-      child.once('exit', () => {
-        exited = true
-      })
-      child.once('error', () => {
-        exited = true
-      })
+      const exited = () => children.some((c) => c.exitedEarly)
       const deadline = Date.now() + START_WAIT_MS
       const listening = async () => {
         for (const p of ports) if (!(await canConnect(p))) return false
         return true
       }
-      while (!exited && Date.now() < deadline && !(await listening())) await sleep(50)
-      if (!exited && (await listening())) {
-        proc = child
-        proc.logText = () => log
+      while (!exited() && Date.now() < deadline && !(await listening())) await sleep(50)
+      if (!exited() && (await listening())) {
+        proc = { children, logText: () => log }
       } else {
-        child.kill('SIGKILL')
+        for (const c of children) c.kill('SIGKILL')
         if (attempt === 3 || !/address already in use/i.test(log)) {
           throw new Error(
             `sshd did not start on 127.0.0.1:${ports.join(',')}: ${log.trim() || 'no output'}`
@@ -327,13 +347,13 @@ export async function startSshd(options = {}) {
       async stop() {
         if (stopped) return
         stopped = true
-        await stopProcess(proc)
+        await Promise.all(proc.children.map(stopProcess))
         fs.rmSync(dir, { recursive: true, force: true })
         if (ownDeployDir) fs.rmSync(deployDir, { recursive: true, force: true })
       }
     }
   } catch (err) {
-    if (proc) await stopProcess(proc)
+    if (proc) await Promise.all(proc.children.map(stopProcess))
     fs.rmSync(dir, { recursive: true, force: true })
     if (ownDeployDir) fs.rmSync(deployDir, { recursive: true, force: true })
     throw err

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick | --long]
+// npm run bench [-- --quick | --long | --fleet]
 // Measures the bundled action (dist/index.js, run under Node 24 exactly as the runner does)
 // against the sandbox production on 127.0.0.1 and prints each figure with its method, its target
 // and PASS/MISS, then a table (also written to bench-output/bench.md for the README):
@@ -8,13 +8,17 @@
 //   3. bundle size of dist/
 //   4. a long watch at 5 s: CPU seconds and peak RSS of the action process (skipped by --quick)
 //   5. cadence drift over 100 probe cycles at 500 ms
+//   6. a fleet of 50 hosts: Level 1 in waves, logins per host, CPU/RSS, a host-check cycle
+//      (scripts/bench-fleet.js)
 // --quick: fewer runs, no long watch. --long: the issue's full 10-minute watch (default 2 min).
+// --fleet: figure 6 only.
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { demoPolicy, startProduction } from '../sandbox/production.js'
+import { fleetBench } from './bench-fleet.js'
 import { actionNode, ROOT, runAction, sandboxInputs } from '../sandbox/run-action.js'
 import {
   clkTck,
@@ -42,14 +46,18 @@ const ACTION_NEEDLE = path.join(ROOT, 'dist/index.js')
 const MB = 1_000_000
 
 function parseArgs() {
-  const opts = { quick: false, long: false }
+  const opts = { quick: false, long: false, fleet: false }
   for (const a of process.argv.slice(2)) {
     if (a === '--quick') opts.quick = true
     else if (a === '--long') opts.long = true
+    else if (a === '--fleet') opts.fleet = true
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick | --long]')
+      console.log('usage: npm run bench -- [--quick | --long | --fleet]')
       console.log('  --quick  fewer runs, no long watch (figure 4 skipped)')
       console.log('  --long   the full 10-minute watch for figure 4 (default: 2 minutes)')
+      console.log(
+        '  --fleet  figure 6 only: a fleet of 50 hosts (Level 1 in waves, logins, CPU/RSS)'
+      )
       process.exit(0)
     } else {
       console.error(`bench: unknown argument '${a}' (try --help)`)
@@ -593,7 +601,7 @@ function writeMarkdown(machine, opts, mode) {
   const md = [
     '# rollback-sentinel benchmarks',
     '',
-    `\`npm run bench${opts.quick ? ' -- --quick' : opts.long ? ' -- --long' : ''}\` (${mode}), ${machine.date}. Everything on 127.0.0.1 (the sandbox production of \`sandbox/\`).`,
+    `\`npm run bench${opts.quick ? ' -- --quick' : opts.long ? ' -- --long' : opts.fleet ? ' -- --fleet' : ''}\` (${mode}), ${machine.date}. Everything on 127.0.0.1 (the sandbox production of \`sandbox/\`).`,
     '',
     markdownTable(
       ['Machine', ''],
@@ -638,11 +646,13 @@ async function main() {
   const buildAtStart = distFingerprint()
   machine.build += `; all dist/*.js ${buildAtStart}`
   const minutes = opts.long ? 10 : 2
-  const mode = opts.quick
-    ? 'quick: fewer runs, no long watch'
-    : opts.long
-      ? 'long: full 10-minute watch'
-      : 'default: 2-minute watch extrapolated to 10 minutes'
+  const mode = opts.fleet
+    ? 'fleet: figure 6 only'
+    : opts.quick
+      ? 'quick: fewer runs, no long watch'
+      : opts.long
+        ? 'long: full 10-minute watch'
+        : 'default: 2-minute watch extrapolated to 10 minutes'
   console.log(bold(`rollback-sentinel benchmarks (${mode})`))
   console.log(
     dim(
@@ -650,13 +660,16 @@ async function main() {
     )
   )
 
-  const steps = [
-    ['3', () => bundleSize()],
-    ['2', () => coldStart(opts.quick ? 3 : 5)],
-    ['5', () => cadenceDrift(opts.quick ? 50 : 100)],
-    ['1', () => detection(opts.quick)],
-    ...(opts.quick ? [] : [['4', () => longWatch(minutes)]])
-  ]
+  const fleet = ['6', () => fleetBench({ record, startTrackedProduction, startAction, bold, dim })]
+  const steps = opts.fleet
+    ? [fleet]
+    : [
+        ['3', () => bundleSize()],
+        ['2', () => coldStart(opts.quick ? 3 : 5)],
+        ['5', () => cadenceDrift(opts.quick ? 50 : 100)],
+        ['1', () => detection(opts.quick)],
+        ...(opts.quick ? [] : [['4', () => longWatch(minutes)], fleet])
+      ]
   for (const [id, step] of steps) {
     try {
       await step()
@@ -667,7 +680,7 @@ async function main() {
       await stopEverything()
     }
   }
-  if (opts.quick) console.log(dim('\n4. Long watch: skipped (--quick)'))
+  if (opts.quick) console.log(dim('\n4. Long watch and 6. fleet: skipped (--quick)'))
 
   const buildAtEnd = distFingerprint()
   if (buildAtEnd !== buildAtStart) {
