@@ -43,20 +43,19 @@ export function failureMessage(
   return message
 }
 
-/** How many hosts ran the rollback's final level (its script started; a dry run runs none). */
+/**
+ * How many hosts ran the rollback's final level: its script started there (not skipped, not a
+ * dry run, not refused by SSH). One host counts as one; a fleet's steps name their hosts.
+ */
 export function hostsOnFinalLevel(rollback: RollbackOutcome, steps: readonly RemoteStep[]): number {
-  if (!rollback.level || rollback.status === 'skipped-dry-run') return 0
-  if (rollback.fleet)
-    return rollback.fleet.runs.filter((r) => r.level === rollback.level && r.outcome !== 'planned')
-      .length
-  const ran = steps.some(
+  if (!rollback.level) return 0
+  const ran = steps.filter(
     (s) =>
       s.name === 'rollback' &&
       s.level === rollback.level &&
-      s.status !== 'skipped' &&
-      s.status !== 'dry-run'
+      !['skipped', 'dry-run', 'ssh-error'].includes(s.status)
   )
-  return ran ? 1 : 0
+  return new Set(ran.map((s) => s.host ?? '')).size
 }
 
 /** The step's outputs for a watch that ran. */

@@ -62,6 +62,15 @@ export function describeSetup(settings: Settings): string[] {
     if (configuredHostChecks(settings.policy).length > 0)
       notes.push('host-checks are set in the policy but there is no ssh-host: they do not run')
   }
+  const hosts = settings.ssh?.hosts ?? []
+  if (hosts.length > 1)
+    notes.push(
+      `a fleet of ${hosts.length} hosts: the canary ${hosts[0].label} runs each level alone, then the others ${settings.policy.rollback.maxParallel} at once; host checks on every host, ${settings.policy.hostChecks.maxParallel} at once`
+    )
+  if (settings.ssh?.jump)
+    notes.push(
+      `every SSH connection goes through the jump host ${settings.ssh.jump.user ?? settings.ssh.user}@${settings.ssh.jump.host}:${settings.ssh.jump.port}`
+    )
   if (settings.ssh?.insecureSkipHostKeyCheck)
     notes.push(
       'ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)'
