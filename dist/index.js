@@ -50410,18 +50410,17 @@ function failureMessage(settings, record, issue) {
         message = `the incident issue could not be opened: ${issue.error}`;
     return message;
 }
-/** How many hosts ran the rollback's final level (its script started; a dry run runs none). */
+/**
+ * How many hosts ran the rollback's final level: its script started there (not skipped, not a
+ * dry run, not refused by SSH). One host counts as one; a fleet's steps name their hosts.
+ */
 function hostsOnFinalLevel(rollback, steps) {
-    if (!rollback.level || rollback.status === 'skipped-dry-run')
+    if (!rollback.level)
         return 0;
-    if (rollback.fleet)
-        return rollback.fleet.runs.filter((r) => r.level === rollback.level && r.outcome !== 'planned')
-            .length;
-    const ran = steps.some((s) => s.name === 'rollback' &&
+    const ran = steps.filter((s) => s.name === 'rollback' &&
         s.level === rollback.level &&
-        s.status !== 'skipped' &&
-        s.status !== 'dry-run');
-    return ran ? 1 : 0;
+        !['skipped', 'dry-run', 'ssh-error'].includes(s.status));
+    return new Set(ran.map((s) => s.host ?? '')).size;
 }
 /** The step's outputs for a watch that ran. */
 function watchOutputs(record, published) {
@@ -55559,6 +55558,11 @@ function describeSetup(settings) {
         if (configuredHostChecks(settings.policy).length > 0)
             notes.push('host-checks are set in the policy but there is no ssh-host: they do not run');
     }
+    const hosts = settings.ssh?.hosts ?? [];
+    if (hosts.length > 1)
+        notes.push(`a fleet of ${hosts.length} hosts: the canary ${hosts[0].label} runs each level alone, then the others ${settings.policy.rollback.maxParallel} at once; host checks on every host, ${settings.policy.hostChecks.maxParallel} at once`);
+    if (settings.ssh?.jump)
+        notes.push(`every SSH connection goes through the jump host ${settings.ssh.jump.user ?? settings.ssh.user}@${settings.ssh.jump.host}:${settings.ssh.jump.port}`);
     if (settings.ssh?.insecureSkipHostKeyCheck)
         notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
     if (settings.dryRun)
