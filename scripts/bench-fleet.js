@@ -6,7 +6,7 @@
 //   6c  the action's CPU and RSS during Level 1 (/proc), and its ssh children's RSS
 //   6d  one host-check cycle on 50 hosts, host-checks.max-parallel 8 (the action's own log line)
 import fs from 'node:fs'
-import { loginsByPort } from '../sandbox/sshd.js'
+import { loginsByPort } from '../sandbox/records.js'
 import { sandboxInputs } from '../sandbox/run-action.js'
 import { clkTck, nowMs, readMemory, readStat, sleep, withTimeout } from './bench-lib.js'
 

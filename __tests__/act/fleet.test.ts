@@ -5,16 +5,8 @@ import { jest } from '@jest/globals'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  forwardedPorts,
-  loginsByPort,
-  maxConcurrent,
-  readRecords,
-  sshSettingsFor,
-  startSshd,
-  writeDeployFile,
-  writeFakeDeploy
-} from '../../sandbox/sshd.js'
+import { forwardedPorts, loginsByPort, maxConcurrent, readRecords } from '../../sandbox/records.js'
+import { sshSettingsFor, startSshd, writeDeployFile, writeFakeDeploy } from '../../sandbox/sshd.js'
 import { runFleetHostChecks } from '../../src/act/host-checks.js'
 import { executeRollback, type RollbackInput, type VerifyResult } from '../../src/act/rollback.js'
 import type { Clock, FleetMember, Logger } from '../../src/adapters/ports.js'

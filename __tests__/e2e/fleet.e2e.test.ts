@@ -8,7 +8,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startProduction } from '../../sandbox/production.js'
 import { runAction, sandboxInputs } from '../../sandbox/run-action.js'
-import { forwardedPorts, loginsByPort, maxConcurrent } from '../../sandbox/sshd.js'
+import { forwardedPorts, loginsByPort, maxConcurrent } from '../../sandbox/records.js'
 import { E2E_TIMEOUT, requireBundle, visibleLog, type Production } from './harness.js'
 
 jest.setTimeout(E2E_TIMEOUT)
