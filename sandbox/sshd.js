@@ -401,7 +401,8 @@ function bashLiteral(s) {
  *   rollbackExitByPort?: Record<number, Record<number, number>>, // port → level → exit code
  *   listOutputByPort?: Record<number, string>,    // what `--list` prints on that port ("host")
  * }} [options]
- * @returns {{ hangMarker: string }} the process name of the hung sleep (for pgrep -f)
+ * @returns {{ hangMarker: string, sleepMarker: string }} the process names of the hung sleep and
+ *   of the sleepSeconds sleep (for pgrep -f)
  */
 export function writeFakeDeploy(deployDir, options = {}) {
   const hangMarker = `rbs-hang-${path.basename(deployDir)}-${process.pid}`
@@ -444,7 +445,10 @@ export function writeFakeDeploy(deployDir, options = {}) {
     `trap 'c=$?; printf "%s %s %s %s\\n" "$START" "$(date +%s%3N)" "$LEVEL" "$c" >> "$RBS_DEPLOY/records/$PORT.log"' EXIT`,
     'echo "rolling back: level $LEVEL target ${TARGET:-previous}"',
     options.hang ? `exec -a ${hangMarker} sleep 600` : '',
-    options.sleepSeconds ? `sleep ${Number(options.sleepSeconds)}` : '',
+    // Named, so that a test can wait for sleeps its cancelled sessions left behind.
+    options.sleepSeconds
+      ? `( exec -a ${hangMarker}-sleep sleep ${Number(options.sleepSeconds)} )`
+      : '',
     options.onRollback ? `( ${options.onRollback}\n)` : '',
     'CODE=""',
     ...(portCases.length ? ['case "$PORT:$LEVEL" in', ...portCases, 'esac'] : []),
@@ -484,7 +488,7 @@ export function writeFakeDeploy(deployDir, options = {}) {
   }
   const owner = fs.statSync(deployDir)
   chownTree(path.join(deployDir, 'deploy'), owner.uid, owner.gid)
-  return { hangMarker }
+  return { hangMarker, sleepMarker: `${hangMarker}-sleep` }
 }
 
 /**

@@ -6,7 +6,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { forwardedPorts, loginsByPort, maxConcurrent, readRecords } from '../../sandbox/records.js'
-import { sshSettingsFor, startSshd, writeDeployFile, writeFakeDeploy } from '../../sandbox/sshd.js'
+import {
+  processRunning,
+  sshSettingsFor,
+  startSshd,
+  writeDeployFile,
+  writeFakeDeploy
+} from '../../sandbox/sshd.js'
 import { runFleetHostChecks } from '../../src/act/host-checks.js'
 import { executeRollback, type RollbackInput, type VerifyResult } from '../../src/act/rollback.js'
 import type { Clock, FleetMember, Logger } from '../../src/adapters/ports.js'
@@ -236,6 +242,33 @@ describe('executeRollback on a fleet over a real sshd (one port per host)', () =
     expect(outcome.reason).toMatch(
       /^cancelled during Level 1 \(Level 1 ran on 3 of 5 hosts, 2 not started\)/
     )
+  })
+
+  it('a second cancel stops every host in flight at once', async () => {
+    const { sleepMarker } = writeFakeDeploy(sshd.deployDir, { sleepSeconds: 1.5 })
+    const cancel = new AbortController()
+    const stop = new AbortController()
+    const running = run({ signal: cancel.signal, stopSignal: stop.signal })
+    for (let i = 0; i < 200 && !lines.some((l) => l.startsWith('Level 1: wave 1')); i++)
+      await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 500))
+    cancel.abort()
+    fleet.forEach((m) => m.remote.refuseNewCommands())
+    const stoppedAt = Date.now()
+    stop.abort()
+    fleet.forEach((m) => m.remote.disposeSync())
+    const { outcome, steps } = await running
+    expect(Date.now() - stoppedAt).toBeLessThan(1_000)
+    const inFlight = steps.filter((s) => s.name === 'rollback' && s.host !== label(sshd.ports[0]))
+    expect(inFlight).toHaveLength(2)
+    for (const s of inFlight) expect(s).toMatchObject({ exitCode: null, note: 'cancelled' })
+    expect(outcome.reason).toMatch(
+      /^cancelled during Level 1 \(Level 1 ran on 3 of 5 hosts, 2 not started\)/
+    )
+    // The scripts lost their session but sleep on (their own limit applies on the host): let them
+    // end before the next test clears the deploy dir.
+    for (let i = 0; i < 100 && processRunning(sleepMarker); i++)
+      await new Promise((r) => setTimeout(r, 50))
   })
 
   it('dry run: prints the plan (canary, waves, targets per host) and runs nothing', async () => {
