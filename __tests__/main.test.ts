@@ -7,9 +7,9 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { Adapters } from '../src/adapters/all.js'
-import type { DeploymentInfo, GitHub, IssueInfo } from '../src/adapters/github.js'
 import type { HostConnection, RemoteResult } from '../src/adapters/ports.js'
 import type { HealthReading, MetricReading } from '../src/core/types.js'
+import { fakeGitHub } from '../__fixtures__/github.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -43,58 +43,6 @@ function world(over: Partial<World> = {}): World {
     answers: {},
     probes: 0,
     ...over
-  }
-}
-
-function fakeGitHub(): GitHub & {
-  issues: IssueInfo[]
-  comments: { issue: number; body: string }[]
-  deployments: DeploymentInfo[]
-} {
-  const issues: IssueInfo[] = []
-  const comments: { issue: number; body: string }[] = []
-  const deployments: DeploymentInfo[] = []
-  return {
-    owner: 'acme',
-    repo: 'spacetime',
-    issues,
-    comments,
-    deployments,
-    async listDeployments(environment, count) {
-      return deployments.filter((d) => d.environment === environment).slice(0, count)
-    },
-    async findOpenIssue(matches) {
-      return [...issues].reverse().find((i) => i.state === 'open' && matches(i))
-    },
-    async listComments(n) {
-      return comments
-        .filter((c) => c.issue === n)
-        .map((c, i) => ({ id: i + 1, url: `u${i}`, body: c.body }))
-    },
-    async createIssue(issue) {
-      const info: IssueInfo = {
-        number: issues.length + 1,
-        url: `https://github.com/acme/spacetime/issues/${issues.length + 1}`,
-        title: issue.title,
-        body: issue.body,
-        labels: issue.labels,
-        state: 'open'
-      }
-      issues.push(info)
-      return info
-    },
-    async comment(n, body) {
-      comments.push({ issue: n, body })
-      return { id: comments.length, url: `c${comments.length}`, body }
-    },
-    async addLabels(n, labels) {
-      issues[n - 1].labels.push(...labels)
-    },
-    async setTitle(n, title) {
-      issues[n - 1].title = title
-    },
-    getPermission: async () => null,
-    addReaction: async () => ({ created: true })
   }
 }
 

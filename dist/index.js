@@ -64686,6 +64686,77 @@ function parseIsoTime(text) {
 function checkSha(value) {
     return /^[0-9a-f]{4,64}$/i.test(value) ? null : 'is not a commit SHA (4 to 64 hex digits)';
 }
+const BRACKETED = /^\[([^\]]*)\](?::(.*))?$/;
+const IPV6 = /^[0-9A-Fa-f:.]+$/;
+/**
+ * `host`, `host:port`, `[ipv6]`, `[ipv6]:port` or a bare IPv6 address (no port: its colons are
+ * the address's own). The port defaults to `defaultPort` (ssh-port). An error text when it is none
+ * of these.
+ */
+function parseHostPort(entry, defaultPort) {
+    const text = entry.trim();
+    let host = text;
+    let port;
+    const bracketed = BRACKETED.exec(text);
+    if (bracketed) {
+        host = bracketed[1];
+        port = bracketed[2];
+        if (!IPV6.test(host) || !host.includes(':'))
+            return 'is not an IPv6 address in brackets (e.g. [2001:db8::1]:2222)';
+    }
+    else if ((text.match(/:/g) ?? []).length === 1) {
+        ;
+        [host, port] = text.split(':');
+    }
+    if (checkHost(host))
+        return `${checkHost(host)} (use host, host:port or [ipv6]:port)`;
+    if (port !== undefined && checkPort(port))
+        return `has a port that ${checkPort(port)}`;
+    return { host, port: port === undefined ? defaultPort : Number(port) };
+}
+/** How a host reads in messages: `host` on the default port, else `host:port` (`[v6]:port`). */
+function hostLabel(h, defaultPort) {
+    if (h.port === defaultPort)
+        return h.host;
+    return h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
+}
+/**
+ * Every host of ssh-host: one per line or comma-separated, the first being the canary. An error
+ * text naming the bad entry (or a repeated host) when one is wrong.
+ */
+function parseHostList(raw, defaultPort) {
+    const hosts = [];
+    const seen = new Set();
+    for (const entry of raw.split(/[\n,]/).map((e) => e.trim())) {
+        if (entry === '' || entry.startsWith('#'))
+            continue;
+        const parsed = parseHostPort(entry, defaultPort);
+        if (typeof parsed === 'string')
+            return `'${entry}' ${parsed}`;
+        const key = `${parsed.host.toLowerCase()}:${parsed.port}`;
+        if (seen.has(key))
+            return `'${entry}' is listed twice`;
+        seen.add(key);
+        hosts.push(parsed);
+    }
+    return hosts.length > 0 ? hosts : 'names no host';
+}
+/** `[user@]host[:port]` (ssh-jump-host); the port defaults to 22. */
+function parseJumpHost(raw) {
+    const text = raw.trim();
+    const at = text.lastIndexOf('@');
+    const user = at >= 0 ? text.slice(0, at) : undefined;
+    if (user !== undefined && checkUser(user))
+        return `has a user that ${checkUser(user)}`;
+    const hostPort = parseHostPort(text.slice(at + 1), 22);
+    if (typeof hostPort === 'string')
+        return hostPort;
+    return user === undefined ? hostPort : { ...hostPort, user };
+}
+/** The name OpenSSH looks a host up by in known_hosts: `host` on port 22, else `[host]:port`. */
+function knownHostsName(h) {
+    return h.port === 22 ? h.host : `[${h.host}]:${h.port}`;
+}
 
 ;// CONCATENATED MODULE: ./src/adapters/shell.ts
 // Quoting and validation for everything that crosses into a remote shell. The remote side always
@@ -64860,6 +64931,50 @@ function createSharedConnection(opts) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/adapters/ssh/jump.ts
+
+/** ssh's own ConnectTimeout, seconds (both hops). */
+const CONNECT_TIMEOUT_S = 10;
+/**
+ * The hop through the jump host, as OpenSSH's ProxyJump makes it (`ssh -W [%h]:%p jump`) but
+ * written out: `ssh -J` hands the jump's ssh only `-F`, so with `-F /dev/null` it would read the
+ * runner's ~/.ssh/known_hosts and default keys, and could prompt. Spelled out, the hop gets the
+ * same pinned known_hosts, BatchMode and time limits, and its own key when one is given.
+ */
+function proxyCommand(sshPath, jump, user, keyFile, hostKeyOptions) {
+    // ssh expands %-tokens in ProxyCommand before the shell sees it: a literal % must be doubled.
+    const q = (s) => shellQuote(s).replace(/%/g, '%%');
+    return [
+        q(sshPath),
+        '-F',
+        '/dev/null',
+        '-i',
+        q(keyFile),
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'BatchMode=yes',
+        ...hostKeyOptions.map(q),
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        '-o',
+        `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
+        '-o',
+        'ServerAliveInterval=15',
+        '-o',
+        'ServerAliveCountMax=3',
+        '-o',
+        'LogLevel=ERROR',
+        '-l',
+        q(jump.user ?? user),
+        '-p',
+        String(jump.port),
+        '-W',
+        "'[%h]:%p'",
+        q(jump.host)
+    ].join(' ');
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/ssh/failure.ts
 // What went wrong when ssh itself failed, from OpenSSH's own messages.
 /**
@@ -65002,8 +65117,9 @@ const runProcess = (file, args, opts) => new Promise((resolve) => {
 
 
 
+
 /** ssh's own ConnectTimeout, seconds. */
-const CONNECT_TIMEOUT_S = 10;
+
 const live = new Set();
 let exitHookInstalled = false;
 /**
@@ -65029,6 +65145,12 @@ function validateSettings(ssh) {
     wrong('ssh-host', ssh.host ?? '', checkHost(ssh.host ?? ''));
     wrong('ssh-user', ssh.user ?? '', checkUser(ssh.user ?? ''));
     wrong('ssh-port', String(ssh.port), checkPort(ssh.port));
+    if (ssh.jump) {
+        wrong('ssh-jump-host', ssh.jump.host, checkHost(ssh.jump.host));
+        wrong('ssh-jump-host port', String(ssh.jump.port), checkPort(ssh.jump.port));
+        if (ssh.jump.user)
+            wrong('ssh-jump-host user', ssh.jump.user, checkUser(ssh.jump.user));
+    }
     if (!ssh.insecureSkipHostKeyCheck && ssh.knownHosts.trim() === '') {
         throw new Error(`ssh-known-hosts is empty: pin the host key (e.g. ssh-keyscan -p ${ssh.port} ${ssh.host}) ` +
             'or, for throwaway hosts only, set insecure-skip-host-key-check');
@@ -65076,11 +65198,17 @@ async function createSshRemote(ssh, opts) {
     await external_node_fs_default().promises.mkdir(opts.tempDir, { recursive: true });
     const dir = await external_node_fs_default().promises.mkdtemp(external_node_path_default().join(opts.tempDir, 'rollback-sentinel-ssh-'));
     const keyFile = external_node_path_default().join(dir, 'id_key');
+    const jumpKeyFile = ssh.jump && ssh.jumpPrivateKey ? external_node_path_default().join(dir, 'jump_key') : keyFile;
     const knownHostsFile = external_node_path_default().join(dir, 'known_hosts');
     try {
         await external_node_fs_default().promises.chmod(dir, 0o700);
         await external_node_fs_default().promises.writeFile(keyFile, key, { mode: 0o600, flag: 'wx' });
         await external_node_fs_default().promises.chmod(keyFile, 0o600);
+        if (jumpKeyFile !== keyFile) {
+            const jumpKey = normalizePrivateKey(ssh.jumpPrivateKey);
+            await external_node_fs_default().promises.writeFile(jumpKeyFile, jumpKey, { mode: 0o600, flag: 'wx' });
+            await external_node_fs_default().promises.chmod(jumpKeyFile, 0o600);
+        }
         if (!ssh.insecureSkipHostKeyCheck) {
             const lines = ssh.knownHosts.replace(/\r\n?/g, '\n').trim();
             await external_node_fs_default().promises.writeFile(knownHostsFile, `${lines}\n`, { mode: 0o600 });
@@ -65125,7 +65253,13 @@ async function createSshRemote(ssh, opts) {
         '-o',
         'ServerAliveCountMax=3',
         '-o',
-        'LogLevel=ERROR'
+        'LogLevel=ERROR',
+        ...(ssh.jump
+            ? [
+                '-o',
+                `ProxyCommand=${proxyCommand(sshPath, ssh.jump, ssh.user, jumpKeyFile, hostKeyOptions)}`
+            ]
+            : [])
     ];
     const connection = createSharedConnection({
         enabled: opts.multiplex ?? opts.exec === undefined,
@@ -65146,6 +65280,7 @@ async function createSshRemote(ssh, opts) {
     const remote = {
         dir,
         keyFile,
+        ...(jumpKeyFile !== keyFile ? { jumpKeyFile } : {}),
         sshArgs: (command, argv, timeoutMs, shared = false) => argsFor(formatRemoteCommand({ appDir: ssh.appDir, command, argv, timeoutMs }), shared),
         masterPid: () => connection.pid(),
         sharedConnection: () => connection.waitReady((CONNECT_TIMEOUT_S + 2) * 1000),
@@ -65387,6 +65522,40 @@ function installCancellation(log, disposeAllSync) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/connect.ts
+/** Connects to every host (nothing runs yet); [] without ssh-host. */
+async function connectFleet(settings, adapters, log) {
+    const ssh = settings.ssh;
+    if (!ssh)
+        return [];
+    const hosts = ssh.hosts?.length
+        ? ssh.hosts
+        : [{ host: ssh.host, port: ssh.port, label: ssh.host }];
+    const fleet = [];
+    try {
+        for (const h of hosts) {
+            const one = { ...settings, ssh: { ...ssh, host: h.host, port: h.port } };
+            const remote = await adapters.connect(one, log);
+            if (remote)
+                fleet.push({ label: h.label, remote });
+        }
+    }
+    catch (e) {
+        await Promise.all(fleet.map((m) => m.remote.dispose()));
+        throw e;
+    }
+    return fleet;
+}
+/** Every host as one thing for the cancellation to act on. */
+function linkOf(fleet) {
+    if (fleet.length === 0)
+        return undefined;
+    return {
+        refuseNewCommands: () => fleet.forEach((m) => m.remote.refuseNewCommands()),
+        dispose: async () => void (await Promise.all(fleet.map((m) => m.remote.dispose())))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/constants.ts
 // Input and output names in one place (actions/setup-node's habit). action.yml must match:
 // __tests__/docs/readme.test.ts checks it.
@@ -65419,6 +65588,8 @@ const Inputs = {
     SshPrivateKey: 'ssh-private-key',
     SshKnownHosts: 'ssh-known-hosts',
     SshInsecure: 'ssh-insecure-skip-host-key-check',
+    SshJumpHost: 'ssh-jump-host',
+    SshJumpPrivateKey: 'ssh-jump-private-key',
     AppDir: 'app-dir',
     RollbackScript: 'rollback-script',
     ValidateScript: 'validate-script',
@@ -65447,6 +65618,7 @@ const Outputs = {
     RollbackLevel: 'rollback-level',
     RollbackStatus: 'rollback-status',
     RollbackTarget: 'rollback-target',
+    RollbackHosts: 'rollback-hosts',
     IssueNumber: 'issue-number',
     IssueUrl: 'issue-url',
     ReportPath: 'report-path',
@@ -66030,6 +66202,11 @@ function preExisting(rule, severity, cond, before, evidence) {
 
 // ---------------------------------------------------------------------------------------------
 // Instant rules: the newest sample decides
+/** In a fleet the reason names the host the alert came from: `data-corruption on app-2: …`. */
+function onHost(rule, hosts, reason) {
+    const list = typeof hosts === 'string' ? [hosts] : (hosts ?? []);
+    return list.length ? `${rule} on ${list.join(', ')}: ${reason}` : reason;
+}
 // rule: security-breach
 function securityBreach({ newest }) {
     if (newest.host.security.status !== 'alert')
@@ -66038,7 +66215,7 @@ function securityBreach({ newest }) {
         decision: 'isolate',
         severity: 'P1',
         rule: 'security-breach',
-        reason: 'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3',
+        reason: onHost('security-breach', newest.host.security.host, 'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3'),
         evidence: [newest]
     });
 }
@@ -66047,7 +66224,7 @@ function dataCorruption(input) {
     const { newest } = input;
     if (newest.host.corruption.status !== 'alert')
         return null;
-    const reason = 'data corruption detected on the host (P1): stop all services, then Level 3';
+    const reason = onHost('data-corruption', newest.host.corruption.host, 'data corruption detected on the host (P1): stop all services, then Level 3');
     return rollback('data-corruption', 'P1', 3, reason, [newest], input);
 }
 // rule: database-failure
@@ -66055,7 +66232,8 @@ function databaseFailure(input) {
     const { newest } = input;
     if (newest.host.database.status !== 'alert')
         return null;
-    return rollback('database-failure', 'P1', 2, 'database check failed (P1)', [newest], input);
+    const reason = onHost('database-failure', newest.host.database.host, 'database check failed (P1)');
+    return rollback('database-failure', 'P1', 2, reason, [newest], input);
 }
 // rule: service-down
 function serviceDown(input) {
@@ -66111,7 +66289,7 @@ function criticalErrors(input) {
     if (log.status !== 'measured' || !(log.critical > 0))
         return null;
     // The top lines are untrusted text: they stay in the evidence, out of the reason.
-    const reason = `${plural(log.critical, 'critical error')} in the host log (P1)`;
+    const reason = onHost('critical-errors', log.hosts, `${plural(log.critical, 'critical error')} in the host log (P1)`);
     return rollback('critical-errors', 'P1', 1, reason, [input.newest], input);
 }
 // rule: error-rate-critical
@@ -66168,11 +66346,11 @@ function cacheFailure(input) {
             decision: 'restart',
             severity: 'P2',
             rule: 'cache-failure',
-            reason: 'cache check failed (P2): restart first, then Level 1 if it still fails',
+            reason: onHost('cache-failure', newest.host.cache.host, 'cache check failed (P2): restart first, then Level 1 if it still fails'),
             evidence: [newest]
         });
     }
-    const reason = `cache check failed (P2): ${restartNote('cache-failure', ctx)}`;
+    const reason = onHost('cache-failure', newest.host.cache.host, `cache check failed (P2): ${restartNote('cache-failure', ctx)}`);
     return rollback('cache-failure', 'P2', 1, reason, [newest], input);
 }
 
@@ -67066,7 +67244,8 @@ function remoteCommand(ctx, command) {
     if (!ctx.host)
         return inner;
     const port = ctx.sshPort && ctx.sshPort !== 22 ? `-p ${ctx.sshPort} ` : '';
-    return `ssh ${port}${ctx.host} ${shq(inner)}`;
+    const jump = ctx.jump ? `-J ${ctx.jump} ` : '';
+    return `ssh ${jump}${port}${ctx.host} ${shq(inner)}`;
 }
 function commandsSection(facts, record, ctx) {
     const script = shq(ctx.rollbackScript);
@@ -67082,6 +67261,11 @@ function commandsSection(facts, record, ctx) {
         ctx.host
             ? ''
             : `# No ssh-host was set: run these on the deploy host${ctx.appDir ? ` (in ${ctx.appDir})` : ''}.`,
+        ...(ctx.hosts
+            ? [
+                `# A fleet of ${ctx.hosts.length} hosts: these name the canary; run each host command on every host, the canary first: ${ctx.hosts.join(', ')}`
+            ]
+            : []),
         '# Check service health',
         health,
         '',
@@ -67196,9 +67380,12 @@ function hostAlerts(s) {
         ['cache', s.host.cache],
         ['security', s.host.security]
     ];
-    const out = checks.filter(([, c]) => c.status === 'alert').map(([n]) => n);
-    if (s.host.errorLog.status === 'measured' && s.host.errorLog.critical > 0)
-        out.push(`${s.host.errorLog.critical} critical log errors`);
+    const out = checks
+        .filter(([, c]) => c.status === 'alert')
+        .map(([n, c]) => (c.host ? `${n} on ${c.host}` : n));
+    const log = s.host.errorLog;
+    if (log.status === 'measured' && log.critical > 0)
+        out.push(`${log.critical} critical log errors${log.hosts?.length ? ` on ${log.hosts.join(', ')}` : ''}`);
     return out;
 }
 /**
@@ -67216,9 +67403,9 @@ function hostCell(s) {
     let ok = 0;
     for (const [name, c] of checks) {
         if (c.status === 'alert')
-            parts.push(`⚠️ ${CHECK_ALERT[name]}`);
+            parts.push(`⚠️ ${CHECK_ALERT[name]}${c.host ? ` on ${c.host}` : ''}`);
         else if (c.status === 'unknown')
-            parts.push(`${name} check could not run`);
+            parts.push(`${name} check could not run${c.host ? ` on ${c.host}` : ''}`);
         else if (c.status === 'ok')
             ok++;
     }
@@ -67450,6 +67637,129 @@ function alertLines(record, max = 50) {
         ? `\n\n_${lines.length - max} more lines in the decision trace artifact._`
         : '';
     return `${fence(shown.join('\n'))}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/sections/fleet.ts
+// A rollback on several hosts: one row per host and level (its wave, target and age, each step's
+// exit code and duration, how it ended), and the waves for the timeline.
+
+
+
+const COLUMNS = ['stop', 'rollback', 'validate', 'smoke-test'];
+function role(wave) {
+    return wave === 0 ? 'canary' : `wave ${wave}`;
+}
+function stepCell(step) {
+    if (!step)
+        return '—';
+    const took = formatDuration(step.durationMs);
+    switch (step.status) {
+        case 'ok':
+            return `exit 0 · ${took}`;
+        case 'failed':
+            return `**exit ${step.exitCode ?? '—'}** · ${took}`;
+        case 'timeout':
+            return `**timed out** · ${took}`;
+        case 'ssh-error':
+            return `**ssh error** · ${took}`;
+        case 'skipped':
+            return step.note === 'absent on host' ? 'absent' : 'skipped';
+        case 'dry-run':
+            return 'would run';
+    }
+}
+function result(run) {
+    switch (run.outcome) {
+        case 'ok':
+            return '✅ ok';
+        case 'planned':
+            return '🟡 planned (dry run)';
+        case 'cancelled':
+            return '⏹️ cancelled';
+        default:
+            return `❌ ${run.outcome}${run.reason ? `: ${cell(run.reason, 120)}` : ''}`;
+    }
+}
+function targetCell(run) {
+    const t = run.target;
+    if (!t)
+        return run.level === 1 ? '— (traffic switch)' : '—';
+    return `${code(t.id)}${t.ageMs !== null ? ` (${formatAge(t.ageMs)})` : ''}`;
+}
+/** One line saying what the fleet was and how it ran. */
+function fleetHeadline(fleet) {
+    const levels = fleet.levels.map((l) => l.level).join(' → ');
+    return (`**${fleet.hosts.length} hosts**: the canary ${code(fleet.hosts[0])} runs each level alone, ` +
+        `then the others in waves of at most ${fleet.maxParallel} (\`rollback.max-parallel\`). ` +
+        `Level${fleet.levels.length === 1 ? '' : 's'} ${levels || 'none'}.`);
+}
+/** The per-host table; '' when the rollback ran on one host. */
+function fleetSection(record) {
+    const fleet = record.rollback.fleet;
+    if (!fleet)
+        return '';
+    const steps = record.steps;
+    const used = COLUMNS.filter((name) => steps.some((s) => s.name === name && s.host));
+    const header = [
+        `| Host | Role | Level | Target (age) | ${used.join(' | ')} | Result |`,
+        `|---|---|---|---|${used.map(() => '---|').join('')}---|`
+    ];
+    const rows = [];
+    for (const level of fleet.levels) {
+        for (const run of fleet.runs.filter((r) => r.level === level.level)) {
+            const cells = used.map((name) => stepCell(steps
+                .filter((s) => s.host === run.host && s.level === level.level && s.name === name)
+                .pop()));
+            rows.push(`| ${code(run.host)} | ${role(run.wave)} | ${run.level} | ${targetCell(run)} | ${cells.join(' | ')} | ${result(run)} |`);
+        }
+        for (const host of level.notStarted)
+            rows.push(`| ${code(host)} | ${role(fleet.runs.find((r) => r.host === host)?.wave ?? waveOf(fleet, host))} | ${level.level} | — | ${used.map(() => '—').join(' | ')} | not started |`);
+    }
+    return [fleetHeadline(fleet), '', ...header, ...rows].join('\n');
+}
+/** The wave a host belongs to by the plan (0: the canary). */
+function waveOf(fleet, host) {
+    const i = fleet.hosts.indexOf(host);
+    return i <= 0 ? 0 : Math.ceil(i / Math.max(1, fleet.maxParallel));
+}
+/** The timeline's rows for a fleet: each level's canary and waves, and who did not start. */
+function waveRows(fleet) {
+    const rows = [];
+    for (const level of fleet.levels) {
+        for (const wave of level.waves) {
+            const runs = fleet.runs.filter((r) => r.level === level.level && wave.hosts.includes(r.host));
+            const bad = runs.filter((r) => r.outcome !== 'ok');
+            const who = wave.hosts.length <= 4
+                ? wave.hosts.map((h) => code(h)).join(', ')
+                : `${code(wave.hosts[0])} … ${code(wave.hosts[wave.hosts.length - 1])}`;
+            rows.push({
+                at: wave.startedAt,
+                event: wave.index === 0
+                    ? `Level ${level.level} on the canary ${code(wave.hosts[0])}`
+                    : `Level ${level.level} wave ${wave.index} (${wave.hosts.length} host${wave.hosts.length === 1 ? '' : 's'}: ${who})`,
+                detail: bad.length
+                    ? cell(`${bad.map((r) => `${r.host} ${r.outcome}`).join(', ')}`, 200)
+                    : `${runs.length} ok`,
+                durationMs: wave.endedAt - wave.startedAt
+            });
+        }
+        if (level.notStarted.length > 0) {
+            const last = level.waves[level.waves.length - 1];
+            rows.push({
+                at: last ? last.endedAt : 0,
+                event: `Level ${level.level} stopped: **${level.notStarted.length} host${level.notStarted.length === 1 ? '' : 's'} not started**`,
+                detail: 'a failure (or a cancellation) starts no further host',
+                durationMs: 0
+            });
+        }
+    }
+    return rows;
+}
+/** Steps the timeline shows one by one in a fleet: the canary's, and any that did not end ok. */
+function timelineStep(fleet, step) {
+    if (!step.host || step.host === fleet.hosts[0])
+        return true;
+    return step.status !== 'ok' && step.status !== 'skipped' && step.status !== 'dry-run';
 }
 
 ;// CONCATENATED MODULE: ./src/report/sections/samples.ts
@@ -67721,25 +68031,32 @@ function minutes(ms) {
 
 const TAIL_LINES = 40;
 function stepsSection(record) {
-    return stepsTable(record.steps);
+    return stepsTable(record.steps, record.rollback.fleet?.hosts[0]);
 }
-/** One row a step, then each step's output tail (open when it did not succeed). */
-function stepsTable(steps) {
+/**
+ * One row a step, then each step's output tail (open when it did not succeed). Several hosts: a
+ * Host column, and the output of the canary and of what failed (the per-host table has the rest;
+ * 50 hosts' output would crowd out everything else).
+ */
+function stepsTable(steps, canary) {
     if (steps.length === 0)
         return '_The action ran nothing on the host._';
+    const hosts = steps.some((s) => s.host);
     const table = [
-        '| # | Step | Level | Command | Exit | Result | Duration |',
-        '|---|---|---|---|---|---|---|',
-        ...steps.map((s, i) => `| ${i + 1} | ${s.name} | ${s.level ?? ''} | ${code(s.command)} | ${s.exitCode ?? '—'} | ${cell(stepResult(s))} | ${formatDuration(s.durationMs)} |`)
+        `| # | Step |${hosts ? ' Host |' : ''} Level | Command | Exit | Result | Duration |`,
+        `|---|---|${hosts ? '---|' : ''}---|---|---|---|---|`,
+        ...steps.map((s, i) => `| ${i + 1} | ${s.name} |${hosts ? ` ${s.host ? code(s.host) : ''} |` : ''} ${s.level ?? ''} | ${code(s.command)} | ${s.exitCode ?? '—'} | ${cell(stepResult(s))} | ${formatDuration(s.durationMs)} |`)
     ].join('\n');
     const tails = steps
         .map((s, i) => ({ s, i }))
+        .filter(({ s }) => !s.host || s.host === canary || s.status !== 'ok')
         .filter(({ s }) => s.outputTail.trim() || s.note)
         .map(({ s, i }) => {
         const open = s.status === 'ok' ? '' : ' open';
         const note = s.note ? `\n${cell(s.note, 400)}\n` : '';
         const tail = s.outputTail.trim() ? `\n${fence(lastLines(s.outputTail, TAIL_LINES))}\n` : '';
-        return `<details${open}><summary>${i + 1}. ${s.name}${s.level ? ` (Level ${s.level})` : ''}: ${cell(stepResult(s))} — last output</summary>\n${note}${tail}\n</details>`;
+        const where = s.host ? ` on ${code(s.host)}` : '';
+        return `<details${open}><summary>${i + 1}. ${s.name}${s.level ? ` (Level ${s.level})` : ''}${where}: ${cell(stepResult(s))} — last output</summary>\n${note}${tail}\n</details>`;
     });
     return [table, ...tails].join('\n\n');
 }
@@ -67752,6 +68069,7 @@ function lastLines(text, n) {
 
 ;// CONCATENATED MODULE: ./src/report/sections/timeline.ts
 // Why and when: the rule that fired against its threshold, and the timeline of the run.
+
 
 
 
@@ -67788,9 +68106,14 @@ function timeline(facts, record, ctx) {
     if (window?.verdict.decideBy)
         add(window.at, 'Monitoring window opened', `decide by ${clock(window.verdict.decideBy)} UTC`);
     add(facts.decidedAt, `Decision: **${facts.final.decision}**${facts.final.level ? ` Level ${facts.final.level}` : ''}`, cell(facts.final.reason, 200));
-    for (const s of record.steps) {
-        add(s.startedAt, `Ran \`${s.name}\`${s.level ? ` (Level ${s.level})` : ''}`, cell(s.note ?? s.sshFailure ?? s.status), s.exitCode === null ? '—' : String(s.exitCode), formatDuration(s.durationMs));
+    const fleet = record.rollback.fleet;
+    // A fleet's steps are in the per-host table: the timeline shows the canary's and the failures,
+    // and the waves.
+    for (const s of fleet ? record.steps.filter((s) => timelineStep(fleet, s)) : record.steps) {
+        add(s.startedAt, `Ran \`${s.name}\`${s.level ? ` (Level ${s.level})` : ''}${s.host ? ` on ${code(s.host)}` : ''}`, cell(s.note ?? s.sshFailure ?? s.status), s.exitCode === null ? '—' : String(s.exitCode), formatDuration(s.durationMs));
     }
+    for (const w of fleet ? waveRows(fleet) : [])
+        add(w.at, w.event, w.detail, '', formatDuration(w.durationMs));
     for (const a of record.rollback.attempts) {
         add(a.endedAt, `Level ${a.level} verification: ${a.recovered ? '**recovered**' : '**not recovered**'}`, cell(a.reason), '', formatDuration(a.endedAt - a.startedAt));
     }
@@ -67817,6 +68140,7 @@ function offset(ms) {
 ;// CONCATENATED MODULE: ./src/report/bodies.ts
 // The bodies of the incident issue and of its resolution comments, from the runbook's
 // Communication Templates (P1/P2/security, [RESOLVED], FAILED). Pure.
+
 
 
 
@@ -67859,6 +68183,8 @@ function builtInBody(facts, record, ctx, v) {
     }
     sections.push(['## Why: the rule that fired', ruleSection(facts, record)]);
     sections.push(['## Timeline', v.timeline]);
+    if (record.rollback.fleet)
+        sections.push(['## Hosts of the fleet', fleetSection(record)]);
     if (facts.kind !== 'security')
         sections.push(['## What the action ran', v.steps]);
     sections.push(['## Samples', v.samples_table]);
@@ -67930,6 +68256,7 @@ function failedBody(facts, record, ctx, opts = {}) {
         '',
         attemptsTable(record),
         '',
+        ...(r.fleet ? ['### Hosts of the fleet', '', fleetSection(record), ''] : []),
         '### Last output',
         '',
         tailSteps.length
@@ -68839,6 +69166,8 @@ function sanitizeSettings(settings) {
     }
     if (copy.ssh)
         copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
+    if (copy.ssh?.jumpPrivateKey)
+        copy.ssh.jumpPrivateKey = trace_REDACTED;
     copy.github.token = copy.github.token ? trace_REDACTED : '';
     if (copy.notify?.webhook)
         copy.notify.webhook = trace_REDACTED;
@@ -69248,6 +69577,7 @@ async function tryPart(warnings, what, fn) {
 
 
 
+
 /** The verdict banner, e.g. "## 🔴 Rolled back to Level 1 — production recovered". */
 function banner(record) {
     const facts = context_factsOf(record);
@@ -69303,6 +69633,8 @@ function renderSummary(recordIn, ctx, issue) {
         parts.push(baselineSection(facts, record), '');
     parts.push('### Charts', '', renderCharts(chartStory(facts, record, ctx)), '');
     parts.push('### Samples', '', samplesSection(facts, record), '');
+    if (record.rollback.fleet)
+        parts.push('### Fleet', '', fleetSection(record), '');
     parts.push('### Actions taken', '', stepsSection(record), '');
     if (record.notes.length)
         parts.push('### Notes', '', ...record.notes.map((n) => `- ${defuse(n)}`), '');
@@ -69350,6 +69682,10 @@ function baselineSection(facts, record) {
 
 
 
+function jumpSpec(jump, user) {
+    const host = jump.host.includes(':') ? `[${jump.host}]` : jump.host;
+    return `${jump.user ?? user}@${host}${jump.port === 22 ? '' : `:${jump.port}`}`;
+}
 function reportContext(settings) {
     return {
         repo: { owner: settings.github.owner, repo: settings.github.repo },
@@ -69360,6 +69696,10 @@ function reportContext(settings) {
         workflow: settings.run.workflow,
         host: settings.ssh ? `${settings.ssh.user}@${settings.ssh.host}` : undefined,
         sshPort: settings.ssh && settings.ssh.port !== 22 ? settings.ssh.port : undefined,
+        ...(settings.ssh?.hosts && settings.ssh.hosts.length > 1
+            ? { hosts: settings.ssh.hosts.map((h) => h.label) }
+            : {}),
+        ...(settings.ssh?.jump ? { jump: jumpSpec(settings.ssh.jump, settings.ssh.user) } : {}),
         appDir: settings.ssh?.appDir,
         rollbackScript: settings.scripts.rollback,
         validateScript: settings.scripts.validate,
@@ -69561,6 +69901,149 @@ function afterLevel(run, recovery, policy) {
     return { next: 'escalate', level: level };
 }
 
+;// CONCATENATED MODULE: ./src/core/fleet.ts
+// Rolling back a fleet (DESIGN.md "Fleets"): the first host is the canary and runs a level alone;
+// the rest follow in waves of rollback.max-parallel; any failure starts no further host and the
+// fleet escalates, canary first, on every host (a fleet ends on one version); one verification
+// after the level ran everywhere. Host checks: an alert on any host counts. Pure.
+
+/** The canary (the first host), then the others in waves of `maxParallel`, in their order. */
+function planFleet(hosts, maxParallel) {
+    if (hosts.length === 0)
+        throw new Error('a fleet needs at least one host');
+    const size = Math.max(1, Math.floor(maxParallel));
+    const rest = hosts.slice(1);
+    const waves = [];
+    for (let i = 0; i < rest.length; i += size)
+        waves.push(rest.slice(i, i + size));
+    return { canary: hosts[0], waves };
+}
+/** A failure on any host (or a cancellation) starts no further wave: only all-ok goes on. */
+function mayStartNextWave(results) {
+    return results.every((r) => r.outcome === 'ok');
+}
+const WORST = ['cancelled', 'ssh-broken', 'failed', 'ok'];
+function fleetLevelOutcome(level, plan, results) {
+    const order = [plan.canary, ...plan.waves.flat()];
+    const byHost = new Map(results.map((r) => [r.host, r]));
+    const ran = order.filter((h) => byHost.has(h)).map((h) => byHost.get(h));
+    const notStarted = order.filter((h) => !byHost.has(h));
+    const outcome = WORST.find((o) => ran.some((r) => r.outcome === o)) ?? 'ok';
+    const bad = ran.filter((r) => r.outcome !== 'ok');
+    const run = {
+        level,
+        scriptOk: ran.length > 0 && ran.every((r) => r.scriptOk) && notStarted.length === 0,
+        hostChecksPassed: ran.length > 0 && ran.every((r) => r.hostChecksPassed)
+    };
+    if (bad.length === 0 && notStarted.length === 0)
+        return { outcome, run, failedHosts: [], notStarted };
+    const first = bad.find((r) => r.outcome === outcome) ?? bad[0];
+    const others = bad.filter((r) => r !== first).map((r) => r.host);
+    const reason = (first ? `on ${first.host}: ${first.reason ?? first.outcome}` : 'not every host ran') +
+        (others.length ? `; also on ${others.join(', ')}` : '') +
+        (notStarted.length ? ` (${notStarted.length} not started)` : '');
+    return { outcome, run, reason, failedHosts: bad.map((r) => r.host), notStarted };
+}
+/**
+ * Every host's own target for a Level 2/3, each chosen from its own `--list` (the same rule as on
+ * one host). A host with no usable backup — none from before the deploy, or, for Level 3, one
+ * older than rollback.backup-max-age — blocks the level for the fleet: the reason names it.
+ */
+function fleetTargets(found, level, policy) {
+    const problems = [];
+    const targets = new Map();
+    for (const f of found) {
+        if ('error' in f) {
+            problems.push({ host: f.host, why: f.error, ssh: f.ssh });
+            continue;
+        }
+        const t = f.target;
+        if (level === 3 &&
+            t.source === 'list' &&
+            t.ageMs !== null &&
+            t.ageMs > policy.rollback.backupMaxAgeMs) {
+            problems.push({
+                host: f.host,
+                why: `backup ${t.id} is ${formatAge(t.ageMs)} old > backup-max-age ` +
+                    `${formatAge(policy.rollback.backupMaxAgeMs)} (runbook: ${dataLossNote(t.ageMs)})`,
+                ssh: false
+            });
+            continue;
+        }
+        targets.set(f.host, t);
+    }
+    if (problems.length === 0)
+        return { targets };
+    return {
+        error: problems.map((p) => `${p.host}: ${p.why}`).join('; '),
+        ssh: problems.some((p) => p.ssh),
+        hosts: problems.map((p) => p.host)
+    };
+}
+/** alert (on any host) > unknown (on any host) > ok > off; the reading says which host. */
+function mergeCheck(perHost, pick) {
+    const all = perHost.map((p) => ({ host: p.host, r: pick(p.readings) }));
+    for (const status of ['alert', 'unknown']) {
+        const hit = all.filter((x) => x.r.status === status);
+        if (hit.length === 0)
+            continue;
+        const also = hit.length > 1
+            ? ` (also on ${hit
+                .slice(1)
+                .map((x) => x.host)
+                .join(', ')})`
+            : '';
+        return { ...hit[0].r, host: hit[0].host, detail: `${hit[0].r.detail ?? status}${also}` };
+    }
+    const ok = all.find((x) => x.r.status === 'ok');
+    return ok
+        ? { ...ok.r, detail: `${ok.r.detail ?? 'ok'} on ${fleet_plural(all.length)}` }
+        : { status: 'off' };
+}
+function fleet_plural(n) {
+    return `${n} host${n === 1 ? '' : 's'}`;
+}
+/** Critical lines anywhere count (critical-errors); an unknown log hides nothing measured. */
+function mergeLogs(perHost) {
+    const all = perHost.map((p) => ({ host: p.host, log: p.readings.errorLog }));
+    const measured = all.filter((x) => x.log.status === 'measured');
+    const unknown = all.filter((x) => x.log.status === 'unknown');
+    const critical = measured.filter((x) => x.log.critical > 0);
+    if (measured.length === 0 && unknown.length === 0)
+        return { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
+    if (critical.length === 0 && unknown.length > 0)
+        return {
+            status: 'unknown',
+            critical: 0,
+            medium: 0,
+            low: 0,
+            top: [],
+            reason: `${unknown[0].host}: ${unknown[0].log.reason ?? 'unknown'}`,
+            hosts: unknown.map((x) => x.host)
+        };
+    const sum = (k) => measured.reduce((n, x) => n + x.log[k], 0);
+    return {
+        status: 'measured',
+        critical: sum('critical'),
+        medium: sum('medium'),
+        low: sum('low'),
+        top: measured.flatMap((x) => x.log.top.map((line) => `${x.host}: ${line}`)).slice(0, 10),
+        ...(critical.length ? { hosts: critical.map((x) => x.host) } : {})
+    };
+}
+/** One sample's host readings from every host's (a fleet of one is read as it is). */
+function mergeHostReadings(perHost) {
+    if (perHost.length === 1)
+        return perHost[0].readings;
+    return {
+        corruption: mergeCheck(perHost, (r) => r.corruption),
+        database: mergeCheck(perHost, (r) => r.database),
+        cache: mergeCheck(perHost, (r) => r.cache),
+        security: mergeCheck(perHost, (r) => r.security),
+        errorLog: mergeLogs(perHost)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/act/steps.ts
 
 
@@ -69603,14 +70086,21 @@ class StepRunner {
     clock;
     logger;
     signal;
+    host;
     steps = [];
     stopSignal;
-    constructor(remote, clock, logger, signal, stopSignal) {
+    constructor(remote, clock, logger, signal, stopSignal, 
+    /** In a fleet: the host's label, put on every step it records. */
+    host) {
         this.remote = remote;
         this.clock = clock;
         this.logger = logger;
         this.signal = signal;
+        this.host = host;
         this.stopSignal = stopSignal ?? signal;
+    }
+    where() {
+        return this.host ? { host: this.host } : {};
     }
     /** Runs without recording (for `test -f` probes). */
     raw(command, timeoutMs) {
@@ -69632,6 +70122,7 @@ class StepRunner {
         const step = {
             name,
             ...(level ? { level } : {}),
+            ...this.where(),
             command: line,
             startedAt,
             durationMs: r.durationMs,
@@ -69657,6 +70148,7 @@ class StepRunner {
         const step = {
             name,
             ...(level ? { level } : {}),
+            ...this.where(),
             command: line,
             startedAt: this.clock.now(),
             durationMs: 0,
@@ -69672,6 +70164,7 @@ class StepRunner {
         const step = {
             name,
             ...(level ? { level } : {}),
+            ...this.where(),
             command,
             startedAt: this.clock.now(),
             durationMs: 0,
@@ -69698,6 +70191,7 @@ class StepRunner {
         const step = {
             name,
             ...(level ? { level } : {}),
+            ...this.where(),
             command,
             startedAt: this.clock.now(),
             durationMs: probe.durationMs,
@@ -69713,8 +70207,7 @@ class StepRunner {
     }
 }
 
-;// CONCATENATED MODULE: ./src/act/rollback.ts
-
+;// CONCATENATED MODULE: ./src/act/level.ts
 
 
 
@@ -69764,6 +70257,52 @@ async function resolveTarget(input, runner, logger, level) {
         `${formatAge(target.ageMs)} old: ${target.dataLossNote}`);
     return { target };
 }
+/** The executor of the one-host rollback (a fleet of one behaves exactly like it). */
+function oneHost(input, runner, logger) {
+    const { settings } = input;
+    const { policy } = settings;
+    let target;
+    return {
+        get steps() {
+            return runner.steps;
+        },
+        target: () => target,
+        async prepare(level, escalating) {
+            if (level >= 2 && !target) {
+                const t = await resolveTarget(input, runner, logger, level);
+                if ('error' in t)
+                    return {
+                        status: t.ssh || escalating ? 'failed' : 'blocked',
+                        reason: `Level ${level} needs a backup target: ${t.error}` +
+                            (t.ssh ? '' : ': a human must choose (rollback-target)')
+                    };
+                target = t.target;
+            }
+            if (level === 3 && target && target.source === 'list' && target.ageMs !== null) {
+                if (target.ageMs > policy.rollback.backupMaxAgeMs)
+                    return {
+                        status: 'blocked',
+                        reason: `backup ${target.id} is ${formatAge(target.ageMs)} old > backup-max-age ` +
+                            `${formatAge(policy.rollback.backupMaxAgeMs)}: a human must choose ` +
+                            `(runbook: ${dataLossNote(target.ageMs)})`
+                    };
+            }
+            return undefined;
+        },
+        dryRun(level) {
+            const script = `bash ${shellQuote(settings.scripts.rollback)}`;
+            const argv = rollbackArgv(level, target);
+            if (level === 3 && settings.commands.stop)
+                runner.dry('stop', settings.commands.stop, [], 3);
+            runner.dry('rollback', script, argv, level);
+            runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
+            runner.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
+            return (`dry run: would run Level ${level}: ${formatCommandLine(script, argv)}` +
+                (target ? ` (target ${target.id}: ${target.dataLossNote})` : ''));
+        },
+        run: (level) => runLevelOnHost(runner, input, level, target, logger)
+    };
+}
 /** stop-command (Level 3), the level's script, then validate and smoke test (when present). */
 async function runLevelOnHost(runner, input, level, target, logger) {
     const { settings, signal } = input;
@@ -69810,9 +70349,235 @@ async function runLevelOnHost(runner, input, level, target, logger) {
     }
     return { ran: 'ok', hostChecksPassed: passed === 2 };
 }
+
+;// CONCATENATED MODULE: ./src/act/pool.ts
+// Bounded parallelism for work on many hosts (host checks, preflight, `--list`, restart).
 /**
- * Runs the rollback from `startLevel`, escalating on failure up to policy.rollback.maxLevel.
- * Never throws for remote failures: the outcome says what happened.
+ * Runs `fn` on every item, at most `limit` at once, starting them in order; the results come back
+ * in the items' order. `fn` must not throw (callers turn failures into data).
+ */
+async function inPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/act/fleet.ts
+
+
+
+
+
+
+/** Each host's log lines carry its name: `[app-2] Level 1 rollback: …`. */
+function hostLogger(logger, host) {
+    return {
+        info: (line) => logger.info(`[${host}] ${line}`),
+        warning: (line) => logger.warning(`[${host}] ${line}`),
+        error: (line) => logger.error(`[${host}] ${line}`)
+    };
+}
+function hostResult(host, r) {
+    switch (r.ran) {
+        case 'ok':
+            return { host, outcome: 'ok', scriptOk: true, hostChecksPassed: r.hostChecksPassed };
+        case 'failed':
+            return {
+                host,
+                outcome: 'failed',
+                scriptOk: r.scriptOk,
+                hostChecksPassed: false,
+                reason: r.reason
+            };
+        case 'ssh-broken':
+            return {
+                host,
+                outcome: 'ssh-broken',
+                scriptOk: false,
+                hostChecksPassed: false,
+                reason: `${r.step.name}: ssh: ${r.step.sshFailure}`
+            };
+        case 'cancelled':
+            return {
+                host,
+                outcome: 'cancelled',
+                scriptOk: r.scriptOk,
+                hostChecksPassed: false,
+                reason: `cancelled during ${r.step.name}`
+            };
+    }
+}
+function describeTarget(t) {
+    if (!t)
+        return '';
+    return ` (target ${t.id}${t.ageMs !== null ? `, ${formatAge(t.ageMs)} old` : ''})`;
+}
+/** The level loop's executor for a fleet: every level on every host, canary first. */
+function fleetExecutor(input, fleet, logger) {
+    const { settings, clock, signal, stopSignal } = input;
+    const { policy } = settings;
+    const labels = fleet.map((m) => m.label);
+    const plan = planFleet(labels, policy.rollback.maxParallel);
+    const waves = [[plan.canary], ...plan.waves];
+    const logs = new Map(labels.map((h) => [h, hostLogger(logger, h)]));
+    const runners = new Map(fleet.map((m) => [
+        m.label,
+        new StepRunner(m.remote, clock, logs.get(m.label), signal, stopSignal, m.label)
+    ]));
+    const runner = (h) => runners.get(h);
+    const log = (h) => logs.get(h);
+    const record = {
+        hosts: labels,
+        maxParallel: policy.rollback.maxParallel,
+        levels: [],
+        runs: []
+    };
+    let found;
+    let targets = new Map();
+    const shape = `canary ${plan.canary} alone, then ${waves.length - 1} wave(s) of at most ${record.maxParallel}`;
+    return {
+        get steps() {
+            // Merged by start time; sort is stable, so one host's steps keep their order.
+            return [...runners.values()].flatMap((r) => r.steps).sort((a, b) => a.startedAt - b.startedAt);
+        },
+        target: () => targets.get(plan.canary),
+        fleet: () => record,
+        async prepare(level, escalating) {
+            if (level < 2)
+                return undefined;
+            if (!found) {
+                logger.info(`Level ${level}: each of ${labels.length} hosts chooses its own target (--list)`);
+                found = await inPool(labels, policy.rollback.maxParallel, async (host) => {
+                    const t = await resolveTarget(input, runner(host), log(host), level);
+                    return 'error' in t ? { host, error: t.error, ssh: t.ssh } : { host, target: t.target };
+                });
+            }
+            const chosen = fleetTargets(found, level, policy);
+            if ('error' in chosen)
+                return {
+                    status: chosen.ssh || escalating ? 'failed' : 'blocked',
+                    reason: `Level ${level} needs a usable backup on every host: ${chosen.error}` +
+                        (chosen.ssh ? '' : ': a human must choose (rollback-target)')
+                };
+            targets = chosen.targets;
+            return undefined;
+        },
+        dryRun(level) {
+            const script = `bash ${shellQuote(settings.scripts.rollback)}`;
+            const canary = runner(plan.canary);
+            if (level === 3 && settings.commands.stop)
+                canary.dry('stop', settings.commands.stop, [], 3);
+            canary.dry('rollback', script, rollbackArgv(level, targets.get(plan.canary)), level);
+            canary.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
+            canary.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
+            const now = clock.now();
+            record.levels.push({ level, waves: [], notStarted: [] });
+            logger.info(`[dry-run] Level ${level} on ${labels.length} hosts: ${shape}`);
+            for (const [i, wave] of waves.entries()) {
+                logger.info(`[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave
+                    .map((h) => `${h}${describeTarget(targets.get(h))}`)
+                    .join(', ')}`);
+                for (const host of wave)
+                    record.runs.push({
+                        host,
+                        level,
+                        wave: i,
+                        ...(targets.has(host) ? { target: targets.get(host) } : {}),
+                        outcome: 'planned',
+                        startedAt: now,
+                        endedAt: now
+                    });
+            }
+            return (`dry run: would run Level ${level} on ${labels.length} hosts (${shape}): ` +
+                formatCommandLine(script, rollbackArgv(level, targets.get(plan.canary))) +
+                (level >= 2 ? ' with each host’s own target' : ''));
+        },
+        async run(level) {
+            const levelRecord = { level, waves: [], notStarted: [] };
+            record.levels.push(levelRecord);
+            const results = [];
+            const onHost = new Map();
+            for (const [i, wave] of waves.entries()) {
+                if (i > 0 && !mayStartNextWave(results))
+                    break;
+                if (signal?.aborted)
+                    break;
+                logger.info(i === 0
+                    ? `Level ${level}: the canary ${plan.canary} first, alone`
+                    : `Level ${level}: wave ${i} of ${waves.length - 1}: ${wave.join(', ')}`);
+                const startedAt = clock.now();
+                const done = await Promise.all(wave.map(async (host) => {
+                    const t0 = clock.now();
+                    const target = targets.get(host);
+                    const r = await runLevelOnHost(runner(host), input, level, target, log(host));
+                    onHost.set(host, r);
+                    const result = hostResult(host, r);
+                    record.runs.push({
+                        host,
+                        level,
+                        wave: i,
+                        ...(target ? { target } : {}),
+                        outcome: result.outcome,
+                        startedAt: t0,
+                        endedAt: clock.now(),
+                        ...(result.reason ? { reason: result.reason } : {})
+                    });
+                    return result;
+                }));
+                results.push(...done);
+                levelRecord.waves.push({ index: i, hosts: wave, startedAt, endedAt: clock.now() });
+            }
+            const out = fleetLevelOutcome(level, plan, results);
+            levelRecord.notStarted = out.notStarted;
+            const note = `Level ${level} ran on ${results.length} of ${labels.length} hosts` +
+                (out.notStarted.length ? `, ${out.notStarted.length} not started` : '');
+            const first = (outcome) => {
+                const host = results.find((r) => r.outcome === outcome)?.host;
+                return { host, r: onHost.get(host) };
+            };
+            if (out.outcome === 'ssh-broken') {
+                const { host, r } = first('ssh-broken');
+                if (r.ran === 'ssh-broken')
+                    return { ...r, host, note };
+            }
+            if (out.outcome === 'cancelled' || (signal?.aborted && out.notStarted.length > 0)) {
+                const cancelled = results.find((r) => r.outcome === 'cancelled');
+                const host = cancelled?.host ?? plan.canary;
+                const r = onHost.get(host);
+                const step = 'step' in r
+                    ? r.step
+                    : runner(host)
+                        .steps.filter((s) => s.name === 'rollback')
+                        .pop();
+                return { ran: 'cancelled', step, scriptOk: out.run.scriptOk, host, note };
+            }
+            if (out.outcome === 'failed' || out.reason)
+                return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note };
+            logger.info(`${note}: every host ok`);
+            return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/act/rollback.ts
+
+
+
+
+
+
+/**
+ * Runs the rollback from `startLevel`, escalating on failure up to policy.rollback.maxLevel: on
+ * the one host, or on every host of `fleet` (canary first, fleet.ts). Never throws for remote
+ * failures: the outcome says what happened.
  */
 async function executeRollback(input) {
     const { settings, remote, clock, signal, stopSignal } = input;
@@ -69821,16 +70586,19 @@ async function executeRollback(input) {
     const maxLevel = policy.rollback.maxLevel;
     const attempts = [];
     const verificationSamples = [];
-    let target;
     let level = input.startLevel;
     let recoveredAt;
     // Without a host nothing runs: the runner only collects (no) steps.
-    const runner = new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal);
+    const hosts = input.fleet && input.fleet.length > 1
+        ? fleetExecutor(input, input.fleet, logger)
+        : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger);
     const result = (status, reason) => {
         if (status === 'failed' || status === 'blocked' || status === 'manual')
             logger.error(`Rollback ${status}: ${reason}`);
         else
             logger.info(`Rollback ${status}: ${reason}`);
+        const target = hosts.target();
+        const fleet = hosts.fleet?.();
         return {
             outcome: {
                 status,
@@ -69839,12 +70607,13 @@ async function executeRollback(input) {
                 attempts,
                 verificationSamples,
                 reason,
-                ...(recoveredAt !== undefined ? { recoveredAt } : {})
+                ...(recoveredAt !== undefined ? { recoveredAt } : {}),
+                ...(fleet ? { fleet } : {})
             },
-            steps: runner.steps
+            steps: hosts.steps
         };
     };
-    if (!remote)
+    if (!remote && !input.fleet?.length)
         return result('blocked', 'rollback needed, no host configured (ssh-host)');
     // The settings refuse a bad target at setup; this is the last check before the host.
     if (settings.rollbackTarget) {
@@ -69868,47 +70637,29 @@ async function executeRollback(input) {
             return result('failed', `${escalated}cancelled before Level ${level}`);
         if (previous)
             logger.warning(`Escalating to Level ${level}: ${previous.reason}`);
-        if (level >= 2 && !target) {
-            const t = await resolveTarget(input, runner, logger, level);
-            if ('error' in t) {
-                const stuck = t.ssh || attempts.length > 0;
-                return result(stuck ? 'failed' : 'blocked', `${escalated}Level ${level} needs a backup target: ${t.error}` +
-                    (t.ssh ? '' : ': a human must choose (rollback-target)'));
-            }
-            target = t.target;
-        }
-        if (level === 3 && target && target.source === 'list' && target.ageMs !== null) {
-            if (target.ageMs > policy.rollback.backupMaxAgeMs) {
-                return result('blocked', `${escalated}backup ${target.id} is ${formatAge(target.ageMs)} old > backup-max-age ` +
-                    `${formatAge(policy.rollback.backupMaxAgeMs)}: a human must choose ` +
-                    `(runbook: ${dataLossNote(target.ageMs)})`);
-            }
-        }
-        if (settings.dryRun) {
-            const script = `bash ${shellQuote(settings.scripts.rollback)}`;
-            const argv = rollbackArgv(level, target);
-            if (level === 3 && settings.commands.stop)
-                runner.dry('stop', settings.commands.stop, [], 3);
-            runner.dry('rollback', script, argv, level);
-            runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
-            runner.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
-            return result('skipped-dry-run', `dry run: would run Level ${level}: ${formatCommandLine(script, argv)}` +
-                (target ? ` (target ${target.id}: ${target.dataLossNote})` : ''));
-        }
+        const blocked = await hosts.prepare(level, attempts.length > 0);
+        if (blocked)
+            return result(blocked.status, `${escalated}${blocked.reason}`);
+        if (settings.dryRun)
+            return result('skipped-dry-run', hosts.dryRun(level));
         const startedAt = clock.now();
         const attempt = (scriptOk, recovered, reason) => {
             attempts.push({ level, startedAt, endedAt: clock.now(), scriptOk, recovered, reason });
         };
-        const onHost = await runLevelOnHost(runner, input, level, target, logger);
+        const onHost = await hosts.run(level);
         if (onHost.ran === 'ssh-broken') {
             const step = onHost.step;
-            attempt(false, false, `${step.name}: ssh: ${step.sshFailure}`);
-            return result('failed', `${escalated}Level ${level} ${step.name}: ${step.sshFailure}`);
+            const where = onHost.host ? ` on ${onHost.host}` : '';
+            const note = onHost.note ? ` (${onHost.note})` : '';
+            attempt(false, false, `${step.name}${where}: ssh: ${step.sshFailure}`);
+            return result('failed', `${escalated}Level ${level} ${step.name}${where}: ${step.sshFailure}${note}`);
         }
         if (onHost.ran === 'cancelled') {
             const how = describeResult(onHost.step, levelLimitMs(policy, level));
+            const where = onHost.host ? ` on ${onHost.host}` : '';
+            const note = onHost.note ? ` (${onHost.note})` : '';
             attempt(onHost.scriptOk, false, `cancelled during Level ${level}`);
-            return result('failed', `${escalated}cancelled during Level ${level}: ${onHost.step.command} ${how}; ` +
+            return result('failed', `${escalated}cancelled during Level ${level}${note}: ${onHost.step.command}${where} ${how}; ` +
                 'validation and verification did not run: check production');
         }
         let recovery;
@@ -69939,10 +70690,12 @@ async function executeRollback(input) {
             scriptOk: onHost.ran === 'ok' || onHost.scriptOk,
             hostChecksPassed: onHost.ran === 'ok' && onHost.hostChecksPassed
         }, recovery, policy);
-        if (next.next === 'recovered')
+        if (next.next === 'recovered') {
+            const target = hosts.target();
             return result('succeeded', `Level ${level} rollback recovered production` +
                 (target && level >= 2 ? ` (target ${target.id}: ${target.dataLossNote})` : '') +
                 `: ${recovery.reason}`);
+        }
         if (signal?.aborted)
             return result('failed', `cancelled after Level ${level}`);
         if (next.next === 'manual') {
@@ -70007,6 +70760,11 @@ async function listBackups(rollbackScript, opts) {
 }
 
 ;// CONCATENATED MODULE: ./src/act/host-checks.ts
+// The runbook's checks on the deploy host (steps 1.3 and 1.4, "Error Type Consideration", the cache
+// line of the Decision Matrix), run over SSH concurrently. Each returns data, never throws: a check
+// that could not run is `unknown` with the reason, never an alert.
+
+
 const MAX_LINES = 20;
 const MAX_LINE_CHARS = 300;
 const MAX_TOP = 10;
@@ -70172,6 +70930,17 @@ async function runHostChecks(remote, policy, opts = {}) {
         errorLog()
     ]);
     return { corruption, database, cache, security, errorLog: log };
+}
+/**
+ * The host checks on every host of a fleet, host-checks.max-parallel hosts at once, merged by the
+ * core: an alert on any host counts, and the reading names the host. Never throws.
+ */
+async function runFleetHostChecks(fleet, policy, opts = {}) {
+    const perHost = await inPool(fleet, policy.hostChecks.maxParallel, async (m) => ({
+        host: m.label,
+        readings: await runHostChecks(m.remote, policy, opts)
+    }));
+    return mergeHostReadings(perHost);
 }
 
 ;// CONCATENATED MODULE: ./src/core/reachability.ts
@@ -70689,6 +71458,7 @@ const DEFAULT_POLICY = {
     hostChecks: {
         every: 1,
         timeoutMs: 20 * SECOND,
+        maxParallel: 8, // a fleet: hosts checked at once
         corruption: '',
         database: '',
         cache: '',
@@ -70718,7 +71488,8 @@ const DEFAULT_POLICY = {
         // Decision Matrix "Max Time": Level 1 < 5 min, Level 2 < 15 min, Level 3 < 30 min.
         timeoutsMs: { 1: 5 * MINUTE, 2: 15 * MINUTE, 3: 30 * MINUTE },
         verifyMs: 5 * MINUTE,
-        backupMaxAgeMs: 24 * defaults_HOUR // "Data Loss Considerations": > 24 h is a major loss
+        backupMaxAgeMs: 24 * defaults_HOUR, // "Data Loss Considerations": > 24 h is a major loss
+        maxParallel: 4 // a fleet: hosts that run a level at once after the canary
     },
     // Who may run the runbook's human steps from the incident issue: people who maintain the repo.
     commands: { minRole: 'maintain' }
@@ -70784,6 +71555,7 @@ const SECTIONS = {
     'host-checks': {
         every: spec('positive-count', (p, v) => (p.hostChecks.every = v)),
         timeout: spec('duration', (p, v) => (p.hostChecks.timeoutMs = v)),
+        'max-parallel': spec('positive-count', (p, v) => (p.hostChecks.maxParallel = v)),
         corruption: spec('command', (p, v) => (p.hostChecks.corruption = v)),
         database: spec('command', (p, v) => (p.hostChecks.database = v)),
         cache: spec('command', (p, v) => (p.hostChecks.cache = v)),
@@ -70800,7 +71572,8 @@ const SECTIONS = {
     },
     rollback: {
         verify: spec('duration', (p, v) => (p.rollback.verifyMs = v)),
-        'backup-max-age': spec('duration', (p, v) => (p.rollback.backupMaxAgeMs = v))
+        'backup-max-age': spec('duration', (p, v) => (p.rollback.backupMaxAgeMs = v)),
+        'max-parallel': spec('positive-count', (p, v) => (p.rollback.maxParallel = v))
     }
 };
 const TOP_LEVEL = ['on-stable', 'unknown-limit', 'trend-tolerance', ...Object.keys(SECTIONS)];
@@ -71961,6 +72734,18 @@ function failureMessage(settings, record, issue) {
         message = `the incident issue could not be opened: ${issue.error}`;
     return message;
 }
+/**
+ * How many hosts ran the rollback's final level: its script started there (not skipped, not a
+ * dry run, not refused by SSH). One host counts as one; a fleet's steps name their hosts.
+ */
+function hostsOnFinalLevel(rollback, steps) {
+    if (!rollback.level)
+        return 0;
+    const ran = steps.filter((s) => s.name === 'rollback' &&
+        s.level === rollback.level &&
+        !['skipped', 'dry-run', 'ssh-error'].includes(s.status));
+    return new Set(ran.map((s) => s.host ?? '')).size;
+}
 /** The step's outputs for a watch that ran. */
 function watchOutputs(record, published) {
     const { final, rollback } = record;
@@ -71974,6 +72759,7 @@ function watchOutputs(record, published) {
         [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
         [Outputs.RollbackStatus]: rollback.status,
         [Outputs.RollbackTarget]: rollback.target?.id ?? '',
+        [Outputs.RollbackHosts]: String(hostsOnFinalLevel(rollback, record.steps)),
         [Outputs.IssueNumber]: issue?.number ? String(issue.number) : '',
         [Outputs.IssueUrl]: issue?.url ?? '',
         [Outputs.ReportPath]: published.reportPath ?? ''
@@ -71993,7 +72779,7 @@ const SECURITY_TIMEOUT_MS = 5 * 60_000;
 async function runRestart(remote, settings, opts) {
     const logger = opts.logger ?? silent;
     const command = settings.commands.restart;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
+    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal, opts.host);
     if (!command)
         return runner.skip('restart', '', 'no restart-command configured');
     if (!remote)
@@ -72010,7 +72796,7 @@ async function runRestart(remote, settings, opts) {
  */
 async function runSecurityPath(remote, settings, opts) {
     const logger = opts.logger ?? silent;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal);
+    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal, opts.host);
     for (const [name, command] of [
         ['evidence', settings.commands.evidence],
         ['isolate', settings.commands.isolate]
@@ -72034,22 +72820,31 @@ async function runSecurityPath(remote, settings, opts) {
 
 
 
+
+
 const NOT_NEEDED = {
     status: 'not-needed',
     attempts: [],
     verificationSamples: [],
     reason: 'no rollback needed'
 };
+/**
+ * Runs on the one host, or on every host of a fleet (rollback.max-parallel at once: a restart or
+ * the security path is no version change, so no canary), each host's steps named by it.
+ */
+async function onEveryHost(deps, fn) {
+    const { settings, remote, fleet, clock, log, cancel } = deps;
+    const opts = { clock, logger: log, signal: cancel.signal, stopSignal: cancel.stopSignal };
+    if (fleet.length <= 1)
+        return fn(remote, opts);
+    const each = await inPool(fleet, settings.policy.rollback.maxParallel, (m) => fn(m.remote, { ...opts, logger: hostLogger(log, m.label), host: m.label }));
+    return each.flat();
+}
 /** The restart-first step of service-down and cache-failure, run when the watch asks for it. */
 async function restart(deps) {
-    const { settings, remote, clock, log, cancel } = deps;
-    log.info('restart-first (runbook): running restart-command, then re-probing');
-    return cancel.actOnHost('the restart', () => runRestart(remote, settings, {
-        clock,
-        logger: log,
-        signal: cancel.signal,
-        stopSignal: cancel.stopSignal
-    }));
+    const { settings, log, cancel, fleet } = deps;
+    log.info(`restart-first (runbook): running restart-command${fleet.length > 1 ? ` on ${fleet.length} hosts` : ''}, then re-probing`);
+    return cancel.actOnHost('the restart', () => onEveryHost(deps, async (remote, opts) => [await runRestart(remote, settings, opts)]));
 }
 /**
  * Carries out the watch's final verdict: a rollback (escalating as the core says), the security
@@ -72074,7 +72869,14 @@ async function respond(final, prior, deps) {
         const startLevel = final.level;
         startGroup(`rollback: Level ${startLevel}`);
         try {
-            const result = await cancel.actOnHost(`the Level ${startLevel} rollback`, () => executeRollback({ startLevel, settings, remote, verify: deps.verify, ...opts }));
+            const result = await cancel.actOnHost(`the Level ${startLevel} rollback`, () => executeRollback({
+                startLevel,
+                settings,
+                remote,
+                fleet: deps.fleet,
+                verify: deps.verify,
+                ...opts
+            }));
             return { rollback: result.outcome, steps: result.steps };
         }
         finally {
@@ -72084,7 +72886,7 @@ async function respond(final, prior, deps) {
     if (final.decision === 'isolate') {
         startGroup('security: evidence and isolation (no rollback)');
         try {
-            const steps = await cancel.actOnHost('the security response', () => runSecurityPath(remote, settings, opts));
+            const steps = await cancel.actOnHost('the security response', () => onEveryHost(deps, (host, hostOpts) => runSecurityPath(host, settings, hostOpts)));
             return {
                 rollback: {
                     ...NOT_NEEDED,
@@ -72119,22 +72921,66 @@ async function respond(final, prior, deps) {
 
 
 
+
+/**
+ * One host's preflight: its shared connection first (so that the run logs in once per host),
+ * then `true` over it. A host whose master cannot come up still gets the command on its own,
+ * which says why.
+ */
+async function preflightHost(remote, signal) {
+    await remote.sharedConnection();
+    const pre = await remote.run('true', [], { timeoutMs: 15_000, signal });
+    const ok = !pre.sshFailure && pre.exitCode === 0;
+    return { pre, shared: ok && (await remote.sharedConnection()) };
+}
 /** Checks the connection once, after every input was validated: a failure warns, never stops. */
 async function preflight(ctx) {
-    const { settings, remote, log, cancel } = ctx;
-    if (!remote || !settings.ssh)
+    const { settings, fleet, log, cancel } = ctx;
+    const ssh = settings.ssh;
+    if (fleet.length === 0 || !ssh)
         return;
-    const pre = await remote.run('true', [], { timeoutMs: 15_000, signal: cancel.signal });
-    if (pre.sshFailure || pre.exitCode !== 0) {
-        log.warning(`SSH preflight to ${settings.ssh.user}@${settings.ssh.host}:${settings.ssh.port} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback would fail the same way`);
+    const failed = (label, hostPort, pre) => log.warning(`SSH preflight to ${ssh.user}@${hostPort} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback${fleet.length > 1 ? ` on ${label}` : ''} would fail the same way`);
+    if (fleet.length === 1) {
+        const { pre, shared } = await preflightHost(fleet[0].remote, cancel.signal);
+        if (pre.sshFailure || pre.exitCode !== 0)
+            return failed(ssh.host, `${ssh.host}:${ssh.port}`, pre);
+        log.info(`SSH preflight to ${ssh.host}: ok (${pre.durationMs} ms); ` +
+            (shared
+                ? 'later commands share one connection'
+                : 'the shared connection did not come up: each command connects on its own'));
         return;
     }
-    // The preflight started the shared connection; the host checks will use it.
-    const shared = await remote.sharedConnection();
-    log.info(`SSH preflight to ${settings.ssh.host}: ok (${pre.durationMs} ms); ` +
-        (shared
-            ? 'later commands share one connection'
-            : 'the shared connection did not come up: each command connects on its own'));
+    // At most host-checks.max-parallel logins at once: a bastion's MaxStartups drops a burst.
+    const hosts = ssh.hosts ?? [];
+    const results = await inPool(fleet, settings.policy.hostChecks.maxParallel, (m) => preflightHost(m.remote, cancel.signal));
+    results.forEach(({ pre }, i) => {
+        const h = hosts[i];
+        if (pre.sshFailure || pre.exitCode !== 0)
+            failed(fleet[i].label, h ? `${h.host}:${h.port}` : fleet[i].label, pre);
+    });
+    const ok = results.filter(({ pre }) => !pre.sshFailure && pre.exitCode === 0).length;
+    const shared = results.filter((r) => r.shared).length;
+    log.info(`SSH preflight: ${ok} of ${fleet.length} hosts ok${ssh.jump ? ` through ${ssh.jump.host}` : ''}; ` +
+        `${shared} share one connection each (canary ${fleet[0].label})`);
+}
+/** Host checks on the one host, or on every host of a fleet; the first cycle's time is logged. */
+function hostChecksOf(ctx) {
+    const { settings, fleet, log, adapters } = ctx;
+    if (fleet.length === 0 || configuredHostChecks(settings.policy).length === 0)
+        return undefined;
+    if (fleet.length === 1)
+        return (signal) => runHostChecks(fleet[0].remote, settings.policy, { signal });
+    let timed = false;
+    return async (signal) => {
+        const t0 = adapters.clock.now();
+        const readings = await runFleetHostChecks(fleet, settings.policy, { signal });
+        if (!timed) {
+            timed = true;
+            log.info(`host checks on ${fleet.length} hosts, ${settings.policy.hostChecks.maxParallel} at once: ` +
+                `one cycle took ${((adapters.clock.now() - t0) / 1000).toFixed(2)} s`);
+        }
+        return readings;
+    };
 }
 /** Whether this workflow run already rolled back (a re-run): checked before rolling back again. */
 async function priorRollback(ctx, github, final) {
@@ -72159,19 +73005,16 @@ async function watchMode(ctx) {
     const { clock } = adapters;
     await preflight(ctx);
     const metrics = adapters.prometheus(settings);
-    const checksOn = remote !== undefined && configuredHostChecks(settings.policy).length > 0;
-    const responseDeps = { settings, remote, clock, log, cancel };
+    const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel };
     const steps = [];
     const deps = {
         clock,
         health: adapters.healthProbe(settings),
         metrics,
-        hostChecks: checksOn
-            ? (signal) => runHostChecks(remote, settings.policy, { signal })
-            : undefined,
+        hostChecks: hostChecksOf(ctx),
         logger: log,
         signal: cancel.signal,
-        restart: async () => void steps.push(await restart(responseDeps))
+        restart: async () => void steps.push(...(await restart(responseDeps)))
     };
     const memory = { restartsTried: [], failedLevels: [] };
     const startedAt = clock.now();
@@ -72333,6 +73176,162 @@ function notifySecrets(notify) {
     return [notify.webhook, ...(tail.length >= 12 ? [tail] : [])];
 }
 
+;// CONCATENATED MODULE: ./src/core/known-hosts.ts
+// Which hosts a known_hosts text pins, read the way OpenSSH reads it (sshd(8) "SSH_KNOWN_HOSTS FILE
+// FORMAT"), so that a host without a pinned key is bad input at setup instead of "host key
+// verification failed" in the middle of a rollback. Pure: hashed lines (`|1|salt|hash`, from
+// `ssh-keyscan -H` or HashKnownHosts) need an HMAC, which the caller passes in.
+
+/** OpenSSH's host patterns: `*` any run, `?` one character, case-insensitive. */
+function wildcard(pattern, name) {
+    const re = pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${re}$`, 'i').test(name);
+}
+/** Whether a line's host field (comma-separated patterns, `!` negates) matches the name. */
+function fieldMatches(field, name, hashed) {
+    if (field.startsWith('|'))
+        return hashed ? hashed(field, name) : false;
+    let matched = false;
+    for (const pattern of field.split(',')) {
+        if (pattern.startsWith('!')) {
+            if (wildcard(pattern.slice(1), name))
+                return false;
+        }
+        else if (wildcard(pattern, name))
+            matched = true;
+    }
+    return matched;
+}
+/**
+ * Whether `knownHosts` holds a key for the host as OpenSSH would look it up (`host` on port 22,
+ * `[host]:port` otherwise). `@cert-authority` lines count (the host's certificate is checked
+ * against that CA); `@revoked` lines and lines without a key do not.
+ */
+function isPinned(knownHosts, host, hashed) {
+    // ssh lowercases the destination before it looks it up (hashed entries are of that name too).
+    const name = knownHostsName(host).toLowerCase();
+    for (const raw of knownHosts.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const fields = line.split(/\s+/);
+        const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
+        if (marker === '@revoked' || fields.length < 3)
+            continue;
+        if (fieldMatches(fields[0], name, hashed))
+            return true;
+    }
+    return false;
+}
+/** The hosts `knownHosts` does not pin, in their order. */
+function unpinnedHosts(knownHosts, hosts, hashed) {
+    return hosts.filter((h) => !isPinned(knownHosts, h, hashed));
+}
+
+;// CONCATENATED MODULE: ./src/settings/hosts.ts
+// The SSH inputs: the deploy hosts (one, or a fleet whose first host is the canary), the user and
+// key, the pinned host keys, and the jump host. Everything is checked here, before any connection:
+// a host whose key ssh-known-hosts does not pin is bad input naming the host, not a "host key
+// verification failed" in the middle of a rollback.
+
+
+
+
+const KEY_BLOCK = /^-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+/** A private key input: trimmed, with a final newline; never quoted in an error (a secret). */
+function privateKey(name, raw) {
+    if (!KEY_BLOCK.test(raw))
+        throw new InputError(`${name} does not look like a private key: expected a -----BEGIN … PRIVATE KEY----- block`);
+    return raw + '\n';
+}
+/** "add its line: ssh-keyscan -p 2222 app-3" for each host the known_hosts text misses. */
+function pinningHint(h) {
+    return `ssh-keyscan${h.port === 22 ? '' : ` -p ${h.port}`} ${h.host}`;
+}
+/** Every host of ssh-host (the canary first), labelled as messages name them. */
+function parseFleetHosts(raw, portRaw) {
+    if (checkPort(portRaw))
+        throw new InputError(`ssh-port '${portRaw}' ${checkPort(portRaw)}`);
+    const defaultPort = Number(portRaw);
+    const hosts = parseHostList(raw, defaultPort);
+    if (typeof hosts === 'string')
+        throw new InputError(`ssh-host ${hosts}`);
+    return hosts.map((h) => ({ ...h, label: hostLabel(h, defaultPort) }));
+}
+/** The SSH settings, or undefined without ssh-host. Throws InputError naming the input. */
+function parseSshSettings(input) {
+    const raw = input.get(Inputs.SshHost).trim();
+    if (!raw) {
+        for (const name of [
+            Inputs.SshUser,
+            Inputs.SshPrivateKey,
+            Inputs.SshKnownHosts,
+            Inputs.AppDir,
+            Inputs.SshJumpHost,
+            Inputs.SshJumpPrivateKey
+        ])
+            if (input.get(name).trim())
+                throw new InputError(`${name} is set but ssh-host is empty: set ssh-host or remove ${name}`);
+        return undefined;
+    }
+    const hosts = parseFleetHosts(raw, input.get(Inputs.SshPort).trim() || '22');
+    const user = input.get(Inputs.SshUser).trim();
+    if (!user)
+        throw new InputError('ssh-user is required when ssh-host is set');
+    if (checkUser(user))
+        throw new InputError(`ssh-user '${user}' ${checkUser(user)}`);
+    const keyRaw = input.get(Inputs.SshPrivateKey).trim();
+    if (!keyRaw)
+        throw new InputError('ssh-private-key is required when ssh-host is set');
+    const key = privateKey(Inputs.SshPrivateKey, keyRaw);
+    const jumpRaw = input.get(Inputs.SshJumpHost).trim();
+    const jumpKeyRaw = input.get(Inputs.SshJumpPrivateKey).trim();
+    let jump;
+    if (jumpRaw) {
+        const parsed = parseJumpHost(jumpRaw);
+        if (typeof parsed === 'string')
+            throw new InputError(`ssh-jump-host ${describeValue(jumpRaw)} ${parsed}`);
+        jump = parsed;
+    }
+    else if (jumpKeyRaw) {
+        throw new InputError('ssh-jump-private-key is set but ssh-jump-host is empty');
+    }
+    const insecure = input.bool(Inputs.SshInsecure);
+    const knownHosts = input.get(Inputs.SshKnownHosts).trim();
+    if (!knownHosts && !insecure)
+        throw new InputError('ssh-known-hosts is required when ssh-host is set: the host key line(s), e.g. from `ssh-keyscan -p PORT HOST`');
+    if (!insecure) {
+        const missing = unpinnedHosts(knownHosts, hosts, input.hashed);
+        if (missing.length)
+            throw new InputError(`ssh-known-hosts pins no key for ${missing.map((h) => `${h.label} (looked up as ${knownHostsName(h)})`).join(', ')}: ` +
+                `add ${missing.length === 1 ? 'its line' : 'their lines'}, e.g. from ${missing
+                    .slice(0, 3)
+                    .map(pinningHint)
+                    .join('; ')}`);
+        if (jump && unpinnedHosts(knownHosts, [jump], input.hashed).length)
+            throw new InputError(`ssh-known-hosts pins no key for the jump host ${jump.host} (looked up as ${knownHostsName(jump)}): ` +
+                `add its line, e.g. from ${pinningHint(jump)}`);
+    }
+    const appDir = input.get(Inputs.AppDir).trim();
+    if (checkOneLine(appDir))
+        throw new InputError(`app-dir ${checkOneLine(appDir)}`);
+    return {
+        host: hosts[0].host,
+        port: hosts[0].port,
+        user,
+        privateKey: key,
+        knownHosts,
+        insecureSkipHostKeyCheck: insecure,
+        appDir,
+        hosts,
+        ...(jump ? { jump } : {}),
+        ...(jumpKeyRaw ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) } : {})
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/replay.ts
 // The inputs of mode replay (which past deploys, what stands in for health) and the fast error
 // rate of the two-speed error-rate-critical. Parsed once, with errors that name the input.
@@ -72420,6 +73419,7 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 
 
+
 function duration(get, name) {
     const raw = get(name).trim() || constants_DEFAULTS[name];
     const ms = parseDuration(raw);
@@ -72497,48 +73497,6 @@ function deployedAt(get, now) {
         throw new InputError(`deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`);
     return at;
 }
-function sshSettings(get, env) {
-    const host = optional(get, Inputs.SshHost);
-    if (!host) {
-        for (const name of [Inputs.SshUser, Inputs.SshPrivateKey, Inputs.SshKnownHosts, Inputs.AppDir])
-            if (get(name).trim())
-                throw new InputError(`${name} is set but ssh-host is empty: set ssh-host or remove ${name}`);
-        return undefined;
-    }
-    if (checkHost(host))
-        throw new InputError(`ssh-host '${host}' ${checkHost(host)}`);
-    const portRaw = inputs_text(get, Inputs.SshPort);
-    if (checkPort(portRaw))
-        throw new InputError(`ssh-port '${portRaw}' ${checkPort(portRaw)}`);
-    const port = Number(portRaw);
-    const user = optional(get, Inputs.SshUser);
-    if (!user)
-        throw new InputError('ssh-user is required when ssh-host is set');
-    if (checkUser(user))
-        throw new InputError(`ssh-user '${user}' ${checkUser(user)}`);
-    const privateKey = get(Inputs.SshPrivateKey).trim();
-    if (!privateKey)
-        throw new InputError('ssh-private-key is required when ssh-host is set');
-    if (!/^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
-        // Never quote the value: it is a secret.
-        throw new InputError('ssh-private-key does not look like a private key: expected a -----BEGIN … PRIVATE KEY----- block');
-    const insecure = bool(get, Inputs.SshInsecure, env);
-    const knownHosts = get(Inputs.SshKnownHosts).trim();
-    if (!knownHosts && !insecure)
-        throw new InputError('ssh-known-hosts is required when ssh-host is set: the host key line(s), e.g. from `ssh-keyscan -p PORT HOST`');
-    const appDir = get(Inputs.AppDir).trim();
-    if (checkOneLine(appDir))
-        throw new InputError(`app-dir ${checkOneLine(appDir)}`);
-    return {
-        host,
-        port,
-        user,
-        privateKey: privateKey + '\n',
-        knownHosts,
-        insecureSkipHostKeyCheck: insecure,
-        appDir
-    };
-}
 /** Passwords written into URLs (https://user:password@host/…): secrets like header values. */
 function urlPasswords(...urls) {
     return urls.flatMap((u) => {
@@ -72614,7 +73572,11 @@ function parseInputs(get, env) {
     const promUrl = optional(get, Inputs.PrometheusUrl);
     if (replay && !promUrl)
         throw new InputError('prometheus-url is required in mode replay: the history of the queries comes from Prometheus');
-    const ssh = sshSettings(get, env);
+    const ssh = parseSshSettings({
+        get,
+        bool: (name) => bool(get, name, env),
+        hashed: env.hashedKnownHost
+    });
     const rollbackTarget = optional(get, Inputs.RollbackTarget);
     // Refused here, before the first probe, not when the rollback needs it.
     if (rollbackTarget && checkId(rollbackTarget))
@@ -72712,6 +73674,7 @@ function parseInputs(get, env) {
     settings.secrets = [
         ...(ssh ? [ssh.privateKey.trim()] : []),
         ...urlPasswords(settings.health.url, settings.prometheus?.url),
+        ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
         ...Object.values(healthHeaders),
         ...Object.values(promHeaders),
         ...(token ? [token] : []),
@@ -72731,6 +73694,18 @@ function parseInputs(get, env) {
 
 
 
+
+/**
+ * A hashed known_hosts entry (`|1|<base64 salt>|<base64 HMAC-SHA1(salt, name)>`, what
+ * `ssh-keyscan -H` and HashKnownHosts write) is this name: OpenSSH's own test (hostfile.c).
+ */
+function hashedKnownHost(entry, name) {
+    const m = /^\|1\|([A-Za-z0-9+/=]+)\|([A-Za-z0-9+/=]+)$/.exec(entry);
+    if (!m)
+        return false;
+    const mac = (0,external_node_crypto_.createHmac)('sha1', Buffer.from(m[1], 'base64')).update(name).digest('base64');
+    return mac === m[2];
+}
 function readSettings(now, vars) {
     return parseInputs((name) => getInput(name), {
         now,
@@ -72739,7 +73714,8 @@ function readSettings(now, vars) {
         fileExists: (file) => external_node_fs_namespaceObject.existsSync(file),
         vars,
         validateTemplate: (text, file) => void validateTemplate(text, file),
-        getBoolean: (name) => getBooleanInput(name)
+        getBoolean: (name) => getBooleanInput(name),
+        hashedKnownHost
     });
 }
 function maskSecrets(settings) {
@@ -72771,6 +73747,11 @@ function describeSetup(settings) {
     const prom = settings.prometheus;
     if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== constants_DEFAULTS[Inputs.ErrorRateQuery])
         notes.push('error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)');
+    const hosts = settings.ssh?.hosts ?? [];
+    if (hosts.length > 1)
+        notes.push(`a fleet of ${hosts.length} hosts: the canary ${hosts[0].label} runs each level alone, then the others ${settings.policy.rollback.maxParallel} at once; host checks on every host, ${settings.policy.hostChecks.maxParallel} at once`);
+    if (settings.ssh?.jump)
+        notes.push(`every SSH connection goes through the jump host ${settings.ssh.jump.user ?? settings.ssh.user}@${settings.ssh.jump.host}:${settings.ssh.jump.port}`);
     if (settings.ssh?.insecureSkipHostKeyCheck)
         notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
     if (settings.dryRun)
@@ -72849,6 +73830,7 @@ function printPolicy(settings) {
 
 
 
+
 const log = {
     info: (line) => info(line),
     warning: (line) => warning(line),
@@ -72876,7 +73858,7 @@ const main_MODES = {
 };
 async function run(adapters = realAdapters()) {
     const cancel = installCancellation(log, adapters.disposeAllSync);
-    let remote;
+    let fleet = [];
     try {
         let settings;
         try {
@@ -72900,22 +73882,36 @@ async function run(adapters = realAdapters()) {
         ])
             if (url)
                 info(`${name}: ${describeRoute(url, adapters.env)}`);
-        remote = await adapters.connect(settings, log);
-        cancel.attach(remote);
+        fleet = await connectFleet(settings, adapters, log);
+        cancel.attach(linkOf(fleet));
+        // Every host of a fleet uses the same key (and jump key): the canary's files stand for all.
+        const remote = fleet[0]?.remote;
         if (remote) {
             // A passphrase or a truncated paste is bad input now, not a failed rollback in an outage.
             const problem = await adapters.checkKey(remote.keyFile);
             if (problem)
                 return badInput(`ssh-private-key ${problem}`);
+            const jumpProblem = remote.jumpKeyFile ? await adapters.checkKey(remote.jumpKeyFile) : null;
+            if (jumpProblem)
+                return badInput(`ssh-jump-private-key ${jumpProblem}`);
         }
-        await main_MODES[settings.mode]({ settings, adapters, remote, cancel, log, notes, setOutputs });
+        await main_MODES[settings.mode]({
+            settings,
+            adapters,
+            remote,
+            fleet,
+            cancel,
+            log,
+            notes,
+            setOutputs
+        });
     }
     catch (e) {
         setFailed(`rollback-sentinel failed: ${e.message}`);
     }
     finally {
         cancel.uninstall();
-        await remote?.dispose();
+        await Promise.all(fleet.map((m) => m.remote.dispose()));
         adapters.disposeAllSync();
     }
 }

@@ -12,6 +12,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { startTestService } from './test-service.js'
 import { startPrometheus } from './prometheus.js'
+import { restartScript, rollbackScript, smokeScript, validateScript } from './host-scripts.js'
+import { readRecords } from './records.js'
 import { readCalls, startSshd } from './sshd.js'
 import { startGitHubStandin } from './github-standin.js'
 
@@ -84,80 +86,6 @@ export function demoQueries(window = '10s') {
 
 const stamp = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 
-function rollbackScript() {
-  return `#!/bin/bash
-# The sandbox's real rollback: switches the live version (state.json) back.
-#   --quick                       Level 1: the previous release (traffic switch)
-#   --level 2|3 --target ID       restore backup ID (Level 3 also repairs data)
-#   --list                        one backup per line: ID  ISO-8601 time
-set -u
-D="$(cd "$(dirname "$0")/../.." && pwd)"
-printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
-LEVEL=""; TARGET=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --quick) LEVEL=1 ;;
-    --level) LEVEL="$2"; shift ;;
-    --target) TARGET="$2"; shift ;;
-    --list) cat "$D/backups/index.txt"; exit 0 ;;
-    *) echo "rollback.sh: unknown argument $1" >&2; exit 64 ;;
-  esac
-  shift
-done
-if [ -s "$D/rollback-seconds" ]; then
-  # A slow rollback (cancellation scenarios): one progress line a second.
-  n="$(cat "$D/rollback-seconds")"
-  for i in $(seq 1 "$n"); do echo "rollback.sh: restoring ($i/$n)"; sleep 1; done
-fi
-if grep -qx "$LEVEL" "$D/fail-levels" 2>/dev/null; then
-  echo "rollback.sh: Level $LEVEL failed (simulated: fail-levels)" >&2
-  exit 1
-fi
-case "$LEVEL" in
-  1)
-    prev="$(cat "$D/previous")"
-    echo "Level 1: switching traffic back to $prev"
-    cp "$D/releases/$prev.json" "$D/state.json.tmp" && mv "$D/state.json.tmp" "$D/state.json"
-    rm -f "$D/data/cache_down"
-    ;;
-  2|3)
-    [ -f "$D/backups/$TARGET.json" ] || { echo "rollback.sh: no backup $TARGET" >&2; exit 2; }
-    echo "Level $LEVEL: restoring backup $TARGET"
-    cp "$D/backups/$TARGET.json" "$D/state.json.tmp" && mv "$D/state.json.tmp" "$D/state.json"
-    rm -f "$D/data/cache_down" "$D/data/db_down"
-    [ "$LEVEL" = 3 ] && rm -f "$D/data/corruption_detected"
-    ;;
-  *) echo "rollback.sh: say --quick, --level 2|3 --target ID or --list" >&2; exit 64 ;;
-esac
-: > "$D/logs/app.log"
-echo "rolled back (Level $LEVEL)"
-`
-}
-
-function validateScript(node) {
-  return `#!/bin/bash
-D="$(cd "$(dirname "$0")/../.." && pwd)"
-printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
-${node} -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log("state.json is valid")' "$D/state.json"
-`
-}
-
-function smokeScript(node, healthUrl) {
-  return `#!/bin/bash
-D="$(cd "$(dirname "$0")/.." && pwd)"
-printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
-${node} -e 'fetch(process.argv[1]).then(r => { console.log("GET /health: " + r.status); process.exit(r.ok ? 0 : 1) }, e => { console.error(String(e)); process.exit(1) })' ${healthUrl}
-`
-}
-
-function restartScript() {
-  return `#!/bin/bash
-D="$(cd "$(dirname "$0")/.." && pwd)"
-printf '%s %s %s\\n' "$(date +%s%3N)" "$(basename "$0")" "$*" >> "$D/calls.log"
-echo "restarted (the sandbox's restart does not fix a bad release)"
-`
-}
-
 function write(file, text, mode = 0o644) {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   fs.writeFileSync(file, text, { mode })
@@ -172,10 +100,26 @@ function chownTree(dir, uid, gid) {
   }
 }
 
+/** Stands in for Prometheus when a production runs without it. */
+const NO_PROMETHEUS = {
+  url: '',
+  dir: '',
+  output: () => '',
+  waitForData: async () => 0,
+  stop: async () => {}
+}
+
 /**
  * Starts the whole sandbox with the good version live.
- * @param {{ rateWindow?: string, log?: (line: string) => void, githubFailures?: object[], history?: string }} [opts]
- *   history: OpenMetrics text of a past (sandbox/history.js) that Prometheus starts with
+ * @param {{
+ *   rateWindow?: string,
+ *   log?: (line: string) => void,
+ *   githubFailures?: object[],
+ *   history?: string,      // OpenMetrics text of a past (sandbox/history.js) that Prometheus starts with
+ *   hosts?: number,        // a fleet: sshd listens on this many ports, each one a "host" (default 1)
+ *   jump?: boolean,        // also a jump host: a second sshd that only forwards
+ *   prometheus?: boolean   // false: no Prometheus (health and host checks only; starts faster)
+ * }} [opts]
  */
 export async function startProduction(opts = {}) {
   const log = opts.log ?? (() => {})
@@ -222,19 +166,32 @@ export async function startProduction(opts = {}) {
     write(path.join(deployDir, 'deploy/smoke_tests.sh'), smokeScript(node, healthUrl), 0o755)
     write(path.join(deployDir, 'deploy/restart.sh'), restartScript(), 0o755)
 
-    const sshd = await startSshd({ deployDir })
+    const sshd = await startSshd({ deployDir, ports: opts.hosts ?? 1 })
     started.push(sshd)
     const owner = fs.statSync(deployDir)
     chownTree(deployDir, owner.uid, owner.gid)
-    log(`sshd              ${sshd.user}@127.0.0.1:${sshd.port} (home ${deployDir})`)
+    log(`sshd              ${sshd.user}@127.0.0.1:${sshd.ports.join(',')} (home ${deployDir})`)
+    const jump = opts.jump
+      ? await startSshd({ forwardOnly: true, authorizedKeys: [sshd.publicKey] })
+      : undefined
+    if (jump) {
+      started.push(jump)
+      log(`jump host         ${jump.user}@127.0.0.1:${jump.port} (forwarding only)`)
+    }
 
-    const prometheus = await startPrometheus({
-      targets: [`127.0.0.1:${service.port}`],
-      scrapeInterval: '1s',
-      history: opts.history
-    })
-    started.push(prometheus)
-    log(`prometheus        ${prometheus.url} (scraping every 1s)`)
+    // Without Prometheus the url is '' and sandboxInputs leaves prometheus-url out.
+    const prometheus =
+      opts.prometheus === false
+        ? NO_PROMETHEUS
+        : await startPrometheus({
+            targets: [`127.0.0.1:${service.port}`],
+            scrapeInterval: '1s',
+            history: opts.history
+          })
+    if (prometheus !== NO_PROMETHEUS) {
+      started.push(prometheus)
+      log(`prometheus        ${prometheus.url} (scraping every 1s)`)
+    }
 
     const github = await startGitHubStandin({ failures: opts.githubFailures ?? [] })
     started.push(github)
@@ -253,6 +210,8 @@ export async function startProduction(opts = {}) {
       deployDir,
       service,
       sshd,
+      /** The jump host (opts.jump), forwarding only. */
+      jump,
       prometheus,
       github,
       healthUrl,
@@ -280,13 +239,30 @@ export async function startProduction(opts = {}) {
         return at
       },
       /**
-       * Back to the good version with nothing left from an earlier scenario, for the next test
-       * of a file that shares this production: files, calls, the stand-in's issues, and rates
-       * back to normal in Prometheus (bounded by the rate window).
+       * Makes the rollback script fail at these levels (escalation scenarios): `2`, or `'1@PORT'`
+       * on one host of a fleet only.
+       */
+      failLevels(levels) {
+        userOwned(path.join(deployDir, 'fail-levels'), levels.map(String).join('\n') + '\n')
+      },
+      /** Makes every rollback call sleep this long first (fractions allowed), quietly. */
+      rollbackSleep(seconds) {
+        userOwned(path.join(deployDir, 'rollback-sleep'), `${seconds}\n`)
+      },
+      /** Each host's rollback calls: { port, level, startMs, endMs, exit } (sandbox/records.js). */
+      records() {
+        return readRecords(deployDir)
+      },
+      /**
+       * Back to the good version with nothing simulated, for the next test of a file that shares
+       * this production: v1 live, no markers, no failing levels, no slow rollback, empty logs and
+       * records, the stand-in's issues gone, and rates back to normal in Prometheus (bounded by
+       * the rate window).
        */
       async reset() {
-        for (const f of ['calls.log', 'fail-levels', 'rollback-seconds'])
+        for (const f of ['fail-levels', 'rollback-seconds', 'rollback-sleep', 'calls.log'])
           fs.rmSync(path.join(deployDir, f), { force: true })
+        fs.rmSync(path.join(deployDir, 'records'), { recursive: true, force: true })
         for (const f of fs.readdirSync(path.join(deployDir, 'data')))
           fs.rmSync(path.join(deployDir, 'data', f), { force: true })
         userOwned(path.join(deployDir, 'logs/app.log'), 'INFO started v1\n')
@@ -297,15 +273,16 @@ export async function startProduction(opts = {}) {
         github.comments.length = 0
         github.requests.length = 0
         github.setFailures([])
+        if (prometheus === NO_PROMETHEUS) return
         await prometheus.waitForData(queries.errorRate, {
           timeoutMs: 30_000,
           accept: (v) => v < 0.02
         })
         await prometheus.waitForData(queries.latency, { timeoutMs: 30_000, accept: (v) => v < 1 })
       },
-      /** Makes the rollback script fail at these levels (escalation scenarios). */
-      failLevels(levels) {
-        userOwned(path.join(deployDir, 'fail-levels'), levels.map(String).join('\n') + '\n')
+      /** Writes a file the test user owns under the deploy dir (e.g. a marker for one port). */
+      hostFile(rel, text = 'marker\n') {
+        userOwned(path.join(deployDir, rel), text)
       },
       /** Makes every rollback take this many seconds, printing a line each second. */
       slowRollback(seconds) {

@@ -20,10 +20,14 @@ export function actionNode() {
 export function sandboxInputs(production, overrides = {}) {
   return {
     'health-url': production.healthUrl,
-    'prometheus-url': production.prometheus.url,
-    'error-rate-query': production.queries.errorRate,
-    'latency-query': production.queries.latency,
-    'request-rate-query': production.queries.requestRate,
+    ...(production.prometheus.url
+      ? {
+          'prometheus-url': production.prometheus.url,
+          'error-rate-query': production.queries.errorRate,
+          'latency-query': production.queries.latency,
+          'request-rate-query': production.queries.requestRate
+        }
+      : {}),
     'watch-duration': '40s',
     'probe-interval': '2s',
     'policy-file': 'policy.yml',

@@ -26,6 +26,10 @@ import path from 'node:path'
 const SSHD = '/usr/sbin/sshd'
 const START_WAIT_MS = 10_000
 const STOP_WAIT_MS = 5_000
+/** sshd's MAX_LISTEN_SOCKS. */
+const MAX_PORTS_PER_SSHD = 16
+/** How much of sshd's log to keep: a fleet of 50 ports logs a lot at VERBOSE. */
+const LOG_KEEP_CHARS = 4_000_000
 
 function sh(file, args, opts = {}) {
   return execFileSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts })
@@ -45,6 +49,14 @@ export function freePort() {
       srv.close(() => resolve(port))
     })
   })
+}
+
+/** `n` distinct free ports. */
+async function freePorts(n) {
+  const ports = new Set()
+  for (let i = 0; ports.size < n && i < n * 20; i++) ports.add(await freePort())
+  if (ports.size < n) throw new Error(`could not find ${n} free ports`)
+  return [...ports]
 }
 
 function canConnect(port) {
@@ -161,13 +173,23 @@ function ensureTraversable(dir, uid, gid) {
   }
 }
 
-function sshdConfig({ port, dir, deployDir, user, extraConfig = [] }) {
+function sshdConfig({
+  ports,
+  dir,
+  pidFile = 'sshd.pid',
+  deployDir,
+  user,
+  extraConfig = [],
+  forwardOnly = false
+}) {
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`
   return [
+    // sshd keeps the first value of an option: the caller's lines go first so they win.
+    ...extraConfig,
     'ListenAddress 127.0.0.1',
-    `Port ${port}`,
+    ...ports.map((p) => `Port ${p}`),
     `HostKey ${dir}/host_key`,
-    `PidFile ${dir}/sshd.pid`,
+    `PidFile ${dir}/${pidFile}`,
     `AuthorizedKeysFile ${dir}/authorized_keys`,
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
@@ -176,27 +198,38 @@ function sshdConfig({ port, dir, deployDir, user, extraConfig = [] }) {
     'StrictModes no',
     'PermitRootLogin no',
     `AllowUsers ${user}`,
-    'AllowTcpForwarding no',
+    // A jump host forwards (ssh -W: a direct-tcpip channel) and does nothing else.
+    `AllowTcpForwarding ${forwardOnly ? 'local' : 'no'}`,
     'X11Forwarding no',
     'PrintMotd no',
     'PrintLastLog no',
-    // Host checks open several sessions at once; keep sshd from dropping early connections.
-    'MaxStartups 100:30:200',
-    'LogLevel INFO',
-    ...extraConfig,
+    // Host checks open several sessions at once, and a fleet logs in on many ports at once:
+    // keep sshd from dropping early connections.
+    'MaxStartups 200:30:400',
+    // VERBOSE logs the port every connection arrived on; a jump host's DEBUG1 logs each forwarding.
+    `LogLevel ${forwardOnly ? 'DEBUG1' : 'VERBOSE'}`,
     `Match User ${user}`,
-    `  ForceCommand export HOME=${q(deployDir)}; cd "$HOME" && exec /bin/bash -c "$SSH_ORIGINAL_COMMAND"`,
+    forwardOnly
+      ? '  ForceCommand /bin/false'
+      : `  ForceCommand export HOME=${q(deployDir)}; cd "$HOME" && exec /bin/bash -c "$SSH_ORIGINAL_COMMAND"`,
     ''
   ].join('\n')
 }
 
 /**
  * Starts sshd on 127.0.0.1 with fresh host and client keys.
- * @param {{ deployDir?: string, user?: string, extraConfig?: string[] }} [options]
- *   extraConfig: sshd_config lines added before the Match block (e.g. 'MaxSessions 1')
+ * @param {{
+ *   deployDir?: string,
+ *   user?: string,
+ *   extraConfig?: string[],   // sshd_config lines that win over the defaults (e.g. 'MaxSessions 1')
+ *   ports?: number,           // listen on this many ports: each one a "host" of a fleet (default 1)
+ *   forwardOnly?: boolean,    // a jump host: it forwards (ssh -W) and runs no command
+ *   authorizedKeys?: string[] // more public keys to accept (`type base64`), e.g. another sshd's client key
+ * }} [options]
  */
 export async function startSshd(options = {}) {
   const user = options.user ?? 'rbsentinel'
+  const count = options.ports ?? 1
   if (!fs.existsSync(SSHD)) {
     throw new Error(
       `${SSHD} not found: install Debian's openssh-server ` +
@@ -224,73 +257,103 @@ export async function startSshd(options = {}) {
     keygen(path.join(dir, 'wrong_host_key'), 'rbs-wrong-host')
     keygen(path.join(dir, 'client_key'), 'rbs-client')
     keygen(path.join(dir, 'wrong_client_key'), 'rbs-wrong-client')
+    // A jump host's keys allow forwarding only (`restrict` turns everything else off).
+    const allow = options.forwardOnly ? 'restrict,port-forwarding ' : ''
+    const accepted = [publicKey(path.join(dir, 'client_key')), ...(options.authorizedKeys ?? [])]
     fs.writeFileSync(
       path.join(dir, 'authorized_keys'),
-      `${publicKey(path.join(dir, 'client_key'))}\n`,
-      {
-        mode: 0o644
-      }
+      accepted.map((k) => `${allow}${k}\n`).join(''),
+      { mode: 0o644 }
     )
     fs.chmodSync(path.join(dir, 'authorized_keys'), 0o644)
 
-    let port = 0
+    // sshd listens on at most 16 sockets (MAX_LISTEN_SOCKS): a larger fleet is several sshd
+    // processes with the same keys and config, 16 ports each.
+    let ports = []
     let log = ''
     for (let attempt = 1; attempt <= 3 && !proc; attempt++) {
-      port = await freePort()
-      fs.writeFileSync(
-        path.join(dir, 'sshd_config'),
-        sshdConfig({ port, dir, deployDir, user, extraConfig: options.extraConfig })
-      )
-      const child = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
-        stdio: ['ignore', 'ignore', 'pipe']
-      })
+      ports = await freePorts(count)
+      const chunks = []
+      for (let i = 0; i < ports.length; i += MAX_PORTS_PER_SSHD)
+        chunks.push(ports.slice(i, i + MAX_PORTS_PER_SSHD))
       log = ''
-      let exited = false
-      child.stderr.on('data', (d) => {
-        log = (log + d.toString()).slice(-20_000)
+      const children = chunks.map((chunk, i) => {
+        const config = path.join(dir, i === 0 ? 'sshd_config' : `sshd_config.${i}`)
+        fs.writeFileSync(
+          config,
+          sshdConfig({
+            ports: chunk,
+            dir,
+            pidFile: i === 0 ? 'sshd.pid' : `sshd.${i}.pid`,
+            deployDir,
+            user,
+            extraConfig: options.extraConfig,
+            forwardOnly: options.forwardOnly
+          })
+        )
+        const child = spawn(SSHD, ['-D', '-e', '-f', config], {
+          stdio: ['ignore', 'ignore', 'pipe']
+        })
+        child.exitedEarly = false
+        child.stderr.on('data', (d) => {
+          log = (log + d.toString()).slice(-LOG_KEEP_CHARS)
+        })
+        child.once('exit', () => {
+          child.exitedEarly = true
+        })
+        child.once('error', () => {
+          child.exitedEarly = true
+        })
+        return child
       })
-      child.once('exit', () => {
-        exited = true
-      })
-      child.once('error', () => {
-        exited = true
-      })
+      const exited = () => children.some((c) => c.exitedEarly)
       const deadline = Date.now() + START_WAIT_MS
-      while (!exited && Date.now() < deadline && !(await canConnect(port))) await sleep(50)
-      if (!exited && (await canConnect(port))) {
-        proc = child
-        proc.logText = () => log
+      const listening = async () => {
+        for (const p of ports) if (!(await canConnect(p))) return false
+        return true
+      }
+      while (!exited() && Date.now() < deadline && !(await listening())) await sleep(50)
+      if (!exited() && (await listening())) {
+        proc = { children, logText: () => log }
       } else {
-        child.kill('SIGKILL')
+        for (const c of children) c.kill('SIGKILL')
         if (attempt === 3 || !/address already in use/i.test(log)) {
-          throw new Error(`sshd did not start on 127.0.0.1:${port}: ${log.trim() || 'no output'}`)
+          throw new Error(
+            `sshd did not start on 127.0.0.1:${ports.join(',')}: ${log.trim() || 'no output'}`
+          )
         }
       }
     }
 
-    const hostLine = (file) => `[127.0.0.1]:${port} ${publicKey(path.join(dir, file))}`
+    const hostLines = (file) =>
+      ports.map((p) => `[127.0.0.1]:${p} ${publicKey(path.join(dir, file))}\n`).join('')
     let stopped = false
     return {
       host: '127.0.0.1',
-      port,
+      port: ports[0],
+      /** Every port it listens on: with `ports: n`, each one a "host" of a fleet. */
+      ports,
       user,
       privateKey: fs.readFileSync(path.join(dir, 'client_key'), 'utf8'),
+      /** The client key's public half (`type base64`), for another sshd's authorizedKeys. */
+      publicKey: publicKey(path.join(dir, 'client_key')),
       wrongPrivateKey: fs.readFileSync(path.join(dir, 'wrong_client_key'), 'utf8'),
-      knownHosts: `${hostLine('host_key')}\n`,
-      wrongKnownHosts: `${hostLine('wrong_host_key')}\n`,
+      /** One `[127.0.0.1]:PORT key` line per port. */
+      knownHosts: hostLines('host_key'),
+      wrongKnownHosts: hostLines('wrong_host_key'),
       deployDir,
       /** sshd's own log (stderr), for diagnosing a failing test. */
       log: () => proc.logText(),
       async stop() {
         if (stopped) return
         stopped = true
-        await stopProcess(proc)
+        await Promise.all(proc.children.map(stopProcess))
         fs.rmSync(dir, { recursive: true, force: true })
         if (ownDeployDir) fs.rmSync(deployDir, { recursive: true, force: true })
       }
     }
   } catch (err) {
-    if (proc) await stopProcess(proc)
+    if (proc) await Promise.all(proc.children.map(stopProcess))
     fs.rmSync(dir, { recursive: true, force: true })
     if (ownDeployDir) fs.rmSync(deployDir, { recursive: true, force: true })
     throw err
@@ -334,8 +397,12 @@ function bashLiteral(s) {
  *   validateExit?: number, smokeExit?: number,
  *   omitValidate?: boolean, omitSmoke?: boolean,  // leave the script out (absent on the host)
  *   onRollback?: string,                          // bash run after a rollback call, with $LEVEL and $TARGET
+ *   sleepSeconds?: number,                        // each rollback call takes this long (fleets)
+ *   rollbackExitByPort?: Record<number, Record<number, number>>, // port → level → exit code
+ *   listOutputByPort?: Record<number, string>,    // what `--list` prints on that port ("host")
  * }} [options]
- * @returns {{ hangMarker: string }} the process name of the hung sleep (for pgrep -f)
+ * @returns {{ hangMarker: string, sleepMarker: string }} the process names of the hung sleep and
+ *   of the sleepSeconds sleep (for pgrep -f)
  */
 export function writeFakeDeploy(deployDir, options = {}) {
   const hangMarker = `rbs-hang-${path.basename(deployDir)}-${process.pid}`
@@ -343,8 +410,20 @@ export function writeFakeDeploy(deployDir, options = {}) {
   const exitFor = (level) => byLevel[level] ?? options.rollbackExit ?? 0
   const header = ['#!/bin/bash', `RBS_DEPLOY=${bashLiteral(deployDir)}`, LOG_CALL, '']
 
+  // One sshd listening on several ports stands for several hosts: the port a session arrived on
+  // is the last field of $SSH_CONNECTION.
+  const byPort = options.rollbackExitByPort ?? {}
+  const portCases = Object.entries(byPort).flatMap(([port, levels]) =>
+    Object.entries(levels).map(
+      ([level, code]) => `  ${Number(port)}:${Number(level)}) CODE=${Number(code)} ;;`
+    )
+  )
+  const listByPort = Object.entries(options.listOutputByPort ?? {}).map(
+    ([port, text]) => `  ${Number(port)}) printf '%s\\n' ${bashLiteral(text)}; exit 0 ;;`
+  )
   const rollback = [
     ...header,
+    'PORT="${SSH_CONNECTION##* }"',
     'LEVEL=""; TARGET=""; LIST=""',
     'while [ $# -gt 0 ]; do',
     '  case "$1" in',
@@ -356,12 +435,24 @@ export function writeFakeDeploy(deployDir, options = {}) {
     '  shift',
     'done',
     'if [ -n "$LIST" ]; then',
+    ...(listByPort.length ? ['  case "$PORT" in', ...listByPort, '  esac'] : []),
     `  printf '%s\\n' ${bashLiteral(options.listOutput ?? DEFAULT_LIST)}`,
     `  exit ${options.listExit ?? 0}`,
     'fi',
+    // records/<port>.log: `<start ms> <end ms> <level> <exit>` per call, for fleet tests.
+    'START="$(date +%s%3N)"',
+    'mkdir -p "$RBS_DEPLOY/records"',
+    `trap 'c=$?; printf "%s %s %s %s\\n" "$START" "$(date +%s%3N)" "$LEVEL" "$c" >> "$RBS_DEPLOY/records/$PORT.log"' EXIT`,
     'echo "rolling back: level $LEVEL target ${TARGET:-previous}"',
     options.hang ? `exec -a ${hangMarker} sleep 600` : '',
+    // Named, so that a test can wait for sleeps its cancelled sessions left behind.
+    options.sleepSeconds
+      ? `( exec -a ${hangMarker}-sleep sleep ${Number(options.sleepSeconds)} )`
+      : '',
     options.onRollback ? `( ${options.onRollback}\n)` : '',
+    'CODE=""',
+    ...(portCases.length ? ['case "$PORT:$LEVEL" in', ...portCases, 'esac'] : []),
+    '[ -n "$CODE" ] && exit "$CODE"',
     'case "$LEVEL" in',
     `  1) exit ${exitFor(1)} ;;`,
     `  2) exit ${exitFor(2)} ;;`,
@@ -397,7 +488,7 @@ export function writeFakeDeploy(deployDir, options = {}) {
   }
   const owner = fs.statSync(deployDir)
   chownTree(path.join(deployDir, 'deploy'), owner.uid, owner.gid)
-  return { hangMarker }
+  return { hangMarker, sleepMarker: `${hangMarker}-sleep` }
 }
 
 /**

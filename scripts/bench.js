@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick | --long] [--only 6[,3…]]
+// npm run bench [-- --quick | --long] [--only 6[,3…]] [--fleet]
 // Measures the bundled action (dist/index.js, run under Node 24 exactly as the runner does)
 // against the sandbox production on 127.0.0.1 and prints each figure with its method, its target
 // and PASS/MISS (or "info" for a figure without a target), then a table (also written to
@@ -13,8 +13,11 @@
 //   7. mode replay: 100 deploys against a backfilled Prometheus (wall time, split, decide rate)
 //   8. the two-speed error rate: a 60% step with the default queries, before and after
 //      (scripts/bench-replay.js)
+//   9. a fleet of 50 hosts: Level 1 in waves, logins per host, CPU/RSS, a host-check cycle
+//      (scripts/bench-fleet.js)
 // --quick: fewer runs, no long watch. --long: the issue's full 10-minute watch (default 2 min).
 // --only: just the listed figures (e.g. --only 6 takes seconds instead of minutes).
+// --fleet: figure 9 only (the same as --only 9).
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
 import { execFile, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -22,6 +25,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { demoPolicy, startProduction } from '../sandbox/production.js'
+import { fleetBench } from './bench-fleet.js'
 import { actionNode, ROOT, runAction, sandboxInputs } from '../sandbox/run-action.js'
 import { transpileSources } from '../sandbox/transpile.js'
 import {
@@ -49,7 +53,7 @@ const DIST_INDEX = path.join(DIST, 'index.js')
 const OUT_DIR = path.join(ROOT, 'bench-output')
 const ACTION_NEEDLE = path.join(ROOT, 'dist/index.js')
 const MB = 1_000_000
-const FIGURE_IDS = ['1', '2', '3', '4', '5', '6', '7', '8']
+const FIGURE_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
 
 function parseArgs() {
   const opts = { quick: false, long: false, only: /** @type {string[] | null} */ (null) }
@@ -58,6 +62,7 @@ function parseArgs() {
     const a = args[i]
     if (a === '--quick') opts.quick = true
     else if (a === '--long') opts.long = true
+    else if (a === '--fleet') opts.only = ['9']
     else if (a === '--only' || a.startsWith('--only=')) {
       const list = a === '--only' ? (args[++i] ?? '') : a.slice('--only='.length)
       opts.only = list.split(',').filter(Boolean)
@@ -67,10 +72,13 @@ function parseArgs() {
         process.exit(2)
       }
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick | --long] [--only 6[,3…]]')
+      console.log('usage: npm run bench -- [--quick | --long] [--only 6[,3…]] [--fleet]')
       console.log('  --quick  fewer runs, no long watch (figure 4 skipped)')
       console.log('  --long   the full 10-minute watch for figure 4 (default: 2 minutes)')
       console.log(`  --only   just these figures (${FIGURE_IDS.join(', ')})`)
+      console.log(
+        '  --fleet  figure 9 only: a fleet of 50 hosts (Level 1 in waves, logins, CPU/RSS)'
+      )
       process.exit(0)
     } else {
       console.error(`bench: unknown argument '${a}' (try --help)`)
@@ -715,9 +723,10 @@ async function main() {
     ['6', () => probeOverhead(opts.quick ? 200 : 500)],
     ['7', () => replayHundred({ record, track, log: (l) => console.log(bold(l)) })],
     ['8', () => twoSpeed({ record, track, log: (l) => console.log(l) })],
+    ['9', () => fleetBench({ record, startTrackedProduction, startAction, bold, dim })],
     ['1', () => detection(opts.quick)],
     ...(opts.quick ? [] : [['4', () => longWatch(minutes)]])
-  ].filter(([id]) => !opts.only || opts.only.includes(id))
+  ].filter(([id]) => (opts.only ? opts.only.includes(id) : !(opts.quick && id === '9')))
   for (const [id, step] of steps) {
     try {
       await step()
@@ -728,8 +737,7 @@ async function main() {
       await stopEverything()
     }
   }
-  if (opts.quick && (!opts.only || opts.only.includes('4')))
-    console.log(dim('\n4. Long watch: skipped (--quick)'))
+  if (opts.quick && !opts.only) console.log(dim('\n4. Long watch and 9. fleet: skipped (--quick)'))
 
   const buildAtEnd = distFingerprint()
   if (buildAtEnd !== buildAtStart) {

@@ -3,15 +3,16 @@
 // half-run rollback is the worst state to leave production in). A second signal (GitHub's runner
 // sends SIGINT, then SIGTERM 7.5 s later) kills that command too. The key never outlives a
 // cancelled step (docs/adr/0002-cancellation-and-ssh-connections.md).
-import type { HostConnection, Logger } from './adapters/ports.js'
+import type { Logger } from './adapters/ports.js'
+import type { HostsLink } from './connect.js'
 
 export interface Cancellation {
   /** Aborted by the first signal: the watch stops, nothing new starts on the host. */
   readonly signal: AbortSignal
   /** Aborted by the second signal: the command in flight is killed. */
   readonly stopSignal: AbortSignal
-  /** The connection whose key a cancel must remove. */
-  attach(remote: HostConnection | undefined): void
+  /** The connection(s) whose key a cancel must remove: every host of a fleet. */
+  attach(remote: HostsLink | undefined): void
   /** Runs an action on the host that a first cancel lets finish; the key goes right after it. */
   actOnHost<T>(what: string, fn: () => Promise<T>): Promise<T>
   /** Stops listening for signals. */
@@ -24,7 +25,7 @@ export function installCancellation(
 ): Cancellation {
   const first = new AbortController()
   const second = new AbortController()
-  let remote: HostConnection | undefined
+  let remote: HostsLink | undefined
   let acting: string | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!first.signal.aborted && acting) {

@@ -1,7 +1,7 @@
 // The step's outputs and exit status, from the final verdict and what the action did (README
 // "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
 import { Outputs } from './constants.js'
-import type { IssueOutcome, RunRecord } from './record.js'
+import type { IssueOutcome, RemoteStep, RollbackOutcome, RunRecord } from './record.js'
 import type { Settings } from './settings/types.js'
 
 /** The exit status of the step: undefined for success, else the message it fails with. */
@@ -43,6 +43,21 @@ export function failureMessage(
   return message
 }
 
+/**
+ * How many hosts ran the rollback's final level: its script started there (not skipped, not a
+ * dry run, not refused by SSH). One host counts as one; a fleet's steps name their hosts.
+ */
+export function hostsOnFinalLevel(rollback: RollbackOutcome, steps: readonly RemoteStep[]): number {
+  if (!rollback.level) return 0
+  const ran = steps.filter(
+    (s) =>
+      s.name === 'rollback' &&
+      s.level === rollback.level &&
+      !['skipped', 'dry-run', 'ssh-error'].includes(s.status)
+  )
+  return new Set(ran.map((s) => s.host ?? '')).size
+}
+
 /** The step's outputs for a watch that ran. */
 export function watchOutputs(
   record: RunRecord,
@@ -59,6 +74,7 @@ export function watchOutputs(
     [Outputs.RollbackLevel]: rollback.level ? String(rollback.level) : '',
     [Outputs.RollbackStatus]: rollback.status,
     [Outputs.RollbackTarget]: rollback.target?.id ?? '',
+    [Outputs.RollbackHosts]: String(hostsOnFinalLevel(rollback, record.steps)),
     [Outputs.IssueNumber]: issue?.number ? String(issue.number) : '',
     [Outputs.IssueUrl]: issue?.url ?? '',
     [Outputs.ReportPath]: published.reportPath ?? ''

@@ -3,9 +3,10 @@
 // adapter. `adapters` are the real ones in the action and fakes in __tests__/main.test.ts.
 import * as core from '@actions/core'
 import { realAdapters, type Adapters } from './adapters/all.js'
-import type { HostConnection, Logger } from './adapters/ports.js'
+import type { FleetMember, HostConnection, Logger } from './adapters/ports.js'
 import { describeRoute } from './adapters/proxy-env.js'
 import { installCancellation } from './cancellation.js'
+import { connectFleet, linkOf } from './connect.js'
 import { Outputs, type Mode } from './constants.js'
 import { commandMode } from './modes/command.js'
 import { replayMode } from './modes/replay.js'
@@ -43,7 +44,7 @@ const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
 
 export async function run(adapters: Adapters = realAdapters()): Promise<void> {
   const cancel = installCancellation(log, adapters.disposeAllSync)
-  let remote: HostConnection | undefined
+  let fleet: FleetMember<HostConnection>[] = []
   try {
     let settings: Settings
     try {
@@ -64,19 +65,32 @@ export async function run(adapters: Adapters = realAdapters()): Promise<void> {
     ])
       if (url) core.info(`${name}: ${describeRoute(url, adapters.env)}`)
 
-    remote = await adapters.connect(settings, log)
-    cancel.attach(remote)
+    fleet = await connectFleet(settings, adapters, log)
+    cancel.attach(linkOf(fleet))
+    // Every host of a fleet uses the same key (and jump key): the canary's files stand for all.
+    const remote = fleet[0]?.remote
     if (remote) {
       // A passphrase or a truncated paste is bad input now, not a failed rollback in an outage.
       const problem = await adapters.checkKey(remote.keyFile)
       if (problem) return badInput(`ssh-private-key ${problem}`)
+      const jumpProblem = remote.jumpKeyFile ? await adapters.checkKey(remote.jumpKeyFile) : null
+      if (jumpProblem) return badInput(`ssh-jump-private-key ${jumpProblem}`)
     }
-    await MODES[settings.mode]({ settings, adapters, remote, cancel, log, notes, setOutputs })
+    await MODES[settings.mode]({
+      settings,
+      adapters,
+      remote,
+      fleet,
+      cancel,
+      log,
+      notes,
+      setOutputs
+    })
   } catch (e) {
     core.setFailed(`rollback-sentinel failed: ${(e as Error).message}`)
   } finally {
     cancel.uninstall()
-    await remote?.dispose()
+    await Promise.all(fleet.map((m) => m.remote.dispose()))
     adapters.disposeAllSync()
   }
 }

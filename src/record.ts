@@ -1,4 +1,5 @@
 // What the action did, step by step: written by the watch and act phases, read by the report.
+import type { HostOutcome } from './core/fleet.js'
 import type {
   BackupChoice,
   Baseline,
@@ -31,6 +32,8 @@ export type StepStatus = 'ok' | 'failed' | 'timeout' | 'ssh-error' | 'skipped' |
 export interface RemoteStep {
   name: StepName
   level?: RollbackLevel
+  /** In a fleet: the host it ran on (its label, as ssh-host names it). */
+  host?: string
   /** The command line as run on the host (no secrets in it). */
   command: string
   startedAt: number
@@ -62,6 +65,44 @@ export interface LevelAttempt {
   reason: string
 }
 
+/** One wave of a fleet's level: the canary (index 0) alone, then each wave at once. */
+export interface FleetWave {
+  index: number
+  hosts: string[]
+  startedAt: number
+  endedAt: number
+}
+
+export interface FleetLevelRecord {
+  level: RollbackLevel
+  waves: FleetWave[]
+  /** Hosts a failure (or a cancellation) kept from starting this level. */
+  notStarted: string[]
+}
+
+/** How a level went on one host of a fleet ('planned': a dry run's plan, nothing ran). */
+export interface FleetHostRun {
+  host: string
+  level: RollbackLevel
+  /** 0: the canary; 1, 2, …: the wave. */
+  wave: number
+  target?: BackupChoice
+  outcome: HostOutcome | 'planned'
+  startedAt: number
+  endedAt: number
+  reason?: string
+}
+
+/** A rollback on several hosts: the order they ran in and how each did. */
+export interface FleetRecord {
+  /** Every host, the canary first. */
+  hosts: string[]
+  /** rollback.max-parallel. */
+  maxParallel: number
+  levels: FleetLevelRecord[]
+  runs: FleetHostRun[]
+}
+
 export interface RollbackOutcome {
   status: RollbackStatus
   /** The level that finally ran (the last attempted). */
@@ -74,6 +115,8 @@ export interface RollbackOutcome {
   reason: string
   /** When verification first saw production recovered (epoch ms). */
   recoveredAt?: number
+  /** Several hosts: how the fleet ran each level (absent on one host). */
+  fleet?: FleetRecord
 }
 
 /** The whole story of one run, for the issue, the summary and the decision trace. */

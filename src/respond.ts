@@ -2,9 +2,12 @@
 // or manual. The core has decided; this module only carries it out, through the act layer, each
 // command inside the cancellation's actOnHost so a first cancel lets it finish.
 import * as core from '@actions/core'
+import { hostLogger } from './act/fleet.js'
 import { runRestart, runSecurityPath } from './act/host-actions.js'
+import { inPool } from './act/pool.js'
 import { executeRollback, type VerifyResult } from './act/rollback.js'
-import type { Clock, HostConnection, Logger } from './adapters/ports.js'
+import type { Clock, FleetMember, HostConnection, Logger } from './adapters/ports.js'
+import type { StepOptions } from './act/steps.js'
 import type { Cancellation } from './cancellation.js'
 import type { RollbackLevel, Verdict } from './core/types.js'
 import type { RemoteStep, RollbackOutcome } from './record.js'
@@ -21,6 +24,8 @@ export const NOT_NEEDED: RollbackOutcome = {
 export interface ResponseDeps {
   settings: Settings
   remote: HostConnection | undefined
+  /** Every host of a fleet, the canary first; with more than one, everything runs on each. */
+  fleet: FleetMember<HostConnection>[]
   clock: Clock
   log: Logger
   cancel: Cancellation
@@ -33,17 +38,31 @@ export interface Response {
   steps: RemoteStep[]
 }
 
+/**
+ * Runs on the one host, or on every host of a fleet (rollback.max-parallel at once: a restart or
+ * the security path is no version change, so no canary), each host's steps named by it.
+ */
+async function onEveryHost(
+  deps: Omit<ResponseDeps, 'verify'>,
+  fn: (remote: HostConnection | undefined, opts: StepOptions) => Promise<RemoteStep[]>
+): Promise<RemoteStep[]> {
+  const { settings, remote, fleet, clock, log, cancel } = deps
+  const opts = { clock, logger: log, signal: cancel.signal, stopSignal: cancel.stopSignal }
+  if (fleet.length <= 1) return fn(remote, opts)
+  const each = await inPool(fleet, settings.policy.rollback.maxParallel, (m) =>
+    fn(m.remote, { ...opts, logger: hostLogger(log, m.label), host: m.label })
+  )
+  return each.flat()
+}
+
 /** The restart-first step of service-down and cache-failure, run when the watch asks for it. */
-export async function restart(deps: Omit<ResponseDeps, 'verify'>): Promise<RemoteStep> {
-  const { settings, remote, clock, log, cancel } = deps
-  log.info('restart-first (runbook): running restart-command, then re-probing')
+export async function restart(deps: Omit<ResponseDeps, 'verify'>): Promise<RemoteStep[]> {
+  const { settings, log, cancel, fleet } = deps
+  log.info(
+    `restart-first (runbook): running restart-command${fleet.length > 1 ? ` on ${fleet.length} hosts` : ''}, then re-probing`
+  )
   return cancel.actOnHost('the restart', () =>
-    runRestart(remote, settings, {
-      clock,
-      logger: log,
-      signal: cancel.signal,
-      stopSignal: cancel.stopSignal
-    })
+    onEveryHost(deps, async (remote, opts) => [await runRestart(remote, settings, opts)])
   )
 }
 
@@ -74,7 +93,14 @@ export async function respond(
     core.startGroup(`rollback: Level ${startLevel}`)
     try {
       const result = await cancel.actOnHost(`the Level ${startLevel} rollback`, () =>
-        executeRollback({ startLevel, settings, remote, verify: deps.verify, ...opts })
+        executeRollback({
+          startLevel,
+          settings,
+          remote,
+          fleet: deps.fleet,
+          verify: deps.verify,
+          ...opts
+        })
       )
       return { rollback: result.outcome, steps: result.steps }
     } finally {
@@ -85,7 +111,7 @@ export async function respond(
     core.startGroup('security: evidence and isolation (no rollback)')
     try {
       const steps = await cancel.actOnHost('the security response', () =>
-        runSecurityPath(remote, settings, opts)
+        onEveryHost(deps, (host, hostOpts) => runSecurityPath(host, settings, hostOpts))
       )
       return {
         rollback: {

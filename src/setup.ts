@@ -1,6 +1,7 @@
 // Setup phase: inputs read once into Settings (through @actions/core, the runner protocol),
 // secrets masked, the effective policy printed, and what the setup cannot do said up front.
 import * as core from '@actions/core'
+import { createHmac } from 'node:crypto'
 import * as fs from 'node:fs'
 import { DEFAULTS, Inputs } from './constants.js'
 import { formatDuration } from './core/duration.js'
@@ -10,6 +11,17 @@ import { parseInputs } from './settings/inputs.js'
 import { configuredHostChecks } from './settings/policy.js'
 import type { Settings } from './settings/types.js'
 
+/**
+ * A hashed known_hosts entry (`|1|<base64 salt>|<base64 HMAC-SHA1(salt, name)>`, what
+ * `ssh-keyscan -H` and HashKnownHosts write) is this name: OpenSSH's own test (hostfile.c).
+ */
+export function hashedKnownHost(entry: string, name: string): boolean {
+  const m = /^\|1\|([A-Za-z0-9+/=]+)\|([A-Za-z0-9+/=]+)$/.exec(entry)
+  if (!m) return false
+  const mac = createHmac('sha1', Buffer.from(m[1], 'base64')).update(name).digest('base64')
+  return mac === m[2]
+}
+
 export function readSettings(now: number, vars: Record<string, string | undefined>): Settings {
   return parseInputs((name) => core.getInput(name), {
     now,
@@ -18,7 +30,8 @@ export function readSettings(now: number, vars: Record<string, string | undefine
     fileExists: (file) => fs.existsSync(file),
     vars,
     validateTemplate: (text, file) => void validateTemplate(text, file),
-    getBoolean: (name) => core.getBooleanInput(name)
+    getBoolean: (name) => core.getBooleanInput(name),
+    hashedKnownHost
   })
 }
 
@@ -56,6 +69,15 @@ export function describeSetup(settings: Settings): string[] {
   if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== DEFAULTS[Inputs.ErrorRateQuery])
     notes.push(
       'error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)'
+    )
+  const hosts = settings.ssh?.hosts ?? []
+  if (hosts.length > 1)
+    notes.push(
+      `a fleet of ${hosts.length} hosts: the canary ${hosts[0].label} runs each level alone, then the others ${settings.policy.rollback.maxParallel} at once; host checks on every host, ${settings.policy.hostChecks.maxParallel} at once`
+    )
+  if (settings.ssh?.jump)
+    notes.push(
+      `every SSH connection goes through the jump host ${settings.ssh.jump.user ?? settings.ssh.user}@${settings.ssh.jump.host}:${settings.ssh.jump.port}`
     )
   if (settings.ssh?.insecureSkipHostKeyCheck)
     notes.push(

@@ -7,10 +7,11 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import type { Adapters } from '../../src/adapters/all.js'
-import type { CommentInfo, GitHub, IssueInfo } from '../../src/adapters/github.js'
+import type { CommentInfo, IssueInfo } from '../../src/adapters/github.js'
 import type { HostConnection, RemoteResult } from '../../src/adapters/ports.js'
 import type { Webhook } from '../../src/adapters/webhook.js'
 import { parseMarkers, renderMarker, type Marker } from '../../src/report/context.js'
+import { BOT, fakeGitHub } from '../../__fixtures__/github.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
@@ -21,7 +22,6 @@ const HOOK = 'https://hooks.slack.com/services/T0/B0/secretHookPathPart42'
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0)
 const HOUR = 3_600_000
 const DEPLOYED = T0 - 2 * HOUR
-const BOT = 'github-actions[bot]'
 const stamp = (ms: number) =>
   new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 /** Backups on the host: 30 h, 3 h (the newest before the deploy) and 1 h old. */
@@ -38,66 +38,10 @@ interface World {
   healthy: boolean
 }
 
-function fakeGitHub(roles: Record<string, string>) {
-  const issues: IssueInfo[] = []
-  const comments: (CommentInfo & { issue: number })[] = []
-  const reactions: { comment: number; content: string }[] = []
-  const writes: string[] = []
-  const lookups: string[] = []
-  let nextId = 5000
-  const github: GitHub = {
-    owner: 'acme',
-    repo: 'spacetime',
-    findOpenIssue: async (matches) =>
-      [...issues].reverse().find((i) => i.state === 'open' && matches(i)),
-    listComments: async (n) => comments.filter((c) => c.issue === n),
-    createIssue: async (issue) => {
-      writes.push('createIssue')
-      const info = {
-        ...issue,
-        number: issues.length + 1,
-        url: `u/${issues.length + 1}`,
-        state: 'open',
-        author: BOT
-      }
-      issues.push(info)
-      return info
-    },
-    comment: async (n, body) => {
-      writes.push(`comment #${n}`)
-      const c = {
-        id: nextId++,
-        issue: n,
-        url: `https://github.com/acme/spacetime/issues/${n}#c`,
-        body,
-        author: BOT
-      }
-      comments.push(c)
-      return c
-    },
-    listDeployments: async () => [],
-    setTitle: async (n, title) => {
-      writes.push(`title #${n}`)
-      issues[n - 1].title = title
-    },
-    addLabels: async (n, labels) => {
-      writes.push(`labels #${n} ${labels.join(',')}`)
-      issues[n - 1].labels.push(...labels)
-    },
-    getPermission: async (login) => {
-      lookups.push(login)
-      const role = roles[login]
-      if (!role) return null
-      const folded = { maintain: 'write', triage: 'read' }[role] ?? role
-      return { permission: folded, role_name: role }
-    },
-    addReaction: async (comment, content) => {
-      writes.push(`reaction ${comment} ${content}`)
-      const exists = reactions.some((r) => r.comment === comment && r.content === content)
-      if (!exists) reactions.push({ comment, content })
-      return { created: !exists }
-    }
-  }
+function fakeGitHubWithIncidents(roles: Record<string, string>) {
+  const github = fakeGitHub(roles)
+  const { issues, comments } = github
+  let nextId = 9000
   /** An incident as the watch opened it, with its marker. */
   const incident = (marker: Partial<Marker>, over: Partial<IssueInfo> = {}) => {
     const m = renderMarker({
@@ -124,7 +68,16 @@ function fakeGitHub(roles: Record<string, string>) {
     comments.push(c)
     return c
   }
-  return { github, issues, comments, reactions, writes, lookups, incident, said }
+  return {
+    github,
+    issues,
+    comments,
+    reactions: github.reactions,
+    writes: github.writes,
+    lookups: github.lookups,
+    incident,
+    said
+  }
 }
 
 function eventFor(issue: IssueInfo, comment: CommentInfo, userType = 'User', action = 'created') {
@@ -152,7 +105,7 @@ function eventFor(issue: IssueInfo, comment: CommentInfo, userType = 'User', act
 let tmp: string
 function setup(
   event: unknown,
-  gh: ReturnType<typeof fakeGitHub>,
+  gh: ReturnType<typeof fakeGitHubWithIncidents>,
   w: World,
   over: Partial<Adapters> & { eventName?: string } = {}
 ) {
@@ -265,7 +218,7 @@ async function comment(
     adapters?: Partial<Adapters> & { eventName?: string }
   } = {}
 ) {
-  const gh = fakeGitHub(opts.roles ?? ROLES)
+  const gh = fakeGitHubWithIncidents(opts.roles ?? ROLES)
   const w = opts.w ?? world()
   const issue = gh.incident(opts.marker ?? { rule: 'error-rate-critical' }, opts.issue)
   const c = gh.said(issue.number, body, opts.author ?? 'maria')
@@ -287,7 +240,7 @@ describe('mode command: what is not a command, and exactly once', () => {
   })
 
   it('an edited comment is not run (commands run when made)', async () => {
-    const gh = fakeGitHub(ROLES)
+    const gh = fakeGitHubWithIncidents(ROLES)
     const issue = gh.incident({ rule: 'error-rate-critical' })
     const c = gh.said(issue.number, '/rollback-sentinel rollback level=1', 'maria')
     await run(setup(eventFor(issue, c, 'User', 'edited'), gh, world()).adapters)
@@ -296,7 +249,7 @@ describe('mode command: what is not a command, and exactly once', () => {
   })
 
   it('the same comment event delivered twice rolls back once: the second run finds the reply marker', async () => {
-    const gh = fakeGitHub(ROLES)
+    const gh = fakeGitHubWithIncidents(ROLES)
     const w = world()
     const issue = gh.incident({ rule: 'error-rate-critical' })
     const c = gh.said(issue.number, '/rollback-sentinel rollback level=1', 'maria')
@@ -314,7 +267,7 @@ describe('mode command: what is not a command, and exactly once', () => {
   })
 
   it('a 👀 already there (an earlier run ended without a reply): nothing runs, a reply says so, the step fails', async () => {
-    const gh = fakeGitHub(ROLES)
+    const gh = fakeGitHubWithIncidents(ROLES)
     const w = world()
     const issue = gh.incident({ rule: 'error-rate-critical' })
     const c = gh.said(issue.number, '/rollback-sentinel rollback level=1', 'maria')
@@ -328,7 +281,7 @@ describe('mode command: what is not a command, and exactly once', () => {
   })
 
   it('a reply marker pasted by someone else neither suppresses the command nor is trusted', async () => {
-    const gh = fakeGitHub(ROLES)
+    const gh = fakeGitHubWithIncidents(ROLES)
     const w = world()
     const issue = gh.incident({ rule: 'error-rate-critical' })
     const c = gh.said(issue.number, '/rollback-sentinel approve', 'maria')
@@ -604,7 +557,7 @@ describe('mode command: the runbook steps', () => {
   })
 
   it('a reply GitHub refuses after the rollback ran: the step fails saying so; summary and outputs keep the result', async () => {
-    const gh = fakeGitHub(ROLES)
+    const gh = fakeGitHubWithIncidents(ROLES)
     const w = world()
     const issue = gh.incident({ rule: 'error-rate-critical' })
     const c = gh.said(issue.number, '/rollback-sentinel rollback level=1', 'maria')

@@ -69,7 +69,8 @@ rollback: { max-level: 2, timeouts: { 1: 2m, 3: 10m }, verify: 1m, backup-max-ag
       maxLevel: 2,
       timeoutsMs: { 1: 120_000, 2: 900_000, 3: 600_000 },
       verifyMs: 60_000,
-      backupMaxAgeMs: 6 * 3_600_000
+      backupMaxAgeMs: 6 * 3_600_000,
+      maxParallel: 4
     })
   })
 

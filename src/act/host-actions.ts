@@ -21,7 +21,14 @@ export async function runRestart(
 ): Promise<RemoteStep> {
   const logger = opts.logger ?? silent
   const command = settings.commands.restart
-  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal)
+  const runner = new StepRunner(
+    remote ?? NO_HOST,
+    opts.clock,
+    logger,
+    opts.signal,
+    opts.stopSignal,
+    opts.host
+  )
   if (!command) return runner.skip('restart', '', 'no restart-command configured')
   if (!remote) return runner.skip('restart', command, 'no host configured (ssh-host)')
   if (settings.dryRun) return runner.dry('restart', command, [])
@@ -40,7 +47,14 @@ export async function runSecurityPath(
   opts: StepOptions
 ): Promise<RemoteStep[]> {
   const logger = opts.logger ?? silent
-  const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal)
+  const runner = new StepRunner(
+    remote ?? NO_HOST,
+    opts.clock,
+    logger,
+    opts.signal,
+    opts.stopSignal,
+    opts.host
+  )
   for (const [name, command] of [
     ['evidence', settings.commands.evidence],
     ['isolate', settings.commands.isolate]

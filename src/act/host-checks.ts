@@ -1,8 +1,10 @@
 // The runbook's checks on the deploy host (steps 1.3 and 1.4, "Error Type Consideration", the cache
 // line of the Decision Matrix), run over SSH concurrently. Each returns data, never throws: a check
 // that could not run is `unknown` with the reason, never an alert.
+import { mergeHostReadings } from '../core/fleet.js'
 import type { ErrorBreakdown, HostCheckReading, HostReadings, Policy } from '../core/types.js'
-import type { Remote, RemoteResult } from '../adapters/ports.js'
+import type { FleetMember, Remote, RemoteResult } from '../adapters/ports.js'
+import { inPool } from './pool.js'
 
 const MAX_LINES = 20
 const MAX_LINE_CHARS = 300
@@ -190,4 +192,20 @@ export async function runHostChecks(
     errorLog()
   ])
   return { corruption, database, cache, security, errorLog: log }
+}
+
+/**
+ * The host checks on every host of a fleet, host-checks.max-parallel hosts at once, merged by the
+ * core: an alert on any host counts, and the reading names the host. Never throws.
+ */
+export async function runFleetHostChecks(
+  fleet: readonly FleetMember[],
+  policy: Policy,
+  opts: HostCheckOptions = {}
+): Promise<HostReadings> {
+  const perHost = await inPool(fleet, policy.hostChecks.maxParallel, async (m) => ({
+    host: m.label,
+    readings: await runHostChecks(m.remote, policy, opts)
+  }))
+  return mergeHostReadings(perHost)
 }

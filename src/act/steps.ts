@@ -17,6 +17,8 @@ export interface StepOptions {
   /** Kills the command in flight (default: `signal`). */
   stopSignal?: AbortSignal
   timeoutMs?: number
+  /** In a fleet: the host's label, put on its steps. */
+  host?: string
 }
 
 /** Stands in when there is no host; never asked to run anything (callers check first). */
@@ -61,9 +63,15 @@ export class StepRunner {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly signal?: AbortSignal,
-    stopSignal?: AbortSignal
+    stopSignal?: AbortSignal,
+    /** In a fleet: the host's label, put on every step it records. */
+    private readonly host?: string
   ) {
     this.stopSignal = stopSignal ?? signal
+  }
+
+  private where(): { host?: string } {
+    return this.host ? { host: this.host } : {}
   }
 
   /** Runs without recording (for `test -f` probes). */
@@ -100,6 +108,7 @@ export class StepRunner {
     const step: RemoteStep = {
       name,
       ...(level ? { level } : {}),
+      ...this.where(),
       command: line,
       startedAt,
       durationMs: r.durationMs,
@@ -124,6 +133,7 @@ export class StepRunner {
     const step: RemoteStep = {
       name,
       ...(level ? { level } : {}),
+      ...this.where(),
       command: line,
       startedAt: this.clock.now(),
       durationMs: 0,
@@ -140,6 +150,7 @@ export class StepRunner {
     const step: RemoteStep = {
       name,
       ...(level ? { level } : {}),
+      ...this.where(),
       command,
       startedAt: this.clock.now(),
       durationMs: 0,
@@ -171,6 +182,7 @@ export class StepRunner {
     const step: RemoteStep = {
       name,
       ...(level ? { level } : {}),
+      ...this.where(),
       command,
       startedAt: this.clock.now(),
       durationMs: probe.durationMs,

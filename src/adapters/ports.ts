@@ -74,10 +74,18 @@ export interface Remote {
   dispose(): Promise<void>
 }
 
+/** One host of a fleet: how messages name it, and its own connection. */
+export interface FleetMember<R extends Remote = Remote> {
+  label: string
+  remote: R
+}
+
 /** The connection to the deploy host (ssh/remote.ts) as the action's wiring uses it. */
 export interface HostConnection extends Remote {
   /** The private key file (mode 0600) the connection uses. */
   readonly keyFile: string
+  /** The jump host's own key file (ssh-jump-private-key), when there is one. */
+  readonly jumpKeyFile?: string
   /** No new command from now on; the one in flight may finish (the first cancel signal). */
   refuseNewCommands(): void
   /** Opens the shared connection and waits until commands can use it. */

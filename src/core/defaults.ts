@@ -40,6 +40,7 @@ export const DEFAULT_POLICY: Policy = {
   hostChecks: {
     every: 1,
     timeoutMs: 20 * SECOND,
+    maxParallel: 8, // a fleet: hosts checked at once
     corruption: '',
     database: '',
     cache: '',
@@ -69,7 +70,8 @@ export const DEFAULT_POLICY: Policy = {
     // Decision Matrix "Max Time": Level 1 < 5 min, Level 2 < 15 min, Level 3 < 30 min.
     timeoutsMs: { 1: 5 * MINUTE, 2: 15 * MINUTE, 3: 30 * MINUTE },
     verifyMs: 5 * MINUTE,
-    backupMaxAgeMs: 24 * HOUR // "Data Loss Considerations": > 24 h is a major loss
+    backupMaxAgeMs: 24 * HOUR, // "Data Loss Considerations": > 24 h is a major loss
+    maxParallel: 4 // a fleet: hosts that run a level at once after the canary
   },
   // Who may run the runbook's human steps from the incident issue: people who maintain the repo.
   commands: { minRole: 'maintain' }

@@ -12,8 +12,15 @@ import {
   type RuleInput,
   type RuleOutcome
 } from './rule-kit.js'
+import type { RuleId } from './types.js'
 // ---------------------------------------------------------------------------------------------
 // Instant rules: the newest sample decides
+
+/** In a fleet the reason names the host the alert came from: `data-corruption on app-2: …`. */
+function onHost(rule: RuleId, hosts: string | string[] | undefined, reason: string): string {
+  const list = typeof hosts === 'string' ? [hosts] : (hosts ?? [])
+  return list.length ? `${rule} on ${list.join(', ')}: ${reason}` : reason
+}
 
 // rule: security-breach
 export function securityBreach({ newest }: RuleInput): RuleOutcome | null {
@@ -22,8 +29,11 @@ export function securityBreach({ newest }: RuleInput): RuleOutcome | null {
     decision: 'isolate',
     severity: 'P1',
     rule: 'security-breach',
-    reason:
-      'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3',
+    reason: onHost(
+      'security-breach',
+      newest.host.security.host,
+      'security alert on the host (P1): do NOT roll back (it may destroy forensic evidence); isolate, preserve evidence, notify the security team and wait for security clearance, then Level 3'
+    ),
     evidence: [newest]
   })
 }
@@ -32,7 +42,11 @@ export function securityBreach({ newest }: RuleInput): RuleOutcome | null {
 export function dataCorruption(input: RuleInput): RuleOutcome | null {
   const { newest } = input
   if (newest.host.corruption.status !== 'alert') return null
-  const reason = 'data corruption detected on the host (P1): stop all services, then Level 3'
+  const reason = onHost(
+    'data-corruption',
+    newest.host.corruption.host,
+    'data corruption detected on the host (P1): stop all services, then Level 3'
+  )
   return rollback('data-corruption', 'P1', 3, reason, [newest], input)
 }
 
@@ -40,7 +54,8 @@ export function dataCorruption(input: RuleInput): RuleOutcome | null {
 export function databaseFailure(input: RuleInput): RuleOutcome | null {
   const { newest } = input
   if (newest.host.database.status !== 'alert') return null
-  return rollback('database-failure', 'P1', 2, 'database check failed (P1)', [newest], input)
+  const reason = onHost('database-failure', newest.host.database.host, 'database check failed (P1)')
+  return rollback('database-failure', 'P1', 2, reason, [newest], input)
 }
 
 // rule: service-down
@@ -103,7 +118,11 @@ export function criticalErrors(input: RuleInput): RuleOutcome | null {
   const log = input.newest.host.errorLog
   if (log.status !== 'measured' || !(log.critical > 0)) return null
   // The top lines are untrusted text: they stay in the evidence, out of the reason.
-  const reason = `${plural(log.critical, 'critical error')} in the host log (P1)`
+  const reason = onHost(
+    'critical-errors',
+    log.hosts,
+    `${plural(log.critical, 'critical error')} in the host log (P1)`
+  )
   return rollback('critical-errors', 'P1', 1, reason, [input.newest], input)
 }
 
@@ -163,10 +182,18 @@ export function cacheFailure(input: RuleInput): RuleOutcome | null {
       decision: 'restart',
       severity: 'P2',
       rule: 'cache-failure',
-      reason: 'cache check failed (P2): restart first, then Level 1 if it still fails',
+      reason: onHost(
+        'cache-failure',
+        newest.host.cache.host,
+        'cache check failed (P2): restart first, then Level 1 if it still fails'
+      ),
       evidence: [newest]
     })
   }
-  const reason = `cache check failed (P2): ${restartNote('cache-failure', ctx)}`
+  const reason = onHost(
+    'cache-failure',
+    newest.host.cache.host,
+    `cache check failed (P2): ${restartNote('cache-failure', ctx)}`
+  )
   return rollback('cache-failure', 'P2', 1, reason, [newest], input)
 }

@@ -88,3 +88,83 @@ export function parseIsoTime(text: string): number | null {
 export function checkSha(value: string): string | null {
   return /^[0-9a-f]{4,64}$/i.test(value) ? null : 'is not a commit SHA (4 to 64 hex digits)'
 }
+
+// ---- hosts of a fleet and the jump host ---------------------------------------------------
+
+/** One deploy host: a name or address (IPv6 without brackets) and its SSH port. */
+export interface HostPort {
+  host: string
+  port: number
+}
+
+/** A jump host (bastion): `[user@]host[:port]`; no user means ssh-user. */
+export interface JumpHost extends HostPort {
+  user?: string
+}
+
+const BRACKETED = /^\[([^\]]*)\](?::(.*))?$/
+const IPV6 = /^[0-9A-Fa-f:.]+$/
+
+/**
+ * `host`, `host:port`, `[ipv6]`, `[ipv6]:port` or a bare IPv6 address (no port: its colons are
+ * the address's own). The port defaults to `defaultPort` (ssh-port). An error text when it is none
+ * of these.
+ */
+export function parseHostPort(entry: string, defaultPort: number): HostPort | string {
+  const text = entry.trim()
+  let host = text
+  let port: string | undefined
+  const bracketed = BRACKETED.exec(text)
+  if (bracketed) {
+    host = bracketed[1]
+    port = bracketed[2]
+    if (!IPV6.test(host) || !host.includes(':'))
+      return 'is not an IPv6 address in brackets (e.g. [2001:db8::1]:2222)'
+  } else if ((text.match(/:/g) ?? []).length === 1) {
+    ;[host, port] = text.split(':')
+  }
+  if (checkHost(host)) return `${checkHost(host)} (use host, host:port or [ipv6]:port)`
+  if (port !== undefined && checkPort(port)) return `has a port that ${checkPort(port)}`
+  return { host, port: port === undefined ? defaultPort : Number(port) }
+}
+
+/** How a host reads in messages: `host` on the default port, else `host:port` (`[v6]:port`). */
+export function hostLabel(h: HostPort, defaultPort: number): string {
+  if (h.port === defaultPort) return h.host
+  return h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`
+}
+
+/**
+ * Every host of ssh-host: one per line or comma-separated, the first being the canary. An error
+ * text naming the bad entry (or a repeated host) when one is wrong.
+ */
+export function parseHostList(raw: string, defaultPort: number): HostPort[] | string {
+  const hosts: HostPort[] = []
+  const seen = new Set<string>()
+  for (const entry of raw.split(/[\n,]/).map((e) => e.trim())) {
+    if (entry === '' || entry.startsWith('#')) continue
+    const parsed = parseHostPort(entry, defaultPort)
+    if (typeof parsed === 'string') return `'${entry}' ${parsed}`
+    const key = `${parsed.host.toLowerCase()}:${parsed.port}`
+    if (seen.has(key)) return `'${entry}' is listed twice`
+    seen.add(key)
+    hosts.push(parsed)
+  }
+  return hosts.length > 0 ? hosts : 'names no host'
+}
+
+/** `[user@]host[:port]` (ssh-jump-host); the port defaults to 22. */
+export function parseJumpHost(raw: string): JumpHost | string {
+  const text = raw.trim()
+  const at = text.lastIndexOf('@')
+  const user = at >= 0 ? text.slice(0, at) : undefined
+  if (user !== undefined && checkUser(user)) return `has a user that ${checkUser(user)}`
+  const hostPort = parseHostPort(text.slice(at + 1), 22)
+  if (typeof hostPort === 'string') return hostPort
+  return user === undefined ? hostPort : { ...hostPort, user }
+}
+
+/** The name OpenSSH looks a host up by in known_hosts: `host` on port 22, else `[host]:port`. */
+export function knownHostsName(h: HostPort): string {
+  return h.port === 22 ? h.host : `[${h.host}]:${h.port}`
+}

@@ -60,6 +60,8 @@ export interface HostCheckReading {
   detail?: string
   /** Output lines (untrusted text), kept short. */
   lines?: string[]
+  /** In a fleet: the host this reading is from (the first host with an alert, or unknown). */
+  host?: string
 }
 
 export interface ErrorBreakdown {
@@ -70,6 +72,8 @@ export interface ErrorBreakdown {
   /** The most frequent critical/medium lines, untrusted text. */
   top: string[]
   reason?: string
+  /** In a fleet: the hosts whose log has critical errors (or, unknown, the host that could not say). */
+  hosts?: string[]
 }
 
 export interface HostReadings {
@@ -134,6 +138,8 @@ export interface Policy {
   hostChecks: {
     every: number
     timeoutMs: number
+    /** In a fleet: hosts whose checks run at once. */
+    maxParallel: number
     corruption: string
     database: string
     cache: string
@@ -150,6 +156,8 @@ export interface Policy {
     timeoutsMs: Record<RollbackLevel, number>
     verifyMs: number
     backupMaxAgeMs: number
+    /** In a fleet: hosts that run a level at once, after the canary ran it alone. */
+    maxParallel: number
   }
   /** Commands on the incident issue (mode: command). */
   commands: {

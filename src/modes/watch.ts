@@ -1,10 +1,11 @@
 // mode: watch — the step after a deploy. Samples come from live probes on the core's schedule;
 // decide() judges them; the response runs on the host; the report tells people.
 import * as core from '@actions/core'
-import { runHostChecks } from '../act/host-checks.js'
+import { runFleetHostChecks, runHostChecks } from '../act/host-checks.js'
+import { inPool } from '../act/pool.js'
 import type { Adapters } from '../adapters/all.js'
 import type { GitHub } from '../adapters/github.js'
-import type { HostConnection, Logger } from '../adapters/ports.js'
+import type { FleetMember, HostConnection, Logger, RemoteResult } from '../adapters/ports.js'
 import type { Cancellation } from '../cancellation.js'
 import { percent, seconds } from '../core/format.js'
 import { pendingAfterRun } from '../core/pending.js'
@@ -24,7 +25,10 @@ import { verifier } from './verify.js'
 export interface ModeContext {
   settings: Settings
   adapters: Adapters
+  /** The one host, or the canary of a fleet. */
   remote: HostConnection | undefined
+  /** Every host of ssh-host, the canary first ([] without ssh-host). */
+  fleet: FleetMember<HostConnection>[]
   cancel: Cancellation
   log: Logger
   /** What the setup could not do, said once (the summary's notes). */
@@ -32,25 +36,79 @@ export interface ModeContext {
   setOutputs(outputs: Record<string, string>): void
 }
 
+/**
+ * One host's preflight: its shared connection first (so that the run logs in once per host),
+ * then `true` over it. A host whose master cannot come up still gets the command on its own,
+ * which says why.
+ */
+async function preflightHost(
+  remote: HostConnection,
+  signal: AbortSignal
+): Promise<{ pre: RemoteResult; shared: boolean }> {
+  await remote.sharedConnection()
+  const pre = await remote.run('true', [], { timeoutMs: 15_000, signal })
+  const ok = !pre.sshFailure && pre.exitCode === 0
+  return { pre, shared: ok && (await remote.sharedConnection()) }
+}
+
 /** Checks the connection once, after every input was validated: a failure warns, never stops. */
 async function preflight(ctx: ModeContext): Promise<void> {
-  const { settings, remote, log, cancel } = ctx
-  if (!remote || !settings.ssh) return
-  const pre = await remote.run('true', [], { timeoutMs: 15_000, signal: cancel.signal })
-  if (pre.sshFailure || pre.exitCode !== 0) {
+  const { settings, fleet, log, cancel } = ctx
+  const ssh = settings.ssh
+  if (fleet.length === 0 || !ssh) return
+  const failed = (label: string, hostPort: string, pre: RemoteResult) =>
     log.warning(
-      `SSH preflight to ${settings.ssh.user}@${settings.ssh.host}:${settings.ssh.port} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback would fail the same way`
+      `SSH preflight to ${ssh.user}@${hostPort} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback${fleet.length > 1 ? ` on ${label}` : ''} would fail the same way`
+    )
+  if (fleet.length === 1) {
+    const { pre, shared } = await preflightHost(fleet[0].remote, cancel.signal)
+    if (pre.sshFailure || pre.exitCode !== 0)
+      return failed(ssh.host, `${ssh.host}:${ssh.port}`, pre)
+    log.info(
+      `SSH preflight to ${ssh.host}: ok (${pre.durationMs} ms); ` +
+        (shared
+          ? 'later commands share one connection'
+          : 'the shared connection did not come up: each command connects on its own')
     )
     return
   }
-  // The preflight started the shared connection; the host checks will use it.
-  const shared = await remote.sharedConnection()
-  log.info(
-    `SSH preflight to ${settings.ssh.host}: ok (${pre.durationMs} ms); ` +
-      (shared
-        ? 'later commands share one connection'
-        : 'the shared connection did not come up: each command connects on its own')
+  // At most host-checks.max-parallel logins at once: a bastion's MaxStartups drops a burst.
+  const hosts = ssh.hosts ?? []
+  const results = await inPool(fleet, settings.policy.hostChecks.maxParallel, (m) =>
+    preflightHost(m.remote, cancel.signal)
   )
+  results.forEach(({ pre }, i) => {
+    const h = hosts[i]
+    if (pre.sshFailure || pre.exitCode !== 0)
+      failed(fleet[i].label, h ? `${h.host}:${h.port}` : fleet[i].label, pre)
+  })
+  const ok = results.filter(({ pre }) => !pre.sshFailure && pre.exitCode === 0).length
+  const shared = results.filter((r) => r.shared).length
+  log.info(
+    `SSH preflight: ${ok} of ${fleet.length} hosts ok${ssh.jump ? ` through ${ssh.jump.host}` : ''}; ` +
+      `${shared} share one connection each (canary ${fleet[0].label})`
+  )
+}
+
+/** Host checks on the one host, or on every host of a fleet; the first cycle's time is logged. */
+function hostChecksOf(ctx: ModeContext): WatchDeps['hostChecks'] {
+  const { settings, fleet, log, adapters } = ctx
+  if (fleet.length === 0 || configuredHostChecks(settings.policy).length === 0) return undefined
+  if (fleet.length === 1)
+    return (signal) => runHostChecks(fleet[0].remote, settings.policy, { signal })
+  let timed = false
+  return async (signal) => {
+    const t0 = adapters.clock.now()
+    const readings = await runFleetHostChecks(fleet, settings.policy, { signal })
+    if (!timed) {
+      timed = true
+      log.info(
+        `host checks on ${fleet.length} hosts, ${settings.policy.hostChecks.maxParallel} at once: ` +
+          `one cycle took ${((adapters.clock.now() - t0) / 1000).toFixed(2)} s`
+      )
+    }
+    return readings
+  }
 }
 
 /** Whether this workflow run already rolled back (a re-run): checked before rolling back again. */
@@ -81,19 +139,16 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
   await preflight(ctx)
 
   const metrics = adapters.prometheus(settings)
-  const checksOn = remote !== undefined && configuredHostChecks(settings.policy).length > 0
-  const responseDeps = { settings, remote, clock, log, cancel }
+  const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel }
   const steps: RemoteStep[] = []
   const deps: WatchDeps = {
     clock,
     health: adapters.healthProbe(settings),
     metrics,
-    hostChecks: checksOn
-      ? (signal) => runHostChecks(remote, settings.policy, { signal })
-      : undefined,
+    hostChecks: hostChecksOf(ctx),
     logger: log,
     signal: cancel.signal,
-    restart: async () => void steps.push(await restart(responseDeps))
+    restart: async () => void steps.push(...(await restart(responseDeps)))
   }
   const memory: ActionMemory = { restartsTried: [], failedLevels: [] }
   const startedAt = clock.now()

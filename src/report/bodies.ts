@@ -8,6 +8,7 @@ import { cell, code, defuse, fence } from './markdown.js'
 import { backupSection } from './sections/backup.js'
 import { checklists, postChecklistOnly, securitySteps } from './sections/checklists.js'
 import { commandsSection, linksSection } from './sections/commands.js'
+import { fleetSection } from './sections/fleet.js'
 import { samplesTable } from './sections/samples.js'
 import { nowLine } from './sections/status.js'
 import { lastLines } from './sections/steps.js'
@@ -49,6 +50,7 @@ export function builtInBody(
   }
   sections.push(['## Why: the rule that fired', ruleSection(facts, record)])
   sections.push(['## Timeline', v.timeline])
+  if (record.rollback.fleet) sections.push(['## Hosts of the fleet', fleetSection(record)])
   if (facts.kind !== 'security') sections.push(['## What the action ran', v.steps])
   sections.push(['## Samples', v.samples_table])
   sections.push(['## Charts', v.charts])
@@ -139,6 +141,7 @@ export function failedBody(
     '',
     attemptsTable(record),
     '',
+    ...(r.fleet ? ['### Hosts of the fleet', '', fleetSection(record), ''] : []),
     '### Last output',
     '',
     tailSteps.length

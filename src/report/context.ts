@@ -17,6 +17,10 @@ export interface ReportContext {
   host?: string
   /** The ssh port when it is not 22. */
   sshPort?: number
+  /** A fleet: every host (labels as ssh-host names them), the canary (`host`) first. */
+  hosts?: string[]
+  /** ssh-jump-host as a person passes it to `ssh -J` (`user@bastion:2222`). */
+  jump?: string
   /** Directory on the host where the runbook's relative paths live ("" or absent: login dir). */
   appDir?: string
   rollbackScript: string

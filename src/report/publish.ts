@@ -8,13 +8,18 @@ import * as path from 'node:path'
 import type { GitHub } from '../adapters/github.js'
 import type { Logger } from '../adapters/ports.js'
 import type { IssueOutcome, RunRecord } from '../record.js'
-import type { Settings } from '../settings/types.js'
+import type { Settings, SshSettings } from '../settings/types.js'
 import type { ReportContext } from './context.js'
 import { renderIncident } from './incident.js'
 import { buildReplayTrace, renderReplaySummary, type ReplayRun } from './replay.js'
 import { reportIncident } from './issue.js'
 import { renderSummary } from './summary.js'
 import { buildTrace, sanitizeSettings } from './trace.js'
+
+function jumpSpec(jump: NonNullable<SshSettings['jump']>, user: string): string {
+  const host = jump.host.includes(':') ? `[${jump.host}]` : jump.host
+  return `${jump.user ?? user}@${host}${jump.port === 22 ? '' : `:${jump.port}`}`
+}
 
 export function reportContext(settings: Settings): ReportContext {
   return {
@@ -26,6 +31,10 @@ export function reportContext(settings: Settings): ReportContext {
     workflow: settings.run.workflow,
     host: settings.ssh ? `${settings.ssh.user}@${settings.ssh.host}` : undefined,
     sshPort: settings.ssh && settings.ssh.port !== 22 ? settings.ssh.port : undefined,
+    ...(settings.ssh?.hosts && settings.ssh.hosts.length > 1
+      ? { hosts: settings.ssh.hosts.map((h) => h.label) }
+      : {}),
+    ...(settings.ssh?.jump ? { jump: jumpSpec(settings.ssh.jump, settings.ssh.user) } : {}),
     appDir: settings.ssh?.appDir,
     rollbackScript: settings.scripts.rollback,
     validateScript: settings.scripts.validate,

@@ -7,6 +7,7 @@ import { type Facts, factsOf, type ReportContext, clock } from './context.js'
 import { cell, defuse, scrub, scrubDeep } from './markdown.js'
 import { samplesSection } from './sections/samples.js'
 import { nowLine, todoList } from './sections/status.js'
+import { fleetSection } from './sections/fleet.js'
 import { stepsSection } from './sections/steps.js'
 import { describeSample } from './sections/values.js'
 
@@ -78,6 +79,7 @@ export function renderSummary(
     parts.push(baselineSection(facts, record), '')
   parts.push('### Charts', '', renderCharts(chartStory(facts, record, ctx)), '')
   parts.push('### Samples', '', samplesSection(facts, record), '')
+  if (record.rollback.fleet) parts.push('### Fleet', '', fleetSection(record), '')
   parts.push('### Actions taken', '', stepsSection(record), '')
   if (record.notes.length)
     parts.push('### Notes', '', ...record.notes.map((n) => `- ${defuse(n)}`), '')

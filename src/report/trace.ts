@@ -23,6 +23,7 @@ export function sanitizeSettings(settings: Settings): SanitizedSettings {
     copy.prometheus.url = stripUserinfo(copy.prometheus.url)
   }
   if (copy.ssh) copy.ssh.privateKey = copy.ssh.privateKey ? REDACTED : ''
+  if (copy.ssh?.jumpPrivateKey) copy.ssh.jumpPrivateKey = REDACTED
   copy.github.token = copy.github.token ? REDACTED : ''
   if (copy.notify?.webhook) copy.notify.webhook = REDACTED
   if (copy.github.issueTemplate)

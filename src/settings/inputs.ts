@@ -3,22 +3,21 @@
 import * as path from 'node:path'
 import { DEFAULTS, Inputs, MODES, type Mode } from '../constants.js'
 import { DURATION_HINT, formatDuration, parseDuration } from '../core/duration.js'
+import type { HashedMatcher } from '../core/known-hosts.js'
 import {
   checkHeaderName,
-  checkHost,
   checkId,
   checkOneLine,
-  checkPort,
   checkScriptPath,
-  checkUser,
   describeValue,
   FUTURE_SKEW_MS,
   parseIsoTime
 } from '../core/patterns.js'
-import type { HttpHeaders, Settings, SshSettings } from './types.js'
+import type { HttpHeaders, Settings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
 import { caCertificates } from './network.js'
 import { notifySecrets, parseNotify } from './notify.js'
+import { parseSshSettings } from './hosts.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
 import { fastErrorRateQuery, replaySettings } from './replay.js'
 
@@ -40,6 +39,8 @@ export interface InputEnv {
   validateTemplate?(text: string, file: string): void
   /** Reads a boolean input as the runner's toolkit does (core.getBooleanInput): throws on other text. */
   getBoolean?(name: string): boolean
+  /** Matches a hashed known_hosts entry (HMAC-SHA1, as OpenSSH hashes names). */
+  hashedKnownHost?: HashedMatcher
 }
 
 function duration(get: InputGetter, name: string): number {
@@ -122,47 +123,6 @@ function deployedAt(get: InputGetter, now: number): number {
       `deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`
     )
   return at
-}
-
-function sshSettings(get: InputGetter, env: InputEnv): SshSettings | undefined {
-  const host = optional(get, Inputs.SshHost)
-  if (!host) {
-    for (const name of [Inputs.SshUser, Inputs.SshPrivateKey, Inputs.SshKnownHosts, Inputs.AppDir])
-      if (get(name).trim())
-        throw new InputError(`${name} is set but ssh-host is empty: set ssh-host or remove ${name}`)
-    return undefined
-  }
-  if (checkHost(host)) throw new InputError(`ssh-host '${host}' ${checkHost(host)}`)
-  const portRaw = text(get, Inputs.SshPort)
-  if (checkPort(portRaw)) throw new InputError(`ssh-port '${portRaw}' ${checkPort(portRaw)}`)
-  const port = Number(portRaw)
-  const user = optional(get, Inputs.SshUser)
-  if (!user) throw new InputError('ssh-user is required when ssh-host is set')
-  if (checkUser(user)) throw new InputError(`ssh-user '${user}' ${checkUser(user)}`)
-  const privateKey = get(Inputs.SshPrivateKey).trim()
-  if (!privateKey) throw new InputError('ssh-private-key is required when ssh-host is set')
-  if (!/^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
-    // Never quote the value: it is a secret.
-    throw new InputError(
-      'ssh-private-key does not look like a private key: expected a -----BEGIN … PRIVATE KEY----- block'
-    )
-  const insecure = bool(get, Inputs.SshInsecure, env)
-  const knownHosts = get(Inputs.SshKnownHosts).trim()
-  if (!knownHosts && !insecure)
-    throw new InputError(
-      'ssh-known-hosts is required when ssh-host is set: the host key line(s), e.g. from `ssh-keyscan -p PORT HOST`'
-    )
-  const appDir = get(Inputs.AppDir).trim()
-  if (checkOneLine(appDir)) throw new InputError(`app-dir ${checkOneLine(appDir)}`)
-  return {
-    host,
-    port,
-    user,
-    privateKey: privateKey + '\n',
-    knownHosts,
-    insecureSkipHostKeyCheck: insecure,
-    appDir
-  }
 }
 
 /** Passwords written into URLs (https://user:password@host/…): secrets like header values. */
@@ -252,7 +212,11 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     throw new InputError(
       'prometheus-url is required in mode replay: the history of the queries comes from Prometheus'
     )
-  const ssh = sshSettings(get, env)
+  const ssh = parseSshSettings({
+    get,
+    bool: (name) => bool(get, name, env),
+    hashed: env.hashedKnownHost
+  })
   const rollbackTarget = optional(get, Inputs.RollbackTarget)
   // Refused here, before the first probe, not when the rollback needs it.
   if (rollbackTarget && checkId(rollbackTarget))
@@ -355,6 +319,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   settings.secrets = [
     ...(ssh ? [ssh.privateKey.trim()] : []),
     ...urlPasswords(settings.health.url, settings.prometheus?.url),
+    ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
     ...Object.values(healthHeaders),
     ...Object.values(promHeaders),
     ...(token ? [token] : []),

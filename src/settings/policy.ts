@@ -52,6 +52,7 @@ const SECTIONS: Record<string, Record<string, KeySpec>> = {
   'host-checks': {
     every: spec<number>('positive-count', (p, v) => (p.hostChecks.every = v)),
     timeout: spec<number>('duration', (p, v) => (p.hostChecks.timeoutMs = v)),
+    'max-parallel': spec<number>('positive-count', (p, v) => (p.hostChecks.maxParallel = v)),
     corruption: spec<string>('command', (p, v) => (p.hostChecks.corruption = v)),
     database: spec<string>('command', (p, v) => (p.hostChecks.database = v)),
     cache: spec<string>('command', (p, v) => (p.hostChecks.cache = v)),
@@ -68,7 +69,8 @@ const SECTIONS: Record<string, Record<string, KeySpec>> = {
   },
   rollback: {
     verify: spec<number>('duration', (p, v) => (p.rollback.verifyMs = v)),
-    'backup-max-age': spec<number>('duration', (p, v) => (p.rollback.backupMaxAgeMs = v))
+    'backup-max-age': spec<number>('duration', (p, v) => (p.rollback.backupMaxAgeMs = v)),
+    'max-parallel': spec<number>('positive-count', (p, v) => (p.rollback.maxParallel = v))
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Mode } from '../constants.js'
+import type { HostPort, JumpHost } from '../core/patterns.js'
 import type { Policy } from '../core/types.js'
 import type { NotifySettings } from './notify.js'
 
@@ -41,7 +42,13 @@ export interface NetworkSettings {
   caCertificates?: string
 }
 
+/** One host of the fleet: where it is, and how it reads in messages (`app-2`, `app-2:2222`). */
+export interface FleetHost extends HostPort {
+  label: string
+}
+
 export interface SshSettings {
+  /** The first host of ssh-host (the canary of a fleet). */
   host: string
   port: number
   user: string
@@ -52,6 +59,15 @@ export interface SshSettings {
   insecureSkipHostKeyCheck: boolean
   /** Directory on the host where the runbook's relative paths live ("" = the login directory). */
   appDir: string
+  /**
+   * Every host of ssh-host, the canary (host, port) first. Absent or one entry: one host, as
+   * before fleets.
+   */
+  hosts?: FleetHost[]
+  /** ssh-jump-host: every connection goes through it (its user defaults to `user`). */
+  jump?: JumpHost
+  /** ssh-jump-private-key: the jump host's own key (a secret); absent: the jump uses privateKey. */
+  jumpPrivateKey?: string
 }
 
 export interface GitHubSettings {

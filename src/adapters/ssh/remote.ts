@@ -15,12 +15,13 @@ import type { Logger, Remote, RemoteResult } from '../ports.js'
 import type { SshSettings } from '../../settings/types.js'
 import { REMOTE_KILL_AFTER_S, formatRemoteCommand, timeoutSeconds } from '../shell.js'
 import { createSharedConnection } from './connection.js'
+import { CONNECT_TIMEOUT_S, proxyCommand } from './jump.js'
 import { classifySshFailure, withoutMuxNotes } from './failure.js'
 import { normalizePrivateKey } from './key.js'
 import { runProcess, type ProcessRunner } from './process.js'
 
 /** ssh's own ConnectTimeout, seconds. */
-export const CONNECT_TIMEOUT_S = 10
+export { CONNECT_TIMEOUT_S }
 
 export interface SshRemoteOptions {
   /** RUNNER_TEMP: the key directory is created inside it. */
@@ -47,6 +48,8 @@ export interface SshRemote extends Remote {
   readonly dir: string
   /** The key file (mode 0600) inside `dir`. */
   readonly keyFile: string
+  /** The jump host's own key file (ssh-jump-private-key), when there is one. */
+  readonly jumpKeyFile?: string
   /** Removes the key directory synchronously (for signal handlers) and stops the master. Idempotent. */
   disposeSync(): void
   /**
@@ -93,6 +96,11 @@ function validateSettings(ssh: SshSettings): void {
   wrong('ssh-host', ssh.host ?? '', checkHost(ssh.host ?? ''))
   wrong('ssh-user', ssh.user ?? '', checkUser(ssh.user ?? ''))
   wrong('ssh-port', String(ssh.port), checkPort(ssh.port))
+  if (ssh.jump) {
+    wrong('ssh-jump-host', ssh.jump.host, checkHost(ssh.jump.host))
+    wrong('ssh-jump-host port', String(ssh.jump.port), checkPort(ssh.jump.port))
+    if (ssh.jump.user) wrong('ssh-jump-host user', ssh.jump.user, checkUser(ssh.jump.user))
+  }
   if (!ssh.insecureSkipHostKeyCheck && ssh.knownHosts.trim() === '') {
     throw new Error(
       `ssh-known-hosts is empty: pin the host key (e.g. ssh-keyscan -p ${ssh.port} ${ssh.host}) ` +
@@ -154,11 +162,17 @@ export async function createSshRemote(
   await fs.promises.mkdir(opts.tempDir, { recursive: true })
   const dir = await fs.promises.mkdtemp(path.join(opts.tempDir, 'rollback-sentinel-ssh-'))
   const keyFile = path.join(dir, 'id_key')
+  const jumpKeyFile = ssh.jump && ssh.jumpPrivateKey ? path.join(dir, 'jump_key') : keyFile
   const knownHostsFile = path.join(dir, 'known_hosts')
   try {
     await fs.promises.chmod(dir, 0o700)
     await fs.promises.writeFile(keyFile, key, { mode: 0o600, flag: 'wx' })
     await fs.promises.chmod(keyFile, 0o600)
+    if (jumpKeyFile !== keyFile) {
+      const jumpKey = normalizePrivateKey(ssh.jumpPrivateKey as string)
+      await fs.promises.writeFile(jumpKeyFile, jumpKey, { mode: 0o600, flag: 'wx' })
+      await fs.promises.chmod(jumpKeyFile, 0o600)
+    }
     if (!ssh.insecureSkipHostKeyCheck) {
       const lines = ssh.knownHosts.replace(/\r\n?/g, '\n').trim()
       await fs.promises.writeFile(knownHostsFile, `${lines}\n`, { mode: 0o600 })
@@ -209,7 +223,13 @@ export async function createSshRemote(
     '-o',
     'ServerAliveCountMax=3',
     '-o',
-    'LogLevel=ERROR'
+    'LogLevel=ERROR',
+    ...(ssh.jump
+      ? [
+          '-o',
+          `ProxyCommand=${proxyCommand(sshPath, ssh.jump, ssh.user, jumpKeyFile, hostKeyOptions)}`
+        ]
+      : [])
   ]
   const connection = createSharedConnection({
     enabled: opts.multiplex ?? opts.exec === undefined,
@@ -232,6 +252,7 @@ export async function createSshRemote(
   const remote: SshRemote = {
     dir,
     keyFile,
+    ...(jumpKeyFile !== keyFile ? { jumpKeyFile } : {}),
     sshArgs: (command, argv, timeoutMs, shared = false) =>
       argsFor(formatRemoteCommand({ appDir: ssh.appDir, command, argv, timeoutMs }), shared),
     masterPid: () => connection.pid(),

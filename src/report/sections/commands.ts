@@ -24,7 +24,8 @@ export function remoteCommand(ctx: ReportContext, command: string): string {
   const inner = ctx.appDir ? `cd ${shq(ctx.appDir)} && ${command}` : command
   if (!ctx.host) return inner
   const port = ctx.sshPort && ctx.sshPort !== 22 ? `-p ${ctx.sshPort} ` : ''
-  return `ssh ${port}${ctx.host} ${shq(inner)}`
+  const jump = ctx.jump ? `-J ${ctx.jump} ` : ''
+  return `ssh ${jump}${port}${ctx.host} ${shq(inner)}`
 }
 
 export function commandsSection(facts: Facts, record: RunRecord, ctx: ReportContext): string {
@@ -41,6 +42,11 @@ export function commandsSection(facts: Facts, record: RunRecord, ctx: ReportCont
     ctx.host
       ? ''
       : `# No ssh-host was set: run these on the deploy host${ctx.appDir ? ` (in ${ctx.appDir})` : ''}.`,
+    ...(ctx.hosts
+      ? [
+          `# A fleet of ${ctx.hosts.length} hosts: these name the canary; run each host command on every host, the canary first: ${ctx.hosts.join(', ')}`
+        ]
+      : []),
     '# Check service health',
     health,
     '',

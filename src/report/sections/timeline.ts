@@ -4,6 +4,7 @@ import { ruleInfo } from '../../core/rules.js'
 import type { RunRecord } from '../../record.js'
 import { clock, type Facts, type ReportContext } from '../context.js'
 import { cell, code } from '../markdown.js'
+import { timelineStep, waveRows } from './fleet.js'
 import { describeSample } from './values.js'
 
 export function ruleSection(facts: Facts, record: RunRecord): string {
@@ -58,15 +59,20 @@ export function timeline(facts: Facts, record: RunRecord, ctx: ReportContext): s
     `Decision: **${facts.final.decision}**${facts.final.level ? ` Level ${facts.final.level}` : ''}`,
     cell(facts.final.reason, 200)
   )
-  for (const s of record.steps) {
+  const fleet = record.rollback.fleet
+  // A fleet's steps are in the per-host table: the timeline shows the canary's and the failures,
+  // and the waves.
+  for (const s of fleet ? record.steps.filter((s) => timelineStep(fleet, s)) : record.steps) {
     add(
       s.startedAt,
-      `Ran \`${s.name}\`${s.level ? ` (Level ${s.level})` : ''}`,
+      `Ran \`${s.name}\`${s.level ? ` (Level ${s.level})` : ''}${s.host ? ` on ${code(s.host)}` : ''}`,
       cell(s.note ?? s.sshFailure ?? s.status),
       s.exitCode === null ? '—' : String(s.exitCode),
       formatDuration(s.durationMs)
     )
   }
+  for (const w of fleet ? waveRows(fleet) : [])
+    add(w.at, w.event, w.detail, '', formatDuration(w.durationMs))
   for (const a of record.rollback.attempts) {
     add(
       a.endedAt,

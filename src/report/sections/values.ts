@@ -50,9 +50,14 @@ function hostAlerts(s: Sample): string[] {
     ['cache', s.host.cache],
     ['security', s.host.security]
   ]
-  const out = checks.filter(([, c]) => c.status === 'alert').map(([n]) => n)
-  if (s.host.errorLog.status === 'measured' && s.host.errorLog.critical > 0)
-    out.push(`${s.host.errorLog.critical} critical log errors`)
+  const out = checks
+    .filter(([, c]) => c.status === 'alert')
+    .map(([n, c]) => (c.host ? `${n} on ${c.host}` : n))
+  const log = s.host.errorLog
+  if (log.status === 'measured' && log.critical > 0)
+    out.push(
+      `${log.critical} critical log errors${log.hosts?.length ? ` on ${log.hosts.join(', ')}` : ''}`
+    )
   return out
 }
 
@@ -70,8 +75,9 @@ export function hostCell(s: Sample): string {
   const parts: string[] = []
   let ok = 0
   for (const [name, c] of checks) {
-    if (c.status === 'alert') parts.push(`⚠️ ${CHECK_ALERT[name]}`)
-    else if (c.status === 'unknown') parts.push(`${name} check could not run`)
+    if (c.status === 'alert') parts.push(`⚠️ ${CHECK_ALERT[name]}${c.host ? ` on ${c.host}` : ''}`)
+    else if (c.status === 'unknown')
+      parts.push(`${name} check could not run${c.host ? ` on ${c.host}` : ''}`)
     else if (c.status === 'ok') ok++
   }
   if (ok > 0) parts.push(`${ok} check${ok === 1 ? '' : 's'} ok`)

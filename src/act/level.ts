@@ -1,0 +1,222 @@
+// One level on one host: the runbook's commands for it (stop-command before Level 3, the level's
+// script, validate and smoke test), and the backup target a Level 2/3 restores, chosen from the
+// host's own `--list`. rollback.ts runs the levels on one host; fleet.ts on every host of a fleet.
+import type { Logger } from '../adapters/ports.js'
+import { formatCommandLine, shellQuote } from '../adapters/shell.js'
+import {
+  chooseBackup,
+  dataLossNote,
+  formatAge,
+  parseBackupList,
+  targetFromInput
+} from '../core/backups.js'
+import { levelLimitMs } from '../core/levels.js'
+import type { BackupChoice, RollbackLevel } from '../core/types.js'
+import type { FleetRecord, RemoteStep } from '../record.js'
+import { describeResult, type StepRunner } from './steps.js'
+import type { RollbackInput } from './rollback.js'
+
+/** `--list` is read-only and should be quick. */
+export const LIST_TIMEOUT_MS = 60_000
+/** `docker-compose down` and the like. */
+export const STOP_TIMEOUT_MS = 2 * 60_000
+
+export function rollbackArgv(level: RollbackLevel, target?: BackupChoice): string[] {
+  if (level === 1) return ['--quick']
+  return ['--level', String(level), '--target', (target as BackupChoice).id]
+}
+
+export type TargetResult = { target: BackupChoice } | { error: string; ssh: boolean }
+
+export async function resolveTarget(
+  input: RollbackInput,
+  runner: StepRunner,
+  logger: Logger,
+  level: RollbackLevel
+): Promise<TargetResult> {
+  const { settings, clock } = input
+  if (settings.rollbackTarget) {
+    const target = targetFromInput(settings.rollbackTarget, clock.now())
+    logger.info(
+      `Rollback target: ${target.id} (rollback-target)` +
+        (target.ageMs !== null ? `, ${formatAge(target.ageMs)} old: ${target.dataLossNote}` : '')
+    )
+    return { target }
+  }
+  const script = `bash ${shellQuote(settings.scripts.rollback)}`
+  const { step, result } = await runner.exec(
+    'list-backups',
+    script,
+    ['--list'],
+    LIST_TIMEOUT_MS,
+    level
+  )
+  if (step.status === 'ssh-error') {
+    return { error: `could not list backups: ${step.sshFailure}`, ssh: true }
+  }
+  if (step.status !== 'ok') {
+    const last = step.outputTail.split('\n').pop()
+    return {
+      error: `${step.command} failed (${describeResult(step, LIST_TIMEOUT_MS)})${last ? `: ${last}` : ''}`,
+      ssh: false
+    }
+  }
+  const list = parseBackupList(result.stdout)
+  for (const r of list.rejected.slice(0, 5)) logger.warning(`--list: ${r.reason}`)
+  const target = chooseBackup(list.backups, settings.deployedAt, clock.now())
+  if (!target) {
+    const refused = list.rejected.length ? `, ${list.rejected.length} line(s) refused` : ''
+    return {
+      error:
+        `no backup from before the deploy (deployed-at ${new Date(settings.deployedAt).toISOString()}) ` +
+        `among ${list.backups.length} listed by ${step.command}${refused}`,
+      ssh: false
+    }
+  }
+  logger.info(
+    `Rollback target: ${target.id}, the newest backup before the deploy, ` +
+      `${formatAge(target.ageMs as number)} old: ${target.dataLossNote}`
+  )
+  return { target }
+}
+
+/**
+ * How one level went on the host (or, from fleet.ts, on every host: `host` names the one that
+ * decided, `note` says how far the fleet got), before any verification.
+ */
+export type LevelOnHost =
+  | { ran: 'ok'; hostChecksPassed: boolean }
+  /** The script, validate or smoke test failed: escalate. */
+  | { ran: 'failed'; scriptOk: boolean; reason: string }
+  /** SSH itself failed: escalating cannot help through a broken connection. */
+  | { ran: 'ssh-broken'; step: RemoteStep; host?: string; note?: string }
+  /** Cancelled while the script ran (it was let finish, or killed by a second signal). */
+  | { ran: 'cancelled'; step: RemoteStep; scriptOk: boolean; host?: string; note?: string }
+
+/** Why a level stopped before it could run: no usable target, or a target too old. */
+export interface LevelBlocked {
+  status: 'blocked' | 'failed'
+  reason: string
+}
+
+/**
+ * Runs a level wherever the rollback runs: on the one host (oneHost below), or on every host of a
+ * fleet (fleet.ts). The level loop in rollback.ts asks it, level by level.
+ */
+export interface LevelExecutor {
+  /** Every remote step so far, in the order they started. */
+  readonly steps: RemoteStep[]
+  /** The target the outcome reports: the host's (in a fleet: the canary's). */
+  target(): BackupChoice | undefined
+  /** Level 2/3: the target(s), chosen once and checked each level (backup-max-age at Level 3). */
+  prepare(level: RollbackLevel, escalating: boolean): Promise<LevelBlocked | undefined>
+  /** A dry run: records what would run; the outcome's reason. */
+  dryRun(level: RollbackLevel): string
+  run(level: RollbackLevel): Promise<LevelOnHost>
+  /** The fleet's own record (waves, each host's run); undefined on one host. */
+  fleet?(): FleetRecord
+}
+
+/** The executor of the one-host rollback (a fleet of one behaves exactly like it). */
+export function oneHost(input: RollbackInput, runner: StepRunner, logger: Logger): LevelExecutor {
+  const { settings } = input
+  const { policy } = settings
+  let target: BackupChoice | undefined
+  return {
+    get steps() {
+      return runner.steps
+    },
+    target: () => target,
+    async prepare(level, escalating) {
+      if (level >= 2 && !target) {
+        const t = await resolveTarget(input, runner, logger, level)
+        if ('error' in t)
+          return {
+            status: t.ssh || escalating ? 'failed' : 'blocked',
+            reason:
+              `Level ${level} needs a backup target: ${t.error}` +
+              (t.ssh ? '' : ': a human must choose (rollback-target)')
+          }
+        target = t.target
+      }
+      if (level === 3 && target && target.source === 'list' && target.ageMs !== null) {
+        if (target.ageMs > policy.rollback.backupMaxAgeMs)
+          return {
+            status: 'blocked',
+            reason:
+              `backup ${target.id} is ${formatAge(target.ageMs)} old > backup-max-age ` +
+              `${formatAge(policy.rollback.backupMaxAgeMs)}: a human must choose ` +
+              `(runbook: ${dataLossNote(target.ageMs)})`
+          }
+      }
+      return undefined
+    },
+    dryRun(level) {
+      const script = `bash ${shellQuote(settings.scripts.rollback)}`
+      const argv = rollbackArgv(level, target)
+      if (level === 3 && settings.commands.stop) runner.dry('stop', settings.commands.stop, [], 3)
+      runner.dry('rollback', script, argv, level)
+      runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level)
+      runner.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level)
+      return (
+        `dry run: would run Level ${level}: ${formatCommandLine(script, argv)}` +
+        (target ? ` (target ${target.id}: ${target.dataLossNote})` : '')
+      )
+    },
+    run: (level) => runLevelOnHost(runner, input, level, target, logger)
+  }
+}
+
+/** stop-command (Level 3), the level's script, then validate and smoke test (when present). */
+export async function runLevelOnHost(
+  runner: StepRunner,
+  input: RollbackInput,
+  level: RollbackLevel,
+  target: BackupChoice | undefined,
+  logger: Logger
+): Promise<LevelOnHost> {
+  const { settings, signal } = input
+  const { policy } = settings
+  // Data corruption: the runbook's "STOP ALL SERVICES IMMEDIATELY" before the restore.
+  if (level === 3 && settings.commands.stop) {
+    const stop = await runner.run('stop', settings.commands.stop, [], STOP_TIMEOUT_MS, 3)
+    if (stop.status === 'ssh-error') return { ran: 'ssh-broken', step: stop }
+    if (stop.status !== 'ok') logger.warning('stop-command failed: restoring anyway')
+  }
+  const script = `bash ${shellQuote(settings.scripts.rollback)}`
+  const limit = levelLimitMs(policy, level)
+  const run = await runner.run('rollback', script, rollbackArgv(level, target), limit, level)
+  if (run.status === 'ssh-error') return { ran: 'ssh-broken', step: run }
+  if (signal?.aborted) return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' }
+  if (run.status !== 'ok')
+    return {
+      ran: 'failed',
+      scriptOk: false,
+      reason: `${run.command} ${describeResult(run, limit)}`
+    }
+
+  // Validation and smoke tests get Level 1's limit: they check, they do not restore.
+  const checkTimeoutMs = levelLimitMs(policy, 1)
+  let passed = 0
+  for (const [name, path] of [
+    ['validate', settings.scripts.validate],
+    ['smoke-test', settings.scripts.smokeTest]
+  ] as const) {
+    const step = await runner.optionalScript(
+      name,
+      path,
+      checkTimeoutMs,
+      policy.hostChecks.timeoutMs,
+      level
+    )
+    if (step.status === 'ssh-error') return { ran: 'ssh-broken', step }
+    if (step.status === 'ok') passed++
+    else if (step.status !== 'skipped')
+      return {
+        ran: 'failed',
+        scriptOk: true,
+        reason: `${step.command} ${describeResult(step, checkTimeoutMs)}`
+      }
+  }
+  return { ran: 'ok', hostChecksPassed: passed === 2 }
+}
