@@ -53108,14 +53108,9 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/adapters/github.ts
-// The GitHub REST client: one Octokit (from @actions/github, so GHES and the runner's proxy
-// settings are honoured) with the retry and throttling plugins, composed here and nowhere else.
-// Every failure becomes a GitHubError that says the status, the route and what to change. What
-// the action writes, and when, is the report's business (report/issue.ts).
-
-
-
+;// CONCATENATED MODULE: ./src/adapters/github-errors.ts
+// What a failed GitHub API call means, in one sentence a person can act on: the status, the
+// route, GitHub's own message and what to change (a permission, a token, a setting).
 /** An API failure: `GitHub API 403 on POST /repos/o/r/issues: Resource not accessible by integration (the token needs issues: write)` */
 class GitHubError extends Error {
     status;
@@ -53133,6 +53128,63 @@ class GitHubError extends Error {
         this.name = 'GitHubError';
     }
 }
+function fill(path, params) {
+    return path.replace(/\{(\w+)\}/g, (whole, name) => params[name] === undefined ? whole : String(params[name]));
+}
+function toGitHubError(e, method, path, apiUrl = '', timeoutMs = 0) {
+    if (e instanceof GitHubError)
+        return e;
+    const err = e;
+    const data = err.response?.data;
+    const apiMessage = (typeof data === 'object' && data?.message) ||
+        (typeof data === 'string' && data.trim() ? data.trim().slice(0, 200) : '') ||
+        (err.message ?? String(e)).replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+    if (!err.response) {
+        const aborted = err.name === 'AbortError' || /aborted|timeout/i.test(err.message ?? '');
+        const code = err.cause?.code ?? err.cause?.cause?.code;
+        return new GitHubError(0, method, path, aborted
+            ? `no answer within ${Math.round(timeoutMs / 1000)}s`
+            : `${apiMessage}${code ? ` (${code})` : ''}`, `cannot reach ${apiUrl || 'the GitHub API'}: check GITHUB_API_URL and the network`);
+    }
+    const status = err.status ?? 0;
+    const details = typeof data === 'object' && Array.isArray(data?.errors) && data.errors.length
+        ? `: ${JSON.stringify(data.errors).slice(0, 300)}`
+        : '';
+    return new GitHubError(status, method, path, `${apiMessage}${details}`, hintFor(status, method, err.response.headers, path));
+}
+function hintFor(status, method, headers = {}, path = '') {
+    const scope = /\/deployments(\/|$)/.test(path) ? 'deployments' : 'issues';
+    const access = method === 'GET' ? `${scope}: read` : `${scope}: write`;
+    switch (status) {
+        case 401:
+            return 'the token is invalid or expired: check github-token';
+        case 403:
+            if (headers['x-ratelimit-remaining'] === '0')
+                return 'rate limit exhausted: retried, try again later';
+            return `the token needs ${access}: add \`permissions: ${scope === 'issues' ? 'issues: write' : access}\` to the job`;
+        case 404:
+            return `repository not found or not visible to the token: check GITHUB_REPOSITORY and that the token needs ${access}`;
+        case 410:
+            return 'issues are disabled in this repository: enable them in the repository settings';
+        case 422:
+            return 'validation failed: check issue-labels and issue-assignees (assignees need push access)';
+        case 429:
+            return 'rate limited: retried, try again later';
+        default:
+            return status >= 500 ? 'GitHub is having trouble: retried, the issue was not written' : '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/adapters/github.ts
+// The GitHub REST client: one Octokit (from @actions/github, so GHES and the runner's proxy
+// settings are honoured) with the retry and throttling plugins, composed here and nowhere else.
+// Every failure becomes a GitHubError that says the status, the route and what to change. What
+// the action writes, and when, is the report's business (report/issue.ts).
+
+
+
+
+
 /** Rate-limit retries (primary and secondary) before giving up. */
 const RATE_LIMIT_RETRIES = 2;
 const PER_PAGE = 100;
@@ -53330,52 +53382,6 @@ function spacedGroup(spacingMs) {
         }
     };
     return { key: () => limiter };
-}
-function fill(path, params) {
-    return path.replace(/\{(\w+)\}/g, (whole, name) => params[name] === undefined ? whole : String(params[name]));
-}
-function toGitHubError(e, method, path, apiUrl = '', timeoutMs = 0) {
-    if (e instanceof GitHubError)
-        return e;
-    const err = e;
-    const data = err.response?.data;
-    const apiMessage = (typeof data === 'object' && data?.message) ||
-        (typeof data === 'string' && data.trim() ? data.trim().slice(0, 200) : '') ||
-        (err.message ?? String(e)).replace(/ - https:\/\/docs\.github\.com\S*$/, '');
-    if (!err.response) {
-        const aborted = err.name === 'AbortError' || /aborted|timeout/i.test(err.message ?? '');
-        const code = err.cause?.code ?? err.cause?.cause?.code;
-        return new GitHubError(0, method, path, aborted
-            ? `no answer within ${Math.round(timeoutMs / 1000)}s`
-            : `${apiMessage}${code ? ` (${code})` : ''}`, `cannot reach ${apiUrl || 'the GitHub API'}: check GITHUB_API_URL and the network`);
-    }
-    const status = err.status ?? 0;
-    const details = typeof data === 'object' && Array.isArray(data?.errors) && data.errors.length
-        ? `: ${JSON.stringify(data.errors).slice(0, 300)}`
-        : '';
-    return new GitHubError(status, method, path, `${apiMessage}${details}`, hintFor(status, method, err.response.headers, path));
-}
-function hintFor(status, method, headers = {}, path = '') {
-    const scope = /\/deployments(\/|$)/.test(path) ? 'deployments' : 'issues';
-    const access = method === 'GET' ? `${scope}: read` : `${scope}: write`;
-    switch (status) {
-        case 401:
-            return 'the token is invalid or expired: check github-token';
-        case 403:
-            if (headers['x-ratelimit-remaining'] === '0')
-                return 'rate limit exhausted: retried, try again later';
-            return `the token needs ${access}: add \`permissions: ${scope === 'issues' ? 'issues: write' : access}\` to the job`;
-        case 404:
-            return `repository not found or not visible to the token: check GITHUB_REPOSITORY and that the token needs ${access}`;
-        case 410:
-            return 'issues are disabled in this repository: enable them in the repository settings';
-        case 422:
-            return 'validation failed: check issue-labels and issue-assignees (assignees need push access)';
-        case 429:
-            return 'rate limited: retried, try again later';
-        default:
-            return status >= 500 ? 'GitHub is having trouble: retried, the issue was not written' : '';
-    }
 }
 
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -63850,132 +63856,13 @@ function https_proxy_agent_dist_omit(obj, ...keys) {
     return ret;
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/adapters/proxy-env.ts
-// Which proxy, if any, a probe URL goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either
-// case, lowercase first) as GitHub's runner and @actions/http-client (Octokit) read them, so one
-// NO_PROXY routes the probes and the GitHub API calls alike. Read from an environment passed in
-// (proxy-from-env only reads process.env, and matches `example.com` exactly rather than with its
-// subdomains as the runner and curl do).
-/** A proxy variable that holds something the probes cannot use. */
-class ProxyConfigError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ProxyConfigError';
-    }
-}
-/** The first of the variables that is set and not blank, with its name. */
-function variable(env, name) {
-    for (const key of [name.toLowerCase(), name.toUpperCase()]) {
-        const value = env[key]?.trim();
-        if (value)
-            return { name: key, value };
-    }
-    return undefined;
-}
-const DEFAULT_PORT = { 'http:': 80, 'https:': 443 };
-function bare(host) {
-    return host
-        .toLowerCase()
-        .replace(/^\[|\]$/g, '')
-        .replace(/\.$/, '');
-}
-/** One NO_PROXY entry: `*`, `host`, `.domain` (or `*.domain`), with an optional `:port`. */
-function parseEntry(entry) {
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-    if (bracketed)
-        return { host: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : undefined };
-    const withPort = /^([^:]+):(\d+)$/.exec(entry);
-    if (withPort)
-        return { host: withPort[1], port: Number(withPort[2]) };
-    return { host: entry };
-}
-/** Whether NO_PROXY (or no_proxy) exempts this URL from the proxy. */
-function bypassesProxy(target, env) {
-    const list = variable(env, 'no_proxy')?.value ?? '';
-    const host = bare(target.hostname);
-    const port = target.port ? Number(target.port) : DEFAULT_PORT[target.protocol];
-    for (const raw of list.split(/[\s,]+/)) {
-        const entry = raw.trim().toLowerCase();
-        if (!entry)
-            continue;
-        if (entry === '*')
-            return true;
-        const parsed = parseEntry(entry);
-        if (parsed.port !== undefined && parsed.port !== port)
-            continue;
-        const pattern = parsed.host.replace(/^\*/, '');
-        const domain = bare(pattern.replace(/^\./, ''));
-        if (!domain)
-            continue;
-        // `.example.com` covers the subdomains; `example.com` the host and its subdomains.
-        const matches = pattern.startsWith('.')
-            ? host.endsWith(`.${domain}`)
-            : host === domain || host.endsWith(`.${domain}`);
-        if (matches)
-            return true;
-    }
-    return false;
-}
-/**
- * The proxy for this URL, or undefined for a direct connection. An https URL uses only
- * HTTPS_PROXY and an http URL only HTTP_PROXY (curl's and the runner's rule). Throws
- * ProxyConfigError when the variable is not an http(s) proxy URL; the message never quotes the
- * value, which may hold a password.
- */
-function proxyFor(target, env) {
-    const found = variable(env, target.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
-    if (!found || bypassesProxy(target, env))
-        return undefined;
-    // `proxy.example.com:3128` without a scheme is an http proxy, as curl reads it.
-    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(found.value) ? found.value : `http://${found.value}`;
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new ProxyConfigError(`${found.name} is not a proxy URL: expected e.g. http://proxy.example.com:3128`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new ProxyConfigError(`${found.name} uses ${url.protocol}//, which the probes do not support: use an http:// or https:// proxy`);
-    if (!url.hostname)
-        throw new ProxyConfigError(`${found.name} names no proxy host`);
-    return { url, origin: url.origin, from: found.name };
-}
-/** How a URL will be reached, for the setup log: "direct", "through proxy http://p:3128 (…)". */
-function describeRoute(target, env) {
-    let url;
-    try {
-        url = new URL(target);
-    }
-    catch {
-        return 'direct';
-    }
-    try {
-        const route = proxyFor(url, env);
-        if (route)
-            return `through proxy ${route.origin} (${route.from})`;
-        const proxied = variable(env, url.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
-        return proxied ? `direct (NO_PROXY matches ${url.host})` : 'direct';
-    }
-    catch (e) {
-        return `no route: ${e.message}`;
-    }
-}
+;// CONCATENATED MODULE: ./src/adapters/http-failure.ts
+// Why an HTTP request got no answer, in the probes' one vocabulary (timeout, refused, reset, dns,
+// tls, proxy, unreachable, redirects, too-large), and the one deadline each request lives under.
+// Reasons are short and never contain header values or proxy credentials.
 
-;// CONCATENATED MODULE: ./src/adapters/http.ts
-// The HTTP client of the health and Prometheus probes: one GET/HEAD through axios with one
-// deadline per request (connect + headers + body + redirects), a new connection per request, the
-// runner's proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request
-// got no HTTP answer. Reasons are short and never contain header values or proxy credentials.
-
-
-
-
-
-
-
-
-
+/** How the probes reach the network (main.ts passes the runner's environment). */
+/** Redirects followed before a request fails as `redirects`. */
 const MAX_REDIRECTS = 5;
 /** Node's certificate verification codes (tls.TLSSocket.authorizationError) and friends. */
 const TLS_CODES = new Set([
@@ -64116,6 +64003,133 @@ function requestDeadline(timeoutMs, outer) {
         }
     };
 }
+
+;// CONCATENATED MODULE: ./src/adapters/proxy-env.ts
+// Which proxy, if any, a probe URL goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either
+// case, lowercase first) as GitHub's runner and @actions/http-client (Octokit) read them, so one
+// NO_PROXY routes the probes and the GitHub API calls alike. Read from an environment passed in
+// (proxy-from-env only reads process.env, and matches `example.com` exactly rather than with its
+// subdomains as the runner and curl do).
+/** A proxy variable that holds something the probes cannot use. */
+class ProxyConfigError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ProxyConfigError';
+    }
+}
+/** The first of the variables that is set and not blank, with its name. */
+function variable(env, name) {
+    for (const key of [name.toLowerCase(), name.toUpperCase()]) {
+        const value = env[key]?.trim();
+        if (value)
+            return { name: key, value };
+    }
+    return undefined;
+}
+const DEFAULT_PORT = { 'http:': 80, 'https:': 443 };
+function bare(host) {
+    return host
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '')
+        .replace(/\.$/, '');
+}
+/** One NO_PROXY entry: `*`, `host`, `.domain` (or `*.domain`), with an optional `:port`. */
+function parseEntry(entry) {
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed)
+        return { host: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : undefined };
+    const withPort = /^([^:]+):(\d+)$/.exec(entry);
+    if (withPort)
+        return { host: withPort[1], port: Number(withPort[2]) };
+    return { host: entry };
+}
+/** Whether NO_PROXY (or no_proxy) exempts this URL from the proxy. */
+function bypassesProxy(target, env) {
+    const list = variable(env, 'no_proxy')?.value ?? '';
+    const host = bare(target.hostname);
+    const port = target.port ? Number(target.port) : DEFAULT_PORT[target.protocol];
+    for (const raw of list.split(/[\s,]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (!entry)
+            continue;
+        if (entry === '*')
+            return true;
+        const parsed = parseEntry(entry);
+        if (parsed.port !== undefined && parsed.port !== port)
+            continue;
+        const pattern = parsed.host.replace(/^\*/, '');
+        const domain = bare(pattern.replace(/^\./, ''));
+        if (!domain)
+            continue;
+        // `.example.com` covers the subdomains; `example.com` the host and its subdomains.
+        const matches = pattern.startsWith('.')
+            ? host.endsWith(`.${domain}`)
+            : host === domain || host.endsWith(`.${domain}`);
+        if (matches)
+            return true;
+    }
+    return false;
+}
+/**
+ * The proxy for this URL, or undefined for a direct connection. An https URL uses only
+ * HTTPS_PROXY and an http URL only HTTP_PROXY (curl's and the runner's rule). Throws
+ * ProxyConfigError when the variable is not an http(s) proxy URL; the message never quotes the
+ * value, which may hold a password.
+ */
+function proxyFor(target, env) {
+    const found = variable(env, target.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
+    if (!found || bypassesProxy(target, env))
+        return undefined;
+    // `proxy.example.com:3128` without a scheme is an http proxy, as curl reads it.
+    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(found.value) ? found.value : `http://${found.value}`;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ProxyConfigError(`${found.name} is not a proxy URL: expected e.g. http://proxy.example.com:3128`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ProxyConfigError(`${found.name} uses ${url.protocol}//, which the probes do not support: use an http:// or https:// proxy`);
+    if (!url.hostname)
+        throw new ProxyConfigError(`${found.name} names no proxy host`);
+    return { url, origin: url.origin, from: found.name };
+}
+/** How a URL will be reached, for the setup log: "direct", "through proxy http://p:3128 (…)". */
+function describeRoute(target, env) {
+    let url;
+    try {
+        url = new URL(target);
+    }
+    catch {
+        return 'direct';
+    }
+    try {
+        const route = proxyFor(url, env);
+        if (route)
+            return `through proxy ${route.origin} (${route.from})`;
+        const proxied = variable(env, url.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
+        return proxied ? `direct (NO_PROXY matches ${url.host})` : 'direct';
+    }
+    catch (e) {
+        return `no route: ${e.message}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/adapters/http.ts
+// The HTTP client of the health and Prometheus probes: one GET/HEAD through axios with one
+// deadline per request (connect + headers + body + redirects), a new connection per request, the
+// runner's proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request
+// got no HTTP answer. Reasons are short and never contain header values or proxy credentials.
+
+
+
+
+
+
+
+
+
 /**
  * The certificates Node trusts by default. Passing `ca` replaces them all, NODE_EXTRA_CA_CERTS
  * included, so ca-certificate is added to this list rather than given alone. Node >= 22.15 says

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'
 import type { Policy } from '../../src/core/types.js'
 import { createHealthProbe, HEALTH_BODY_LIMIT } from '../../src/adapters/health.js'
-import { classifyRequestError } from '../../src/adapters/http.js'
+import { classifyRequestError } from '../../src/adapters/http-failure.js'
 import type { HealthSettings } from '../../src/settings/types.js'
 import { closedPortUrl } from '../../sandbox/ports.js'
 

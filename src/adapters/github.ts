@@ -5,6 +5,19 @@
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
+import { fill, GitHubError, toGitHubError } from './github-errors.js'
+import type { CommentInfo, GitHub, IssueInfo } from './github-types.js'
+
+export { GitHubError, toGitHubError } from './github-errors.js'
+export type {
+  CommentInfo,
+  DeploymentInfo,
+  GitHub,
+  IssueInfo,
+  NewIssue,
+  PermissionInfo,
+  ReactionContent
+} from './github-types.js'
 
 export interface GitHubOptions {
   token: string
@@ -27,92 +40,6 @@ export interface GitHubOptions {
   timeoutMs?: number
   /** Where the plugins' warnings go (rate limits, retries). */
   log?: (line: string) => void
-}
-
-export interface IssueInfo {
-  number: number
-  url: string
-  title: string
-  body: string
-  labels: string[]
-  state: string
-  /** The login that opened it (for the incident: the account the action writes as). */
-  author?: string
-}
-
-export interface CommentInfo {
-  id: number
-  url: string
-  body: string
-  /** The login that wrote it. */
-  author?: string
-}
-
-/** GET /repos/{owner}/{repo}/collaborators/{username}/permission, as GitHub answers it. */
-export interface PermissionInfo {
-  /** admin, write, read or none: maintain reads as write, triage as read. */
-  permission: string
-  /** The real role: admin, maintain, write, triage, read, or an organisation's custom role. */
-  role_name?: string
-}
-
-/** The reactions a comment can carry (GitHub's fixed set). */
-export type ReactionContent =
-  '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes'
-
-/** A deployment as the Deployments API lists it (the fields a replay reads). */
-export interface DeploymentInfo {
-  id: number
-  sha: string
-  ref: string
-  environment: string
-  /** Epoch ms of created_at. */
-  createdAt: number
-}
-
-export interface NewIssue {
-  title: string
-  body: string
-  labels: string[]
-  assignees: string[]
-}
-
-export interface GitHub {
-  readonly owner: string
-  readonly repo: string
-  /** The newest open issue (not a pull request) that `matches`, if any. */
-  findOpenIssue(matches: (issue: IssueInfo) => boolean): Promise<IssueInfo | undefined>
-  listComments(issueNumber: number): Promise<CommentInfo[]>
-  createIssue(issue: NewIssue): Promise<IssueInfo>
-  comment(issueNumber: number, body: string): Promise<CommentInfo>
-  addLabels(issueNumber: number, labels: string[]): Promise<void>
-  /** Renames the issue (PATCH with `title` only: the action never edits bodies or closes issues). */
-  setTitle(issueNumber: number, title: string): Promise<void>
-  /** The user's permission on the repository; null when GitHub answers 404 (no such collaborator). */
-  getPermission(username: string): Promise<PermissionInfo | null>
-  /**
-   * Reacts to an issue comment. `created: false` when this account had already added that
-   * reaction (GitHub answers 200 instead of 201).
-   */
-  addReaction(commentId: number, content: ReactionContent): Promise<{ created: boolean }>
-  /** The newest `count` deployments of an environment (at most 100), newest first. */
-  listDeployments(environment: string, count: number): Promise<DeploymentInfo[]>
-}
-
-/** An API failure: `GitHub API 403 on POST /repos/o/r/issues: Resource not accessible by integration (the token needs issues: write)` */
-export class GitHubError extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    readonly path: string,
-    readonly apiMessage: string,
-    readonly hint: string
-  ) {
-    super(
-      `GitHub API ${status || 'request failed'} on ${method} ${path}: ${apiMessage}${hint ? ` (${hint})` : ''}`
-    )
-    this.name = 'GitHubError'
-  }
 }
 
 /** Rate-limit retries (primary and secondary) before giving up. */
@@ -392,85 +319,4 @@ function spacedGroup(spacingMs: number): unknown {
     }
   }
   return { key: () => limiter }
-}
-
-function fill(path: string, params: Record<string, unknown>): string {
-  return path.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : String(params[name])
-  )
-}
-
-export function toGitHubError(
-  e: unknown,
-  method: string,
-  path: string,
-  apiUrl = '',
-  timeoutMs = 0
-): GitHubError {
-  if (e instanceof GitHubError) return e
-  const err = e as {
-    status?: number
-    message?: string
-    name?: string
-    response?: { data?: unknown; headers?: Record<string, string | undefined> }
-    cause?: { code?: string; message?: string; cause?: { code?: string } }
-  }
-  const data = err.response?.data as { message?: string; errors?: unknown[] } | string | undefined
-  const apiMessage =
-    (typeof data === 'object' && data?.message) ||
-    (typeof data === 'string' && data.trim() ? data.trim().slice(0, 200) : '') ||
-    (err.message ?? String(e)).replace(/ - https:\/\/docs\.github\.com\S*$/, '')
-  if (!err.response) {
-    const aborted = err.name === 'AbortError' || /aborted|timeout/i.test(err.message ?? '')
-    const code = err.cause?.code ?? err.cause?.cause?.code
-    return new GitHubError(
-      0,
-      method,
-      path,
-      aborted
-        ? `no answer within ${Math.round(timeoutMs / 1000)}s`
-        : `${apiMessage}${code ? ` (${code})` : ''}`,
-      `cannot reach ${apiUrl || 'the GitHub API'}: check GITHUB_API_URL and the network`
-    )
-  }
-  const status = err.status ?? 0
-  const details =
-    typeof data === 'object' && Array.isArray(data?.errors) && data.errors.length
-      ? `: ${JSON.stringify(data.errors).slice(0, 300)}`
-      : ''
-  return new GitHubError(
-    status,
-    method,
-    path,
-    `${apiMessage}${details}`,
-    hintFor(status, method, err.response.headers, path)
-  )
-}
-
-function hintFor(
-  status: number,
-  method: string,
-  headers: Record<string, string | undefined> = {},
-  path = ''
-): string {
-  const scope = /\/deployments(\/|$)/.test(path) ? 'deployments' : 'issues'
-  const access = method === 'GET' ? `${scope}: read` : `${scope}: write`
-  switch (status) {
-    case 401:
-      return 'the token is invalid or expired: check github-token'
-    case 403:
-      if (headers['x-ratelimit-remaining'] === '0')
-        return 'rate limit exhausted: retried, try again later'
-      return `the token needs ${access}: add \`permissions: ${scope === 'issues' ? 'issues: write' : access}\` to the job`
-    case 404:
-      return `repository not found or not visible to the token: check GITHUB_REPOSITORY and that the token needs ${access}`
-    case 410:
-      return 'issues are disabled in this repository: enable them in the repository settings'
-    case 422:
-      return 'validation failed: check issue-labels and issue-assignees (assignees need push access)'
-    case 429:
-      return 'rate limited: retried, try again later'
-    default:
-      return status >= 500 ? 'GitHub is having trouble: retried, the issue was not written' : ''
-  }
 }

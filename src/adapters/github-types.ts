@@ -1,0 +1,72 @@
+// What the GitHub client offers the rest of the action: the issues, comments, reactions, roles
+// and deployments it reads and writes, as plain data.
+
+export interface IssueInfo {
+  number: number
+  url: string
+  title: string
+  body: string
+  labels: string[]
+  state: string
+  /** The login that opened it (for the incident: the account the action writes as). */
+  author?: string
+}
+
+export interface CommentInfo {
+  id: number
+  url: string
+  body: string
+  /** The login that wrote it. */
+  author?: string
+}
+
+/** GET /repos/{owner}/{repo}/collaborators/{username}/permission, as GitHub answers it. */
+export interface PermissionInfo {
+  /** admin, write, read or none: maintain reads as write, triage as read. */
+  permission: string
+  /** The real role: admin, maintain, write, triage, read, or an organisation's custom role. */
+  role_name?: string
+}
+
+/** The reactions a comment can carry (GitHub's fixed set). */
+export type ReactionContent =
+  '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes'
+
+/** A deployment as the Deployments API lists it (the fields a replay reads). */
+export interface DeploymentInfo {
+  id: number
+  sha: string
+  ref: string
+  environment: string
+  /** Epoch ms of created_at. */
+  createdAt: number
+}
+
+export interface NewIssue {
+  title: string
+  body: string
+  labels: string[]
+  assignees: string[]
+}
+
+export interface GitHub {
+  readonly owner: string
+  readonly repo: string
+  /** The newest open issue (not a pull request) that `matches`, if any. */
+  findOpenIssue(matches: (issue: IssueInfo) => boolean): Promise<IssueInfo | undefined>
+  listComments(issueNumber: number): Promise<CommentInfo[]>
+  createIssue(issue: NewIssue): Promise<IssueInfo>
+  comment(issueNumber: number, body: string): Promise<CommentInfo>
+  addLabels(issueNumber: number, labels: string[]): Promise<void>
+  /** Renames the issue (PATCH with `title` only: the action never edits bodies or closes issues). */
+  setTitle(issueNumber: number, title: string): Promise<void>
+  /** The user's permission on the repository; null when GitHub answers 404 (no such collaborator). */
+  getPermission(username: string): Promise<PermissionInfo | null>
+  /**
+   * Reacts to an issue comment. `created: false` when this account had already added that
+   * reaction (GitHub answers 200 instead of 201).
+   */
+  addReaction(commentId: number, content: ReactionContent): Promise<{ created: boolean }>
+  /** The newest `count` deployments of an environment (at most 100), newest first. */
+  listDeployments(environment: string, count: number): Promise<DeploymentInfo[]>
+}
