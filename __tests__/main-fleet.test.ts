@@ -10,6 +10,7 @@ import * as core from '../__fixtures__/core.js'
 import type { Adapters } from '../src/adapters/all.js'
 import type { HostConnection, RemoteResult } from '../src/adapters/ports.js'
 import { fakeGitHub } from '../__fixtures__/github.js'
+import { fakeHost, ranOk } from '../__fixtures__/adapters.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -50,16 +51,11 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
   let now = T0
   const github = fakeGitHub()
   const result = (exitCode: number, durationMs = 2_000): RemoteResult => ({
-    exitCode,
-    stdout: '',
-    stderr: '',
-    durationMs,
-    timedOut: false
+    ...ranOk('', exitCode),
+    durationMs
   })
-  const hostFor = (host: string): HostConnection => ({
-    keyFile: `/fake/${host}/id_key`,
-    async run(command, argv) {
-      const line = [command, ...argv].join(' ')
+  const hostFor = (host: string): HostConnection =>
+    fakeHost((line) => {
       w.commands.push({ host, line, at: now })
       if (line.startsWith('test -f data/corruption'))
         return result(w.corrupt.includes(host) ? 0 : 1, 5)
@@ -74,12 +70,7 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
       if (line.includes('--list'))
         return { ...result(0, 5), stdout: `backup-${host.slice(0, 5)} 2026-11-27T10:00:00Z` }
       return result(0, 5)
-    },
-    dispose: async () => {},
-    disposeSync: () => {},
-    refuseNewCommands: () => {},
-    sharedConnection: async () => true
-  })
+    }, `/fake/${host}/id_key`)
   const connections = new Map(HOSTS.map((h) => [h, hostFor(h)]))
   const a: Adapters = {
     clock: {

@@ -7,9 +7,10 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { Adapters } from '../src/adapters/all.js'
-import type { HostConnection, RemoteResult } from '../src/adapters/ports.js'
+import type { RemoteResult } from '../src/adapters/ports.js'
 import type { HealthReading, MetricReading } from '../src/core/types.js'
 import { fakeGitHub } from '../__fixtures__/github.js'
+import { fakeHost, ranOk } from '../__fixtures__/adapters.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -49,28 +50,13 @@ function world(over: Partial<World> = {}): World {
 function adapters(w: World, over: Partial<Adapters> = {}) {
   let now = T0
   const github = fakeGitHub()
-  const ok = (stdout = ''): RemoteResult => ({
-    exitCode: 0,
-    stdout,
-    stderr: '',
-    durationMs: 5,
-    timedOut: false
+  const host = fakeHost((line) => {
+    w.commands.push(line)
+    if (line.includes('rollback.sh --quick')) w.live = 'previous'
+    // The previous version has no cache or log trouble.
+    if (w.live === 'previous') return undefined
+    return { ...ranOk(), ...w.answers[line] }
   })
-  const host: HostConnection = {
-    keyFile: '/fake/id_key',
-    async run(command, argv) {
-      const line = [command, ...argv].join(' ')
-      w.commands.push(line)
-      if (line.includes('rollback.sh --quick')) w.live = 'previous'
-      // The previous version has no cache or log trouble.
-      if (w.live === 'previous') return ok()
-      return { ...ok(), ...w.answers[line] }
-    },
-    dispose: async () => {},
-    disposeSync: () => {},
-    refuseNewCommands: () => {},
-    sharedConnection: async () => true
-  }
   const health = (): HealthReading => {
     const state = w.live === 'new' ? w.health : w.healthAfterRollback
     if (state === 'up') return { status: 'up', httpStatus: 200, latencyMs: 40, failedAttempts: 0 }

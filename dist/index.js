@@ -64950,6 +64950,31 @@ function createSharedConnection(opts) {
 /** ssh's own ConnectTimeout, seconds (both hops). */
 const CONNECT_TIMEOUT_S = 10;
 /**
+ * The options every ssh of the action runs with, on either hop: the key alone, never a prompt,
+ * the pinned known_hosts (`hostKeyOptions`) and no global one, and bounded waits.
+ */
+function hardenedOptions(keyFile, hostKeyOptions) {
+    return [
+        '-i',
+        keyFile,
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'BatchMode=yes',
+        ...hostKeyOptions,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        '-o',
+        `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
+        '-o',
+        'ServerAliveInterval=15',
+        '-o',
+        'ServerAliveCountMax=3',
+        '-o',
+        'LogLevel=ERROR'
+    ];
+}
+/**
  * The hop through the jump host, as OpenSSH's ProxyJump makes it (`ssh -W [%h]:%p jump`) but
  * written out: `ssh -J` hands the jump's ssh only `-F`, so with `-F /dev/null` it would read the
  * runner's ~/.ssh/known_hosts and default keys, and could prompt. Spelled out, the hop gets the
@@ -64962,23 +64987,7 @@ function proxyCommand(sshPath, jump, user, keyFile, hostKeyOptions) {
         q(sshPath),
         '-F',
         '/dev/null',
-        '-i',
-        q(keyFile),
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        'BatchMode=yes',
-        ...hostKeyOptions.map(q),
-        '-o',
-        'GlobalKnownHostsFile=/dev/null',
-        '-o',
-        `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
-        '-o',
-        'ServerAliveInterval=15',
-        '-o',
-        'ServerAliveCountMax=3',
-        '-o',
-        'LogLevel=ERROR',
+        ...hardenedOptions(keyFile, hostKeyOptions).map(q),
         '-l',
         q(jump.user ?? user),
         '-p',
@@ -65251,23 +65260,7 @@ async function createSshRemote(ssh, opts) {
         '/dev/null',
         '-p',
         String(ssh.port),
-        '-i',
-        keyFile,
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        'BatchMode=yes',
-        ...hostKeyOptions,
-        '-o',
-        'GlobalKnownHostsFile=/dev/null',
-        '-o',
-        `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
-        '-o',
-        'ServerAliveInterval=15',
-        '-o',
-        'ServerAliveCountMax=3',
-        '-o',
-        'LogLevel=ERROR',
+        ...hardenedOptions(keyFile, hostKeyOptions),
         ...(ssh.jump
             ? [
                 '-o',
@@ -70220,6 +70213,10 @@ class StepRunner {
         return step;
     }
 }
+/** A StepRunner for `remote` (or none: it then only records skipped steps) with these options. */
+function stepRunner(remote, opts) {
+    return new StepRunner(remote ?? NO_HOST, opts.clock, opts.logger ?? silent, opts.signal, opts.stopSignal, opts.host);
+}
 
 ;// CONCATENATED MODULE: ./src/act/level.ts
 
@@ -70760,7 +70757,7 @@ function rollbackAtLevel(input) {
 }
 /** `bash <rollback-script> --list`, recorded as a step, parsed by the core. */
 async function listBackups(rollbackScript, opts) {
-    const runner = new StepRunner(opts.remote ?? NO_HOST, opts.clock, opts.logger ?? silent, opts.signal, opts.stopSignal);
+    const runner = stepRunner(opts.remote, opts);
     const script = `bash ${shellQuote(rollbackScript)}`;
     if (!opts.remote)
         return {
@@ -72791,9 +72788,8 @@ const SECURITY_TIMEOUT_MS = 5 * 60_000;
  * is no restart command or no host.
  */
 async function runRestart(remote, settings, opts) {
-    const logger = opts.logger ?? silent;
     const command = settings.commands.restart;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal, opts.host);
+    const runner = stepRunner(remote, opts);
     if (!command)
         return runner.skip('restart', '', 'no restart-command configured');
     if (!remote)
@@ -72809,8 +72805,7 @@ async function runRestart(remote, settings, opts) {
  * evidence command saves; isolation still runs when evidence fails.
  */
 async function runSecurityPath(remote, settings, opts) {
-    const logger = opts.logger ?? silent;
-    const runner = new StepRunner(remote ?? NO_HOST, opts.clock, logger, opts.signal, opts.stopSignal, opts.host);
+    const runner = stepRunner(remote, opts);
     for (const [name, command] of [
         ['evidence', settings.commands.evidence],
         ['isolate', settings.commands.isolate]

@@ -8,10 +8,10 @@ import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import type { Adapters } from '../../src/adapters/all.js'
 import type { CommentInfo, IssueInfo } from '../../src/adapters/github.js'
-import type { HostConnection, RemoteResult } from '../../src/adapters/ports.js'
 import type { Webhook } from '../../src/adapters/webhook.js'
 import { parseMarkers, renderMarker, type Marker } from '../../src/report/context.js'
 import { BOT, fakeGitHub } from '../../__fixtures__/github.js'
+import { fakeHost, ranOk } from '../../__fixtures__/adapters.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
@@ -110,30 +110,15 @@ function setup(
   over: Partial<Adapters> & { eventName?: string } = {}
 ) {
   let now = T0
-  const ok = (stdout = '', exitCode = 0): RemoteResult => ({
-    exitCode,
-    stdout,
-    stderr: '',
-    durationMs: 5,
-    timedOut: false
+  const host = fakeHost((line) => {
+    w.commands.push(line)
+    if (line.endsWith('rollback.sh --list'))
+      return ranOk(BACKUPS.map((b) => `${b.id}  ${new Date(b.at).toISOString()}`).join('\n'))
+    const level = line.includes('--quick') ? 1 : Number(/--level (\d)/.exec(line)?.[1] ?? 0)
+    if (level && w.failLevels.includes(level)) return ranOk('rollback.sh: failed', 1)
+    if (level) w.healthy = true
+    return undefined
   })
-  const host: HostConnection = {
-    keyFile: '/fake/id_key',
-    async run(command, argv) {
-      const line = [command, ...argv].join(' ')
-      w.commands.push(line)
-      if (line.endsWith('rollback.sh --list'))
-        return ok(BACKUPS.map((b) => `${b.id}  ${new Date(b.at).toISOString()}`).join('\n'))
-      const level = line.includes('--quick') ? 1 : Number(/--level (\d)/.exec(line)?.[1] ?? 0)
-      if (level && w.failLevels.includes(level)) return ok('rollback.sh: failed', 1)
-      if (level) w.healthy = true
-      return ok()
-    },
-    dispose: async () => {},
-    disposeSync: () => {},
-    refuseNewCommands: () => {},
-    sharedConnection: async () => true
-  }
   const posts: string[] = []
   const webhook: Webhook = { post: async (text) => void posts.push(text) }
   const adapters: Adapters = {

@@ -8,7 +8,7 @@ import { parseBackupList, type BackupList } from '../core/backups.js'
 import type { RollbackLevel } from '../core/types.js'
 import type { RemoteStep } from '../record.js'
 import { executeRollback, type RollbackInput, type RollbackResult } from './rollback.js'
-import { describeResult, NO_HOST, silent, StepRunner } from './steps.js'
+import { describeResult, stepRunner } from './steps.js'
 
 /** `--list` is read-only and should be quick (the same limit as the rollback's own listing). */
 const LIST_TIMEOUT_MS = 60_000
@@ -69,13 +69,7 @@ export async function listBackups(
   rollbackScript: string,
   opts: ByHandOptions
 ): Promise<ListedBackups> {
-  const runner = new StepRunner(
-    opts.remote ?? NO_HOST,
-    opts.clock,
-    opts.logger ?? silent,
-    opts.signal,
-    opts.stopSignal
-  )
+  const runner = stepRunner(opts.remote, opts)
   const script = `bash ${shellQuote(rollbackScript)}`
   if (!opts.remote)
     return {

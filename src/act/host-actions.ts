@@ -3,7 +3,7 @@
 import type { Remote } from '../adapters/ports.js'
 import type { RemoteStep } from '../record.js'
 import type { Settings } from '../settings/types.js'
-import { NO_HOST, silent, StepRunner, type StepOptions } from './steps.js'
+import { type StepOptions, stepRunner } from './steps.js'
 
 /** The runbook's "Try quick restart (1 minute)". */
 const RESTART_TIMEOUT_MS = 60_000
@@ -19,16 +19,8 @@ export async function runRestart(
   settings: Pick<Settings, 'commands' | 'dryRun'>,
   opts: StepOptions
 ): Promise<RemoteStep> {
-  const logger = opts.logger ?? silent
   const command = settings.commands.restart
-  const runner = new StepRunner(
-    remote ?? NO_HOST,
-    opts.clock,
-    logger,
-    opts.signal,
-    opts.stopSignal,
-    opts.host
-  )
+  const runner = stepRunner(remote, opts)
   if (!command) return runner.skip('restart', '', 'no restart-command configured')
   if (!remote) return runner.skip('restart', command, 'no host configured (ssh-host)')
   if (settings.dryRun) return runner.dry('restart', command, [])
@@ -46,15 +38,7 @@ export async function runSecurityPath(
   settings: Pick<Settings, 'commands' | 'dryRun'>,
   opts: StepOptions
 ): Promise<RemoteStep[]> {
-  const logger = opts.logger ?? silent
-  const runner = new StepRunner(
-    remote ?? NO_HOST,
-    opts.clock,
-    logger,
-    opts.signal,
-    opts.stopSignal,
-    opts.host
-  )
+  const runner = stepRunner(remote, opts)
   for (const [name, command] of [
     ['evidence', settings.commands.evidence],
     ['isolate', settings.commands.isolate]

@@ -22,7 +22,6 @@ export interface StepOptions {
 }
 
 /** Stands in when there is no host; never asked to run anything (callers check first). */
-
 export const NO_HOST: Remote = {
   run: () => Promise.reject(new Error('no host configured (ssh-host)')),
   dispose: async () => {}
@@ -196,4 +195,16 @@ export class StepRunner {
     this.logger.warning(`  ${name} → ${describeResult(step, probeTimeoutMs)}`)
     return step
   }
+}
+
+/** A StepRunner for `remote` (or none: it then only records skipped steps) with these options. */
+export function stepRunner(remote: Remote | undefined, opts: StepOptions): StepRunner {
+  return new StepRunner(
+    remote ?? NO_HOST,
+    opts.clock,
+    opts.logger ?? silent,
+    opts.signal,
+    opts.stopSignal,
+    opts.host
+  )
 }

@@ -6,6 +6,32 @@ import { shellQuote } from '../shell.js'
 export const CONNECT_TIMEOUT_S = 10
 
 /**
+ * The options every ssh of the action runs with, on either hop: the key alone, never a prompt,
+ * the pinned known_hosts (`hostKeyOptions`) and no global one, and bounded waits.
+ */
+export function hardenedOptions(keyFile: string, hostKeyOptions: string[]): string[] {
+  return [
+    '-i',
+    keyFile,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    ...hostKeyOptions,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
+    '-o',
+    'ServerAliveInterval=15',
+    '-o',
+    'ServerAliveCountMax=3',
+    '-o',
+    'LogLevel=ERROR'
+  ]
+}
+
+/**
  * The hop through the jump host, as OpenSSH's ProxyJump makes it (`ssh -W [%h]:%p jump`) but
  * written out: `ssh -J` hands the jump's ssh only `-F`, so with `-F /dev/null` it would read the
  * runner's ~/.ssh/known_hosts and default keys, and could prompt. Spelled out, the hop gets the
@@ -24,23 +50,7 @@ export function proxyCommand(
     q(sshPath),
     '-F',
     '/dev/null',
-    '-i',
-    q(keyFile),
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'BatchMode=yes',
-    ...hostKeyOptions.map(q),
-    '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    '-o',
-    `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
-    '-o',
-    'ServerAliveInterval=15',
-    '-o',
-    'ServerAliveCountMax=3',
-    '-o',
-    'LogLevel=ERROR',
+    ...hardenedOptions(keyFile, hostKeyOptions).map(q),
     '-l',
     q(jump.user ?? user),
     '-p',

@@ -15,7 +15,7 @@ import type { Logger, Remote, RemoteResult } from '../ports.js'
 import type { SshSettings } from '../../settings/types.js'
 import { REMOTE_KILL_AFTER_S, formatRemoteCommand, timeoutSeconds } from '../shell.js'
 import { createSharedConnection } from './connection.js'
-import { CONNECT_TIMEOUT_S, proxyCommand } from './jump.js'
+import { CONNECT_TIMEOUT_S, hardenedOptions, proxyCommand } from './jump.js'
 import { classifySshFailure, withoutMuxNotes } from './failure.js'
 import { normalizePrivateKey } from './key.js'
 import { runProcess, type ProcessRunner } from './process.js'
@@ -207,23 +207,7 @@ export async function createSshRemote(
     '/dev/null',
     '-p',
     String(ssh.port),
-    '-i',
-    keyFile,
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'BatchMode=yes',
-    ...hostKeyOptions,
-    '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    '-o',
-    `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
-    '-o',
-    'ServerAliveInterval=15',
-    '-o',
-    'ServerAliveCountMax=3',
-    '-o',
-    'LogLevel=ERROR',
+    ...hardenedOptions(keyFile, hostKeyOptions),
     ...(ssh.jump
       ? [
           '-o',
