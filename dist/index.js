@@ -70579,6 +70579,10 @@ function fleetExecutor(input, fleet, logger) {
 }
 
 ;// CONCATENATED MODULE: ./src/act/rollback.ts
+// Runs the runbook's rollback on the deploy host (or every host of a fleet): the level's script,
+// validation, smoke tests and a verification watch, then asks the core what follows (recovered,
+// the next level up to policy.rollback.max-level, or a human: core/recovery.ts afterLevel). Every
+// remote command is recorded as a RemoteStep.
 
 
 

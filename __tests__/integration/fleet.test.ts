@@ -14,7 +14,8 @@ import {
   writeFakeDeploy
 } from '../../sandbox/sshd.js'
 import { runFleetHostChecks } from '../../src/act/host-checks.js'
-import { executeRollback, type RollbackInput, type VerifyResult } from '../../src/act/rollback.js'
+import { executeRollback } from '../../src/act/rollback.js'
+import type { RollbackInput, VerifyResult } from '../../src/act/types.js'
 import type { Clock, FleetMember, Logger } from '../../src/adapters/ports.js'
 import { createSshRemote, type SshRemote } from '../../src/adapters/ssh/remote.js'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'

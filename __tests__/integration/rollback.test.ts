@@ -12,12 +12,8 @@ import {
   writeFakeDeploy
 } from '../../sandbox/sshd.js'
 import { runRestart, runSecurityPath } from '../../src/act/host-actions.js'
-import {
-  executeRollback,
-  type RollbackInput,
-  type RollbackSettings,
-  type VerifyResult
-} from '../../src/act/rollback.js'
+import { executeRollback } from '../../src/act/rollback.js'
+import type { RollbackInput, RollbackSettings, VerifyResult } from '../../src/act/types.js'
 import { createSshRemote, type SshRemote } from '../../src/adapters/ssh/remote.js'
 import type { Clock, Logger, Remote } from '../../src/adapters/ports.js'
 import { DEFAULT_POLICY } from '../../src/core/defaults.js'

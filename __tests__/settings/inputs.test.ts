@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals'
-import { InputError, parseHeaders, parseInputs, type InputEnv } from '../../src/settings/inputs.js'
+import { InputError, parseHeaders, parseInputs } from '../../src/settings/inputs.js'
+import type { InputEnv } from '../../src/settings/source.js'
 import { createTestCa } from '../../sandbox/tls.js'
 import { testSettings } from '../support/settings.js'
 

@@ -1,6 +1,7 @@
 // The inputs of mode replay and the fast error rate: parsed once, errors that name the input.
 import { DEFAULTS } from '../../src/constants.js'
-import { InputError, parseInputs, type InputEnv } from '../../src/settings/inputs.js'
+import { InputError, parseInputs } from '../../src/settings/inputs.js'
+import type { InputEnv } from '../../src/settings/source.js'
 import {
   fastErrorRateQuery,
   parseReplayCount,

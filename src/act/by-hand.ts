@@ -7,7 +7,8 @@ import { shellQuote } from '../adapters/shell.js'
 import { parseBackupList, type BackupList } from '../core/backups.js'
 import type { RollbackLevel } from '../core/types.js'
 import type { RemoteStep } from '../record.js'
-import { executeRollback, type RollbackInput, type RollbackResult } from './rollback.js'
+import { executeRollback } from './rollback.js'
+import type { RollbackInput, RollbackResult } from './types.js'
 import { describeResult, stepRunner } from './steps.js'
 
 /** `--list` is read-only and should be quick (the same limit as the rollback's own listing). */

@@ -24,7 +24,7 @@ import {
   type LevelOnHost
 } from './level.js'
 import { inPool } from './pool.js'
-import type { RollbackInput } from './rollback.js'
+import type { RollbackInput } from './types.js'
 import { StepRunner } from './steps.js'
 
 /** Each host's log lines carry its name: `[app-2] Level 1 rollback: …`. */

@@ -14,7 +14,7 @@ import { levelLimitMs } from '../core/levels.js'
 import type { BackupChoice, RollbackLevel } from '../core/types.js'
 import type { FleetRecord, RemoteStep } from '../record.js'
 import { describeResult, type StepRunner } from './steps.js'
-import type { RollbackInput } from './rollback.js'
+import type { RollbackInput } from './types.js'
 
 /** `--list` is read-only and should be quick. */
 export const LIST_TIMEOUT_MS = 60_000

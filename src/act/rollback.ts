@@ -2,50 +2,15 @@
 // validation, smoke tests and a verification watch, then asks the core what follows (recovered,
 // the next level up to policy.rollback.max-level, or a human: core/recovery.ts afterLevel). Every
 // remote command is recorded as a RemoteStep.
-import type { Clock, FleetMember, Logger, Remote } from '../adapters/ports.js'
 import { validateRemoteId } from '../adapters/shell.js'
 import { levelLimitMs } from '../core/levels.js'
 import { afterLevel, type Recovery } from '../core/recovery.js'
 import type { RollbackLevel, Sample } from '../core/types.js'
-import type { LevelAttempt, RemoteStep, RollbackOutcome, RollbackStatus } from '../record.js'
-import type { Settings } from '../settings/types.js'
+import type { LevelAttempt, RollbackStatus } from '../record.js'
 import { fleetExecutor } from './fleet.js'
 import { oneHost, type LevelExecutor } from './level.js'
+import type { RollbackInput, RollbackResult, VerifyResult } from './types.js'
 import { describeResult, NO_HOST, silent, StepRunner } from './steps.js'
-
-export interface VerifyResult extends Recovery {
-  samples: Sample[]
-  recoveredAt?: number
-}
-
-export type RollbackSettings = Pick<
-  Settings,
-  'scripts' | 'rollbackTarget' | 'commands' | 'dryRun' | 'deployedAt' | 'policy'
->
-
-export interface RollbackInput {
-  startLevel: RollbackLevel
-  settings: RollbackSettings
-  remote: Remote | undefined
-  clock: Clock
-  /** The verification watch after a level's script, validation and smoke tests passed. */
-  verify: (level: RollbackLevel) => Promise<VerifyResult>
-  logger?: Logger
-  /** Cancellation: no new command starts once it aborts (the one in flight goes on). */
-  signal?: AbortSignal
-  /** Kills the command in flight (default: `signal`). */
-  stopSignal?: AbortSignal
-  /**
-   * Every host of a fleet, the canary first, each with its own connection. With more than one,
-   * every level runs on every host (fleet.ts); otherwise `remote` is the one host.
-   */
-  fleet?: FleetMember[]
-}
-
-export interface RollbackResult {
-  outcome: RollbackOutcome
-  steps: RemoteStep[]
-}
 
 /**
  * Runs the rollback from `startLevel`, escalating on failure up to policy.rollback.maxLevel: on

@@ -2,7 +2,7 @@
 // rollback.verify that records samples without acting on them, judged by the core
 // (judgeRecovery). A level that did not recover is remembered, so the next decision knows it.
 import * as core from '@actions/core'
-import type { VerifyResult } from '../act/rollback.js'
+import type { VerifyResult } from '../act/types.js'
 import type { Logger } from '../adapters/ports.js'
 import { formatDuration } from '../core/duration.js'
 import { judgeRecovery } from '../core/recovery.js'

@@ -3,7 +3,6 @@
 import * as path from 'node:path'
 import { DEFAULTS, Inputs, MODES, type Mode } from '../constants.js'
 import { DURATION_HINT, formatDuration, parseDuration } from '../core/duration.js'
-import type { HashedMatcher } from '../core/known-hosts.js'
 import {
   checkHeaderName,
   checkId,
@@ -13,6 +12,7 @@ import {
   FUTURE_SKEW_MS,
   parseIsoTime
 } from '../core/patterns.js'
+import type { InputEnv, InputGetter } from './source.js'
 import type { HttpHeaders, Settings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
 import { caCertificates } from './network.js'
@@ -22,26 +22,6 @@ import { defaultPolicy, loadPolicy } from './policy.js'
 import { fastErrorRateQuery, replaySettings } from './replay.js'
 
 export { InputError }
-
-/** Reads one input by name ('' when unset), like core.getInput. */
-export type InputGetter = (name: string) => string
-
-/** What parseInputs may know of its surroundings, passed in so tests need no environment. */
-export interface InputEnv {
-  now: number
-  /** GITHUB_WORKSPACE, else the working directory: relative paths resolve against it. */
-  workspace: string
-  readFile(file: string): string
-  fileExists(file: string): boolean
-  /** The GITHUB_* and RUNNER_* variables the action reads. */
-  vars: Record<string, string | undefined>
-  /** Throws naming an unknown placeholder (from the report module). */
-  validateTemplate?(text: string, file: string): void
-  /** Reads a boolean input as the runner's toolkit does (core.getBooleanInput): throws on other text. */
-  getBoolean?(name: string): boolean
-  /** Matches a hashed known_hosts entry (HMAC-SHA1, as OpenSSH hashes names). */
-  hashedKnownHost?: HashedMatcher
-}
 
 function duration(get: InputGetter, name: string): number {
   const raw = get(name).trim() || DEFAULTS[name as keyof typeof DEFAULTS]

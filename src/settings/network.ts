@@ -3,7 +3,7 @@
 import { X509Certificate } from 'node:crypto'
 import { Inputs } from '../constants.js'
 import { InputError } from './errors.js'
-import type { InputEnv, InputGetter } from './inputs.js'
+import type { InputEnv, InputGetter } from './source.js'
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 
