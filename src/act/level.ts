@@ -4,8 +4,8 @@
 import type { Logger } from '../adapters/ports.js'
 import { formatCommandLine, shellQuote } from '../adapters/shell.js'
 import {
+  backupAgeBlock,
   chooseBackup,
-  dataLossNote,
   formatAge,
   parseBackupList,
   targetFromInput
@@ -139,16 +139,12 @@ export function oneHost(input: RollbackInput, runner: StepRunner, logger: Logger
           }
         target = t.target
       }
-      if (level === 3 && target && target.source === 'list' && target.ageMs !== null) {
-        if (target.ageMs > policy.rollback.backupMaxAgeMs)
-          return {
-            status: 'blocked',
-            reason:
-              `backup ${target.id} is ${formatAge(target.ageMs)} old > backup-max-age ` +
-              `${formatAge(policy.rollback.backupMaxAgeMs)}: a human must choose ` +
-              `(runbook: ${dataLossNote(target.ageMs)})`
-          }
-      }
+      // The action chose this backup: the age rule holds it for a person (rollback-target is one).
+      const tooOld =
+        target && target.source === 'list'
+          ? backupAgeBlock(level, target, policy.rollback.backupMaxAgeMs)
+          : null
+      if (tooOld) return { status: 'blocked', reason: `${tooOld}: a human must choose` }
       return undefined
     },
     dryRun(level) {

@@ -10,14 +10,35 @@ export interface IssueInfo {
   state: string
   /** The login that opened it (for the incident: the account the action writes as). */
   author?: string
+  /** The numeric id of the account that opened it: what trust compares. */
+  authorId?: number
 }
 
+/** An account as GitHub reports it (the numeric id decides; the login is for messages). */
+export interface AccountInfo {
+  id: number
+  login: string
+}
+
+/** One issue with who opened it and who last edited its body (GraphQL), read in one request. */
+export interface IssueSnapshot {
+  number: number
+  url: string
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  /** null: a deleted account ("ghost"). */
+  author: AccountInfo | null
+  /** The account that last edited the body; null when it was never edited. */
+  editor: AccountInfo | null
+  /** GitHub's lastEditedAt is set. */
+  edited: boolean
+}
+
+/** A comment the action posted (comments are never read back). */
 export interface CommentInfo {
   id: number
   url: string
-  body: string
-  /** The login that wrote it. */
-  author?: string
 }
 
 /** GET /repos/{owner}/{repo}/collaborators/{username}/permission, as GitHub answers it. */
@@ -52,14 +73,22 @@ export interface NewIssue {
 export interface GitHub {
   readonly owner: string
   readonly repo: string
+  /**
+   * The account the token writes as (GraphQL `viewer`; `GET /user` answers 403 to installation
+   * tokens). Asked once per run; a failure is thrown, and the caller trusts nothing.
+   */
+  viewer(): Promise<AccountInfo>
   /** The newest open issue (not a pull request) that `matches`, if any. */
   findOpenIssue(matches: (issue: IssueInfo) => boolean): Promise<IssueInfo | undefined>
-  listComments(issueNumber: number): Promise<CommentInfo[]>
+  /** One issue with its author and last body editor; undefined when it does not exist. */
+  issueSnapshot(issueNumber: number): Promise<IssueSnapshot | undefined>
   createIssue(issue: NewIssue): Promise<IssueInfo>
   comment(issueNumber: number, body: string): Promise<CommentInfo>
   addLabels(issueNumber: number, labels: string[]): Promise<void>
-  /** Renames the issue (PATCH with `title` only: the action never edits bodies or closes issues). */
+  /** Renames the issue (PATCH with `title` only). */
   setTitle(issueNumber: number, title: string): Promise<void>
+  /** Replaces the body of an issue the action opened (its state line); the action never closes issues. */
+  setBody(issueNumber: number, body: string): Promise<void>
   /** The user's permission on the repository; null when GitHub answers 404 (no such collaborator). */
   getPermission(username: string): Promise<PermissionInfo | null>
   /**

@@ -6,14 +6,16 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import { fill, GitHubError, toGitHubError } from './github-errors.js'
-import type { CommentInfo, GitHub, IssueInfo } from './github-types.js'
+import type { AccountInfo, GitHub, IssueInfo, IssueSnapshot } from './github-types.js'
 
 export { GitHubError, toGitHubError } from './github-errors.js'
 export type {
+  AccountInfo,
   CommentInfo,
   DeploymentInfo,
   GitHub,
   IssueInfo,
+  IssueSnapshot,
   NewIssue,
   PermissionInfo,
   ReactionContent
@@ -45,12 +47,43 @@ export interface GitHubOptions {
 /** Rate-limit retries (primary and secondary) before giving up. */
 const RATE_LIMIT_RETRIES = 2
 const PER_PAGE = 100
-const COMMENT_PAGES = 5
+
+/** Who the token writes as. A bot's viewer login keeps its `[bot]` suffix. */
+const VIEWER_QUERY = `query RollbackSentinelViewer { viewer { login databaseId } }`
+
+/** One issue with its author and last body editor (REST cannot say who edited a body). */
+const ISSUE_QUERY = `query RollbackSentinelIssue($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      number state title body url lastEditedAt createdAt
+      author { __typename login ... on Bot { databaseId } ... on User { databaseId } }
+      editor { __typename login ... on Bot { databaseId } ... on User { databaseId } }
+    }
+  }
+}`
+
+interface GqlActor {
+  __typename?: string
+  login?: string
+  databaseId?: number | null
+}
+
+interface GqlIssue {
+  number: number
+  state?: string
+  title?: string
+  body?: string | null
+  url?: string
+  lastEditedAt?: string | null
+  author?: GqlActor | null
+  editor?: GqlActor | null
+}
 
 type Octokit = ReturnType<typeof getOctokit>
 
 interface ApiUser {
   login?: string
+  id?: number
 }
 
 interface ApiIssue {
@@ -75,8 +108,6 @@ interface ApiDeployment {
 interface ApiComment {
   id: number
   html_url: string
-  body?: string | null
-  user?: ApiUser | null
 }
 
 export function createGitHub(options: GitHubOptions): GitHub {
@@ -165,14 +196,59 @@ export function createGitHub(options: GitHubOptions): GitHub {
     body: i.body ?? '',
     state: i.state ?? 'open',
     ...(i.user?.login ? { author: i.user.login } : {}),
+    ...(typeof i.user?.id === 'number' ? { authorId: i.user.id } : {}),
     labels: (i.labels ?? [])
       .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
       .filter(Boolean)
   })
 
+  async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    try {
+      return await octokit.graphql<T>(query, {
+        ...variables,
+        request: { signal: AbortSignal.timeout(timeoutMs) }
+      })
+    } catch (e) {
+      // A query whose only errors are NOT_FOUND answers with data (e.g. `issue: null`).
+      const partial = (e as { data?: T; errors?: { type?: string }[] }) ?? {}
+      if (partial.data && (partial.errors ?? []).every((x) => x.type === 'NOT_FOUND'))
+        return partial.data
+      throw toGitHubError(e, 'POST', 'graphql', options.apiUrl, timeoutMs)
+    }
+  }
+
+  let self: Promise<AccountInfo> | undefined
+
   return {
     owner,
     repo,
+    viewer() {
+      self ??= graphql<{ viewer?: GqlActor }>(VIEWER_QUERY, {}).then((d) => {
+        const a = account(d.viewer)
+        if (!a)
+          throw new GitHubError(
+            200,
+            'POST',
+            'graphql',
+            'viewer answered without a login and an id',
+            ''
+          )
+        return a
+      })
+      // A failure is not cached: the next caller asks again.
+      self.catch(() => (self = undefined))
+      return self
+    },
+    async issueSnapshot(issueNumber) {
+      const d = await graphql<{ repository?: { issue?: GqlIssue | null } | null }>(ISSUE_QUERY, {
+        owner,
+        repo,
+        number: issueNumber
+      })
+      const i = d.repository?.issue
+      if (!i) return undefined
+      return snapshotOf(i)
+    },
     async findOpenIssue(matches) {
       for (let page = 1; page <= maxPages; page++) {
         const issues = await call<ApiIssue[]>('GET', '/repos/{owner}/{repo}/issues', {
@@ -192,26 +268,6 @@ export function createGitHub(options: GitHubOptions): GitHub {
         if (issues.length < PER_PAGE) break
       }
       return undefined
-    },
-    async listComments(issueNumber) {
-      const out: CommentInfo[] = []
-      for (let page = 1; page <= COMMENT_PAGES; page++) {
-        const comments = await call<ApiComment[]>(
-          'GET',
-          '/repos/{owner}/{repo}/issues/{issue_number}/comments',
-          { owner, repo, issue_number: issueNumber, per_page: PER_PAGE, page }
-        )
-        out.push(
-          ...comments.map((c) => ({
-            id: c.id,
-            url: c.html_url,
-            body: c.body ?? '',
-            ...(c.user?.login ? { author: c.user.login } : {})
-          }))
-        )
-        if (comments.length < PER_PAGE) break
-      }
-      return out
     },
     async createIssue(issue) {
       const created = await call<ApiIssue>('POST', '/repos/{owner}/{repo}/issues', {
@@ -235,12 +291,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
           body
         }
       )
-      return {
-        id: c.id,
-        url: c.html_url,
-        body: c.body ?? body,
-        ...(c.user?.login ? { author: c.user.login } : {})
-      }
+      return { id: c.id, url: c.html_url }
     },
     async listDeployments(environment, count) {
       const deployments = await call<ApiDeployment[]>('GET', '/repos/{owner}/{repo}/deployments', {
@@ -275,6 +326,14 @@ export function createGitHub(options: GitHubOptions): GitHub {
         repo,
         issue_number: issueNumber,
         title
+      })
+    },
+    async setBody(issueNumber, body) {
+      await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
+        owner,
+        repo,
+        issue_number: issueNumber,
+        body
       })
     },
     async getPermission(username) {
@@ -319,4 +378,25 @@ function spacedGroup(spacingMs: number): unknown {
     }
   }
   return { key: () => limiter }
+}
+
+/** An actor with a numeric id, or null (a deleted account, an actor without an id). */
+function account(a: GqlActor | null | undefined): AccountInfo | null {
+  if (!a || typeof a.databaseId !== 'number' || !a.login) return null
+  // GraphQL drops the `[bot]` suffix of a Bot's login; messages show it as REST does.
+  const login = a.__typename === 'Bot' && !a.login.endsWith('[bot]') ? `${a.login}[bot]` : a.login
+  return { id: a.databaseId, login }
+}
+
+function snapshotOf(i: GqlIssue): IssueSnapshot {
+  return {
+    number: i.number,
+    url: i.url ?? '',
+    title: i.title ?? '',
+    body: i.body ?? '',
+    state: (i.state ?? 'OPEN').toUpperCase() === 'OPEN' ? 'open' : 'closed',
+    author: account(i.author),
+    editor: account(i.editor),
+    edited: Boolean(i.lastEditedAt)
+  }
 }

@@ -2,7 +2,7 @@
 // "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
 import { formatDuration } from './duration.js'
 import { ID_RULE, checkId, describeValue } from './patterns.js'
-import type { BackupChoice } from './types.js'
+import type { BackupChoice, RollbackLevel } from './types.js'
 
 export interface Backup {
   id: string
@@ -174,4 +174,23 @@ export function targetFromInput(id: string, now: number): BackupChoice {
 /** "30h", "45m", "1h30m": ages as the messages print them. */
 export function formatAge(ms: number): string {
   return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms)
+}
+
+/**
+ * The one backup-age rule, for the watch, the fleet and approvals alike: a Level 3 restore (the
+ * runbook's point-in-time recovery, under which its "Data Loss Considerations" table stands) of a
+ * backup older than rollback.backup-max-age does not run without a person's approval. Level 2 is
+ * the runbook's low-risk migration rollback and is not held back by age; Level 1 uses no backup.
+ * An unknown age blocks nothing (the data-loss note says "unknown"). Returns why, or null.
+ */
+export function backupAgeBlock(
+  level: RollbackLevel,
+  target: Pick<BackupChoice, 'id' | 'ageMs'>,
+  maxAgeMs: number
+): string | null {
+  if (level !== 3 || target.ageMs === null || target.ageMs <= maxAgeMs) return null
+  return (
+    `backup ${target.id} is ${formatAge(target.ageMs)} old > backup-max-age ` +
+    `${formatAge(maxAgeMs)} (runbook: ${dataLossNote(target.ageMs)})`
+  )
 }

@@ -1,9 +1,11 @@
 // What a valid, authorised command does on this incident: the runbook's human steps, decided from
-// the issue (open, ours, this environment) and what its markers say (the deploy, the rule, what
-// is pending). Pure: table-tested in __tests__/core/commands.test.ts.
+// the issue (open, ours, this environment) and its trusted state (the deploy, the rule, what is
+// pending), and the re-check of an approved restore at the moment it runs. Pure: table-tested in
+// __tests__/core/commands.test.ts.
+import { backupAgeBlock, dataLossNote, type Backup } from './backups.js'
 import type { Command } from './commands.js'
-import type { IncidentState } from './pending.js'
-import type { RollbackLevel } from './types.js'
+import type { IncidentState, Pending } from './pending.js'
+import type { BackupChoice, RollbackLevel } from './types.js'
 
 export type CommandPlan =
   /** One level, as the watch runs it, without escalation. */
@@ -27,20 +29,41 @@ export interface IssueFacts {
   number: number
   state: string
   pullRequest: boolean
-  /** The environment of the first marker in the issue body; undefined: no marker. */
-  markerEnvironment?: string
+  /** An issue the action's own account opened with a state line (report/incident-state.ts). */
+  incident: boolean
+  /** The environment on its state line. */
+  environment?: string
 }
 
-/** Why commands cannot act on this issue, or null when it is an open incident of `environment`. */
-export function issueRefusal(issue: IssueFacts, environment: string): string | null {
+/**
+ * Whether a command on this issue is answered. `ignore`: not one of the action's incidents of this
+ * environment, so nothing is written to it (an outsider's look-alike is never written to);
+ * `refuse`: the action's own incident, but commands cannot act on it now (a reply says why).
+ */
+export function issueRefusal(
+  issue: IssueFacts,
+  environment: string
+): { act: 'ignore' | 'refuse'; why: string } | null {
   if (issue.pullRequest)
-    return `#${issue.number} is a pull request: commands act on the incident issues rollback-sentinel opens`
-  if (issue.markerEnvironment === undefined)
-    return `#${issue.number} is not an incident issue of rollback-sentinel (its body has no rollback-sentinel marker): nothing runs`
-  if (issue.markerEnvironment !== environment)
-    return `#${issue.number} is the incident of environment '${issue.markerEnvironment}', and this workflow step acts on '${environment}': nothing runs (run the command job of that environment)`
+    return {
+      act: 'ignore',
+      why: `#${issue.number} is a pull request: commands act on the incident issues rollback-sentinel opens`
+    }
+  if (!issue.incident)
+    return {
+      act: 'ignore',
+      why: `#${issue.number} is not an incident issue that rollback-sentinel opened (opened by its own account, with its state line): nothing is written to it`
+    }
+  if (issue.environment !== environment)
+    return {
+      act: 'ignore',
+      why: `#${issue.number} is the incident of another environment, and this workflow step acts on '${environment}': nothing runs (the command job of that environment answers)`
+    }
   if (issue.state !== 'open')
-    return `#${issue.number} is ${issue.state}: commands act on open incidents only (reopen it first if production still needs a hand)`
+    return {
+      act: 'refuse',
+      why: `#${issue.number} is ${issue.state}: commands act on open incidents only (reopen it first if production still needs a hand)`
+    }
   return null
 }
 
@@ -63,7 +86,7 @@ export function planCommand(command: Command, state: IncidentState): CommandPlan
       if (command.level >= 2 && !command.target && state.deployedAt === undefined)
         return {
           kind: 'list-backups',
-          why: `This incident's marker does not record the deploy time (it was opened by an earlier version), so there is no "newest backup from before the deploy" to default to: repeat the command with \`target=ID\`.`
+          why: `This incident's record does not give the deploy time (opened by an earlier version, or its record was not trusted), so there is no "newest backup from before the deploy" to default to: repeat the command with \`target=ID\`.`
         }
       return {
         kind: 'rollback',
@@ -119,4 +142,58 @@ export function planCommand(command: Command, state: IncidentState): CommandPlan
       }
     }
   }
+}
+
+/** What an approval or a clearance is about to restore, checked again at the moment it runs. */
+export interface ApprovalCheck {
+  level: RollbackLevel
+  target: string
+  /** The backups `rollback.sh --list` shows now. */
+  backups: readonly Backup[]
+  /** The incident's deploy, as the action recorded it. */
+  deployedAt: number
+  now: number
+  backupMaxAgeMs: number
+  /** The approval answers exactly this block (the pending restore of this level and target). */
+  answersBlock: boolean
+}
+
+export type ApprovalResult =
+  | { ok: true; target: BackupChoice }
+  /** Refused; `pending`: the restore a person may now approve (a clearance held by age). */
+  | { ok: false; reason: string; pending?: Pending }
+
+/**
+ * An approved restore runs only a backup the host lists now, taken before the incident's deploy,
+ * and within backup-max-age unless the approval is the answer to exactly that block (the one
+ * backup-age rule of backups.ts).
+ */
+export function checkApproval(c: ApprovalCheck): ApprovalResult {
+  const backup = c.backups.find((b) => b.id === c.target)
+  if (!backup)
+    return {
+      ok: false,
+      reason: `backup ${c.target} is not among the ${c.backups.length} backup(s) that rollback.sh --list shows now: nothing ran`
+    }
+  if (backup.takenAt >= c.deployedAt)
+    return {
+      ok: false,
+      reason: `backup ${c.target} was taken at ${new Date(backup.takenAt).toISOString()}, not before the incident's deploy (${new Date(c.deployedAt).toISOString()}): restoring it would bring the broken release back, so nothing ran`
+    }
+  const ageMs = Math.max(0, c.now - backup.takenAt)
+  const target: BackupChoice = {
+    id: backup.id,
+    takenAt: backup.takenAt,
+    ageMs,
+    source: 'list',
+    dataLossNote: dataLossNote(ageMs)
+  }
+  const tooOld = backupAgeBlock(c.level, target, c.backupMaxAgeMs)
+  if (tooOld && !c.answersBlock)
+    return {
+      ok: false,
+      reason: `${tooOld}: nothing ran; \`/rollback-sentinel approve\` runs exactly this restore`,
+      pending: { action: 'restore', level: c.level, target: backup.id }
+    }
+  return { ok: true, target }
 }

@@ -1,7 +1,7 @@
 // Commands on the incident issue: the grammar of `/rollback-sentinel <verb> [key=value …]` and who
 // may use it. Pure: the comment's text and the collaborator-permission answer come in, a Command
 // (or a BadCommand saying what was wrong) and an authorization decision go out.
-import { checkId, describeValue, ID_RULE } from './patterns.js'
+import { checkId, describeUntrusted, ID_RULE } from './patterns.js'
 import type { RollbackLevel } from './types.js'
 
 /** The word that starts a command (case-insensitive, like the workflow's `startsWith`). */
@@ -38,8 +38,8 @@ export const VERB_USAGE: Record<Verb, string> = {
 
 /**
  * A first line that starts with /rollback-sentinel but is not a valid command. `message` says what
- * was wrong, quoting the offending text (JSON-quoted, cut short); it is never thrown by
- * parseCommand, only returned.
+ * was wrong in the action's own words (the offending text only when it is plainly harmless, see
+ * describeUntrusted); it is never thrown by parseCommand, only returned.
  */
 export class BadCommand extends Error {
   constructor(message: string) {
@@ -77,17 +77,17 @@ export function parseCommand(body: string): Command | BadCommand | null {
   if (!verbText) return bad(`no verb: use one of ${verbList()}`)
   const verb = verbText.toLowerCase() as Verb
   if (!VERBS.includes(verb))
-    return bad(`unknown verb ${describeValue(verbText)}: use one of ${verbList()}`)
+    return bad(`unknown verb ${describeUntrusted(verbText)}: use one of ${verbList()}`)
 
   const args = new Map<string, string>()
   for (const token of tokens) {
     const eq = token.indexOf('=')
-    if (eq <= 0) return bad(`${describeValue(token)} is not key=value (after ${verb})`)
+    if (eq <= 0) return bad(`${describeUntrusted(token)} is not key=value (after ${verb})`)
     const key = token.slice(0, eq).toLowerCase()
     const value = token.slice(eq + 1)
     if (!KEYS[verb].includes(key))
       return bad(
-        `unknown key ${describeValue(token.slice(0, eq))} for ${verb}: ` +
+        `unknown key ${describeUntrusted(token.slice(0, eq))} for ${verb}: ` +
           (KEYS[verb].length ? `it takes ${KEYS[verb].join(', ')}` : 'it takes no keys')
       )
     if (args.has(key)) return bad(`${key} is given twice`)
@@ -98,13 +98,13 @@ export function parseCommand(body: string): Command | BadCommand | null {
   const target = args.get('target')
   if (target !== undefined) {
     const wrong = checkId(target)
-    if (wrong) return bad(`target ${describeValue(target)} is not a backup id: ${ID_RULE}`)
+    if (wrong) return bad(`target ${describeUntrusted(target)} is not a backup id: ${ID_RULE}`)
   }
   switch (verb) {
     case 'rollback': {
       const level = args.get('level')
       if (level === undefined) return bad('rollback needs level=1, 2 or 3')
-      if (!/^[123]$/.test(level)) return bad(`level ${describeValue(level)} is not 1, 2 or 3`)
+      if (!/^[123]$/.test(level)) return bad(`level ${describeUntrusted(level)} is not 1, 2 or 3`)
       const n = Number(level) as RollbackLevel
       if (n === 1 && target !== undefined)
         return bad('Level 1 takes no target: it switches traffic back to the previous release')
@@ -117,10 +117,16 @@ export function parseCommand(body: string): Command | BadCommand | null {
   }
 }
 
-/** The first line as the reply quotes it: the command text, at most 200 characters. */
-export function commandText(body: string): string {
-  const line = firstLine(body)
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line
+/**
+ * A valid command as the action writes it back (never the comment's own text): the verb and the
+ * validated keys, e.g. `/rollback-sentinel rollback level=3 target=backup-20251201-0300`.
+ */
+export function canonicalCommand(command: Command): string {
+  const parts = [COMMAND_PREFIX, command.verb]
+  if (command.verb === 'rollback') parts.push(`level=${command.level}`)
+  if ((command.verb === 'rollback' || command.verb === 'clear-security') && command.target)
+    parts.push(`target=${command.target}`)
+  return parts.join(' ')
 }
 
 // ---- who may -----------------------------------------------------------------------------

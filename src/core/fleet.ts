@@ -2,7 +2,7 @@
 // the rest follow in waves of rollback.max-parallel; any failure starts no further host and the
 // fleet escalates, canary first, on every host (a fleet ends on one version); one verification
 // after the level ran everywhere. Host checks: an alert on any host counts. Pure.
-import { dataLossNote, formatAge } from './backups.js'
+import { backupAgeBlock } from './backups.js'
 import type { LevelRun } from './recovery.js'
 import type {
   BackupChoice,
@@ -117,19 +117,10 @@ export function fleetTargets(
       continue
     }
     const t = f.target
-    if (
-      level === 3 &&
-      t.source === 'list' &&
-      t.ageMs !== null &&
-      t.ageMs > policy.rollback.backupMaxAgeMs
-    ) {
-      problems.push({
-        host: f.host,
-        why:
-          `backup ${t.id} is ${formatAge(t.ageMs)} old > backup-max-age ` +
-          `${formatAge(policy.rollback.backupMaxAgeMs)} (runbook: ${dataLossNote(t.ageMs)})`,
-        ssh: false
-      })
+    const tooOld =
+      t.source === 'list' ? backupAgeBlock(level, t, policy.rollback.backupMaxAgeMs) : null
+    if (tooOld) {
+      problems.push({ host: f.host, why: tooOld, ssh: false })
       continue
     }
     targets.set(f.host, t)

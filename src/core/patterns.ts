@@ -9,6 +9,16 @@ export function describeValue(s: string): string {
   return JSON.stringify(shown)
 }
 
+/**
+ * A value from text nobody vouches for (a comment), as a message may show it: the value itself
+ * only when it is plainly harmless (letters, digits, `.`, `_`, `:`, `-`; at most 40), otherwise
+ * only its length. Nothing from such text can become a marker, a mention, a link or an image in
+ * what the action posts.
+ */
+export function describeUntrusted(s: string): string {
+  return /^[A-Za-z0-9._:-]{1,40}$/.test(s) ? `"${s}"` : `a value of ${s.length} characters`
+}
+
 /** A host name, an IPv4 address, or an IPv6 address (bare or in brackets); never starting with '-'. */
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/
 /** A POSIX user name as OpenSSH accepts it. */

@@ -1,10 +1,12 @@
-// What an incident leaves for a person to decide, and what an incident issue's hidden markers say
-// about it. The watch asks pendingAfterRun() once it has acted and writes the answer into its
-// marker; a command reads every marker of the issue back through incidentState(). Pure.
+// What an incident leaves for a person to decide, and the incident's state: the one record the
+// action keeps on the first line of the incident body it owns (report/incident-state.ts writes and
+// reads the text; core/trust.ts says when it may be believed). The watch folds each run into it
+// with stateAfterRun(); a command folds what it did with stateAfterCommand(). Pure.
+import { backupAgeBlock } from './backups.js'
 import type { BackupChoice, Decision, RollbackLevel, RuleId, Severity } from './types.js'
 
 /**
- * restore: a Level 2/3 restore the action blocked because its backup is older than
+ * restore: a Level 3 restore the action blocked because its backup is older than
  * rollback.backup-max-age ("> 24 hours: escalate to management"); `approve` runs it.
  * consider-rollback: a P3 window ended stable (the runbook's "consider rollback"); `approve`
  * runs Level 1. security-clearance: isolated, waiting for the security team; `clear-security
@@ -43,10 +45,8 @@ export function pendingAfterRun(run: RunOutcome): Pending | undefined {
   if (
     run.rollbackStatus === 'blocked' &&
     run.rollbackLevel !== undefined &&
-    run.rollbackLevel >= 2 &&
     t &&
-    t.ageMs !== null &&
-    t.ageMs > run.backupMaxAgeMs
+    backupAgeBlock(run.rollbackLevel, t, run.backupMaxAgeMs) !== null
   )
     return { action: 'restore', level: run.rollbackLevel, target: t.id }
   if (run.decision === 'warn' && run.severity === 'P3')
@@ -54,95 +54,95 @@ export function pendingAfterRun(run: RunOutcome): Pending | undefined {
   return undefined
 }
 
-/** What one hidden marker says (report/context.ts renders and parses the text). */
-export interface IncidentMarker {
+/** How many run ids and answered comment ids the state keeps (the newest). */
+export const STATE_MEMORY = 50
+
+/** The incident as the action recorded it. */
+export interface IncidentState {
   environment: string
+  /** The run that wrote the state last. */
   runId: string
-  /** A rollback command ran in that run, at this level. */
-  rollbackDone?: RollbackLevel
-  /** Written by the watch (absent in markers of earlier versions). */
+  /** From the newest run that breached. */
   deployedAt?: number
   breachAt?: number
   sha?: string
   rule?: string
-  pending?: PendingAction
-  /** The level of a pending restore. */
-  pendingLevel?: RollbackLevel
-  /** The backup target the run chose (or that a pending restore would use). */
-  target?: string
-  /** Set on the replies to commands: the id of the comment it answers. */
-  comment?: number
-  command?: string
+  /** A security incident (rule security-breach), until a command ran its clean recovery. */
+  security: boolean
+  /** A command has run a rollback on this incident. */
+  commandRolledBack: boolean
+  pending?: Pending
+  /** Workflow runs that rolled back on this incident, oldest first (a re-run never rolls back twice). */
+  rolledBack: { runId: string; level: RollbackLevel }[]
+  /** Command comments already answered, oldest first (each comment runs once). */
+  answered: number[]
 }
 
-export interface IncidentState {
-  /** From the newest watch marker that says it. */
-  deployedAt?: number
+/** What one watch run adds to the incident. */
+export interface RunFacts {
+  environment: string
+  runId: string
+  deployedAt: number
   breachAt?: number
   sha?: string
-  rule?: string
-  /** A security incident (rule security-breach, or the `security` label of earlier versions). */
+  rule: string
   security: boolean
-  /** A command has already run a rollback on this incident. */
-  commandRolledBack: boolean
+  /** The level a rollback command ran at in this run, if one ran. */
+  rolledBackAt?: RollbackLevel
   pending?: Pending
 }
 
-function pendingOf(m: IncidentMarker): Pending | undefined {
-  switch (m.pending) {
-    case 'restore':
-      return m.pendingLevel && m.pendingLevel >= 2 && m.target
-        ? { action: 'restore', level: m.pendingLevel, target: m.target }
-        : undefined
-    case 'consider-rollback':
-      return { action: 'consider-rollback', level: 1 }
-    case 'security-clearance':
-      return { action: 'security-clearance' }
-    default:
-      return undefined
+const newest = <T>(list: T[]): T[] => list.slice(-STATE_MEMORY)
+
+/**
+ * The state after a watch run: its deploy, rule and pending action replace the earlier ones (a
+ * later breach is the newest truth); the runs that rolled back and the answered comments are kept.
+ * `prev` is the trusted earlier state, or undefined (a new incident, or one whose body was not
+ * trusted: nothing of it is carried over).
+ */
+export function stateAfterRun(prev: IncidentState | undefined, run: RunFacts): IncidentState {
+  const rolledBack = [...(prev?.rolledBack ?? [])]
+  if (run.rolledBackAt !== undefined && !rolledBack.some((r) => r.runId === run.runId))
+    rolledBack.push({ runId: run.runId, level: run.rolledBackAt })
+  return {
+    environment: run.environment,
+    runId: run.runId,
+    deployedAt: run.deployedAt,
+    ...(run.breachAt !== undefined ? { breachAt: run.breachAt } : {}),
+    ...(run.sha ? { sha: run.sha } : {}),
+    rule: run.rule,
+    // An open security incident stays one until its clean recovery ran, whatever breaches next.
+    security: run.security || (prev !== undefined && prev.security && !prev.commandRolledBack),
+    commandRolledBack: false,
+    ...(run.pending ? { pending: run.pending } : {}),
+    rolledBack: newest(rolledBack),
+    answered: newest([...(prev?.answered ?? [])])
   }
 }
 
 /**
- * The incident as its markers tell it, oldest first (the body, then the comments). A watch's
- * marker sets the deploy, the rule and what is pending (a later breach replaces them); a command's
- * reply that ran a rollback settles what was pending. Markers of other environments are ignored.
+ * The state after a command on the incident: the comment is answered; a command that ran a
+ * rollback settles what was pending (a security incident is cleared once its clean recovery ran).
  */
-export function incidentState(
-  markers: readonly IncidentMarker[],
-  environment: string,
-  labels: readonly string[] = []
+export function stateAfterCommand(
+  prev: IncidentState,
+  command: { commentId: number; runId: string; rolledBackAt?: RollbackLevel }
 ): IncidentState {
-  const state: IncidentState = {
-    security: labels.includes('security'),
-    commandRolledBack: false
+  const answered = prev.answered.includes(command.commentId)
+    ? prev.answered
+    : [...prev.answered, command.commentId]
+  const next: IncidentState = { ...prev, runId: command.runId, answered: newest(answered) }
+  if (command.rolledBackAt !== undefined) {
+    next.commandRolledBack = true
+    delete next.pending
   }
-  for (const m of markers) {
-    if (m.environment !== environment) continue
-    if (m.comment !== undefined) {
-      if (m.rollbackDone) {
-        state.commandRolledBack = true
-        state.pending = undefined
-      }
-      continue
-    }
-    if (m.deployedAt !== undefined) state.deployedAt = m.deployedAt
-    if (m.breachAt !== undefined) state.breachAt = m.breachAt
-    if (m.sha) state.sha = m.sha
-    if (m.rule) state.rule = m.rule
-    if (m.rule === 'security-breach') state.security = true
-    state.pending = pendingOf(m)
-  }
-  // A security incident opened by an earlier version carries no pending key: still waiting.
-  if (state.security && !state.commandRolledBack && !state.pending)
-    state.pending = { action: 'security-clearance' }
-  return state
+  return next
 }
 
-/** The reply that already answers this comment, if one exists (exactly once per comment). */
-export function answeredIn(
-  markers: readonly IncidentMarker[],
-  commentId: number
-): IncidentMarker | undefined {
-  return markers.find((m) => m.comment === commentId)
+/** The run's own rollback, when this workflow run already rolled back on the incident. */
+export function rolledBackInRun(
+  state: IncidentState | undefined,
+  runId: string
+): RollbackLevel | undefined {
+  return state?.rolledBack.find((r) => r.runId === runId)?.level
 }

@@ -7,48 +7,40 @@
 // the labels, the chat notice, the job summary and the outputs tell people.
 import * as core from '@actions/core'
 import type { GitHub } from '../adapters/github.js'
-import { issueRefusal, planCommand } from '../core/command-plan.js'
+import { listBackups } from '../act/by-hand.js'
+import {
+  checkApproval,
+  issueRefusal,
+  planCommand,
+  type ApprovalResult,
+  type CommandPlan
+} from '../core/command-plan.js'
 import { readCommentEvent, type CommentEvent } from '../core/comment-event.js'
-import { authorize, BadCommand, commandText, parseCommand, roleFrom } from '../core/commands.js'
-import { answeredIn, incidentState, type IncidentMarker } from '../core/pending.js'
+import {
+  authorize,
+  BadCommand,
+  canonicalCommand,
+  parseCommand,
+  roleFrom
+} from '../core/commands.js'
+import { stateAfterCommand, type IncidentState, type Pending } from '../core/pending.js'
+import type { RollbackLevel } from '../core/types.js'
 import { Outputs } from '../constants.js'
 import {
   commandNotice,
   renderBadCommand,
   renderRefusal,
+  renderWillRun,
   type Reply,
   type ReplyContext
 } from '../report/command-reply.js'
-import { parseMarkers } from '../report/context.js'
+import { factsOf } from '../report/context.js'
+import { learnSelf, readIncident, saveState, type Incident } from '../report/incident-state.js'
 import { incidentTitle } from '../report/title.js'
 import { reportContext, writeSummary, writeTrace } from '../report/publish.js'
 import { carryOut, type CarriedOut } from './command-run.js'
 import { sendNotice } from './notify.js'
 import type { ModeContext } from './watch.js'
-
-/** The issue's markers that the action itself wrote, and the reply to this comment if any. */
-interface Thread {
-  markers: IncidentMarker[]
-  answeredAt?: string
-}
-
-/**
- * Markers count only in the issue body and in comments by the account that opened the incident
- * (the action's own): anyone may comment, and a marker pasted by someone else must neither
- * suppress a command nor choose what `approve` restores.
- */
-async function readThread(github: GitHub, event: CommentEvent): Promise<Thread> {
-  const own = event.issue.author ?? 'github-actions[bot]'
-  const markers = parseMarkers(event.issue.body)
-  let answeredAt: string | undefined
-  for (const c of await github.listComments(event.issue.number)) {
-    if (c.author !== own) continue
-    const found = parseMarkers(c.body)
-    if (answeredIn(found, event.comment.id)) answeredAt = c.url
-    markers.push(...found)
-  }
-  return { markers, answeredAt }
-}
 
 function outputs(
   decision: 'command' | 'refused' | 'ignored',
@@ -119,18 +111,33 @@ export async function commandMode(ctx: ModeContext): Promise<void> {
     }
   }
 
-  const thread = await gh('read the issue comments', () => readThread(github, event))
-  if (!thread) return
-  if (thread.answeredAt) {
-    ignore(
-      `comment ${event.comment.id} was already answered (${thread.answeredAt}): nothing runs again`
-    )
-    await writeSummary(
-      `## ⏭️ Already answered\n\nComment ${event.comment.id} on #${event.issue.number} was answered in ${thread.answeredAt}; a re-run does nothing.\n`,
-      log
+  const self = await learnSelf(github, (line) => log.warning(line))
+  if (!self) {
+    ctx.setOutputs(outputs('refused', 'the account the action writes as is unknown', event))
+    core.setFailed(
+      'could not learn which account the token writes as, so the incident cannot be told from a look-alike: nothing ran (check github-token)'
     )
     return
   }
+  const found = event.issue.pullRequest
+    ? { incident: undefined }
+    : await gh('read the issue', async () => ({
+        incident: await readIncident(github, self, event.issue.number, event.issue.labels)
+      }))
+  if (!found) return
+  const { incident } = found
+  const where = issueRefusal(
+    {
+      number: event.issue.number,
+      state: incident?.state ?? event.issue.state,
+      pullRequest: event.issue.pullRequest,
+      incident: incident !== undefined,
+      environment: incident?.environment
+    },
+    settings.environment
+  )
+  if (where?.act === 'ignore') return ignore(where.why)
+  const own = incident as Incident
 
   const user = event.comment.user
   const rc: ReplyContext = {
@@ -138,8 +145,28 @@ export async function commandMode(ctx: ModeContext): Promise<void> {
     environment: settings.environment,
     asker: { login: user.login, role: null },
     commentId: event.comment.id,
-    commandLine: commandText(event.comment.body),
-    ...(parsed instanceof BadCommand ? {} : { verb: parsed.verb })
+    ...(parsed instanceof BadCommand ? {} : { asked: canonicalCommand(parsed), verb: parsed.verb })
+  }
+  /** The state to build on: the trusted record, or nothing of it (said in the reply). */
+  const base: IncidentState = own.recorded ?? {
+    environment: settings.environment,
+    runId: settings.run.runId,
+    security: own.labels.includes('security'),
+    commandRolledBack: false,
+    rolledBack: [],
+    answered: []
+  }
+  /** Records the answered comment (and a rollback) in the incident's state line. */
+  const record = async (rolledBackAt?: RollbackLevel, pending?: Pending): Promise<void> => {
+    const next = stateAfterCommand(base, {
+      commentId: event.comment.id,
+      runId: settings.run.runId,
+      ...(rolledBackAt ? { rolledBackAt } : {})
+    })
+    if (pending) next.pending = pending
+    await saveState(github, own, next).catch((e: Error) =>
+      log.warning(`the incident's state line could not be updated: ${e.message}`)
+    )
   }
   /** Replies, then labels, the chat notice, the job summary, the trace and the outputs. */
   const post = async (
@@ -182,16 +209,41 @@ export async function commandMode(ctx: ModeContext): Promise<void> {
         commandNotice(rc, event.issue.number, reply, url ?? event.issue.url),
         log
       )
-    await writeSummary(reply.body.replace(/^<!--.*-->\n/, ''), log)
+    await writeSummary(reply.body, log)
     const reportPath = done?.record ? writeTrace(settings, done.record) : undefined
     ctx.setOutputs({
       ...outputs(decision, reply.headline, event, done),
       [Outputs.ReportPath]: reportPath ?? ''
     })
   }
-  const refuse = async (reply: Reply): Promise<void> => {
+  const refuse = async (reply: Reply, pending?: Pending): Promise<void> => {
     log.warning(reply.headline)
     await post(reply, 'refused')
+    await record(undefined, pending)
+  }
+
+  // The claim and the receipt: the action's own 👀 on the comment. GitHub answers 200 instead of
+  // 201 when this account already reacted: an earlier run took this comment. Its state line says
+  // whether that run answered; if not, it ended mid-way, and a person decides (nothing runs twice).
+  const claim = await gh('add the 👀 reaction', () => github.addReaction(event.comment.id, 'eyes'))
+  if (!claim) return
+  if (!claim.created) {
+    if (own.recorded?.answered.includes(event.comment.id)) {
+      ignore(`comment ${event.comment.id} was already answered: nothing runs again`)
+      await writeSummary(
+        `## ⏭️ Already answered\n\nComment ${event.comment.id} on #${event.issue.number} was answered by an earlier run; a re-run does nothing.\n`,
+        log
+      )
+      return
+    }
+    await refuse(
+      renderRefusal(
+        rc,
+        'an earlier run already took this comment (its 👀 reaction is there) but did not record an answer: it may have been cancelled mid-way. Nothing runs twice for one comment: check production and that run, then comment again to retry.'
+      )
+    )
+    core.setFailed('this comment was already taken by an earlier run that left no answer')
+    return
   }
 
   if (parsed instanceof BadCommand) return refuse(renderBadCommand(rc, parsed.message))
@@ -203,41 +255,84 @@ export async function commandMode(ctx: ModeContext): Promise<void> {
   rc.asker.role = roleFrom(permission)
   const auth = authorize(user, rc.asker.role, settings.policy.commands.minRole)
   if (!auth.allowed) return refuse(renderRefusal(rc, auth.reason))
-  const wrongIssue = issueRefusal(
-    {
-      number: event.issue.number,
-      state: event.issue.state,
-      pullRequest: event.issue.pullRequest,
-      markerEnvironment: parseMarkers(event.issue.body)[0]?.environment
-    },
-    settings.environment
-  )
-  if (wrongIssue) return refuse(renderRefusal(rc, wrongIssue))
-
-  // The claim: GitHub answers 200 instead of 201 when this account already reacted, i.e. an
-  // earlier run took this comment and ended before it could reply. Acting again could run a
-  // restore twice; a person decides instead.
-  const claim = await gh('add the 👀 reaction', () => github.addReaction(event.comment.id, 'eyes'))
-  if (!claim) return
-  if (!claim.created) {
-    await refuse(
+  if (where) return refuse(renderRefusal(rc, where.why))
+  if (!own.trust.trusted && (parsed.verb === 'approve' || parsed.verb === 'clear-security'))
+    return refuse(
       renderRefusal(
         rc,
-        'an earlier run already took this comment (its 👀 reaction is there) but ended without a reply: it may have been cancelled mid-way. Nothing runs twice for one comment: check production and that run, then comment again to retry.'
+        `this incident's record is not trusted (${own.trust.why}), and \`${parsed.verb}\` acts only on what the action itself recorded. Give the explicit command instead: \`/rollback-sentinel rollback level=N target=ID\` (\`rollback level=3\` without a target lists the backups).`
       )
     )
-    core.setFailed('this comment was already taken by an earlier run that left no reply')
-    return
-  }
 
-  const state = incidentState(thread.markers, settings.environment, event.issue.labels)
-  const plan = planCommand(parsed, state)
-  log.info(`@${user.login} (${auth.role}): ${rc.commandLine} → ${plan.kind}`)
-  const done = await carryOut(plan, rc, { ...ctx, state })
+  const plan = planCommand(parsed, base)
+  log.info(`@${user.login} (${auth.role}): ${rc.asked} → ${plan.kind}`)
+  let runPlan = plan
+  if (
+    plan.kind === 'rollback' &&
+    (plan.step === 'approve-restore' || plan.step === 'clear-security')
+  ) {
+    const checked = await recheck(plan, ctx, base)
+    if (!checked.ok) return refuse(renderRefusal(rc, checked.reason), checked.pending)
+    runPlan = { ...plan, target: checked.target.id }
+    await github
+      .comment(event.issue.number, renderWillRun(rc, plan.level, checked.target, plan.step))
+      .catch((e: Error) => log.warning(`the "will run" reply could not be posted: ${e.message}`))
+  }
+  const done = await carryOut(runPlan, rc, { ...ctx, state: base })
   await post(done.reply, 'command', done)
   const r = done.rollback
+  const ranLevel = done.record && factsOf(done.record).rollbackRan ? r?.level : undefined
+  await record(ranLevel)
   if (ctx.cancel.signal.aborted)
     core.setFailed(`cancelled: ${r?.reason ?? 'the command did not finish'}`)
   else if (r && (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual'))
     core.setFailed(`rollback ${r.status}: ${r.reason}`)
+}
+
+/**
+ * The re-check of an approval or a clearance at the moment it runs: the host's `--list` now, the
+ * incident's deploy, backup-max-age (core/command-plan.ts checkApproval).
+ */
+async function recheck(
+  plan: Extract<CommandPlan, { kind: 'rollback' }>,
+  ctx: ModeContext,
+  state: IncidentState
+): Promise<ApprovalResult> {
+  const { settings, adapters, remote, cancel, log } = ctx
+  if (state.deployedAt === undefined || !plan.target)
+    return {
+      ok: false,
+      reason:
+        "this incident's record does not give the deploy time, so the target cannot be checked against it: give the explicit command `/rollback-sentinel rollback level=N target=ID`"
+    }
+  core.startGroup('approval: rollback.sh --list (the target is checked again)')
+  const listed = await cancel.actOnHost('the backup listing', () =>
+    listBackups(settings.scripts.rollback, {
+      remote,
+      clock: adapters.clock,
+      logger: log,
+      signal: cancel.signal,
+      stopSignal: cancel.stopSignal
+    })
+  )
+  core.endGroup()
+  if (!listed.list)
+    return {
+      ok: false,
+      reason: `the backups could not be listed to check the target: ${listed.error}`
+    }
+  const p = state.pending
+  return checkApproval({
+    level: plan.level,
+    target: plan.target,
+    backups: listed.list.backups,
+    deployedAt: state.deployedAt,
+    now: adapters.clock.now(),
+    backupMaxAgeMs: settings.policy.rollback.backupMaxAgeMs,
+    answersBlock:
+      plan.step === 'approve-restore' &&
+      p?.action === 'restore' &&
+      p.level === plan.level &&
+      p.target === plan.target
+  })
 }

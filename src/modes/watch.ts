@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { runFleetHostChecks, runHostChecks } from '../act/host-checks.js'
 import { inPool } from '../act/pool.js'
 import type { Adapters } from '../adapters/all.js'
-import type { GitHub } from '../adapters/github.js'
+import type { AccountInfo, GitHub } from '../adapters/github.js'
 import type { FleetMember, HostConnection, Logger, RemoteResult } from '../adapters/ports.js'
 import type { Cancellation } from '../cancellation.js'
 import { percent, seconds } from '../core/format.js'
@@ -12,6 +12,7 @@ import { pendingAfterRun } from '../core/pending.js'
 import type { Verdict } from '../core/types.js'
 import { failureMessage, watchOutputs } from '../exit-status.js'
 import type { RemoteStep, RunRecord } from '../record.js'
+import { learnSelf } from '../report/incident-state.js'
 import { findOwnRollback, type OwnRollback } from '../report/issue.js'
 import { publish } from '../report/publish.js'
 import { respond, restart } from '../respond.js'
@@ -115,13 +116,14 @@ function hostChecksOf(ctx: ModeContext): WatchDeps['hostChecks'] {
 async function priorRollback(
   ctx: ModeContext,
   github: GitHub | undefined,
+  self: AccountInfo | undefined,
   final: Verdict
 ): Promise<OwnRollback | undefined> {
   const { settings, log } = ctx
   if (final.decision !== 'rollback' || ctx.cancel.signal.aborted || !settings.run.runId) return
-  if (!github) return
+  if (!github || !self) return
   try {
-    const prior = await findOwnRollback(github, settings.environment, settings.run.runId)
+    const prior = await findOwnRollback(github, self, settings.environment, settings.run.runId)
     if (prior)
       log.info(
         `incident #${prior.number} shows this workflow run already rolled back (Level ${prior.level})`
@@ -183,7 +185,13 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
 
   const verify = verifier(settings, deps, memory, log)
   const github = adapters.github(settings, log)
-  const prior = await priorRollback(ctx, github, final)
+  // Asked only when the run may read or write the incident (a healthy watch costs no request).
+  const touchesIssue = ['rollback', 'isolate', 'manual', 'warn'].includes(final.decision)
+  const self =
+    github && touchesIssue && !settings.dryRun
+      ? await learnSelf(github, (line) => log.warning(line))
+      : undefined
+  const prior = await priorRollback(ctx, github, self, final)
   const response = await respond(final, prior, { ...responseDeps, verify })
   steps.push(...response.steps)
 
@@ -216,7 +224,7 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
   }
 
   core.startGroup('report')
-  const published = await publish(settings, record, { github, log })
+  const published = await publish(settings, record, { github, self, log })
   await notifyIncident(adapters.webhook(settings, log), settings, record, published.issue, log)
   core.endGroup()
 

@@ -1,15 +1,17 @@
-// The replies to commands on the incident issue. Pure. Every reply starts with a hidden marker
-// holding the comment's id (a re-run for the same comment finds it and does nothing), names who
-// asked and with what, says what ran on the host (commands, exit codes, durations) and links the
-// run. A rollback reply is the runbook's [RESOLVED] or "Rollback FAILED" template.
+// The replies to commands on the incident issue. Pure. A reply names who asked and with what (the
+// command as the action understood it, never the comment's own text), says what ran on the host
+// (commands, exit codes, durations) and links the run. A rollback reply is the runbook's
+// [RESOLVED] or "Rollback FAILED" template. Replies carry no marker: comments are a log, never
+// read back (the exactly-once receipt is the action's reaction on the command comment).
 import { VERB_USAGE, VERBS, type Role } from '../core/commands.js'
 import { levelAfter } from '../core/levels.js'
 import type { IncidentState, Pending } from '../core/pending.js'
 import { ruleInfo, RULES } from '../core/rules.js'
-import type { RollbackLevel, RuleId } from '../core/types.js'
+import { formatAge } from '../core/backups.js'
+import type { BackupChoice, RollbackLevel, RuleId } from '../core/types.js'
 import type { RemoteStep, RollbackOutcome, RunRecord } from '../record.js'
 import { failedBody, resolvedBody } from './bodies.js'
-import { factsOf, renderMarker, runUrl, type ReportContext } from './context.js'
+import { factsOf, runUrl, utc, type ReportContext } from './context.js'
 import { cell, code, defuse, fitBody, scrub, scrubDeep } from './markdown.js'
 import { stepsTable } from './sections/steps.js'
 
@@ -18,9 +20,9 @@ export interface ReplyContext {
   environment: string
   asker: { login: string; role: Role | null }
   commentId: number
-  /** The comment's first line as typed: untrusted text, shown only as code. */
-  commandLine: string
-  /** The verb when the line parsed, for the marker. */
+  /** The command as the action writes it (canonicalCommand); undefined for a bad command. */
+  asked?: string
+  /** The verb when the line parsed. */
   verb?: string
 }
 
@@ -33,16 +35,6 @@ export interface Reply {
 
 const SUCCESS_LABEL = 'resolved'
 
-function marker(rc: ReplyContext, rollbackDone?: RollbackLevel): string {
-  return renderMarker({
-    environment: rc.environment,
-    runId: rc.report.runId,
-    comment: rc.commentId,
-    command: rc.verb,
-    rollbackDone
-  })
-}
-
 /** Who asked, with what, what ran on the host, and the run. */
 function footer(rc: ReplyContext, steps: readonly RemoteStep[], noSteps?: string): string {
   const role = rc.asker.role ? ` (${rc.asker.role})` : ''
@@ -51,7 +43,7 @@ function footer(rc: ReplyContext, steps: readonly RemoteStep[], noSteps?: string
     '',
     steps.length === 0 && noSteps ? noSteps : stepsTable(steps),
     '',
-    `Asked by @${rc.asker.login}${role} with ${code(rc.commandLine)} · run [${rc.report.runId || 'local'}](${runUrl(rc.report)})`
+    `Asked by @${rc.asker.login}${role} with ${rc.asked ? code(rc.asked) : 'a comment that is not a valid command'} · run [${rc.report.runId || 'local'}](${runUrl(rc.report)})`
   ].join('\n')
 }
 
@@ -59,10 +51,9 @@ export function finish(
   rc: ReplyContext,
   head: string[],
   steps: readonly RemoteStep[],
-  done?: RollbackLevel,
   noSteps?: string
 ): string {
-  const body = [marker(rc, done), ...head, '', footer(rc, steps, noSteps)].join('\n')
+  const body = [...head, '', footer(rc, steps, noSteps)].join('\n')
   return fitBody(scrub(body, rc.report.secrets))
 }
 
@@ -81,7 +72,15 @@ export function renderBadCommand(rc: ReplyContext, problem: string): Reply {
   return {
     body: finish(
       rc,
-      ['## ❓ Not a valid command', '', defuse(problem), '', '**Usage**', '', usageList()],
+      [
+        '## ❓ Not a valid command',
+        '',
+        `A comment from @${rc.asker.login} starts with \`/rollback-sentinel\` but is not one of the commands below: ${defuse(problem)}.`,
+        '',
+        '**Usage**',
+        '',
+        usageList()
+      ],
       []
     ),
     headline: `bad command: ${problem}`,
@@ -177,7 +176,7 @@ export function commandRecord(rc: ReplyContext, input: RollbackReplyInput): RunR
       decision: 'rollback',
       severity: ruleInfo(rule).severity,
       rule,
-      reason: `${rc.commandLine} by @${rc.asker.login}`,
+      reason: `${rc.asked ?? 'a command'} by @${rc.asker.login}`,
       ...(level ? { level } : {}),
       evidence: []
     },
@@ -233,8 +232,7 @@ export function renderRollbackReply(rc: ReplyContext, input: RollbackReplyInput)
     head = [intro, '', '## 🟡 Dry run — nothing ran on the host']
     headline = `dry run: ${r.reason}`
   }
-  const ran = facts.rollbackRan ? level : undefined
-  return { body: finish(rc, head, record.steps, ran), headline, labelsToAdd }
+  return { body: finish(rc, head, record.steps), headline, labelsToAdd }
 }
 
 /** The chat notice for a command's result. */
@@ -245,7 +243,24 @@ export function commandNotice(
   url: string
 ): string {
   return scrub(
-    `rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.commandLine.slice(0, 200)}\n${reply.headline.slice(0, 500)}\n${url}`,
+    `rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.asked ?? 'a command'}\n${reply.headline.slice(0, 500)}\n${url}`,
     rc.report.secrets
   )
+}
+
+/** Said before an approved restore runs: exactly what will run, on which backup. */
+export function renderWillRun(
+  rc: ReplyContext,
+  level: RollbackLevel,
+  target: BackupChoice,
+  step: RollbackReplyInput['step']
+): string {
+  const head = [
+    `## ▶️ Running now: Level ${level} to ${code(target.id)}`,
+    '',
+    `**${STEP_TITLE[step]}** by @${rc.asker.login}. Checked again just now: \`rollback.sh --list\` shows ${code(target.id)}, taken ${target.takenAt !== null ? utc(target.takenAt) : 'at an unknown time'}, before the incident's deploy; ${target.ageMs !== null ? `${formatAge(target.ageMs)} old` : 'age unknown'} (runbook: ${target.dataLossNote}).`,
+    '',
+    `What runs: ${level === 3 ? 'stop-command (if set), then ' : ''}\`${rc.report.rollbackScript} --level ${level} --target ${target.id}\`, validate, smoke test, verification. The result follows in the next reply.`
+  ]
+  return finish(rc, head, [], '_Nothing has run on the host yet._')
 }

@@ -48,7 +48,7 @@ export function renderStatus(
     ? `_Only the ${checks.length} read-only host check(s) above ran on the host._`
     : '_The action ran nothing on the host._'
   return {
-    body: finish(rc, head, [], undefined, ran),
+    body: finish(rc, head, [], ran),
     headline: `status: ${describeSample(sample)}`,
     labelsToAdd: []
   }

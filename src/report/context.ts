@@ -1,6 +1,6 @@
 // What the report needs besides the RunRecord, the hidden marker, and facts derived from the
 // record that every rendering (issue, comments, summary) shares.
-import { PENDING_ACTIONS, type IncidentMarker } from '../core/pending.js'
+import { STATE_MEMORY, type IncidentState, type Pending } from '../core/pending.js'
 import { checkId } from '../core/patterns.js'
 import type { Policy, RollbackLevel, RuleId, Sample, Verdict } from '../core/types.js'
 import type { RunRecord } from '../record.js'
@@ -42,42 +42,44 @@ export interface ReportContext {
   secrets: string[]
 }
 
-// ---- the hidden marker -------------------------------------------------------------------
-
-/** What a marker says: the vocabulary is the core's (core/pending.ts), the text format is here. */
-export type Marker = IncidentMarker
+// ---- the state line ----------------------------------------------------------------------
 
 /**
- * `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>][ key=value…] -->`.
- * The first three parts are the format of every version; the keys after them (deployed-at,
- * breach-at, sha, rule, pending, pending-level, target, comment, command) are added when known.
- * Earlier versions' parsers accept and ignore them, and markers without them still parse here.
+ * The incident's state as the first line of the body the action owns:
+ * `<!-- rollback-sentinel environment=<env> run=<runId>[ key=value…] -->`. The first three parts
+ * are the format of every version (earlier versions wrote `rollback-done=<level>` for their own
+ * run, which still reads as a run that rolled back). Values are URI-encoded: no space, `<`, `>`
+ * or `-->` can stand in one. Only the first line of a body is ever parsed (report/incident-state.ts).
  */
-export function renderMarker(marker: Marker): string {
+export function renderStateLine(state: IncidentState): string {
   const parts = [
-    `environment=${encodeURIComponent(marker.environment)}`,
-    // An empty run id would make the marker unreadable (run=\S+): never write one.
-    `run=${encodeURIComponent(marker.runId || 'none')}`
+    `environment=${encodeURIComponent(state.environment)}`,
+    // An empty run id would make the line unreadable (run=\S+): never write one.
+    `run=${encodeURIComponent(state.runId || 'none')}`
   ]
   const add = (key: string, value: string | number | undefined): void => {
     if (value !== undefined && value !== '') parts.push(`${key}=${encodeURIComponent(value)}`)
   }
-  add('rollback-done', marker.rollbackDone)
-  if (marker.deployedAt !== undefined)
-    parts.push(`deployed-at=${new Date(marker.deployedAt).toISOString()}`)
-  if (marker.breachAt !== undefined)
-    parts.push(`breach-at=${new Date(marker.breachAt).toISOString()}`)
-  add('sha', marker.sha)
-  add('rule', marker.rule)
-  add('pending', marker.pending)
-  add('pending-level', marker.pendingLevel)
-  add('target', marker.target)
-  add('comment', marker.comment)
-  add('command', marker.command)
+  const own = state.rolledBack.find((r) => r.runId === state.runId)
+  add('rollback-done', own?.level)
+  if (state.deployedAt !== undefined)
+    parts.push(`deployed-at=${new Date(state.deployedAt).toISOString()}`)
+  if (state.breachAt !== undefined)
+    parts.push(`breach-at=${new Date(state.breachAt).toISOString()}`)
+  add('sha', state.sha)
+  add('rule', state.rule)
+  add('security', state.security ? 1 : undefined)
+  add('command-rolled-back', state.commandRolledBack ? 1 : undefined)
+  const p = state.pending
+  add('pending', p?.action)
+  add('pending-level', p?.action === 'restore' ? p.level : undefined)
+  add('target', p?.action === 'restore' ? p.target : undefined)
+  add('rolled-back', state.rolledBack.map((r) => `${r.runId}:${r.level}`).join(','))
+  add('answered', state.answered.join(','))
   return `<!-- rollback-sentinel ${parts.join(' ')} -->`
 }
 
-const MARKER = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/g
+const STATE_LINE = /^<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->$/
 
 const level = (v: string | undefined): RollbackLevel | undefined =>
   v && /^[123]$/.test(v) ? (Number(v) as RollbackLevel) : undefined
@@ -87,41 +89,80 @@ const time = (v: string | undefined): number | undefined => {
 }
 const matching = (v: string | undefined, re: RegExp): string | undefined =>
   v !== undefined && re.test(v) ? v : undefined
+const RUN_ID = /^[A-Za-z0-9._-]{1,40}$/
 
-/** Every marker in a body or comment, in order. Values that do not fit their key are dropped. */
-export function parseMarkers(text: string | null | undefined): Marker[] {
-  if (!text) return []
-  const out: Marker[] = []
-  for (const m of text.matchAll(MARKER)) {
-    const kv = new Map<string, string>()
-    for (const part of m[3].trim().split(' ').filter(Boolean)) {
-      const eq = part.indexOf('=')
-      if (!kv.has(part.slice(0, eq))) kv.set(part.slice(0, eq), safeDecode(part.slice(eq + 1)))
+function pendingOf(kv: Map<string, string>): Pending | undefined {
+  switch (kv.get('pending')) {
+    case 'restore': {
+      const l = level(kv.get('pending-level'))
+      const target = kv.get('target')
+      return l && l >= 2 && target !== undefined && checkId(target) === null
+        ? { action: 'restore', level: l, target }
+        : undefined
     }
-    const marker: Marker = {
-      environment: safeDecode(m[1]),
-      runId: safeDecode(m[2]),
-      rollbackDone: level(kv.get('rollback-done'))
-    }
-    const extra: Partial<Marker> = {
-      deployedAt: time(kv.get('deployed-at')),
-      breachAt: time(kv.get('breach-at')),
-      sha: matching(kv.get('sha'), /^[0-9a-f]{7,64}$/i),
-      rule: matching(kv.get('rule'), /^[a-z][a-z-]{0,40}$/),
-      pending: PENDING_ACTIONS.find((p) => p === kv.get('pending')),
-      pendingLevel: level(kv.get('pending-level')),
-      target:
-        kv.has('target') && checkId(kv.get('target') as string) === null
-          ? kv.get('target')
-          : undefined,
-      comment: /^\d{1,20}$/.test(kv.get('comment') ?? '') ? Number(kv.get('comment')) : undefined,
-      command: matching(kv.get('command'), /^[a-z][a-z-]{0,30}$/)
-    }
-    for (const [k, v] of Object.entries(extra))
-      if (v !== undefined) Object.assign(marker, { [k]: v })
-    out.push(marker)
+    case 'consider-rollback':
+      return { action: 'consider-rollback', level: 1 }
+    case 'security-clearance':
+      return { action: 'security-clearance' }
+    default:
+      return undefined
   }
-  return out
+}
+
+/**
+ * The state on the first line of a body, or undefined when that line is not a state line. Values
+ * that do not fit their key are dropped; lists are cut to the newest STATE_MEMORY entries.
+ */
+export function parseStateLine(body: string | null | undefined): IncidentState | undefined {
+  const first = (body ?? '')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]
+    .trim()
+  const m = STATE_LINE.exec(first)
+  if (!m) return undefined
+  const kv = new Map<string, string>()
+  for (const part of m[3].trim().split(' ').filter(Boolean)) {
+    const eq = part.indexOf('=')
+    const key = part.slice(0, eq)
+    if (!kv.has(key)) kv.set(key, safeDecode(part.slice(eq + 1)))
+  }
+  const runId = safeDecode(m[2])
+  const rolledBack: IncidentState['rolledBack'] = []
+  for (const item of (kv.get('rolled-back') ?? '').split(',')) {
+    const [id, l] = item.split(':')
+    const lv = level(l)
+    if (id && RUN_ID.test(id) && lv) rolledBack.push({ runId: id, level: lv })
+  }
+  const legacy = level(kv.get('rollback-done'))
+  if (legacy && !rolledBack.some((r) => r.runId === runId))
+    rolledBack.push({ runId, level: legacy })
+  const answered = (kv.get('answered') ?? '')
+    .split(',')
+    .filter((x) => /^\d{1,20}$/.test(x))
+    .map(Number)
+  const rule = matching(kv.get('rule'), /^[a-z][a-z-]{0,40}$/)
+  const pending = pendingOf(kv)
+  const security = kv.get('security') === '1' || rule === 'security-breach'
+  const commandRolledBack = kv.get('command-rolled-back') === '1'
+  const state: IncidentState = {
+    environment: safeDecode(m[1]),
+    runId,
+    security,
+    commandRolledBack,
+    rolledBack: rolledBack.slice(-STATE_MEMORY),
+    answered: answered.slice(-STATE_MEMORY)
+  }
+  const extra: Partial<IncidentState> = {
+    deployedAt: time(kv.get('deployed-at')),
+    breachAt: time(kv.get('breach-at')),
+    sha: matching(kv.get('sha'), /^[0-9a-f]{7,64}$/i),
+    rule,
+    // A security incident of an earlier version carries no pending key: still waiting.
+    pending:
+      pending ?? (security && !commandRolledBack ? { action: 'security-clearance' } : undefined)
+  }
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) Object.assign(state, { [k]: v })
+  return state
 }
 
 function safeDecode(text: string): string {

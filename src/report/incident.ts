@@ -4,14 +4,20 @@ import type { RunRecord } from '../record.js'
 import { failedBody, resolvedBody } from './bodies.js'
 import { factsOf, type ReportContext } from './context.js'
 import { defuse, fitBody, scrub, scrubDeep } from './markdown.js'
-import { incidentLabels, LABEL_MAX, markerFor, placeholderValues, unique } from './placeholders.js'
+import {
+  incidentLabels,
+  LABEL_MAX,
+  newStateLine,
+  placeholderValues,
+  unique
+} from './placeholders.js'
 import { actionLine, nowLine, statusLine } from './sections/status.js'
 import { TEAM } from './sections/values.js'
 import { renderTemplate, validateTemplate } from './templates.js'
 import { incidentTitle } from './title.js'
 
 export type { ReportContext } from './context.js'
-export { incidentLabels, markerFor, placeholderValues } from './placeholders.js'
+export { incidentLabels, placeholderValues, runFactsOf } from './placeholders.js'
 
 export interface RenderedIssue {
   title: string
@@ -36,7 +42,7 @@ export function renderIncident(recordIn: RunRecord, ctx: ReportContext): Rendere
   const values = placeholderValues(record, ctx)
   let labels = incidentLabels(record, ctx)
   let assignees = [...ctx.issueAssignees]
-  let body = `${values.marker}\n${values.report}`
+  let body = values.report
   if (ctx.template) {
     const tpl = validateTemplate(ctx.template.text, ctx.template.path)
     labels = unique([
@@ -45,8 +51,9 @@ export function renderIncident(recordIn: RunRecord, ctx: ReportContext): Rendere
     ])
     assignees = [...assignees, ...tpl.assignees]
     body = renderTemplate(tpl.body, values)
-    if (!/\{\{\s*marker\s*\}\}/.test(tpl.body)) body = `${values.marker}\n${body}`
   }
+  // The state line is the body's first line, always: the only place the action reads state from.
+  body = `${newStateLine(record, ctx)}\n${body}`
   return {
     title: incidentTitle(record, ctx, 'acting'),
     labels: labels.map((l) => scrub(l, ctx.secrets)),
@@ -65,12 +72,10 @@ export function renderResolution(recordIn: RunRecord, ctx: ReportContext): Rende
   const record = scrubDeep(recordIn, ctx.secrets)
   const facts = factsOf(record)
   const r = record.rollback
-  const marker = markerFor(record, ctx)
   let body: string
   let labelsToAdd: string[]
   if (facts.kind === 'security') {
     body = [
-      marker,
       '## 🛡️ Security incident — no rollback ran',
       '',
       `- **Status:** ${statusLine(facts, record)}`,
@@ -80,14 +85,13 @@ export function renderResolution(recordIn: RunRecord, ctx: ReportContext): Rende
     ].join('\n')
     labelsToAdd = []
   } else if (r.status === 'succeeded') {
-    body = [marker, resolvedBody(facts, record, ctx)].join('\n')
+    body = resolvedBody(facts, record, ctx)
     labelsToAdd = ['resolved']
   } else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
-    body = [marker, failedBody(facts, record, ctx)].join('\n')
+    body = failedBody(facts, record, ctx)
     labelsToAdd = [`rollback-${r.status}`]
   } else {
     body = [
-      marker,
       `## ${r.status === 'skipped-dry-run' ? '🟡 Dry run — no rollback ran' : 'ℹ️ No rollback ran'}`,
       '',
       `- **Status:** ${statusLine(facts, record)}`,
@@ -100,15 +104,27 @@ export function renderResolution(recordIn: RunRecord, ctx: ReportContext): Rende
   return { body: fitBody(scrub(body, ctx.secrets)), labelsToAdd }
 }
 
-/** A later breach for an environment that already has an open incident: one comment, no new issue. */
-export function renderBreachComment(recordIn: RunRecord, ctx: ReportContext): string {
+/**
+ * A later breach for an environment that already has an open incident: one comment, no new issue.
+ * `distrust`: why the incident's recorded state was not believed (it is rebuilt from this run).
+ */
+export function renderBreachComment(
+  recordIn: RunRecord,
+  ctx: ReportContext,
+  distrust?: string
+): string {
   const record = scrubDeep(recordIn, ctx.secrets)
   const values = placeholderValues(record, ctx)
   const body = [
-    values.marker,
     `## 🔴 New breach in run ${ctx.runId}: ${defuse(values.title)}`,
     '',
     `This environment already had this open incident, so run [${ctx.runId}](${values.run_url}) reports here instead of opening a new issue.`,
+    ...(distrust
+      ? [
+          '',
+          `> [!WARNING]\n> The record on this incident's first line was not trusted (${defuse(distrust)}): nothing pending on it is acted on, and it was rebuilt from this run alone. Give any earlier approval again as a fresh command.`
+        ]
+      : []),
     '',
     values.report
   ].join('\n')

@@ -1,25 +1,32 @@
 // The incident workflow on GitHub: find the environment's open incident, open one or comment on
 // it, then post the resolution and its label, and let the title follow the incident's state
-// (title.ts). One incident per environment (the hidden marker);
-// a re-run of the same workflow run never posts (or rolls back) twice. Never throws for API
+// (title.ts). One incident per environment: an issue the action opened, whose body starts with the
+// state line (incident-state.ts); a re-run of the same workflow run never posts (or rolls back)
+// twice. Never throws for API
 // failures: the outcome says what could not be written, and the caller fails the step after the
 // rest of the report.
-import { GitHubError, toGitHubError, type GitHub, type IssueInfo } from '../adapters/github.js'
+import {
+  GitHubError,
+  toGitHubError,
+  type AccountInfo,
+  type GitHub,
+  type IssueInfo
+} from '../adapters/github.js'
+import { rolledBackInRun, stateAfterRun } from '../core/pending.js'
 import type { RollbackLevel } from '../core/types.js'
 import type { IssueOutcome, RunRecord } from '../record.js'
-import { factsOf, parseMarkers, type ReportContext } from './context.js'
+import { factsOf, type ReportContext } from './context.js'
 import {
   incidentLabels,
   renderBreachComment,
   renderIncident,
-  renderResolution
+  renderResolution,
+  runFactsOf
 } from './incident.js'
+import { findIncident, saveState } from './incident-state.js'
 import { incidentState, type IncidentState, incidentTitle } from './title.js'
 
 export type ReportMode = 'incident' | 'warning'
-
-/** The label of a security incident (incidentLabels adds it). */
-const SECURITY_LABEL = 'security'
 
 export interface OwnRollback {
   number: number
@@ -27,48 +34,20 @@ export interface OwnRollback {
   level: RollbackLevel
 }
 
-/** The open issue whose first hidden marker names this environment (newest first), if any. */
-export function findOpenIncident(
-  github: GitHub,
-  environment: string
-): Promise<IssueInfo | undefined> {
-  return github.findOpenIssue((issue) => parseMarkers(issue.body)[0]?.environment === environment)
-}
-
 /**
- * Whether an earlier attempt of this workflow run already rolled back this environment: its
- * marker with `rollback-done=` on the open incident's body or one of its comments. Checked
- * BEFORE rolling back, so a re-run never rolls back twice.
+ * Whether an earlier attempt of this workflow run already rolled back this environment, as the
+ * open incident's trusted state records it. Checked BEFORE rolling back, so a re-run never rolls
+ * back twice; an untrusted or unreadable record says nothing (the rollback runs).
  */
 export async function findOwnRollback(
   github: GitHub,
+  self: AccountInfo,
   environment: string,
   runId: string
 ): Promise<OwnRollback | undefined> {
-  const incident = await findOpenIncident(github, environment)
-  if (!incident) return undefined
-  const level = await ownRollbackLevel(github, incident, environment, runId)
-  return level ? { number: incident.number, url: incident.url, level } : undefined
-}
-
-/** The level in this run's `rollback-done=` marker on the incident's body or comments. */
-async function ownRollbackLevel(
-  github: GitHub,
-  incident: IssueInfo,
-  environment: string,
-  runId: string
-): Promise<RollbackLevel | undefined> {
-  const own = (text: string): RollbackLevel | undefined =>
-    parseMarkers(text).find(
-      (m) => m.runId === runId && m.environment === environment && m.rollbackDone
-    )?.rollbackDone
-  const inBody = own(incident.body)
-  if (inBody) return inBody
-  for (const c of await github.listComments(incident.number)) {
-    const level = own(c.body)
-    if (level) return level
-  }
-  return undefined
+  const incident = await findIncident(github, self, environment)
+  const level = rolledBackInRun(incident?.recorded, runId)
+  return incident && level ? { number: incident.number, url: incident.url, level } : undefined
 }
 
 /**
@@ -82,6 +61,7 @@ export async function reportIncident(
   github: GitHub,
   record: RunRecord,
   ctx: ReportContext,
+  self: AccountInfo | undefined,
   mode: ReportMode = 'incident'
 ): Promise<IssueOutcome> {
   const needed = mode === 'incident'
@@ -93,10 +73,15 @@ export async function reportIncident(
   // An open security incident keeps the security subject until people clear it (the label goes).
   let held: IncidentState | undefined
   try {
-    const existing = await findOpenIncident(github, record.environment)
+    // Without knowing its own account the action cannot tell its incident from a look-alike:
+    // it opens a new issue rather than write to one it cannot verify.
+    const existing = self ? await findIncident(github, self, record.environment) : undefined
+    if (!self)
+      warnings.push(
+        'the account the token writes as is unknown: opened a new issue instead of looking for the open incident'
+      )
     if (existing) {
-      const own = await ownRollbackLevel(github, existing, record.environment, ctx.runId)
-      if (own)
+      if (rolledBackInRun(existing.recorded, ctx.runId))
         return {
           needed,
           number: existing.number,
@@ -105,12 +90,16 @@ export async function reportIncident(
           alreadyRolledBack: true,
           warnings
         }
-      await github.comment(existing.number, renderBreachComment(record, ctx))
+      const distrust = existing.trust.trusted ? undefined : existing.trust.why
+      await github.comment(existing.number, renderBreachComment(record, ctx, distrust))
       number = existing.number
       url = existing.url
       const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l))
       await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing))
-      held = existing.labels.includes(SECURITY_LABEL) ? 'security' : undefined
+      await tryPart(warnings, 'state', () =>
+        saveState(github, existing, stateAfterRun(existing.recorded, runFactsOf(record, ctx)))
+      )
+      held = existing.recorded?.security ? 'security' : undefined
       shownTitle = await retitle(
         github,
         warnings,

@@ -15,19 +15,30 @@ export function fence(untrusted: string, lang = 'text'): string {
   const runs = untrusted.match(/`+/g) ?? []
   const longest = runs.reduce((max, run) => Math.max(max, run.length), 0)
   const ticks = '`'.repeat(Math.max(3, longest + 1))
-  const text = untrusted.replace(/\r\n?/g, '\n').replace(/\n+$/, '')
+  const text = breakComments(untrusted.replace(/\r\n?/g, '\n').replace(/\n+$/, ''))
   return `${ticks}${lang}\n${text}\n${ticks}`
 }
 
 /**
- * Makes text safe outside a fence: `@name` cannot ping (a zero-width space after the @) and HTML
- * tags are escaped. `#123` references are left alone (harmless).
+ * A fence or a code span stops rendering, not a parser that reads the raw body: an HTML comment
+ * opener or closer inside one is broken with a zero-width space, so no marker can be carried in.
+ */
+function breakComments(text: string): string {
+  return text.replace(/<!--/g, '<!\u200b--').replace(/-->/g, '--\u200b>')
+}
+
+/**
+ * Makes text safe outside a fence: HTML (and so any hidden marker) is escaped; `@name` and
+ * `@org/team` cannot ping and `#123` cannot link or close anything (a zero-width space after the
+ * `@` or `#`); `![…](…)` cannot load an image (a beacon through GitHub's image proxy).
  */
 export function defuse(text: string): string {
   return text
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/!\[/g, '!\u200b[')
 }
 
 /** Text for one Markdown table cell: defused, one line, pipes escaped, at most `max` characters. */
@@ -43,7 +54,7 @@ export function code(text: string): string {
   const longest = runs.reduce((max, run) => Math.max(max, run.length), 0)
   const ticks = '`'.repeat(longest + 1)
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : ''
-  return `${ticks}${pad}${text.replace(/\s+/g, ' ')}${pad}${ticks}`
+  return `${ticks}${pad}${breakComments(text.replace(/\s+/g, ' '))}${pad}${ticks}`
 }
 
 /**

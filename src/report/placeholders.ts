@@ -1,6 +1,7 @@
-// The values of the incident's {{placeholders}}, its hidden marker and its labels: what the
+// The values of the incident's {{placeholders}}, its state line and its labels: what the
 // issue, its comments and its title are rendered from. Pure.
 import { formatDuration } from '../core/duration.js'
+import { stateAfterRun, type RunFacts } from '../core/pending.js'
 import type { RunRecord } from '../record.js'
 import { builtInBody, dataLossWithoutTarget } from './bodies.js'
 import { chartStory, renderCharts } from './chart-story.js'
@@ -8,7 +9,7 @@ import {
   commitUrl,
   deploymentUrl,
   factsOf,
-  renderMarker,
+  renderStateLine,
   runUrl,
   type ReportContext,
   utc
@@ -35,24 +36,28 @@ import { TEAM, healthText, pct, secs } from './sections/values.js'
 export const LABEL_MAX = 50
 
 /**
- * The marker of this run: `rollback-done=<level>` when a rollback command ran, and what a command
- * on the issue needs: the deploy, the breach, the commit, the rule, what is pending, the target.
+ * What this run adds to the incident's state line: the rollback it ran (a re-run never rolls back
+ * twice), and what a command on the issue needs: the deploy, the breach, the commit, the rule and
+ * what is pending.
  */
-export function markerFor(record: RunRecord, ctx: ReportContext): string {
+export function runFactsOf(record: RunRecord, ctx: ReportContext): RunFacts {
   const facts = factsOf(record)
-  const pending = record.pending
-  return renderMarker({
+  return {
     environment: record.environment,
     runId: ctx.runId,
-    rollbackDone: facts.rollbackRan ? facts.level : undefined,
     deployedAt: record.deployedAt,
-    breachAt: facts.breachAt,
-    sha: ctx.sha || undefined,
+    ...(facts.breachAt !== undefined ? { breachAt: facts.breachAt } : {}),
+    ...(ctx.sha ? { sha: ctx.sha } : {}),
     rule: facts.rule,
-    pending: pending?.action,
-    pendingLevel: pending?.action === 'restore' ? pending.level : undefined,
-    target: pending?.action === 'restore' ? pending.target : record.rollback.target?.id
-  })
+    security: facts.kind === 'security',
+    ...(facts.rollbackRan && facts.level ? { rolledBackAt: facts.level } : {}),
+    ...(record.pending ? { pending: record.pending } : {})
+  }
+}
+
+/** The state line of a new incident opened by this run. */
+export function newStateLine(record: RunRecord, ctx: ReportContext): string {
+  return renderStateLine(stateAfterRun(undefined, runFactsOf(record, ctx)))
 }
 
 /** issueLabels + severity + rollback-level-N (when a rollback ran) + environment:<env> (+ security). */
@@ -78,7 +83,8 @@ export function placeholderValues(
   const r = record.rollback
   const b = facts.breachSample
   const values: Record<string, string> = {
-    marker: markerFor(record, ctx),
+    // The state line is always the body's first line (incident.ts), never where a template puts it.
+    marker: '',
     title: title(facts, record, state),
     environment: defuse(record.environment),
     severity: facts.severity,

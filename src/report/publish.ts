@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { GitHub } from '../adapters/github.js'
+import type { AccountInfo, GitHub } from '../adapters/github.js'
 import type { Logger } from '../adapters/ports.js'
 import type { IssueOutcome, RunRecord } from '../record.js'
 import type { Settings, SshSettings } from '../settings/types.js'
@@ -121,7 +121,7 @@ export interface Published {
 export async function publish(
   settings: Settings,
   record: RunRecord,
-  deps: { github?: GitHub; log: Logger }
+  deps: { github?: GitHub; self?: AccountInfo; log: Logger }
 ): Promise<Published> {
   const { log } = deps
   const ctx = reportContext(settings)
@@ -129,7 +129,7 @@ export async function publish(
   let issue: IssueOutcome | undefined
   if (mode) {
     issue = deps.github
-      ? await reportIncident(deps.github, record, ctx, mode)
+      ? await reportIncident(deps.github, record, ctx, deps.self, mode)
       : {
           needed: mode === 'incident',
           warnings: [],
