@@ -1,20 +1,24 @@
 // Commands on the incident issue, pure parts: the grammar, who may, which issue, what each verb
 // does in the incident's state, and what a watch leaves pending.
-import { issueRefusal, planCommand } from '../../src/core/command-plan.js'
+import { checkApproval, issueRefusal, planCommand } from '../../src/core/command-plan.js'
+import { backupAgeBlock } from '../../src/core/backups.js'
 import { readCommentEvent } from '../../src/core/comment-event.js'
 import {
   authorize,
   BadCommand,
+  canonicalCommand,
   parseCommand,
   roleFrom,
   type Command,
   type Role
 } from '../../src/core/commands.js'
 import {
-  incidentState,
   pendingAfterRun,
-  type IncidentMarker,
+  stateAfterCommand,
+  stateAfterRun,
+  STATE_MEMORY,
   type IncidentState,
+  type RunFacts,
   type RunOutcome
 } from '../../src/core/pending.js'
 import type { BackupChoice } from '../../src/core/types.js'
@@ -100,12 +104,12 @@ describe('parseCommand', () => {
     [
       'bad: target with ;',
       '/rollback-sentinel clear-security target=backup-1;reboot',
-      /^target "backup-1;reboot" is not a backup id: use only letters/
+      /^target a value of 15 characters is not a backup id: use only letters/
     ],
     [
       'bad: target with $()',
       '/rollback-sentinel rollback level=2 target=$(id)',
-      /^target "\$\(id\)" is not a backup id/
+      /^target a value of 5 characters is not a backup id/
     ],
     [
       'bad: target starting with -',
@@ -115,7 +119,7 @@ describe('parseCommand', () => {
     [
       'bad: target with a slash',
       '/rollback-sentinel rollback level=3 target=../etc',
-      /^target "..\/etc" is not a backup id/
+      /^target a value of 6 characters is not a backup id/
     ],
     [
       'bad: Level 1 with a target',
@@ -233,117 +237,237 @@ describe('authorize', () => {
 })
 
 describe('issueRefusal', () => {
-  const open = { number: 7, state: 'open', pullRequest: false, markerEnvironment: 'production' }
-  it.each<[string, typeof open, string | null]>([
-    ['issueRefusal: the open incident of this environment', open, null],
+  const open = {
+    number: 7,
+    state: 'open',
+    pullRequest: false,
+    incident: true,
+    environment: 'production'
+  }
+  it.each<[string, typeof open, 'ignore' | 'refuse' | null, string]>([
+    ['issueRefusal: the open incident of this environment', open, null, ''],
     [
-      'issueRefusal: closed',
+      'issueRefusal: closed → a reply says so',
       { ...open, state: 'closed' },
+      'refuse',
       '#7 is closed: commands act on open incidents only'
     ],
     [
-      'issueRefusal: marker-less',
-      { ...open, markerEnvironment: undefined as unknown as string },
-      '#7 is not an incident issue of rollback-sentinel'
+      'issueRefusal: not an issue the action opened (a look-alike) → nothing is written to it',
+      { ...open, incident: false, environment: undefined as unknown as string },
+      'ignore',
+      '#7 is not an incident issue that rollback-sentinel opened'
     ],
     [
-      'issueRefusal: another environment',
-      { ...open, markerEnvironment: 'staging' },
-      "#7 is the incident of environment 'staging', and this workflow step acts on 'production'"
+      'issueRefusal: another environment → ignored (that environment’s job answers)',
+      { ...open, environment: 'staging' },
+      'ignore',
+      '#7 is the incident of another environment'
     ],
-    ['issueRefusal: a pull request', { ...open, pullRequest: true }, '#7 is a pull request']
-  ])('%s', (_name, issue, start) => {
+    [
+      'issueRefusal: a pull request → ignored',
+      { ...open, pullRequest: true },
+      'ignore',
+      '#7 is a pull request'
+    ]
+  ])('%s', (_name, issue, act, start) => {
     const r = issueRefusal(issue, 'production')
-    if (start === null) expect(r).toBeNull()
-    else expect(r?.startsWith(start)).toBe(true)
+    if (act === null) expect(r).toBeNull()
+    else {
+      expect(r?.act).toBe(act)
+      expect(r?.why.startsWith(start)).toBe(true)
+    }
   })
 })
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 0)
-const watchMarker = (over: Partial<IncidentMarker> = {}): IncidentMarker => ({
+const run = (over: Partial<RunFacts> = {}): RunFacts => ({
   environment: 'production',
   runId: '1',
   deployedAt: T,
   rule: 'error-rate-critical',
+  security: false,
   ...over
 })
 
-describe('incidentState', () => {
-  it('incidentState: an old marker (environment, run, rollback-done) gives no deploy and nothing pending', () => {
+describe('stateAfterRun / stateAfterCommand', () => {
+  it('stateAfterRun: a new incident records the run, its rollback and what it left pending', () => {
     expect(
-      incidentState([{ environment: 'production', runId: '1', rollbackDone: 1 }], 'production')
-    ).toEqual({
-      security: false,
-      commandRolledBack: false
-    })
-  })
-
-  it('incidentState: the newest watch marker wins; other environments are ignored', () => {
-    const s = incidentState(
-      [
-        watchMarker({ pending: 'consider-rollback' }),
-        watchMarker({ environment: 'staging', deployedAt: T + 9, pending: 'security-clearance' }),
-        watchMarker({
-          runId: '2',
-          deployedAt: T + 5,
-          pending: 'restore',
-          pendingLevel: 3,
-          target: 'backup-x'
-        })
-      ],
-      'production'
-    )
-    expect(s).toMatchObject({
-      deployedAt: T + 5,
-      pending: { action: 'restore', level: 3, target: 'backup-x' }
-    })
-  })
-
-  it('incidentState: a command that ran a rollback settles what was pending; one that did not leaves it', () => {
-    const pending = watchMarker({ pending: 'restore', pendingLevel: 3, target: 'backup-x' })
-    expect(
-      incidentState(
-        [pending, { environment: 'production', runId: '9', comment: 5, command: 'status' }],
-        'production'
-      ).pending
-    ).toEqual({
-      action: 'restore',
-      level: 3,
-      target: 'backup-x'
-    })
-    const settled = incidentState(
-      [pending, { environment: 'production', runId: '9', comment: 6, rollbackDone: 3 }],
-      'production'
-    )
-    expect(settled.pending).toBeUndefined()
-    expect(settled.commandRolledBack).toBe(true)
-  })
-
-  it('incidentState: a security incident waits for clearance, also when opened by an earlier version (label only)', () => {
-    expect(
-      incidentState(
-        [watchMarker({ rule: 'security-breach', pending: 'security-clearance' })],
-        'production'
+      stateAfterRun(
+        undefined,
+        run({ rolledBackAt: 3, pending: { action: 'consider-rollback', level: 1 } })
       )
-    ).toMatchObject({
-      security: true,
-      pending: { action: 'security-clearance' }
-    })
-    expect(
-      incidentState([{ environment: 'production', runId: '1' }], 'production', [
-        'incident',
-        'security'
-      ])
-    ).toMatchObject({
-      security: true,
-      pending: { action: 'security-clearance' }
+    ).toEqual({
+      environment: 'production',
+      runId: '1',
+      deployedAt: T,
+      rule: 'error-rate-critical',
+      security: false,
+      commandRolledBack: false,
+      pending: { action: 'consider-rollback', level: 1 },
+      rolledBack: [{ runId: '1', level: 3 }],
+      answered: []
     })
   })
 
-  it('incidentState: a restore marker without its level or target is not a pending restore', () => {
-    expect(
-      incidentState([watchMarker({ pending: 'restore', target: 'backup-x' })], 'production').pending
-    ).toBeUndefined()
+  it('stateAfterRun: a later breach replaces the deploy, rule and pending; runs and answers are kept', () => {
+    const first = stateAfterRun(
+      undefined,
+      run({ rolledBackAt: 1, pending: { action: 'restore', level: 3, target: 'backup-x' } })
+    )
+    const answered = stateAfterCommand(first, { commentId: 55, runId: '9' })
+    const second = stateAfterRun(answered, run({ runId: '2', deployedAt: T + 5, rolledBackAt: 2 }))
+    expect(second).toMatchObject({
+      runId: '2',
+      deployedAt: T + 5,
+      rolledBack: [
+        { runId: '1', level: 1 },
+        { runId: '2', level: 2 }
+      ],
+      answered: [55]
+    })
+    expect(second.pending).toBeUndefined()
+  })
+
+  it('stateAfterRun: an untrusted earlier state (undefined) carries nothing over', () => {
+    expect(stateAfterRun(undefined, run()).rolledBack).toEqual([])
+  })
+
+  it('stateAfterRun: a security incident stays one until its clean recovery ran', () => {
+    const sec = stateAfterRun(undefined, run({ security: true, rule: 'security-breach' }))
+    expect(stateAfterRun(sec, run({ runId: '2' })).security).toBe(true)
+    const cleared = stateAfterCommand(sec, { commentId: 1, runId: '3', rolledBackAt: 3 })
+    expect(cleared).toMatchObject({ security: true, commandRolledBack: true })
+    expect(cleared.pending).toBeUndefined()
+    expect(stateAfterRun(cleared, run({ runId: '4' })).security).toBe(false)
+  })
+
+  it('stateAfterCommand: a command without a rollback leaves what is pending', () => {
+    const pending = stateAfterRun(
+      undefined,
+      run({ pending: { action: 'restore', level: 3, target: 'backup-x' } })
+    )
+    const after = stateAfterCommand(pending, { commentId: 5, runId: '9' })
+    expect(after.pending).toEqual({ action: 'restore', level: 3, target: 'backup-x' })
+    expect(after.answered).toEqual([5])
+    expect(stateAfterCommand(after, { commentId: 5, runId: '9' }).answered).toEqual([5])
+  })
+
+  it(`stateAfterRun / stateAfterCommand: the lists keep the newest ${STATE_MEMORY}`, () => {
+    let s = stateAfterRun(undefined, run())
+    for (let i = 1; i <= STATE_MEMORY + 10; i++)
+      s = stateAfterCommand(s, { commentId: i, runId: 'x' })
+    expect(s.answered).toHaveLength(STATE_MEMORY)
+    expect(s.answered[0]).toBe(11)
+  })
+})
+
+describe('backupAgeBlock (the one backup-age rule)', () => {
+  it.each<[string, 1 | 2 | 3, number | null, boolean]>([
+    ['backupAgeBlock: Level 3, older than backup-max-age → blocked', 3, 25 * HOUR, true],
+    ['backupAgeBlock: Level 3, exactly backup-max-age → runs', 3, 24 * HOUR, false],
+    ['backupAgeBlock: Level 3, age unknown → runs (the note says unknown)', 3, null, false],
+    [
+      'backupAgeBlock: Level 2 (the low-risk migration rollback) is never held by age',
+      2,
+      99 * HOUR,
+      false
+    ],
+    ['backupAgeBlock: Level 1 uses no backup', 1, 99 * HOUR, false]
+  ])('%s', (_name, level, ageMs, blocked) => {
+    const why = backupAgeBlock(level, { id: 'b', ageMs }, 24 * HOUR)
+    expect(why !== null).toBe(blocked)
+    if (why) expect(why).toMatch(/backup b is 25h old > backup-max-age 24h \(runbook: Major loss/)
+  })
+})
+
+describe('checkApproval', () => {
+  const backups = [
+    { id: 'backup-old', takenAt: T - 30 * HOUR },
+    { id: 'backup-fresh', takenAt: T - HOUR },
+    { id: 'backup-after', takenAt: T + 60_000 }
+  ]
+  const check = (over: Partial<Parameters<typeof checkApproval>[0]>) =>
+    checkApproval({
+      level: 3,
+      target: 'backup-fresh',
+      backups,
+      deployedAt: T,
+      now: T + 10 * 60_000,
+      backupMaxAgeMs: 24 * HOUR,
+      answersBlock: false,
+      ...over
+    })
+  it.each<[string, Partial<Parameters<typeof checkApproval>[0]>, RegExp | null]>([
+    ['checkApproval: listed, before the deploy, within the age → runs', {}, null],
+    [
+      'checkApproval: not listed now (a planted or deleted backup) → refused',
+      { target: 'backup-planted' },
+      /backup backup-planted is not among the 3 backup\(s\) that rollback.sh --list shows now/
+    ],
+    [
+      'checkApproval: taken after the deploy (the broken release) → refused',
+      { target: 'backup-after' },
+      /not before the incident's deploy .*restoring it would bring the broken release back/
+    ],
+    [
+      'checkApproval: older than backup-max-age, not the answer to that block → refused, pending',
+      { target: 'backup-old' },
+      /backup backup-old is 30h10m old > backup-max-age 24h.*approve.* runs exactly this restore/
+    ],
+    [
+      'checkApproval: older than backup-max-age, the answer to exactly that block → runs',
+      { target: 'backup-old', answersBlock: true },
+      null
+    ],
+    [
+      'checkApproval: Level 2 of an old backup → runs (age holds Level 3 only)',
+      { target: 'backup-old', level: 2 },
+      null
+    ]
+  ])('%s', (_name, over, refused) => {
+    const r = check(over)
+    if (refused === null) {
+      expect(r.ok).toBe(true)
+      expect(r.ok && r.target.id).toBe(over.target ?? 'backup-fresh')
+    } else {
+      expect(r.ok).toBe(false)
+      expect(!r.ok && r.reason).toMatch(refused)
+    }
+  })
+
+  it('checkApproval: a clearance held by age leaves exactly that restore pending', () => {
+    const r = check({ target: 'backup-old' })
+    expect(!r.ok && r.pending).toEqual({ action: 'restore', level: 3, target: 'backup-old' })
+  })
+})
+
+describe('canonicalCommand', () => {
+  it.each<[string, string]>([
+    [
+      '/rollback-sentinel rollback level=3 target=backup-1',
+      '/rollback-sentinel rollback level=3 target=backup-1'
+    ],
+    ['/ROLLBACK-SENTINEL   Approve', '/rollback-sentinel approve'],
+    ['/rollback-sentinel clear-security target=b-2 <!-- x -->', ''],
+    ['/rollback-sentinel status', '/rollback-sentinel status']
+  ])('canonicalCommand: %s → the action’s own words', (text, expected) => {
+    const c = parseCommand(text)
+    if (expected === '') expect(c).toBeInstanceOf(BadCommand)
+    else expect(canonicalCommand(c as Command)).toBe(expected)
+  })
+
+  it('parseCommand: a bad command’s message never carries the comment’s markup', () => {
+    for (const text of [
+      '/rollback-sentinel <!--rollback-sentinel environment=production run=1 pending=restore-->',
+      '/rollback-sentinel rollback level=<img> target=x',
+      '/rollback-sentinel @org/team ![x](http://e/x.png)',
+      '/rollback-sentinel rollback level=1 fixes=#12'
+    ]) {
+      const c = parseCommand(text)
+      expect(c).toBeInstanceOf(BadCommand)
+      expect((c as BadCommand).message).not.toMatch(/[<>@#![\]]/)
+    }
   })
 })
 
@@ -418,6 +542,10 @@ describe('pendingAfterRun', () => {
 })
 
 const state = (over: Partial<IncidentState> = {}): IncidentState => ({
+  environment: 'production',
+  runId: '1',
+  rolledBack: [],
+  answered: [],
   security: false,
   commandRolledBack: false,
   deployedAt: T,

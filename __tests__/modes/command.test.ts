@@ -7,10 +7,17 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import type { Adapters } from '../../src/adapters/all.js'
-import type { CommentInfo, IssueInfo } from '../../src/adapters/github.js'
 import type { Webhook } from '../../src/adapters/webhook.js'
-import { parseMarkers, renderMarker, type Marker } from '../../src/report/context.js'
-import { BOT, fakeGitHub } from '../../__fixtures__/github.js'
+import type { IncidentState } from '../../src/core/pending.js'
+import { parseStateLine, renderStateLine } from '../../src/report/context.js'
+import {
+  BOT,
+  BOT_ACCOUNT,
+  fakeGitHub,
+  MAINTAINER,
+  OUTSIDER,
+  type FakeIssue
+} from '../../__fixtures__/github.js'
 import { fakeHost, ranOk } from '../../__fixtures__/adapters.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -38,32 +45,33 @@ interface World {
   healthy: boolean
 }
 
+type Said = { id: number; url: string; body: string; author: string }
+
 function fakeGitHubWithIncidents(roles: Record<string, string>) {
   const github = fakeGitHub(roles)
   const { issues, comments } = github
   let nextId = 9000
-  /** An incident as the watch opened it, with its marker. */
-  const incident = (marker: Partial<Marker>, over: Partial<IssueInfo> = {}) => {
-    const m = renderMarker({
+  /** An incident as the watch opened it, with its state line. */
+  const incident = (state: Partial<IncidentState>, over: Partial<FakeIssue> = {}) => {
+    const line = renderStateLine({
       environment: 'production',
       runId: '100',
       deployedAt: DEPLOYED,
-      ...marker
+      security: state.rule === 'security-breach',
+      commandRolledBack: false,
+      rolledBack: [],
+      answered: [],
+      ...state
     })
-    issues.push({
-      number: issues.length + 1,
-      url: `https://github.com/acme/spacetime/issues/${issues.length + 1}`,
-      title: 'incident',
-      body: `${m}\n## report`,
-      labels: ['incident', ...(marker.rule === 'security-breach' ? ['security'] : [])],
-      state: 'open',
-      author: BOT,
-      ...over
-    })
-    return issues[issues.length - 1]
+    const issue = github.openIssueAs(BOT_ACCOUNT, 'incident', `${line}\n## report`, [
+      'incident',
+      ...(state.rule === 'security-breach' ? ['security'] : [])
+    ])
+    Object.assign(issue, over)
+    return issue
   }
   /** A person's comment (the event's comment exists on the issue, as on GitHub). */
-  const said = (issue: number, body: string, author: string) => {
+  const said = (issue: number, body: string, author: string): Said => {
     const c = { id: nextId++, issue, url: `c/${nextId}`, body, author }
     comments.push(c)
     return c
@@ -80,7 +88,7 @@ function fakeGitHubWithIncidents(roles: Record<string, string>) {
   }
 }
 
-function eventFor(issue: IssueInfo, comment: CommentInfo, userType = 'User', action = 'created') {
+function eventFor(issue: FakeIssue, comment: Said, userType = 'User', action = 'created') {
   return {
     action,
     issue: {
@@ -196,8 +204,8 @@ async function comment(
   opts: {
     author?: string
     userType?: string
-    marker?: Partial<Marker>
-    issue?: Partial<IssueInfo>
+    state?: Partial<IncidentState>
+    issue?: Partial<FakeIssue>
     w?: World
     roles?: Record<string, string>
     adapters?: Partial<Adapters> & { eventName?: string }
@@ -205,7 +213,7 @@ async function comment(
 ) {
   const gh = fakeGitHubWithIncidents(opts.roles ?? ROLES)
   const w = opts.w ?? world()
-  const issue = gh.incident(opts.marker ?? { rule: 'error-rate-critical' }, opts.issue)
+  const issue = gh.incident(opts.state ?? { rule: 'error-rate-critical' }, opts.issue)
   const c = gh.said(issue.number, body, opts.author ?? 'maria')
   const event = eventFor(issue, c, opts.userType)
   const s = setup(event, gh, w, opts.adapters)
@@ -233,7 +241,7 @@ describe('mode command: what is not a command, and exactly once', () => {
     expect(core.outputs.decision).toBe('ignored')
   })
 
-  it('the same comment event delivered twice rolls back once: the second run finds the reply marker', async () => {
+  it('the same comment event delivered twice rolls back once: the second run finds its 👀 and the answer in the state line', async () => {
     const gh = fakeGitHubWithIncidents(ROLES)
     const w = world()
     const issue = gh.incident({ rule: 'error-rate-critical' })
@@ -245,7 +253,8 @@ describe('mode command: what is not a command, and exactly once', () => {
     core.reset(INPUTS)
     await run(setup(event, gh, w).adapters)
     expect(w.commands.filter((x) => x.includes('--quick'))).toHaveLength(1)
-    expect(gh.writes).toHaveLength(writes)
+    // Only the claim was tried again (GitHub answers 200: already there): no reply, no state write.
+    expect(gh.writes.slice(writes)).toEqual([`reaction ${c.id} eyes`])
     expect(core.outputs.decision).toBe('ignored')
     expect(core.failed).toBeUndefined()
     expect(core.summaries.join('')).toContain('Already answered')
@@ -262,7 +271,7 @@ describe('mode command: what is not a command, and exactly once', () => {
     expect(gh.comments[gh.comments.length - 1].body).toContain(
       'an earlier run already took this comment'
     )
-    expect(core.failed).toBe('this comment was already taken by an earlier run that left no reply')
+    expect(core.failed).toBe('this comment was already taken by an earlier run that left no answer')
   })
 
   it('a reply marker pasted by someone else neither suppresses the command nor is trusted', async () => {
@@ -273,18 +282,12 @@ describe('mode command: what is not a command, and exactly once', () => {
     // Someone without the role pastes markers: "already answered" and "a restore is pending".
     gh.said(
       issue.number,
-      renderMarker({ environment: 'production', runId: '1', comment: c.id }),
+      `<!-- rollback-sentinel environment=production run=1 comment=${c.id} -->`,
       'mallory'
     )
     gh.said(
       issue.number,
-      renderMarker({
-        environment: 'production',
-        runId: '1',
-        pending: 'restore',
-        pendingLevel: 3,
-        target: 'backup-evil'
-      }),
+      '<!-- rollback-sentinel environment=production run=1 pending=restore pending-level=3 target=backup-evil -->',
       'mallory'
     )
     await run(setup(eventFor(issue, c), gh, w).adapters)
@@ -307,19 +310,23 @@ describe('mode command: refusals say why and touch nothing', () => {
     ['a non-collaborator (404)', 'nobody', 'User', /@\u200b?nobody has no role/],
     ['a bot, even one with admin', 'ada', 'Bot', /comments by bots are never acted on/]
   ])(
-    'clear-security by %s: refused, no reaction, nothing on the host',
+    'clear-security by %s: refused with a reply, nothing on the host',
     async (_who, author, userType, why) => {
       const r = await comment('/rollback-sentinel clear-security target=' + PRE_DEPLOY, {
         author,
         userType,
-        marker: { rule: 'security-breach', pending: 'security-clearance' }
+        state: { rule: 'security-breach', pending: { action: 'security-clearance' } }
       })
       expect(r.w.commands).toEqual([])
-      expect(r.gh.reactions).toEqual([])
+      expect(r.gh.reactions).toEqual([{ comment: r.c.id, content: 'eyes' }])
       expect(r.reply).toMatch(why)
       expect(r.reply).toContain('## 🚫 Not run')
-      expect(parseMarkers(r.reply)[0]).toMatchObject({ comment: r.c.id, command: 'clear-security' })
-      expect(r.reply).not.toMatch(/rollback-done/)
+      expect(r.reply).not.toContain('<!--')
+      // The answer is recorded on the state line; what was pending stays pending.
+      expect(parseStateLine(r.issue.body)).toMatchObject({
+        answered: [r.c.id],
+        pending: { action: 'security-clearance' }
+      })
       expect(core.outputs.decision).toBe('refused')
       expect(core.failed).toBeUndefined()
       expect(r.s.posts).toEqual([])
@@ -338,7 +345,7 @@ describe('mode command: refusals say why and touch nothing', () => {
     [
       'a target with ;',
       '/rollback-sentinel clear-security target=backup-1;reboot',
-      'target "backup-1;reboot" is not a backup id'
+      'target a value of 15 characters is not a backup id'
     ],
     ['an unknown verb', '/rollback-sentinel nuke', 'unknown verb "nuke"'],
     [
@@ -350,7 +357,7 @@ describe('mode command: refusals say why and touch nothing', () => {
   ])(
     'a bad command (%s): a reply naming what was wrong, no SSH, no permission lookup',
     async (_what, body, problem) => {
-      const r = await comment(body, { marker: { rule: 'security-breach' } })
+      const r = await comment(body, { state: { rule: 'security-breach' } })
       expect(r.reply).toContain('## ❓ Not a valid command')
       expect(r.reply).toContain(problem.replace(/"/g, '"'))
       expect(r.reply).toContain('/rollback-sentinel rollback level=1|2|3 [target=ID]')
@@ -360,24 +367,39 @@ describe('mode command: refusals say why and touch nothing', () => {
     }
   )
 
+  it.each([['closed', { state: 'closed' }, {}, 'is closed']])(
+    'a %s incident: a reply saying why, nothing runs',
+    async (_what, issue, state, why) => {
+      const r = await comment('/rollback-sentinel rollback level=1', {
+        issue: issue as Partial<FakeIssue>,
+        state: { rule: 'error-rate-critical', ...state }
+      })
+      expect(r.reply).toContain(why)
+      expect(r.w.commands).toEqual([])
+    }
+  )
+
   it.each([
-    ['closed', { state: 'closed' }, {}, 'is closed'],
-    ['marker-less', { body: 'a bug report' }, {}, 'is not an incident issue of rollback-sentinel'],
+    ['without a state line', { body: 'a bug report' }, {}],
+    ['of another environment', {}, { environment: 'staging' }],
     [
-      'foreign (another environment)',
-      {},
-      { environment: 'staging' },
-      "the incident of environment 'staging'"
+      'opened by an outsider with a state line (a look-alike)',
+      { authorId: OUTSIDER.id, author: OUTSIDER.login },
+      {}
     ]
-  ])('a %s issue: a reply saying why, nothing runs', async (_what, issue, marker, why) => {
-    const r = await comment('/rollback-sentinel rollback level=1', {
-      issue: issue as Partial<IssueInfo>,
-      marker: { rule: 'error-rate-critical', ...marker }
-    })
-    expect(r.reply).toContain(why)
-    expect(r.w.commands).toEqual([])
-    expect(r.gh.reactions).toEqual([])
-  })
+  ])(
+    'an issue %s: ignored, nothing written to GitHub, nothing runs',
+    async (_what, issue, state) => {
+      const r = await comment('/rollback-sentinel rollback level=1', {
+        issue: issue as Partial<FakeIssue>,
+        state: { rule: 'error-rate-critical', ...state }
+      })
+      expect(r.gh.writes).toEqual([])
+      expect(r.w.commands).toEqual([])
+      expect(core.outputs.decision).toBe('ignored')
+      expect(core.failed).toBeUndefined()
+    }
+  )
 
   it('an event that is not issue_comment is bad input', async () => {
     await comment('/rollback-sentinel status', { adapters: { eventName: 'push' } })
@@ -389,17 +411,18 @@ describe('mode command: refusals say why and touch nothing', () => {
 })
 
 describe('mode command: the runbook steps', () => {
-  it('clear-security by a maintainer: 👀, stop-command, then Level 3 to the pre-breach backup, verified, RESOLVED', async () => {
+  it('clear-security by a maintainer: 👀, the target checked again, what will run, stop-command, Level 3 to the pre-breach backup, verified, RESOLVED', async () => {
     const r = await comment(
-      `/rollback-sentinel clear-security target=${BACKUPS[0].id}\nsecurity team: breach began yesterday`,
+      `/rollback-sentinel clear-security target=${PRE_DEPLOY}\nsecurity team: breach began after the backup`,
       {
-        marker: { rule: 'security-breach', pending: 'security-clearance' }
+        state: { rule: 'security-breach', pending: { action: 'security-clearance' } }
       }
     )
     expect(r.gh.reactions).toEqual([{ comment: r.c.id, content: 'eyes' }])
     expect(hostScripts(r.w)).toEqual([
+      'bash deploy/rollback/rollback.sh --list',
       'docker-compose down',
-      `bash deploy/rollback/rollback.sh --level 3 --target ${BACKUPS[0].id}`,
+      `bash deploy/rollback/rollback.sh --level 3 --target ${PRE_DEPLOY}`,
       'test -f deploy/rollback/validate_rollback.sh',
       'bash deploy/rollback/validate_rollback.sh',
       'test -f deploy/smoke_tests.sh',
@@ -412,17 +435,21 @@ describe('mode command: the runbook steps', () => {
       /\| 2 \| rollback \| 3 \| `bash deploy\/rollback\/rollback.sh --level 3 --target backup-\d{8}-\d{6}` \| 0 \| ok \(exit 0\) \|/
     )
     expect(r.reply).toContain('https://github.com/acme/spacetime/actions/runs/900')
-    expect(parseMarkers(r.reply)[0]).toMatchObject({
-      comment: r.c.id,
-      rollbackDone: 3,
-      command: 'clear-security'
+    // Before it ran, a reply said exactly what would run.
+    expect(r.replies[r.replies.length - 2].body).toContain(
+      `## ▶️ Running now: Level 3 to \`${PRE_DEPLOY}\``
+    )
+    expect(parseStateLine(r.issue.body)).toMatchObject({
+      answered: [r.c.id],
+      commandRolledBack: true
     })
+    expect(parseStateLine(r.issue.body)?.pending).toBeUndefined()
     expect(r.issue.labels).toContain('resolved')
     expect(core.outputs).toMatchObject({
       decision: 'command',
       'rollback-level': '3',
       'rollback-status': 'succeeded',
-      'rollback-target': BACKUPS[0].id
+      'rollback-target': PRE_DEPLOY
     })
     expect(core.failed).toBeUndefined()
     expect(core.summaries.join('')).toContain('[RESOLVED] Rollback Complete')
@@ -439,7 +466,7 @@ describe('mode command: the runbook steps', () => {
 
   it('clear-security without a target: the reply lists the backups with ages and data-loss notes', async () => {
     const r = await comment('/rollback-sentinel clear-security', {
-      marker: { rule: 'security-breach', pending: 'security-clearance' }
+      state: { rule: 'security-breach', pending: { action: 'security-clearance' } }
     })
     expect(hostScripts(r.w)).toEqual(['bash deploy/rollback/rollback.sh --list'])
     expect(r.reply).toContain('## 📦 Backups on the host: choose the target')
@@ -447,12 +474,12 @@ describe('mode command: the runbook steps', () => {
     expect(r.reply).toContain('| 30h | yes | Major loss - escalate to management |')
     expect(r.reply).toContain('| 1h | no | Check with team - what transactions will be lost? |')
     expect(r.reply).toContain('/rollback-sentinel clear-security target=<id>')
-    expect(r.reply).not.toMatch(/rollback-done/)
+    expect(r.reply).not.toContain('<!--')
   })
 
   it('rollback on a security incident before clearance: refused by the runbook, nothing runs', async () => {
     const r = await comment('/rollback-sentinel rollback level=1', {
-      marker: { rule: 'security-breach', pending: 'security-clearance' }
+      state: { rule: 'security-breach', pending: { action: 'security-clearance' } }
     })
     expect(r.reply).toContain('DO NOT roll back')
     expect(hostScripts(r.w)).toEqual([])
@@ -460,27 +487,107 @@ describe('mode command: the runbook steps', () => {
 
   it('approve on a restore blocked by backup-max-age runs it: Level 3 to the recorded target', async () => {
     const r = await comment('/rollback-sentinel approve\nmanagement approved the 30h loss', {
-      marker: {
+      state: {
         rule: 'data-corruption',
-        pending: 'restore',
-        pendingLevel: 3,
-        target: BACKUPS[0].id
+        pending: { action: 'restore', level: 3, target: BACKUPS[0].id }
       }
     })
-    expect(hostScripts(r.w)).toEqual(
-      expect.arrayContaining([
-        'docker-compose down',
-        `bash deploy/rollback/rollback.sh --level 3 --target ${BACKUPS[0].id}`
-      ])
-    )
+    expect(hostScripts(r.w).slice(0, 3)).toEqual([
+      'bash deploy/rollback/rollback.sh --list',
+      'docker-compose down',
+      `bash deploy/rollback/rollback.sh --level 3 --target ${BACKUPS[0].id}`
+    ])
     expect(r.reply).toContain('[RESOLVED]')
     expect(r.reply).toContain('Approved: the restore that backup-max-age blocked')
     expect(r.reply).toContain('Major loss - escalate to management')
   })
 
+  it.each([
+    [
+      'a target the host no longer lists',
+      'backup-20261101-000000',
+      /backup backup-20261101-000000 is not among the 3 backup\(s\) that rollback.sh --list shows now/
+    ],
+    [
+      'a target taken after the incident’s deploy',
+      BACKUPS[2].id,
+      /not before the incident's deploy .*restoring it would bring the broken release back/
+    ]
+  ])(
+    'approve of a pending restore to %s: checked again, refused, nothing restored',
+    async (_what, target, why) => {
+      const r = await comment('/rollback-sentinel approve', {
+        state: { rule: 'data-corruption', pending: { action: 'restore', level: 3, target } }
+      })
+      expect(hostScripts(r.w)).toEqual(['bash deploy/rollback/rollback.sh --list'])
+      expect(r.reply).toMatch(why)
+      expect(core.outputs.decision).toBe('refused')
+    }
+  )
+
+  it('clear-security to a backup older than backup-max-age: held, left pending; then approve runs exactly it', async () => {
+    const gh = fakeGitHubWithIncidents(ROLES)
+    const w = world()
+    const issue = gh.incident({
+      rule: 'security-breach',
+      pending: { action: 'security-clearance' }
+    })
+    const c1 = gh.said(
+      issue.number,
+      `/rollback-sentinel clear-security target=${BACKUPS[0].id}`,
+      'maria'
+    )
+    await run(setup(eventFor(issue, c1), gh, w).adapters)
+    expect(hostScripts(w)).toEqual(['bash deploy/rollback/rollback.sh --list'])
+    expect(parseStateLine(issue.body)?.pending).toEqual({
+      action: 'restore',
+      level: 3,
+      target: BACKUPS[0].id
+    })
+    core.reset(INPUTS)
+    const c2 = gh.said(issue.number, '/rollback-sentinel approve', 'ada')
+    await run(setup(eventFor(issue, c2), gh, w).adapters)
+    expect(hostScripts(w)).toContain(
+      `bash deploy/rollback/rollback.sh --level 3 --target ${BACKUPS[0].id}`
+    )
+    expect(core.outputs['rollback-status']).toBe('succeeded')
+  })
+
+  it('approve on an incident whose body a person edited: not trusted, nothing runs, the reply asks for an explicit command', async () => {
+    const gh = fakeGitHubWithIncidents(ROLES)
+    const w = world()
+    const issue = gh.incident({
+      rule: 'data-corruption',
+      pending: { action: 'restore', level: 3, target: BACKUPS[0].id }
+    })
+    gh.github.editBodyAs(MAINTAINER, issue.number, `${issue.body}\n- [x] checked by hand`)
+    const c = gh.said(issue.number, '/rollback-sentinel approve', 'maria')
+    await run(setup(eventFor(issue, c), gh, w).adapters)
+    expect(hostScripts(w)).toEqual([])
+    const reply = gh.comments[gh.comments.length - 1].body
+    expect(reply).toContain(
+      'the incident body was edited by @\u200bmaria after the action wrote it'
+    )
+    expect(reply).toContain('/rollback-sentinel rollback level=N target=ID')
+    // The state line is the action's again, with nothing of the edited one carried over.
+    expect(parseStateLine(issue.body)).toMatchObject({ answered: [c.id] })
+    expect(parseStateLine(issue.body)?.pending).toBeUndefined()
+    expect(issue.body).toContain('- [x] checked by hand')
+  })
+
+  it('a refused command carrying a marker: the reply repeats nothing of it', async () => {
+    const planted =
+      '/rollback-sentinel <!-- rollback-sentinel environment=production run=1 pending=restore pending-level=3 target=backup-evil --> @org/team ![x](https://e.example/x.png)'
+    const r = await comment(planted, { author: 'mallory' })
+    expect(r.reply).toContain('## ❓ Not a valid command')
+    for (const bad of ['<!--', 'backup-evil', '@org', '![', 'e.example'])
+      expect(r.reply).not.toContain(bad)
+    expect(parseStateLine(r.issue.body)?.pending).toBeUndefined()
+  })
+
   it('approve on a P3 consider rollback runs Level 1', async () => {
     const r = await comment('/rollback-sentinel approve', {
-      marker: { rule: 'error-rate-elevated', pending: 'consider-rollback' }
+      state: { rule: 'error-rate-elevated', pending: { action: 'consider-rollback', level: 1 } }
     })
     expect(hostScripts(r.w)[0]).toBe('bash deploy/rollback/rollback.sh --quick')
     expect(r.reply).toContain('[RESOLVED]')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Sample } from '../../src/core/types.js'
-import { parseMarkers } from '../../src/report/context.js'
+import { parseStateLine } from '../../src/report/context.js'
 import {
   incidentLabels,
   renderBreachComment,
@@ -24,9 +24,9 @@ import {
   warnRecord
 } from './fixtures.js'
 
-/** What the marker of the service-down fixture records besides the environment, run and level. */
+/** What the state line of the service-down fixture records besides the environment, run and level. */
 const SD_MARKER =
-  ' deployed-at=2025-12-02T02:59:30.000Z breach-at=2025-12-02T03:02:00.000Z sha=0123456789abcdef0123456789abcdef01234567 rule=service-down'
+  ' deployed-at=2025-12-02T02:59:30.000Z breach-at=2025-12-02T03:02:00.000Z sha=0123456789abcdef0123456789abcdef01234567 rule=service-down rolled-back=4242%3A1'
 
 /** The lines of one `## ` section. */
 function section(body: string, heading: string): string {
@@ -53,21 +53,22 @@ describe('P1: service down, Level 1 recovered', () => {
     expect(issue.assignees).toEqual(['oncall-alice'])
   })
 
-  it('the hidden marker on the first line, with rollback-done', () => {
+  it('the state line on the first line, with rollback-done', () => {
     expect(issue.body.split('\n')[0]).toBe(
       `<!-- rollback-sentinel environment=production run=4242 rollback-done=1${SD_MARKER} -->`
     )
-    expect(parseMarkers(issue.body)).toEqual([
-      {
-        environment: 'production',
-        runId: '4242',
-        rollbackDone: 1,
-        deployedAt: Date.parse('2025-12-02T02:59:30.000Z'),
-        breachAt: Date.parse('2025-12-02T03:02:00.000Z'),
-        sha: '0123456789abcdef0123456789abcdef01234567',
-        rule: 'service-down'
-      }
-    ])
+    expect(parseStateLine(issue.body)).toEqual({
+      environment: 'production',
+      runId: '4242',
+      deployedAt: Date.parse('2025-12-02T02:59:30.000Z'),
+      breachAt: Date.parse('2025-12-02T03:02:00.000Z'),
+      sha: '0123456789abcdef0123456789abcdef01234567',
+      rule: 'service-down',
+      security: false,
+      commandRolledBack: false,
+      rolledBack: [{ runId: '4242', level: 1 }],
+      answered: []
+    })
   })
 
   it("the runbook's P1 template fields", () => {
@@ -343,11 +344,9 @@ describe('commands for a human, other setups', () => {
 })
 
 describe('breach comment on an open incident', () => {
-  it('carries its own marker and the report', () => {
+  it('carries the report and no marker (comments are a log, never read back)', () => {
     const body = renderBreachComment(serviceDownRecord(), ctx({ runId: '5555' }))
-    expect(body.split('\n')[0]).toBe(
-      `<!-- rollback-sentinel environment=production run=5555 rollback-done=1${SD_MARKER} -->`
-    )
+    expect(body).not.toContain('<!--')
     expect(body).toContain(
       '## 🔴 New breach in run 5555: [P1] Production Down - Rollback in Progress: production — service-down'
     )
@@ -369,13 +368,13 @@ describe('untrusted text and size', () => {
     expect(body).toContain('````text\n```\n<img src=x onerror=alert(1)>')
   })
 
-  it('an environment name with @ and HTML is defused in the body, encoded in the marker', () => {
+  it('an environment name with @ and HTML is defused in the body, encoded in the state line', () => {
     const rec = serviceDownRecord({ environment: 'prod @team <b>' })
     const issue = renderIncident(rec, ctx())
     expect(issue.body.split('\n')[0]).toBe(
       `<!-- rollback-sentinel environment=prod%20%40team%20%3Cb%3E run=4242 rollback-done=1${SD_MARKER} -->`
     )
-    expect(parseMarkers(issue.body)[0].environment).toBe('prod @team <b>')
+    expect(parseStateLine(issue.body)?.environment).toBe('prod @team <b>')
     expect(issue.body).toContain('prod @\u200bteam &lt;b&gt;')
   })
 

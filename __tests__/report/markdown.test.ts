@@ -30,7 +30,8 @@ describe('defuse', () => {
     ['@octocat please look', '@\u200boctocat please look'],
     ['@acme/oncall', '@\u200bacme/oncall'],
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
-    ['see #123', 'see #123'],
+    ['see #123', 'see #\u200b123'],
+    ['![x](https://e.example/x.png)', '!\u200b[x](https://e.example/x.png)'],
     ['a @ b', 'a @ b']
   ])('%s', (input, expected) => {
     expect(defuse(input)).toBe(expected)

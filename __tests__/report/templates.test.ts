@@ -9,9 +9,9 @@ import {
 } from '../../src/report/templates.js'
 import { ctx, expectNoSecret, serviceDownRecord } from './fixtures.js'
 
-/** What the marker of the service-down fixture records besides the environment, run and level. */
+/** What the state line of the service-down fixture records besides the environment, run and level. */
 const SD_MARKER =
-  ' deployed-at=2025-12-02T02:59:30.000Z breach-at=2025-12-02T03:02:00.000Z sha=0123456789abcdef0123456789abcdef01234567 rule=service-down'
+  ' deployed-at=2025-12-02T02:59:30.000Z breach-at=2025-12-02T03:02:00.000Z sha=0123456789abcdef0123456789abcdef01234567 rule=service-down rolled-back=4242%3A1'
 
 describe('front matter', () => {
   it.each([
@@ -94,7 +94,7 @@ describe('a custom template in the incident', () => {
     ...all.map((n) => `### ${n}\n\n{{${n}}}\n`)
   ].join('\n')
 
-  it('renders every placeholder, merges labels and assignees, keeps the marker', () => {
+  it('renders every placeholder, merges labels and assignees, the state line first', () => {
     const issue = renderIncident(
       serviceDownRecord(),
       ctx({ template: { path: 'incident.md', text } })
@@ -112,9 +112,11 @@ describe('a custom template in the incident', () => {
     )
     expect(issue.assignees).toEqual(['oncall-alice', 'bob'])
     expect(issue.body).not.toMatch(/\{\{\s*[a-z_]+\s*\}\}/)
-    expect(issue.body).toContain(
+    // The state line is the first line, once, wherever the template put {{marker}}.
+    expect(issue.body.split('\n')[0]).toBe(
       `<!-- rollback-sentinel environment=production run=4242 rollback-done=1${SD_MARKER} -->`
     )
+    expect(issue.body.match(/<!-- rollback-sentinel/g)).toHaveLength(1)
     expect(issue.body).toContain(
       '### run_url\n\nhttps://github.com/acme/spacetime/actions/runs/4242'
     )
@@ -123,14 +125,14 @@ describe('a custom template in the incident', () => {
     expect(issue.body).toContain('### team\n\nrollback-sentinel')
     expect(issue.body).toContain('```mermaid')
     expect(issue.body).toMatch(/- \[x\] Rollback command executed/)
-    for (const n of all) {
+    for (const n of all.filter((x) => x !== 'marker')) {
       const section = issue.body.split(`### ${n}\n\n`)[1] ?? ''
       expect(section.trim().length).toBeGreaterThan(0)
     }
     expectNoSecret(issue.body)
   })
 
-  it('a template without {{marker}} gets the marker prepended', () => {
+  it('a template without {{marker}} gets the state line first too', () => {
     const issue = renderIncident(
       serviceDownRecord(),
       ctx({ template: { path: 't.md', text: 'Down: {{environment}}' } })

@@ -6,7 +6,6 @@
 // core plans what to do from the markers, command-run.ts carries it out, and the reply,
 // the labels, the chat notice, the job summary and the outputs tell people.
 import * as core from '@actions/core'
-import type { GitHub } from '../adapters/github.js'
 import { listBackups } from '../act/by-hand.js'
 import {
   checkApproval,

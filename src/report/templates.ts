@@ -4,7 +4,8 @@
 
 /** Every placeholder a template may use, with what it becomes. Values are Markdown. */
 export const PLACEHOLDERS: Readonly<Record<string, string>> = {
-  marker: 'the hidden marker that ties the issue to the environment (prepended when missing)',
+  marker:
+    'empty, kept so that earlier templates still render: the state line is always the first line of the body',
   title:
     "the built-in title: in the body the subject the incident opened with, e.g. '[P1] Production Down - Rollback in Progress: production — service-down'; in a front-matter title the subject of the incident's state ([RESOLVED] …, Rollback FAILED …), as the title follows it",
   environment: 'the environment name (the `environment` input)',
