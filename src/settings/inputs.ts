@@ -96,7 +96,7 @@ function deployedAt(get: InputGetter, now: number): number {
   const at = parseIsoTime(raw)
   if (at === null)
     throw new InputError(
-      `deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`
+      `deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), or leave it empty for the step's start`
     )
   if (at > now + FUTURE_SKEW_MS)
     throw new InputError(
