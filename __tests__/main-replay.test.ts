@@ -211,7 +211,7 @@ describe('main.run in mode replay', () => {
     core.reset({ ...INPUTS, 'replay-deploys': `${new Date(BAD).toISOString()}\nyesterday` })
     await run(adapters(fakes()))
     expect(core.failed).toBe(
-      'bad input: replay-deploys line 2: "yesterday" is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z, optionally followed by the commit SHA'
+      'bad input: replay-deploys line 2: "yesterday" is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), optionally followed by the commit SHA'
     )
   })
 })

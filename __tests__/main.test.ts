@@ -316,6 +316,47 @@ describe('main.run with fake adapters', () => {
     expect([...core.lines, ...core.summaries].join('\n')).not.toContain('mainTestSecretPath')
   })
 
+  it('secrets in health-url and prometheus-url: masked, shown redacted in the log, summary, outputs, trace, issue and chat', async () => {
+    const healthUrl = 'https://user:pa55@spacetime.example.com/health?token=s3cr3t'
+    const promUrl = 'https://prometheus.example.com/prom?api_key=pr0mk3y'
+    core.reset({
+      ...INPUTS,
+      'health-url': healthUrl,
+      'prometheus-url': promUrl,
+      'notify-webhook': 'https://hooks.example.com/x/y/z'
+    })
+    const posts: string[] = []
+    const { adapters: a, github } = adapters(world({ errorRate: 0.62 }), {
+      webhook: () => ({ post: async (text) => void posts.push(text) })
+    })
+    await run(a)
+    expect(core.outputs['rollback-status']).toBe('succeeded')
+    expect(core.secrets).toEqual(
+      expect.arrayContaining([healthUrl, 'pa55', 's3cr3t', promUrl, 'pr0mk3y'])
+    )
+    const trace = fs.readFileSync(core.outputs['report-path'], 'utf8')
+    const shown = [
+      ...core.lines,
+      ...core.annotations.map((n) => n.message),
+      ...core.summaries,
+      JSON.stringify(core.outputs),
+      trace,
+      ...github.issues.map((i) => `${i.title}\n${i.body}`),
+      ...github.comments.map((c) => c.body),
+      ...posts
+    ].join('\n')
+    for (const secret of ['pa55', 's3cr3t', 'pr0mk3y']) expect(shown).not.toContain(secret)
+    // Where the URL is shown, it is the redacted form (not dropped, not scrubbed whole).
+    const healthShown = 'https://user:***@spacetime.example.com/health?token=***'
+    expect(core.lines.some((l) => l.startsWith(`health GET ${healthShown}: timeout`))).toBe(true)
+    expect(github.issues[0].body).toContain(`curl -sS -i '${healthShown}'`)
+    expect(github.issues[0].body).toContain(
+      "curl -sG 'https://prometheus.example.com/prom/api/v1/query?api_key=***'"
+    )
+    const settings = (JSON.parse(trace) as { settings: { health: { url: string } } }).settings
+    expect(settings.health.url).toBe(healthShown)
+  })
+
   it('notify-webhook: a failed post is a warning, the rollback result stands', async () => {
     core.reset({ ...INPUTS, 'notify-webhook': 'https://hooks.example.com/x/y/z' })
     const { adapters: a } = adapters(world({ errorRate: 0.62 }), {

@@ -63856,6 +63856,139 @@ function https_proxy_agent_dist_omit(obj, ...keys) {
     return ret;
 }
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/core/urls.ts
+// What in a configured URL (health-url, prometheus-url) is a secret, decided in one place: the
+// settings mask what this returns, and every log line, report, trace and error shows `shown`.
+// The URL is read as text, not through `new URL`, so `shown` is the URL exactly as written with
+// only the secrets replaced, and an unparsable value is still redacted.
+const urls_REDACTED = '***';
+/** Fragments of a parameter name that make it a secret wherever they appear in it. */
+const SECRET_FRAGMENTS = [
+    'token',
+    'secret',
+    'passw',
+    'passphrase',
+    'pwd',
+    'signature',
+    'credential',
+    'session',
+    'apikey',
+    'authorization'
+];
+/** Words of a parameter name (split at `_`, `-`, `.`, camelCase) that make it a secret. */
+const SECRET_WORD = /^(?:[a-z0-9]*(?:key|sig|auth)|pass|jwt|hmac|creds?)s?$/;
+/** Token prefixes of GitHub, GitLab and Slack, for a user name that is a token. */
+const TOKEN_PREFIX = /^(?:gh[pousr]_|github_pat_|glpat-|xox[a-z]-)/i;
+/**
+ * A query parameter whose value is a secret: `token`, `access_token`, `api_key`, `apiKey`, `key`,
+ * `sig`, `signature`, `X-Amz-Signature`, `auth`, `password`, `pwd`, `client_secret`,
+ * `sessionid`, … (case-insensitive). Words that merely contain such letters (`author`,
+ * `keyword`, `design`) are not.
+ */
+function isSecretParam(name) {
+    const compact = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (SECRET_FRAGMENTS.some((f) => compact.includes(f)))
+        return true;
+    return name
+        .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
+        .some((word) => SECRET_WORD.test(word.toLowerCase()));
+}
+/** A user name that is a token (https://<token>@host, as GitHub-style URLs carry one). */
+function looksLikeToken(user) {
+    if (TOKEN_PREFIX.test(user))
+        return true;
+    return user.length >= 20 && /[0-9]/.test(user) && /[A-Za-z]/.test(user);
+}
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** `a=1&token=x`: the secret values go to `secrets`, the pairs come back with them hidden. */
+function redactPairs(text, secrets) {
+    return text
+        .split(/([&;])/)
+        .map((part) => {
+        const eq = part.indexOf('=');
+        if (eq <= 0)
+            return part;
+        const value = part.slice(eq + 1);
+        if (!value || !isSecretParam(decode(part.slice(0, eq).replace(/\+/g, ' '))))
+            return part;
+        secrets.push(value, decode(value.replace(/\+/g, ' ')), decode(value));
+        return `${part.slice(0, eq + 1)}${urls_REDACTED}`;
+    })
+        .join('');
+}
+/** `user:password` (or a token as the user name), with the secret parts hidden. */
+function redactUserinfo(userinfo, secrets) {
+    const colon = userinfo.indexOf(':');
+    const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    const password = colon < 0 ? '' : userinfo.slice(colon + 1);
+    let shownUser = user;
+    if (user && looksLikeToken(decode(user))) {
+        secrets.push(user, decode(user));
+        shownUser = urls_REDACTED;
+    }
+    if (colon < 0)
+        return shownUser;
+    if (!password)
+        return `${shownUser}:`;
+    secrets.push(password, decode(password));
+    return `${shownUser}:${urls_REDACTED}`;
+}
+/**
+ * The URL with its secrets hidden, and the secrets: the userinfo password (and a user name that
+ * is a token), and the values of query (and fragment) parameters whose names say they are secret.
+ * Pure: no I/O.
+ */
+function redactUrl(url) {
+    const secrets = [];
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#\\]*)(.*)$/s.exec(url);
+    let head = '';
+    let rest = url;
+    if (m) {
+        const authority = m[2];
+        const at = authority.lastIndexOf('@');
+        head =
+            at < 0
+                ? `${m[1]}${authority}`
+                : `${m[1]}${redactUserinfo(authority.slice(0, at), secrets)}${authority.slice(at)}`;
+        rest = m[3];
+    }
+    const hash = rest.indexOf('#');
+    const beforeHash = hash < 0 ? rest : rest.slice(0, hash);
+    const fragment = hash < 0 ? undefined : rest.slice(hash + 1);
+    const q = beforeHash.indexOf('?');
+    const path = q < 0 ? beforeHash : beforeHash.slice(0, q);
+    const query = q < 0 ? undefined : beforeHash.slice(q + 1);
+    const shown = head +
+        path +
+        (query === undefined ? '' : `?${redactPairs(query, secrets)}`) +
+        (fragment === undefined ? '' : `#${redactPairs(fragment, secrets)}`);
+    const found = [...new Set(secrets.filter(Boolean))];
+    return { shown, secrets: found.length ? [url, ...found] : [] };
+}
+/**
+ * `text` with every secret of `url` hidden (an error message that quotes the URL): the URL as
+ * written becomes its shown form, and each secret value `***`. Values shorter than 4 characters
+ * are hidden only inside the URL: on their own they would blank common words.
+ */
+function hideUrlSecrets(text, url) {
+    const { shown, secrets } = redactUrl(url);
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (secret === url)
+            out = out.split(url).join(shown);
+        else if (secret.length >= 4)
+            out = out.split(secret).join(urls_REDACTED);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/http-failure.ts
 // Why an HTTP request got no answer, in the probes' one vocabulary (timeout, refused, reset, dns,
 // tls, proxy, unreachable, redirects, too-large), and the one deadline each request lives under.
@@ -64130,6 +64263,7 @@ function describeRoute(target, env) {
 
 
 
+
 /**
  * The certificates Node trusts by default. Passing `ca` replaces them all, NODE_EXTRA_CA_CERTS
  * included, so ca-certificate is added to this list rather than given alone. Node >= 22.15 says
@@ -64277,7 +64411,8 @@ function createHttpClient(network = {}) {
                 cancelled: deadline.cancelled,
                 proxy: hop?.route ? { origin: hop.route.origin, connected: hop.connected } : undefined
             });
-            return { ok: false, ...failure };
+            // An error's own message can quote the URL, and a token in its query with it.
+            return { ok: false, ...failure, reason: hideUrlSecrets(failure.reason, req.url) };
         }
         finally {
             deadline.dispose();
@@ -64376,17 +64511,24 @@ function createHealthProbe(settings, policy, deps, network = {}) {
 
 ;// CONCATENATED MODULE: ./src/adapters/prometheus.ts
 
+
 const prometheus_MAX_CONTENT_LENGTH = 4 * 1024 * 1024;
 /** A range query of thousands of points may take longer than an instant one. */
 const RANGE_TIMEOUT_MS = 30_000;
-/** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
-function queryEndpoint(baseUrl) {
+/**
+ * `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the
+ * slash, and the URL's own query (a `?token=` some gateways want on every request).
+ */
+function queryEndpoint(baseUrl, api = 'query') {
     const base = new URL(baseUrl);
+    const search = base.search;
     if (!base.pathname.endsWith('/'))
         base.pathname += '/';
     base.search = '';
     base.hash = '';
-    return new URL('api/v1/query', base).toString();
+    const endpoint = new URL(`api/v1/${api}`, base);
+    endpoint.search = search;
+    return endpoint.toString();
 }
 /** Prometheus' `time` parameter: unix seconds with millisecond decimals. */
 function promTime(at) {
@@ -64491,7 +64633,7 @@ function readMatrix(answer, promql) {
 /** `opts.network`: the ca-certificate and the environment the proxy variables are read from. */
 function createPrometheus(settings, opts) {
     const endpoint = queryEndpoint(settings.url);
-    const rangeEndpoint = endpoint.replace(/query$/, 'query_range');
+    const rangeEndpoint = queryEndpoint(settings.url, 'query_range');
     const { timeoutMs } = opts;
     const request = createHttpClient(opts.network);
     /** One GET of the API, its failures in the probes' words: never throws. */
@@ -64531,7 +64673,7 @@ function createPrometheus(settings, opts) {
         if (res.status === 401 || res.status === 403)
             return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`);
         if (res.status === 404)
-            return failed(`HTTP 404 from Prometheus at ${url} — check prometheus-url`);
+            return failed(`HTTP 404 from Prometheus at ${redactUrl(url).shown} — check prometheus-url`);
         if (res.status < 200 || res.status >= 300)
             return failed(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`);
         if (!answer)
@@ -64682,19 +64824,44 @@ function checkOneLine(value) {
 }
 /** Clock skew tolerated between the clock that wrote a time (the deploy's) and the runner's. */
 const FUTURE_SKEW_MS = 60_000;
-/** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-/** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
+/**
+ * An ISO-8601 time as workflows and `date +%FT%T` write it: 2025-12-02T14:03:00Z, with seconds,
+ * fractions and an offset (Z, +09:00, -0500) all optional.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** Epoch ms for a UTC calendar time, or null when a field is out of range (month 13, Feb 30). */
+function utcTime(y, mo, d, h, mi, s) {
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(t);
+    const ok = back.getUTCFullYear() === y &&
+        back.getUTCMonth() === mo - 1 &&
+        back.getUTCDate() === d &&
+        back.getUTCHours() === h &&
+        back.getUTCMinutes() === mi &&
+        back.getUTCSeconds() === s;
+    return ok ? t : null;
+}
+/**
+ * Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). A time
+ * without an offset is UTC: Date.parse would read it in the runner's zone, and backup times
+ * (`rollback.sh --list`) are UTC, so a self-hosted runner elsewhere would move the deploy by hours.
+ */
 function parseIsoTime(text) {
-    if (!ISO_TIME.test(text))
+    const m = ISO_TIME.exec(text);
+    if (!m)
         return null;
-    // Date.parse rolls 2026-02-30 over into March: a day the month does not have is no date.
-    const [y, m, d] = text.slice(0, 10).split('-').map(Number);
-    const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    if (m < 1 || m > 12 || d < 1 || d > daysInMonth)
+    const base = utcTime(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
+    if (base === null)
         return null;
-    const at = Date.parse(text);
-    return Number.isNaN(at) ? null : at;
+    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+    const zone = (m[8] ?? 'Z').toUpperCase();
+    if (zone === 'Z')
+        return base + fraction;
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+    if (!z || Number(z[2]) > 23 || Number(z[3]) > 59)
+        return null;
+    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
+    return base + fraction - offsetMin * 60_000;
 }
 /** A commit SHA, full or abbreviated. */
 function checkSha(value) {
@@ -67080,50 +67247,20 @@ const HOUR = 3_600_000;
  * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
  * is rejected and reported: such an id is never passed to the host.
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
-/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
-function backups_utc(y, mo, d, h, mi, s) {
-    const t = Date.UTC(y, mo - 1, d, h, mi, s);
-    const back = new Date(t);
-    const ok = back.getUTCFullYear() === y &&
-        back.getUTCMonth() === mo - 1 &&
-        back.getUTCDate() === d &&
-        back.getUTCHours() === h &&
-        back.getUTCMinutes() === mi &&
-        back.getUTCSeconds() === s;
-    return ok ? t : null;
-}
-function parseIso(text) {
-    const m = ISO.exec(text);
-    if (!m)
-        return null;
-    const base = backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
-    if (base === null)
-        return null;
-    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-    const zone = (m[8] ?? 'Z').toUpperCase();
-    if (zone === 'Z')
-        return base + fraction;
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    if (!z)
-        return null;
-    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
-    return base + fraction - offsetMin * 60_000;
-}
 function parseDateTime(date, time) {
     const d = DATE.exec(date);
     const t = TIME.exec(time);
     if (!d || !t)
         return null;
-    return backups_utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
+    return utcTime(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
 }
 /** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
 function stampInId(id) {
     const m = STAMP.exec(id);
-    return m ? backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
+    return m ? utcTime(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
 }
 /** Parses `rollback.sh --list` output. Never throws. */
 function parseBackupList(stdout) {
@@ -67136,7 +67273,7 @@ function parseBackupList(stdout) {
             continue;
         const cols = line.split(/\s+/);
         const id = cols[0];
-        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
+        const takenAt = (cols[1] !== undefined ? parseIsoTime(cols[1]) : null) ??
             (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
             stampInId(id);
         if (takenAt === null)
@@ -67241,6 +67378,7 @@ function backupSection(facts, record) {
 
 
 
+
 /** POSIX shell quoting as a person reads it: a `<placeholder>` to replace stays as it is. */
 function shq(text) {
     return shellQuote(text, { placeholders: true });
@@ -67262,7 +67400,7 @@ function commandsSection(facts, record, ctx) {
     const smoke = shq(ctx.smokeTestScript || 'deploy/smoke_tests.sh');
     const run = (c) => remoteCommand(ctx, c);
     const health = ctx.healthUrl
-        ? `curl -sS -i ${shq(stripUserinfo(ctx.healthUrl))}`
+        ? `curl -sS -i ${shq(redactUrl(ctx.healthUrl).shown)}`
         : run('curl http://localhost:8080/status | jq');
     const lines = [
         ctx.host
@@ -67311,10 +67449,17 @@ function commandsSection(facts, record, ctx) {
         : '\n\nReplace `<backup-id>` with an id from `--list` (the newest one taken before the deploy).';
     return `${fence(lines.join('\n'), 'bash')}${note}`;
 }
+/** prometheus-url's query API as shown: its own query (a token, hidden) kept after the path. */
+function promEndpoint(url) {
+    const shown = redactUrl(url).shown.replace(/#.*$/s, '');
+    const q = shown.indexOf('?');
+    const base = q < 0 ? shown : shown.slice(0, q);
+    return `${base.replace(/\/+$/, '')}/api/v1/query${q < 0 ? '' : shown.slice(q)}`;
+}
 /** The runbook's Prometheus query: against prometheus-url when known, else on the host. */
 function promQuery(ctx, query) {
     if (ctx.prometheusUrl)
-        return `curl -sG ${shq(`${stripUserinfo(ctx.prometheusUrl).replace(/\/+$/, '')}/api/v1/query`)} --data-urlencode ${shq(`query=${query}`)}`;
+        return `curl -sG ${shq(promEndpoint(ctx.prometheusUrl))} --data-urlencode ${shq(`query=${query}`)}`;
     return remoteCommand(ctx, `curl ${shq(`http://localhost:9090/api/v1/query?query=${query}`)}`);
 }
 function marker(facts, record, level) {
@@ -69166,10 +69311,10 @@ function sanitizeSettings(settings) {
     const { secrets, ...rest } = settings;
     const copy = structuredClone(rest);
     copy.health.headers = redactHeaders(copy.health.headers);
-    copy.health.url = stripUserinfo(copy.health.url);
+    copy.health.url = redactUrl(copy.health.url).shown;
     if (copy.prometheus) {
         copy.prometheus.headers = redactHeaders(copy.prometheus.headers);
-        copy.prometheus.url = stripUserinfo(copy.prometheus.url);
+        copy.prometheus.url = redactUrl(copy.prometheus.url).shown;
     }
     if (copy.ssh)
         copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
@@ -69689,6 +69834,7 @@ function baselineSection(facts, record) {
 
 
 
+
 function jumpSpec(jump, user) {
     const host = jump.host.includes(':') ? `[${jump.host}]` : jump.host;
     return `${jump.user ?? user}@${host}${jump.port === 22 ? '' : `:${jump.port}`}`;
@@ -69711,8 +69857,9 @@ function reportContext(settings) {
         rollbackScript: settings.scripts.rollback,
         validateScript: settings.scripts.validate,
         smokeTestScript: settings.scripts.smokeTest,
-        healthUrl: settings.health.url,
-        prometheusUrl: settings.prometheus?.url,
+        // Shown forms only: the report never holds a URL's token or password.
+        healthUrl: settings.health.url ? redactUrl(settings.health.url).shown : undefined,
+        prometheusUrl: settings.prometheus ? redactUrl(settings.prometheus.url).shown : undefined,
         issueLabels: settings.github.issueLabels,
         issueAssignees: settings.github.issueAssignees,
         template: settings.github.issueTemplate,
@@ -73368,7 +73515,7 @@ function parseReplayDeploys(text, now) {
         const where = `${name} line ${i + 1}`;
         const at = parseIsoTime(time);
         if (at === null)
-            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z, optionally followed by the commit SHA`);
+            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), optionally followed by the commit SHA`);
         if (at > now + FUTURE_SKEW_MS)
             throw new InputError(`${where}: ${describeValue(time)} lies in the future`);
         if (sha !== undefined && checkSha(sha))
@@ -73433,6 +73580,7 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 
 
+
 function duration(get, name) {
     const raw = get(name).trim() || constants_DEFAULTS[name];
     const ms = parseDuration(raw);
@@ -73466,15 +73614,17 @@ function optional(get, name) {
     return get(name).trim() || undefined;
 }
 function httpUrl(name, raw) {
+    // A URL that fails here is not masked yet: the message shows it with its secrets hidden.
+    const shown = redactUrl(raw).shown;
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new InputError(`${name} '${raw}' is not a URL: use e.g. https://example.com/health`);
+        throw new InputError(`${name} '${shown}' is not a URL: use e.g. https://example.com/health`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new InputError(`${name} '${raw}' must be an http:// or https:// URL`);
+        throw new InputError(`${name} '${shown}' must be an http:// or https:// URL`);
     return raw;
 }
 /** Multi-line `Name: value` headers. Values are secrets (masked by the caller). */
@@ -73505,24 +73655,14 @@ function deployedAt(get, now) {
         return now;
     const at = parseIsoTime(raw);
     if (at === null)
-        throw new InputError(`deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`);
+        throw new InputError(`deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), or leave it empty for the step's start`);
     if (at > now + FUTURE_SKEW_MS)
         throw new InputError(`deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`);
     return at;
 }
-/** Passwords written into URLs (https://user:password@host/…): secrets like header values. */
-function urlPasswords(...urls) {
-    return urls.flatMap((u) => {
-        if (!u)
-            return [];
-        try {
-            const password = new URL(u).password;
-            return password ? [decodeURIComponent(password), password] : [];
-        }
-        catch {
-            return [];
-        }
-    });
+/** Secrets written into URLs (a password, a token in the query): secrets like header values. */
+function urlSecrets(...urls) {
+    return urls.flatMap((u) => (u ? redactUrl(u).secrets : []));
 }
 function inputs_list(raw) {
     return raw
@@ -73686,7 +73826,7 @@ function parseInputs(get, env) {
     };
     settings.secrets = [
         ...(ssh ? [ssh.privateKey.trim()] : []),
-        ...urlPasswords(settings.health.url, settings.prometheus?.url),
+        ...urlSecrets(settings.health.url, settings.prometheus?.url),
         ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
         ...Object.values(healthHeaders),
         ...Object.values(promHeaders),
@@ -73814,7 +73954,7 @@ function printPolicy(settings) {
         ? `mode command: commands on the open incident of environment '${settings.environment}'`
         : `mode ${settings.mode}: watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, ${deployed}, environment '${settings.environment}'`);
     if (settings.health.url)
-        info(`health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
+        info(`health ${settings.health.method} ${redactUrl(settings.health.url).shown}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
     info(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`);
     info(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`);
     info(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`);

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto'
 import * as fs from 'node:fs'
 import { DEFAULTS, Inputs } from './constants.js'
 import { formatDuration } from './core/duration.js'
-import { stripUserinfo } from './report/context.js'
+import { redactUrl } from './core/urls.js'
 import { validateTemplate } from './report/templates.js'
 import { parseInputs } from './settings/inputs.js'
 import { configuredHostChecks } from './settings/policy.js'
@@ -142,7 +142,7 @@ export function printPolicy(settings: Settings): void {
   )
   if (settings.health.url)
     core.info(
-      `health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
+      `health ${settings.health.method} ${redactUrl(settings.health.url).shown}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`
     )
   core.info(
     `error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`

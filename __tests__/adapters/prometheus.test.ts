@@ -6,7 +6,13 @@ import { closedPortUrl } from '../../sandbox/ports.js'
 
 // A loopback stand-in for Prometheus under a path prefix (/prom). The query text picks the answer.
 const AT = 1_700_000_000_123
-const requests: { path: string; query: string | null; time: string | null; auth?: string }[] = []
+const requests: {
+  path: string
+  query: string | null
+  time: string | null
+  auth?: string
+  token?: string
+}[] = []
 const timers = new Set<NodeJS.Timeout>()
 let server: http.Server
 let base: string
@@ -72,7 +78,8 @@ beforeAll(async () => {
       path: url.pathname,
       query,
       time: url.searchParams.get('time'),
-      auth: req.headers['authorization']
+      auth: req.headers['authorization'],
+      ...(url.searchParams.has('token') ? { token: url.searchParams.get('token') ?? '' } : {})
     })
     if (url.pathname !== '/prom/api/v1/query') {
       res.writeHead(404, { 'Content-Type': 'text/plain' })
@@ -125,7 +132,8 @@ describe('Prometheus query: the request', () => {
     ['http://h:9090', 'http://h:9090/api/v1/query'],
     ['http://h:9090/', 'http://h:9090/api/v1/query'],
     ['https://h/prometheus', 'https://h/prometheus/api/v1/query'],
-    ['https://h/prometheus/', 'https://h/prometheus/api/v1/query']
+    ['https://h/prometheus/', 'https://h/prometheus/api/v1/query'],
+    ['https://h/prometheus?token=t0k#x', 'https://h/prometheus/api/v1/query?token=t0k']
   ])('base %s queries %s', (url, endpoint) => {
     expect(queryEndpoint(url)).toBe(endpoint)
   })
@@ -195,6 +203,21 @@ describe('Prometheus query: the answers', () => {
     expect(r).toMatchObject({ status: 'unknown', value: null })
     expect(r.reason).toMatch(
       /^HTTP 404 from Prometheus at .*\/nope\/api\/v1\/query — check prometheus-url$/
+    )
+  })
+
+  it("prometheus-url's own query (a token) goes with every request, and never into a reason", async () => {
+    const prom = createPrometheus({ url: `${base}?token=s3cr3t`, headers: {} }, { timeoutMs: 500 })
+    expect(await prom.query('one', AT)).toMatchObject({ status: 'measured', value: 0.25 })
+    expect(requests).toEqual([
+      { path: '/prom/api/v1/query', query: 'one', time: '1700000000.123', token: 's3cr3t' }
+    ])
+    const nope = await createPrometheus(
+      { url: `${base.replace('/prom', '/nope')}?token=s3cr3t`, headers: {} },
+      { timeoutMs: 500 }
+    ).query('one', AT)
+    expect(nope.reason).toMatch(
+      /^HTTP 404 from Prometheus at http:\/\/127\.0\.0\.1:\d+\/nope\/api\/v1\/query\?token=\*\*\* — check prometheus-url$/
     )
   })
 

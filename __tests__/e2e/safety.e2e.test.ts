@@ -1,5 +1,5 @@
 // What must NOT roll back, and the faults that are not production's, end to end through the
-// bundle (a healthy run is in networks.e2e.test.ts, through a proxy): a security alert (isolate, never roll back), a wrong host key, bad input,
+// bundle (a healthy run is in networks.e2e.test.ts, through a proxy): a security alert (isolate, never roll back), secrets in URLs, a wrong host key, bad input,
 // cancellation (mid-watch, mid-rollback once and twice) and a monitoring outage. The warnings and
 // blips of the runbook are tested on recorded scenarios (__tests__/scenarios) and in main.test.ts.
 import { jest } from '@jest/globals'
@@ -44,6 +44,54 @@ describe('end to end: no rollback', () => {
     expect(issue.title).toContain('Security')
     expect(issue.body).toMatch(/security team/i)
     expect(issue.body).toMatch(/Level 3/)
+  })
+})
+
+describe('end to end: secrets in URLs', () => {
+  it('a token and a password in health-url, a key in prometheus-url: masked, shown redacted, in no log, issue, summary, output or trace', async () => {
+    const TOKEN = 'e2eHealthT0kenXyz'
+    const PASSWORD = 'e2ePassw0rdXyz'
+    const PROM_KEY = 'e2ePromK3yXyz'
+    const { run, production: p } = await runScenario(production, 'errors', {
+      // The test service and Prometheus ignore what they do not know: the requests still work.
+      inputs: (x) => ({
+        'health-url': `${x.healthUrl.replace('http://', `http://watcher:${PASSWORD}@`)}?token=${TOKEN}`,
+        'prometheus-url': `${x.prometheus.url}?api_key=${PROM_KEY}`
+      })
+    })
+    expect(run.outputs).toMatchObject({
+      decision: 'rollback',
+      rule: 'error-rate-critical',
+      'rollback-status': 'succeeded'
+    })
+    // The runner is told to mask each secret (and the URLs as written).
+    for (const secret of [TOKEN, PASSWORD, PROM_KEY])
+      expect(run.stdout).toContain(`::add-mask::${secret}`)
+    const github = [
+      ...p.github.issues.map((i: { title: string; body: string }) => `${i.title}\n${i.body}`),
+      ...p.github.comments.map((c: { body: string }) => c.body),
+      ...p.github.requests.map(
+        (r: { path: string; body: unknown }) => `${r.path} ${JSON.stringify(r.body)}`
+      )
+    ].join('\n')
+    const shown = [
+      visibleLog(run),
+      JSON.stringify(run.outputs),
+      run.summary,
+      run.leftoverText(), // the decision trace
+      github
+    ].join('\n')
+    for (const secret of [TOKEN, PASSWORD, PROM_KEY]) expect(shown).not.toContain(secret)
+    // The URLs are shown, redacted, where a person needs them.
+    const issue = p.github.issues[0].body
+    expect(issue).toMatch(
+      /curl -sS -i 'http:\/\/watcher:\*\*\*@127\.0\.0\.1:\d+\/health\?token=\*\*\*'/
+    )
+    expect(issue).toMatch(/curl -sG 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query\?api_key=\*\*\*'/)
+    expect(visibleLog(run)).toMatch(
+      /health GET http:\/\/watcher:\*\*\*@127\.0\.0\.1:\d+\/health\?token=\*\*\*/
+    )
+    expect(run.leftoverText()).toContain('?token=***')
   })
 })
 

@@ -325,13 +325,15 @@ describe('commands for a human, other setups', () => {
   it('with prometheus-url the queries run from anywhere; without ssh-host, on the host', () => {
     const body = renderIncident(
       serviceDownRecord(),
-      ctx({ host: undefined, prometheusUrl: 'https://user:pw@prom.example.com/' })
+      ctx({ host: undefined, prometheusUrl: 'https://user:pw@prom.example.com/?key=k3y' })
     ).body
     const c = section(body, 'Commands for a human')
+    // The URL's own query stays (redacted) after the API path, where curl -G appends the query.
     expect(c).toContain(
-      `curl -sG https://prom.example.com/api/v1/query --data-urlencode 'query=rate(http_requests_total{status=~"5.."}[5m])'`
+      `curl -sG 'https://user:***@prom.example.com/api/v1/query?key=***' --data-urlencode 'query=rate(http_requests_total{status=~"5.."}[5m])'`
     )
     expect(c).not.toContain('pw@')
+    expect(c).not.toContain('k3y')
     expect(c).toContain('# No ssh-host was set: run these on the deploy host (in /srv/spacetime).')
     expect(c).toContain('cd /srv/spacetime && bash deploy/rollback/rollback.sh --quick')
     expect(c).not.toContain('ssh ')

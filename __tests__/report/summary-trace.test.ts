@@ -137,13 +137,22 @@ describe('renderSummary', () => {
 })
 
 describe('decision trace', () => {
+  it('sanitizeSettings shows the URLs redacted: a token in the query, a password in the userinfo', () => {
+    const given = settings()
+    given.health.url = 'https://user:pw@spacetime.example.com/health?token=s3cr3t&v=1'
+    given.prometheus!.url = 'https://prom.example.com/?api_key=pr0mk3y'
+    const s = sanitizeSettings(given)
+    expect(s.health.url).toBe('https://user:***@spacetime.example.com/health?token=***&v=1')
+    expect(s.prometheus?.url).toBe('https://prom.example.com/?api_key=***')
+  })
+
   it('sanitizeSettings drops the key, the token and header values, keeps header names', () => {
     const s = sanitizeSettings(settings())
     expect(s.ssh?.privateKey).toBe('***')
     expect(s.github.token).toBe('***')
     expect(s.health.headers).toEqual({ Authorization: '***' })
     expect(s.prometheus?.headers).toEqual({ Authorization: '***', 'X-Scope-OrgID': '***' })
-    expect(s.health.url).toBe('https://spacetime.example.com/health')
+    expect(s.health.url).toBe('https://user:***@spacetime.example.com/health')
     expect(s).not.toHaveProperty('secrets')
     expect(s.secretCount).toBe(3)
     expect(s.ssh?.knownHosts).toContain('ssh-ed25519')

@@ -33,6 +33,15 @@ function parse(inputs: Record<string, string>, e = env()) {
 }
 
 describe('parseInputs', () => {
+  it('reads deployed-at without an offset as UTC, and with an offset as written', () => {
+    expect(parse({ 'deployed-at': '2026-11-25T03:00:00' }).deployedAt).toBe(
+      Date.UTC(2026, 10, 25, 3)
+    )
+    expect(parse({ 'deployed-at': '2026-11-25T12:00:00+09:00' }).deployedAt).toBe(
+      Date.UTC(2026, 10, 25, 3)
+    )
+  })
+
   it('applies the defaults', () => {
     const s = parse({})
     expect(s.watchDurationMs).toBe(15 * 60_000)

@@ -23,15 +23,16 @@ const env: InputEnv = {
 const getter = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
 
 describe('replay-deploys', () => {
-  it('parseReplayDeploys: times with and without a SHA; blank and # lines skipped', () => {
+  it('parseReplayDeploys: times with and without a SHA (no offset: UTC); blank and # lines skipped', () => {
     expect(
       parseReplayDeploys(
-        '# last week\n2026-11-20T10:00:00Z d6cd1e2\n\n  2026-11-21T09:30:00+01:00  \n',
+        '# last week\n2026-11-20T10:00:00Z d6cd1e2\n\n  2026-11-21T09:30:00+01:00  \n2026-11-22T07:00:00\n',
         NOW
       )
     ).toEqual([
       { at: Date.parse('2026-11-20T10:00:00Z'), sha: 'd6cd1e2' },
-      { at: Date.parse('2026-11-21T08:30:00Z') }
+      { at: Date.parse('2026-11-21T08:30:00Z') },
+      { at: Date.UTC(2026, 10, 22, 7) }
     ])
   })
   it.each([

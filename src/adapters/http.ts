@@ -10,6 +10,7 @@ import tls from 'node:tls'
 import axios, { type AxiosRequestConfig } from 'axios'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
+import { hideUrlSecrets } from '../core/urls.js'
 import {
   classifyRequestError,
   MAX_REDIRECTS,
@@ -233,7 +234,8 @@ export function createHttpClient(
         cancelled: deadline.cancelled,
         proxy: hop?.route ? { origin: hop.route.origin, connected: hop.connected } : undefined
       })
-      return { ok: false, ...failure }
+      // An error's own message can quote the URL, and a token in its query with it.
+      return { ok: false, ...failure, reason: hideUrlSecrets(failure.reason, req.url) }
     } finally {
       deadline.dispose()
     }

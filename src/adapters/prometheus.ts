@@ -2,6 +2,7 @@
 // replays; cut at Prometheus' 11,000 points per request). Every failure is an `unknown` reading with a
 // reason a human can act on: monitoring trouble is never production trouble, and never throws.
 import type { MetricReading } from '../core/types.js'
+import { redactUrl } from '../core/urls.js'
 import type { HttpHeaders } from '../settings/types.js'
 import { createHttpClient, type NetworkOptions } from './http.js'
 import type { MetricsHistory, MetricsSource, RangePoint, RangeReading, TimeRange } from './ports.js'
@@ -12,13 +13,19 @@ const RANGE_TIMEOUT_MS = 30_000
 
 export type { RangeReading }
 
-/** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
-export function queryEndpoint(baseUrl: string): string {
+/**
+ * `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the
+ * slash, and the URL's own query (a `?token=` some gateways want on every request).
+ */
+export function queryEndpoint(baseUrl: string, api: 'query' | 'query_range' = 'query'): string {
   const base = new URL(baseUrl)
+  const search = base.search
   if (!base.pathname.endsWith('/')) base.pathname += '/'
   base.search = ''
   base.hash = ''
-  return new URL('api/v1/query', base).toString()
+  const endpoint = new URL(`api/v1/${api}`, base)
+  endpoint.search = search
+  return endpoint.toString()
 }
 
 /** Prometheus' `time` parameter: unix seconds with millisecond decimals. */
@@ -149,7 +156,7 @@ export function createPrometheus(
   opts: { timeoutMs: number; network?: NetworkOptions }
 ): MetricsSource & MetricsHistory {
   const endpoint = queryEndpoint(settings.url)
-  const rangeEndpoint = endpoint.replace(/query$/, 'query_range')
+  const rangeEndpoint = queryEndpoint(settings.url, 'query_range')
   const { timeoutMs } = opts
   const request = createHttpClient(opts.network)
 
@@ -193,7 +200,7 @@ export function createPrometheus(
     if (res.status === 401 || res.status === 403)
       return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`)
     if (res.status === 404)
-      return failed(`HTTP 404 from Prometheus at ${url} — check prometheus-url`)
+      return failed(`HTTP 404 from Prometheus at ${redactUrl(url).shown} — check prometheus-url`)
     if (res.status < 200 || res.status >= 300)
       return failed(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`)
     if (!answer)

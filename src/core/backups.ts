@@ -1,7 +1,7 @@
 // Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
 // "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
 import { formatDuration } from './duration.js'
-import { ID_RULE, checkId, describeValue } from './patterns.js'
+import { ID_RULE, checkId, describeValue, parseIsoTime, utcTime } from './patterns.js'
 import type { BackupChoice, RollbackLevel } from './types.js'
 
 export interface Backup {
@@ -39,50 +39,21 @@ const HOUR = 3_600_000
  * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
  * is rejected and reported: such an id is never passed to the host.
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/
 const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/
-
-/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
-function utc(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
-  const t = Date.UTC(y, mo - 1, d, h, mi, s)
-  const back = new Date(t)
-  const ok =
-    back.getUTCFullYear() === y &&
-    back.getUTCMonth() === mo - 1 &&
-    back.getUTCDate() === d &&
-    back.getUTCHours() === h &&
-    back.getUTCMinutes() === mi &&
-    back.getUTCSeconds() === s
-  return ok ? t : null
-}
-
-function parseIso(text: string): number | null {
-  const m = ISO.exec(text)
-  if (!m) return null
-  const base = utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0))
-  if (base === null) return null
-  const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0
-  const zone = (m[8] ?? 'Z').toUpperCase()
-  if (zone === 'Z') return base + fraction
-  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)
-  if (!z) return null
-  const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1)
-  return base + fraction - offsetMin * 60_000
-}
 
 function parseDateTime(date: string, time: string): number | null {
   const d = DATE.exec(date)
   const t = TIME.exec(time)
   if (!d || !t) return null
-  return utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0))
+  return utcTime(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0))
 }
 
 /** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
 export function stampInId(id: string): number | null {
   const m = STAMP.exec(id)
-  return m ? utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null
+  return m ? utcTime(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null
 }
 
 /** Parses `rollback.sh --list` output. Never throws. */
@@ -96,7 +67,7 @@ export function parseBackupList(stdout: string): BackupList {
     const cols = line.split(/\s+/)
     const id = cols[0]
     const takenAt =
-      (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
+      (cols[1] !== undefined ? parseIsoTime(cols[1]) : null) ??
       (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
       stampInId(id)
     if (takenAt === null) continue // a header, a summary line: not a backup

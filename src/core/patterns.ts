@@ -80,18 +80,51 @@ export function checkOneLine(value: string): string | null {
 /** Clock skew tolerated between the clock that wrote a time (the deploy's) and the runner's. */
 export const FUTURE_SKEW_MS = 60_000
 
-/** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/
+/**
+ * An ISO-8601 time as workflows and `date +%FT%T` write it: 2025-12-02T14:03:00Z, with seconds,
+ * fractions and an offset (Z, +09:00, -0500) all optional.
+ */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i
 
-/** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
+/** Epoch ms for a UTC calendar time, or null when a field is out of range (month 13, Feb 30). */
+export function utcTime(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number
+): number | null {
+  const t = Date.UTC(y, mo - 1, d, h, mi, s)
+  const back = new Date(t)
+  const ok =
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === mi &&
+    back.getUTCSeconds() === s
+  return ok ? t : null
+}
+
+/**
+ * Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). A time
+ * without an offset is UTC: Date.parse would read it in the runner's zone, and backup times
+ * (`rollback.sh --list`) are UTC, so a self-hosted runner elsewhere would move the deploy by hours.
+ */
 export function parseIsoTime(text: string): number | null {
-  if (!ISO_TIME.test(text)) return null
-  // Date.parse rolls 2026-02-30 over into March: a day the month does not have is no date.
-  const [y, m, d] = text.slice(0, 10).split('-').map(Number)
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate()
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth) return null
-  const at = Date.parse(text)
-  return Number.isNaN(at) ? null : at
+  const m = ISO_TIME.exec(text)
+  if (!m) return null
+  const base = utcTime(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0))
+  if (base === null) return null
+  const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0
+  const zone = (m[8] ?? 'Z').toUpperCase()
+  if (zone === 'Z') return base + fraction
+  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)
+  if (!z || Number(z[2]) > 23 || Number(z[3]) > 59) return null
+  const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1)
+  return base + fraction - offsetMin * 60_000
 }
 
 /** A commit SHA, full or abbreviated. */

@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { AccountInfo, GitHub } from '../adapters/github.js'
+import { redactUrl } from '../core/urls.js'
 import type { Logger } from '../adapters/ports.js'
 import type { IssueOutcome, RunRecord } from '../record.js'
 import type { Settings, SshSettings } from '../settings/types.js'
@@ -39,8 +40,9 @@ export function reportContext(settings: Settings): ReportContext {
     rollbackScript: settings.scripts.rollback,
     validateScript: settings.scripts.validate,
     smokeTestScript: settings.scripts.smokeTest,
-    healthUrl: settings.health.url,
-    prometheusUrl: settings.prometheus?.url,
+    // Shown forms only: the report never holds a URL's token or password.
+    healthUrl: settings.health.url ? redactUrl(settings.health.url).shown : undefined,
+    prometheusUrl: settings.prometheus ? redactUrl(settings.prometheus.url).shown : undefined,
     issueLabels: settings.github.issueLabels,
     issueAssignees: settings.github.issueAssignees,
     template: settings.github.issueTemplate,

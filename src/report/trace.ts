@@ -3,24 +3,24 @@
 import type { Sample, Verdict } from '../core/types.js'
 import type { RunRecord } from '../record.js'
 import type { Settings } from '../settings/types.js'
-import { stripUserinfo } from './context.js'
+import { redactUrl } from '../core/urls.js'
 import { scrubDeep } from './markdown.js'
 
 export const TRACE_VERSION = 1
 
 const REDACTED = '***'
 
-/** Settings without secrets: the key, the token and header values go; header NAMES stay. */
+/** Settings without secrets: the key, the token, header values and URL secrets go; header NAMES stay. */
 export type SanitizedSettings = Omit<Settings, 'secrets'> & { secretCount: number }
 
 export function sanitizeSettings(settings: Settings): SanitizedSettings {
   const { secrets, ...rest } = settings
   const copy = structuredClone(rest) as Omit<Settings, 'secrets'>
   copy.health.headers = redactHeaders(copy.health.headers)
-  copy.health.url = stripUserinfo(copy.health.url)
+  copy.health.url = redactUrl(copy.health.url).shown
   if (copy.prometheus) {
     copy.prometheus.headers = redactHeaders(copy.prometheus.headers)
-    copy.prometheus.url = stripUserinfo(copy.prometheus.url)
+    copy.prometheus.url = redactUrl(copy.prometheus.url).shown
   }
   if (copy.ssh) copy.ssh.privateKey = copy.ssh.privateKey ? REDACTED : ''
   if (copy.ssh?.jumpPrivateKey) copy.ssh.jumpPrivateKey = REDACTED

@@ -12,6 +12,7 @@ import {
   FUTURE_SKEW_MS,
   parseIsoTime
 } from '../core/patterns.js'
+import { redactUrl } from '../core/urls.js'
 import type { InputEnv, InputGetter } from './source.js'
 import type { HttpHeaders, Settings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
@@ -55,14 +56,16 @@ function optional(get: InputGetter, name: string): string | undefined {
 }
 
 function httpUrl(name: string, raw: string): string {
+  // A URL that fails here is not masked yet: the message shows it with its secrets hidden.
+  const shown = redactUrl(raw).shown
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new InputError(`${name} '${raw}' is not a URL: use e.g. https://example.com/health`)
+    throw new InputError(`${name} '${shown}' is not a URL: use e.g. https://example.com/health`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InputError(`${name} '${raw}' must be an http:// or https:// URL`)
+    throw new InputError(`${name} '${shown}' must be an http:// or https:// URL`)
   return raw
 }
 
@@ -96,7 +99,7 @@ function deployedAt(get: InputGetter, now: number): number {
   const at = parseIsoTime(raw)
   if (at === null)
     throw new InputError(
-      `deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`
+      `deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), or leave it empty for the step's start`
     )
   if (at > now + FUTURE_SKEW_MS)
     throw new InputError(
@@ -105,17 +108,9 @@ function deployedAt(get: InputGetter, now: number): number {
   return at
 }
 
-/** Passwords written into URLs (https://user:password@host/…): secrets like header values. */
-function urlPasswords(...urls: Array<string | undefined>): string[] {
-  return urls.flatMap((u) => {
-    if (!u) return []
-    try {
-      const password = new URL(u).password
-      return password ? [decodeURIComponent(password), password] : []
-    } catch {
-      return []
-    }
-  })
+/** Secrets written into URLs (a password, a token in the query): secrets like header values. */
+function urlSecrets(...urls: Array<string | undefined>): string[] {
+  return urls.flatMap((u) => (u ? redactUrl(u).secrets : []))
 }
 
 function list(raw: string): string[] {
@@ -298,7 +293,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   }
   settings.secrets = [
     ...(ssh ? [ssh.privateKey.trim()] : []),
-    ...urlPasswords(settings.health.url, settings.prometheus?.url),
+    ...urlSecrets(settings.health.url, settings.prometheus?.url),
     ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
     ...Object.values(healthHeaders),
     ...Object.values(promHeaders),

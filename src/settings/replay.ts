@@ -25,7 +25,7 @@ export function parseReplayDeploys(text: string, now: number): ReplayDeploy[] {
     const at = parseIsoTime(time)
     if (at === null)
       throw new InputError(
-        `${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z, optionally followed by the commit SHA`
+        `${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), optionally followed by the commit SHA`
       )
     if (at > now + FUTURE_SKEW_MS)
       throw new InputError(`${where}: ${describeValue(time)} lies in the future`)

@@ -1,17 +1,11 @@
 // The runbook's Quick Command Reference, filled in with the real host, app dir and target, and the
 // links of the run.
 import { shellQuote } from '../../adapters/shell.js'
+import { redactUrl } from '../../core/urls.js'
 import { levelAfter } from '../../core/levels.js'
 import type { RollbackLevel } from '../../core/types.js'
 import type { RunRecord } from '../../record.js'
-import {
-  commitUrl,
-  deploymentUrl,
-  type Facts,
-  type ReportContext,
-  runUrl,
-  stripUserinfo
-} from '../context.js'
+import { commitUrl, deploymentUrl, type Facts, type ReportContext, runUrl } from '../context.js'
 import { cell, fence } from '../markdown.js'
 
 /** POSIX shell quoting as a person reads it: a `<placeholder>` to replace stays as it is. */
@@ -36,7 +30,7 @@ export function commandsSection(facts: Facts, record: RunRecord, ctx: ReportCont
   const smoke = shq(ctx.smokeTestScript || 'deploy/smoke_tests.sh')
   const run = (c: string): string => remoteCommand(ctx, c)
   const health = ctx.healthUrl
-    ? `curl -sS -i ${shq(stripUserinfo(ctx.healthUrl))}`
+    ? `curl -sS -i ${shq(redactUrl(ctx.healthUrl).shown)}`
     : run('curl http://localhost:8080/status | jq')
   const lines = [
     ctx.host
@@ -86,10 +80,18 @@ export function commandsSection(facts: Facts, record: RunRecord, ctx: ReportCont
   return `${fence(lines.join('\n'), 'bash')}${note}`
 }
 
+/** prometheus-url's query API as shown: its own query (a token, hidden) kept after the path. */
+function promEndpoint(url: string): string {
+  const shown = redactUrl(url).shown.replace(/#.*$/s, '')
+  const q = shown.indexOf('?')
+  const base = q < 0 ? shown : shown.slice(0, q)
+  return `${base.replace(/\/+$/, '')}/api/v1/query${q < 0 ? '' : shown.slice(q)}`
+}
+
 /** The runbook's Prometheus query: against prometheus-url when known, else on the host. */
 function promQuery(ctx: ReportContext, query: string): string {
   if (ctx.prometheusUrl)
-    return `curl -sG ${shq(`${stripUserinfo(ctx.prometheusUrl).replace(/\/+$/, '')}/api/v1/query`)} --data-urlencode ${shq(`query=${query}`)}`
+    return `curl -sG ${shq(promEndpoint(ctx.prometheusUrl))} --data-urlencode ${shq(`query=${query}`)}`
   return remoteCommand(ctx, `curl ${shq(`http://localhost:9090/api/v1/query?query=${query}`)}`)
 }
 
