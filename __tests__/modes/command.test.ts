@@ -456,7 +456,7 @@ describe('mode command: the runbook steps', () => {
     expect(fs.existsSync(core.outputs['report-path'])).toBe(true)
     // The chat notice: the result and the link, never the webhook URL.
     expect(r.s.posts).toHaveLength(1)
-    expect(r.s.posts[0]).toContain('@maria ran /rollback-sentinel clear-security')
+    expect(r.s.posts[0]).toContain('@\u200bmaria ran /rollback-sentinel clear-security')
     expect(r.s.posts[0]).toContain('RESOLVED')
     expect([...core.lines, ...core.summaries, r.reply].join('\n')).not.toContain(
       'secretHookPathPart42'

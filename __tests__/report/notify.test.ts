@@ -70,4 +70,16 @@ describe('incidentNotice', () => {
       'Comment on the open incident: https://github.com/acme/spacetime/issues/3'
     )
   })
+
+  it('incidentNotice: host text with chat control sequences reaches the channel as text, never a ping', () => {
+    const rec = failedRecord()
+    rec.rollback = {
+      ...rec.rollback,
+      reason: 'rollback.sh said: <!channel> <@U024BE7LH> <#C1|ops> <https://e.example|click> @here @all'
+    }
+    const text = incidentNotice(rec, ctx(), opened) as string
+    expect(text).toContain('&lt;!channel&gt;')
+    expect(text).not.toMatch(/<[!@#]|<https?:/)
+    expect(text).not.toMatch(/@(here|all)\b/)
+  })
 })

@@ -12,7 +12,7 @@ import type { BackupChoice, RollbackLevel, RuleId } from '../core/types.js'
 import type { RemoteStep, RollbackOutcome, RunRecord } from '../record.js'
 import { failedBody, resolvedBody } from './bodies.js'
 import { factsOf, runUrl, utc, type ReportContext } from './context.js'
-import { cell, code, defuse, fitBody, scrub, scrubDeep } from './markdown.js'
+import { cell, code, defuse, defuseChat, fitBody, scrub, scrubDeep } from './markdown.js'
 import { stepsTable } from './sections/steps.js'
 
 export interface ReplyContext {
@@ -242,9 +242,11 @@ export function commandNotice(
   reply: Reply,
   url: string
 ): string {
-  return scrub(
-    `rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.asked ?? 'a command'}\n${reply.headline.slice(0, 500)}\n${url}`,
-    rc.report.secrets
+  return defuseChat(
+    scrub(
+      `rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.asked ?? 'a command'}\n${reply.headline.slice(0, 500)}\n${url}`,
+      rc.report.secrets
+    )
   )
 }
 

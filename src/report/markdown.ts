@@ -41,6 +41,20 @@ export function defuse(text: string): string {
     .replace(/!\[/g, '!\u200b[')
 }
 
+/**
+ * Makes a chat message inert: Slack's control sequences (`<!channel>`, `<@U123>`, `<#C1>`,
+ * `<url|text>`) need `<` and `>`, which become entities as Slack's own escaping rules ask; and
+ * `@here`/`@all`/`@name` (Mattermost, Rocket.Chat) get a zero-width space after the `@`. The whole
+ * notice goes through it: host output and `--list` lines reach it inside reasons.
+ */
+export function defuseChat(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
+}
+
 /** Text for one Markdown table cell: defused, one line, pipes escaped, at most `max` characters. */
 export function cell(text: string, max = 120): string {
   const line = text.replace(/\s+/g, ' ').trim()

@@ -3,7 +3,7 @@
 // Mattermost and Rocket.Chat all show a bare URL as a link.
 import type { IssueOutcome, RunRecord } from '../record.js'
 import { factsOf, type ReportContext } from './context.js'
-import { scrub, scrubDeep } from './markdown.js'
+import { defuseChat, scrub, scrubDeep } from './markdown.js'
 import { actionLine, etaLine, impactLine, statusLine, title } from './sections/status.js'
 
 /**
@@ -35,5 +35,5 @@ export function incidentNotice(
   else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual')
     lines.push(`Result: rollback ${r.status.toUpperCase()}: ${r.reason}`)
   lines.push(`${issue.created ? 'Incident' : 'Comment on the open incident'}: ${issue.url}`)
-  return scrub(lines.join('\n'), ctx.secrets)
+  return defuseChat(scrub(lines.join('\n'), ctx.secrets))
 }
