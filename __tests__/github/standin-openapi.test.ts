@@ -67,14 +67,12 @@ const compiled = new Map<string, ValidateFunction>()
 /** The validator of an operation's answer with this status (undefined: status not declared). */
 function responseValidator(id: string, status: number): ValidateFunction | undefined {
   const { route, method, op } = operation(id)
-  let response = op.responses[String(status)]
+  const response = op.responses[String(status)]
   if (!response) return undefined
-  let at = ['paths', route, method, 'responses', String(status)]
-  if (response.$ref) {
-    const name = response.$ref.split('/').pop() as string
-    response = spec.components.responses[name]
-    at = ['components', 'responses', name]
-  }
+  // A shared answer ($ref to components/responses) is validated where it is defined.
+  const at = response.$ref
+    ? ['components', 'responses', response.$ref.split('/').pop() as string]
+    : ['paths', route, method, 'responses', String(status)]
   const key = pointer(...at)
   if (!compiled.has(key))
     compiled.set(
