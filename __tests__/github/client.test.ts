@@ -24,6 +24,7 @@ const posts = (): number => standin.requests.filter((r) => r.method === 'POST').
 describe('GitHub client against the stand-in', () => {
   it('creates an issue, comments, adds labels, authenticates with the token', async () => {
     const gh = client(standin)
+    standin.setRole('alice', 'write')
     const issue = await gh.createIssue({
       title: 't',
       body: 'b',

@@ -48,7 +48,13 @@ describe('addReaction', () => {
     expect(await gh.addReaction(c.id, 'eyes')).toEqual({ created: true })
     expect(await gh.addReaction(c.id, 'eyes')).toEqual({ created: false })
     expect(standin.reactions).toEqual([
-      { id: 1, comment: c.id, content: 'eyes', user: { login: 'github-actions[bot]', type: 'Bot' } }
+      {
+        id: 1,
+        comment: c.id,
+        content: 'eyes',
+        user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+        created_at: expect.any(String)
+      }
     ])
     expect(standin.requests.filter((r) => r.method === 'POST').map((r) => r.body)).toContainEqual({
       content: 'eyes'

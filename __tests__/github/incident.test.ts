@@ -19,6 +19,8 @@ const sent: string[] = []
 
 beforeEach(async () => {
   standin = await startGitHubStandin()
+  // The on-call person the default context assigns is a collaborator GitHub can assign.
+  standin.setRole('oncall-alice', 'write')
 })
 afterEach(async () => {
   for (const r of standin.requests) sent.push(JSON.stringify(r.body ?? ''))

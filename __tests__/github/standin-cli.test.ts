@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, expect, it } from '@jest/globals'
+import { TOKENS } from '../../sandbox/github-standin.js'
 
 const children: ReturnType<typeof spawn>[] = []
 const dirs: string[] = []
@@ -34,12 +35,20 @@ it('CLI mode writes each issue and comment as Markdown into --out', async () => 
       }
     })
   })
-  const post = (p: string, body: unknown) =>
+  const post = (p: string, body: unknown, token: string | null = TOKENS.ACTION_BOT) =>
     fetch(`${url}${p}`, {
       method: 'POST',
       body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' }
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `token ${token}` } : {})
+      }
     })
+  // Writes need a token GitHub knows, as on GitHub.
+  expect((await post('/repos/acme/spacetime/issues', { title: 'x' }, null)).status).toBe(401)
+  expect((await post('/repos/acme/spacetime/issues', { title: 'x' }, 'ghs_unknown')).status).toBe(
+    401
+  )
   const created = await post('/repos/acme/spacetime/issues', {
     title: '[P1] down',
     body: 'the body',

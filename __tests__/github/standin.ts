@@ -1,9 +1,14 @@
-// The GitHub stand-in and a real Octokit client pointed at it, for the github tests.
+// The GitHub stand-in and a real Octokit client pointed at it, for the github tests. The client's
+// token (FAKE_TOKEN) writes as the workflow's bot, as GITHUB_TOKEN does.
 import { createGitHub, type GitHubOptions } from '../../src/adapters/github.js'
-import { startGitHubStandin } from '../../sandbox/github-standin.js'
+import { ACCOUNTS, TOKENS, startGitHubStandin as start } from '../../sandbox/github-standin.js'
 import { FAKE_TOKEN } from '../report/fixtures.js'
 
-export type Standin = Awaited<ReturnType<typeof startGitHubStandin>>
+export type Standin = Awaited<ReturnType<typeof start>>
+
+export function startGitHubStandin(options: Parameters<typeof start>[0] = {}): Promise<Standin> {
+  return start({ ...options, tokens: { [FAKE_TOKEN]: ACCOUNTS.ACTION_BOT, ...options.tokens } })
+}
 
 export function client(standin: Standin, over: Partial<GitHubOptions> = {}) {
   return createGitHub({
@@ -19,4 +24,4 @@ export function client(standin: Standin, over: Partial<GitHubOptions> = {}) {
   })
 }
 
-export { startGitHubStandin }
+export { ACCOUNTS, TOKENS }
