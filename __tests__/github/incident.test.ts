@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import type { IssueOutcome } from '../../src/record.js'
-import { findOwnRollback, reportIncident } from '../../src/report/issue.js'
-import { parseMarkers } from '../../src/report/context.js'
+import type { IssueOutcome, RunRecord } from '../../src/record.js'
+import type { GitHub } from '../../src/adapters/github.js'
+import { findOwnRollback, reportIncident, type ReportMode } from '../../src/report/issue.js'
+import { parseStateLine, type ReportContext } from '../../src/report/context.js'
 import {
   ctx,
   errorRateHighRecord,
@@ -31,6 +32,15 @@ afterAll(() => {
   for (const body of sent) for (const needle of SECRET_NEEDLES) expect(body).not.toContain(needle)
 })
 
+/** The account the stand-in's workflow token writes as (GraphQL viewer). */
+const SELF = { id: 41898282, login: 'github-actions[bot]' }
+const report = (
+  gh: GitHub,
+  record: RunRecord,
+  c: ReportContext,
+  mode?: ReportMode
+): Promise<IssueOutcome> => reportIncident(gh, record, c, SELF, mode)
+
 function ok(outcome: IssueOutcome): IssueOutcome {
   if (outcome.error !== undefined) throw new Error(`unexpected error: ${outcome.error}`)
   return outcome
@@ -38,7 +48,7 @@ function ok(outcome: IssueOutcome): IssueOutcome {
 
 describe('reportIncident through the real Octokit client', () => {
   it('P1: opens the issue, then the RESOLVED comment and the resolved label', async () => {
-    const out = ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    const out = ok(await report(client(standin), serviceDownRecord(), ctx()))
     expect(out).toMatchObject({ number: 1, created: true, warnings: [] })
     expect(out.url).toBe(`${standin.url}/acme/spacetime/issues/1`)
     const [issue] = standin.issues
@@ -66,7 +76,7 @@ describe('reportIncident through the real Octokit client', () => {
   })
 
   it('title acting → resolved: opened with the P1 subject, retitled after the RESOLVED comment', async () => {
-    ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    ok(await report(client(standin), serviceDownRecord(), ctx()))
     const writes = standin.requests
       .filter((r) => r.method !== 'GET')
       .map((r) => `${r.method} ${r.path.replace('/repos/acme/spacetime', '')}`)
@@ -86,7 +96,7 @@ describe('reportIncident through the real Octokit client', () => {
   })
 
   it('title acting → failed: a rollback that did not recover', async () => {
-    ok(await reportIncident(client(standin), failedRecord(), ctx()))
+    ok(await report(client(standin), failedRecord(), ctx()))
     expect(standin.issues[0].title).toBe(
       '[P1] Rollback FAILED - manual intervention required: production — error-rate-critical'
     )
@@ -94,9 +104,9 @@ describe('reportIncident through the real Octokit client', () => {
 
   it('title resolved → acting on a new breach of the open incident (a P3 warning)', async () => {
     const gh = client(standin)
-    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '1' })))
+    ok(await report(gh, serviceDownRecord(), ctx({ runId: '1' })))
     expect(standin.issues[0].title).toMatch(/^\[RESOLVED\] /)
-    ok(await reportIncident(gh, warnRecord(), ctx({ runId: '2' }), 'warning'))
+    ok(await report(gh, warnRecord(), ctx({ runId: '2' }), 'warning'))
     expect(standin.issues).toHaveLength(1)
     expect(standin.issues[0].title).toBe(
       '[P3] Production Degraded - Monitoring, Consider Rollback: production — error-rate-elevated'
@@ -105,11 +115,12 @@ describe('reportIncident through the real Octokit client', () => {
 
   it('title resolved → acting → resolved: a new breach that rolled back and recovered again', async () => {
     const gh = client(standin)
-    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '1' })))
-    ok(await reportIncident(gh, errorRateHighRecord(), ctx({ runId: '2' })))
+    ok(await report(gh, serviceDownRecord(), ctx({ runId: '1' })))
+    ok(await report(gh, errorRateHighRecord(), ctx({ runId: '2' })))
     const titles = standin.requests
       .filter((r) => r.method === 'PATCH')
-      .map((r) => (r.body as { title: string }).title)
+      .map((r) => (r.body as { title?: string }).title)
+      .filter(Boolean)
     expect(titles).toEqual([
       '[RESOLVED] Rollback Complete - Service Restored: production — service-down',
       '[P2] Production Degraded - Monitoring/Rollback: production — error-rate-high',
@@ -117,23 +128,27 @@ describe('reportIncident through the real Octokit client', () => {
     ])
   })
 
-  it('an open security incident keeps the security subject through a later rollback, until cleared', async () => {
+  it('an open security incident keeps the security subject through a later rollback; a label taken off clears nothing', async () => {
     const gh = client(standin)
-    ok(await reportIncident(gh, securityRecord(), ctx({ runId: '1' })))
-    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
+    ok(await report(gh, securityRecord(), ctx({ runId: '1' })))
+    ok(await report(gh, serviceDownRecord(), ctx({ runId: '2' })))
     expect(standin.issues[0].title).toBe(
       '[P1] Security Breach - Isolate, Do Not Roll Back: production'
     )
-    // Cleared: people took the security label off; the next run's title follows its state.
+    // Labels are not state (a triager can change them): only the clean recovery clears it.
     standin.issues[0].labels = standin.issues[0].labels.filter((l) => l !== 'security')
-    ok(await reportIncident(gh, errorRateHighRecord(), ctx({ runId: '3' })))
+    ok(await report(gh, errorRateHighRecord(), ctx({ runId: '3' })))
     expect(standin.issues[0].title).toBe(
-      '[RESOLVED] Rollback Complete - Service Restored: production — error-rate-high'
+      '[P1] Security Breach - Isolate, Do Not Roll Back: production'
     )
+    expect(parseStateLine(standin.issues[0].body)).toMatchObject({
+      security: true,
+      pending: { action: 'security-clearance' }
+    })
   })
 
   it('a security incident keeps the security subject: no retitle', async () => {
-    ok(await reportIncident(client(standin), securityRecord(), ctx()))
+    ok(await report(client(standin), securityRecord(), ctx()))
     expect(standin.requests.some((r) => r.method === 'PATCH')).toBe(false)
   })
 
@@ -146,7 +161,7 @@ describe('reportIncident through the real Octokit client', () => {
         times: Infinity
       }
     ])
-    const out = ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    const out = ok(await report(client(standin), serviceDownRecord(), ctx()))
     expect(out).toMatchObject({ number: 1, created: true })
     expect(out.warnings).toEqual([
       expect.stringMatching(/^title: GitHub API 403 on PATCH \/repos\/acme\/spacetime\/issues\/1: /)
@@ -156,7 +171,7 @@ describe('reportIncident through the real Octokit client', () => {
   })
 
   it('P2: the P2 title and template', async () => {
-    ok(await reportIncident(client(standin), errorRateHighRecord(), ctx()))
+    ok(await report(client(standin), errorRateHighRecord(), ctx()))
     expect(standin.requests.find((r) => r.method === 'POST')?.body).toMatchObject({
       title: '[P2] Production Degraded - Monitoring/Rollback: production — error-rate-high'
     })
@@ -165,7 +180,7 @@ describe('reportIncident through the real Octokit client', () => {
   })
 
   it('security: the security issue, no resolution comment', async () => {
-    ok(await reportIncident(client(standin), securityRecord(), ctx()))
+    ok(await report(client(standin), securityRecord(), ctx()))
     expect(standin.issues[0].title).toBe(
       '[P1] Security Breach - Isolate, Do Not Roll Back: production'
     )
@@ -180,7 +195,7 @@ describe('reportIncident through the real Octokit client', () => {
   })
 
   it('failed rollback: the FAILED comment and the rollback-failed label', async () => {
-    ok(await reportIncident(client(standin), failedRecord(), ctx()))
+    ok(await report(client(standin), failedRecord(), ctx()))
     expect(standin.comments[0].body).toContain(
       '## ❌ Rollback FAILED - manual intervention required'
     )
@@ -189,18 +204,18 @@ describe('reportIncident through the real Octokit client', () => {
   })
 
   it('warning mode: the P3 issue, no resolution comment', async () => {
-    ok(await reportIncident(client(standin), warnRecord(), ctx(), 'warning'))
+    ok(await report(client(standin), warnRecord(), ctx(), 'warning'))
     expect(standin.issues[0].title).toMatch(/^\[P3\] /)
     expect(standin.comments).toHaveLength(0)
   })
 
   it('dedup: an open incident for the environment takes the breach as a comment', async () => {
     const gh = client(standin)
-    ok(await reportIncident(gh, warnRecord(), ctx({ runId: '100' }), 'warning'))
-    const second = ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '200' })))
+    ok(await report(gh, warnRecord(), ctx({ runId: '100' }), 'warning'))
+    const second = ok(await report(gh, serviceDownRecord(), ctx({ runId: '200' })))
     expect(second).toMatchObject({ number: 1, created: false })
     expect(standin.issues).toHaveLength(1)
-    expect(standin.comments.map((c) => c.body.split('\n')[1])).toEqual([
+    expect(standin.comments.map((c) => c.body.split('\n')[0])).toEqual([
       '## 🔴 New breach in run 200: [P1] Production Down - Rollback in Progress: production — service-down',
       '## ✅ [RESOLVED] Rollback Complete - Service Restored'
     ])
@@ -211,52 +226,55 @@ describe('reportIncident through the real Octokit client', () => {
 
   it('another environment or a closed incident gets a new issue', async () => {
     const gh = client(standin)
-    ok(await reportIncident(gh, serviceDownRecord({ environment: 'staging' }), ctx({ runId: '1' })))
-    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
+    ok(await report(gh, serviceDownRecord({ environment: 'staging' }), ctx({ runId: '1' })))
+    ok(await report(gh, serviceDownRecord(), ctx({ runId: '2' })))
     standin.issues[1].state = 'closed'
-    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '3' })))
+    ok(await report(gh, serviceDownRecord(), ctx({ runId: '3' })))
     const first = (body: string) => {
-      const { environment, runId, rollbackDone } = parseMarkers(body)[0]
-      return { environment, runId, rollbackDone }
+      const { environment, runId, rolledBack } = parseStateLine(body) ?? {}
+      return { environment, runId, rolledBack }
     }
     expect(standin.issues.map((i) => first(i.body))).toEqual([
-      { environment: 'staging', runId: '1', rollbackDone: 1 },
-      { environment: 'production', runId: '2', rollbackDone: 1 },
-      { environment: 'production', runId: '3', rollbackDone: 1 }
+      { environment: 'staging', runId: '1', rolledBack: [{ runId: '1', level: 1 }] },
+      { environment: 'production', runId: '2', rolledBack: [{ runId: '2', level: 1 }] },
+      { environment: 'production', runId: '3', rolledBack: [{ runId: '3', level: 1 }] }
     ])
   })
 
   it('re-run idempotency: findOwnRollback sees the earlier attempt, reportIncident posts nothing', async () => {
     const gh = client(standin)
-    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '4242', runAttempt: '1' })))
-    expect(await findOwnRollback(gh, 'production', '4242')).toEqual({
+    ok(await report(gh, serviceDownRecord(), ctx({ runId: '4242', runAttempt: '1' })))
+    expect(await findOwnRollback(gh, SELF, 'production', '4242')).toEqual({
       number: 1,
       url: `${standin.url}/acme/spacetime/issues/1`,
       level: 1
     })
-    expect(await findOwnRollback(gh, 'production', '9999')).toBeUndefined()
-    expect(await findOwnRollback(gh, 'staging', '4242')).toBeUndefined()
-    const before = standin.requests.filter((r) => r.method === 'POST').length
-    const again = ok(
-      await reportIncident(gh, serviceDownRecord(), ctx({ runId: '4242', runAttempt: '2' }))
-    )
+    expect(await findOwnRollback(gh, SELF, 'production', '9999')).toBeUndefined()
+    expect(await findOwnRollback(gh, SELF, 'staging', '4242')).toBeUndefined()
+    const posts = () =>
+      standin.requests.filter((r) => r.method === 'POST' && r.path !== '/graphql').length
+    const before = posts()
+    const again = ok(await report(gh, serviceDownRecord(), ctx({ runId: '4242', runAttempt: '2' })))
     expect(again).toMatchObject({ alreadyRolledBack: true, number: 1, created: false })
-    expect(standin.requests.filter((r) => r.method === 'POST').length).toBe(before)
+    expect(posts()).toBe(before)
   })
 
-  it('re-run idempotency through a comment marker (a run that commented on an open incident)', async () => {
+  it('re-run idempotency through the state line a run wrote on an open incident', async () => {
     const gh = client(standin)
-    ok(await reportIncident(gh, warnRecord(), ctx({ runId: '1' }), 'warning'))
-    ok(await reportIncident(gh, serviceDownRecord(), ctx({ runId: '2' })))
-    expect(await findOwnRollback(gh, 'production', '2')).toMatchObject({ number: 1, level: 1 })
-    expect(await findOwnRollback(gh, 'production', '1')).toBeUndefined()
+    ok(await report(gh, warnRecord(), ctx({ runId: '1' }), 'warning'))
+    ok(await report(gh, serviceDownRecord(), ctx({ runId: '2' })))
+    expect(await findOwnRollback(gh, SELF, 'production', '2')).toMatchObject({
+      number: 1,
+      level: 1
+    })
+    expect(await findOwnRollback(gh, SELF, 'production', '1')).toBeUndefined()
   })
 
   it('a 500 on create is retried: exactly one issue', async () => {
     standin.setFailures([
       { method: 'POST', pathPrefix: '/repos/acme/spacetime/issues', status: 500, times: 1 }
     ])
-    ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    ok(await report(client(standin), serviceDownRecord(), ctx()))
     expect(standin.issues).toHaveLength(1)
   })
 
@@ -278,7 +296,7 @@ describe('reportIncident through the real Octokit client', () => {
         times: Infinity
       }
     ])
-    const out = await reportIncident(client(standin), serviceDownRecord(), ctx())
+    const out = await report(client(standin), serviceDownRecord(), ctx())
     expect(out).toEqual({
       needed: true,
       warnings: [],
@@ -292,11 +310,7 @@ describe('reportIncident through the real Octokit client', () => {
       { method: 'POST', pathPrefix: '/repos/acme/spacetime/issues', status: 422, times: 1 }
     ])
     const out = ok(
-      await reportIncident(
-        client(standin),
-        serviceDownRecord(),
-        ctx({ issueAssignees: ['nobody-here'] })
-      )
+      await report(client(standin), serviceDownRecord(), ctx({ issueAssignees: ['nobody-here'] }))
     )
     expect(out.created).toBe(true)
     expect(standin.issues[0].assignees).toEqual([])
@@ -312,7 +326,7 @@ describe('reportIncident through the real Octokit client', () => {
         times: Infinity
       }
     ])
-    const out = ok(await reportIncident(client(standin), serviceDownRecord(), ctx()))
+    const out = ok(await report(client(standin), serviceDownRecord(), ctx()))
     expect(out.number).toBe(1)
     expect(out.warnings[0]).toMatch(
       /^resolution comment: GitHub API 403 on POST \/repos\/acme\/spacetime\/issues\/1\/comments/
@@ -324,7 +338,7 @@ describe('reportIncident through the real Octokit client', () => {
       path: '.github/ISSUE_TEMPLATE/incident.md',
       text: '---\ntitle: "{{severity}} in {{environment}}: {{rule}}"\nlabels: oncall\n---\n{{status}}\n\n{{commands}}'
     }
-    ok(await reportIncident(client(standin), serviceDownRecord(), ctx({ template })))
+    ok(await report(client(standin), serviceDownRecord(), ctx({ template })))
     expect(standin.issues[0].title).toBe('P1 in production: service-down')
     expect(standin.issues[0].labels).toContain('oncall')
     expect(standin.issues[0].body.split('\n')[0]).toContain('rollback-done=1')
@@ -337,7 +351,7 @@ describe('reportIncident through the real Octokit client', () => {
       path: '.github/ISSUE_TEMPLATE/incident.md',
       text: '---\ntitle: "{{title}} [{{short_sha}}]"\n---\n{{status}}'
     }
-    ok(await reportIncident(client(standin), failedRecord(), ctx({ template })))
+    ok(await report(client(standin), failedRecord(), ctx({ template })))
     expect(standin.requests.find((r) => r.method === 'POST')?.body).toMatchObject({
       title:
         '[P1] Production Down - Rollback in Progress: production — error-rate-critical [0123456]'
@@ -357,7 +371,7 @@ describe('reportIncident through the real Octokit client', () => {
       ...rec.steps[1],
       outputTail: Array.from({ length: 40 }, () => 'z'.repeat(3000)).join('\n')
     }
-    ok(await reportIncident(client(standin), rec, ctx()))
+    ok(await report(client(standin), rec, ctx()))
     expect(standin.issues[0].body.length).toBeLessThanOrEqual(65_536)
     expect(standin.issues[0].body).toContain("cut to fit GitHub's 65,536-character limit")
   })
