@@ -192,9 +192,14 @@ export function openReplayTrace(settings: Settings, head: object): ReplayTraceWr
   const fail = (e: unknown) => {
     failed = true
     core.warning(`could not write the decision trace to ${file}: ${(e as Error).message}`)
-    if (fd !== undefined) fs.closeSync(fd)
+    try {
+      if (fd !== undefined) fs.closeSync(fd)
+      // Half a trace is not JSON: none rather than a broken one at report-path.
+      fs.rmSync(file, { force: true })
+    } catch {
+      // Nothing more to do: the warning says the trace is missing.
+    }
     fd = undefined
-    fs.rmSync(file, { force: true })
   }
   const write = (text: string, force = false) => {
     if (failed) return
