@@ -182,15 +182,61 @@ describe('main.run in mode replay', () => {
     expect(rows().map((r) => r[2])).toEqual(['`ccccccc`', '`bbbbbbb`'])
   })
 
-  it('every sample and verdict is in the trace file', async () => {
+  it('the trace by default: a compact summary per deploy (verdict, rule, times, counts), no sample', async () => {
+    await run(adapters(fakes()))
+    const text = fs.readFileSync(core.outputs['report-path'], 'utf8')
+    // Compact: one line, no indentation.
+    expect(text.trimEnd().split('\n')).toHaveLength(1)
+    const trace = JSON.parse(text)
+    expect(trace).toMatchObject({ mode: 'replay', detail: 'summary' })
+    expect(trace.totals).toMatchObject({ deploys: 3, rollbacks: 1, warnings: 1 })
+    expect(trace.deploys).toHaveLength(3)
+    const [bad, healthy] = trace.deploys
+    expect(healthy.samples).toBeUndefined()
+    expect(healthy.verdicts).toBeUndefined()
+    expect(healthy.counts).toEqual({ samples: 61, verdicts: 61, insufficient: 0, unknown: 0 })
+    expect(healthy).toMatchObject({ deployedAt: HEALTHY, sha: 'bbbbbbb2', noData: false })
+    expect(healthy.endedAt - healthy.startedAt).toBe(15 * 60_000)
+    expect(bad.final).toMatchObject({ decision: 'rollback', level: 1, rule: 'error-rate-critical' })
+    expect(bad.decidedAt - BAD).toBe(60_000)
+    expect(bad.levelOrWhyNot).toBe('Level 1')
+    expect(text).not.toContain('ghs_fakeTokenForTheReplayTest')
+  })
+
+  it('replay-trace full: every sample and verdict of every deploy is in the trace file', async () => {
+    core.reset({ ...INPUTS, 'replay-deploys': deploysInput, 'replay-trace': 'full' })
     await run(adapters(fakes()))
     const trace = JSON.parse(fs.readFileSync(core.outputs['report-path'], 'utf8'))
-    expect(trace.mode).toBe('replay')
+    expect(trace.detail).toBe('full')
     expect(trace.deploys).toHaveLength(3)
     expect(trace.deploys[1].samples.length).toBe(61) // 15m every 15s, 0 … 900 s
     expect(trace.deploys[1].verdicts.length).toBe(61)
     expect(trace.deploys[0].final).toMatchObject({ decision: 'rollback', level: 1 })
+    expect(trace.deploys[0].verdicts.at(-1)).toMatchObject({ decision: 'rollback', level: 1 })
     expect(JSON.stringify(trace)).not.toContain('ghs_fakeTokenForTheReplayTest')
+  })
+
+  it('more deploys than one page of the Deployments API: 250 are listed, judged and summarised', async () => {
+    core.reset({ ...INPUTS, 'replay-count': '250' })
+    const f = fakes()
+    for (let i = 0; i < 300; i++)
+      f.github.deployments.push({
+        id: 1000 + i,
+        sha: (0x1000000 + i).toString(16),
+        ref: 'main',
+        environment: 'production',
+        createdAt: NOW - 4 * HOUR - i * 20 * 60_000
+      })
+    await run(adapters(f))
+    expect(core.failed).toBeUndefined()
+    expect(core.outputs['replay-deploys']).toBe('250')
+    const trace = JSON.parse(fs.readFileSync(core.outputs['report-path'], 'utf8'))
+    expect(trace.deploys).toHaveLength(250)
+    // In list order (newest first), whatever order their histories arrived in.
+    expect(trace.deploys.map((d: { sha: string }) => d.sha)).toEqual(
+      Array.from({ length: 250 }, (_, i) => (0x1000000 + i).toString(16))
+    )
+    expect(rows()).toHaveLength(250)
   })
 
   it('a Prometheus that answers nothing at all fails the step', async () => {

@@ -15,48 +15,100 @@ import { DURATION_BUCKETS } from './test-service.js'
  */
 
 /**
- * @param {object} opts
- * @param {number} opts.from            first scrape (epoch ms)
- * @param {number} opts.to              last scrape (epoch ms)
- * @param {PastDeploy[]} opts.deploys   in time order
- * @param {number} [opts.scrapeMs]      time between scrapes (default 15 s)
- * @param {number} [opts.rps]           requests per second (default 200)
- * @param {{ errorRate: number, latencyS: number }} [opts.good]  between bad versions
- * @param {Record<string, string>} [opts.labels]  labels of every series (default job="history")
+ * @typedef {object} HistoryOptions
+ * @property {number} from            first scrape (epoch ms)
+ * @property {number} to              last scrape (epoch ms)
+ * @property {PastDeploy[]} deploys   in time order
+ * @property {number} [scrapeMs]      time between scrapes (default 15 s)
+ * @property {number} [rps]           requests per second (default 200)
+ * @property {{ errorRate: number, latencyS: number }} [good]  between bad versions
+ * @property {Record<string, string>} [labels]  labels of every series (default job="history")
+ */
+
+/**
+ * @param {HistoryOptions} opts
  * @returns {string} OpenMetrics text ending with # EOF
  */
 export function historyOpenMetrics(opts) {
+  return [...historyChunks(opts, Infinity)].join('')
+}
+
+/**
+ * The same history as OpenMetrics texts of at most `chunkMs` each (cut at multiples of it since
+ * the epoch, so that the 2-hour blocks promtool makes of one never overlap another's), the
+ * counters running on across them. promtool's backfill time grows with the square of a file's
+ * span: a long past backfills far faster as many small files.
+ * @param {HistoryOptions} opts
+ * @param {number} chunkMs
+ * @returns {Generator<string>}
+ */
+export function* historyChunks(opts, chunkMs) {
   const scrapeMs = opts.scrapeMs ?? 15_000
   const rps = opts.rps ?? 200
   const good = opts.good ?? { errorRate: 0.01, latencyS: 0.04 }
   const labels = opts.labels ?? { job: 'history', instance: 'history:80' }
   const deploys = [...opts.deploys].sort((a, b) => a.at - b.at)
+  const windows = deploys.map((d, i) => {
+    const start = d.at + (d.delayMs ?? 30_000)
+    const end = d.forMs !== undefined ? start + d.forMs : (deploys[i + 1]?.at ?? Infinity)
+    return { start, end, state: { errorRate: d.errorRate, latencyS: d.latencyS ?? good.latencyS } }
+  })
   /** What the service does at `t`: the newest deploy's behaviour while it lasts, else good. */
   const stateAt = (t) => {
-    let state = good
-    for (let i = 0; i < deploys.length; i++) {
-      const d = deploys[i]
-      const start = d.at + (d.delayMs ?? 30_000)
-      const end = d.forMs !== undefined ? start + d.forMs : (deploys[i + 1]?.at ?? Infinity)
-      if (t >= start && t < end)
-        state = { errorRate: d.errorRate, latencyS: d.latencyS ?? good.latencyS }
+    for (let i = windows.length - 1; i >= 0; i--) {
+      const w = windows[i]
+      if (t >= w.start && t < w.end) return w.state
     }
-    return state
+    return good
   }
-  // Counters accumulate over the scrape interval before each scrape.
-  const times = []
-  for (let t = opts.from; t <= opts.to; t += scrapeMs) times.push(t)
-  const ok = []
-  const failed = []
-  const buckets = DURATION_BUCKETS.map(() => [])
-  const inf = []
-  const sum = []
+  const label = (extra) =>
+    `{${Object.entries({ ...labels, ...extra })
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(',')}}`
+  const ts = (t) => (t / 1000).toFixed(3)
+  const num = (v) => String(Math.round(v * 1000) / 1000)
+  const bucketLabels = DURATION_BUCKETS.map((le) => label({ le: String(le) }))
+  const names = {
+    ok: `http_requests_total${label({ status: '200' })}`,
+    failed: `http_requests_total${label({ status: '500' })}`,
+    inf: `http_request_duration_seconds_bucket${label({ le: '+Inf' })}`,
+    count: `http_request_duration_seconds_count${label({})}`,
+    sum: `http_request_duration_seconds_sum${label({})}`
+  }
   let okTotal = 0
   let failedTotal = 0
   let sumTotal = 0
   const perBucket = DURATION_BUCKETS.map(() => 0)
   let prev = opts.from - scrapeMs
-  for (const t of times) {
+  /** One chunk's scrapes: the time and every series' value at it. */
+  let rows = []
+  const text = () => {
+    const lines = []
+    const series = (name, pick) => {
+      for (const r of rows) lines.push(`${name} ${num(pick(r))} ${ts(r.t)}`)
+    }
+    lines.push('# HELP http_requests Requests handled, by HTTP status.')
+    lines.push('# TYPE http_requests counter')
+    series(names.ok, (r) => r.ok)
+    series(names.failed, (r) => r.failed)
+    lines.push('# HELP http_request_duration_seconds Request latency in seconds.')
+    lines.push('# TYPE http_request_duration_seconds histogram')
+    bucketLabels.forEach((l, i) =>
+      series(`http_request_duration_seconds_bucket${l}`, (r) => r.buckets[i])
+    )
+    series(names.inf, (r) => r.ok + r.failed)
+    series(names.count, (r) => r.ok + r.failed)
+    series(names.sum, (r) => r.sum)
+    lines.push('# EOF')
+    return lines.join('\n') + '\n'
+  }
+  const chunkOf = (t) => (Number.isFinite(chunkMs) ? Math.floor(t / chunkMs) : 0)
+  // Counters accumulate over the scrape interval before each scrape.
+  for (let t = opts.from; t <= opts.to; t += scrapeMs) {
+    if (rows.length && chunkOf(t) !== chunkOf(rows[0].t)) {
+      yield text()
+      rows = []
+    }
     const s = stateAt(prev)
     const n = (rps * (t - prev)) / 1000
     failedTotal += n * s.errorRate
@@ -65,35 +117,8 @@ export function historyOpenMetrics(opts) {
     DURATION_BUCKETS.forEach((le, i) => {
       if (s.latencyS <= le) perBucket[i] += n
     })
-    ok.push(okTotal)
-    failed.push(failedTotal)
-    perBucket.forEach((v, i) => buckets[i].push(v))
-    inf.push(okTotal + failedTotal)
-    sum.push(sumTotal)
+    rows.push({ t, ok: okTotal, failed: failedTotal, buckets: [...perBucket], sum: sumTotal })
     prev = t
   }
-  const label = (extra) =>
-    `{${Object.entries({ ...labels, ...extra })
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(',')}}`
-  const ts = (t) => (t / 1000).toFixed(3)
-  const num = (v) => String(Math.round(v * 1000) / 1000)
-  const lines = []
-  const series = (name, extra, values) => {
-    values.forEach((v, i) => lines.push(`${name}${label(extra)} ${num(v)} ${ts(times[i])}`))
-  }
-  lines.push('# HELP http_requests Requests handled, by HTTP status.')
-  lines.push('# TYPE http_requests counter')
-  series('http_requests_total', { status: '200' }, ok)
-  series('http_requests_total', { status: '500' }, failed)
-  lines.push('# HELP http_request_duration_seconds Request latency in seconds.')
-  lines.push('# TYPE http_request_duration_seconds histogram')
-  DURATION_BUCKETS.forEach((le, i) =>
-    series('http_request_duration_seconds_bucket', { le: String(le) }, buckets[i])
-  )
-  series('http_request_duration_seconds_bucket', { le: '+Inf' }, inf)
-  series('http_request_duration_seconds_count', {}, inf)
-  series('http_request_duration_seconds_sum', {}, sum)
-  lines.push('# EOF')
-  return lines.join('\n') + '\n'
+  if (rows.length) yield text()
 }

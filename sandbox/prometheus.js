@@ -24,9 +24,11 @@ const START_ATTEMPTS = 3
  */
 
 /**
- * @param {{ targets: string[], scrapeInterval?: string, binary?: string, history?: string, retention?: string }} opts
- *   history: OpenMetrics text (sandbox/history.js) backfilled with promtool before the start;
- *   retention: how long Prometheus keeps data (default 1h; a backfilled past needs more)
+ * @param {{ targets: string[], scrapeInterval?: string, binary?: string, history?: string | Iterable<string>, retention?: string, backfillTimeoutMs?: number }} opts
+ *   history: OpenMetrics text (sandbox/history.js), or several texts of consecutive spans
+ *   (historyChunks), backfilled with promtool before the start;
+ *   retention: how long Prometheus keeps data (default 1h; a backfilled past needs more);
+ *   backfillTimeoutMs: the limit of each promtool run (default 120 s)
  * @returns {Promise<RunningPrometheus>}
  */
 export async function startPrometheus({
@@ -34,7 +36,8 @@ export async function startPrometheus({
   scrapeInterval = '1s',
   binary = 'prometheus',
   history,
-  retention = history ? '3650d' : '1h'
+  retention = history ? '3650d' : '1h',
+  backfillTimeoutMs = 120_000
 }) {
   const executable = findExecutable(binary)
   if (!executable) throw new Error(`prometheus binary '${binary}' not found: ${INSTALL_HINT}`)
@@ -59,7 +62,8 @@ export async function startPrometheus({
 
   if (history !== undefined) {
     try {
-      backfill(history, dir, executable)
+      for (const text of typeof history === 'string' ? [history] : history)
+        backfill(text, dir, executable, backfillTimeoutMs)
     } catch (err) {
       fs.rmSync(dir, { recursive: true, force: true })
       throw err
@@ -150,8 +154,9 @@ export async function startPrometheus({
  * @param {string} openMetrics
  * @param {string} dir
  * @param {string} prometheusBinary
+ * @param {number} [timeoutMs]  promtool's time limit
  */
-export function backfill(openMetrics, dir, prometheusBinary) {
+export function backfill(openMetrics, dir, prometheusBinary, timeoutMs = 120_000) {
   const promtool =
     findExecutable(path.join(path.dirname(prometheusBinary), 'promtool')) ??
     findExecutable('promtool')
@@ -162,7 +167,7 @@ export function backfill(openMetrics, dir, prometheusBinary) {
   fs.writeFileSync(file, openMetrics)
   execFileSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], {
     stdio: 'pipe',
-    timeout: 120_000
+    timeout: timeoutMs
   })
   fs.rmSync(file, { force: true })
 }

@@ -10,7 +10,8 @@
 //   4. a long watch at 5 s: CPU seconds and peak RSS of the action process (skipped by --quick)
 //   5. cadence drift over 100 probe cycles at 500 ms
 //   6. probe overhead: the probes' axios client against a bare node:http GET, per request
-//   7. mode replay: 100 deploys against a backfilled Prometheus (wall time, split, decide rate)
+//   7. mode replay: 100, 300 and 1,000 deploys against a backfilled Prometheus (wall time, peak
+//      RSS, split, decide rate)
 //   8. the two-speed error rate: a 60% step with the default queries, before and after
 //      (scripts/bench-replay.js)
 //   9. a fleet of 50 hosts: Level 1 in waves, logins per host, CPU/RSS, a host-check cycle
@@ -46,7 +47,7 @@ import {
   waitForChild,
   withTimeout
 } from './bench-lib.js'
-import { replayHundred, twoSpeed } from './bench-replay.js'
+import { replayScale, twoSpeed } from './bench-replay.js'
 
 const DIST = path.join(ROOT, 'dist')
 const DIST_INDEX = path.join(DIST, 'index.js')
@@ -721,7 +722,7 @@ async function main() {
     ['2', () => coldStart(opts.quick ? 3 : 5)],
     ['5', () => cadenceDrift(opts.quick ? 50 : 100)],
     ['6', () => probeOverhead(opts.quick ? 200 : 500)],
-    ['7', () => replayHundred({ record, track, log: (l) => console.log(bold(l)) })],
+    ['7', () => replayScale({ record, track, log: (l) => console.log(bold(l)) })],
     ['8', () => twoSpeed({ record, track, log: (l) => console.log(l) })],
     ['9', () => fleetBench({ record, startTrackedProduction, startAction, bold, dim })],
     ['1', () => detection(opts.quick)],

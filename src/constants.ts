@@ -51,7 +51,8 @@ export const Inputs = {
   NotifyWebhook: 'notify-webhook',
   ReplayDeploys: 'replay-deploys',
   ReplayCount: 'replay-count',
-  ReplayHealthQuery: 'replay-health-query'
+  ReplayHealthQuery: 'replay-health-query',
+  ReplayTrace: 'replay-trace'
 } as const
 
 export const Outputs = {
@@ -97,5 +98,6 @@ export const DEFAULTS = {
   [Inputs.IssueLabels]: 'incident',
   [Inputs.IssueOnWarning]: 'false',
   [Inputs.IssueTemplate]: '.github/ISSUE_TEMPLATE/incident.md',
-  [Inputs.ReplayCount]: '20'
+  [Inputs.ReplayCount]: '20',
+  [Inputs.ReplayTrace]: 'summary'
 } as const

@@ -86,6 +86,8 @@ describe('readMatrix', () => {
 
 describe('queryRange against a loopback stand-in', () => {
   const seen: URLSearchParams[] = []
+  const sockets: string[] = []
+  const encodings: string[] = []
   let server: http.Server
   let base: string
   beforeAll(async () => {
@@ -96,6 +98,8 @@ describe('queryRange against a loopback stand-in', () => {
         return
       }
       seen.push(url.searchParams)
+      sockets.push(`${req.socket.remotePort}`)
+      encodings.push(String(req.headers['accept-encoding']))
       const start = Number(url.searchParams.get('start'))
       const end = Number(url.searchParams.get('end'))
       const step = Number(url.searchParams.get('step'))
@@ -112,7 +116,10 @@ describe('queryRange against a loopback stand-in', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prom`
   })
-  afterAll(() => new Promise<void>((r) => server.close(() => r())))
+  afterAll(() => {
+    server.closeAllConnections()
+    return new Promise<void>((r) => server.close(() => r()))
+  })
 
   it('queryRange: 25,000 points become 3 requests on one grid, every point back', async () => {
     const prom = createPrometheus({ url: base, headers: {} }, { timeoutMs: 5000 })
@@ -124,6 +131,40 @@ describe('queryRange against a loopback stand-in', () => {
       [String(T / 1000 + 11_000) + '.000', '1'],
       [String(T / 1000 + 22_000) + '.000', '1']
     ])
+  })
+
+  it('queryRange: one kept-alive connection for request after request, answers asked uncompressed', async () => {
+    sockets.length = 0
+    encodings.length = 0
+    const prom = createPrometheus({ url: base, headers: {} }, { timeoutMs: 5000 })
+    for (let i = 0; i < 5; i++) {
+      const r = await prom.queryRange('up', { start: T, end: T + 60_000, stepMs: 15_000 })
+      expect(r.ok && r.points.length).toBe(5)
+    }
+    expect(new Set(sockets).size).toBe(1)
+    expect(encodings).toEqual(Array(5).fill('identity'))
+  })
+
+  it('the instant queries of the live watch keep a new connection per request, compressed', async () => {
+    const conns: string[] = []
+    const accepts: string[] = []
+    const live = http.createServer((req, res) => {
+      conns.push(`${req.socket.remotePort}`)
+      accepts.push(String(req.headers['accept-encoding']))
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"status":"success","data":{"resultType":"scalar","result":[1,"0.5"]}}')
+    })
+    await new Promise<void>((r) => live.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(live.address() as AddressInfo).port}`
+      const prom = createPrometheus({ url, headers: {} }, { timeoutMs: 5000 })
+      for (let i = 0; i < 3; i++) expect((await prom.query('up', T)).value).toBe(0.5)
+      expect(new Set(conns).size).toBe(3)
+      expect(accepts.every((a) => a.includes('gzip'))).toBe(true)
+    } finally {
+      live.closeAllConnections()
+      await new Promise<void>((r) => live.close(() => r()))
+    }
   })
 
   it('queryRange: a 404 names prometheus-url (Prometheus answered)', async () => {

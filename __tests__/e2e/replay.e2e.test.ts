@@ -80,7 +80,8 @@ describe('mode replay against a real Prometheus with a backfilled past', () => {
     async () => {
       const p = production()
       const r = await replay(p, {
-        'replay-deploys': PAST.map((d) => `${new Date(d.at).toISOString()} ${d.sha}`).join('\n')
+        'replay-deploys': PAST.map((d) => `${new Date(d.at).toISOString()} ${d.sha}`).join('\n'),
+        'replay-trace': 'full'
       })
       expect(r.code).toBe(0)
       expect(r.outputs).toMatchObject({
@@ -137,6 +138,11 @@ describe('mode replay against a real Prometheus with a backfilled past', () => {
       expect(rows(r).map((row) => row.slice(2, 6))).toEqual(
         [...EXPECTED].reverse().map((row) => row.slice(1, 5))
       )
+      // The trace by default: a summary per deploy, no sample.
+      const trace = JSON.parse(fs.readFileSync(r.outputs['report-path'], 'utf8'))
+      expect(trace.detail).toBe('summary')
+      expect(trace.deploys[1]).toMatchObject({ sha: '600d1e5', counts: { samples: 61 } })
+      expect(trace.deploys[1].samples).toBeUndefined()
     },
     E2E_TIMEOUT
   )

@@ -207,3 +207,97 @@ describe('GitHub client against the stand-in', () => {
     expect(err.message).toContain(`cannot reach ${url}`)
   })
 })
+
+describe('listDeployments against the stand-in: 100 a page', () => {
+  const HOUR = 3600_000
+  const NEWEST = Date.UTC(2026, 10, 30, 12, 0, 0)
+  /** `n` production deployments an hour apart, newest first by id, and a staging one between. */
+  function seed(n: number) {
+    for (let i = 0; i < n; i++)
+      standin.deployments.push({
+        id: 10_000 - i,
+        owner: 'acme',
+        repo: 'spacetime',
+        sha: (0x1000000 + i).toString(16),
+        ref: 'main',
+        task: 'deploy',
+        environment: 'production',
+        description: null,
+        created_at: new Date(NEWEST - i * HOUR).toISOString().replace(/\.\d+Z$/, 'Z')
+      })
+    standin.deployments.push({
+      id: 1,
+      owner: 'acme',
+      repo: 'spacetime',
+      sha: 'ffffff0',
+      ref: 'main',
+      task: 'deploy',
+      environment: 'staging',
+      description: null,
+      created_at: new Date(NEWEST - 30 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z')
+    })
+  }
+  const pages = () =>
+    standin.requests
+      .filter((r) => r.path.startsWith('/repos/acme/spacetime/deployments'))
+      .map((r) => r.path)
+
+  it('250 of 320: three pages of 100, the newest 250 in order, no other environment', async () => {
+    seed(320)
+    const got = await client(standin).listDeployments('production', 250)
+    expect(got).toHaveLength(250)
+    expect(got.map((d) => d.sha)).toEqual(
+      Array.from({ length: 250 }, (_, i) => (0x1000000 + i).toString(16))
+    )
+    expect(got.every((d) => d.environment === 'production')).toBe(true)
+    expect(got[249].createdAt).toBe(NEWEST - 249 * HOUR)
+    expect(pages()).toHaveLength(3)
+    for (const [i, p] of pages().entries()) {
+      expect(p).toContain('per_page=100')
+      expect(p).toContain(`page=${i + 1}`)
+    }
+  })
+
+  it('the list ends before count: every deployment, and no page after the short one', async () => {
+    seed(130)
+    const got = await client(standin).listDeployments('production', 1000)
+    expect(got).toHaveLength(130)
+    expect(pages()).toHaveLength(2)
+  })
+
+  it('a count under a page asks for that many, once', async () => {
+    seed(50)
+    const got = await client(standin).listDeployments('production', 3)
+    expect(got.map((d) => d.sha)).toEqual(['1000000', '1000001', '1000002'])
+    expect(pages()).toHaveLength(1)
+    expect(pages()[0]).toContain('per_page=3')
+  })
+
+  it('a deploy made between two pages shifts the list: the repeat is skipped, none is lost', async () => {
+    seed(150)
+    const gh = client(standin)
+    // The stand-in answers page 1, then a new deployment arrives before page 2 is read.
+    const first = gh.listDeployments('production', 150)
+    let added = false
+    const timer = setInterval(() => {
+      if (added || pages().length < 1) return
+      added = true
+      standin.deployments.push({
+        id: 20_000,
+        owner: 'acme',
+        repo: 'spacetime',
+        sha: 'abcdef0',
+        ref: 'main',
+        task: 'deploy',
+        environment: 'production',
+        description: null,
+        created_at: new Date(NEWEST + HOUR).toISOString().replace(/\.\d+Z$/, 'Z')
+      })
+    }, 0)
+    const got = await first.finally(() => clearInterval(timer))
+    const ids = got.map((d) => d.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(got).toHaveLength(150)
+    expect(ids).toEqual(Array.from({ length: 150 }, (_, i) => 10_000 - i))
+  })
+})

@@ -4,8 +4,10 @@ import { InputError, parseInputs } from '../../src/settings/inputs.js'
 import type { InputEnv } from '../../src/settings/source.js'
 import {
   fastErrorRateQuery,
+  MAX_REPLAY_DEPLOYS,
   parseReplayCount,
-  parseReplayDeploys
+  parseReplayDeploys,
+  parseReplayTrace
 } from '../../src/settings/replay.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
@@ -45,18 +47,52 @@ describe('replay-deploys', () => {
     expect(() => parseReplayDeploys(text, NOW)).toThrow(InputError)
     expect(() => parseReplayDeploys(text, NOW)).toThrow(message)
   })
-  it('parseReplayDeploys: more than 100 deploys is refused', () => {
-    const lines = Array.from({ length: 101 }, () => '2026-11-20T10:00:00Z').join('\n')
-    expect(() => parseReplayDeploys(lines, NOW)).toThrow('at most 100 per replay')
+  it('parseReplayDeploys: 5,000 deploys are taken, 5,001 refused naming the input and the limit', () => {
+    expect(MAX_REPLAY_DEPLOYS).toBe(5000)
+    const lines = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `${new Date(NOW - (i + 1) * 60_000).toISOString()} abc1234`
+      ).join('\n')
+    expect(parseReplayDeploys(lines(5000), NOW)).toHaveLength(5000)
+    expect(() => parseReplayDeploys(lines(5001), NOW)).toThrow(
+      'replay-deploys lists 5001 deploys: at most 5000 per replay; split the list over several replay steps'
+    )
   })
   it.each([
     ['', 20],
     ['5', 5],
-    ['100', 100]
+    ['100', 100],
+    ['101', 101],
+    ['1000', 1000],
+    ['5000', 5000]
   ])('parseReplayCount: %j → %d', (raw, n) => expect(parseReplayCount(raw)).toBe(n))
-  it.each(['0', '101', '2.5', 'all'])('parseReplayCount: %j is refused', (raw) => {
+  it.each(['0', '2.5', 'all', '-3'])('parseReplayCount: %j is refused', (raw) => {
     expect(() => parseReplayCount(raw)).toThrow(
-      /replay-count .* must be a whole number from 1 to 100/
+      /^replay-count .* must be a whole number from 1 to 5000$/
+    )
+  })
+  it.each(['5001', '100000', '99999999999999999999'])(
+    'parseReplayCount: %j is past the limit, and the message says the limit',
+    (raw) => {
+      expect(() => parseReplayCount(raw)).toThrow(InputError)
+      expect(() => parseReplayCount(raw)).toThrow(
+        `replay-count "${raw}" is more than one replay takes: at most 5000 deploys; list older ones in replay-deploys in another step`
+      )
+    }
+  )
+})
+
+describe('replay-trace', () => {
+  it.each([
+    ['', 'summary'],
+    ['summary', 'summary'],
+    [' Full ', 'full']
+  ])('parseReplayTrace: %j → %s', (raw, want) => expect(parseReplayTrace(raw)).toBe(want))
+  it.each(['all', 'yes', 'summary,full'])('parseReplayTrace: %j is refused', (raw) => {
+    expect(() => parseReplayTrace(raw)).toThrow(InputError)
+    expect(() => parseReplayTrace(raw)).toThrow(
+      `replay-trace "${raw}" must be summary (a line per deploy: verdict, rule, times, counts) or full (every sample and verdict too)`
     )
   })
 })
@@ -105,28 +141,35 @@ describe('parseInputs in mode replay', () => {
     expect(s.health.url).toBe('')
     expect(s.ssh).toBeUndefined()
     expect(s.secrets).toContain(KEY.trim())
-    expect(s.replay).toEqual({ count: 20 })
+    expect(s.replay).toEqual({ count: 20, trace: 'summary' })
   })
   it('needs prometheus-url', () => {
     expect(() => parseInputs(getter({ mode: 'replay' }), env)).toThrow(
       'prometheus-url is required in mode replay'
     )
   })
-  it('reads replay-deploys, replay-count and replay-health-query', () => {
+  it('reads replay-deploys, replay-count, replay-health-query and replay-trace', () => {
     const s = parseInputs(
       getter({
         ...base,
         'replay-deploys': '2026-11-20T10:00:00Z abc1234',
         'replay-count': '7',
-        'replay-health-query': 'min(up{job="app"})'
+        'replay-health-query': 'min(up{job="app"})',
+        'replay-trace': 'full'
       }),
       env
     )
     expect(s.replay).toEqual({
       deploys: [{ at: Date.parse('2026-11-20T10:00:00Z'), sha: 'abc1234' }],
       count: 7,
-      healthQuery: 'min(up{job="app"})'
+      healthQuery: 'min(up{job="app"})',
+      trace: 'full'
     })
+  })
+  it('a bad replay-trace is bad input from parseInputs too', () => {
+    expect(() => parseInputs(getter({ ...base, 'replay-trace': 'verbose' }), env)).toThrow(
+      'replay-trace "verbose" must be summary'
+    )
   })
   it('in mode watch health-url is still required and replay inputs are not read', () => {
     expect(() => parseInputs(getter({ 'prometheus-url': 'http://p' }), env)).toThrow(

@@ -96,6 +96,9 @@ export interface GitHub {
    * reaction (GitHub answers 200 instead of 201).
    */
   addReaction(commentId: number, content: ReactionContent): Promise<{ created: boolean }>
-  /** The newest `count` deployments of an environment (at most 100), newest first. */
+  /**
+   * The newest `count` deployments of an environment, newest first, read 100 a page until
+   * `count` or the end of the list.
+   */
   listDeployments(environment: string, count: number): Promise<DeploymentInfo[]>
 }

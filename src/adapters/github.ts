@@ -294,22 +294,34 @@ export function createGitHub(options: GitHubOptions): GitHub {
       return { id: c.id, url: c.html_url }
     },
     async listDeployments(environment, count) {
-      const deployments = await call<ApiDeployment[]>('GET', '/repos/{owner}/{repo}/deployments', {
-        owner,
-        repo,
-        environment,
-        per_page: Math.min(PER_PAGE, Math.max(1, count))
-      })
-      return deployments
-        .map((d) => ({
-          id: d.id,
-          sha: d.sha ?? '',
-          ref: d.ref ?? '',
-          environment: d.environment ?? environment,
-          createdAt: Date.parse(d.created_at ?? '')
-        }))
-        .filter((d) => Number.isFinite(d.createdAt))
-        .slice(0, count)
+      const wanted = Math.max(1, count)
+      // The same page size on every page, so that page n starts where page n − 1 ended.
+      const perPage = Math.min(PER_PAGE, wanted)
+      const seen = new Set<number>()
+      const out: Awaited<ReturnType<GitHub['listDeployments']>> = []
+      for (let page = 1; page <= Math.ceil(wanted / perPage) + 1 && out.length < wanted; page++) {
+        const deployments = await call<ApiDeployment[]>(
+          'GET',
+          '/repos/{owner}/{repo}/deployments',
+          { owner, repo, environment, per_page: perPage, page }
+        )
+        for (const d of deployments) {
+          // A deploy made while the pages are read shifts the list by one: skip the repeat.
+          if (seen.has(d.id)) continue
+          seen.add(d.id)
+          const createdAt = Date.parse(d.created_at ?? '')
+          if (!Number.isFinite(createdAt)) continue
+          out.push({
+            id: d.id,
+            sha: d.sha ?? '',
+            ref: d.ref ?? '',
+            environment: d.environment ?? environment,
+            createdAt
+          })
+        }
+        if (deployments.length < perPage) break
+      }
+      return out.slice(0, wanted)
     },
     async addLabels(issueNumber, labels) {
       if (labels.length === 0) return

@@ -1,7 +1,8 @@
 // The HTTP client of the health and Prometheus probes: one GET/HEAD through axios with one
-// deadline per request (connect + headers + body + redirects), a new connection per request, the
-// runner's proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request
-// got no HTTP answer. Reasons are short and never contain header values or proxy credentials.
+// deadline per request (connect + headers + body + redirects), a new connection per request (or,
+// for the thousands of range queries of a replay, kept-alive direct connections), the runner's
+// proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request got no
+// HTTP answer. Reasons are short and never contain header values or proxy credentials.
 import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -127,21 +128,31 @@ interface ProxyConnectAnswer {
   statusText?: string
 }
 
+/** Agents shared by the requests of one client: kept-alive connections, direct routes only. */
+interface Pool {
+  http: http.Agent
+  https: https.Agent
+}
+
 /**
- * The agent for one hop: a new connection, no pooling (a reused socket hides a refusal). The
- * request's signal also closes a connection to the proxy that is still waiting for its answer,
- * which the aborted request no longer owns.
+ * The agent for one hop: a new connection, no pooling (a reused socket hides a refusal), unless
+ * the client keeps connections alive and the hop is direct: a proxy's refusal is read per
+ * connection, so a hop through a proxy always gets its own. The request's signal also closes a
+ * connection to the proxy that is still waiting for its answer, which the aborted request no
+ * longer owns.
  */
 function agentFor(
   url: URL,
   network: NetworkOptions,
   tlsOpts: tls.ConnectionOptions | undefined,
-  signal: AbortSignal
+  signal: AbortSignal,
+  pool: Pool | undefined
 ) {
   const hop: HopState = { tunnel: url.protocol === 'https:', connected: false }
   hop.route = proxyFor(url, network.env ?? {})
   let agent: http.Agent
-  if (!hop.route)
+  if (!hop.route && pool) agent = url.protocol === 'https:' ? pool.https : pool.http
+  else if (!hop.route)
     agent =
       url.protocol === 'https:'
         ? new https.Agent({ keepAlive: false, ...tlsOpts })
@@ -179,17 +190,33 @@ function proxyAnswer(route: ProxyRoute, status: number, text: string): RequestFa
   }
 }
 
+export interface ClientOptions {
+  /**
+   * Reuse direct connections between requests (a replay's range queries: thousands of requests
+   * to one Prometheus). Idle connections do not keep the process alive. The live probes keep a
+   * new connection per request: each probe then measures the service as a new client sees it.
+   */
+  keepAlive?: boolean
+}
+
 /** A client with its trust and proxy routes fixed at creation; one call per request. */
 export function createHttpClient(
-  network: NetworkOptions = {}
+  network: NetworkOptions = {},
+  options: ClientOptions = {}
 ): (req: HttpGet) => Promise<HttpResult> {
   const tlsOpts = tlsOptions(network.caCertificates)
+  const pool: Pool | undefined = options.keepAlive
+    ? {
+        http: new http.Agent({ keepAlive: true }),
+        https: new https.Agent({ keepAlive: true, ...tlsOpts })
+      }
+    : undefined
 
   return async function request(req: HttpGet): Promise<HttpResult> {
     const deadline = requestDeadline(req.timeoutMs, req.signal)
     let hop: HopState | undefined
     const route = (url: URL) => {
-      const made = agentFor(url, network, tlsOpts, deadline.signal)
+      const made = agentFor(url, network, tlsOpts, deadline.signal, pool)
       hop = made.hop
       return made.agent
     }

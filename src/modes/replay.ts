@@ -9,8 +9,16 @@ import type { MetricsHistory } from '../adapters/ports.js'
 import { formatDuration } from '../core/duration.js'
 import { judgeRecorded } from '../core/judgement.js'
 import { Outputs } from '../constants.js'
-import { publishReplay } from '../report/publish.js'
-import { type ReplayOutcome, type ReplayRun, replayTotals } from '../report/replay.js'
+import { openReplayTrace, publishReplay } from '../report/publish.js'
+import {
+  ReplayCollector,
+  replayTotals,
+  replayTraceDeploy,
+  replayTraceHead,
+  type ReplayOutcome,
+  type ReplayRow,
+  type ReplayRun
+} from '../report/replay.js'
 import {
   fetchHistory,
   readingsOf,
@@ -44,18 +52,20 @@ async function deploysOf(settings: Settings, github: GitHub | undefined): Promis
   }))
 }
 
-/** Runs `work` over `items` with at most `limit` at once, keeping the order of the results. */
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) {
-  const out: R[] = new Array(items.length)
+/** Runs `work` over `items` with at most `limit` at once; `work` keeps what it needs. */
+async function inParallel<T>(
+  items: T[],
+  limit: number,
+  work: (item: T, i: number) => Promise<void>
+) {
   let next = 0
   const worker = async () => {
     while (next < items.length) {
       const i = next++
-      out[i] = await work(items[i])
+      await work(items[i], i)
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
 }
 
 /** The samples, verdicts and final verdict of one deploy, as the watch would have judged them. */
@@ -121,40 +131,65 @@ export async function replayMode(ctx: ModeContext): Promise<void> {
 
   core.startGroup('replay: Prometheus history')
   const now = adapters.clock.now()
-  const fetchStart = performance.now()
-  const histories = await inParallel(deploys, CONCURRENCY, (d) =>
-    fetchHistory(source, queries, replayRange(d.at, settings, now), {
+  const started = performance.now()
+  const trace = openReplayTrace(
+    settings,
+    replayTraceHead(settings.environment, now, replay.trace, settings)
+  )
+  // Each deploy is judged as soon as its history is in, and only its summary row is kept: the
+  // samples of 1,000 deploys held to the end would take most of a gigabyte.
+  const collector = new ReplayCollector()
+  let decideMs = 0
+  let requests = 0
+  let samples = 0
+  let readings = 0
+  let silent = 0
+  let silentReason: string | undefined
+  await inParallel(deploys, CONCURRENCY, async (d, i) => {
+    const history = await fetchHistory(source, queries, replayRange(d.at, settings, now), {
       healthQuery: replay.healthQuery,
       confirm: settings.policy.health.confirm,
       confirmIntervalMs: settings.policy.health.confirmIntervalMs,
       signal: cancel.signal
     })
-  )
-  const prometheusMs = performance.now() - fetchStart
+    const t0 = performance.now()
+    const outcome = judgeDeploy(d, history, settings)
+    const row = collector.add(i, outcome)
+    trace.add(i, replayTraceDeploy(row, replay.trace === 'full' ? outcome : undefined))
+    decideMs += performance.now() - t0
+    samples += outcome.samples.length
+    for (const r of readingsOf(history)) {
+      readings++
+      requests += r.requests
+      if (!r.ok && !r.answered) {
+        silent++
+        silentReason ??= r.reason
+      }
+    }
+  })
+  const prometheusMs = Math.max(0, performance.now() - started - decideMs)
   core.endGroup()
 
-  const decideStart = performance.now()
-  const outcomes = deploys.map((d, i) => judgeDeploy(d, histories[i], settings))
-  const decideMs = performance.now() - decideStart
-
-  const readings = histories.flatMap(readingsOf)
-  const requests = readings.reduce((n, r) => n + r.requests, 0)
-  const samples = outcomes.reduce((n, o) => n + o.samples.length, 0)
+  const rows = collector.rows()
   const run: ReplayRun = {
     environment: settings.environment,
     generatedAt: now,
-    outcomes,
+    rows,
+    charted: collector.charted(),
+    trace: replay.trace,
     notes: ctx.notes,
     timing: { prometheusMs, decideMs, requests, samples }
   }
-  for (const o of outcomes) log.info(replayLine(o))
-  const totals = replayTotals(outcomes)
+  for (const r of rows) log.info(replayLine(r))
+  const totals = replayTotals(rows)
+  const reportStart = performance.now()
+  const reportPath = await publishReplay(settings, run, trace, log)
+  const reportMs = performance.now() - reportStart
   log.info(
-    `${totals.sentence}. Time: Prometheus ${(prometheusMs / 1000).toFixed(2)} s (${requests} requests), decide ${(decideMs / 1000).toFixed(2)} s (${samples} samples, ${samples > 0 && decideMs > 0 ? Math.round(samples / (decideMs / 1000)) : 0} samples/s)`
+    `${totals.sentence}. Time: Prometheus ${(prometheusMs / 1000).toFixed(2)} s (${requests} requests), decide ${(decideMs / 1000).toFixed(2)} s (${samples} samples, ${samples > 0 && decideMs > 0 ? Math.round(samples / (decideMs / 1000)) : 0} samples/s), report ${(reportMs / 1000).toFixed(2)} s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`
   )
-  const reportPath = await publishReplay(settings, run, log)
   ctx.setOutputs({
-    [Outputs.ReplayDeploys]: String(outcomes.length),
+    [Outputs.ReplayDeploys]: String(rows.length),
     [Outputs.ReplayRollbacks]: String(totals.rollbacks),
     [Outputs.ReplayWarnings]: String(totals.warnings),
     [Outputs.ReportPath]: reportPath ?? ''
@@ -163,17 +198,15 @@ export async function replayMode(ctx: ModeContext): Promise<void> {
     core.setFailed('cancelled: the replay was stopped before it read every deploy')
     return
   }
-  const silent = readings.length > 0 && readings.every((r) => !r.ok && !r.answered)
-  if (silent) {
-    const reason = readings.find((r) => !r.ok)
+  if (readings > 0 && silent === readings) {
     core.setFailed(
-      `replay: Prometheus answered nothing at all (${reason && !reason.ok ? reason.reason : 'no answer'}): check prometheus-url and the network`
+      `replay: Prometheus answered nothing at all (${silentReason ?? 'no answer'}): check prometheus-url and the network`
     )
   }
 }
 
-function replayLine(o: ReplayOutcome): string {
-  const when = new Date(o.deploy.at).toISOString()
-  const sha = o.deploy.sha ? ` ${o.deploy.sha.slice(0, 7)}` : ''
-  return `[replay ${when}${sha}] ${o.final.decision} (${o.final.rule}, ${o.final.severity}): ${o.final.reason}`
+function replayLine(r: ReplayRow): string {
+  const when = new Date(r.deploy.at).toISOString()
+  const sha = r.deploy.sha ? ` ${r.deploy.sha.slice(0, 7)}` : ''
+  return `[replay ${when}${sha}] ${r.final.decision} (${r.final.rule}, ${r.final.severity}): ${r.final.reason}`
 }

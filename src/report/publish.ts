@@ -12,7 +12,8 @@ import type { IssueOutcome, RunRecord } from '../record.js'
 import type { Settings, SshSettings } from '../settings/types.js'
 import type { ReportContext } from './context.js'
 import { renderIncident } from './incident.js'
-import { buildReplayTrace, renderReplaySummary, type ReplayRun } from './replay.js'
+import { scrubDeep } from './markdown.js'
+import { renderReplaySummary, replayTraceTail, type ReplayRun } from './replay.js'
 import { reportIncident } from './issue.js'
 import { renderSummary } from './summary.js'
 import { buildTrace, sanitizeSettings } from './trace.js'
@@ -77,10 +78,14 @@ export function writeTrace(settings: Settings, record: RunRecord): string | unde
   return writeReportFile(settings, buildTrace(record, sanitizeSettings(settings), settings.secrets))
 }
 
+function reportFileName(settings: Settings): string {
+  const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`
+  return path.join(settings.run.tempDir, name)
+}
+
 /** The decision trace file under RUNNER_TEMP (0600): its path, or undefined when it failed. */
 function writeReportFile(settings: Settings, trace: unknown): string | undefined {
-  const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`
-  const file = path.join(settings.run.tempDir, name)
+  const file = reportFileName(settings)
   try {
     fs.mkdirSync(settings.run.tempDir, { recursive: true })
     fs.writeFileSync(file, JSON.stringify(trace, null, 2) + '\n', { mode: 0o600 })
@@ -160,13 +165,105 @@ export async function publish(
   return { issue, reportPath }
 }
 
-/** A replay's report: the trace file and the job summary; never an issue. Returns the trace path. */
+/** A replay's trace, written deploy by deploy as they are judged. */
+export interface ReplayTraceWriter {
+  /** The entry of the deploy at `index` (any order; written in list order). */
+  add(index: number, entry: object): void
+  /** Writes the closing fields and closes the file: its path, or undefined when it failed. */
+  close(tail: object): string | undefined
+}
+
+/** Bytes gathered before one write. */
+const FLUSH_BYTES = 1 << 20
+
+/**
+ * Opens the replay's trace under RUNNER_TEMP (0600): `head`'s fields, then `deploys` filled entry
+ * by entry, then `tail`'s fields, as one compact JSON object. Deploys finish out of order: an
+ * entry waits only for those listed before it. Secrets are scrubbed from every string of every
+ * entry. A failed write is a warning, and no path.
+ */
+export function openReplayTrace(settings: Settings, head: object): ReplayTraceWriter {
+  const file = reportFileName(settings)
+  const secrets = settings.secrets
+  let fd: number | undefined
+  let failed = false
+  let buffer = ''
+  let next = 0
+  let first = true
+  const waiting = new Map<number, string>()
+  const fail = (e: unknown) => {
+    failed = true
+    core.warning(`could not write the decision trace to ${file}: ${(e as Error).message}`)
+    try {
+      if (fd !== undefined) fs.closeSync(fd)
+      // Half a trace is not JSON: none rather than a broken one at report-path.
+      fs.rmSync(file, { force: true })
+    } catch {
+      // Nothing more to do: the warning says the trace is missing.
+    }
+    fd = undefined
+  }
+  const write = (text: string, force = false) => {
+    if (failed) return
+    buffer += text
+    if (!force && buffer.length < FLUSH_BYTES) return
+    try {
+      if (fd !== undefined) fs.writeSync(fd, buffer)
+    } catch (e) {
+      fail(e)
+    }
+    buffer = ''
+  }
+  /** A JSON object's text without its closing brace: more fields may follow. */
+  const open = (value: object) => JSON.stringify(scrubDeep(value, secrets)).slice(0, -1)
+  try {
+    fs.mkdirSync(settings.run.tempDir, { recursive: true })
+    fd = fs.openSync(file, 'w', 0o600)
+    write(`${open(head)}${Object.keys(head).length ? ',' : ''}"deploys":[`)
+  } catch (e) {
+    fail(e)
+  }
+  return {
+    add(index, entry) {
+      if (failed) return
+      waiting.set(index, JSON.stringify(scrubDeep(entry, secrets)))
+      for (let text = waiting.get(next); text !== undefined; text = waiting.get(next)) {
+        waiting.delete(next++)
+        write(first ? text : `,${text}`)
+        first = false
+      }
+    },
+    close(tail) {
+      if (failed) return undefined
+      // Entries still waiting follow a deploy that was never judged (cancelled): in list order.
+      for (const [, text] of [...waiting].sort(([a], [b]) => a - b)) {
+        write(first ? text : `,${text}`)
+        first = false
+      }
+      waiting.clear()
+      const rest = JSON.stringify(scrubDeep(tail, secrets)).slice(1)
+      write(`]${rest === '}' ? '' : ','}${rest}\n`, true)
+      if (failed || fd === undefined) return undefined
+      try {
+        fs.closeSync(fd)
+      } catch (e) {
+        fail(e)
+        return undefined
+      }
+      fd = undefined
+      return file
+    }
+  }
+}
+
+/** A replay's report: the trace's closing fields and the job summary; never an issue. */
 export async function publishReplay(
   settings: Settings,
   run: ReplayRun,
+  trace: ReplayTraceWriter,
   log: Logger
 ): Promise<string | undefined> {
-  const reportPath = writeReportFile(settings, buildReplayTrace(run, settings))
+  const reportPath = trace.close(replayTraceTail(run))
   if (reportPath) log.info(`decision trace: ${reportPath}`)
   await writeSummary(renderReplaySummary(run, settings), log)
   return reportPath

@@ -3,12 +3,17 @@
 import { DEFAULTS, Inputs } from '../constants.js'
 import { checkSha, describeValue, FUTURE_SKEW_MS, parseIsoTime } from '../core/patterns.js'
 import { InputError } from './errors.js'
-import type { ReplayDeploy, ReplaySettings } from './types.js'
+import type { ReplayDeploy, ReplaySettings, ReplayTraceDetail } from './types.js'
 
 type InputGetter = (name: string) => string
 
-/** The most deploys one replay takes (listed, or asked of the Deployments API: one page). */
-export const MAX_REPLAY_DEPLOYS = 100
+/**
+ * The most deploys one replay takes (listed, or asked of the Deployments API 100 a page): the
+ * deploys are judged as their history arrives and only a summary row of each is kept, so the
+ * bound is time (about 15 s per 1,000 deploys on 2 cores against a nearby Prometheus) and the
+ * Deployments API's pages (50 calls at most), not memory.
+ */
+export const MAX_REPLAY_DEPLOYS = 5000
 
 /**
  * replay-deploys: one deploy per line, `TIME [SHA]`; blank and `#` lines are skipped. Throws
@@ -37,7 +42,7 @@ export function parseReplayDeploys(text: string, now: number): ReplayDeploy[] {
   }
   if (deploys.length > MAX_REPLAY_DEPLOYS)
     throw new InputError(
-      `${name} lists ${deploys.length} deploys: at most ${MAX_REPLAY_DEPLOYS} per replay`
+      `${name} lists ${deploys.length} deploys: at most ${MAX_REPLAY_DEPLOYS} per replay; split the list over several replay steps`
     )
   return deploys
 }
@@ -45,11 +50,24 @@ export function parseReplayDeploys(text: string, now: number): ReplayDeploy[] {
 export function parseReplayCount(raw: string): number {
   const text = raw.trim() || DEFAULTS[Inputs.ReplayCount]
   const count = /^\d+$/.test(text) ? Number(text) : NaN
-  if (!(count >= 1 && count <= MAX_REPLAY_DEPLOYS))
+  if (count > MAX_REPLAY_DEPLOYS)
+    throw new InputError(
+      `${Inputs.ReplayCount} ${describeValue(text)} is more than one replay takes: at most ${MAX_REPLAY_DEPLOYS} deploys; list older ones in replay-deploys in another step`
+    )
+  if (!(count >= 1))
     throw new InputError(
       `${Inputs.ReplayCount} ${describeValue(text)} must be a whole number from 1 to ${MAX_REPLAY_DEPLOYS}`
     )
   return count
+}
+
+/** replay-trace: `summary` (default) or `full`. */
+export function parseReplayTrace(raw: string): ReplayTraceDetail {
+  const text = (raw.trim() || DEFAULTS[Inputs.ReplayTrace]).toLowerCase()
+  if (text === 'summary' || text === 'full') return text
+  throw new InputError(
+    `${Inputs.ReplayTrace} ${describeValue(raw.trim())} must be summary (a line per deploy: verdict, rule, times, counts) or full (every sample and verdict too)`
+  )
 }
 
 /** mode replay's settings. Throws InputError. */
@@ -62,7 +80,8 @@ export function replaySettings(get: InputGetter, now: number): ReplaySettings {
   return {
     ...(deploys ? { deploys } : {}),
     count: parseReplayCount(get(Inputs.ReplayCount)),
-    ...(healthQuery ? { healthQuery } : {})
+    ...(healthQuery ? { healthQuery } : {}),
+    trace: parseReplayTrace(get(Inputs.ReplayTrace))
   }
 }
 

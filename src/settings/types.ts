@@ -34,7 +34,11 @@ export interface ReplaySettings {
   count: number
   /** PromQL reading 1 (up) or 0 (down); undefined: health is off. */
   healthQuery?: string
+  /** replay-trace: one summary line per deploy, or every sample and verdict too. */
+  trace: ReplayTraceDetail
 }
+
+export type ReplayTraceDetail = 'summary' | 'full'
 
 /** How the health and Prometheus probes reach the network (the proxy variables come from the environment). */
 export interface NetworkSettings {
