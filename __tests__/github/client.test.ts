@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { GitHubError, type IssueInfo } from '../../src/adapters/github.js'
-import { parseMarkers } from '../../src/report/context.js'
-import { findOpenIncident } from '../../src/report/issue.js'
+import { GitHubError } from '../../src/adapters/github.js'
+import { findIncident } from '../../src/report/incident-state.js'
 import { closedPortUrl } from '../../sandbox/ports.js'
 import { FAKE_TOKEN } from '../report/fixtures.js'
 import { client, startGitHubStandin, type Standin } from './standin.js'
 
-const isIncidentOf = (environment: string) => (issue: IssueInfo) =>
-  parseMarkers(issue.body)[0]?.environment === environment
+/** The account the workflow token writes as (the stand-in's ACTION_BOT). */
+const SELF = { id: 41898282, login: 'github-actions[bot]' }
 
 const ISSUES = '/repos/acme/spacetime/issues'
 let standin: Standin
@@ -19,7 +18,8 @@ afterEach(async () => {
   await standin.stop()
 })
 
-const posts = (): number => standin.requests.filter((r) => r.method === 'POST').length
+const posts = (): number =>
+  standin.requests.filter((r) => r.method === 'POST' && r.path !== '/graphql').length
 
 describe('GitHub client against the stand-in', () => {
   it('creates an issue, comments, adds labels, authenticates with the token', async () => {
@@ -57,35 +57,30 @@ describe('GitHub client against the stand-in', () => {
     expect(standin.issues[0].title).toBe('after')
   })
 
-  it('finds the open incident of an environment by its marker, across pages', async () => {
+  it('finds the open incident of an environment: opened by the action, state line first, across pages; look-alikes skipped', async () => {
     const gh = client(standin)
-    standin.issues.push({
-      number: 1,
+    const bot = 'github-actions[bot]'
+    standin.openIssue({
       title: 'old',
       body: '<!-- rollback-sentinel environment=production run=1 -->\nbody',
-      labels: [],
-      assignees: [],
-      state: 'open',
-      owner: 'acme',
-      repo: 'spacetime',
-      created_at: ''
+      login: bot
     })
     for (let n = 2; n <= 130; n++)
-      standin.issues.push({
-        number: n,
+      standin.openIssue({
         title: `other ${n}`,
         body: n === 7 ? '<!-- rollback-sentinel environment=staging run=3 -->' : 'unrelated',
-        labels: [],
-        assignees: [],
-        state: 'open',
-        owner: 'acme',
-        repo: 'spacetime',
-        created_at: ''
+        login: n === 7 ? bot : 'maria'
       })
-    const found = await findOpenIncident(gh, 'production')
-    expect(found?.number).toBe(1)
-    expect((await findOpenIncident(gh, 'staging'))?.number).toBe(7)
-    expect(await findOpenIncident(gh, 'qa')).toBeUndefined()
+    // Newer than both, on the first page: the same state lines, opened by others.
+    for (const login of ['mallory', 'github-actionz[bot]', 'welcome-bot[bot]'])
+      standin.openIssue({
+        title: 'look-alike',
+        body: '<!-- rollback-sentinel environment=production run=2 rollback-done=1 -->',
+        login
+      })
+    expect((await findIncident(gh, SELF, 'production'))?.number).toBe(1)
+    expect((await findIncident(gh, SELF, 'staging'))?.number).toBe(7)
+    expect(await findIncident(gh, SELF, 'qa')).toBeUndefined()
     const lists = standin.requests.filter((r) => r.method === 'GET' && r.path.startsWith(ISSUES))
     expect(lists.some((r) => r.path.includes('page=2'))).toBe(true)
     expect(
@@ -102,7 +97,43 @@ describe('GitHub client against the stand-in', () => {
       assignees: []
     })
     standin.issues[0].state = 'closed'
-    expect(await findOpenIncident(gh, 'production')).toBeUndefined()
+    expect(await findIncident(gh, SELF, 'production')).toBeUndefined()
+  })
+
+  it('viewer: the account the token writes as, through GraphQL (never GET /user, which answers 403 to it)', async () => {
+    const gh = client(standin)
+    expect(await gh.viewer()).toEqual(SELF)
+    expect(await gh.viewer()).toEqual(SELF)
+    expect(standin.requests.filter((r) => r.path === '/graphql')).toHaveLength(1)
+    expect(standin.requests.some((r) => r.path === '/user')).toBe(false)
+  })
+
+  it('viewer: a token GitHub refuses is an error (the caller trusts nothing)', async () => {
+    const gh = client(standin, { token: 'ghs_unknownToken', retries: 0 })
+    await expect(gh.viewer()).rejects.toThrow(/GitHub API 401 on POST graphql/)
+  })
+
+  it('issueSnapshot: author and last body editor with their ids; a title change is no edit', async () => {
+    const gh = client(standin)
+    const made = await gh.createIssue({ title: 't', body: 'b', labels: [], assignees: [] })
+    await gh.setTitle(made.number, 't2')
+    expect(await gh.issueSnapshot(made.number)).toMatchObject({
+      number: made.number,
+      body: 'b',
+      state: 'open',
+      author: SELF,
+      editor: null,
+      edited: false
+    })
+    await gh.setBody(made.number, 'b2')
+    expect(await gh.issueSnapshot(made.number)).toMatchObject({ editor: SELF, edited: true })
+    standin.editIssueBody(made.number, 'b3', 'maria')
+    expect(await gh.issueSnapshot(made.number)).toMatchObject({
+      body: 'b3',
+      editor: { id: 7012347, login: 'maria' },
+      edited: true
+    })
+    expect(await gh.issueSnapshot(999)).toBeUndefined()
   })
 
   it('a 500 is retried: exactly one issue', async () => {
@@ -146,7 +177,7 @@ describe('GitHub client against the stand-in', () => {
   it('404 on a read says the repository or the token', async () => {
     standin.setFailures([{ method: 'GET', pathPrefix: ISSUES, status: 404, times: Infinity }])
     const err = (await client(standin)
-      .findOpenIssue(isIncidentOf('production'))
+      .findOpenIssue(() => true)
       .catch((e: unknown) => e)) as GitHubError
     expect(err.status).toBe(404)
     expect(err.message).toMatch(
@@ -201,7 +232,7 @@ describe('GitHub client against the stand-in', () => {
   it('nothing listening: status 0 and where it tried', async () => {
     const url = await closedPortUrl()
     const gh = client(standin, { apiUrl: url, retries: 0 })
-    const err = (await findOpenIncident(gh, 'production').catch((e: unknown) => e)) as GitHubError
+    const err = (await findIncident(gh, SELF, 'production').catch((e: unknown) => e)) as GitHubError
     expect(err).toBeInstanceOf(GitHubError)
     expect(err.status).toBe(0)
     expect(err.message).toContain(`cannot reach ${url}`)
