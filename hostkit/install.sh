@@ -116,14 +116,15 @@ gate_opts="--app-dir $app_dir"
 if ((use_sudo)); then
   # sudo >= 1.9.10 reads ^…$ arguments as a regular expression; "" allows no arguments at all.
   # In sudoers, ':', '=' and ',' inside a command's arguments are escaped with a backslash.
+  # deploy.sh checks each pin itself; the rule only keeps it to pins-shaped words.
   sudoers=$(
     cat <<RULES
 # rollback-sentinel host kit: exactly the kit's scripts and arguments, as root, no password.
 Defaults:$deploy_user env_reset, !setenv
-$deploy_user ALL=(root) NOPASSWD: $kit/rollback.sh ^--(list|quick)\$, \\
+$deploy_user ALL=(root) NOPASSWD: $kit/rollback.sh --list, $kit/rollback.sh --quick, \\
   $kit/rollback.sh ^--level [23] --target backup-[0-9]{8}-[0-9]{6}\$, \\
   $kit/validate_rollback.sh "", $app_dir/deploy/smoke_tests.sh "", $kit/backup.sh "", \\
-  $kit/deploy.sh ^[A-Z][A-Z0-9_]*\\=[A-Za-z0-9][A-Za-z0-9._/\\:@+-]*( [A-Z][A-Z0-9_]*\\=[A-Za-z0-9][A-Za-z0-9._/\\:@+-]*)*\$
+  $kit/deploy.sh ^[A-Z][A-Z0-9_]*\\=[A-Za-z0-9 ._/@+\\:\\=-]*\$
 RULES
   )
   if ((root)) && command -v visudo >/dev/null 2>&1; then
