@@ -65205,7 +65205,7 @@ function validateSettings(ssh) {
     }
     if (!ssh.insecureSkipHostKeyCheck && ssh.knownHosts.trim() === '') {
         throw new Error(`ssh-known-hosts is empty: pin the host key (e.g. ssh-keyscan -p ${ssh.port} ${ssh.host}) ` +
-            'or, for throwaway hosts only, set insecure-skip-host-key-check');
+            'or, for throwaway hosts only, set ssh-insecure-skip-host-key-check');
     }
 }
 /** What a finished ssh process means: the command's exit code, or why there is none. */
@@ -65273,7 +65273,7 @@ async function createSshRemote(ssh, opts) {
         });
     }
     if (ssh.insecureSkipHostKeyCheck) {
-        opts.logger?.warning(`INSECURE: insecure-skip-host-key-check is on: the host key of ${ssh.host}:${ssh.port} is NOT ` +
+        opts.logger?.warning(`INSECURE: ssh-insecure-skip-host-key-check is on: the host key of ${ssh.host}:${ssh.port} is NOT ` +
             'verified; anyone on the network path can impersonate the deploy host and receive the rollback ' +
             `commands. Pin it with ssh-known-hosts (ssh-keyscan -p ${ssh.port} ${ssh.host}).`);
     }

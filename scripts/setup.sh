@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a Debian/Ubuntu machine with Node:
 # Debian's prometheus, openssh-server and tinyproxy (started by the tests themselves on 127.0.0.1,
-# never as services), openssl (the tests' certificate authority), and the npm dependencies.
+# never as services), openssl (the tests' certificate authority), shellcheck and bats (the host
+# kit's tests), and the npm dependencies.
 # Idempotent: skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The host kit's tests (npm run test:hostkit): Debian's shellcheck (npm's downloads a binary) and bats.
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v bats >/dev/null 2>&1 || need+=(bats)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

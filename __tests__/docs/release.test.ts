@@ -1,5 +1,6 @@
-// The release workflow: what it runs, in which order, and its two shell steps run for real (the
-// tag check on sample tags; the major-tag move against a local git "origin").
+// The release workflow: what it runs, in which order (the tag only after dist/ is verified), and
+// its shell steps run for real (the tag check on sample tags; the annotated tag and the major-tag
+// move against a local git "origin").
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ interface Step {
   with?: Record<string, unknown>
 }
 interface ReleaseWorkflow {
-  on: { release?: { types?: string[] } }
+  on: { workflow_dispatch?: { inputs?: Record<string, unknown> } }
   permissions: Record<string, string>
   jobs: Record<string, { env?: Record<string, string>; steps: Step[] }>
 }
@@ -28,6 +29,8 @@ const steps = job.steps
 const indexOf = (match: (s: Step) => boolean): number => steps.findIndex(match)
 const tagCheck = steps.find((s) => s.name === 'The tag is vX.Y.Z')
 const moveTag = steps.find((s) => s.name === 'Move the major tag')
+const makeTag = steps.find((s) => s.name === 'Tag the verified commit (annotated)')
+const createRelease = steps.find((s) => s.name === 'Create the release')
 
 /** Runs a step's script the way the runner does (bash -e -o pipefail), in cwd, with env. */
 function runStep(script: string, cwd: string, env: Record<string, string>) {
@@ -40,25 +43,32 @@ function runStep(script: string, cwd: string, env: Record<string, string>) {
 }
 
 describe('.github/workflows/release.yml', () => {
-  it('runs on a published release, with the right to push tags', () => {
-    expect(workflow.on).toEqual({ release: { types: ['published'] } })
+  it('runs by hand with the version, with the right to push tags', () => {
+    expect(Object.keys(workflow.on)).toEqual(['workflow_dispatch'])
+    expect(Object.keys(workflow.on.workflow_dispatch?.inputs ?? {})).toEqual([
+      'version',
+      'prerelease'
+    ])
     expect(workflow.permissions).toEqual({ contents: 'write' })
-    expect(job.env?.TAG).toBe('${{ github.event.release.tag_name }}')
+    expect(job.env?.TAG).toBe('${{ inputs.version }}')
   })
 
-  it('checks the tag, checks out that tag, runs npm ci and check-dist, then moves the major tag', () => {
+  it('verifies dist/ (npm ci, check-dist) before it tags, then releases, then moves the major tag', () => {
     const checkout = indexOf((s) => s.uses?.startsWith('actions/checkout@') === true)
-    expect(steps[checkout].with?.ref).toBe('refs/tags/${{ github.event.release.tag_name }}')
+    expect(steps[checkout].with?.ref).toBeUndefined()
     const order = [
       indexOf((s) => s === tagCheck),
       checkout,
       indexOf((s) => s.uses?.startsWith('actions/setup-node@') === true),
       indexOf((s) => s.run === 'npm ci'),
       indexOf((s) => s.run === 'npm run check-dist'),
+      indexOf((s) => s === makeTag),
+      indexOf((s) => s === createRelease),
       indexOf((s) => s === moveTag)
     ]
     expect(order.every((i) => i >= 0)).toBe(true)
     expect([...order].sort((a, b) => a - b)).toEqual(order)
+    expect(createRelease?.run).toContain('--verify-tag')
   })
 
   it('reads the tag from the environment, never from ${{ }} inside a script', () => {
@@ -145,6 +155,25 @@ describe('.github/workflows/release.yml', () => {
       const result = move('v1.0.1')
       expect(result).toEqual({ code: 0, output: expect.stringContaining('v1.1.0 is newer') })
       expect(originTag('v1')).toBe(commits['v1.0.0'])
+    })
+
+    it('tags the checked-out commit with an annotated tag and pushes it', () => {
+      git(work, 'commit', '--quiet', '--allow-empty', '-m', 'v1.2.0')
+      const head = git(work, 'rev-parse', 'HEAD')
+      const result = runStep(makeTag!.run!, work, { ...gitEnv, TAG: 'v1.2.0' })
+      expect(result.code).toBe(0)
+      expect(git(join(dir, 'origin.git'), 'cat-file', '-t', 'refs/tags/v1.2.0')).toBe('tag')
+      expect(originTag('v1.2.0')).toBe(head)
+      expect(move('v1.2.0').code).toBe(0)
+      expect(git(join(dir, 'origin.git'), 'cat-file', '-t', 'refs/tags/v1')).toBe('tag')
+      expect(originTag('v1')).toBe(head)
+    })
+
+    it('never moves a tag that exists already', () => {
+      git(work, 'commit', '--quiet', '--allow-empty', '-m', 'later')
+      const result = runStep(makeTag!.run!, work, { ...gitEnv, TAG: 'v1.1.0' })
+      expect(result).toEqual({ code: 1, output: expect.stringContaining('v1.1.0 exists already') })
+      expect(originTag('v1.1.0')).toBe(commits['v1.1.0'])
     })
 
     it('leaves vX alone for a pre-release', () => {

@@ -284,14 +284,15 @@ describe('examples/policy-*.yml', () => {
     expect(() => loadPolicy(text, file)).not.toThrow()
   })
 
-  it('the docker-compose example carries the runbook commands', () => {
+  it('the docker-compose example carries the runbook commands, in Compose v2 with the project name', () => {
     const p = loadPolicy(readFileSync(join(dir, 'policy-docker-compose.yml'), 'utf8'))
     expect(p.hostChecks).toMatchObject({
-      corruption: 'docker-compose exec -T godot test -f /data/corruption_detected',
-      database: 'docker-compose exec -T postgres psql -U spacetime -d spacetime_db -c "SELECT 1"',
+      corruption: 'docker compose -p spacetime exec -T godot test -f /data/corruption_detected',
+      database:
+        'docker compose -p spacetime exec -T postgres psql -U spacetime -d spacetime_db -c "SELECT 1"',
       security:
-        'docker-compose logs --since 15m | grep -i "security\\|breach\\|unauthorized\\|malicious"',
-      errorLog: 'docker-compose logs --tail=1000 | grep -i error'
+        'docker compose -p spacetime logs --since 15m | grep -i "security\\|breach\\|unauthorized\\|malicious"',
+      errorLog: 'docker compose -p spacetime logs --tail=1000 | grep -i error'
     })
     expect(p.hostChecks.cache).not.toBe('')
   })

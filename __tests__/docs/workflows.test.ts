@@ -1,7 +1,7 @@
 // Every workflow, the example workflow and action.yml pass @action-validator/cli (SchemaStore's
 // schemas, compiled to wasm: runs offline), plus the structural facts the validator cannot know.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -47,6 +47,8 @@ interface Workflow {
       uses?: string
       steps?: Step[]
       if?: string
+      needs?: string | string[]
+      permissions?: Record<string, string>
       concurrency?: { group?: string; 'cancel-in-progress'?: boolean }
     }
   >
@@ -117,14 +119,34 @@ describe('examples/incident-commands.yml', () => {
   const read = (f: string) => parse(readFileSync(join(root, 'examples', f), 'utf8')) as Workflow
   const workflow = read('incident-commands.yml')
   const deploy = read('workflow.yml')
-  const [job] = Object.values(workflow.jobs ?? {})
-  const sentinel = job.steps?.find((s) => s.uses?.startsWith('your-org/rollback-sentinel@'))
+  const jobs = workflow.jobs ?? {}
+  const [commandName, command] = Object.entries(jobs).find(([, j]) => j.concurrency) ?? []
+  const sentinel = command?.steps?.find((s) => s.uses?.startsWith('your-org/rollback-sentinel@'))
 
-  it('runs on created issue comments that start with the command, never on pull requests', () => {
+  it('runs on created issue comments only (an edit is not a new command)', () => {
     expect(workflow.on).toEqual({ issue_comment: { types: ['created'] } })
-    expect(job.if).toBe(
-      "startsWith(github.event.comment.body, '/rollback-sentinel') && !github.event.issue.pull_request"
-    )
+  })
+
+  it('has no workflow-level concurrency: a comment run must not enter the deploy group', () => {
+    expect(workflow.concurrency).toBeUndefined()
+    expect(workflow.permissions).toEqual({})
+  })
+
+  it('puts the concurrency group only on a job that needs the gate and runs when it allowed', () => {
+    expect(commandName).toBe('command')
+    const withGroup = Object.values(jobs).filter((j) => j.concurrency)
+    expect(withGroup).toHaveLength(1)
+    const needs = [command?.needs ?? []].flat()
+    expect(needs).toEqual(['gate'])
+    expect(command?.if).toBe("needs.gate.outputs.allowed == 'true'")
+    expect(jobs.gate.concurrency).toBeUndefined()
+  })
+
+  it('pre-filters in the gate: no pull request, the command word, a human account', () => {
+    const filter = (jobs.gate.if ?? '').replace(/\s+/g, ' ')
+    expect(filter).toContain('!github.event.issue.pull_request')
+    expect(filter).toContain("startsWith(github.event.comment.body, '/rollback-sentinel')")
+    expect(filter).toContain("github.event.comment.user.type == 'User'")
   })
 
   it("shares the deploy workflow's concurrency group (for production), never cancelling", () => {
@@ -132,16 +154,87 @@ describe('examples/incident-commands.yml', () => {
       "${{ inputs.environment || 'production' }}",
       'production'
     )
-    expect(job.concurrency).toEqual({ group: deployGroup, 'cancel-in-progress': false })
+    expect(command?.concurrency).toEqual({ group: deployGroup, 'cancel-in-progress': false })
     expect(deploy.concurrency?.['cancel-in-progress']).toBe(false)
   })
 
-  it('may write issues (reaction, reply, label) and calls the action in mode command with declared inputs', () => {
-    expect(workflow.permissions).toMatchObject({ issues: 'write' })
+  it('gives each job the least permissions, and calls the action in mode command with declared inputs', () => {
+    expect(jobs.gate.permissions).toEqual({ contents: 'read' })
+    expect(command?.permissions).toEqual({ contents: 'read', issues: 'write' })
     expect(sentinel?.with?.mode).toBe('command')
     const given = Object.keys(sentinel?.with ?? {})
     expect(given.filter((name) => !(name in action.inputs))).toEqual([])
     expect(given).toEqual(expect.arrayContaining(['health-url', 'notify-webhook', 'environment']))
+  })
+
+  describe('the permission check, run with a stand-in gh answering as the REST API', () => {
+    const step = jobs.gate.steps?.find((s) => s.id === 'permission') as Step & {
+      env?: Record<string, string>
+    }
+
+    it('reads the login from the event through env, never through ${{ }} in the script', () => {
+      expect(step.env?.LOGIN).toBe('${{ github.event.comment.user.login }}')
+      expect(step.run).not.toContain('${{')
+      expect(step.run).toContain('repos/$REPO/collaborators/$LOGIN/permission')
+    })
+
+    it.each([
+      ['admin', 0, 'true'],
+      ['write', 0, 'true'],
+      ['read', 0, 'false'],
+      ['none', 0, 'false'],
+      ['', 1, 'false'] // 404: an unknown login; any API error
+    ])('permission %j (gh exit %d) → allowed=%s', (permission, ghExit, allowed) => {
+      const dir = mkdtempSync(join(tmpdir(), 'gate-'))
+      try {
+        const bin = join(dir, 'bin')
+        mkdirSync(bin)
+        // Answers `gh api repos/R/collaborators/L/permission --jq .permission` like gh does.
+        writeFileSync(
+          join(bin, 'gh'),
+          '#!/usr/bin/env bash\n' +
+            'echo "$*" >> "$GH_CALLS"\n' +
+            'if [ "$GH_EXIT" != 0 ]; then echo "gh: Not Found (HTTP 404)" >&2; exit "$GH_EXIT"; fi\n' +
+            'echo "$GH_PERMISSION"\n',
+          { mode: 0o755 }
+        )
+        const out = join(dir, 'output')
+        writeFileSync(out, '')
+        const r = spawnSync(
+          'bash',
+          ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run as string],
+          {
+            encoding: 'utf8',
+            env: {
+              PATH: `${bin}:${process.env.PATH}`,
+              GITHUB_OUTPUT: out,
+              GH_CALLS: join(dir, 'calls'),
+              GH_EXIT: String(ghExit),
+              GH_PERMISSION: permission,
+              REPO: 'acme/spacetime',
+              LOGIN: 'octo-cat',
+              GH_TOKEN: 'token'
+            }
+          }
+        )
+        expect(r.status).toBe(0)
+        expect(readFileSync(out, 'utf8')).toBe(`allowed=${allowed}\n`)
+        expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe(
+          'api repos/acme/spacetime/collaborators/octo-cat/permission --jq .permission\n'
+        )
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+  })
+})
+
+describe('no event text inside a script, in any workflow or example', () => {
+  it.each(workflows)('%s', (file) => {
+    const workflow = parse(readFileSync(join(root, file), 'utf8')) as Workflow
+    for (const job of Object.values(workflow.jobs ?? {}))
+      for (const step of job.steps ?? [])
+        expect(step.run ?? '').not.toMatch(/\$\{\{[^}]*github\.event\.(comment|issue)\./)
   })
 })
 
@@ -161,6 +254,12 @@ describe('examples/replay.yml', () => {
 describe('action.yml', () => {
   it('runs dist/index.js on node24', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('has a description the Marketplace takes (at most 125 characters)', () => {
+    const { description } = parse(actionText) as { description: string }
+    expect(description.length).toBeGreaterThan(20)
+    expect(description.length).toBeLessThanOrEqual(125)
   })
 
   it('describes every input and output', () => {

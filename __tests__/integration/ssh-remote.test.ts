@@ -142,7 +142,7 @@ describe('a real sshd', () => {
     const remote = await open({ insecureSkipHostKeyCheck: true, knownHosts: '' })
     const r = await remote.run('echo hi', [], { timeoutMs: 10_000 })
     expect(r).toMatchObject({ exitCode: 0, stdout: 'hi\n' })
-    expect(logLines.join('\n')).toMatch(/INSECURE: insecure-skip-host-key-check is on/)
+    expect(logLines.join('\n')).toMatch(/INSECURE: ssh-insecure-skip-host-key-check is on/)
   })
 
   it('kills a hung command on the host at its time limit', async () => {

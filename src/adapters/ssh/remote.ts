@@ -104,7 +104,7 @@ function validateSettings(ssh: SshSettings): void {
   if (!ssh.insecureSkipHostKeyCheck && ssh.knownHosts.trim() === '') {
     throw new Error(
       `ssh-known-hosts is empty: pin the host key (e.g. ssh-keyscan -p ${ssh.port} ${ssh.host}) ` +
-        'or, for throwaway hosts only, set insecure-skip-host-key-check'
+        'or, for throwaway hosts only, set ssh-insecure-skip-host-key-check'
     )
   }
 }
@@ -189,7 +189,7 @@ export async function createSshRemote(
 
   if (ssh.insecureSkipHostKeyCheck) {
     opts.logger?.warning(
-      `INSECURE: insecure-skip-host-key-check is on: the host key of ${ssh.host}:${ssh.port} is NOT ` +
+      `INSECURE: ssh-insecure-skip-host-key-check is on: the host key of ${ssh.host}:${ssh.port} is NOT ` +
         'verified; anyone on the network path can impersonate the deploy host and receive the rollback ' +
         `commands. Pin it with ssh-known-hosts (ssh-keyscan -p ${ssh.port} ${ssh.host}).`
     )
