@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 129: // ../../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+/***/ 9659: // ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(425));
-const tunnel = __importStar(__nccwpck_require__(408));
-const undici_1 = __nccwpck_require__(4718);
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 425: // ../../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
+/***/ 3335: // ./node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,7 +844,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 785: // ../../main/node_modules/async-function/index.js
+/***/ 1491: // ./node_modules/async-function/index.js
 /***/ ((module) => {
 
 
@@ -859,7 +859,7 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 4449: // ../../main/node_modules/async-generator-function/index.js
+/***/ 36: // ./node_modules/async-generator-function/index.js
 /***/ ((module) => {
 
 
@@ -874,20 +874,20 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 4834: // ../../main/node_modules/asynckit/index.js
+/***/ 1324: // ./node_modules/asynckit/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports =
 {
-  parallel      : __nccwpck_require__(2451),
-  serial        : __nccwpck_require__(148),
-  serialOrdered : __nccwpck_require__(6175)
+  parallel      : __nccwpck_require__(3857),
+  serial        : __nccwpck_require__(1054),
+  serialOrdered : __nccwpck_require__(3961)
 };
 
 
 /***/ }),
 
-/***/ 5376: // ../../main/node_modules/asynckit/lib/abort.js
+/***/ 4818: // ./node_modules/asynckit/lib/abort.js
 /***/ ((module) => {
 
 // API
@@ -923,10 +923,10 @@ function clean(key)
 
 /***/ }),
 
-/***/ 6378: // ../../main/node_modules/asynckit/lib/async.js
+/***/ 8452: // ./node_modules/asynckit/lib/async.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var defer = __nccwpck_require__(7754);
+var defer = __nccwpck_require__(9200);
 
 // API
 module.exports = async;
@@ -964,7 +964,7 @@ function async(callback)
 
 /***/ }),
 
-/***/ 7754: // ../../main/node_modules/asynckit/lib/defer.js
+/***/ 9200: // ./node_modules/asynckit/lib/defer.js
 /***/ ((module) => {
 
 module.exports = defer;
@@ -997,11 +997,11 @@ function defer(fn)
 
 /***/ }),
 
-/***/ 1004: // ../../main/node_modules/asynckit/lib/iterate.js
+/***/ 4902: // ./node_modules/asynckit/lib/iterate.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var async = __nccwpck_require__(6378)
-  , abort = __nccwpck_require__(5376)
+var async = __nccwpck_require__(8452)
+  , abort = __nccwpck_require__(4818)
   ;
 
 // API
@@ -1079,7 +1079,7 @@ function runJob(iterator, key, item, callback)
 
 /***/ }),
 
-/***/ 4847: // ../../main/node_modules/asynckit/lib/state.js
+/***/ 1721: // ./node_modules/asynckit/lib/state.js
 /***/ ((module) => {
 
 // API
@@ -1123,11 +1123,11 @@ function state(list, sortMethod)
 
 /***/ }),
 
-/***/ 1709: // ../../main/node_modules/asynckit/lib/terminator.js
+/***/ 3351: // ./node_modules/asynckit/lib/terminator.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var abort = __nccwpck_require__(5376)
-  , async = __nccwpck_require__(6378)
+var abort = __nccwpck_require__(4818)
+  , async = __nccwpck_require__(8452)
   ;
 
 // API
@@ -1159,12 +1159,12 @@ function terminator(callback)
 
 /***/ }),
 
-/***/ 2451: // ../../main/node_modules/asynckit/parallel.js
+/***/ 3857: // ./node_modules/asynckit/parallel.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var iterate    = __nccwpck_require__(1004)
-  , initState  = __nccwpck_require__(4847)
-  , terminator = __nccwpck_require__(1709)
+var iterate    = __nccwpck_require__(4902)
+  , initState  = __nccwpck_require__(1721)
+  , terminator = __nccwpck_require__(3351)
   ;
 
 // Public API
@@ -1209,10 +1209,10 @@ function parallel(list, iterator, callback)
 
 /***/ }),
 
-/***/ 148: // ../../main/node_modules/asynckit/serial.js
+/***/ 1054: // ./node_modules/asynckit/serial.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var serialOrdered = __nccwpck_require__(6175);
+var serialOrdered = __nccwpck_require__(3961);
 
 // Public API
 module.exports = serial;
@@ -1233,12 +1233,12 @@ function serial(list, iterator, callback)
 
 /***/ }),
 
-/***/ 6175: // ../../main/node_modules/asynckit/serialOrdered.js
+/***/ 3961: // ./node_modules/asynckit/serialOrdered.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var iterate    = __nccwpck_require__(1004)
-  , initState  = __nccwpck_require__(4847)
-  , terminator = __nccwpck_require__(1709)
+var iterate    = __nccwpck_require__(4902)
+  , initState  = __nccwpck_require__(1721)
+  , terminator = __nccwpck_require__(3351)
   ;
 
 // Public API
@@ -1315,7 +1315,7 @@ function descending(a, b)
 
 /***/ }),
 
-/***/ 5931: // ../../main/node_modules/axios/node_modules/agent-base/dist/src/index.js
+/***/ 8089: // ./node_modules/axios/node_modules/agent-base/dist/src/index.js
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 
@@ -1323,8 +1323,8 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 const events_1 = __nccwpck_require__(4434);
-const debug_1 = __importDefault(__nccwpck_require__(4240));
-const promisify_1 = __importDefault(__nccwpck_require__(5007));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
+const promisify_1 = __importDefault(__nccwpck_require__(4401));
 const debug = debug_1.default('agent-base');
 function isAgent(v) {
     return Boolean(v) && typeof v.addRequest === 'function';
@@ -1524,7 +1524,7 @@ module.exports = createAgent;
 
 /***/ }),
 
-/***/ 5007: // ../../main/node_modules/axios/node_modules/agent-base/dist/src/promisify.js
+/***/ 4401: // ./node_modules/axios/node_modules/agent-base/dist/src/promisify.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1548,7 +1548,7 @@ exports["default"] = promisify;
 
 /***/ }),
 
-/***/ 8244: // ../../main/node_modules/axios/node_modules/https-proxy-agent/dist/agent.js
+/***/ 9870: // ./node_modules/axios/node_modules/https-proxy-agent/dist/agent.js
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1569,9 +1569,9 @@ const net_1 = __importDefault(__nccwpck_require__(9278));
 const tls_1 = __importDefault(__nccwpck_require__(4756));
 const url_1 = __importDefault(__nccwpck_require__(7016));
 const assert_1 = __importDefault(__nccwpck_require__(2613));
-const debug_1 = __importDefault(__nccwpck_require__(4240));
-const agent_base_1 = __nccwpck_require__(5931);
-const parse_proxy_response_1 = __importDefault(__nccwpck_require__(3995));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
+const agent_base_1 = __nccwpck_require__(8089);
+const parse_proxy_response_1 = __importDefault(__nccwpck_require__(5989));
 const debug = debug_1.default('https-proxy-agent:agent');
 /**
  * The `HttpsProxyAgent` implements an HTTP Agent subclass that connects to
@@ -1731,14 +1731,14 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 5289: // ../../main/node_modules/axios/node_modules/https-proxy-agent/dist/index.js
+/***/ 8996: // ./node_modules/axios/node_modules/https-proxy-agent/dist/index.js
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 
 var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
-const agent_1 = __importDefault(__nccwpck_require__(8244));
+const agent_1 = __importDefault(__nccwpck_require__(9870));
 function createHttpsProxyAgent(opts) {
     return new agent_1.default(opts);
 }
@@ -1751,7 +1751,7 @@ module.exports = createHttpsProxyAgent;
 
 /***/ }),
 
-/***/ 3995: // ../../main/node_modules/axios/node_modules/https-proxy-agent/dist/parse-proxy-response.js
+/***/ 5989: // ./node_modules/axios/node_modules/https-proxy-agent/dist/parse-proxy-response.js
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1759,7 +1759,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const debug_1 = __importDefault(__nccwpck_require__(4240));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
 const debug = debug_1.default('https-proxy-agent:parse-proxy-response');
 function parseProxyResponse(socket) {
     return new Promise((resolve, reject) => {
@@ -1823,7 +1823,7 @@ exports["default"] = parseProxyResponse;
 
 /***/ }),
 
-/***/ 2725: // ../../main/node_modules/bottleneck/light.js
+/***/ 3251: // ./node_modules/bottleneck/light.js
 /***/ (function(module) {
 
 /**
@@ -3353,16 +3353,16 @@ exports["default"] = parseProxyResponse;
 
 /***/ }),
 
-/***/ 2757: // ../../main/node_modules/call-bind-apply-helpers/actualApply.js
+/***/ 2639: // ./node_modules/call-bind-apply-helpers/actualApply.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var bind = __nccwpck_require__(5474);
+var bind = __nccwpck_require__(7564);
 
-var $apply = __nccwpck_require__(6703);
-var $call = __nccwpck_require__(3219);
-var $reflectApply = __nccwpck_require__(5884);
+var $apply = __nccwpck_require__(3945);
+var $call = __nccwpck_require__(8093);
+var $reflectApply = __nccwpck_require__(1330);
 
 /** @type {import('./actualApply')} */
 module.exports = $reflectApply || bind.call($call, $apply);
@@ -3370,7 +3370,7 @@ module.exports = $reflectApply || bind.call($call, $apply);
 
 /***/ }),
 
-/***/ 6703: // ../../main/node_modules/call-bind-apply-helpers/functionApply.js
+/***/ 3945: // ./node_modules/call-bind-apply-helpers/functionApply.js
 /***/ ((module) => {
 
 
@@ -3381,7 +3381,7 @@ module.exports = Function.prototype.apply;
 
 /***/ }),
 
-/***/ 3219: // ../../main/node_modules/call-bind-apply-helpers/functionCall.js
+/***/ 8093: // ./node_modules/call-bind-apply-helpers/functionCall.js
 /***/ ((module) => {
 
 
@@ -3392,16 +3392,16 @@ module.exports = Function.prototype.call;
 
 /***/ }),
 
-/***/ 4191: // ../../main/node_modules/call-bind-apply-helpers/index.js
+/***/ 8705: // ./node_modules/call-bind-apply-helpers/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var bind = __nccwpck_require__(5474);
-var $TypeError = __nccwpck_require__(2572);
+var bind = __nccwpck_require__(7564);
+var $TypeError = __nccwpck_require__(3314);
 
-var $call = __nccwpck_require__(3219);
-var $actualApply = __nccwpck_require__(2757);
+var $call = __nccwpck_require__(8093);
+var $actualApply = __nccwpck_require__(2639);
 
 /** @type {(args: [Function, thisArg?: unknown, ...args: unknown[]]) => Function} TODO FIXME, find a way to use import('.') */
 module.exports = function callBindBasic(args) {
@@ -3414,7 +3414,7 @@ module.exports = function callBindBasic(args) {
 
 /***/ }),
 
-/***/ 5884: // ../../main/node_modules/call-bind-apply-helpers/reflectApply.js
+/***/ 1330: // ./node_modules/call-bind-apply-helpers/reflectApply.js
 /***/ ((module) => {
 
 
@@ -3425,12 +3425,12 @@ module.exports = typeof Reflect !== 'undefined' && Reflect && Reflect.apply;
 
 /***/ }),
 
-/***/ 1544: // ../../main/node_modules/combined-stream/lib/combined_stream.js
+/***/ 5630: // ./node_modules/combined-stream/lib/combined_stream.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var util = __nccwpck_require__(9023);
 var Stream = (__nccwpck_require__(2203).Stream);
-var DelayedStream = __nccwpck_require__(5560);
+var DelayedStream = __nccwpck_require__(2710);
 
 module.exports = CombinedStream;
 function CombinedStream() {
@@ -3640,7 +3640,7 @@ CombinedStream.prototype._emitError = function(err) {
 
 /***/ }),
 
-/***/ 620: // ../../main/node_modules/debug/src/browser.js
+/***/ 6110: // ./node_modules/debug/src/browser.js
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /* eslint-env browser */
@@ -3900,7 +3900,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(7203)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -3919,7 +3919,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 7203: // ../../main/node_modules/debug/src/common.js
+/***/ 897: // ./node_modules/debug/src/common.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3935,7 +3935,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(6274);
+	createDebug.humanize = __nccwpck_require__(744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -4218,7 +4218,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 4240: // ../../main/node_modules/debug/src/index.js
+/***/ 2830: // ./node_modules/debug/src/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4227,15 +4227,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __nccwpck_require__(620);
+	module.exports = __nccwpck_require__(6110);
 } else {
-	module.exports = __nccwpck_require__(494);
+	module.exports = __nccwpck_require__(5108);
 }
 
 
 /***/ }),
 
-/***/ 494: // ../../main/node_modules/debug/src/node.js
+/***/ 5108: // ./node_modules/debug/src/node.js
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
@@ -4269,7 +4269,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(5024);
+	const supportsColor = __nccwpck_require__(1450);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -4477,7 +4477,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(7203)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -4505,7 +4505,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 5560: // ../../main/node_modules/delayed-stream/lib/delayed_stream.js
+/***/ 2710: // ./node_modules/delayed-stream/lib/delayed_stream.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var Stream = (__nccwpck_require__(2203).Stream);
@@ -4619,13 +4619,13 @@ DelayedStream.prototype._checkIfMaxDataSizeExceeded = function() {
 
 /***/ }),
 
-/***/ 5735: // ../../main/node_modules/dunder-proto/get.js
+/***/ 6669: // ./node_modules/dunder-proto/get.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var callBind = __nccwpck_require__(4191);
-var gOPD = __nccwpck_require__(2264);
+var callBind = __nccwpck_require__(8705);
+var gOPD = __nccwpck_require__(3170);
 
 var hasProtoAccessor;
 try {
@@ -4656,7 +4656,7 @@ module.exports = desc && typeof desc.get === 'function'
 
 /***/ }),
 
-/***/ 1212: // ../../main/node_modules/es-define-property/index.js
+/***/ 9094: // ./node_modules/es-define-property/index.js
 /***/ ((module) => {
 
 
@@ -4677,7 +4677,7 @@ module.exports = $defineProperty;
 
 /***/ }),
 
-/***/ 4566: // ../../main/node_modules/es-errors/eval.js
+/***/ 3056: // ./node_modules/es-errors/eval.js
 /***/ ((module) => {
 
 
@@ -4688,7 +4688,7 @@ module.exports = EvalError;
 
 /***/ }),
 
-/***/ 398: // ../../main/node_modules/es-errors/index.js
+/***/ 1620: // ./node_modules/es-errors/index.js
 /***/ ((module) => {
 
 
@@ -4699,7 +4699,7 @@ module.exports = Error;
 
 /***/ }),
 
-/***/ 1715: // ../../main/node_modules/es-errors/range.js
+/***/ 4585: // ./node_modules/es-errors/range.js
 /***/ ((module) => {
 
 
@@ -4710,7 +4710,7 @@ module.exports = RangeError;
 
 /***/ }),
 
-/***/ 2063: // ../../main/node_modules/es-errors/ref.js
+/***/ 6905: // ./node_modules/es-errors/ref.js
 /***/ ((module) => {
 
 
@@ -4721,7 +4721,7 @@ module.exports = ReferenceError;
 
 /***/ }),
 
-/***/ 5043: // ../../main/node_modules/es-errors/syntax.js
+/***/ 105: // ./node_modules/es-errors/syntax.js
 /***/ ((module) => {
 
 
@@ -4732,7 +4732,7 @@ module.exports = SyntaxError;
 
 /***/ }),
 
-/***/ 2572: // ../../main/node_modules/es-errors/type.js
+/***/ 3314: // ./node_modules/es-errors/type.js
 /***/ ((module) => {
 
 
@@ -4743,7 +4743,7 @@ module.exports = TypeError;
 
 /***/ }),
 
-/***/ 9260: // ../../main/node_modules/es-errors/uri.js
+/***/ 2578: // ./node_modules/es-errors/uri.js
 /***/ ((module) => {
 
 
@@ -4754,7 +4754,7 @@ module.exports = URIError;
 
 /***/ }),
 
-/***/ 6973: // ../../main/node_modules/es-object-atoms/index.js
+/***/ 5399: // ./node_modules/es-object-atoms/index.js
 /***/ ((module) => {
 
 
@@ -4765,18 +4765,18 @@ module.exports = Object;
 
 /***/ }),
 
-/***/ 9154: // ../../main/node_modules/es-set-tostringtag/index.js
+/***/ 8700: // ./node_modules/es-set-tostringtag/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var GetIntrinsic = __nccwpck_require__(6864);
+var GetIntrinsic = __nccwpck_require__(470);
 
 var $defineProperty = GetIntrinsic('%Object.defineProperty%', true);
 
-var hasToStringTag = __nccwpck_require__(9257)();
-var hasOwn = __nccwpck_require__(6106);
-var $TypeError = __nccwpck_require__(2572);
+var hasToStringTag = __nccwpck_require__(5479)();
+var hasOwn = __nccwpck_require__(4076);
+var $TypeError = __nccwpck_require__(3314);
 
 var toStringTag = hasToStringTag ? Symbol.toStringTag : null;
 
@@ -4807,7 +4807,7 @@ module.exports = function setToStringTag(object, value) {
 
 /***/ }),
 
-/***/ 5436: // ../../main/node_modules/follow-redirects/debug.js
+/***/ 4778: // ./node_modules/follow-redirects/debug.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var debug;
@@ -4816,7 +4816,7 @@ module.exports = function () {
   if (!debug) {
     try {
       /* eslint global-require: off */
-      debug = __nccwpck_require__(4240)("follow-redirects");
+      debug = __nccwpck_require__(2830)("follow-redirects");
     }
     catch (error) { /* */ }
     if (typeof debug !== "function") {
@@ -4829,7 +4829,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 6851: // ../../main/node_modules/follow-redirects/index.js
+/***/ 1573: // ./node_modules/follow-redirects/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var url = __nccwpck_require__(7016);
@@ -4838,7 +4838,7 @@ var http = __nccwpck_require__(8611);
 var https = __nccwpck_require__(5692);
 var Writable = (__nccwpck_require__(2203).Writable);
 var assert = __nccwpck_require__(2613);
-var debug = __nccwpck_require__(5436);
+var debug = __nccwpck_require__(4778);
 
 // Preventive platform detection
 // istanbul ignore next
@@ -5551,12 +5551,12 @@ module.exports.wrap = wrap;
 
 /***/ }),
 
-/***/ 3992: // ../../main/node_modules/form-data/lib/form_data.js
+/***/ 6454: // ./node_modules/form-data/lib/form_data.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var CombinedStream = __nccwpck_require__(1544);
+var CombinedStream = __nccwpck_require__(5630);
 var util = __nccwpck_require__(9023);
 var path = __nccwpck_require__(6928);
 var http = __nccwpck_require__(8611);
@@ -5565,11 +5565,11 @@ var parseUrl = (__nccwpck_require__(7016).parse);
 var fs = __nccwpck_require__(9896);
 var Stream = (__nccwpck_require__(2203).Stream);
 var crypto = __nccwpck_require__(6982);
-var mime = __nccwpck_require__(5402);
-var asynckit = __nccwpck_require__(4834);
-var setToStringTag = __nccwpck_require__(9154);
-var hasOwn = __nccwpck_require__(6106);
-var populate = __nccwpck_require__(5213);
+var mime = __nccwpck_require__(4096);
+var asynckit = __nccwpck_require__(1324);
+var setToStringTag = __nccwpck_require__(8700);
+var hasOwn = __nccwpck_require__(4076);
+var populate = __nccwpck_require__(1835);
 
 /**
  * Escape CR, LF, and `"` in a multipart `name`/`filename` parameter, so a field
@@ -6064,7 +6064,7 @@ module.exports = FormData;
 
 /***/ }),
 
-/***/ 5213: // ../../main/node_modules/form-data/lib/populate.js
+/***/ 1835: // ./node_modules/form-data/lib/populate.js
 /***/ ((module) => {
 
 
@@ -6081,7 +6081,7 @@ module.exports = function (dst, src) {
 
 /***/ }),
 
-/***/ 330: // ../../main/node_modules/function-bind/implementation.js
+/***/ 9808: // ./node_modules/function-bind/implementation.js
 /***/ ((module) => {
 
 
@@ -6172,19 +6172,19 @@ module.exports = function bind(that) {
 
 /***/ }),
 
-/***/ 5474: // ../../main/node_modules/function-bind/index.js
+/***/ 7564: // ./node_modules/function-bind/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var implementation = __nccwpck_require__(330);
+var implementation = __nccwpck_require__(9808);
 
 module.exports = Function.prototype.bind || implementation;
 
 
 /***/ }),
 
-/***/ 1170: // ../../main/node_modules/generator-function/index.js
+/***/ 7228: // ./node_modules/generator-function/index.js
 /***/ ((module) => {
 
 
@@ -6199,33 +6199,33 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 6864: // ../../main/node_modules/get-intrinsic/index.js
+/***/ 470: // ./node_modules/get-intrinsic/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var undefined;
 
-var $Object = __nccwpck_require__(6973);
+var $Object = __nccwpck_require__(5399);
 
-var $Error = __nccwpck_require__(398);
-var $EvalError = __nccwpck_require__(4566);
-var $RangeError = __nccwpck_require__(1715);
-var $ReferenceError = __nccwpck_require__(2063);
-var $SyntaxError = __nccwpck_require__(5043);
-var $TypeError = __nccwpck_require__(2572);
-var $URIError = __nccwpck_require__(9260);
+var $Error = __nccwpck_require__(1620);
+var $EvalError = __nccwpck_require__(3056);
+var $RangeError = __nccwpck_require__(4585);
+var $ReferenceError = __nccwpck_require__(6905);
+var $SyntaxError = __nccwpck_require__(105);
+var $TypeError = __nccwpck_require__(3314);
+var $URIError = __nccwpck_require__(2578);
 
-var abs = __nccwpck_require__(4815);
-var floor = __nccwpck_require__(5793);
-var max = __nccwpck_require__(4465);
-var min = __nccwpck_require__(8723);
-var pow = __nccwpck_require__(2201);
-var round = __nccwpck_require__(8663);
-var sign = __nccwpck_require__(9954);
+var abs = __nccwpck_require__(5641);
+var floor = __nccwpck_require__(6171);
+var max = __nccwpck_require__(7147);
+var min = __nccwpck_require__(1017);
+var pow = __nccwpck_require__(6947);
+var round = __nccwpck_require__(2621);
+var sign = __nccwpck_require__(156);
 
-var $gOPD = __nccwpck_require__(2264);
-var $defineProperty = __nccwpck_require__(1212);
+var $gOPD = __nccwpck_require__(3170);
+var $defineProperty = __nccwpck_require__(9094);
 
 var throwTypeError = function () {
 	throw new $TypeError();
@@ -6247,14 +6247,14 @@ var ThrowTypeError = $gOPD
 	}())
 	: throwTypeError;
 
-var hasSymbols = __nccwpck_require__(4054)();
+var hasSymbols = __nccwpck_require__(3336)();
 
-var getProto = __nccwpck_require__(577);
-var $ObjectGPO = __nccwpck_require__(8513);
-var $ReflectGPO = __nccwpck_require__(7139);
+var getProto = __nccwpck_require__(1967);
+var $ObjectGPO = __nccwpck_require__(1311);
+var $ReflectGPO = __nccwpck_require__(8681);
 
-var $apply = __nccwpck_require__(6703);
-var $call = __nccwpck_require__(3219);
+var $apply = __nccwpck_require__(3945);
+var $call = __nccwpck_require__(8093);
 
 var needsEval = {};
 
@@ -6355,9 +6355,9 @@ if (getProto) {
 	}
 }
 
-var getAsyncFunction = __nccwpck_require__(785);
-var getGeneratorFunction = __nccwpck_require__(1170);
-var getAsyncGeneratorFunction = __nccwpck_require__(4449);
+var getAsyncFunction = __nccwpck_require__(1491);
+var getGeneratorFunction = __nccwpck_require__(7228);
+var getAsyncGeneratorFunction = __nccwpck_require__(36);
 
 var doEval = function doEval(name) {
 	var value;
@@ -6439,8 +6439,8 @@ var LEGACY_ALIASES = {
 	'%WeakSetPrototype%': ['WeakSet', 'prototype']
 };
 
-var bind = __nccwpck_require__(5474);
-var hasOwn = __nccwpck_require__(6106);
+var bind = __nccwpck_require__(7564);
+var hasOwn = __nccwpck_require__(4076);
 var $concat = bind.call($call, Array.prototype.concat);
 var $spliceApply = bind.call($apply, Array.prototype.splice);
 var $replace = bind.call($call, String.prototype.replace);
@@ -6579,12 +6579,12 @@ module.exports = function GetIntrinsic(name, allowMissing) {
 
 /***/ }),
 
-/***/ 8513: // ../../main/node_modules/get-proto/Object.getPrototypeOf.js
+/***/ 1311: // ./node_modules/get-proto/Object.getPrototypeOf.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var $Object = __nccwpck_require__(6973);
+var $Object = __nccwpck_require__(5399);
 
 /** @type {import('./Object.getPrototypeOf')} */
 module.exports = $Object.getPrototypeOf || null;
@@ -6592,7 +6592,7 @@ module.exports = $Object.getPrototypeOf || null;
 
 /***/ }),
 
-/***/ 7139: // ../../main/node_modules/get-proto/Reflect.getPrototypeOf.js
+/***/ 8681: // ./node_modules/get-proto/Reflect.getPrototypeOf.js
 /***/ ((module) => {
 
 
@@ -6603,15 +6603,15 @@ module.exports = (typeof Reflect !== 'undefined' && Reflect.getPrototypeOf) || n
 
 /***/ }),
 
-/***/ 577: // ../../main/node_modules/get-proto/index.js
+/***/ 1967: // ./node_modules/get-proto/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var reflectGetProto = __nccwpck_require__(7139);
-var originalGetProto = __nccwpck_require__(8513);
+var reflectGetProto = __nccwpck_require__(8681);
+var originalGetProto = __nccwpck_require__(1311);
 
-var getDunderProto = __nccwpck_require__(5735);
+var getDunderProto = __nccwpck_require__(6669);
 
 /** @type {import('.')} */
 module.exports = reflectGetProto
@@ -6637,7 +6637,7 @@ module.exports = reflectGetProto
 
 /***/ }),
 
-/***/ 3580: // ../../main/node_modules/gopd/gOPD.js
+/***/ 1174: // ./node_modules/gopd/gOPD.js
 /***/ ((module) => {
 
 
@@ -6648,13 +6648,13 @@ module.exports = Object.getOwnPropertyDescriptor;
 
 /***/ }),
 
-/***/ 2264: // ../../main/node_modules/gopd/index.js
+/***/ 3170: // ./node_modules/gopd/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 /** @type {import('.')} */
-var $gOPD = __nccwpck_require__(3580);
+var $gOPD = __nccwpck_require__(1174);
 
 if ($gOPD) {
 	try {
@@ -6670,7 +6670,7 @@ module.exports = $gOPD;
 
 /***/ }),
 
-/***/ 5175: // ../../main/node_modules/has-flag/index.js
+/***/ 3813: // ./node_modules/has-flag/index.js
 /***/ ((module) => {
 
 
@@ -6685,13 +6685,13 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 4054: // ../../main/node_modules/has-symbols/index.js
+/***/ 3336: // ./node_modules/has-symbols/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var origSymbol = typeof Symbol !== 'undefined' && Symbol;
-var hasSymbolSham = __nccwpck_require__(3404);
+var hasSymbolSham = __nccwpck_require__(1114);
 
 /** @type {import('.')} */
 module.exports = function hasNativeSymbols() {
@@ -6706,7 +6706,7 @@ module.exports = function hasNativeSymbols() {
 
 /***/ }),
 
-/***/ 3404: // ../../main/node_modules/has-symbols/shams.js
+/***/ 1114: // ./node_modules/has-symbols/shams.js
 /***/ ((module) => {
 
 
@@ -6758,12 +6758,12 @@ module.exports = function hasSymbols() {
 
 /***/ }),
 
-/***/ 9257: // ../../main/node_modules/has-tostringtag/shams.js
+/***/ 5479: // ./node_modules/has-tostringtag/shams.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var hasSymbols = __nccwpck_require__(3404);
+var hasSymbols = __nccwpck_require__(1114);
 
 /** @type {import('.')} */
 module.exports = function hasToStringTagShams() {
@@ -6773,14 +6773,14 @@ module.exports = function hasToStringTagShams() {
 
 /***/ }),
 
-/***/ 6106: // ../../main/node_modules/hasown/index.js
+/***/ 4076: // ./node_modules/hasown/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var call = Function.prototype.call;
 var $hasOwn = Object.prototype.hasOwnProperty;
-var bind = __nccwpck_require__(5474);
+var bind = __nccwpck_require__(7564);
 
 /** @type {import('.')} */
 module.exports = bind.call(call, $hasOwn);
@@ -6788,7 +6788,7 @@ module.exports = bind.call(call, $hasOwn);
 
 /***/ }),
 
-/***/ 4815: // ../../main/node_modules/math-intrinsics/abs.js
+/***/ 5641: // ./node_modules/math-intrinsics/abs.js
 /***/ ((module) => {
 
 
@@ -6799,7 +6799,7 @@ module.exports = Math.abs;
 
 /***/ }),
 
-/***/ 5793: // ../../main/node_modules/math-intrinsics/floor.js
+/***/ 6171: // ./node_modules/math-intrinsics/floor.js
 /***/ ((module) => {
 
 
@@ -6810,7 +6810,7 @@ module.exports = Math.floor;
 
 /***/ }),
 
-/***/ 9766: // ../../main/node_modules/math-intrinsics/isNaN.js
+/***/ 7044: // ./node_modules/math-intrinsics/isNaN.js
 /***/ ((module) => {
 
 
@@ -6823,7 +6823,7 @@ module.exports = Number.isNaN || function isNaN(a) {
 
 /***/ }),
 
-/***/ 4465: // ../../main/node_modules/math-intrinsics/max.js
+/***/ 7147: // ./node_modules/math-intrinsics/max.js
 /***/ ((module) => {
 
 
@@ -6834,7 +6834,7 @@ module.exports = Math.max;
 
 /***/ }),
 
-/***/ 8723: // ../../main/node_modules/math-intrinsics/min.js
+/***/ 1017: // ./node_modules/math-intrinsics/min.js
 /***/ ((module) => {
 
 
@@ -6845,7 +6845,7 @@ module.exports = Math.min;
 
 /***/ }),
 
-/***/ 2201: // ../../main/node_modules/math-intrinsics/pow.js
+/***/ 6947: // ./node_modules/math-intrinsics/pow.js
 /***/ ((module) => {
 
 
@@ -6856,7 +6856,7 @@ module.exports = Math.pow;
 
 /***/ }),
 
-/***/ 8663: // ../../main/node_modules/math-intrinsics/round.js
+/***/ 2621: // ./node_modules/math-intrinsics/round.js
 /***/ ((module) => {
 
 
@@ -6867,12 +6867,12 @@ module.exports = Math.round;
 
 /***/ }),
 
-/***/ 9954: // ../../main/node_modules/math-intrinsics/sign.js
+/***/ 156: // ./node_modules/math-intrinsics/sign.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var $isNaN = __nccwpck_require__(9766);
+var $isNaN = __nccwpck_require__(7044);
 
 /** @type {import('./sign')} */
 module.exports = function sign(number) {
@@ -6885,7 +6885,7 @@ module.exports = function sign(number) {
 
 /***/ }),
 
-/***/ 8675: // ../../main/node_modules/mime-db/index.js
+/***/ 9829: // ./node_modules/mime-db/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*!
@@ -6899,12 +6899,12 @@ module.exports = function sign(number) {
  * Module exports.
  */
 
-module.exports = __nccwpck_require__(7290)
+module.exports = __nccwpck_require__(1813)
 
 
 /***/ }),
 
-/***/ 5402: // ../../main/node_modules/mime-types/index.js
+/***/ 4096: // ./node_modules/mime-types/index.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 /*!
@@ -6921,7 +6921,7 @@ module.exports = __nccwpck_require__(7290)
  * @private
  */
 
-var db = __nccwpck_require__(8675)
+var db = __nccwpck_require__(9829)
 var extname = (__nccwpck_require__(6928).extname)
 
 /**
@@ -7099,7 +7099,7 @@ function populateMaps (extensions, types) {
 
 /***/ }),
 
-/***/ 6274: // ../../main/node_modules/ms/index.js
+/***/ 744: // ./node_modules/ms/index.js
 /***/ ((module) => {
 
 /**
@@ -7268,13 +7268,13 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 5024: // ../../main/node_modules/supports-color/index.js
+/***/ 1450: // ./node_modules/supports-color/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const os = __nccwpck_require__(857);
 const tty = __nccwpck_require__(2018);
-const hasFlag = __nccwpck_require__(5175);
+const hasFlag = __nccwpck_require__(3813);
 
 const {env} = process;
 
@@ -7410,15 +7410,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 408: // ../../main/node_modules/tunnel/index.js
+/***/ 770: // ./node_modules/tunnel/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(376);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 376: // ../../main/node_modules/tunnel/lib/tunnel.js
+/***/ 218: // ./node_modules/tunnel/lib/tunnel.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7689,33 +7689,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 4718: // ../../main/node_modules/undici/index.js
+/***/ 6752: // ./node_modules/undici/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(271)
-const Dispatcher = __nccwpck_require__(2377)
-const Pool = __nccwpck_require__(8014)
-const BalancedPool = __nccwpck_require__(3207)
-const Agent = __nccwpck_require__(5539)
-const ProxyAgent = __nccwpck_require__(9710)
-const EnvHttpProxyAgent = __nccwpck_require__(6699)
-const RetryAgent = __nccwpck_require__(9176)
-const errors = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5889)
-const buildConnector = __nccwpck_require__(5106)
-const MockClient = __nccwpck_require__(2839)
-const MockAgent = __nccwpck_require__(587)
-const MockPool = __nccwpck_require__(3926)
-const mockErrors = __nccwpck_require__(5347)
-const RetryHandler = __nccwpck_require__(3174)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4743)
-const DecoratorHandler = __nccwpck_require__(6949)
-const RedirectHandler = __nccwpck_require__(3216)
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -7733,10 +7733,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1068),
-  retry: __nccwpck_require__(9636),
-  dump: __nccwpck_require__(5786),
-  dns: __nccwpck_require__(6149)
+  redirect: __nccwpck_require__(1514),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379)
 }
 
 module.exports.buildConnector = buildConnector
@@ -7798,7 +7798,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(6860).fetch)
+const fetchImpl = (__nccwpck_require__(4398).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -7810,39 +7810,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(5662).Headers
-module.exports.Response = __nccwpck_require__(9317).Response
-module.exports.Request = __nccwpck_require__(3713).Request
-module.exports.FormData = __nccwpck_require__(8440).FormData
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(4881).FileReader
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(8709)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(7403)
-const { kConstruct } = __nccwpck_require__(8271)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(8495)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(782)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(6814)
-module.exports.WebSocket = __nccwpck_require__(3435).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -7858,18 +7858,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(6376)
+const { EventSource } = __nccwpck_require__(1238)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 6128: // ../../main/node_modules/undici/lib/api/abort-signal.js
+/***/ 158: // ./node_modules/undici/lib/api/abort-signal.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(5386)
-const { RequestAbortedError } = __nccwpck_require__(6593)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -7929,16 +7929,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2574: // ../../main/node_modules/undici/lib/api/api-connect.js
+/***/ 2279: // ./node_modules/undici/lib/api/api-connect.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -8044,7 +8044,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 884: // ../../main/node_modules/undici/lib/api/api-pipeline.js
+/***/ 6862: // ./node_modules/undici/lib/api/api-pipeline.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8058,10 +8058,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -8302,16 +8302,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 865: // ../../main/node_modules/undici/lib/api/api-request.js
+/***/ 4043: // ./node_modules/undici/lib/api/api-request.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3897)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -8523,18 +8523,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 4754: // ../../main/node_modules/undici/lib/api/api-stream.js
+/***/ 3560: // ./node_modules/undici/lib/api/api-stream.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -8750,15 +8750,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 3408: // ../../main/node_modules/undici/lib/api/api-upgrade.js
+/***/ 1882: // ./node_modules/undici/lib/api/api-upgrade.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(5386)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -8865,21 +8865,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5889: // ../../main/node_modules/undici/lib/api/index.js
+/***/ 6615: // ./node_modules/undici/lib/api/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(865)
-module.exports.stream = __nccwpck_require__(4754)
-module.exports.pipeline = __nccwpck_require__(884)
-module.exports.upgrade = __nccwpck_require__(3408)
-module.exports.connect = __nccwpck_require__(2574)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 3897: // ../../main/node_modules/undici/lib/api/readable.js
+/***/ 9927: // ./node_modules/undici/lib/api/readable.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -8888,9 +8888,9 @@ module.exports.connect = __nccwpck_require__(2574)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { ReadableStreamFrom } = __nccwpck_require__(5386)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -9271,15 +9271,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 6425: // ../../main/node_modules/undici/lib/api/util.js
+/***/ 7655: // ./node_modules/undici/lib/api/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 
-const { chunksDecode } = __nccwpck_require__(3897)
+const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -9371,16 +9371,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5106: // ../../main/node_modules/undici/lib/core/connect.js
+/***/ 9136: // ./node_modules/undici/lib/core/connect.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(5386)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(6593)
-const timers = __nccwpck_require__(5929)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -9618,7 +9618,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 4037: // ../../main/node_modules/undici/lib/core/constants.js
+/***/ 735: // ./node_modules/undici/lib/core/constants.js
 /***/ ((module) => {
 
 
@@ -9743,7 +9743,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6644: // ../../main/node_modules/undici/lib/core/diagnostics.js
+/***/ 2414: // ./node_modules/undici/lib/core/diagnostics.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9952,7 +9952,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6593: // ../../main/node_modules/undici/lib/core/errors.js
+/***/ 8707: // ./node_modules/undici/lib/core/errors.js
 /***/ ((module) => {
 
 
@@ -10384,7 +10384,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8957: // ../../main/node_modules/undici/lib/core/request.js
+/***/ 4655: // ./node_modules/undici/lib/core/request.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10392,7 +10392,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -10407,9 +10407,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -10873,7 +10873,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 3377: // ../../main/node_modules/undici/lib/core/symbols.js
+/***/ 6443: // ./node_modules/undici/lib/core/symbols.js
 /***/ ((module) => {
 
 module.exports = {
@@ -10947,7 +10947,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3838: // ../../main/node_modules/undici/lib/core/tree.js
+/***/ 7752: // ./node_modules/undici/lib/core/tree.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10955,7 +10955,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(4037)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -11106,13 +11106,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5386: // ../../main/node_modules/undici/lib/core/util.js
+/***/ 3440: // ./node_modules/undici/lib/core/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(3377)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -11120,9 +11120,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
-const { tree } = __nccwpck_require__(3838)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -11832,18 +11832,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5539: // ../../main/node_modules/undici/lib/dispatcher/agent.js
+/***/ 7405: // ./node_modules/undici/lib/dispatcher/agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
-const DispatcherBase = __nccwpck_require__(803)
-const Pool = __nccwpck_require__(8014)
-const Client = __nccwpck_require__(271)
-const util = __nccwpck_require__(5386)
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -11972,7 +11972,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 3207: // ../../main/node_modules/undici/lib/dispatcher/balanced-pool.js
+/***/ 837: // ./node_modules/undici/lib/dispatcher/balanced-pool.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11980,7 +11980,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -11988,10 +11988,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(1278)
-const Pool = __nccwpck_require__(8014)
-const { kUrl, kInterceptors } = __nccwpck_require__(3377)
-const { parseOrigin } = __nccwpck_require__(5386)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -12188,7 +12188,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 8939: // ../../main/node_modules/undici/lib/dispatcher/client-h1.js
+/***/ 637: // ./node_modules/undici/lib/dispatcher/client-h1.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12196,9 +12196,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const timers = __nccwpck_require__(5929)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -12211,7 +12211,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -12244,9 +12244,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(3377)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(6402)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -12258,11 +12258,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(9240) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9968))
+    mod = await WebAssembly.compile(__nccwpck_require__(3434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -12270,7 +12270,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(9240))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -13185,7 +13185,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(6962).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -13708,7 +13708,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 7726: // ../../main/node_modules/undici/lib/dispatcher/client-h2.js
+/***/ 8788: // ./node_modules/undici/lib/dispatcher/client-h2.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13716,13 +13716,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(5386)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -13741,7 +13741,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(3377)
+} = __nccwpck_require__(6443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -14147,7 +14147,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(6962).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -14507,7 +14507,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 271: // ../../main/node_modules/undici/lib/dispatcher/client.js
+/***/ 3701: // ./node_modules/undici/lib/dispatcher/client.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -14517,16 +14517,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const Request = __nccwpck_require__(8957)
-const DispatcherBase = __nccwpck_require__(803)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(6593)
-const buildConnector = __nccwpck_require__(5106)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -14568,9 +14568,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(3377)
-const connectH1 = __nccwpck_require__(8939)
-const connectH2 = __nccwpck_require__(7726)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -14878,7 +14878,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 function onError (client, err) {
   if (
@@ -15138,19 +15138,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 803: // ../../main/node_modules/undici/lib/dispatcher/dispatcher-base.js
+/***/ 1841: // ./node_modules/undici/lib/dispatcher/dispatcher-base.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2377)
+const Dispatcher = __nccwpck_require__(883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(6593)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -15353,7 +15353,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2377: // ../../main/node_modules/undici/lib/dispatcher/dispatcher.js
+/***/ 883: // ./node_modules/undici/lib/dispatcher/dispatcher.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15425,15 +15425,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 6699: // ../../main/node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
+/***/ 3137: // ./node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(803)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(3377)
-const ProxyAgent = __nccwpck_require__(9710)
-const Agent = __nccwpck_require__(5539)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -15592,7 +15592,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 2190: // ../../main/node_modules/undici/lib/dispatcher/fixed-queue.js
+/***/ 4660: // ./node_modules/undici/lib/dispatcher/fixed-queue.js
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -15716,15 +15716,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 1278: // ../../main/node_modules/undici/lib/dispatcher/pool-base.js
+/***/ 2128: // ./node_modules/undici/lib/dispatcher/pool-base.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(803)
-const FixedQueue = __nccwpck_require__(2190)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(3377)
-const PoolStats = __nccwpck_require__(1680)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(3246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -15917,10 +15917,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1680: // ../../main/node_modules/undici/lib/dispatcher/pool-stats.js
+/***/ 3246: // ./node_modules/undici/lib/dispatcher/pool-stats.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(3377)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -15958,7 +15958,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 8014: // ../../main/node_modules/undici/lib/dispatcher/pool.js
+/***/ 628: // ./node_modules/undici/lib/dispatcher/pool.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15969,14 +15969,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(1278)
-const Client = __nccwpck_require__(271)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { kUrl, kInterceptors } = __nccwpck_require__(3377)
-const buildConnector = __nccwpck_require__(5106)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -16072,19 +16072,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9710: // ../../main/node_modules/undici/lib/dispatcher/proxy-agent.js
+/***/ 6672: // ./node_modules/undici/lib/dispatcher/proxy-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(5539)
-const Pool = __nccwpck_require__(8014)
-const DispatcherBase = __nccwpck_require__(803)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(6593)
-const buildConnector = __nccwpck_require__(5106)
-const Client = __nccwpck_require__(271)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -16353,13 +16353,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 9176: // ../../main/node_modules/undici/lib/dispatcher/retry-agent.js
+/***/ 50: // ./node_modules/undici/lib/dispatcher/retry-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2377)
-const RetryHandler = __nccwpck_require__(3174)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -16395,7 +16395,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 4743: // ../../main/node_modules/undici/lib/global.js
+/***/ 2581: // ./node_modules/undici/lib/global.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16403,8 +16403,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const Agent = __nccwpck_require__(5539)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -16434,7 +16434,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949: // ../../main/node_modules/undici/lib/handler/decorator-handler.js
+/***/ 8155: // ./node_modules/undici/lib/handler/decorator-handler.js
 /***/ ((module) => {
 
 
@@ -16485,15 +16485,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 3216: // ../../main/node_modules/undici/lib/handler/redirect-handler.js
+/***/ 8754: // ./node_modules/undici/lib/handler/redirect-handler.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
-const { kBodyUsed } = __nccwpck_require__(3377)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -16724,20 +16724,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 3174: // ../../main/node_modules/undici/lib/handler/retry-handler.js
+/***/ 7816: // ./node_modules/undici/lib/handler/retry-handler.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(3377)
-const { RequestRetryError } = __nccwpck_require__(6593)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(5386)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -17168,14 +17168,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 6149: // ../../main/node_modules/undici/lib/interceptor/dns.js
+/***/ 379: // ./node_modules/undici/lib/interceptor/dns.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(6949)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(6593)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -17550,14 +17550,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 5786: // ../../main/node_modules/undici/lib/interceptor/dump.js
+/***/ 8060: // ./node_modules/undici/lib/interceptor/dump.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
-const DecoratorHandler = __nccwpck_require__(6949)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -17680,12 +17680,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5306: // ../../main/node_modules/undici/lib/interceptor/redirect-interceptor.js
+/***/ 5092: // ./node_modules/undici/lib/interceptor/redirect-interceptor.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(3216)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -17708,11 +17708,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1068: // ../../main/node_modules/undici/lib/interceptor/redirect.js
+/***/ 1514: // ./node_modules/undici/lib/interceptor/redirect.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(3216)
+const RedirectHandler = __nccwpck_require__(8754)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -17739,11 +17739,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 9636: // ../../main/node_modules/undici/lib/interceptor/retry.js
+/***/ 2026: // ./node_modules/undici/lib/interceptor/retry.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(3174)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -17765,13 +17765,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 6402: // ../../main/node_modules/undici/lib/llhttp/constants.js
+/***/ 2824: // ./node_modules/undici/lib/llhttp/constants.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6650);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -18049,7 +18049,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 9240: // ../../main/node_modules/undici/lib/llhttp/llhttp-wasm.js
+/***/ 3870: // ./node_modules/undici/lib/llhttp/llhttp-wasm.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18061,7 +18061,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9968: // ../../main/node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
+/***/ 3434: // ./node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18073,7 +18073,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 6650: // ../../main/node_modules/undici/lib/llhttp/utils.js
+/***/ 172: // ./node_modules/undici/lib/llhttp/utils.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -18094,13 +18094,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 587: // ../../main/node_modules/undici/lib/mock/mock-agent.js
+/***/ 7501: // ./node_modules/undici/lib/mock/mock-agent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(3377)
-const Agent = __nccwpck_require__(5539)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -18111,14 +18111,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(2539)
-const MockClient = __nccwpck_require__(2839)
-const MockPool = __nccwpck_require__(3926)
-const { matchValue, buildMockOptions } = __nccwpck_require__(463)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
-const Dispatcher = __nccwpck_require__(2377)
-const Pluralizer = __nccwpck_require__(39)
-const PendingInterceptorsFormatter = __nccwpck_require__(2708)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -18261,14 +18261,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 2839: // ../../main/node_modules/undici/lib/mock/mock-client.js
+/***/ 7365: // ./node_modules/undici/lib/mock/mock-client.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(271)
-const { buildMockDispatch } = __nccwpck_require__(463)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -18277,10 +18277,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(2539)
-const { MockInterceptor } = __nccwpck_require__(7073)
-const Symbols = __nccwpck_require__(3377)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -18327,12 +18327,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5347: // ../../main/node_modules/undici/lib/mock/mock-errors.js
+/***/ 2429: // ./node_modules/undici/lib/mock/mock-errors.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(6593)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -18362,12 +18362,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7073: // ../../main/node_modules/undici/lib/mock/mock-interceptor.js
+/***/ 1511: // ./node_modules/undici/lib/mock/mock-interceptor.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(463)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -18375,9 +18375,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(2539)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { buildURL } = __nccwpck_require__(5386)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -18576,14 +18576,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 3926: // ../../main/node_modules/undici/lib/mock/mock-pool.js
+/***/ 4004: // ./node_modules/undici/lib/mock/mock-pool.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(8014)
-const { buildMockDispatch } = __nccwpck_require__(463)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -18592,10 +18592,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(2539)
-const { MockInterceptor } = __nccwpck_require__(7073)
-const Symbols = __nccwpck_require__(3377)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -18642,7 +18642,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 2539: // ../../main/node_modules/undici/lib/mock/mock-symbols.js
+/***/ 1117: // ./node_modules/undici/lib/mock/mock-symbols.js
 /***/ ((module) => {
 
 
@@ -18672,20 +18672,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 463: // ../../main/node_modules/undici/lib/mock/mock-utils.js
+/***/ 3397: // ./node_modules/undici/lib/mock/mock-utils.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5347)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(2539)
-const { buildURL } = __nccwpck_require__(5386)
+} = __nccwpck_require__(1117)
+const { buildURL } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -19046,7 +19046,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2708: // ../../main/node_modules/undici/lib/mock/pending-interceptors-formatter.js
+/***/ 6142: // ./node_modules/undici/lib/mock/pending-interceptors-formatter.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19096,7 +19096,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 39: // ../../main/node_modules/undici/lib/mock/pluralizer.js
+/***/ 1529: // ./node_modules/undici/lib/mock/pluralizer.js
 /***/ ((module) => {
 
 
@@ -19132,7 +19132,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 5929: // ../../main/node_modules/undici/lib/util/timers.js
+/***/ 6603: // ./node_modules/undici/lib/util/timers.js
 /***/ ((module) => {
 
 
@@ -19562,20 +19562,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3892: // ../../main/node_modules/undici/lib/web/cache/cache.js
+/***/ 9634: // ./node_modules/undici/lib/web/cache/cache.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(8271)
-const { urlEquals, getFieldValues } = __nccwpck_require__(2012)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5386)
-const { webidl } = __nccwpck_require__(6083)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9317)
-const { Request, fromInnerRequest } = __nccwpck_require__(3713)
-const { kState } = __nccwpck_require__(6970)
-const { fetching } = __nccwpck_require__(6860)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1118)
+const { kConstruct } = __nccwpck_require__(109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest } = __nccwpck_require__(9967)
+const { kState } = __nccwpck_require__(3627)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -20428,15 +20428,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7403: // ../../main/node_modules/undici/lib/web/cache/cachestorage.js
+/***/ 3245: // ./node_modules/undici/lib/web/cache/cachestorage.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(8271)
-const { Cache } = __nccwpck_require__(3892)
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(109)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -20587,26 +20587,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8271: // ../../main/node_modules/undici/lib/web/cache/symbols.js
+/***/ 109: // ./node_modules/undici/lib/web/cache/symbols.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(3377).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 2012: // ../../main/node_modules/undici/lib/web/cache/util.js
+/***/ 6798: // ./node_modules/undici/lib/web/cache/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(782)
-const { isValidHeaderName } = __nccwpck_require__(1118)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -20651,7 +20651,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9922: // ../../main/node_modules/undici/lib/web/cookies/constants.js
+/***/ 1276: // ./node_modules/undici/lib/web/cookies/constants.js
 /***/ ((module) => {
 
 
@@ -20670,15 +20670,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8495: // ../../main/node_modules/undici/lib/web/cookies/index.js
+/***/ 9061: // ./node_modules/undici/lib/web/cookies/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(5816)
-const { stringify } = __nccwpck_require__(2095)
-const { webidl } = __nccwpck_require__(6083)
-const { Headers } = __nccwpck_require__(5662)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(5893)
+const { Headers } = __nccwpck_require__(660)
 
 /**
  * @typedef {Object} Cookie
@@ -20861,14 +20861,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5816: // ../../main/node_modules/undici/lib/web/cookies/parse.js
+/***/ 1978: // ./node_modules/undici/lib/web/cookies/parse.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9922)
-const { isCTLExcludingHtab } = __nccwpck_require__(2095)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(782)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -21178,7 +21178,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2095: // ../../main/node_modules/undici/lib/web/cookies/util.js
+/***/ 7797: // ./node_modules/undici/lib/web/cookies/util.js
 /***/ ((module) => {
 
 
@@ -21537,13 +21537,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6301: // ../../main/node_modules/undici/lib/web/eventsource/eventsource-stream.js
+/***/ 4031: // ./node_modules/undici/lib/web/eventsource/eventsource-stream.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(625)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -22118,23 +22118,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6376: // ../../main/node_modules/undici/lib/web/eventsource/eventsource.js
+/***/ 1238: // ./node_modules/undici/lib/web/eventsource/eventsource.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(6860)
-const { makeRequest } = __nccwpck_require__(3713)
-const { webidl } = __nccwpck_require__(6083)
-const { EventSourceStream } = __nccwpck_require__(6301)
-const { parseMIMEType } = __nccwpck_require__(782)
-const { createFastMessageEvent } = __nccwpck_require__(6814)
-const { isNetworkError } = __nccwpck_require__(9317)
-const { delay } = __nccwpck_require__(625)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { environmentSettingsObject } = __nccwpck_require__(1118)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(5893)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { delay } = __nccwpck_require__(4811)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -22608,7 +22608,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 625: // ../../main/node_modules/undici/lib/web/eventsource/util.js
+/***/ 4811: // ./node_modules/undici/lib/web/eventsource/util.js
 /***/ ((module) => {
 
 
@@ -22652,12 +22652,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6962: // ../../main/node_modules/undici/lib/web/fetch/body.js
+/***/ 4492: // ./node_modules/undici/lib/web/fetch/body.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -22667,16 +22667,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(1118)
-const { FormData } = __nccwpck_require__(8440)
-const { kState } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
+} = __nccwpck_require__(3168)
+const { FormData } = __nccwpck_require__(5910)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(782)
-const { multipartFormDataParser } = __nccwpck_require__(4646)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
 let random
 
 try {
@@ -23188,7 +23188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6833: // ../../main/node_modules/undici/lib/web/fetch/constants.js
+/***/ 4495: // ./node_modules/undici/lib/web/fetch/constants.js
 /***/ ((module) => {
 
 
@@ -23319,7 +23319,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 782: // ../../main/node_modules/undici/lib/web/fetch/data-url.js
+/***/ 1900: // ./node_modules/undici/lib/web/fetch/data-url.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24070,12 +24070,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9255: // ../../main/node_modules/undici/lib/web/fetch/dispatcher-weakref.js
+/***/ 6653: // ./node_modules/undici/lib/web/fetch/dispatcher-weakref.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(3377)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -24123,14 +24123,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1508: // ../../main/node_modules/undici/lib/web/fetch/file.js
+/***/ 7114: // ./node_modules/undici/lib/web/fetch/file.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -24256,16 +24256,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 4646: // ../../main/node_modules/undici/lib/web/fetch/formdata-parser.js
+/***/ 116: // ./node_modules/undici/lib/web/fetch/formdata-parser.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
-const { utf8DecodeBytes } = __nccwpck_require__(1118)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(782)
-const { isFileLike } = __nccwpck_require__(1508)
-const { makeEntry } = __nccwpck_require__(8440)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
+const { isFileLike } = __nccwpck_require__(7114)
+const { makeEntry } = __nccwpck_require__(5910)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -24737,16 +24737,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8440: // ../../main/node_modules/undici/lib/web/fetch/formdata.js
+/***/ 5910: // ./node_modules/undici/lib/web/fetch/formdata.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(1118)
-const { kState } = __nccwpck_require__(6970)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { FileLike, isFileLike } = __nccwpck_require__(1508)
-const { webidl } = __nccwpck_require__(6083)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
+const { kState } = __nccwpck_require__(3627)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { FileLike, isFileLike } = __nccwpck_require__(7114)
+const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -24996,7 +24996,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 8709: // ../../main/node_modules/undici/lib/web/fetch/global.js
+/***/ 1059: // ./node_modules/undici/lib/web/fetch/global.js
 /***/ ((module) => {
 
 
@@ -25043,21 +25043,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5662: // ../../main/node_modules/undici/lib/web/fetch/headers.js
+/***/ 660: // ./node_modules/undici/lib/web/fetch/headers.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(3377)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(1118)
-const { webidl } = __nccwpck_require__(6083)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -25737,7 +25737,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6860: // ../../main/node_modules/undici/lib/web/fetch/index.js
+/***/ 4398: // ./node_modules/undici/lib/web/fetch/index.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -25750,9 +25750,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9317)
-const { HeadersList } = __nccwpck_require__(5662)
-const { Request, cloneRequest } = __nccwpck_require__(3713)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -25788,23 +25788,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(1118)
-const { kState, kDispatcher } = __nccwpck_require__(6970)
+} = __nccwpck_require__(3168)
+const { kState, kDispatcher } = __nccwpck_require__(3627)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(6962)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(6833)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(782)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
-const { webidl } = __nccwpck_require__(6083)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(5893)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -28014,23 +28014,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3713: // ../../main/node_modules/undici/lib/web/fetch/request.js
+/***/ 9967: // ./node_modules/undici/lib/web/fetch/request.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6962)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5662)
-const { FinalizationRegistry } = __nccwpck_require__(9255)()
-const util = __nccwpck_require__(5386)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(1118)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -28040,12 +28040,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(6833)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
-const { URLSerializer } = __nccwpck_require__(782)
-const { kConstruct } = __nccwpck_require__(3377)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -29058,14 +29058,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9317: // ../../main/node_modules/undici/lib/web/fetch/response.js
+/***/ 9051: // ./node_modules/undici/lib/web/fetch/response.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5662)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6962)
-const util = __nccwpck_require__(5386)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -29077,16 +29077,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(1118)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(6833)
-const { kState, kHeaders } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
-const { FormData } = __nccwpck_require__(8440)
-const { URLSerializer } = __nccwpck_require__(782)
-const { kConstruct } = __nccwpck_require__(3377)
+} = __nccwpck_require__(4495)
+const { kState, kHeaders } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { FormData } = __nccwpck_require__(5910)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -29675,7 +29675,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6970: // ../../main/node_modules/undici/lib/web/fetch/symbols.js
+/***/ 3627: // ./node_modules/undici/lib/web/fetch/symbols.js
 /***/ ((module) => {
 
 
@@ -29691,21 +29691,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1118: // ../../main/node_modules/undici/lib/web/fetch/util.js
+/***/ 3168: // ./node_modules/undici/lib/web/fetch/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6833)
-const { getGlobalOrigin } = __nccwpck_require__(8709)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(782)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5386)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(6083)
+const { webidl } = __nccwpck_require__(5893)
 
 let supportedHashes = []
 
@@ -31330,14 +31330,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6083: // ../../main/node_modules/undici/lib/web/fetch/webidl.js
+/***/ 5893: // ./node_modules/undici/lib/web/fetch/webidl.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(5386)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -32032,7 +32032,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2685: // ../../main/node_modules/undici/lib/web/fileapi/encoding.js
+/***/ 2607: // ./node_modules/undici/lib/web/fileapi/encoding.js
 /***/ ((module) => {
 
 
@@ -32329,7 +32329,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4881: // ../../main/node_modules/undici/lib/web/fileapi/filereader.js
+/***/ 8355: // ./node_modules/undici/lib/web/fileapi/filereader.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -32338,16 +32338,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(5860)
+} = __nccwpck_require__(3610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(8391)
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+} = __nccwpck_require__(961)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -32680,12 +32680,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 699: // ../../main/node_modules/undici/lib/web/fileapi/progressevent.js
+/***/ 8573: // ./node_modules/undici/lib/web/fileapi/progressevent.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
+const { webidl } = __nccwpck_require__(5893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -32765,7 +32765,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8391: // ../../main/node_modules/undici/lib/web/fileapi/symbols.js
+/***/ 961: // ./node_modules/undici/lib/web/fileapi/symbols.js
 /***/ ((module) => {
 
 
@@ -32782,7 +32782,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5860: // ../../main/node_modules/undici/lib/web/fileapi/util.js
+/***/ 3610: // ./node_modules/undici/lib/web/fileapi/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -32793,10 +32793,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(8391)
-const { ProgressEvent } = __nccwpck_require__(699)
-const { getEncoding } = __nccwpck_require__(2685)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(782)
+} = __nccwpck_require__(961)
+const { ProgressEvent } = __nccwpck_require__(8573)
+const { getEncoding } = __nccwpck_require__(2607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -33180,27 +33180,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3403: // ../../main/node_modules/undici/lib/web/websocket/connection.js
+/***/ 6897: // ./node_modules/undici/lib/web/websocket/connection.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9322)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(7610)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3479)
-const { channels } = __nccwpck_require__(6644)
-const { CloseEvent } = __nccwpck_require__(6814)
-const { makeRequest } = __nccwpck_require__(3713)
-const { fetching } = __nccwpck_require__(6860)
-const { Headers, getHeadersList } = __nccwpck_require__(5662)
-const { getDecodeSplit } = __nccwpck_require__(1118)
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
+} = __nccwpck_require__(1216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
+const { channels } = __nccwpck_require__(2414)
+const { CloseEvent } = __nccwpck_require__(5188)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
@@ -33558,7 +33558,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9322: // ../../main/node_modules/undici/lib/web/websocket/constants.js
+/***/ 736: // ./node_modules/undici/lib/web/websocket/constants.js
 /***/ ((module) => {
 
 
@@ -33631,14 +33631,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6814: // ../../main/node_modules/undici/lib/web/websocket/events.js
+/***/ 5188: // ./node_modules/undici/lib/web/websocket/events.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { kConstruct } = __nccwpck_require__(3377)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -33967,12 +33967,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4226: // ../../main/node_modules/undici/lib/web/websocket/frame.js
+/***/ 3264: // ./node_modules/undici/lib/web/websocket/frame.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(9322)
+const { maxUnsigned16Bit } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 16386
 
@@ -34070,14 +34070,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6495: // ../../main/node_modules/undici/lib/web/websocket/permessage-deflate.js
+/***/ 9469: // ./node_modules/undici/lib/web/websocket/permessage-deflate.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3479)
-const { MessageSizeExceededError } = __nccwpck_require__(6593)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -34182,16 +34182,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1298: // ../../main/node_modules/undici/lib/web/websocket/receiver.js
+/***/ 1652: // ./node_modules/undici/lib/web/websocket/receiver.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9322)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(7610)
-const { channels } = __nccwpck_require__(6644)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -34201,11 +34201,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3479)
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
-const { closeWebSocketConnection } = __nccwpck_require__(3403)
-const { PerMessageDeflate } = __nccwpck_require__(6495)
-const { MessageSizeExceededError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(8625)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { closeWebSocketConnection } = __nccwpck_require__(6897)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -34716,14 +34716,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8470: // ../../main/node_modules/undici/lib/web/websocket/sender.js
+/***/ 3900: // ./node_modules/undici/lib/web/websocket/sender.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
-const { opcodes, sendHints } = __nccwpck_require__(9322)
-const FixedQueue = __nccwpck_require__(2190)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -34827,7 +34827,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 7610: // ../../main/node_modules/undici/lib/web/websocket/symbols.js
+/***/ 1216: // ./node_modules/undici/lib/web/websocket/symbols.js
 /***/ ((module) => {
 
 
@@ -34846,16 +34846,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3479: // ../../main/node_modules/undici/lib/web/websocket/util.js
+/***/ 8625: // ./node_modules/undici/lib/web/websocket/util.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(7610)
-const { states, opcodes } = __nccwpck_require__(9322)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(6814)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { states, opcodes } = __nccwpck_require__(736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(782)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
 
 /* globals Blob */
 
@@ -35175,15 +35175,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3435: // ../../main/node_modules/undici/lib/web/websocket/websocket.js
+/***/ 3726: // ./node_modules/undici/lib/web/websocket/websocket.js
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
-const { URLSerializer } = __nccwpck_require__(782)
-const { environmentSettingsObject } = __nccwpck_require__(1118)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(9322)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -35192,21 +35192,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(7610)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(3479)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3403)
-const { ByteParser } = __nccwpck_require__(1298)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(5386)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(6814)
-const { SendQueue } = __nccwpck_require__(8470)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -36036,18 +36036,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 2387: // ../../main/node_modules/yaml/dist/compose/compose-collection.js
+/***/ 7349: // ./node_modules/yaml/dist/compose/compose-collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Scalar = __nccwpck_require__(9271);
-var YAMLMap = __nccwpck_require__(2448);
-var YAMLSeq = __nccwpck_require__(5125);
-var resolveBlockMap = __nccwpck_require__(1653);
-var resolveBlockSeq = __nccwpck_require__(2624);
-var resolveFlowCollection = __nccwpck_require__(692);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -36133,15 +36133,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 2873: // ../../main/node_modules/yaml/dist/compose/compose-doc.js
+/***/ 3683: // ./node_modules/yaml/dist/compose/compose-doc.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(5755);
-var composeNode = __nccwpck_require__(3755);
-var resolveEnd = __nccwpck_require__(1462);
-var resolveProps = __nccwpck_require__(8017);
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -36185,17 +36185,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 3755: // ../../main/node_modules/yaml/dist/compose/compose-node.js
+/***/ 5937: // ./node_modules/yaml/dist/compose/compose-node.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(9671);
-var identity = __nccwpck_require__(2617);
-var composeCollection = __nccwpck_require__(2387);
-var composeScalar = __nccwpck_require__(4995);
-var resolveEnd = __nccwpck_require__(1462);
-var utilEmptyScalarPosition = __nccwpck_require__(9933);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -36304,15 +36304,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 4995: // ../../main/node_modules/yaml/dist/compose/compose-scalar.js
+/***/ 5413: // ./node_modules/yaml/dist/compose/compose-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Scalar = __nccwpck_require__(9271);
-var resolveBlockScalar = __nccwpck_require__(599);
-var resolveFlowScalar = __nccwpck_require__(7120);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -36399,18 +36399,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 2750: // ../../main/node_modules/yaml/dist/compose/composer.js
+/***/ 9984: // ./node_modules/yaml/dist/compose/composer.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(8144);
-var Document = __nccwpck_require__(5755);
-var errors = __nccwpck_require__(2130);
-var identity = __nccwpck_require__(2617);
-var composeDoc = __nccwpck_require__(2873);
-var resolveEnd = __nccwpck_require__(1462);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -36630,17 +36630,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 1653: // ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
+/***/ 7103: // ./node_modules/yaml/dist/compose/resolve-block-map.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(2815);
-var YAMLMap = __nccwpck_require__(2448);
-var resolveProps = __nccwpck_require__(8017);
-var utilContainsNewline = __nccwpck_require__(6761);
-var utilFlowIndentCheck = __nccwpck_require__(4437);
-var utilMapIncludes = __nccwpck_require__(3485);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -36754,12 +36754,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 599: // ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+/***/ 8913: // ./node_modules/yaml/dist/compose/resolve-block-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
+var Scalar = __nccwpck_require__(3301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -36961,14 +36961,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 2624: // ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
+/***/ 334: // ./node_modules/yaml/dist/compose/resolve-block-seq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(5125);
-var resolveProps = __nccwpck_require__(8017);
-var utilFlowIndentCheck = __nccwpck_require__(4437);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -37019,7 +37019,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 1462: // ../../main/node_modules/yaml/dist/compose/resolve-end.js
+/***/ 7788: // ./node_modules/yaml/dist/compose/resolve-end.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37065,19 +37065,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 692: // ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+/***/ 3142: // ./node_modules/yaml/dist/compose/resolve-flow-collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Pair = __nccwpck_require__(2815);
-var YAMLMap = __nccwpck_require__(2448);
-var YAMLSeq = __nccwpck_require__(5125);
-var resolveEnd = __nccwpck_require__(1462);
-var resolveProps = __nccwpck_require__(8017);
-var utilContainsNewline = __nccwpck_require__(6761);
-var utilMapIncludes = __nccwpck_require__(3485);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -37281,13 +37281,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 7120: // ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+/***/ 6842: // ./node_modules/yaml/dist/compose/resolve-flow-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
-var resolveEnd = __nccwpck_require__(1462);
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -37516,7 +37516,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 8017: // ../../main/node_modules/yaml/dist/compose/resolve-props.js
+/***/ 4631: // ./node_modules/yaml/dist/compose/resolve-props.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37671,7 +37671,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 6761: // ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
+/***/ 9499: // ./node_modules/yaml/dist/compose/util-contains-newline.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37714,7 +37714,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 9933: // ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+/***/ 2599: // ./node_modules/yaml/dist/compose/util-empty-scalar-position.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37749,12 +37749,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4437: // ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+/***/ 4051: // ./node_modules/yaml/dist/compose/util-flow-indent-check.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(6761);
+var utilContainsNewline = __nccwpck_require__(9499);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -37773,12 +37773,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 3485: // ../../main/node_modules/yaml/dist/compose/util-map-includes.js
+/***/ 1187: // ./node_modules/yaml/dist/compose/util-map-includes.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
+var identity = __nccwpck_require__(1127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -37795,22 +37795,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5755: // ../../main/node_modules/yaml/dist/doc/Document.js
+/***/ 3021: // ./node_modules/yaml/dist/doc/Document.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(9671);
-var Collection = __nccwpck_require__(6039);
-var identity = __nccwpck_require__(2617);
-var Pair = __nccwpck_require__(2815);
-var toJS = __nccwpck_require__(3709);
-var Schema = __nccwpck_require__(4902);
-var stringifyDocument = __nccwpck_require__(5719);
-var anchors = __nccwpck_require__(5702);
-var applyReviver = __nccwpck_require__(2703);
-var createNode = __nccwpck_require__(9462);
-var directives = __nccwpck_require__(8144);
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(6424);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -38139,13 +38139,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 5702: // ../../main/node_modules/yaml/dist/doc/anchors.js
+/***/ 1596: // ./node_modules/yaml/dist/doc/anchors.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var visit = __nccwpck_require__(7182);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -38222,7 +38222,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 2703: // ../../main/node_modules/yaml/dist/doc/applyReviver.js
+/***/ 3661: // ./node_modules/yaml/dist/doc/applyReviver.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38286,14 +38286,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 9462: // ../../main/node_modules/yaml/dist/doc/createNode.js
+/***/ 2404: // ./node_modules/yaml/dist/doc/createNode.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(9671);
-var identity = __nccwpck_require__(2617);
-var Scalar = __nccwpck_require__(9271);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -38383,13 +38383,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 8144: // ../../main/node_modules/yaml/dist/doc/directives.js
+/***/ 1342: // ./node_modules/yaml/dist/doc/directives.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var visit = __nccwpck_require__(7182);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 const escapeChars = {
     '!': '%21',
@@ -38568,7 +38568,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 2130: // ../../main/node_modules/yaml/dist/errors.js
+/***/ 1464: // ./node_modules/yaml/dist/errors.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38637,28 +38637,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 3645: // ../../main/node_modules/yaml/dist/index.js
+/***/ 8815: // ./node_modules/yaml/dist/index.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(2750);
-var Document = __nccwpck_require__(5755);
-var Schema = __nccwpck_require__(4902);
-var errors = __nccwpck_require__(2130);
-var Alias = __nccwpck_require__(9671);
-var identity = __nccwpck_require__(2617);
-var Pair = __nccwpck_require__(2815);
-var Scalar = __nccwpck_require__(9271);
-var YAMLMap = __nccwpck_require__(2448);
-var YAMLSeq = __nccwpck_require__(5125);
-var cst = __nccwpck_require__(3427);
-var lexer = __nccwpck_require__(795);
-var lineCounter = __nccwpck_require__(9706);
-var parser = __nccwpck_require__(7374);
-var publicApi = __nccwpck_require__(6205);
-var visit = __nccwpck_require__(7182);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
 
 
 
@@ -38695,7 +38695,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 9923: // ../../main/node_modules/yaml/dist/log.js
+/***/ 7249: // ./node_modules/yaml/dist/log.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38721,16 +38721,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 9671: // ../../main/node_modules/yaml/dist/nodes/Alias.js
+/***/ 4065: // ./node_modules/yaml/dist/nodes/Alias.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(5702);
-var visit = __nccwpck_require__(7182);
-var identity = __nccwpck_require__(2617);
-var Node = __nccwpck_require__(4615);
-var toJS = __nccwpck_require__(3709);
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -38848,14 +38848,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 6039: // ../../main/node_modules/yaml/dist/nodes/Collection.js
+/***/ 101: // ./node_modules/yaml/dist/nodes/Collection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(9462);
-var identity = __nccwpck_require__(2617);
-var Node = __nccwpck_require__(4615);
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -39006,14 +39006,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 4615: // ../../main/node_modules/yaml/dist/nodes/Node.js
+/***/ 6673: // ./node_modules/yaml/dist/nodes/Node.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(2703);
-var identity = __nccwpck_require__(2617);
-var toJS = __nccwpck_require__(3709);
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -39053,15 +39053,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 2815: // ../../main/node_modules/yaml/dist/nodes/Pair.js
+/***/ 7165: // ./node_modules/yaml/dist/nodes/Pair.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(9462);
-var stringifyPair = __nccwpck_require__(1174);
-var addPairToJSMap = __nccwpck_require__(614);
-var identity = __nccwpck_require__(2617);
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -39099,14 +39099,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 9271: // ../../main/node_modules/yaml/dist/nodes/Scalar.js
+/***/ 3301: // ./node_modules/yaml/dist/nodes/Scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Node = __nccwpck_require__(4615);
-var toJS = __nccwpck_require__(3709);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -39133,17 +39133,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 2448: // ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
+/***/ 4454: // ./node_modules/yaml/dist/nodes/YAMLMap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(8454);
-var addPairToJSMap = __nccwpck_require__(614);
-var Collection = __nccwpck_require__(6039);
-var identity = __nccwpck_require__(2617);
-var Pair = __nccwpck_require__(2815);
-var Scalar = __nccwpck_require__(9271);
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -39287,17 +39287,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 5125: // ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
+/***/ 2223: // ./node_modules/yaml/dist/nodes/YAMLSeq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(9462);
-var stringifyCollection = __nccwpck_require__(8454);
-var Collection = __nccwpck_require__(6039);
-var identity = __nccwpck_require__(2617);
-var Scalar = __nccwpck_require__(9271);
-var toJS = __nccwpck_require__(3709);
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -39409,16 +39409,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 614: // ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+/***/ 7104: // ./node_modules/yaml/dist/nodes/addPairToJSMap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(9923);
-var merge = __nccwpck_require__(2610);
-var stringify = __nccwpck_require__(9666);
-var identity = __nccwpck_require__(2617);
-var toJS = __nccwpck_require__(3709);
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -39481,7 +39481,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 2617: // ../../main/node_modules/yaml/dist/nodes/identity.js
+/***/ 1127: // ./node_modules/yaml/dist/nodes/identity.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39541,12 +39541,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 3709: // ../../main/node_modules/yaml/dist/nodes/toJS.js
+/***/ 6424: // ./node_modules/yaml/dist/nodes/toJS.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
+var identity = __nccwpck_require__(1127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -39587,15 +39587,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 8564: // ../../main/node_modules/yaml/dist/parse/cst-scalar.js
+/***/ 110: // ./node_modules/yaml/dist/parse/cst-scalar.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(599);
-var resolveFlowScalar = __nccwpck_require__(7120);
-var errors = __nccwpck_require__(2130);
-var stringifyString = __nccwpck_require__(6179);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -39812,7 +39812,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 7455: // ../../main/node_modules/yaml/dist/parse/cst-stringify.js
+/***/ 1733: // ./node_modules/yaml/dist/parse/cst-stringify.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39882,7 +39882,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 4257: // ../../main/node_modules/yaml/dist/parse/cst-visit.js
+/***/ 7715: // ./node_modules/yaml/dist/parse/cst-visit.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39988,14 +39988,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3427: // ../../main/node_modules/yaml/dist/parse/cst.js
+/***/ 3461: // ./node_modules/yaml/dist/parse/cst.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(8564);
-var cstStringify = __nccwpck_require__(7455);
-var cstVisit = __nccwpck_require__(4257);
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -40107,12 +40107,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 795: // ../../main/node_modules/yaml/dist/parse/lexer.js
+/***/ 361: // ./node_modules/yaml/dist/parse/lexer.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(3427);
+var cst = __nccwpck_require__(3461);
 
 /*
 START -> stream
@@ -40837,7 +40837,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 9706: // ../../main/node_modules/yaml/dist/parse/line-counter.js
+/***/ 6628: // ./node_modules/yaml/dist/parse/line-counter.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -40885,14 +40885,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 7374: // ../../main/node_modules/yaml/dist/parse/parser.js
+/***/ 3456: // ./node_modules/yaml/dist/parse/parser.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3427);
-var lexer = __nccwpck_require__(795);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -41872,18 +41872,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 6205: // ../../main/node_modules/yaml/dist/public-api.js
+/***/ 4047: // ./node_modules/yaml/dist/public-api.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(2750);
-var Document = __nccwpck_require__(5755);
-var errors = __nccwpck_require__(2130);
-var log = __nccwpck_require__(9923);
-var identity = __nccwpck_require__(2617);
-var lineCounter = __nccwpck_require__(9706);
-var parser = __nccwpck_require__(7374);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -41986,16 +41986,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 4902: // ../../main/node_modules/yaml/dist/schema/Schema.js
+/***/ 5840: // ./node_modules/yaml/dist/schema/Schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var map = __nccwpck_require__(8229);
-var seq = __nccwpck_require__(2400);
-var string = __nccwpck_require__(2374);
-var tags = __nccwpck_require__(1656);
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -42032,13 +42032,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 8229: // ../../main/node_modules/yaml/dist/schema/common/map.js
+/***/ 7451: // ./node_modules/yaml/dist/schema/common/map.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var YAMLMap = __nccwpck_require__(2448);
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
 
 const map = {
     collection: 'map',
@@ -42058,12 +42058,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 7890: // ../../main/node_modules/yaml/dist/schema/common/null.js
+/***/ 3632: // ./node_modules/yaml/dist/schema/common/null.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
+var Scalar = __nccwpck_require__(3301);
 
 const nullTag = {
     identify: value => value == null,
@@ -42082,13 +42082,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 2400: // ../../main/node_modules/yaml/dist/schema/common/seq.js
+/***/ 1706: // ./node_modules/yaml/dist/schema/common/seq.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var YAMLSeq = __nccwpck_require__(5125);
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
 
 const seq = {
     collection: 'seq',
@@ -42108,12 +42108,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 2374: // ../../main/node_modules/yaml/dist/schema/common/string.js
+/***/ 6464: // ./node_modules/yaml/dist/schema/common/string.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(6179);
+var stringifyString = __nccwpck_require__(3069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -42131,12 +42131,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 1477: // ../../main/node_modules/yaml/dist/schema/core/bool.js
+/***/ 3959: // ./node_modules/yaml/dist/schema/core/bool.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
+var Scalar = __nccwpck_require__(3301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -42159,13 +42159,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8251: // ../../main/node_modules/yaml/dist/schema/core/float.js
+/***/ 8405: // ./node_modules/yaml/dist/schema/core/float.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
-var stringifyNumber = __nccwpck_require__(2491);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -42213,12 +42213,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 7052: // ../../main/node_modules/yaml/dist/schema/core/int.js
+/***/ 9874: // ./node_modules/yaml/dist/schema/core/int.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2491);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -42262,18 +42262,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 4810: // ../../main/node_modules/yaml/dist/schema/core/schema.js
+/***/ 896: // ./node_modules/yaml/dist/schema/core/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(8229);
-var _null = __nccwpck_require__(7890);
-var seq = __nccwpck_require__(2400);
-var string = __nccwpck_require__(2374);
-var bool = __nccwpck_require__(1477);
-var float = __nccwpck_require__(8251);
-var int = __nccwpck_require__(7052);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
 
 const schema = [
     map.map,
@@ -42294,14 +42294,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 7925: // ../../main/node_modules/yaml/dist/schema/json/schema.js
+/***/ 3559: // ./node_modules/yaml/dist/schema/json/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
-var map = __nccwpck_require__(8229);
-var seq = __nccwpck_require__(2400);
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -42365,27 +42365,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1656: // ../../main/node_modules/yaml/dist/schema/tags.js
+/***/ 18: // ./node_modules/yaml/dist/schema/tags.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(8229);
-var _null = __nccwpck_require__(7890);
-var seq = __nccwpck_require__(2400);
-var string = __nccwpck_require__(2374);
-var bool = __nccwpck_require__(1477);
-var float = __nccwpck_require__(8251);
-var int = __nccwpck_require__(7052);
-var schema = __nccwpck_require__(4810);
-var schema$1 = __nccwpck_require__(7925);
-var binary = __nccwpck_require__(6817);
-var merge = __nccwpck_require__(2610);
-var omap = __nccwpck_require__(61);
-var pairs = __nccwpck_require__(7815);
-var schema$2 = __nccwpck_require__(7755);
-var set = __nccwpck_require__(9138);
-var timestamp = __nccwpck_require__(6282);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -42471,14 +42471,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6817: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+/***/ 6083: // ./node_modules/yaml/dist/schema/yaml-1.1/binary.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(9271);
-var stringifyString = __nccwpck_require__(6179);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -42548,12 +42548,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 3260: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+/***/ 8398: // ./node_modules/yaml/dist/schema/yaml-1.1/bool.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
+var Scalar = __nccwpck_require__(3301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -42584,13 +42584,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 396: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+/***/ 5782: // ./node_modules/yaml/dist/schema/yaml-1.1/float.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
-var stringifyNumber = __nccwpck_require__(2491);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -42641,12 +42641,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 5883: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+/***/ 873: // ./node_modules/yaml/dist/schema/yaml-1.1/int.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2491);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -42724,13 +42724,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 2610: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+/***/ 452: // ./node_modules/yaml/dist/schema/yaml-1.1/merge.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Scalar = __nccwpck_require__(9271);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -42802,16 +42802,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 61: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+/***/ 303: // ./node_modules/yaml/dist/schema/yaml-1.1/omap.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var toJS = __nccwpck_require__(3709);
-var YAMLMap = __nccwpck_require__(2448);
-var YAMLSeq = __nccwpck_require__(5125);
-var pairs = __nccwpck_require__(7815);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -42886,15 +42886,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 7815: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+/***/ 8385: // ./node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Pair = __nccwpck_require__(2815);
-var Scalar = __nccwpck_require__(9271);
-var YAMLSeq = __nccwpck_require__(5125);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -42975,24 +42975,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 7755: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+/***/ 5913: // ./node_modules/yaml/dist/schema/yaml-1.1/schema.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(8229);
-var _null = __nccwpck_require__(7890);
-var seq = __nccwpck_require__(2400);
-var string = __nccwpck_require__(2374);
-var binary = __nccwpck_require__(6817);
-var bool = __nccwpck_require__(3260);
-var float = __nccwpck_require__(396);
-var int = __nccwpck_require__(5883);
-var merge = __nccwpck_require__(2610);
-var omap = __nccwpck_require__(61);
-var pairs = __nccwpck_require__(7815);
-var set = __nccwpck_require__(9138);
-var timestamp = __nccwpck_require__(6282);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
 
 const schema = [
     map.map,
@@ -43023,14 +43023,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 9138: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+/***/ 1528: // ./node_modules/yaml/dist/schema/yaml-1.1/set.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Pair = __nccwpck_require__(2815);
-var YAMLMap = __nccwpck_require__(2448);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -43126,12 +43126,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6282: // ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+/***/ 4371: // ./node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2491);
+var stringifyNumber = __nccwpck_require__(8689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -43238,7 +43238,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 7089: // ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
+/***/ 4475: // ./node_modules/yaml/dist/stringify/foldFlowLines.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43396,15 +43396,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 9666: // ../../main/node_modules/yaml/dist/stringify/stringify.js
+/***/ 2148: // ./node_modules/yaml/dist/stringify/stringify.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(5702);
-var identity = __nccwpck_require__(2617);
-var stringifyComment = __nccwpck_require__(9330);
-var stringifyString = __nccwpck_require__(6179);
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -43535,14 +43535,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 8454: // ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
+/***/ 1212: // ./node_modules/yaml/dist/stringify/stringifyCollection.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var stringify = __nccwpck_require__(9666);
-var stringifyComment = __nccwpck_require__(9330);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -43697,7 +43697,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9330: // ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
+/***/ 9799: // ./node_modules/yaml/dist/stringify/stringifyComment.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43728,14 +43728,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 5719: // ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
+/***/ 6829: // ./node_modules/yaml/dist/stringify/stringifyDocument.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var stringify = __nccwpck_require__(9666);
-var stringifyComment = __nccwpck_require__(9330);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -43822,7 +43822,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 2491: // ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
+/***/ 8689: // ./node_modules/yaml/dist/stringify/stringifyNumber.js
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43856,15 +43856,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 1174: // ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
+/***/ 9748: // ./node_modules/yaml/dist/stringify/stringifyPair.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
-var Scalar = __nccwpck_require__(9271);
-var stringify = __nccwpck_require__(9666);
-var stringifyComment = __nccwpck_require__(9330);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -44015,13 +44015,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 6179: // ../../main/node_modules/yaml/dist/stringify/stringifyString.js
+/***/ 3069: // ./node_modules/yaml/dist/stringify/stringifyString.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(9271);
-var foldFlowLines = __nccwpck_require__(7089);
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -44360,12 +44360,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 7182: // ../../main/node_modules/yaml/dist/visit.js
+/***/ 204: // ./node_modules/yaml/dist/visit.js
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(2617);
+var identity = __nccwpck_require__(1127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -44603,7 +44603,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 7290: // ../../main/node_modules/mime-db/db.json
+/***/ 1813: // ./node_modules/mime-db/db.json
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"application/1d-interleaved-parityfec":{"source":"iana"},"application/3gpdash-qoe-report+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/3gpp-ims+xml":{"source":"iana","compressible":true},"application/3gpphal+json":{"source":"iana","compressible":true},"application/3gpphalforms+json":{"source":"iana","compressible":true},"application/a2l":{"source":"iana"},"application/ace+cbor":{"source":"iana"},"application/activemessage":{"source":"iana"},"application/activity+json":{"source":"iana","compressible":true},"application/alto-costmap+json":{"source":"iana","compressible":true},"application/alto-costmapfilter+json":{"source":"iana","compressible":true},"application/alto-directory+json":{"source":"iana","compressible":true},"application/alto-endpointcost+json":{"source":"iana","compressible":true},"application/alto-endpointcostparams+json":{"source":"iana","compressible":true},"application/alto-endpointprop+json":{"source":"iana","compressible":true},"application/alto-endpointpropparams+json":{"source":"iana","compressible":true},"application/alto-error+json":{"source":"iana","compressible":true},"application/alto-networkmap+json":{"source":"iana","compressible":true},"application/alto-networkmapfilter+json":{"source":"iana","compressible":true},"application/alto-updatestreamcontrol+json":{"source":"iana","compressible":true},"application/alto-updatestreamparams+json":{"source":"iana","compressible":true},"application/aml":{"source":"iana"},"application/andrew-inset":{"source":"iana","extensions":["ez"]},"application/applefile":{"source":"iana"},"application/applixware":{"source":"apache","extensions":["aw"]},"application/at+jwt":{"source":"iana"},"application/atf":{"source":"iana"},"application/atfx":{"source":"iana"},"application/atom+xml":{"source":"iana","compressible":true,"extensions":["atom"]},"application/atomcat+xml":{"source":"iana","compressible":true,"extensions":["atomcat"]},"application/atomdeleted+xml":{"source":"iana","compressible":true,"extensions":["atomdeleted"]},"application/atomicmail":{"source":"iana"},"application/atomsvc+xml":{"source":"iana","compressible":true,"extensions":["atomsvc"]},"application/atsc-dwd+xml":{"source":"iana","compressible":true,"extensions":["dwd"]},"application/atsc-dynamic-event-message":{"source":"iana"},"application/atsc-held+xml":{"source":"iana","compressible":true,"extensions":["held"]},"application/atsc-rdt+json":{"source":"iana","compressible":true},"application/atsc-rsat+xml":{"source":"iana","compressible":true,"extensions":["rsat"]},"application/atxml":{"source":"iana"},"application/auth-policy+xml":{"source":"iana","compressible":true},"application/bacnet-xdd+zip":{"source":"iana","compressible":false},"application/batch-smtp":{"source":"iana"},"application/bdoc":{"compressible":false,"extensions":["bdoc"]},"application/beep+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/calendar+json":{"source":"iana","compressible":true},"application/calendar+xml":{"source":"iana","compressible":true,"extensions":["xcs"]},"application/call-completion":{"source":"iana"},"application/cals-1840":{"source":"iana"},"application/captive+json":{"source":"iana","compressible":true},"application/cbor":{"source":"iana"},"application/cbor-seq":{"source":"iana"},"application/cccex":{"source":"iana"},"application/ccmp+xml":{"source":"iana","compressible":true},"application/ccxml+xml":{"source":"iana","compressible":true,"extensions":["ccxml"]},"application/cdfx+xml":{"source":"iana","compressible":true,"extensions":["cdfx"]},"application/cdmi-capability":{"source":"iana","extensions":["cdmia"]},"application/cdmi-container":{"source":"iana","extensions":["cdmic"]},"application/cdmi-domain":{"source":"iana","extensions":["cdmid"]},"application/cdmi-object":{"source":"iana","extensions":["cdmio"]},"application/cdmi-queue":{"source":"iana","extensions":["cdmiq"]},"application/cdni":{"source":"iana"},"application/cea":{"source":"iana"},"application/cea-2018+xml":{"source":"iana","compressible":true},"application/cellml+xml":{"source":"iana","compressible":true},"application/cfw":{"source":"iana"},"application/city+json":{"source":"iana","compressible":true},"application/clr":{"source":"iana"},"application/clue+xml":{"source":"iana","compressible":true},"application/clue_info+xml":{"source":"iana","compressible":true},"application/cms":{"source":"iana"},"application/cnrp+xml":{"source":"iana","compressible":true},"application/coap-group+json":{"source":"iana","compressible":true},"application/coap-payload":{"source":"iana"},"application/commonground":{"source":"iana"},"application/conference-info+xml":{"source":"iana","compressible":true},"application/cose":{"source":"iana"},"application/cose-key":{"source":"iana"},"application/cose-key-set":{"source":"iana"},"application/cpl+xml":{"source":"iana","compressible":true,"extensions":["cpl"]},"application/csrattrs":{"source":"iana"},"application/csta+xml":{"source":"iana","compressible":true},"application/cstadata+xml":{"source":"iana","compressible":true},"application/csvm+json":{"source":"iana","compressible":true},"application/cu-seeme":{"source":"apache","extensions":["cu"]},"application/cwt":{"source":"iana"},"application/cybercash":{"source":"iana"},"application/dart":{"compressible":true},"application/dash+xml":{"source":"iana","compressible":true,"extensions":["mpd"]},"application/dash-patch+xml":{"source":"iana","compressible":true,"extensions":["mpp"]},"application/dashdelta":{"source":"iana"},"application/davmount+xml":{"source":"iana","compressible":true,"extensions":["davmount"]},"application/dca-rft":{"source":"iana"},"application/dcd":{"source":"iana"},"application/dec-dx":{"source":"iana"},"application/dialog-info+xml":{"source":"iana","compressible":true},"application/dicom":{"source":"iana"},"application/dicom+json":{"source":"iana","compressible":true},"application/dicom+xml":{"source":"iana","compressible":true},"application/dii":{"source":"iana"},"application/dit":{"source":"iana"},"application/dns":{"source":"iana"},"application/dns+json":{"source":"iana","compressible":true},"application/dns-message":{"source":"iana"},"application/docbook+xml":{"source":"apache","compressible":true,"extensions":["dbk"]},"application/dots+cbor":{"source":"iana"},"application/dskpp+xml":{"source":"iana","compressible":true},"application/dssc+der":{"source":"iana","extensions":["dssc"]},"application/dssc+xml":{"source":"iana","compressible":true,"extensions":["xdssc"]},"application/dvcs":{"source":"iana"},"application/ecmascript":{"source":"iana","compressible":true,"extensions":["es","ecma"]},"application/edi-consent":{"source":"iana"},"application/edi-x12":{"source":"iana","compressible":false},"application/edifact":{"source":"iana","compressible":false},"application/efi":{"source":"iana"},"application/elm+json":{"source":"iana","charset":"UTF-8","compressible":true},"application/elm+xml":{"source":"iana","compressible":true},"application/emergencycalldata.cap+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/emergencycalldata.comment+xml":{"source":"iana","compressible":true},"application/emergencycalldata.control+xml":{"source":"iana","compressible":true},"application/emergencycalldata.deviceinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.ecall.msd":{"source":"iana"},"application/emergencycalldata.providerinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.serviceinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.subscriberinfo+xml":{"source":"iana","compressible":true},"application/emergencycalldata.veds+xml":{"source":"iana","compressible":true},"application/emma+xml":{"source":"iana","compressible":true,"extensions":["emma"]},"application/emotionml+xml":{"source":"iana","compressible":true,"extensions":["emotionml"]},"application/encaprtp":{"source":"iana"},"application/epp+xml":{"source":"iana","compressible":true},"application/epub+zip":{"source":"iana","compressible":false,"extensions":["epub"]},"application/eshop":{"source":"iana"},"application/exi":{"source":"iana","extensions":["exi"]},"application/expect-ct-report+json":{"source":"iana","compressible":true},"application/express":{"source":"iana","extensions":["exp"]},"application/fastinfoset":{"source":"iana"},"application/fastsoap":{"source":"iana"},"application/fdt+xml":{"source":"iana","compressible":true,"extensions":["fdt"]},"application/fhir+json":{"source":"iana","charset":"UTF-8","compressible":true},"application/fhir+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/fido.trusted-apps+json":{"compressible":true},"application/fits":{"source":"iana"},"application/flexfec":{"source":"iana"},"application/font-sfnt":{"source":"iana"},"application/font-tdpfr":{"source":"iana","extensions":["pfr"]},"application/font-woff":{"source":"iana","compressible":false},"application/framework-attributes+xml":{"source":"iana","compressible":true},"application/geo+json":{"source":"iana","compressible":true,"extensions":["geojson"]},"application/geo+json-seq":{"source":"iana"},"application/geopackage+sqlite3":{"source":"iana"},"application/geoxacml+xml":{"source":"iana","compressible":true},"application/gltf-buffer":{"source":"iana"},"application/gml+xml":{"source":"iana","compressible":true,"extensions":["gml"]},"application/gpx+xml":{"source":"apache","compressible":true,"extensions":["gpx"]},"application/gxf":{"source":"apache","extensions":["gxf"]},"application/gzip":{"source":"iana","compressible":false,"extensions":["gz"]},"application/h224":{"source":"iana"},"application/held+xml":{"source":"iana","compressible":true},"application/hjson":{"extensions":["hjson"]},"application/http":{"source":"iana"},"application/hyperstudio":{"source":"iana","extensions":["stk"]},"application/ibe-key-request+xml":{"source":"iana","compressible":true},"application/ibe-pkg-reply+xml":{"source":"iana","compressible":true},"application/ibe-pp-data":{"source":"iana"},"application/iges":{"source":"iana"},"application/im-iscomposing+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/index":{"source":"iana"},"application/index.cmd":{"source":"iana"},"application/index.obj":{"source":"iana"},"application/index.response":{"source":"iana"},"application/index.vnd":{"source":"iana"},"application/inkml+xml":{"source":"iana","compressible":true,"extensions":["ink","inkml"]},"application/iotp":{"source":"iana"},"application/ipfix":{"source":"iana","extensions":["ipfix"]},"application/ipp":{"source":"iana"},"application/isup":{"source":"iana"},"application/its+xml":{"source":"iana","compressible":true,"extensions":["its"]},"application/java-archive":{"source":"apache","compressible":false,"extensions":["jar","war","ear"]},"application/java-serialized-object":{"source":"apache","compressible":false,"extensions":["ser"]},"application/java-vm":{"source":"apache","compressible":false,"extensions":["class"]},"application/javascript":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["js","mjs"]},"application/jf2feed+json":{"source":"iana","compressible":true},"application/jose":{"source":"iana"},"application/jose+json":{"source":"iana","compressible":true},"application/jrd+json":{"source":"iana","compressible":true},"application/jscalendar+json":{"source":"iana","compressible":true},"application/json":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["json","map"]},"application/json-patch+json":{"source":"iana","compressible":true},"application/json-seq":{"source":"iana"},"application/json5":{"extensions":["json5"]},"application/jsonml+json":{"source":"apache","compressible":true,"extensions":["jsonml"]},"application/jwk+json":{"source":"iana","compressible":true},"application/jwk-set+json":{"source":"iana","compressible":true},"application/jwt":{"source":"iana"},"application/kpml-request+xml":{"source":"iana","compressible":true},"application/kpml-response+xml":{"source":"iana","compressible":true},"application/ld+json":{"source":"iana","compressible":true,"extensions":["jsonld"]},"application/lgr+xml":{"source":"iana","compressible":true,"extensions":["lgr"]},"application/link-format":{"source":"iana"},"application/load-control+xml":{"source":"iana","compressible":true},"application/lost+xml":{"source":"iana","compressible":true,"extensions":["lostxml"]},"application/lostsync+xml":{"source":"iana","compressible":true},"application/lpf+zip":{"source":"iana","compressible":false},"application/lxf":{"source":"iana"},"application/mac-binhex40":{"source":"iana","extensions":["hqx"]},"application/mac-compactpro":{"source":"apache","extensions":["cpt"]},"application/macwriteii":{"source":"iana"},"application/mads+xml":{"source":"iana","compressible":true,"extensions":["mads"]},"application/manifest+json":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["webmanifest"]},"application/marc":{"source":"iana","extensions":["mrc"]},"application/marcxml+xml":{"source":"iana","compressible":true,"extensions":["mrcx"]},"application/mathematica":{"source":"iana","extensions":["ma","nb","mb"]},"application/mathml+xml":{"source":"iana","compressible":true,"extensions":["mathml"]},"application/mathml-content+xml":{"source":"iana","compressible":true},"application/mathml-presentation+xml":{"source":"iana","compressible":true},"application/mbms-associated-procedure-description+xml":{"source":"iana","compressible":true},"application/mbms-deregister+xml":{"source":"iana","compressible":true},"application/mbms-envelope+xml":{"source":"iana","compressible":true},"application/mbms-msk+xml":{"source":"iana","compressible":true},"application/mbms-msk-response+xml":{"source":"iana","compressible":true},"application/mbms-protection-description+xml":{"source":"iana","compressible":true},"application/mbms-reception-report+xml":{"source":"iana","compressible":true},"application/mbms-register+xml":{"source":"iana","compressible":true},"application/mbms-register-response+xml":{"source":"iana","compressible":true},"application/mbms-schedule+xml":{"source":"iana","compressible":true},"application/mbms-user-service-description+xml":{"source":"iana","compressible":true},"application/mbox":{"source":"iana","extensions":["mbox"]},"application/media-policy-dataset+xml":{"source":"iana","compressible":true,"extensions":["mpf"]},"application/media_control+xml":{"source":"iana","compressible":true},"application/mediaservercontrol+xml":{"source":"iana","compressible":true,"extensions":["mscml"]},"application/merge-patch+json":{"source":"iana","compressible":true},"application/metalink+xml":{"source":"apache","compressible":true,"extensions":["metalink"]},"application/metalink4+xml":{"source":"iana","compressible":true,"extensions":["meta4"]},"application/mets+xml":{"source":"iana","compressible":true,"extensions":["mets"]},"application/mf4":{"source":"iana"},"application/mikey":{"source":"iana"},"application/mipc":{"source":"iana"},"application/missing-blocks+cbor-seq":{"source":"iana"},"application/mmt-aei+xml":{"source":"iana","compressible":true,"extensions":["maei"]},"application/mmt-usd+xml":{"source":"iana","compressible":true,"extensions":["musd"]},"application/mods+xml":{"source":"iana","compressible":true,"extensions":["mods"]},"application/moss-keys":{"source":"iana"},"application/moss-signature":{"source":"iana"},"application/mosskey-data":{"source":"iana"},"application/mosskey-request":{"source":"iana"},"application/mp21":{"source":"iana","extensions":["m21","mp21"]},"application/mp4":{"source":"iana","extensions":["mp4s","m4p"]},"application/mpeg4-generic":{"source":"iana"},"application/mpeg4-iod":{"source":"iana"},"application/mpeg4-iod-xmt":{"source":"iana"},"application/mrb-consumer+xml":{"source":"iana","compressible":true},"application/mrb-publish+xml":{"source":"iana","compressible":true},"application/msc-ivr+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/msc-mixer+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/msword":{"source":"iana","compressible":false,"extensions":["doc","dot"]},"application/mud+json":{"source":"iana","compressible":true},"application/multipart-core":{"source":"iana"},"application/mxf":{"source":"iana","extensions":["mxf"]},"application/n-quads":{"source":"iana","extensions":["nq"]},"application/n-triples":{"source":"iana","extensions":["nt"]},"application/nasdata":{"source":"iana"},"application/news-checkgroups":{"source":"iana","charset":"US-ASCII"},"application/news-groupinfo":{"source":"iana","charset":"US-ASCII"},"application/news-transmission":{"source":"iana"},"application/nlsml+xml":{"source":"iana","compressible":true},"application/node":{"source":"iana","extensions":["cjs"]},"application/nss":{"source":"iana"},"application/oauth-authz-req+jwt":{"source":"iana"},"application/oblivious-dns-message":{"source":"iana"},"application/ocsp-request":{"source":"iana"},"application/ocsp-response":{"source":"iana"},"application/octet-stream":{"source":"iana","compressible":false,"extensions":["bin","dms","lrf","mar","so","dist","distz","pkg","bpk","dump","elc","deploy","exe","dll","deb","dmg","iso","img","msi","msp","msm","buffer"]},"application/oda":{"source":"iana","extensions":["oda"]},"application/odm+xml":{"source":"iana","compressible":true},"application/odx":{"source":"iana"},"application/oebps-package+xml":{"source":"iana","compressible":true,"extensions":["opf"]},"application/ogg":{"source":"iana","compressible":false,"extensions":["ogx"]},"application/omdoc+xml":{"source":"apache","compressible":true,"extensions":["omdoc"]},"application/onenote":{"source":"apache","extensions":["onetoc","onetoc2","onetmp","onepkg"]},"application/opc-nodeset+xml":{"source":"iana","compressible":true},"application/oscore":{"source":"iana"},"application/oxps":{"source":"iana","extensions":["oxps"]},"application/p21":{"source":"iana"},"application/p21+zip":{"source":"iana","compressible":false},"application/p2p-overlay+xml":{"source":"iana","compressible":true,"extensions":["relo"]},"application/parityfec":{"source":"iana"},"application/passport":{"source":"iana"},"application/patch-ops-error+xml":{"source":"iana","compressible":true,"extensions":["xer"]},"application/pdf":{"source":"iana","compressible":false,"extensions":["pdf"]},"application/pdx":{"source":"iana"},"application/pem-certificate-chain":{"source":"iana"},"application/pgp-encrypted":{"source":"iana","compressible":false,"extensions":["pgp"]},"application/pgp-keys":{"source":"iana","extensions":["asc"]},"application/pgp-signature":{"source":"iana","extensions":["asc","sig"]},"application/pics-rules":{"source":"apache","extensions":["prf"]},"application/pidf+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/pidf-diff+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/pkcs10":{"source":"iana","extensions":["p10"]},"application/pkcs12":{"source":"iana"},"application/pkcs7-mime":{"source":"iana","extensions":["p7m","p7c"]},"application/pkcs7-signature":{"source":"iana","extensions":["p7s"]},"application/pkcs8":{"source":"iana","extensions":["p8"]},"application/pkcs8-encrypted":{"source":"iana"},"application/pkix-attr-cert":{"source":"iana","extensions":["ac"]},"application/pkix-cert":{"source":"iana","extensions":["cer"]},"application/pkix-crl":{"source":"iana","extensions":["crl"]},"application/pkix-pkipath":{"source":"iana","extensions":["pkipath"]},"application/pkixcmp":{"source":"iana","extensions":["pki"]},"application/pls+xml":{"source":"iana","compressible":true,"extensions":["pls"]},"application/poc-settings+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/postscript":{"source":"iana","compressible":true,"extensions":["ai","eps","ps"]},"application/ppsp-tracker+json":{"source":"iana","compressible":true},"application/problem+json":{"source":"iana","compressible":true},"application/problem+xml":{"source":"iana","compressible":true},"application/provenance+xml":{"source":"iana","compressible":true,"extensions":["provx"]},"application/prs.alvestrand.titrax-sheet":{"source":"iana"},"application/prs.cww":{"source":"iana","extensions":["cww"]},"application/prs.cyn":{"source":"iana","charset":"7-BIT"},"application/prs.hpub+zip":{"source":"iana","compressible":false},"application/prs.nprend":{"source":"iana"},"application/prs.plucker":{"source":"iana"},"application/prs.rdf-xml-crypt":{"source":"iana"},"application/prs.xsf+xml":{"source":"iana","compressible":true},"application/pskc+xml":{"source":"iana","compressible":true,"extensions":["pskcxml"]},"application/pvd+json":{"source":"iana","compressible":true},"application/qsig":{"source":"iana"},"application/raml+yaml":{"compressible":true,"extensions":["raml"]},"application/raptorfec":{"source":"iana"},"application/rdap+json":{"source":"iana","compressible":true},"application/rdf+xml":{"source":"iana","compressible":true,"extensions":["rdf","owl"]},"application/reginfo+xml":{"source":"iana","compressible":true,"extensions":["rif"]},"application/relax-ng-compact-syntax":{"source":"iana","extensions":["rnc"]},"application/remote-printing":{"source":"iana"},"application/reputon+json":{"source":"iana","compressible":true},"application/resource-lists+xml":{"source":"iana","compressible":true,"extensions":["rl"]},"application/resource-lists-diff+xml":{"source":"iana","compressible":true,"extensions":["rld"]},"application/rfc+xml":{"source":"iana","compressible":true},"application/riscos":{"source":"iana"},"application/rlmi+xml":{"source":"iana","compressible":true},"application/rls-services+xml":{"source":"iana","compressible":true,"extensions":["rs"]},"application/route-apd+xml":{"source":"iana","compressible":true,"extensions":["rapd"]},"application/route-s-tsid+xml":{"source":"iana","compressible":true,"extensions":["sls"]},"application/route-usd+xml":{"source":"iana","compressible":true,"extensions":["rusd"]},"application/rpki-ghostbusters":{"source":"iana","extensions":["gbr"]},"application/rpki-manifest":{"source":"iana","extensions":["mft"]},"application/rpki-publication":{"source":"iana"},"application/rpki-roa":{"source":"iana","extensions":["roa"]},"application/rpki-updown":{"source":"iana"},"application/rsd+xml":{"source":"apache","compressible":true,"extensions":["rsd"]},"application/rss+xml":{"source":"apache","compressible":true,"extensions":["rss"]},"application/rtf":{"source":"iana","compressible":true,"extensions":["rtf"]},"application/rtploopback":{"source":"iana"},"application/rtx":{"source":"iana"},"application/samlassertion+xml":{"source":"iana","compressible":true},"application/samlmetadata+xml":{"source":"iana","compressible":true},"application/sarif+json":{"source":"iana","compressible":true},"application/sarif-external-properties+json":{"source":"iana","compressible":true},"application/sbe":{"source":"iana"},"application/sbml+xml":{"source":"iana","compressible":true,"extensions":["sbml"]},"application/scaip+xml":{"source":"iana","compressible":true},"application/scim+json":{"source":"iana","compressible":true},"application/scvp-cv-request":{"source":"iana","extensions":["scq"]},"application/scvp-cv-response":{"source":"iana","extensions":["scs"]},"application/scvp-vp-request":{"source":"iana","extensions":["spq"]},"application/scvp-vp-response":{"source":"iana","extensions":["spp"]},"application/sdp":{"source":"iana","extensions":["sdp"]},"application/secevent+jwt":{"source":"iana"},"application/senml+cbor":{"source":"iana"},"application/senml+json":{"source":"iana","compressible":true},"application/senml+xml":{"source":"iana","compressible":true,"extensions":["senmlx"]},"application/senml-etch+cbor":{"source":"iana"},"application/senml-etch+json":{"source":"iana","compressible":true},"application/senml-exi":{"source":"iana"},"application/sensml+cbor":{"source":"iana"},"application/sensml+json":{"source":"iana","compressible":true},"application/sensml+xml":{"source":"iana","compressible":true,"extensions":["sensmlx"]},"application/sensml-exi":{"source":"iana"},"application/sep+xml":{"source":"iana","compressible":true},"application/sep-exi":{"source":"iana"},"application/session-info":{"source":"iana"},"application/set-payment":{"source":"iana"},"application/set-payment-initiation":{"source":"iana","extensions":["setpay"]},"application/set-registration":{"source":"iana"},"application/set-registration-initiation":{"source":"iana","extensions":["setreg"]},"application/sgml":{"source":"iana"},"application/sgml-open-catalog":{"source":"iana"},"application/shf+xml":{"source":"iana","compressible":true,"extensions":["shf"]},"application/sieve":{"source":"iana","extensions":["siv","sieve"]},"application/simple-filter+xml":{"source":"iana","compressible":true},"application/simple-message-summary":{"source":"iana"},"application/simplesymbolcontainer":{"source":"iana"},"application/sipc":{"source":"iana"},"application/slate":{"source":"iana"},"application/smil":{"source":"iana"},"application/smil+xml":{"source":"iana","compressible":true,"extensions":["smi","smil"]},"application/smpte336m":{"source":"iana"},"application/soap+fastinfoset":{"source":"iana"},"application/soap+xml":{"source":"iana","compressible":true},"application/sparql-query":{"source":"iana","extensions":["rq"]},"application/sparql-results+xml":{"source":"iana","compressible":true,"extensions":["srx"]},"application/spdx+json":{"source":"iana","compressible":true},"application/spirits-event+xml":{"source":"iana","compressible":true},"application/sql":{"source":"iana"},"application/srgs":{"source":"iana","extensions":["gram"]},"application/srgs+xml":{"source":"iana","compressible":true,"extensions":["grxml"]},"application/sru+xml":{"source":"iana","compressible":true,"extensions":["sru"]},"application/ssdl+xml":{"source":"apache","compressible":true,"extensions":["ssdl"]},"application/ssml+xml":{"source":"iana","compressible":true,"extensions":["ssml"]},"application/stix+json":{"source":"iana","compressible":true},"application/swid+xml":{"source":"iana","compressible":true,"extensions":["swidtag"]},"application/tamp-apex-update":{"source":"iana"},"application/tamp-apex-update-confirm":{"source":"iana"},"application/tamp-community-update":{"source":"iana"},"application/tamp-community-update-confirm":{"source":"iana"},"application/tamp-error":{"source":"iana"},"application/tamp-sequence-adjust":{"source":"iana"},"application/tamp-sequence-adjust-confirm":{"source":"iana"},"application/tamp-status-query":{"source":"iana"},"application/tamp-status-response":{"source":"iana"},"application/tamp-update":{"source":"iana"},"application/tamp-update-confirm":{"source":"iana"},"application/tar":{"compressible":true},"application/taxii+json":{"source":"iana","compressible":true},"application/td+json":{"source":"iana","compressible":true},"application/tei+xml":{"source":"iana","compressible":true,"extensions":["tei","teicorpus"]},"application/tetra_isi":{"source":"iana"},"application/thraud+xml":{"source":"iana","compressible":true,"extensions":["tfi"]},"application/timestamp-query":{"source":"iana"},"application/timestamp-reply":{"source":"iana"},"application/timestamped-data":{"source":"iana","extensions":["tsd"]},"application/tlsrpt+gzip":{"source":"iana"},"application/tlsrpt+json":{"source":"iana","compressible":true},"application/tnauthlist":{"source":"iana"},"application/token-introspection+jwt":{"source":"iana"},"application/toml":{"compressible":true,"extensions":["toml"]},"application/trickle-ice-sdpfrag":{"source":"iana"},"application/trig":{"source":"iana","extensions":["trig"]},"application/ttml+xml":{"source":"iana","compressible":true,"extensions":["ttml"]},"application/tve-trigger":{"source":"iana"},"application/tzif":{"source":"iana"},"application/tzif-leap":{"source":"iana"},"application/ubjson":{"compressible":false,"extensions":["ubj"]},"application/ulpfec":{"source":"iana"},"application/urc-grpsheet+xml":{"source":"iana","compressible":true},"application/urc-ressheet+xml":{"source":"iana","compressible":true,"extensions":["rsheet"]},"application/urc-targetdesc+xml":{"source":"iana","compressible":true,"extensions":["td"]},"application/urc-uisocketdesc+xml":{"source":"iana","compressible":true},"application/vcard+json":{"source":"iana","compressible":true},"application/vcard+xml":{"source":"iana","compressible":true},"application/vemmi":{"source":"iana"},"application/vividence.scriptfile":{"source":"apache"},"application/vnd.1000minds.decision-model+xml":{"source":"iana","compressible":true,"extensions":["1km"]},"application/vnd.3gpp-prose+xml":{"source":"iana","compressible":true},"application/vnd.3gpp-prose-pc3ch+xml":{"source":"iana","compressible":true},"application/vnd.3gpp-v2x-local-service-information":{"source":"iana"},"application/vnd.3gpp.5gnas":{"source":"iana"},"application/vnd.3gpp.access-transfer-events+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.bsf+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.gmop+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.gtpc":{"source":"iana"},"application/vnd.3gpp.interworking-data":{"source":"iana"},"application/vnd.3gpp.lpp":{"source":"iana"},"application/vnd.3gpp.mc-signalling-ear":{"source":"iana"},"application/vnd.3gpp.mcdata-affiliation-command+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-payload":{"source":"iana"},"application/vnd.3gpp.mcdata-service-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-signalling":{"source":"iana"},"application/vnd.3gpp.mcdata-ue-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcdata-user-profile+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-affiliation-command+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-floor-request+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-location-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-mbms-usage-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-service-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-signed+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-ue-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-ue-init-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcptt-user-profile+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-affiliation-command+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-affiliation-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-location-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-mbms-usage-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-service-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-transmission-request+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-ue-config+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mcvideo-user-profile+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.mid-call+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.ngap":{"source":"iana"},"application/vnd.3gpp.pfcp":{"source":"iana"},"application/vnd.3gpp.pic-bw-large":{"source":"iana","extensions":["plb"]},"application/vnd.3gpp.pic-bw-small":{"source":"iana","extensions":["psb"]},"application/vnd.3gpp.pic-bw-var":{"source":"iana","extensions":["pvb"]},"application/vnd.3gpp.s1ap":{"source":"iana"},"application/vnd.3gpp.sms":{"source":"iana"},"application/vnd.3gpp.sms+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.srvcc-ext+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.srvcc-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.state-and-event-info+xml":{"source":"iana","compressible":true},"application/vnd.3gpp.ussd+xml":{"source":"iana","compressible":true},"application/vnd.3gpp2.bcmcsinfo+xml":{"source":"iana","compressible":true},"application/vnd.3gpp2.sms":{"source":"iana"},"application/vnd.3gpp2.tcap":{"source":"iana","extensions":["tcap"]},"application/vnd.3lightssoftware.imagescal":{"source":"iana"},"application/vnd.3m.post-it-notes":{"source":"iana","extensions":["pwn"]},"application/vnd.accpac.simply.aso":{"source":"iana","extensions":["aso"]},"application/vnd.accpac.simply.imp":{"source":"iana","extensions":["imp"]},"application/vnd.acucobol":{"source":"iana","extensions":["acu"]},"application/vnd.acucorp":{"source":"iana","extensions":["atc","acutc"]},"application/vnd.adobe.air-application-installer-package+zip":{"source":"apache","compressible":false,"extensions":["air"]},"application/vnd.adobe.flash.movie":{"source":"iana"},"application/vnd.adobe.formscentral.fcdt":{"source":"iana","extensions":["fcdt"]},"application/vnd.adobe.fxp":{"source":"iana","extensions":["fxp","fxpl"]},"application/vnd.adobe.partial-upload":{"source":"iana"},"application/vnd.adobe.xdp+xml":{"source":"iana","compressible":true,"extensions":["xdp"]},"application/vnd.adobe.xfdf":{"source":"iana","extensions":["xfdf"]},"application/vnd.aether.imp":{"source":"iana"},"application/vnd.afpc.afplinedata":{"source":"iana"},"application/vnd.afpc.afplinedata-pagedef":{"source":"iana"},"application/vnd.afpc.cmoca-cmresource":{"source":"iana"},"application/vnd.afpc.foca-charset":{"source":"iana"},"application/vnd.afpc.foca-codedfont":{"source":"iana"},"application/vnd.afpc.foca-codepage":{"source":"iana"},"application/vnd.afpc.modca":{"source":"iana"},"application/vnd.afpc.modca-cmtable":{"source":"iana"},"application/vnd.afpc.modca-formdef":{"source":"iana"},"application/vnd.afpc.modca-mediummap":{"source":"iana"},"application/vnd.afpc.modca-objectcontainer":{"source":"iana"},"application/vnd.afpc.modca-overlay":{"source":"iana"},"application/vnd.afpc.modca-pagesegment":{"source":"iana"},"application/vnd.age":{"source":"iana","extensions":["age"]},"application/vnd.ah-barcode":{"source":"iana"},"application/vnd.ahead.space":{"source":"iana","extensions":["ahead"]},"application/vnd.airzip.filesecure.azf":{"source":"iana","extensions":["azf"]},"application/vnd.airzip.filesecure.azs":{"source":"iana","extensions":["azs"]},"application/vnd.amadeus+json":{"source":"iana","compressible":true},"application/vnd.amazon.ebook":{"source":"apache","extensions":["azw"]},"application/vnd.amazon.mobi8-ebook":{"source":"iana"},"application/vnd.americandynamics.acc":{"source":"iana","extensions":["acc"]},"application/vnd.amiga.ami":{"source":"iana","extensions":["ami"]},"application/vnd.amundsen.maze+xml":{"source":"iana","compressible":true},"application/vnd.android.ota":{"source":"iana"},"application/vnd.android.package-archive":{"source":"apache","compressible":false,"extensions":["apk"]},"application/vnd.anki":{"source":"iana"},"application/vnd.anser-web-certificate-issue-initiation":{"source":"iana","extensions":["cii"]},"application/vnd.anser-web-funds-transfer-initiation":{"source":"apache","extensions":["fti"]},"application/vnd.antix.game-component":{"source":"iana","extensions":["atx"]},"application/vnd.apache.arrow.file":{"source":"iana"},"application/vnd.apache.arrow.stream":{"source":"iana"},"application/vnd.apache.thrift.binary":{"source":"iana"},"application/vnd.apache.thrift.compact":{"source":"iana"},"application/vnd.apache.thrift.json":{"source":"iana"},"application/vnd.api+json":{"source":"iana","compressible":true},"application/vnd.aplextor.warrp+json":{"source":"iana","compressible":true},"application/vnd.apothekende.reservation+json":{"source":"iana","compressible":true},"application/vnd.apple.installer+xml":{"source":"iana","compressible":true,"extensions":["mpkg"]},"application/vnd.apple.keynote":{"source":"iana","extensions":["key"]},"application/vnd.apple.mpegurl":{"source":"iana","extensions":["m3u8"]},"application/vnd.apple.numbers":{"source":"iana","extensions":["numbers"]},"application/vnd.apple.pages":{"source":"iana","extensions":["pages"]},"application/vnd.apple.pkpass":{"compressible":false,"extensions":["pkpass"]},"application/vnd.arastra.swi":{"source":"iana"},"application/vnd.aristanetworks.swi":{"source":"iana","extensions":["swi"]},"application/vnd.artisan+json":{"source":"iana","compressible":true},"application/vnd.artsquare":{"source":"iana"},"application/vnd.astraea-software.iota":{"source":"iana","extensions":["iota"]},"application/vnd.audiograph":{"source":"iana","extensions":["aep"]},"application/vnd.autopackage":{"source":"iana"},"application/vnd.avalon+json":{"source":"iana","compressible":true},"application/vnd.avistar+xml":{"source":"iana","compressible":true},"application/vnd.balsamiq.bmml+xml":{"source":"iana","compressible":true,"extensions":["bmml"]},"application/vnd.balsamiq.bmpr":{"source":"iana"},"application/vnd.banana-accounting":{"source":"iana"},"application/vnd.bbf.usp.error":{"source":"iana"},"application/vnd.bbf.usp.msg":{"source":"iana"},"application/vnd.bbf.usp.msg+json":{"source":"iana","compressible":true},"application/vnd.bekitzur-stech+json":{"source":"iana","compressible":true},"application/vnd.bint.med-content":{"source":"iana"},"application/vnd.biopax.rdf+xml":{"source":"iana","compressible":true},"application/vnd.blink-idb-value-wrapper":{"source":"iana"},"application/vnd.blueice.multipass":{"source":"iana","extensions":["mpm"]},"application/vnd.bluetooth.ep.oob":{"source":"iana"},"application/vnd.bluetooth.le.oob":{"source":"iana"},"application/vnd.bmi":{"source":"iana","extensions":["bmi"]},"application/vnd.bpf":{"source":"iana"},"application/vnd.bpf3":{"source":"iana"},"application/vnd.businessobjects":{"source":"iana","extensions":["rep"]},"application/vnd.byu.uapi+json":{"source":"iana","compressible":true},"application/vnd.cab-jscript":{"source":"iana"},"application/vnd.canon-cpdl":{"source":"iana"},"application/vnd.canon-lips":{"source":"iana"},"application/vnd.capasystems-pg+json":{"source":"iana","compressible":true},"application/vnd.cendio.thinlinc.clientconf":{"source":"iana"},"application/vnd.century-systems.tcp_stream":{"source":"iana"},"application/vnd.chemdraw+xml":{"source":"iana","compressible":true,"extensions":["cdxml"]},"application/vnd.chess-pgn":{"source":"iana"},"application/vnd.chipnuts.karaoke-mmd":{"source":"iana","extensions":["mmd"]},"application/vnd.ciedi":{"source":"iana"},"application/vnd.cinderella":{"source":"iana","extensions":["cdy"]},"application/vnd.cirpack.isdn-ext":{"source":"iana"},"application/vnd.citationstyles.style+xml":{"source":"iana","compressible":true,"extensions":["csl"]},"application/vnd.claymore":{"source":"iana","extensions":["cla"]},"application/vnd.cloanto.rp9":{"source":"iana","extensions":["rp9"]},"application/vnd.clonk.c4group":{"source":"iana","extensions":["c4g","c4d","c4f","c4p","c4u"]},"application/vnd.cluetrust.cartomobile-config":{"source":"iana","extensions":["c11amc"]},"application/vnd.cluetrust.cartomobile-config-pkg":{"source":"iana","extensions":["c11amz"]},"application/vnd.coffeescript":{"source":"iana"},"application/vnd.collabio.xodocuments.document":{"source":"iana"},"application/vnd.collabio.xodocuments.document-template":{"source":"iana"},"application/vnd.collabio.xodocuments.presentation":{"source":"iana"},"application/vnd.collabio.xodocuments.presentation-template":{"source":"iana"},"application/vnd.collabio.xodocuments.spreadsheet":{"source":"iana"},"application/vnd.collabio.xodocuments.spreadsheet-template":{"source":"iana"},"application/vnd.collection+json":{"source":"iana","compressible":true},"application/vnd.collection.doc+json":{"source":"iana","compressible":true},"application/vnd.collection.next+json":{"source":"iana","compressible":true},"application/vnd.comicbook+zip":{"source":"iana","compressible":false},"application/vnd.comicbook-rar":{"source":"iana"},"application/vnd.commerce-battelle":{"source":"iana"},"application/vnd.commonspace":{"source":"iana","extensions":["csp"]},"application/vnd.contact.cmsg":{"source":"iana","extensions":["cdbcmsg"]},"application/vnd.coreos.ignition+json":{"source":"iana","compressible":true},"application/vnd.cosmocaller":{"source":"iana","extensions":["cmc"]},"application/vnd.crick.clicker":{"source":"iana","extensions":["clkx"]},"application/vnd.crick.clicker.keyboard":{"source":"iana","extensions":["clkk"]},"application/vnd.crick.clicker.palette":{"source":"iana","extensions":["clkp"]},"application/vnd.crick.clicker.template":{"source":"iana","extensions":["clkt"]},"application/vnd.crick.clicker.wordbank":{"source":"iana","extensions":["clkw"]},"application/vnd.criticaltools.wbs+xml":{"source":"iana","compressible":true,"extensions":["wbs"]},"application/vnd.cryptii.pipe+json":{"source":"iana","compressible":true},"application/vnd.crypto-shade-file":{"source":"iana"},"application/vnd.cryptomator.encrypted":{"source":"iana"},"application/vnd.cryptomator.vault":{"source":"iana"},"application/vnd.ctc-posml":{"source":"iana","extensions":["pml"]},"application/vnd.ctct.ws+xml":{"source":"iana","compressible":true},"application/vnd.cups-pdf":{"source":"iana"},"application/vnd.cups-postscript":{"source":"iana"},"application/vnd.cups-ppd":{"source":"iana","extensions":["ppd"]},"application/vnd.cups-raster":{"source":"iana"},"application/vnd.cups-raw":{"source":"iana"},"application/vnd.curl":{"source":"iana"},"application/vnd.curl.car":{"source":"apache","extensions":["car"]},"application/vnd.curl.pcurl":{"source":"apache","extensions":["pcurl"]},"application/vnd.cyan.dean.root+xml":{"source":"iana","compressible":true},"application/vnd.cybank":{"source":"iana"},"application/vnd.cyclonedx+json":{"source":"iana","compressible":true},"application/vnd.cyclonedx+xml":{"source":"iana","compressible":true},"application/vnd.d2l.coursepackage1p0+zip":{"source":"iana","compressible":false},"application/vnd.d3m-dataset":{"source":"iana"},"application/vnd.d3m-problem":{"source":"iana"},"application/vnd.dart":{"source":"iana","compressible":true,"extensions":["dart"]},"application/vnd.data-vision.rdz":{"source":"iana","extensions":["rdz"]},"application/vnd.datapackage+json":{"source":"iana","compressible":true},"application/vnd.dataresource+json":{"source":"iana","compressible":true},"application/vnd.dbf":{"source":"iana","extensions":["dbf"]},"application/vnd.debian.binary-package":{"source":"iana"},"application/vnd.dece.data":{"source":"iana","extensions":["uvf","uvvf","uvd","uvvd"]},"application/vnd.dece.ttml+xml":{"source":"iana","compressible":true,"extensions":["uvt","uvvt"]},"application/vnd.dece.unspecified":{"source":"iana","extensions":["uvx","uvvx"]},"application/vnd.dece.zip":{"source":"iana","extensions":["uvz","uvvz"]},"application/vnd.denovo.fcselayout-link":{"source":"iana","extensions":["fe_launch"]},"application/vnd.desmume.movie":{"source":"iana"},"application/vnd.dir-bi.plate-dl-nosuffix":{"source":"iana"},"application/vnd.dm.delegation+xml":{"source":"iana","compressible":true},"application/vnd.dna":{"source":"iana","extensions":["dna"]},"application/vnd.document+json":{"source":"iana","compressible":true},"application/vnd.dolby.mlp":{"source":"apache","extensions":["mlp"]},"application/vnd.dolby.mobile.1":{"source":"iana"},"application/vnd.dolby.mobile.2":{"source":"iana"},"application/vnd.doremir.scorecloud-binary-document":{"source":"iana"},"application/vnd.dpgraph":{"source":"iana","extensions":["dpg"]},"application/vnd.dreamfactory":{"source":"iana","extensions":["dfac"]},"application/vnd.drive+json":{"source":"iana","compressible":true},"application/vnd.ds-keypoint":{"source":"apache","extensions":["kpxx"]},"application/vnd.dtg.local":{"source":"iana"},"application/vnd.dtg.local.flash":{"source":"iana"},"application/vnd.dtg.local.html":{"source":"iana"},"application/vnd.dvb.ait":{"source":"iana","extensions":["ait"]},"application/vnd.dvb.dvbisl+xml":{"source":"iana","compressible":true},"application/vnd.dvb.dvbj":{"source":"iana"},"application/vnd.dvb.esgcontainer":{"source":"iana"},"application/vnd.dvb.ipdcdftnotifaccess":{"source":"iana"},"application/vnd.dvb.ipdcesgaccess":{"source":"iana"},"application/vnd.dvb.ipdcesgaccess2":{"source":"iana"},"application/vnd.dvb.ipdcesgpdd":{"source":"iana"},"application/vnd.dvb.ipdcroaming":{"source":"iana"},"application/vnd.dvb.iptv.alfec-base":{"source":"iana"},"application/vnd.dvb.iptv.alfec-enhancement":{"source":"iana"},"application/vnd.dvb.notif-aggregate-root+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-container+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-generic+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-ia-msglist+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-ia-registration-request+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-ia-registration-response+xml":{"source":"iana","compressible":true},"application/vnd.dvb.notif-init+xml":{"source":"iana","compressible":true},"application/vnd.dvb.pfr":{"source":"iana"},"application/vnd.dvb.service":{"source":"iana","extensions":["svc"]},"application/vnd.dxr":{"source":"iana"},"application/vnd.dynageo":{"source":"iana","extensions":["geo"]},"application/vnd.dzr":{"source":"iana"},"application/vnd.easykaraoke.cdgdownload":{"source":"iana"},"application/vnd.ecdis-update":{"source":"iana"},"application/vnd.ecip.rlp":{"source":"iana"},"application/vnd.eclipse.ditto+json":{"source":"iana","compressible":true},"application/vnd.ecowin.chart":{"source":"iana","extensions":["mag"]},"application/vnd.ecowin.filerequest":{"source":"iana"},"application/vnd.ecowin.fileupdate":{"source":"iana"},"application/vnd.ecowin.series":{"source":"iana"},"application/vnd.ecowin.seriesrequest":{"source":"iana"},"application/vnd.ecowin.seriesupdate":{"source":"iana"},"application/vnd.efi.img":{"source":"iana"},"application/vnd.efi.iso":{"source":"iana"},"application/vnd.emclient.accessrequest+xml":{"source":"iana","compressible":true},"application/vnd.enliven":{"source":"iana","extensions":["nml"]},"application/vnd.enphase.envoy":{"source":"iana"},"application/vnd.eprints.data+xml":{"source":"iana","compressible":true},"application/vnd.epson.esf":{"source":"iana","extensions":["esf"]},"application/vnd.epson.msf":{"source":"iana","extensions":["msf"]},"application/vnd.epson.quickanime":{"source":"iana","extensions":["qam"]},"application/vnd.epson.salt":{"source":"iana","extensions":["slt"]},"application/vnd.epson.ssf":{"source":"iana","extensions":["ssf"]},"application/vnd.ericsson.quickcall":{"source":"iana"},"application/vnd.espass-espass+zip":{"source":"iana","compressible":false},"application/vnd.eszigno3+xml":{"source":"iana","compressible":true,"extensions":["es3","et3"]},"application/vnd.etsi.aoc+xml":{"source":"iana","compressible":true},"application/vnd.etsi.asic-e+zip":{"source":"iana","compressible":false},"application/vnd.etsi.asic-s+zip":{"source":"iana","compressible":false},"application/vnd.etsi.cug+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvcommand+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvdiscovery+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvprofile+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsad-bc+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsad-cod+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsad-npvr+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvservice+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvsync+xml":{"source":"iana","compressible":true},"application/vnd.etsi.iptvueprofile+xml":{"source":"iana","compressible":true},"application/vnd.etsi.mcid+xml":{"source":"iana","compressible":true},"application/vnd.etsi.mheg5":{"source":"iana"},"application/vnd.etsi.overload-control-policy-dataset+xml":{"source":"iana","compressible":true},"application/vnd.etsi.pstn+xml":{"source":"iana","compressible":true},"application/vnd.etsi.sci+xml":{"source":"iana","compressible":true},"application/vnd.etsi.simservs+xml":{"source":"iana","compressible":true},"application/vnd.etsi.timestamp-token":{"source":"iana"},"application/vnd.etsi.tsl+xml":{"source":"iana","compressible":true},"application/vnd.etsi.tsl.der":{"source":"iana"},"application/vnd.eu.kasparian.car+json":{"source":"iana","compressible":true},"application/vnd.eudora.data":{"source":"iana"},"application/vnd.evolv.ecig.profile":{"source":"iana"},"application/vnd.evolv.ecig.settings":{"source":"iana"},"application/vnd.evolv.ecig.theme":{"source":"iana"},"application/vnd.exstream-empower+zip":{"source":"iana","compressible":false},"application/vnd.exstream-package":{"source":"iana"},"application/vnd.ezpix-album":{"source":"iana","extensions":["ez2"]},"application/vnd.ezpix-package":{"source":"iana","extensions":["ez3"]},"application/vnd.f-secure.mobile":{"source":"iana"},"application/vnd.familysearch.gedcom+zip":{"source":"iana","compressible":false},"application/vnd.fastcopy-disk-image":{"source":"iana"},"application/vnd.fdf":{"source":"iana","extensions":["fdf"]},"application/vnd.fdsn.mseed":{"source":"iana","extensions":["mseed"]},"application/vnd.fdsn.seed":{"source":"iana","extensions":["seed","dataless"]},"application/vnd.ffsns":{"source":"iana"},"application/vnd.ficlab.flb+zip":{"source":"iana","compressible":false},"application/vnd.filmit.zfc":{"source":"iana"},"application/vnd.fints":{"source":"iana"},"application/vnd.firemonkeys.cloudcell":{"source":"iana"},"application/vnd.flographit":{"source":"iana","extensions":["gph"]},"application/vnd.fluxtime.clip":{"source":"iana","extensions":["ftc"]},"application/vnd.font-fontforge-sfd":{"source":"iana"},"application/vnd.framemaker":{"source":"iana","extensions":["fm","frame","maker","book"]},"application/vnd.frogans.fnc":{"source":"iana","extensions":["fnc"]},"application/vnd.frogans.ltf":{"source":"iana","extensions":["ltf"]},"application/vnd.fsc.weblaunch":{"source":"iana","extensions":["fsc"]},"application/vnd.fujifilm.fb.docuworks":{"source":"iana"},"application/vnd.fujifilm.fb.docuworks.binder":{"source":"iana"},"application/vnd.fujifilm.fb.docuworks.container":{"source":"iana"},"application/vnd.fujifilm.fb.jfi+xml":{"source":"iana","compressible":true},"application/vnd.fujitsu.oasys":{"source":"iana","extensions":["oas"]},"application/vnd.fujitsu.oasys2":{"source":"iana","extensions":["oa2"]},"application/vnd.fujitsu.oasys3":{"source":"iana","extensions":["oa3"]},"application/vnd.fujitsu.oasysgp":{"source":"iana","extensions":["fg5"]},"application/vnd.fujitsu.oasysprs":{"source":"iana","extensions":["bh2"]},"application/vnd.fujixerox.art-ex":{"source":"iana"},"application/vnd.fujixerox.art4":{"source":"iana"},"application/vnd.fujixerox.ddd":{"source":"iana","extensions":["ddd"]},"application/vnd.fujixerox.docuworks":{"source":"iana","extensions":["xdw"]},"application/vnd.fujixerox.docuworks.binder":{"source":"iana","extensions":["xbd"]},"application/vnd.fujixerox.docuworks.container":{"source":"iana"},"application/vnd.fujixerox.hbpl":{"source":"iana"},"application/vnd.fut-misnet":{"source":"iana"},"application/vnd.futoin+cbor":{"source":"iana"},"application/vnd.futoin+json":{"source":"iana","compressible":true},"application/vnd.fuzzysheet":{"source":"iana","extensions":["fzs"]},"application/vnd.genomatix.tuxedo":{"source":"iana","extensions":["txd"]},"application/vnd.gentics.grd+json":{"source":"iana","compressible":true},"application/vnd.geo+json":{"source":"iana","compressible":true},"application/vnd.geocube+xml":{"source":"iana","compressible":true},"application/vnd.geogebra.file":{"source":"iana","extensions":["ggb"]},"application/vnd.geogebra.slides":{"source":"iana"},"application/vnd.geogebra.tool":{"source":"iana","extensions":["ggt"]},"application/vnd.geometry-explorer":{"source":"iana","extensions":["gex","gre"]},"application/vnd.geonext":{"source":"iana","extensions":["gxt"]},"application/vnd.geoplan":{"source":"iana","extensions":["g2w"]},"application/vnd.geospace":{"source":"iana","extensions":["g3w"]},"application/vnd.gerber":{"source":"iana"},"application/vnd.globalplatform.card-content-mgt":{"source":"iana"},"application/vnd.globalplatform.card-content-mgt-response":{"source":"iana"},"application/vnd.gmx":{"source":"iana","extensions":["gmx"]},"application/vnd.google-apps.document":{"compressible":false,"extensions":["gdoc"]},"application/vnd.google-apps.presentation":{"compressible":false,"extensions":["gslides"]},"application/vnd.google-apps.spreadsheet":{"compressible":false,"extensions":["gsheet"]},"application/vnd.google-earth.kml+xml":{"source":"iana","compressible":true,"extensions":["kml"]},"application/vnd.google-earth.kmz":{"source":"iana","compressible":false,"extensions":["kmz"]},"application/vnd.gov.sk.e-form+xml":{"source":"iana","compressible":true},"application/vnd.gov.sk.e-form+zip":{"source":"iana","compressible":false},"application/vnd.gov.sk.xmldatacontainer+xml":{"source":"iana","compressible":true},"application/vnd.grafeq":{"source":"iana","extensions":["gqf","gqs"]},"application/vnd.gridmp":{"source":"iana"},"application/vnd.groove-account":{"source":"iana","extensions":["gac"]},"application/vnd.groove-help":{"source":"iana","extensions":["ghf"]},"application/vnd.groove-identity-message":{"source":"iana","extensions":["gim"]},"application/vnd.groove-injector":{"source":"iana","extensions":["grv"]},"application/vnd.groove-tool-message":{"source":"iana","extensions":["gtm"]},"application/vnd.groove-tool-template":{"source":"iana","extensions":["tpl"]},"application/vnd.groove-vcard":{"source":"iana","extensions":["vcg"]},"application/vnd.hal+json":{"source":"iana","compressible":true},"application/vnd.hal+xml":{"source":"iana","compressible":true,"extensions":["hal"]},"application/vnd.handheld-entertainment+xml":{"source":"iana","compressible":true,"extensions":["zmm"]},"application/vnd.hbci":{"source":"iana","extensions":["hbci"]},"application/vnd.hc+json":{"source":"iana","compressible":true},"application/vnd.hcl-bireports":{"source":"iana"},"application/vnd.hdt":{"source":"iana"},"application/vnd.heroku+json":{"source":"iana","compressible":true},"application/vnd.hhe.lesson-player":{"source":"iana","extensions":["les"]},"application/vnd.hl7cda+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.hl7v2+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.hp-hpgl":{"source":"iana","extensions":["hpgl"]},"application/vnd.hp-hpid":{"source":"iana","extensions":["hpid"]},"application/vnd.hp-hps":{"source":"iana","extensions":["hps"]},"application/vnd.hp-jlyt":{"source":"iana","extensions":["jlt"]},"application/vnd.hp-pcl":{"source":"iana","extensions":["pcl"]},"application/vnd.hp-pclxl":{"source":"iana","extensions":["pclxl"]},"application/vnd.httphone":{"source":"iana"},"application/vnd.hydrostatix.sof-data":{"source":"iana","extensions":["sfd-hdstx"]},"application/vnd.hyper+json":{"source":"iana","compressible":true},"application/vnd.hyper-item+json":{"source":"iana","compressible":true},"application/vnd.hyperdrive+json":{"source":"iana","compressible":true},"application/vnd.hzn-3d-crossword":{"source":"iana"},"application/vnd.ibm.afplinedata":{"source":"iana"},"application/vnd.ibm.electronic-media":{"source":"iana"},"application/vnd.ibm.minipay":{"source":"iana","extensions":["mpy"]},"application/vnd.ibm.modcap":{"source":"iana","extensions":["afp","listafp","list3820"]},"application/vnd.ibm.rights-management":{"source":"iana","extensions":["irm"]},"application/vnd.ibm.secure-container":{"source":"iana","extensions":["sc"]},"application/vnd.iccprofile":{"source":"iana","extensions":["icc","icm"]},"application/vnd.ieee.1905":{"source":"iana"},"application/vnd.igloader":{"source":"iana","extensions":["igl"]},"application/vnd.imagemeter.folder+zip":{"source":"iana","compressible":false},"application/vnd.imagemeter.image+zip":{"source":"iana","compressible":false},"application/vnd.immervision-ivp":{"source":"iana","extensions":["ivp"]},"application/vnd.immervision-ivu":{"source":"iana","extensions":["ivu"]},"application/vnd.ims.imsccv1p1":{"source":"iana"},"application/vnd.ims.imsccv1p2":{"source":"iana"},"application/vnd.ims.imsccv1p3":{"source":"iana"},"application/vnd.ims.lis.v2.result+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolconsumerprofile+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolproxy+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolproxy.id+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolsettings+json":{"source":"iana","compressible":true},"application/vnd.ims.lti.v2.toolsettings.simple+json":{"source":"iana","compressible":true},"application/vnd.informedcontrol.rms+xml":{"source":"iana","compressible":true},"application/vnd.informix-visionary":{"source":"iana"},"application/vnd.infotech.project":{"source":"iana"},"application/vnd.infotech.project+xml":{"source":"iana","compressible":true},"application/vnd.innopath.wamp.notification":{"source":"iana"},"application/vnd.insors.igm":{"source":"iana","extensions":["igm"]},"application/vnd.intercon.formnet":{"source":"iana","extensions":["xpw","xpx"]},"application/vnd.intergeo":{"source":"iana","extensions":["i2g"]},"application/vnd.intertrust.digibox":{"source":"iana"},"application/vnd.intertrust.nncp":{"source":"iana"},"application/vnd.intu.qbo":{"source":"iana","extensions":["qbo"]},"application/vnd.intu.qfx":{"source":"iana","extensions":["qfx"]},"application/vnd.iptc.g2.catalogitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.conceptitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.knowledgeitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.newsitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.newsmessage+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.packageitem+xml":{"source":"iana","compressible":true},"application/vnd.iptc.g2.planningitem+xml":{"source":"iana","compressible":true},"application/vnd.ipunplugged.rcprofile":{"source":"iana","extensions":["rcprofile"]},"application/vnd.irepository.package+xml":{"source":"iana","compressible":true,"extensions":["irp"]},"application/vnd.is-xpr":{"source":"iana","extensions":["xpr"]},"application/vnd.isac.fcs":{"source":"iana","extensions":["fcs"]},"application/vnd.iso11783-10+zip":{"source":"iana","compressible":false},"application/vnd.jam":{"source":"iana","extensions":["jam"]},"application/vnd.japannet-directory-service":{"source":"iana"},"application/vnd.japannet-jpnstore-wakeup":{"source":"iana"},"application/vnd.japannet-payment-wakeup":{"source":"iana"},"application/vnd.japannet-registration":{"source":"iana"},"application/vnd.japannet-registration-wakeup":{"source":"iana"},"application/vnd.japannet-setstore-wakeup":{"source":"iana"},"application/vnd.japannet-verification":{"source":"iana"},"application/vnd.japannet-verification-wakeup":{"source":"iana"},"application/vnd.jcp.javame.midlet-rms":{"source":"iana","extensions":["rms"]},"application/vnd.jisp":{"source":"iana","extensions":["jisp"]},"application/vnd.joost.joda-archive":{"source":"iana","extensions":["joda"]},"application/vnd.jsk.isdn-ngn":{"source":"iana"},"application/vnd.kahootz":{"source":"iana","extensions":["ktz","ktr"]},"application/vnd.kde.karbon":{"source":"iana","extensions":["karbon"]},"application/vnd.kde.kchart":{"source":"iana","extensions":["chrt"]},"application/vnd.kde.kformula":{"source":"iana","extensions":["kfo"]},"application/vnd.kde.kivio":{"source":"iana","extensions":["flw"]},"application/vnd.kde.kontour":{"source":"iana","extensions":["kon"]},"application/vnd.kde.kpresenter":{"source":"iana","extensions":["kpr","kpt"]},"application/vnd.kde.kspread":{"source":"iana","extensions":["ksp"]},"application/vnd.kde.kword":{"source":"iana","extensions":["kwd","kwt"]},"application/vnd.kenameaapp":{"source":"iana","extensions":["htke"]},"application/vnd.kidspiration":{"source":"iana","extensions":["kia"]},"application/vnd.kinar":{"source":"iana","extensions":["kne","knp"]},"application/vnd.koan":{"source":"iana","extensions":["skp","skd","skt","skm"]},"application/vnd.kodak-descriptor":{"source":"iana","extensions":["sse"]},"application/vnd.las":{"source":"iana"},"application/vnd.las.las+json":{"source":"iana","compressible":true},"application/vnd.las.las+xml":{"source":"iana","compressible":true,"extensions":["lasxml"]},"application/vnd.laszip":{"source":"iana"},"application/vnd.leap+json":{"source":"iana","compressible":true},"application/vnd.liberty-request+xml":{"source":"iana","compressible":true},"application/vnd.llamagraphics.life-balance.desktop":{"source":"iana","extensions":["lbd"]},"application/vnd.llamagraphics.life-balance.exchange+xml":{"source":"iana","compressible":true,"extensions":["lbe"]},"application/vnd.logipipe.circuit+zip":{"source":"iana","compressible":false},"application/vnd.loom":{"source":"iana"},"application/vnd.lotus-1-2-3":{"source":"iana","extensions":["123"]},"application/vnd.lotus-approach":{"source":"iana","extensions":["apr"]},"application/vnd.lotus-freelance":{"source":"iana","extensions":["pre"]},"application/vnd.lotus-notes":{"source":"iana","extensions":["nsf"]},"application/vnd.lotus-organizer":{"source":"iana","extensions":["org"]},"application/vnd.lotus-screencam":{"source":"iana","extensions":["scm"]},"application/vnd.lotus-wordpro":{"source":"iana","extensions":["lwp"]},"application/vnd.macports.portpkg":{"source":"iana","extensions":["portpkg"]},"application/vnd.mapbox-vector-tile":{"source":"iana","extensions":["mvt"]},"application/vnd.marlin.drm.actiontoken+xml":{"source":"iana","compressible":true},"application/vnd.marlin.drm.conftoken+xml":{"source":"iana","compressible":true},"application/vnd.marlin.drm.license+xml":{"source":"iana","compressible":true},"application/vnd.marlin.drm.mdcf":{"source":"iana"},"application/vnd.mason+json":{"source":"iana","compressible":true},"application/vnd.maxar.archive.3tz+zip":{"source":"iana","compressible":false},"application/vnd.maxmind.maxmind-db":{"source":"iana"},"application/vnd.mcd":{"source":"iana","extensions":["mcd"]},"application/vnd.medcalcdata":{"source":"iana","extensions":["mc1"]},"application/vnd.mediastation.cdkey":{"source":"iana","extensions":["cdkey"]},"application/vnd.meridian-slingshot":{"source":"iana"},"application/vnd.mfer":{"source":"iana","extensions":["mwf"]},"application/vnd.mfmp":{"source":"iana","extensions":["mfm"]},"application/vnd.micro+json":{"source":"iana","compressible":true},"application/vnd.micrografx.flo":{"source":"iana","extensions":["flo"]},"application/vnd.micrografx.igx":{"source":"iana","extensions":["igx"]},"application/vnd.microsoft.portable-executable":{"source":"iana"},"application/vnd.microsoft.windows.thumbnail-cache":{"source":"iana"},"application/vnd.miele+json":{"source":"iana","compressible":true},"application/vnd.mif":{"source":"iana","extensions":["mif"]},"application/vnd.minisoft-hp3000-save":{"source":"iana"},"application/vnd.mitsubishi.misty-guard.trustweb":{"source":"iana"},"application/vnd.mobius.daf":{"source":"iana","extensions":["daf"]},"application/vnd.mobius.dis":{"source":"iana","extensions":["dis"]},"application/vnd.mobius.mbk":{"source":"iana","extensions":["mbk"]},"application/vnd.mobius.mqy":{"source":"iana","extensions":["mqy"]},"application/vnd.mobius.msl":{"source":"iana","extensions":["msl"]},"application/vnd.mobius.plc":{"source":"iana","extensions":["plc"]},"application/vnd.mobius.txf":{"source":"iana","extensions":["txf"]},"application/vnd.mophun.application":{"source":"iana","extensions":["mpn"]},"application/vnd.mophun.certificate":{"source":"iana","extensions":["mpc"]},"application/vnd.motorola.flexsuite":{"source":"iana"},"application/vnd.motorola.flexsuite.adsi":{"source":"iana"},"application/vnd.motorola.flexsuite.fis":{"source":"iana"},"application/vnd.motorola.flexsuite.gotap":{"source":"iana"},"application/vnd.motorola.flexsuite.kmr":{"source":"iana"},"application/vnd.motorola.flexsuite.ttc":{"source":"iana"},"application/vnd.motorola.flexsuite.wem":{"source":"iana"},"application/vnd.motorola.iprm":{"source":"iana"},"application/vnd.mozilla.xul+xml":{"source":"iana","compressible":true,"extensions":["xul"]},"application/vnd.ms-3mfdocument":{"source":"iana"},"application/vnd.ms-artgalry":{"source":"iana","extensions":["cil"]},"application/vnd.ms-asf":{"source":"iana"},"application/vnd.ms-cab-compressed":{"source":"iana","extensions":["cab"]},"application/vnd.ms-color.iccprofile":{"source":"apache"},"application/vnd.ms-excel":{"source":"iana","compressible":false,"extensions":["xls","xlm","xla","xlc","xlt","xlw"]},"application/vnd.ms-excel.addin.macroenabled.12":{"source":"iana","extensions":["xlam"]},"application/vnd.ms-excel.sheet.binary.macroenabled.12":{"source":"iana","extensions":["xlsb"]},"application/vnd.ms-excel.sheet.macroenabled.12":{"source":"iana","extensions":["xlsm"]},"application/vnd.ms-excel.template.macroenabled.12":{"source":"iana","extensions":["xltm"]},"application/vnd.ms-fontobject":{"source":"iana","compressible":true,"extensions":["eot"]},"application/vnd.ms-htmlhelp":{"source":"iana","extensions":["chm"]},"application/vnd.ms-ims":{"source":"iana","extensions":["ims"]},"application/vnd.ms-lrm":{"source":"iana","extensions":["lrm"]},"application/vnd.ms-office.activex+xml":{"source":"iana","compressible":true},"application/vnd.ms-officetheme":{"source":"iana","extensions":["thmx"]},"application/vnd.ms-opentype":{"source":"apache","compressible":true},"application/vnd.ms-outlook":{"compressible":false,"extensions":["msg"]},"application/vnd.ms-package.obfuscated-opentype":{"source":"apache"},"application/vnd.ms-pki.seccat":{"source":"apache","extensions":["cat"]},"application/vnd.ms-pki.stl":{"source":"apache","extensions":["stl"]},"application/vnd.ms-playready.initiator+xml":{"source":"iana","compressible":true},"application/vnd.ms-powerpoint":{"source":"iana","compressible":false,"extensions":["ppt","pps","pot"]},"application/vnd.ms-powerpoint.addin.macroenabled.12":{"source":"iana","extensions":["ppam"]},"application/vnd.ms-powerpoint.presentation.macroenabled.12":{"source":"iana","extensions":["pptm"]},"application/vnd.ms-powerpoint.slide.macroenabled.12":{"source":"iana","extensions":["sldm"]},"application/vnd.ms-powerpoint.slideshow.macroenabled.12":{"source":"iana","extensions":["ppsm"]},"application/vnd.ms-powerpoint.template.macroenabled.12":{"source":"iana","extensions":["potm"]},"application/vnd.ms-printdevicecapabilities+xml":{"source":"iana","compressible":true},"application/vnd.ms-printing.printticket+xml":{"source":"apache","compressible":true},"application/vnd.ms-printschematicket+xml":{"source":"iana","compressible":true},"application/vnd.ms-project":{"source":"iana","extensions":["mpp","mpt"]},"application/vnd.ms-tnef":{"source":"iana"},"application/vnd.ms-windows.devicepairing":{"source":"iana"},"application/vnd.ms-windows.nwprinting.oob":{"source":"iana"},"application/vnd.ms-windows.printerpairing":{"source":"iana"},"application/vnd.ms-windows.wsd.oob":{"source":"iana"},"application/vnd.ms-wmdrm.lic-chlg-req":{"source":"iana"},"application/vnd.ms-wmdrm.lic-resp":{"source":"iana"},"application/vnd.ms-wmdrm.meter-chlg-req":{"source":"iana"},"application/vnd.ms-wmdrm.meter-resp":{"source":"iana"},"application/vnd.ms-word.document.macroenabled.12":{"source":"iana","extensions":["docm"]},"application/vnd.ms-word.template.macroenabled.12":{"source":"iana","extensions":["dotm"]},"application/vnd.ms-works":{"source":"iana","extensions":["wps","wks","wcm","wdb"]},"application/vnd.ms-wpl":{"source":"iana","extensions":["wpl"]},"application/vnd.ms-xpsdocument":{"source":"iana","compressible":false,"extensions":["xps"]},"application/vnd.msa-disk-image":{"source":"iana"},"application/vnd.mseq":{"source":"iana","extensions":["mseq"]},"application/vnd.msign":{"source":"iana"},"application/vnd.multiad.creator":{"source":"iana"},"application/vnd.multiad.creator.cif":{"source":"iana"},"application/vnd.music-niff":{"source":"iana"},"application/vnd.musician":{"source":"iana","extensions":["mus"]},"application/vnd.muvee.style":{"source":"iana","extensions":["msty"]},"application/vnd.mynfc":{"source":"iana","extensions":["taglet"]},"application/vnd.nacamar.ybrid+json":{"source":"iana","compressible":true},"application/vnd.ncd.control":{"source":"iana"},"application/vnd.ncd.reference":{"source":"iana"},"application/vnd.nearst.inv+json":{"source":"iana","compressible":true},"application/vnd.nebumind.line":{"source":"iana"},"application/vnd.nervana":{"source":"iana"},"application/vnd.netfpx":{"source":"iana"},"application/vnd.neurolanguage.nlu":{"source":"iana","extensions":["nlu"]},"application/vnd.nimn":{"source":"iana"},"application/vnd.nintendo.nitro.rom":{"source":"iana"},"application/vnd.nintendo.snes.rom":{"source":"iana"},"application/vnd.nitf":{"source":"iana","extensions":["ntf","nitf"]},"application/vnd.noblenet-directory":{"source":"iana","extensions":["nnd"]},"application/vnd.noblenet-sealer":{"source":"iana","extensions":["nns"]},"application/vnd.noblenet-web":{"source":"iana","extensions":["nnw"]},"application/vnd.nokia.catalogs":{"source":"iana"},"application/vnd.nokia.conml+wbxml":{"source":"iana"},"application/vnd.nokia.conml+xml":{"source":"iana","compressible":true},"application/vnd.nokia.iptv.config+xml":{"source":"iana","compressible":true},"application/vnd.nokia.isds-radio-presets":{"source":"iana"},"application/vnd.nokia.landmark+wbxml":{"source":"iana"},"application/vnd.nokia.landmark+xml":{"source":"iana","compressible":true},"application/vnd.nokia.landmarkcollection+xml":{"source":"iana","compressible":true},"application/vnd.nokia.n-gage.ac+xml":{"source":"iana","compressible":true,"extensions":["ac"]},"application/vnd.nokia.n-gage.data":{"source":"iana","extensions":["ngdat"]},"application/vnd.nokia.n-gage.symbian.install":{"source":"iana","extensions":["n-gage"]},"application/vnd.nokia.ncd":{"source":"iana"},"application/vnd.nokia.pcd+wbxml":{"source":"iana"},"application/vnd.nokia.pcd+xml":{"source":"iana","compressible":true},"application/vnd.nokia.radio-preset":{"source":"iana","extensions":["rpst"]},"application/vnd.nokia.radio-presets":{"source":"iana","extensions":["rpss"]},"application/vnd.novadigm.edm":{"source":"iana","extensions":["edm"]},"application/vnd.novadigm.edx":{"source":"iana","extensions":["edx"]},"application/vnd.novadigm.ext":{"source":"iana","extensions":["ext"]},"application/vnd.ntt-local.content-share":{"source":"iana"},"application/vnd.ntt-local.file-transfer":{"source":"iana"},"application/vnd.ntt-local.ogw_remote-access":{"source":"iana"},"application/vnd.ntt-local.sip-ta_remote":{"source":"iana"},"application/vnd.ntt-local.sip-ta_tcp_stream":{"source":"iana"},"application/vnd.oasis.opendocument.chart":{"source":"iana","extensions":["odc"]},"application/vnd.oasis.opendocument.chart-template":{"source":"iana","extensions":["otc"]},"application/vnd.oasis.opendocument.database":{"source":"iana","extensions":["odb"]},"application/vnd.oasis.opendocument.formula":{"source":"iana","extensions":["odf"]},"application/vnd.oasis.opendocument.formula-template":{"source":"iana","extensions":["odft"]},"application/vnd.oasis.opendocument.graphics":{"source":"iana","compressible":false,"extensions":["odg"]},"application/vnd.oasis.opendocument.graphics-template":{"source":"iana","extensions":["otg"]},"application/vnd.oasis.opendocument.image":{"source":"iana","extensions":["odi"]},"application/vnd.oasis.opendocument.image-template":{"source":"iana","extensions":["oti"]},"application/vnd.oasis.opendocument.presentation":{"source":"iana","compressible":false,"extensions":["odp"]},"application/vnd.oasis.opendocument.presentation-template":{"source":"iana","extensions":["otp"]},"application/vnd.oasis.opendocument.spreadsheet":{"source":"iana","compressible":false,"extensions":["ods"]},"application/vnd.oasis.opendocument.spreadsheet-template":{"source":"iana","extensions":["ots"]},"application/vnd.oasis.opendocument.text":{"source":"iana","compressible":false,"extensions":["odt"]},"application/vnd.oasis.opendocument.text-master":{"source":"iana","extensions":["odm"]},"application/vnd.oasis.opendocument.text-template":{"source":"iana","extensions":["ott"]},"application/vnd.oasis.opendocument.text-web":{"source":"iana","extensions":["oth"]},"application/vnd.obn":{"source":"iana"},"application/vnd.ocf+cbor":{"source":"iana"},"application/vnd.oci.image.manifest.v1+json":{"source":"iana","compressible":true},"application/vnd.oftn.l10n+json":{"source":"iana","compressible":true},"application/vnd.oipf.contentaccessdownload+xml":{"source":"iana","compressible":true},"application/vnd.oipf.contentaccessstreaming+xml":{"source":"iana","compressible":true},"application/vnd.oipf.cspg-hexbinary":{"source":"iana"},"application/vnd.oipf.dae.svg+xml":{"source":"iana","compressible":true},"application/vnd.oipf.dae.xhtml+xml":{"source":"iana","compressible":true},"application/vnd.oipf.mippvcontrolmessage+xml":{"source":"iana","compressible":true},"application/vnd.oipf.pae.gem":{"source":"iana"},"application/vnd.oipf.spdiscovery+xml":{"source":"iana","compressible":true},"application/vnd.oipf.spdlist+xml":{"source":"iana","compressible":true},"application/vnd.oipf.ueprofile+xml":{"source":"iana","compressible":true},"application/vnd.oipf.userprofile+xml":{"source":"iana","compressible":true},"application/vnd.olpc-sugar":{"source":"iana","extensions":["xo"]},"application/vnd.oma-scws-config":{"source":"iana"},"application/vnd.oma-scws-http-request":{"source":"iana"},"application/vnd.oma-scws-http-response":{"source":"iana"},"application/vnd.oma.bcast.associated-procedure-parameter+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.drm-trigger+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.imd+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.ltkm":{"source":"iana"},"application/vnd.oma.bcast.notification+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.provisioningtrigger":{"source":"iana"},"application/vnd.oma.bcast.sgboot":{"source":"iana"},"application/vnd.oma.bcast.sgdd+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.sgdu":{"source":"iana"},"application/vnd.oma.bcast.simple-symbol-container":{"source":"iana"},"application/vnd.oma.bcast.smartcard-trigger+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.sprov+xml":{"source":"iana","compressible":true},"application/vnd.oma.bcast.stkm":{"source":"iana"},"application/vnd.oma.cab-address-book+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-feature-handler+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-pcc+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-subs-invite+xml":{"source":"iana","compressible":true},"application/vnd.oma.cab-user-prefs+xml":{"source":"iana","compressible":true},"application/vnd.oma.dcd":{"source":"iana"},"application/vnd.oma.dcdc":{"source":"iana"},"application/vnd.oma.dd2+xml":{"source":"iana","compressible":true,"extensions":["dd2"]},"application/vnd.oma.drm.risd+xml":{"source":"iana","compressible":true},"application/vnd.oma.group-usage-list+xml":{"source":"iana","compressible":true},"application/vnd.oma.lwm2m+cbor":{"source":"iana"},"application/vnd.oma.lwm2m+json":{"source":"iana","compressible":true},"application/vnd.oma.lwm2m+tlv":{"source":"iana"},"application/vnd.oma.pal+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.detailed-progress-report+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.final-report+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.groups+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.invocation-descriptor+xml":{"source":"iana","compressible":true},"application/vnd.oma.poc.optimized-progress-report+xml":{"source":"iana","compressible":true},"application/vnd.oma.push":{"source":"iana"},"application/vnd.oma.scidm.messages+xml":{"source":"iana","compressible":true},"application/vnd.oma.xcap-directory+xml":{"source":"iana","compressible":true},"application/vnd.omads-email+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.omads-file+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.omads-folder+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.omaloc-supl-init":{"source":"iana"},"application/vnd.onepager":{"source":"iana"},"application/vnd.onepagertamp":{"source":"iana"},"application/vnd.onepagertamx":{"source":"iana"},"application/vnd.onepagertat":{"source":"iana"},"application/vnd.onepagertatp":{"source":"iana"},"application/vnd.onepagertatx":{"source":"iana"},"application/vnd.openblox.game+xml":{"source":"iana","compressible":true,"extensions":["obgx"]},"application/vnd.openblox.game-binary":{"source":"iana"},"application/vnd.openeye.oeb":{"source":"iana"},"application/vnd.openofficeorg.extension":{"source":"apache","extensions":["oxt"]},"application/vnd.openstreetmap.data+xml":{"source":"iana","compressible":true,"extensions":["osm"]},"application/vnd.opentimestamps.ots":{"source":"iana"},"application/vnd.openxmlformats-officedocument.custom-properties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.customxmlproperties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawing+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.chart+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.chartshapes+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramcolors+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramdata+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramlayout+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.drawingml.diagramstyle+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.extended-properties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.commentauthors+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.comments+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.handoutmaster+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.notesmaster+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.notesslide+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.presentation":{"source":"iana","compressible":false,"extensions":["pptx"]},"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.presprops+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slide":{"source":"iana","extensions":["sldx"]},"application/vnd.openxmlformats-officedocument.presentationml.slide+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slidelayout+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slidemaster+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slideshow":{"source":"iana","extensions":["ppsx"]},"application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.slideupdateinfo+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.tablestyles+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.tags+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.template":{"source":"iana","extensions":["potx"]},"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.presentationml.viewprops+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.calcchain+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.externallink+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.pivotcachedefinition+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.pivotcacherecords+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.pivottable+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.querytable+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.revisionheaders+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.revisionlog+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedstrings+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":{"source":"iana","compressible":false,"extensions":["xlsx"]},"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.sheetmetadata+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.tablesinglecells+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.template":{"source":"iana","extensions":["xltx"]},"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.usernames+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.volatiledependencies+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.theme+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.themeoverride+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.vmldrawing":{"source":"iana"},"application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.document":{"source":"iana","compressible":false,"extensions":["docx"]},"application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.fonttable+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.template":{"source":"iana","extensions":["dotx"]},"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-officedocument.wordprocessingml.websettings+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-package.core-properties+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-package.digital-signature-xmlsignature+xml":{"source":"iana","compressible":true},"application/vnd.openxmlformats-package.relationships+xml":{"source":"iana","compressible":true},"application/vnd.oracle.resource+json":{"source":"iana","compressible":true},"application/vnd.orange.indata":{"source":"iana"},"application/vnd.osa.netdeploy":{"source":"iana"},"application/vnd.osgeo.mapguide.package":{"source":"iana","extensions":["mgp"]},"application/vnd.osgi.bundle":{"source":"iana"},"application/vnd.osgi.dp":{"source":"iana","extensions":["dp"]},"application/vnd.osgi.subsystem":{"source":"iana","extensions":["esa"]},"application/vnd.otps.ct-kip+xml":{"source":"iana","compressible":true},"application/vnd.oxli.countgraph":{"source":"iana"},"application/vnd.pagerduty+json":{"source":"iana","compressible":true},"application/vnd.palm":{"source":"iana","extensions":["pdb","pqa","oprc"]},"application/vnd.panoply":{"source":"iana"},"application/vnd.paos.xml":{"source":"iana"},"application/vnd.patentdive":{"source":"iana"},"application/vnd.patientecommsdoc":{"source":"iana"},"application/vnd.pawaafile":{"source":"iana","extensions":["paw"]},"application/vnd.pcos":{"source":"iana"},"application/vnd.pg.format":{"source":"iana","extensions":["str"]},"application/vnd.pg.osasli":{"source":"iana","extensions":["ei6"]},"application/vnd.piaccess.application-licence":{"source":"iana"},"application/vnd.picsel":{"source":"iana","extensions":["efif"]},"application/vnd.pmi.widget":{"source":"iana","extensions":["wg"]},"application/vnd.poc.group-advertisement+xml":{"source":"iana","compressible":true},"application/vnd.pocketlearn":{"source":"iana","extensions":["plf"]},"application/vnd.powerbuilder6":{"source":"iana","extensions":["pbd"]},"application/vnd.powerbuilder6-s":{"source":"iana"},"application/vnd.powerbuilder7":{"source":"iana"},"application/vnd.powerbuilder7-s":{"source":"iana"},"application/vnd.powerbuilder75":{"source":"iana"},"application/vnd.powerbuilder75-s":{"source":"iana"},"application/vnd.preminet":{"source":"iana"},"application/vnd.previewsystems.box":{"source":"iana","extensions":["box"]},"application/vnd.proteus.magazine":{"source":"iana","extensions":["mgz"]},"application/vnd.psfs":{"source":"iana"},"application/vnd.publishare-delta-tree":{"source":"iana","extensions":["qps"]},"application/vnd.pvi.ptid1":{"source":"iana","extensions":["ptid"]},"application/vnd.pwg-multiplexed":{"source":"iana"},"application/vnd.pwg-xhtml-print+xml":{"source":"iana","compressible":true},"application/vnd.qualcomm.brew-app-res":{"source":"iana"},"application/vnd.quarantainenet":{"source":"iana"},"application/vnd.quark.quarkxpress":{"source":"iana","extensions":["qxd","qxt","qwd","qwt","qxl","qxb"]},"application/vnd.quobject-quoxdocument":{"source":"iana"},"application/vnd.radisys.moml+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-conf+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-conn+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-dialog+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-audit-stream+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-conf+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-base+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-fax-detect+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-fax-sendrecv+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-group+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-speech+xml":{"source":"iana","compressible":true},"application/vnd.radisys.msml-dialog-transform+xml":{"source":"iana","compressible":true},"application/vnd.rainstor.data":{"source":"iana"},"application/vnd.rapid":{"source":"iana"},"application/vnd.rar":{"source":"iana","extensions":["rar"]},"application/vnd.realvnc.bed":{"source":"iana","extensions":["bed"]},"application/vnd.recordare.musicxml":{"source":"iana","extensions":["mxl"]},"application/vnd.recordare.musicxml+xml":{"source":"iana","compressible":true,"extensions":["musicxml"]},"application/vnd.renlearn.rlprint":{"source":"iana"},"application/vnd.resilient.logic":{"source":"iana"},"application/vnd.restful+json":{"source":"iana","compressible":true},"application/vnd.rig.cryptonote":{"source":"iana","extensions":["cryptonote"]},"application/vnd.rim.cod":{"source":"apache","extensions":["cod"]},"application/vnd.rn-realmedia":{"source":"apache","extensions":["rm"]},"application/vnd.rn-realmedia-vbr":{"source":"apache","extensions":["rmvb"]},"application/vnd.route66.link66+xml":{"source":"iana","compressible":true,"extensions":["link66"]},"application/vnd.rs-274x":{"source":"iana"},"application/vnd.ruckus.download":{"source":"iana"},"application/vnd.s3sms":{"source":"iana"},"application/vnd.sailingtracker.track":{"source":"iana","extensions":["st"]},"application/vnd.sar":{"source":"iana"},"application/vnd.sbm.cid":{"source":"iana"},"application/vnd.sbm.mid2":{"source":"iana"},"application/vnd.scribus":{"source":"iana"},"application/vnd.sealed.3df":{"source":"iana"},"application/vnd.sealed.csf":{"source":"iana"},"application/vnd.sealed.doc":{"source":"iana"},"application/vnd.sealed.eml":{"source":"iana"},"application/vnd.sealed.mht":{"source":"iana"},"application/vnd.sealed.net":{"source":"iana"},"application/vnd.sealed.ppt":{"source":"iana"},"application/vnd.sealed.tiff":{"source":"iana"},"application/vnd.sealed.xls":{"source":"iana"},"application/vnd.sealedmedia.softseal.html":{"source":"iana"},"application/vnd.sealedmedia.softseal.pdf":{"source":"iana"},"application/vnd.seemail":{"source":"iana","extensions":["see"]},"application/vnd.seis+json":{"source":"iana","compressible":true},"application/vnd.sema":{"source":"iana","extensions":["sema"]},"application/vnd.semd":{"source":"iana","extensions":["semd"]},"application/vnd.semf":{"source":"iana","extensions":["semf"]},"application/vnd.shade-save-file":{"source":"iana"},"application/vnd.shana.informed.formdata":{"source":"iana","extensions":["ifm"]},"application/vnd.shana.informed.formtemplate":{"source":"iana","extensions":["itp"]},"application/vnd.shana.informed.interchange":{"source":"iana","extensions":["iif"]},"application/vnd.shana.informed.package":{"source":"iana","extensions":["ipk"]},"application/vnd.shootproof+json":{"source":"iana","compressible":true},"application/vnd.shopkick+json":{"source":"iana","compressible":true},"application/vnd.shp":{"source":"iana"},"application/vnd.shx":{"source":"iana"},"application/vnd.sigrok.session":{"source":"iana"},"application/vnd.simtech-mindmapper":{"source":"iana","extensions":["twd","twds"]},"application/vnd.siren+json":{"source":"iana","compressible":true},"application/vnd.smaf":{"source":"iana","extensions":["mmf"]},"application/vnd.smart.notebook":{"source":"iana"},"application/vnd.smart.teacher":{"source":"iana","extensions":["teacher"]},"application/vnd.snesdev-page-table":{"source":"iana"},"application/vnd.software602.filler.form+xml":{"source":"iana","compressible":true,"extensions":["fo"]},"application/vnd.software602.filler.form-xml-zip":{"source":"iana"},"application/vnd.solent.sdkm+xml":{"source":"iana","compressible":true,"extensions":["sdkm","sdkd"]},"application/vnd.spotfire.dxp":{"source":"iana","extensions":["dxp"]},"application/vnd.spotfire.sfs":{"source":"iana","extensions":["sfs"]},"application/vnd.sqlite3":{"source":"iana"},"application/vnd.sss-cod":{"source":"iana"},"application/vnd.sss-dtf":{"source":"iana"},"application/vnd.sss-ntf":{"source":"iana"},"application/vnd.stardivision.calc":{"source":"apache","extensions":["sdc"]},"application/vnd.stardivision.draw":{"source":"apache","extensions":["sda"]},"application/vnd.stardivision.impress":{"source":"apache","extensions":["sdd"]},"application/vnd.stardivision.math":{"source":"apache","extensions":["smf"]},"application/vnd.stardivision.writer":{"source":"apache","extensions":["sdw","vor"]},"application/vnd.stardivision.writer-global":{"source":"apache","extensions":["sgl"]},"application/vnd.stepmania.package":{"source":"iana","extensions":["smzip"]},"application/vnd.stepmania.stepchart":{"source":"iana","extensions":["sm"]},"application/vnd.street-stream":{"source":"iana"},"application/vnd.sun.wadl+xml":{"source":"iana","compressible":true,"extensions":["wadl"]},"application/vnd.sun.xml.calc":{"source":"apache","extensions":["sxc"]},"application/vnd.sun.xml.calc.template":{"source":"apache","extensions":["stc"]},"application/vnd.sun.xml.draw":{"source":"apache","extensions":["sxd"]},"application/vnd.sun.xml.draw.template":{"source":"apache","extensions":["std"]},"application/vnd.sun.xml.impress":{"source":"apache","extensions":["sxi"]},"application/vnd.sun.xml.impress.template":{"source":"apache","extensions":["sti"]},"application/vnd.sun.xml.math":{"source":"apache","extensions":["sxm"]},"application/vnd.sun.xml.writer":{"source":"apache","extensions":["sxw"]},"application/vnd.sun.xml.writer.global":{"source":"apache","extensions":["sxg"]},"application/vnd.sun.xml.writer.template":{"source":"apache","extensions":["stw"]},"application/vnd.sus-calendar":{"source":"iana","extensions":["sus","susp"]},"application/vnd.svd":{"source":"iana","extensions":["svd"]},"application/vnd.swiftview-ics":{"source":"iana"},"application/vnd.sycle+xml":{"source":"iana","compressible":true},"application/vnd.syft+json":{"source":"iana","compressible":true},"application/vnd.symbian.install":{"source":"apache","extensions":["sis","sisx"]},"application/vnd.syncml+xml":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["xsm"]},"application/vnd.syncml.dm+wbxml":{"source":"iana","charset":"UTF-8","extensions":["bdm"]},"application/vnd.syncml.dm+xml":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["xdm"]},"application/vnd.syncml.dm.notification":{"source":"iana"},"application/vnd.syncml.dmddf+wbxml":{"source":"iana"},"application/vnd.syncml.dmddf+xml":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["ddf"]},"application/vnd.syncml.dmtnds+wbxml":{"source":"iana"},"application/vnd.syncml.dmtnds+xml":{"source":"iana","charset":"UTF-8","compressible":true},"application/vnd.syncml.ds.notification":{"source":"iana"},"application/vnd.tableschema+json":{"source":"iana","compressible":true},"application/vnd.tao.intent-module-archive":{"source":"iana","extensions":["tao"]},"application/vnd.tcpdump.pcap":{"source":"iana","extensions":["pcap","cap","dmp"]},"application/vnd.think-cell.ppttc+json":{"source":"iana","compressible":true},"application/vnd.tmd.mediaflex.api+xml":{"source":"iana","compressible":true},"application/vnd.tml":{"source":"iana"},"application/vnd.tmobile-livetv":{"source":"iana","extensions":["tmo"]},"application/vnd.tri.onesource":{"source":"iana"},"application/vnd.trid.tpt":{"source":"iana","extensions":["tpt"]},"application/vnd.triscape.mxs":{"source":"iana","extensions":["mxs"]},"application/vnd.trueapp":{"source":"iana","extensions":["tra"]},"application/vnd.truedoc":{"source":"iana"},"application/vnd.ubisoft.webplayer":{"source":"iana"},"application/vnd.ufdl":{"source":"iana","extensions":["ufd","ufdl"]},"application/vnd.uiq.theme":{"source":"iana","extensions":["utz"]},"application/vnd.umajin":{"source":"iana","extensions":["umj"]},"application/vnd.unity":{"source":"iana","extensions":["unityweb"]},"application/vnd.uoml+xml":{"source":"iana","compressible":true,"extensions":["uoml"]},"application/vnd.uplanet.alert":{"source":"iana"},"application/vnd.uplanet.alert-wbxml":{"source":"iana"},"application/vnd.uplanet.bearer-choice":{"source":"iana"},"application/vnd.uplanet.bearer-choice-wbxml":{"source":"iana"},"application/vnd.uplanet.cacheop":{"source":"iana"},"application/vnd.uplanet.cacheop-wbxml":{"source":"iana"},"application/vnd.uplanet.channel":{"source":"iana"},"application/vnd.uplanet.channel-wbxml":{"source":"iana"},"application/vnd.uplanet.list":{"source":"iana"},"application/vnd.uplanet.list-wbxml":{"source":"iana"},"application/vnd.uplanet.listcmd":{"source":"iana"},"application/vnd.uplanet.listcmd-wbxml":{"source":"iana"},"application/vnd.uplanet.signal":{"source":"iana"},"application/vnd.uri-map":{"source":"iana"},"application/vnd.valve.source.material":{"source":"iana"},"application/vnd.vcx":{"source":"iana","extensions":["vcx"]},"application/vnd.vd-study":{"source":"iana"},"application/vnd.vectorworks":{"source":"iana"},"application/vnd.vel+json":{"source":"iana","compressible":true},"application/vnd.verimatrix.vcas":{"source":"iana"},"application/vnd.veritone.aion+json":{"source":"iana","compressible":true},"application/vnd.veryant.thin":{"source":"iana"},"application/vnd.ves.encrypted":{"source":"iana"},"application/vnd.vidsoft.vidconference":{"source":"iana"},"application/vnd.visio":{"source":"iana","extensions":["vsd","vst","vss","vsw"]},"application/vnd.visionary":{"source":"iana","extensions":["vis"]},"application/vnd.vividence.scriptfile":{"source":"iana"},"application/vnd.vsf":{"source":"iana","extensions":["vsf"]},"application/vnd.wap.sic":{"source":"iana"},"application/vnd.wap.slc":{"source":"iana"},"application/vnd.wap.wbxml":{"source":"iana","charset":"UTF-8","extensions":["wbxml"]},"application/vnd.wap.wmlc":{"source":"iana","extensions":["wmlc"]},"application/vnd.wap.wmlscriptc":{"source":"iana","extensions":["wmlsc"]},"application/vnd.webturbo":{"source":"iana","extensions":["wtb"]},"application/vnd.wfa.dpp":{"source":"iana"},"application/vnd.wfa.p2p":{"source":"iana"},"application/vnd.wfa.wsc":{"source":"iana"},"application/vnd.windows.devicepairing":{"source":"iana"},"application/vnd.wmc":{"source":"iana"},"application/vnd.wmf.bootstrap":{"source":"iana"},"application/vnd.wolfram.mathematica":{"source":"iana"},"application/vnd.wolfram.mathematica.package":{"source":"iana"},"application/vnd.wolfram.player":{"source":"iana","extensions":["nbp"]},"application/vnd.wordperfect":{"source":"iana","extensions":["wpd"]},"application/vnd.wqd":{"source":"iana","extensions":["wqd"]},"application/vnd.wrq-hp3000-labelled":{"source":"iana"},"application/vnd.wt.stf":{"source":"iana","extensions":["stf"]},"application/vnd.wv.csp+wbxml":{"source":"iana"},"application/vnd.wv.csp+xml":{"source":"iana","compressible":true},"application/vnd.wv.ssp+xml":{"source":"iana","compressible":true},"application/vnd.xacml+json":{"source":"iana","compressible":true},"application/vnd.xara":{"source":"iana","extensions":["xar"]},"application/vnd.xfdl":{"source":"iana","extensions":["xfdl"]},"application/vnd.xfdl.webform":{"source":"iana"},"application/vnd.xmi+xml":{"source":"iana","compressible":true},"application/vnd.xmpie.cpkg":{"source":"iana"},"application/vnd.xmpie.dpkg":{"source":"iana"},"application/vnd.xmpie.plan":{"source":"iana"},"application/vnd.xmpie.ppkg":{"source":"iana"},"application/vnd.xmpie.xlim":{"source":"iana"},"application/vnd.yamaha.hv-dic":{"source":"iana","extensions":["hvd"]},"application/vnd.yamaha.hv-script":{"source":"iana","extensions":["hvs"]},"application/vnd.yamaha.hv-voice":{"source":"iana","extensions":["hvp"]},"application/vnd.yamaha.openscoreformat":{"source":"iana","extensions":["osf"]},"application/vnd.yamaha.openscoreformat.osfpvg+xml":{"source":"iana","compressible":true,"extensions":["osfpvg"]},"application/vnd.yamaha.remote-setup":{"source":"iana"},"application/vnd.yamaha.smaf-audio":{"source":"iana","extensions":["saf"]},"application/vnd.yamaha.smaf-phrase":{"source":"iana","extensions":["spf"]},"application/vnd.yamaha.through-ngn":{"source":"iana"},"application/vnd.yamaha.tunnel-udpencap":{"source":"iana"},"application/vnd.yaoweme":{"source":"iana"},"application/vnd.yellowriver-custom-menu":{"source":"iana","extensions":["cmp"]},"application/vnd.youtube.yt":{"source":"iana"},"application/vnd.zul":{"source":"iana","extensions":["zir","zirz"]},"application/vnd.zzazz.deck+xml":{"source":"iana","compressible":true,"extensions":["zaz"]},"application/voicexml+xml":{"source":"iana","compressible":true,"extensions":["vxml"]},"application/voucher-cms+json":{"source":"iana","compressible":true},"application/vq-rtcpxr":{"source":"iana"},"application/wasm":{"source":"iana","compressible":true,"extensions":["wasm"]},"application/watcherinfo+xml":{"source":"iana","compressible":true,"extensions":["wif"]},"application/webpush-options+json":{"source":"iana","compressible":true},"application/whoispp-query":{"source":"iana"},"application/whoispp-response":{"source":"iana"},"application/widget":{"source":"iana","extensions":["wgt"]},"application/winhlp":{"source":"apache","extensions":["hlp"]},"application/wita":{"source":"iana"},"application/wordperfect5.1":{"source":"iana"},"application/wsdl+xml":{"source":"iana","compressible":true,"extensions":["wsdl"]},"application/wspolicy+xml":{"source":"iana","compressible":true,"extensions":["wspolicy"]},"application/x-7z-compressed":{"source":"apache","compressible":false,"extensions":["7z"]},"application/x-abiword":{"source":"apache","extensions":["abw"]},"application/x-ace-compressed":{"source":"apache","extensions":["ace"]},"application/x-amf":{"source":"apache"},"application/x-apple-diskimage":{"source":"apache","extensions":["dmg"]},"application/x-arj":{"compressible":false,"extensions":["arj"]},"application/x-authorware-bin":{"source":"apache","extensions":["aab","x32","u32","vox"]},"application/x-authorware-map":{"source":"apache","extensions":["aam"]},"application/x-authorware-seg":{"source":"apache","extensions":["aas"]},"application/x-bcpio":{"source":"apache","extensions":["bcpio"]},"application/x-bdoc":{"compressible":false,"extensions":["bdoc"]},"application/x-bittorrent":{"source":"apache","extensions":["torrent"]},"application/x-blorb":{"source":"apache","extensions":["blb","blorb"]},"application/x-bzip":{"source":"apache","compressible":false,"extensions":["bz"]},"application/x-bzip2":{"source":"apache","compressible":false,"extensions":["bz2","boz"]},"application/x-cbr":{"source":"apache","extensions":["cbr","cba","cbt","cbz","cb7"]},"application/x-cdlink":{"source":"apache","extensions":["vcd"]},"application/x-cfs-compressed":{"source":"apache","extensions":["cfs"]},"application/x-chat":{"source":"apache","extensions":["chat"]},"application/x-chess-pgn":{"source":"apache","extensions":["pgn"]},"application/x-chrome-extension":{"extensions":["crx"]},"application/x-cocoa":{"source":"nginx","extensions":["cco"]},"application/x-compress":{"source":"apache"},"application/x-conference":{"source":"apache","extensions":["nsc"]},"application/x-cpio":{"source":"apache","extensions":["cpio"]},"application/x-csh":{"source":"apache","extensions":["csh"]},"application/x-deb":{"compressible":false},"application/x-debian-package":{"source":"apache","extensions":["deb","udeb"]},"application/x-dgc-compressed":{"source":"apache","extensions":["dgc"]},"application/x-director":{"source":"apache","extensions":["dir","dcr","dxr","cst","cct","cxt","w3d","fgd","swa"]},"application/x-doom":{"source":"apache","extensions":["wad"]},"application/x-dtbncx+xml":{"source":"apache","compressible":true,"extensions":["ncx"]},"application/x-dtbook+xml":{"source":"apache","compressible":true,"extensions":["dtb"]},"application/x-dtbresource+xml":{"source":"apache","compressible":true,"extensions":["res"]},"application/x-dvi":{"source":"apache","compressible":false,"extensions":["dvi"]},"application/x-envoy":{"source":"apache","extensions":["evy"]},"application/x-eva":{"source":"apache","extensions":["eva"]},"application/x-font-bdf":{"source":"apache","extensions":["bdf"]},"application/x-font-dos":{"source":"apache"},"application/x-font-framemaker":{"source":"apache"},"application/x-font-ghostscript":{"source":"apache","extensions":["gsf"]},"application/x-font-libgrx":{"source":"apache"},"application/x-font-linux-psf":{"source":"apache","extensions":["psf"]},"application/x-font-pcf":{"source":"apache","extensions":["pcf"]},"application/x-font-snf":{"source":"apache","extensions":["snf"]},"application/x-font-speedo":{"source":"apache"},"application/x-font-sunos-news":{"source":"apache"},"application/x-font-type1":{"source":"apache","extensions":["pfa","pfb","pfm","afm"]},"application/x-font-vfont":{"source":"apache"},"application/x-freearc":{"source":"apache","extensions":["arc"]},"application/x-futuresplash":{"source":"apache","extensions":["spl"]},"application/x-gca-compressed":{"source":"apache","extensions":["gca"]},"application/x-glulx":{"source":"apache","extensions":["ulx"]},"application/x-gnumeric":{"source":"apache","extensions":["gnumeric"]},"application/x-gramps-xml":{"source":"apache","extensions":["gramps"]},"application/x-gtar":{"source":"apache","extensions":["gtar"]},"application/x-gzip":{"source":"apache"},"application/x-hdf":{"source":"apache","extensions":["hdf"]},"application/x-httpd-php":{"compressible":true,"extensions":["php"]},"application/x-install-instructions":{"source":"apache","extensions":["install"]},"application/x-iso9660-image":{"source":"apache","extensions":["iso"]},"application/x-iwork-keynote-sffkey":{"extensions":["key"]},"application/x-iwork-numbers-sffnumbers":{"extensions":["numbers"]},"application/x-iwork-pages-sffpages":{"extensions":["pages"]},"application/x-java-archive-diff":{"source":"nginx","extensions":["jardiff"]},"application/x-java-jnlp-file":{"source":"apache","compressible":false,"extensions":["jnlp"]},"application/x-javascript":{"compressible":true},"application/x-keepass2":{"extensions":["kdbx"]},"application/x-latex":{"source":"apache","compressible":false,"extensions":["latex"]},"application/x-lua-bytecode":{"extensions":["luac"]},"application/x-lzh-compressed":{"source":"apache","extensions":["lzh","lha"]},"application/x-makeself":{"source":"nginx","extensions":["run"]},"application/x-mie":{"source":"apache","extensions":["mie"]},"application/x-mobipocket-ebook":{"source":"apache","extensions":["prc","mobi"]},"application/x-mpegurl":{"compressible":false},"application/x-ms-application":{"source":"apache","extensions":["application"]},"application/x-ms-shortcut":{"source":"apache","extensions":["lnk"]},"application/x-ms-wmd":{"source":"apache","extensions":["wmd"]},"application/x-ms-wmz":{"source":"apache","extensions":["wmz"]},"application/x-ms-xbap":{"source":"apache","extensions":["xbap"]},"application/x-msaccess":{"source":"apache","extensions":["mdb"]},"application/x-msbinder":{"source":"apache","extensions":["obd"]},"application/x-mscardfile":{"source":"apache","extensions":["crd"]},"application/x-msclip":{"source":"apache","extensions":["clp"]},"application/x-msdos-program":{"extensions":["exe"]},"application/x-msdownload":{"source":"apache","extensions":["exe","dll","com","bat","msi"]},"application/x-msmediaview":{"source":"apache","extensions":["mvb","m13","m14"]},"application/x-msmetafile":{"source":"apache","extensions":["wmf","wmz","emf","emz"]},"application/x-msmoney":{"source":"apache","extensions":["mny"]},"application/x-mspublisher":{"source":"apache","extensions":["pub"]},"application/x-msschedule":{"source":"apache","extensions":["scd"]},"application/x-msterminal":{"source":"apache","extensions":["trm"]},"application/x-mswrite":{"source":"apache","extensions":["wri"]},"application/x-netcdf":{"source":"apache","extensions":["nc","cdf"]},"application/x-ns-proxy-autoconfig":{"compressible":true,"extensions":["pac"]},"application/x-nzb":{"source":"apache","extensions":["nzb"]},"application/x-perl":{"source":"nginx","extensions":["pl","pm"]},"application/x-pilot":{"source":"nginx","extensions":["prc","pdb"]},"application/x-pkcs12":{"source":"apache","compressible":false,"extensions":["p12","pfx"]},"application/x-pkcs7-certificates":{"source":"apache","extensions":["p7b","spc"]},"application/x-pkcs7-certreqresp":{"source":"apache","extensions":["p7r"]},"application/x-pki-message":{"source":"iana"},"application/x-rar-compressed":{"source":"apache","compressible":false,"extensions":["rar"]},"application/x-redhat-package-manager":{"source":"nginx","extensions":["rpm"]},"application/x-research-info-systems":{"source":"apache","extensions":["ris"]},"application/x-sea":{"source":"nginx","extensions":["sea"]},"application/x-sh":{"source":"apache","compressible":true,"extensions":["sh"]},"application/x-shar":{"source":"apache","extensions":["shar"]},"application/x-shockwave-flash":{"source":"apache","compressible":false,"extensions":["swf"]},"application/x-silverlight-app":{"source":"apache","extensions":["xap"]},"application/x-sql":{"source":"apache","extensions":["sql"]},"application/x-stuffit":{"source":"apache","compressible":false,"extensions":["sit"]},"application/x-stuffitx":{"source":"apache","extensions":["sitx"]},"application/x-subrip":{"source":"apache","extensions":["srt"]},"application/x-sv4cpio":{"source":"apache","extensions":["sv4cpio"]},"application/x-sv4crc":{"source":"apache","extensions":["sv4crc"]},"application/x-t3vm-image":{"source":"apache","extensions":["t3"]},"application/x-tads":{"source":"apache","extensions":["gam"]},"application/x-tar":{"source":"apache","compressible":true,"extensions":["tar"]},"application/x-tcl":{"source":"apache","extensions":["tcl","tk"]},"application/x-tex":{"source":"apache","extensions":["tex"]},"application/x-tex-tfm":{"source":"apache","extensions":["tfm"]},"application/x-texinfo":{"source":"apache","extensions":["texinfo","texi"]},"application/x-tgif":{"source":"apache","extensions":["obj"]},"application/x-ustar":{"source":"apache","extensions":["ustar"]},"application/x-virtualbox-hdd":{"compressible":true,"extensions":["hdd"]},"application/x-virtualbox-ova":{"compressible":true,"extensions":["ova"]},"application/x-virtualbox-ovf":{"compressible":true,"extensions":["ovf"]},"application/x-virtualbox-vbox":{"compressible":true,"extensions":["vbox"]},"application/x-virtualbox-vbox-extpack":{"compressible":false,"extensions":["vbox-extpack"]},"application/x-virtualbox-vdi":{"compressible":true,"extensions":["vdi"]},"application/x-virtualbox-vhd":{"compressible":true,"extensions":["vhd"]},"application/x-virtualbox-vmdk":{"compressible":true,"extensions":["vmdk"]},"application/x-wais-source":{"source":"apache","extensions":["src"]},"application/x-web-app-manifest+json":{"compressible":true,"extensions":["webapp"]},"application/x-www-form-urlencoded":{"source":"iana","compressible":true},"application/x-x509-ca-cert":{"source":"iana","extensions":["der","crt","pem"]},"application/x-x509-ca-ra-cert":{"source":"iana"},"application/x-x509-next-ca-cert":{"source":"iana"},"application/x-xfig":{"source":"apache","extensions":["fig"]},"application/x-xliff+xml":{"source":"apache","compressible":true,"extensions":["xlf"]},"application/x-xpinstall":{"source":"apache","compressible":false,"extensions":["xpi"]},"application/x-xz":{"source":"apache","extensions":["xz"]},"application/x-zmachine":{"source":"apache","extensions":["z1","z2","z3","z4","z5","z6","z7","z8"]},"application/x400-bp":{"source":"iana"},"application/xacml+xml":{"source":"iana","compressible":true},"application/xaml+xml":{"source":"apache","compressible":true,"extensions":["xaml"]},"application/xcap-att+xml":{"source":"iana","compressible":true,"extensions":["xav"]},"application/xcap-caps+xml":{"source":"iana","compressible":true,"extensions":["xca"]},"application/xcap-diff+xml":{"source":"iana","compressible":true,"extensions":["xdf"]},"application/xcap-el+xml":{"source":"iana","compressible":true,"extensions":["xel"]},"application/xcap-error+xml":{"source":"iana","compressible":true},"application/xcap-ns+xml":{"source":"iana","compressible":true,"extensions":["xns"]},"application/xcon-conference-info+xml":{"source":"iana","compressible":true},"application/xcon-conference-info-diff+xml":{"source":"iana","compressible":true},"application/xenc+xml":{"source":"iana","compressible":true,"extensions":["xenc"]},"application/xhtml+xml":{"source":"iana","compressible":true,"extensions":["xhtml","xht"]},"application/xhtml-voice+xml":{"source":"apache","compressible":true},"application/xliff+xml":{"source":"iana","compressible":true,"extensions":["xlf"]},"application/xml":{"source":"iana","compressible":true,"extensions":["xml","xsl","xsd","rng"]},"application/xml-dtd":{"source":"iana","compressible":true,"extensions":["dtd"]},"application/xml-external-parsed-entity":{"source":"iana"},"application/xml-patch+xml":{"source":"iana","compressible":true},"application/xmpp+xml":{"source":"iana","compressible":true},"application/xop+xml":{"source":"iana","compressible":true,"extensions":["xop"]},"application/xproc+xml":{"source":"apache","compressible":true,"extensions":["xpl"]},"application/xslt+xml":{"source":"iana","compressible":true,"extensions":["xsl","xslt"]},"application/xspf+xml":{"source":"apache","compressible":true,"extensions":["xspf"]},"application/xv+xml":{"source":"iana","compressible":true,"extensions":["mxml","xhvml","xvml","xvm"]},"application/yang":{"source":"iana","extensions":["yang"]},"application/yang-data+json":{"source":"iana","compressible":true},"application/yang-data+xml":{"source":"iana","compressible":true},"application/yang-patch+json":{"source":"iana","compressible":true},"application/yang-patch+xml":{"source":"iana","compressible":true},"application/yin+xml":{"source":"iana","compressible":true,"extensions":["yin"]},"application/zip":{"source":"iana","compressible":false,"extensions":["zip"]},"application/zlib":{"source":"iana"},"application/zstd":{"source":"iana"},"audio/1d-interleaved-parityfec":{"source":"iana"},"audio/32kadpcm":{"source":"iana"},"audio/3gpp":{"source":"iana","compressible":false,"extensions":["3gpp"]},"audio/3gpp2":{"source":"iana"},"audio/aac":{"source":"iana"},"audio/ac3":{"source":"iana"},"audio/adpcm":{"source":"apache","extensions":["adp"]},"audio/amr":{"source":"iana","extensions":["amr"]},"audio/amr-wb":{"source":"iana"},"audio/amr-wb+":{"source":"iana"},"audio/aptx":{"source":"iana"},"audio/asc":{"source":"iana"},"audio/atrac-advanced-lossless":{"source":"iana"},"audio/atrac-x":{"source":"iana"},"audio/atrac3":{"source":"iana"},"audio/basic":{"source":"iana","compressible":false,"extensions":["au","snd"]},"audio/bv16":{"source":"iana"},"audio/bv32":{"source":"iana"},"audio/clearmode":{"source":"iana"},"audio/cn":{"source":"iana"},"audio/dat12":{"source":"iana"},"audio/dls":{"source":"iana"},"audio/dsr-es201108":{"source":"iana"},"audio/dsr-es202050":{"source":"iana"},"audio/dsr-es202211":{"source":"iana"},"audio/dsr-es202212":{"source":"iana"},"audio/dv":{"source":"iana"},"audio/dvi4":{"source":"iana"},"audio/eac3":{"source":"iana"},"audio/encaprtp":{"source":"iana"},"audio/evrc":{"source":"iana"},"audio/evrc-qcp":{"source":"iana"},"audio/evrc0":{"source":"iana"},"audio/evrc1":{"source":"iana"},"audio/evrcb":{"source":"iana"},"audio/evrcb0":{"source":"iana"},"audio/evrcb1":{"source":"iana"},"audio/evrcnw":{"source":"iana"},"audio/evrcnw0":{"source":"iana"},"audio/evrcnw1":{"source":"iana"},"audio/evrcwb":{"source":"iana"},"audio/evrcwb0":{"source":"iana"},"audio/evrcwb1":{"source":"iana"},"audio/evs":{"source":"iana"},"audio/flexfec":{"source":"iana"},"audio/fwdred":{"source":"iana"},"audio/g711-0":{"source":"iana"},"audio/g719":{"source":"iana"},"audio/g722":{"source":"iana"},"audio/g7221":{"source":"iana"},"audio/g723":{"source":"iana"},"audio/g726-16":{"source":"iana"},"audio/g726-24":{"source":"iana"},"audio/g726-32":{"source":"iana"},"audio/g726-40":{"source":"iana"},"audio/g728":{"source":"iana"},"audio/g729":{"source":"iana"},"audio/g7291":{"source":"iana"},"audio/g729d":{"source":"iana"},"audio/g729e":{"source":"iana"},"audio/gsm":{"source":"iana"},"audio/gsm-efr":{"source":"iana"},"audio/gsm-hr-08":{"source":"iana"},"audio/ilbc":{"source":"iana"},"audio/ip-mr_v2.5":{"source":"iana"},"audio/isac":{"source":"apache"},"audio/l16":{"source":"iana"},"audio/l20":{"source":"iana"},"audio/l24":{"source":"iana","compressible":false},"audio/l8":{"source":"iana"},"audio/lpc":{"source":"iana"},"audio/melp":{"source":"iana"},"audio/melp1200":{"source":"iana"},"audio/melp2400":{"source":"iana"},"audio/melp600":{"source":"iana"},"audio/mhas":{"source":"iana"},"audio/midi":{"source":"apache","extensions":["mid","midi","kar","rmi"]},"audio/mobile-xmf":{"source":"iana","extensions":["mxmf"]},"audio/mp3":{"compressible":false,"extensions":["mp3"]},"audio/mp4":{"source":"iana","compressible":false,"extensions":["m4a","mp4a"]},"audio/mp4a-latm":{"source":"iana"},"audio/mpa":{"source":"iana"},"audio/mpa-robust":{"source":"iana"},"audio/mpeg":{"source":"iana","compressible":false,"extensions":["mpga","mp2","mp2a","mp3","m2a","m3a"]},"audio/mpeg4-generic":{"source":"iana"},"audio/musepack":{"source":"apache"},"audio/ogg":{"source":"iana","compressible":false,"extensions":["oga","ogg","spx","opus"]},"audio/opus":{"source":"iana"},"audio/parityfec":{"source":"iana"},"audio/pcma":{"source":"iana"},"audio/pcma-wb":{"source":"iana"},"audio/pcmu":{"source":"iana"},"audio/pcmu-wb":{"source":"iana"},"audio/prs.sid":{"source":"iana"},"audio/qcelp":{"source":"iana"},"audio/raptorfec":{"source":"iana"},"audio/red":{"source":"iana"},"audio/rtp-enc-aescm128":{"source":"iana"},"audio/rtp-midi":{"source":"iana"},"audio/rtploopback":{"source":"iana"},"audio/rtx":{"source":"iana"},"audio/s3m":{"source":"apache","extensions":["s3m"]},"audio/scip":{"source":"iana"},"audio/silk":{"source":"apache","extensions":["sil"]},"audio/smv":{"source":"iana"},"audio/smv-qcp":{"source":"iana"},"audio/smv0":{"source":"iana"},"audio/sofa":{"source":"iana"},"audio/sp-midi":{"source":"iana"},"audio/speex":{"source":"iana"},"audio/t140c":{"source":"iana"},"audio/t38":{"source":"iana"},"audio/telephone-event":{"source":"iana"},"audio/tetra_acelp":{"source":"iana"},"audio/tetra_acelp_bb":{"source":"iana"},"audio/tone":{"source":"iana"},"audio/tsvcis":{"source":"iana"},"audio/uemclip":{"source":"iana"},"audio/ulpfec":{"source":"iana"},"audio/usac":{"source":"iana"},"audio/vdvi":{"source":"iana"},"audio/vmr-wb":{"source":"iana"},"audio/vnd.3gpp.iufp":{"source":"iana"},"audio/vnd.4sb":{"source":"iana"},"audio/vnd.audiokoz":{"source":"iana"},"audio/vnd.celp":{"source":"iana"},"audio/vnd.cisco.nse":{"source":"iana"},"audio/vnd.cmles.radio-events":{"source":"iana"},"audio/vnd.cns.anp1":{"source":"iana"},"audio/vnd.cns.inf1":{"source":"iana"},"audio/vnd.dece.audio":{"source":"iana","extensions":["uva","uvva"]},"audio/vnd.digital-winds":{"source":"iana","extensions":["eol"]},"audio/vnd.dlna.adts":{"source":"iana"},"audio/vnd.dolby.heaac.1":{"source":"iana"},"audio/vnd.dolby.heaac.2":{"source":"iana"},"audio/vnd.dolby.mlp":{"source":"iana"},"audio/vnd.dolby.mps":{"source":"iana"},"audio/vnd.dolby.pl2":{"source":"iana"},"audio/vnd.dolby.pl2x":{"source":"iana"},"audio/vnd.dolby.pl2z":{"source":"iana"},"audio/vnd.dolby.pulse.1":{"source":"iana"},"audio/vnd.dra":{"source":"iana","extensions":["dra"]},"audio/vnd.dts":{"source":"iana","extensions":["dts"]},"audio/vnd.dts.hd":{"source":"iana","extensions":["dtshd"]},"audio/vnd.dts.uhd":{"source":"iana"},"audio/vnd.dvb.file":{"source":"iana"},"audio/vnd.everad.plj":{"source":"iana"},"audio/vnd.hns.audio":{"source":"iana"},"audio/vnd.lucent.voice":{"source":"iana","extensions":["lvp"]},"audio/vnd.ms-playready.media.pya":{"source":"iana","extensions":["pya"]},"audio/vnd.nokia.mobile-xmf":{"source":"iana"},"audio/vnd.nortel.vbk":{"source":"iana"},"audio/vnd.nuera.ecelp4800":{"source":"iana","extensions":["ecelp4800"]},"audio/vnd.nuera.ecelp7470":{"source":"iana","extensions":["ecelp7470"]},"audio/vnd.nuera.ecelp9600":{"source":"iana","extensions":["ecelp9600"]},"audio/vnd.octel.sbc":{"source":"iana"},"audio/vnd.presonus.multitrack":{"source":"iana"},"audio/vnd.qcelp":{"source":"iana"},"audio/vnd.rhetorex.32kadpcm":{"source":"iana"},"audio/vnd.rip":{"source":"iana","extensions":["rip"]},"audio/vnd.rn-realaudio":{"compressible":false},"audio/vnd.sealedmedia.softseal.mpeg":{"source":"iana"},"audio/vnd.vmx.cvsd":{"source":"iana"},"audio/vnd.wave":{"compressible":false},"audio/vorbis":{"source":"iana","compressible":false},"audio/vorbis-config":{"source":"iana"},"audio/wav":{"compressible":false,"extensions":["wav"]},"audio/wave":{"compressible":false,"extensions":["wav"]},"audio/webm":{"source":"apache","compressible":false,"extensions":["weba"]},"audio/x-aac":{"source":"apache","compressible":false,"extensions":["aac"]},"audio/x-aiff":{"source":"apache","extensions":["aif","aiff","aifc"]},"audio/x-caf":{"source":"apache","compressible":false,"extensions":["caf"]},"audio/x-flac":{"source":"apache","extensions":["flac"]},"audio/x-m4a":{"source":"nginx","extensions":["m4a"]},"audio/x-matroska":{"source":"apache","extensions":["mka"]},"audio/x-mpegurl":{"source":"apache","extensions":["m3u"]},"audio/x-ms-wax":{"source":"apache","extensions":["wax"]},"audio/x-ms-wma":{"source":"apache","extensions":["wma"]},"audio/x-pn-realaudio":{"source":"apache","extensions":["ram","ra"]},"audio/x-pn-realaudio-plugin":{"source":"apache","extensions":["rmp"]},"audio/x-realaudio":{"source":"nginx","extensions":["ra"]},"audio/x-tta":{"source":"apache"},"audio/x-wav":{"source":"apache","extensions":["wav"]},"audio/xm":{"source":"apache","extensions":["xm"]},"chemical/x-cdx":{"source":"apache","extensions":["cdx"]},"chemical/x-cif":{"source":"apache","extensions":["cif"]},"chemical/x-cmdf":{"source":"apache","extensions":["cmdf"]},"chemical/x-cml":{"source":"apache","extensions":["cml"]},"chemical/x-csml":{"source":"apache","extensions":["csml"]},"chemical/x-pdb":{"source":"apache"},"chemical/x-xyz":{"source":"apache","extensions":["xyz"]},"font/collection":{"source":"iana","extensions":["ttc"]},"font/otf":{"source":"iana","compressible":true,"extensions":["otf"]},"font/sfnt":{"source":"iana"},"font/ttf":{"source":"iana","compressible":true,"extensions":["ttf"]},"font/woff":{"source":"iana","extensions":["woff"]},"font/woff2":{"source":"iana","extensions":["woff2"]},"image/aces":{"source":"iana","extensions":["exr"]},"image/apng":{"compressible":false,"extensions":["apng"]},"image/avci":{"source":"iana","extensions":["avci"]},"image/avcs":{"source":"iana","extensions":["avcs"]},"image/avif":{"source":"iana","compressible":false,"extensions":["avif"]},"image/bmp":{"source":"iana","compressible":true,"extensions":["bmp"]},"image/cgm":{"source":"iana","extensions":["cgm"]},"image/dicom-rle":{"source":"iana","extensions":["drle"]},"image/emf":{"source":"iana","extensions":["emf"]},"image/fits":{"source":"iana","extensions":["fits"]},"image/g3fax":{"source":"iana","extensions":["g3"]},"image/gif":{"source":"iana","compressible":false,"extensions":["gif"]},"image/heic":{"source":"iana","extensions":["heic"]},"image/heic-sequence":{"source":"iana","extensions":["heics"]},"image/heif":{"source":"iana","extensions":["heif"]},"image/heif-sequence":{"source":"iana","extensions":["heifs"]},"image/hej2k":{"source":"iana","extensions":["hej2"]},"image/hsj2":{"source":"iana","extensions":["hsj2"]},"image/ief":{"source":"iana","extensions":["ief"]},"image/jls":{"source":"iana","extensions":["jls"]},"image/jp2":{"source":"iana","compressible":false,"extensions":["jp2","jpg2"]},"image/jpeg":{"source":"iana","compressible":false,"extensions":["jpeg","jpg","jpe"]},"image/jph":{"source":"iana","extensions":["jph"]},"image/jphc":{"source":"iana","extensions":["jhc"]},"image/jpm":{"source":"iana","compressible":false,"extensions":["jpm"]},"image/jpx":{"source":"iana","compressible":false,"extensions":["jpx","jpf"]},"image/jxr":{"source":"iana","extensions":["jxr"]},"image/jxra":{"source":"iana","extensions":["jxra"]},"image/jxrs":{"source":"iana","extensions":["jxrs"]},"image/jxs":{"source":"iana","extensions":["jxs"]},"image/jxsc":{"source":"iana","extensions":["jxsc"]},"image/jxsi":{"source":"iana","extensions":["jxsi"]},"image/jxss":{"source":"iana","extensions":["jxss"]},"image/ktx":{"source":"iana","extensions":["ktx"]},"image/ktx2":{"source":"iana","extensions":["ktx2"]},"image/naplps":{"source":"iana"},"image/pjpeg":{"compressible":false},"image/png":{"source":"iana","compressible":false,"extensions":["png"]},"image/prs.btif":{"source":"iana","extensions":["btif"]},"image/prs.pti":{"source":"iana","extensions":["pti"]},"image/pwg-raster":{"source":"iana"},"image/sgi":{"source":"apache","extensions":["sgi"]},"image/svg+xml":{"source":"iana","compressible":true,"extensions":["svg","svgz"]},"image/t38":{"source":"iana","extensions":["t38"]},"image/tiff":{"source":"iana","compressible":false,"extensions":["tif","tiff"]},"image/tiff-fx":{"source":"iana","extensions":["tfx"]},"image/vnd.adobe.photoshop":{"source":"iana","compressible":true,"extensions":["psd"]},"image/vnd.airzip.accelerator.azv":{"source":"iana","extensions":["azv"]},"image/vnd.cns.inf2":{"source":"iana"},"image/vnd.dece.graphic":{"source":"iana","extensions":["uvi","uvvi","uvg","uvvg"]},"image/vnd.djvu":{"source":"iana","extensions":["djvu","djv"]},"image/vnd.dvb.subtitle":{"source":"iana","extensions":["sub"]},"image/vnd.dwg":{"source":"iana","extensions":["dwg"]},"image/vnd.dxf":{"source":"iana","extensions":["dxf"]},"image/vnd.fastbidsheet":{"source":"iana","extensions":["fbs"]},"image/vnd.fpx":{"source":"iana","extensions":["fpx"]},"image/vnd.fst":{"source":"iana","extensions":["fst"]},"image/vnd.fujixerox.edmics-mmr":{"source":"iana","extensions":["mmr"]},"image/vnd.fujixerox.edmics-rlc":{"source":"iana","extensions":["rlc"]},"image/vnd.globalgraphics.pgb":{"source":"iana"},"image/vnd.microsoft.icon":{"source":"iana","compressible":true,"extensions":["ico"]},"image/vnd.mix":{"source":"iana"},"image/vnd.mozilla.apng":{"source":"iana"},"image/vnd.ms-dds":{"compressible":true,"extensions":["dds"]},"image/vnd.ms-modi":{"source":"iana","extensions":["mdi"]},"image/vnd.ms-photo":{"source":"apache","extensions":["wdp"]},"image/vnd.net-fpx":{"source":"iana","extensions":["npx"]},"image/vnd.pco.b16":{"source":"iana","extensions":["b16"]},"image/vnd.radiance":{"source":"iana"},"image/vnd.sealed.png":{"source":"iana"},"image/vnd.sealedmedia.softseal.gif":{"source":"iana"},"image/vnd.sealedmedia.softseal.jpg":{"source":"iana"},"image/vnd.svf":{"source":"iana"},"image/vnd.tencent.tap":{"source":"iana","extensions":["tap"]},"image/vnd.valve.source.texture":{"source":"iana","extensions":["vtf"]},"image/vnd.wap.wbmp":{"source":"iana","extensions":["wbmp"]},"image/vnd.xiff":{"source":"iana","extensions":["xif"]},"image/vnd.zbrush.pcx":{"source":"iana","extensions":["pcx"]},"image/webp":{"source":"apache","extensions":["webp"]},"image/wmf":{"source":"iana","extensions":["wmf"]},"image/x-3ds":{"source":"apache","extensions":["3ds"]},"image/x-cmu-raster":{"source":"apache","extensions":["ras"]},"image/x-cmx":{"source":"apache","extensions":["cmx"]},"image/x-freehand":{"source":"apache","extensions":["fh","fhc","fh4","fh5","fh7"]},"image/x-icon":{"source":"apache","compressible":true,"extensions":["ico"]},"image/x-jng":{"source":"nginx","extensions":["jng"]},"image/x-mrsid-image":{"source":"apache","extensions":["sid"]},"image/x-ms-bmp":{"source":"nginx","compressible":true,"extensions":["bmp"]},"image/x-pcx":{"source":"apache","extensions":["pcx"]},"image/x-pict":{"source":"apache","extensions":["pic","pct"]},"image/x-portable-anymap":{"source":"apache","extensions":["pnm"]},"image/x-portable-bitmap":{"source":"apache","extensions":["pbm"]},"image/x-portable-graymap":{"source":"apache","extensions":["pgm"]},"image/x-portable-pixmap":{"source":"apache","extensions":["ppm"]},"image/x-rgb":{"source":"apache","extensions":["rgb"]},"image/x-tga":{"source":"apache","extensions":["tga"]},"image/x-xbitmap":{"source":"apache","extensions":["xbm"]},"image/x-xcf":{"compressible":false},"image/x-xpixmap":{"source":"apache","extensions":["xpm"]},"image/x-xwindowdump":{"source":"apache","extensions":["xwd"]},"message/cpim":{"source":"iana"},"message/delivery-status":{"source":"iana"},"message/disposition-notification":{"source":"iana","extensions":["disposition-notification"]},"message/external-body":{"source":"iana"},"message/feedback-report":{"source":"iana"},"message/global":{"source":"iana","extensions":["u8msg"]},"message/global-delivery-status":{"source":"iana","extensions":["u8dsn"]},"message/global-disposition-notification":{"source":"iana","extensions":["u8mdn"]},"message/global-headers":{"source":"iana","extensions":["u8hdr"]},"message/http":{"source":"iana","compressible":false},"message/imdn+xml":{"source":"iana","compressible":true},"message/news":{"source":"iana"},"message/partial":{"source":"iana","compressible":false},"message/rfc822":{"source":"iana","compressible":true,"extensions":["eml","mime"]},"message/s-http":{"source":"iana"},"message/sip":{"source":"iana"},"message/sipfrag":{"source":"iana"},"message/tracking-status":{"source":"iana"},"message/vnd.si.simp":{"source":"iana"},"message/vnd.wfa.wsc":{"source":"iana","extensions":["wsc"]},"model/3mf":{"source":"iana","extensions":["3mf"]},"model/e57":{"source":"iana"},"model/gltf+json":{"source":"iana","compressible":true,"extensions":["gltf"]},"model/gltf-binary":{"source":"iana","compressible":true,"extensions":["glb"]},"model/iges":{"source":"iana","compressible":false,"extensions":["igs","iges"]},"model/mesh":{"source":"iana","compressible":false,"extensions":["msh","mesh","silo"]},"model/mtl":{"source":"iana","extensions":["mtl"]},"model/obj":{"source":"iana","extensions":["obj"]},"model/step":{"source":"iana"},"model/step+xml":{"source":"iana","compressible":true,"extensions":["stpx"]},"model/step+zip":{"source":"iana","compressible":false,"extensions":["stpz"]},"model/step-xml+zip":{"source":"iana","compressible":false,"extensions":["stpxz"]},"model/stl":{"source":"iana","extensions":["stl"]},"model/vnd.collada+xml":{"source":"iana","compressible":true,"extensions":["dae"]},"model/vnd.dwf":{"source":"iana","extensions":["dwf"]},"model/vnd.flatland.3dml":{"source":"iana"},"model/vnd.gdl":{"source":"iana","extensions":["gdl"]},"model/vnd.gs-gdl":{"source":"apache"},"model/vnd.gs.gdl":{"source":"iana"},"model/vnd.gtw":{"source":"iana","extensions":["gtw"]},"model/vnd.moml+xml":{"source":"iana","compressible":true},"model/vnd.mts":{"source":"iana","extensions":["mts"]},"model/vnd.opengex":{"source":"iana","extensions":["ogex"]},"model/vnd.parasolid.transmit.binary":{"source":"iana","extensions":["x_b"]},"model/vnd.parasolid.transmit.text":{"source":"iana","extensions":["x_t"]},"model/vnd.pytha.pyox":{"source":"iana"},"model/vnd.rosette.annotated-data-model":{"source":"iana"},"model/vnd.sap.vds":{"source":"iana","extensions":["vds"]},"model/vnd.usdz+zip":{"source":"iana","compressible":false,"extensions":["usdz"]},"model/vnd.valve.source.compiled-map":{"source":"iana","extensions":["bsp"]},"model/vnd.vtu":{"source":"iana","extensions":["vtu"]},"model/vrml":{"source":"iana","compressible":false,"extensions":["wrl","vrml"]},"model/x3d+binary":{"source":"apache","compressible":false,"extensions":["x3db","x3dbz"]},"model/x3d+fastinfoset":{"source":"iana","extensions":["x3db"]},"model/x3d+vrml":{"source":"apache","compressible":false,"extensions":["x3dv","x3dvz"]},"model/x3d+xml":{"source":"iana","compressible":true,"extensions":["x3d","x3dz"]},"model/x3d-vrml":{"source":"iana","extensions":["x3dv"]},"multipart/alternative":{"source":"iana","compressible":false},"multipart/appledouble":{"source":"iana"},"multipart/byteranges":{"source":"iana"},"multipart/digest":{"source":"iana"},"multipart/encrypted":{"source":"iana","compressible":false},"multipart/form-data":{"source":"iana","compressible":false},"multipart/header-set":{"source":"iana"},"multipart/mixed":{"source":"iana"},"multipart/multilingual":{"source":"iana"},"multipart/parallel":{"source":"iana"},"multipart/related":{"source":"iana","compressible":false},"multipart/report":{"source":"iana"},"multipart/signed":{"source":"iana","compressible":false},"multipart/vnd.bint.med-plus":{"source":"iana"},"multipart/voice-message":{"source":"iana"},"multipart/x-mixed-replace":{"source":"iana"},"text/1d-interleaved-parityfec":{"source":"iana"},"text/cache-manifest":{"source":"iana","compressible":true,"extensions":["appcache","manifest"]},"text/calendar":{"source":"iana","extensions":["ics","ifb"]},"text/calender":{"compressible":true},"text/cmd":{"compressible":true},"text/coffeescript":{"extensions":["coffee","litcoffee"]},"text/cql":{"source":"iana"},"text/cql-expression":{"source":"iana"},"text/cql-identifier":{"source":"iana"},"text/css":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["css"]},"text/csv":{"source":"iana","compressible":true,"extensions":["csv"]},"text/csv-schema":{"source":"iana"},"text/directory":{"source":"iana"},"text/dns":{"source":"iana"},"text/ecmascript":{"source":"iana"},"text/encaprtp":{"source":"iana"},"text/enriched":{"source":"iana"},"text/fhirpath":{"source":"iana"},"text/flexfec":{"source":"iana"},"text/fwdred":{"source":"iana"},"text/gff3":{"source":"iana"},"text/grammar-ref-list":{"source":"iana"},"text/html":{"source":"iana","compressible":true,"extensions":["html","htm","shtml"]},"text/jade":{"extensions":["jade"]},"text/javascript":{"source":"iana","compressible":true},"text/jcr-cnd":{"source":"iana"},"text/jsx":{"compressible":true,"extensions":["jsx"]},"text/less":{"compressible":true,"extensions":["less"]},"text/markdown":{"source":"iana","compressible":true,"extensions":["markdown","md"]},"text/mathml":{"source":"nginx","extensions":["mml"]},"text/mdx":{"compressible":true,"extensions":["mdx"]},"text/mizar":{"source":"iana"},"text/n3":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["n3"]},"text/parameters":{"source":"iana","charset":"UTF-8"},"text/parityfec":{"source":"iana"},"text/plain":{"source":"iana","compressible":true,"extensions":["txt","text","conf","def","list","log","in","ini"]},"text/provenance-notation":{"source":"iana","charset":"UTF-8"},"text/prs.fallenstein.rst":{"source":"iana"},"text/prs.lines.tag":{"source":"iana","extensions":["dsc"]},"text/prs.prop.logic":{"source":"iana"},"text/raptorfec":{"source":"iana"},"text/red":{"source":"iana"},"text/rfc822-headers":{"source":"iana"},"text/richtext":{"source":"iana","compressible":true,"extensions":["rtx"]},"text/rtf":{"source":"iana","compressible":true,"extensions":["rtf"]},"text/rtp-enc-aescm128":{"source":"iana"},"text/rtploopback":{"source":"iana"},"text/rtx":{"source":"iana"},"text/sgml":{"source":"iana","extensions":["sgml","sgm"]},"text/shaclc":{"source":"iana"},"text/shex":{"source":"iana","extensions":["shex"]},"text/slim":{"extensions":["slim","slm"]},"text/spdx":{"source":"iana","extensions":["spdx"]},"text/strings":{"source":"iana"},"text/stylus":{"extensions":["stylus","styl"]},"text/t140":{"source":"iana"},"text/tab-separated-values":{"source":"iana","compressible":true,"extensions":["tsv"]},"text/troff":{"source":"iana","extensions":["t","tr","roff","man","me","ms"]},"text/turtle":{"source":"iana","charset":"UTF-8","extensions":["ttl"]},"text/ulpfec":{"source":"iana"},"text/uri-list":{"source":"iana","compressible":true,"extensions":["uri","uris","urls"]},"text/vcard":{"source":"iana","compressible":true,"extensions":["vcard"]},"text/vnd.a":{"source":"iana"},"text/vnd.abc":{"source":"iana"},"text/vnd.ascii-art":{"source":"iana"},"text/vnd.curl":{"source":"iana","extensions":["curl"]},"text/vnd.curl.dcurl":{"source":"apache","extensions":["dcurl"]},"text/vnd.curl.mcurl":{"source":"apache","extensions":["mcurl"]},"text/vnd.curl.scurl":{"source":"apache","extensions":["scurl"]},"text/vnd.debian.copyright":{"source":"iana","charset":"UTF-8"},"text/vnd.dmclientscript":{"source":"iana"},"text/vnd.dvb.subtitle":{"source":"iana","extensions":["sub"]},"text/vnd.esmertec.theme-descriptor":{"source":"iana","charset":"UTF-8"},"text/vnd.familysearch.gedcom":{"source":"iana","extensions":["ged"]},"text/vnd.ficlab.flt":{"source":"iana"},"text/vnd.fly":{"source":"iana","extensions":["fly"]},"text/vnd.fmi.flexstor":{"source":"iana","extensions":["flx"]},"text/vnd.gml":{"source":"iana"},"text/vnd.graphviz":{"source":"iana","extensions":["gv"]},"text/vnd.hans":{"source":"iana"},"text/vnd.hgl":{"source":"iana"},"text/vnd.in3d.3dml":{"source":"iana","extensions":["3dml"]},"text/vnd.in3d.spot":{"source":"iana","extensions":["spot"]},"text/vnd.iptc.newsml":{"source":"iana"},"text/vnd.iptc.nitf":{"source":"iana"},"text/vnd.latex-z":{"source":"iana"},"text/vnd.motorola.reflex":{"source":"iana"},"text/vnd.ms-mediapackage":{"source":"iana"},"text/vnd.net2phone.commcenter.command":{"source":"iana"},"text/vnd.radisys.msml-basic-layout":{"source":"iana"},"text/vnd.senx.warpscript":{"source":"iana"},"text/vnd.si.uricatalogue":{"source":"iana"},"text/vnd.sosi":{"source":"iana"},"text/vnd.sun.j2me.app-descriptor":{"source":"iana","charset":"UTF-8","extensions":["jad"]},"text/vnd.trolltech.linguist":{"source":"iana","charset":"UTF-8"},"text/vnd.wap.si":{"source":"iana"},"text/vnd.wap.sl":{"source":"iana"},"text/vnd.wap.wml":{"source":"iana","extensions":["wml"]},"text/vnd.wap.wmlscript":{"source":"iana","extensions":["wmls"]},"text/vtt":{"source":"iana","charset":"UTF-8","compressible":true,"extensions":["vtt"]},"text/x-asm":{"source":"apache","extensions":["s","asm"]},"text/x-c":{"source":"apache","extensions":["c","cc","cxx","cpp","h","hh","dic"]},"text/x-component":{"source":"nginx","extensions":["htc"]},"text/x-fortran":{"source":"apache","extensions":["f","for","f77","f90"]},"text/x-gwt-rpc":{"compressible":true},"text/x-handlebars-template":{"extensions":["hbs"]},"text/x-java-source":{"source":"apache","extensions":["java"]},"text/x-jquery-tmpl":{"compressible":true},"text/x-lua":{"extensions":["lua"]},"text/x-markdown":{"compressible":true,"extensions":["mkd"]},"text/x-nfo":{"source":"apache","extensions":["nfo"]},"text/x-opml":{"source":"apache","extensions":["opml"]},"text/x-org":{"compressible":true,"extensions":["org"]},"text/x-pascal":{"source":"apache","extensions":["p","pas"]},"text/x-processing":{"compressible":true,"extensions":["pde"]},"text/x-sass":{"extensions":["sass"]},"text/x-scss":{"extensions":["scss"]},"text/x-setext":{"source":"apache","extensions":["etx"]},"text/x-sfv":{"source":"apache","extensions":["sfv"]},"text/x-suse-ymp":{"compressible":true,"extensions":["ymp"]},"text/x-uuencode":{"source":"apache","extensions":["uu"]},"text/x-vcalendar":{"source":"apache","extensions":["vcs"]},"text/x-vcard":{"source":"apache","extensions":["vcf"]},"text/xml":{"source":"iana","compressible":true,"extensions":["xml"]},"text/xml-external-parsed-entity":{"source":"iana"},"text/yaml":{"compressible":true,"extensions":["yaml","yml"]},"video/1d-interleaved-parityfec":{"source":"iana"},"video/3gpp":{"source":"iana","extensions":["3gp","3gpp"]},"video/3gpp-tt":{"source":"iana"},"video/3gpp2":{"source":"iana","extensions":["3g2"]},"video/av1":{"source":"iana"},"video/bmpeg":{"source":"iana"},"video/bt656":{"source":"iana"},"video/celb":{"source":"iana"},"video/dv":{"source":"iana"},"video/encaprtp":{"source":"iana"},"video/ffv1":{"source":"iana"},"video/flexfec":{"source":"iana"},"video/h261":{"source":"iana","extensions":["h261"]},"video/h263":{"source":"iana","extensions":["h263"]},"video/h263-1998":{"source":"iana"},"video/h263-2000":{"source":"iana"},"video/h264":{"source":"iana","extensions":["h264"]},"video/h264-rcdo":{"source":"iana"},"video/h264-svc":{"source":"iana"},"video/h265":{"source":"iana"},"video/iso.segment":{"source":"iana","extensions":["m4s"]},"video/jpeg":{"source":"iana","extensions":["jpgv"]},"video/jpeg2000":{"source":"iana"},"video/jpm":{"source":"apache","extensions":["jpm","jpgm"]},"video/jxsv":{"source":"iana"},"video/mj2":{"source":"iana","extensions":["mj2","mjp2"]},"video/mp1s":{"source":"iana"},"video/mp2p":{"source":"iana"},"video/mp2t":{"source":"iana","extensions":["ts"]},"video/mp4":{"source":"iana","compressible":false,"extensions":["mp4","mp4v","mpg4"]},"video/mp4v-es":{"source":"iana"},"video/mpeg":{"source":"iana","compressible":false,"extensions":["mpeg","mpg","mpe","m1v","m2v"]},"video/mpeg4-generic":{"source":"iana"},"video/mpv":{"source":"iana"},"video/nv":{"source":"iana"},"video/ogg":{"source":"iana","compressible":false,"extensions":["ogv"]},"video/parityfec":{"source":"iana"},"video/pointer":{"source":"iana"},"video/quicktime":{"source":"iana","compressible":false,"extensions":["qt","mov"]},"video/raptorfec":{"source":"iana"},"video/raw":{"source":"iana"},"video/rtp-enc-aescm128":{"source":"iana"},"video/rtploopback":{"source":"iana"},"video/rtx":{"source":"iana"},"video/scip":{"source":"iana"},"video/smpte291":{"source":"iana"},"video/smpte292m":{"source":"iana"},"video/ulpfec":{"source":"iana"},"video/vc1":{"source":"iana"},"video/vc2":{"source":"iana"},"video/vnd.cctv":{"source":"iana"},"video/vnd.dece.hd":{"source":"iana","extensions":["uvh","uvvh"]},"video/vnd.dece.mobile":{"source":"iana","extensions":["uvm","uvvm"]},"video/vnd.dece.mp4":{"source":"iana"},"video/vnd.dece.pd":{"source":"iana","extensions":["uvp","uvvp"]},"video/vnd.dece.sd":{"source":"iana","extensions":["uvs","uvvs"]},"video/vnd.dece.video":{"source":"iana","extensions":["uvv","uvvv"]},"video/vnd.directv.mpeg":{"source":"iana"},"video/vnd.directv.mpeg-tts":{"source":"iana"},"video/vnd.dlna.mpeg-tts":{"source":"iana"},"video/vnd.dvb.file":{"source":"iana","extensions":["dvb"]},"video/vnd.fvt":{"source":"iana","extensions":["fvt"]},"video/vnd.hns.video":{"source":"iana"},"video/vnd.iptvforum.1dparityfec-1010":{"source":"iana"},"video/vnd.iptvforum.1dparityfec-2005":{"source":"iana"},"video/vnd.iptvforum.2dparityfec-1010":{"source":"iana"},"video/vnd.iptvforum.2dparityfec-2005":{"source":"iana"},"video/vnd.iptvforum.ttsavc":{"source":"iana"},"video/vnd.iptvforum.ttsmpeg2":{"source":"iana"},"video/vnd.motorola.video":{"source":"iana"},"video/vnd.motorola.videop":{"source":"iana"},"video/vnd.mpegurl":{"source":"iana","extensions":["mxu","m4u"]},"video/vnd.ms-playready.media.pyv":{"source":"iana","extensions":["pyv"]},"video/vnd.nokia.interleaved-multimedia":{"source":"iana"},"video/vnd.nokia.mp4vr":{"source":"iana"},"video/vnd.nokia.videovoip":{"source":"iana"},"video/vnd.objectvideo":{"source":"iana"},"video/vnd.radgamettools.bink":{"source":"iana"},"video/vnd.radgamettools.smacker":{"source":"iana"},"video/vnd.sealed.mpeg1":{"source":"iana"},"video/vnd.sealed.mpeg4":{"source":"iana"},"video/vnd.sealed.swf":{"source":"iana"},"video/vnd.sealedmedia.softseal.mov":{"source":"iana"},"video/vnd.uvvu.mp4":{"source":"iana","extensions":["uvu","uvvu"]},"video/vnd.vivo":{"source":"iana","extensions":["viv"]},"video/vnd.youtube.yt":{"source":"iana"},"video/vp8":{"source":"iana"},"video/vp9":{"source":"iana"},"video/webm":{"source":"apache","compressible":false,"extensions":["webm"]},"video/x-f4v":{"source":"apache","extensions":["f4v"]},"video/x-fli":{"source":"apache","extensions":["fli"]},"video/x-flv":{"source":"apache","compressible":false,"extensions":["flv"]},"video/x-m4v":{"source":"apache","extensions":["m4v"]},"video/x-matroska":{"source":"apache","compressible":false,"extensions":["mkv","mk3d","mks"]},"video/x-mng":{"source":"apache","extensions":["mng"]},"video/x-ms-asf":{"source":"apache","extensions":["asf","asx"]},"video/x-ms-vob":{"source":"apache","extensions":["vob"]},"video/x-ms-wm":{"source":"apache","extensions":["wm"]},"video/x-ms-wmv":{"source":"apache","compressible":false,"extensions":["wmv"]},"video/x-ms-wmx":{"source":"apache","extensions":["wmx"]},"video/x-ms-wvx":{"source":"apache","extensions":["wvx"]},"video/x-msvideo":{"source":"apache","extensions":["avi"]},"video/x-sgi-movie":{"source":"apache","extensions":["movie"]},"video/x-smv":{"source":"apache","extensions":["smv"]},"x-conference/x-cooltalk":{"source":"apache","extensions":["ice"]},"x-shader/x-fragment":{"compressible":true},"x-shader/x-vertex":{"compressible":true}}');
@@ -44807,7 +44807,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"application/1d-interleaved-parityfec
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// NAMESPACE OBJECT: ../../main/node_modules/axios/lib/platform/common/utils.js
+// NAMESPACE OBJECT: ./node_modules/axios/lib/platform/common/utils.js
 var common_utils_namespaceObject = {};
 __nccwpck_require__.r(common_utils_namespaceObject);
 __nccwpck_require__.d(common_utils_namespaceObject, {
@@ -44820,7 +44820,7 @@ __nccwpck_require__.d(common_utils_namespaceObject, {
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -44856,7 +44856,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -44952,7 +44952,7 @@ function escapeProperty(s) {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -44993,7 +44993,7 @@ var external_path_ = __nccwpck_require__(6928);
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -45084,11 +45084,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../../main/node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(408);
-// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
-var undici = __nccwpck_require__(4718);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -45785,7 +45785,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -45861,7 +45861,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -45935,7 +45935,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -46216,7 +46216,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -46258,7 +46258,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -46438,7 +46438,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -46712,7 +46712,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -47300,7 +47300,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -47380,7 +47380,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -47445,7 +47445,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -47783,7 +47783,7 @@ const systemClock = {
     })
 };
 
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -47836,9 +47836,9 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ../../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(129);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
 var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -47891,7 +47891,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -47906,7 +47906,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -47935,7 +47935,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -47983,7 +47983,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -48004,7 +48004,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -48051,7 +48051,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -48397,7 +48397,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -48689,7 +48689,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -49290,7 +49290,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -49331,7 +49331,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -49538,7 +49538,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -49669,7 +49669,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -49724,11 +49724,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -49869,12 +49869,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -52168,7 +52168,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -52294,7 +52294,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -52315,7 +52315,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -52727,7 +52727,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -52766,7 +52766,7 @@ function getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -52781,9 +52781,9 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ../../main/node_modules/bottleneck/light.js
-var light = __nccwpck_require__(2725);
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __nccwpck_require__(3251);
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
 
@@ -52866,7 +52866,7 @@ function retry(octokit, octokitOptions) {
 retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -53188,7 +53188,18 @@ function hintFor(status, method, headers = {}, path = '') {
 /** Rate-limit retries (primary and secondary) before giving up. */
 const RATE_LIMIT_RETRIES = 2;
 const PER_PAGE = 100;
-const COMMENT_PAGES = 5;
+/** Who the token writes as. A bot's viewer login keeps its `[bot]` suffix. */
+const VIEWER_QUERY = `query RollbackSentinelViewer { viewer { login databaseId } }`;
+/** One issue with its author and last body editor (REST cannot say who edited a body). */
+const ISSUE_QUERY = `query RollbackSentinelIssue($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      number state title body url lastEditedAt createdAt
+      author { __typename login ... on Bot { databaseId } ... on User { databaseId } }
+      editor { __typename login ... on Bot { databaseId } ... on User { databaseId } }
+    }
+  }
+}`;
 function createGitHub(options) {
     const { owner, repo } = options;
     const base = options.retryAfterBaseMs ?? 1000;
@@ -53240,13 +53251,52 @@ function createGitHub(options) {
         body: i.body ?? '',
         state: i.state ?? 'open',
         ...(i.user?.login ? { author: i.user.login } : {}),
+        ...(typeof i.user?.id === 'number' ? { authorId: i.user.id } : {}),
         labels: (i.labels ?? [])
             .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
             .filter(Boolean)
     });
+    async function graphql(query, variables) {
+        try {
+            return await octokit.graphql(query, {
+                ...variables,
+                request: { signal: AbortSignal.timeout(timeoutMs) }
+            });
+        }
+        catch (e) {
+            // A query whose only errors are NOT_FOUND answers with data (e.g. `issue: null`).
+            const partial = e ?? {};
+            if (partial.data && (partial.errors ?? []).every((x) => x.type === 'NOT_FOUND'))
+                return partial.data;
+            throw toGitHubError(e, 'POST', 'graphql', options.apiUrl, timeoutMs);
+        }
+    }
+    let self;
     return {
         owner,
         repo,
+        viewer() {
+            self ??= graphql(VIEWER_QUERY, {}).then((d) => {
+                const a = account(d.viewer);
+                if (!a)
+                    throw new GitHubError(200, 'POST', 'graphql', 'viewer answered without a login and an id', '');
+                return a;
+            });
+            // A failure is not cached: the next caller asks again.
+            self.catch(() => (self = undefined));
+            return self;
+        },
+        async issueSnapshot(issueNumber) {
+            const d = await graphql(ISSUE_QUERY, {
+                owner,
+                repo,
+                number: issueNumber
+            });
+            const i = d.repository?.issue;
+            if (!i)
+                return undefined;
+            return snapshotOf(i);
+        },
         async findOpenIssue(matches) {
             for (let page = 1; page <= maxPages; page++) {
                 const issues = await call('GET', '/repos/{owner}/{repo}/issues', {
@@ -53270,21 +53320,6 @@ function createGitHub(options) {
             }
             return undefined;
         },
-        async listComments(issueNumber) {
-            const out = [];
-            for (let page = 1; page <= COMMENT_PAGES; page++) {
-                const comments = await call('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, per_page: PER_PAGE, page });
-                out.push(...comments.map((c) => ({
-                    id: c.id,
-                    url: c.html_url,
-                    body: c.body ?? '',
-                    ...(c.user?.login ? { author: c.user.login } : {})
-                })));
-                if (comments.length < PER_PAGE)
-                    break;
-            }
-            return out;
-        },
         async createIssue(issue) {
             const created = await call('POST', '/repos/{owner}/{repo}/issues', {
                 owner,
@@ -53303,12 +53338,7 @@ function createGitHub(options) {
                 issue_number: issueNumber,
                 body
             });
-            return {
-                id: c.id,
-                url: c.html_url,
-                body: c.body ?? body,
-                ...(c.user?.login ? { author: c.user.login } : {})
-            };
+            return { id: c.id, url: c.html_url };
         },
         async listDeployments(environment, count) {
             const wanted = Math.max(1, count);
@@ -53357,6 +53387,14 @@ function createGitHub(options) {
                 title
             });
         },
+        async setBody(issueNumber, body) {
+            await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
+                owner,
+                repo,
+                issue_number: issueNumber,
+                body
+            });
+        },
         async getPermission(username) {
             try {
                 const p = await call('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', { owner, repo, username });
@@ -53393,6 +53431,26 @@ function spacedGroup(spacingMs) {
         }
     };
     return { key: () => limiter };
+}
+/** An actor with a numeric id, or null (a deleted account, an actor without an id). */
+function account(a) {
+    if (!a || typeof a.databaseId !== 'number' || !a.login)
+        return null;
+    // GraphQL drops the `[bot]` suffix of a Bot's login; messages show it as REST does.
+    const login = a.__typename === 'Bot' && !a.login.endsWith('[bot]') ? `${a.login}[bot]` : a.login;
+    return { id: a.databaseId, login };
+}
+function snapshotOf(i) {
+    return {
+        number: i.number,
+        url: i.url ?? '',
+        title: i.title ?? '',
+        body: i.body ?? '',
+        state: (i.state ?? 'OPEN').toUpperCase() === 'OPEN' ? 'open' : 'closed',
+        author: account(i.author),
+        editor: account(i.editor),
+        edited: Boolean(i.lastEditedAt)
+    };
 }
 
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -53436,7 +53494,7 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/bind.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/bind.js
 
 
 /**
@@ -53452,7 +53510,7 @@ function bind_bind(fn, thisArg) {
   };
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/utils.js
 
 
 
@@ -54655,7 +54713,7 @@ const isSafeIterable = (thing) =>
   isSafeIterable,
 });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/parseHeaders.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/parseHeaders.js
 
 
 
@@ -54729,7 +54787,7 @@ const ignoreDuplicateOf = utils.toObjectSet([
   return parsed;
 });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/sanitizeHeaderValue.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/sanitizeHeaderValue.js
 
 
 
@@ -54791,7 +54849,7 @@ function toByteStringHeaderObject(headers) {
   return byteStringHeaders;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/AxiosHeaders.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/AxiosHeaders.js
 
 
 
@@ -55280,7 +55338,7 @@ utils.freezeMethods(AxiosHeaders);
 
 /* harmony default export */ const core_AxiosHeaders = (AxiosHeaders);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/AxiosError.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/AxiosError.js
 
 
 
@@ -55560,14 +55618,14 @@ AxiosError.ERR_FORM_DATA_DEPTH_EXCEEDED = 'ERR_FORM_DATA_DEPTH_EXCEEDED';
 
 /* harmony default export */ const core_AxiosError = (AxiosError);
 
-// EXTERNAL MODULE: ../../main/node_modules/form-data/lib/form_data.js
-var form_data = __nccwpck_require__(3992);
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/platform/node/classes/FormData.js
+// EXTERNAL MODULE: ./node_modules/form-data/lib/form_data.js
+var form_data = __nccwpck_require__(6454);
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/classes/FormData.js
 
 
 /* harmony default export */ const classes_FormData = (form_data);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/platform/node/classes/Buffer.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/classes/Buffer.js
 
 
 /* harmony default export */ const classes_Buffer = ({
@@ -55580,7 +55638,7 @@ var form_data = __nccwpck_require__(3992);
   }
 });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/toFormData.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/toFormData.js
 
 
 
@@ -55861,7 +55919,7 @@ function toFormData(obj, formData, options) {
 
 /* harmony default export */ const helpers_toFormData = (toFormData);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/AxiosURLSearchParams.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/AxiosURLSearchParams.js
 
 
 
@@ -55922,7 +55980,7 @@ AxiosURLSearchParams_prototype.toString = function toString(encoder) {
 
 /* harmony default export */ const helpers_AxiosURLSearchParams = (AxiosURLSearchParams);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/buildURL.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/buildURL.js
 
 
 
@@ -55993,7 +56051,7 @@ function buildURL(url, params, options) {
   return url;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/InterceptorManager.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/InterceptorManager.js
 
 
 
@@ -56177,7 +56235,7 @@ class InterceptorManager {
 
 /* harmony default export */ const core_InterceptorManager = (InterceptorManager);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/defaults/transitional.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/defaults/transitional.js
 
 
 /* harmony default export */ const defaults_transitional = ({
@@ -56192,13 +56250,13 @@ class InterceptorManager {
 
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/platform/node/classes/URLSearchParams.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/classes/URLSearchParams.js
 
 
 
 /* harmony default export */ const src_URLSearchParams = (external_url_.URLSearchParams);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/platform/node/index.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/node/index.js
 
 
 
@@ -56237,7 +56295,7 @@ const generateString = (size = 16, alphabet = ALPHABET.ALPHA_DIGIT) => {
   protocols: ['http', 'https', 'file', 'data'],
 });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/platform/common/utils.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/common/utils.js
 const hasBrowserEnv = typeof window !== 'undefined' && typeof document !== 'undefined';
 
 const _navigator = (typeof navigator === 'object' && navigator) || undefined;
@@ -56285,7 +56343,7 @@ const origin = (hasBrowserEnv && window.location.href) || 'http://localhost';
 
 
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/platform/index.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/platform/index.js
 
 
 
@@ -56294,7 +56352,7 @@ const origin = (hasBrowserEnv && window.location.href) || 'http://localhost';
   ...node,
 });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/toURLEncodedForm.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/toURLEncodedForm.js
 
 
 
@@ -56315,7 +56373,7 @@ function toURLEncodedForm(data, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/formDataToJSON.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/formDataToJSON.js
 
 
 
@@ -56466,7 +56524,7 @@ function formDataToJSON(formData) {
 
 /* harmony default export */ const helpers_formDataToJSON = (formDataToJSON);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/methodList.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/methodList.js
 
 
 const methodList = Object.freeze([
@@ -56485,7 +56543,7 @@ const methodList = Object.freeze([
 
 /* harmony default export */ const core_methodList = (methodList);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/defaults/index.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/defaults/index.js
 
 
 
@@ -56665,7 +56723,7 @@ utils.forEach(core_methodList, (method) => {
 
 /* harmony default export */ const lib_defaults = (defaults_defaults);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/transformData.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/transformData.js
 
 
 
@@ -56695,14 +56753,14 @@ function transformData(fns, response) {
   return data;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/cancel/isCancel.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/cancel/isCancel.js
 
 
 function isCancel(value) {
   return !!(value && value.__CANCEL__);
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/cancel/CanceledError.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/cancel/CanceledError.js
 
 
 
@@ -56726,7 +56784,7 @@ class CanceledError extends core_AxiosError {
 
 /* harmony default export */ const cancel_CanceledError = (CanceledError);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/settle.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/settle.js
 
 
 
@@ -56755,7 +56813,7 @@ function settle(resolve, reject, response) {
   }
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/isAbsoluteURL.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/isAbsoluteURL.js
 
 
 /**
@@ -56776,7 +56834,7 @@ function isAbsoluteURL(url) {
   return /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/combineURLs.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/combineURLs.js
 
 
 /**
@@ -56801,7 +56859,7 @@ function combineURLs(baseURL, relativeURL) {
   return baseURL.slice(0, end) + '/' + relativeURL.replace(/^\/+/, '');
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/normalizeURLForProtocolCheck.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/normalizeURLForProtocolCheck.js
 
 
 const urlParserControlCharacters = /[\t\n\r]/g;
@@ -56827,7 +56885,7 @@ function normalizeURLForProtocolCheck(url) {
   return url.slice(start).replace(urlParserControlCharacters, '');
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/buildFullPath.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/buildFullPath.js
 
 
 
@@ -56905,7 +56963,7 @@ function buildFullPath(baseURL, requestedURL, allowAbsoluteUrls, config) {
   return requestedURL;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/proxy-from-env/index.js
+;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
 
 
 var DEFAULT_PORTS = {
@@ -57010,19 +57068,19 @@ function getEnv(key) {
   return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
 }
 
-// EXTERNAL MODULE: ../../main/node_modules/axios/node_modules/https-proxy-agent/dist/index.js
-var dist = __nccwpck_require__(5289);
+// EXTERNAL MODULE: ./node_modules/axios/node_modules/https-proxy-agent/dist/index.js
+var dist = __nccwpck_require__(8996);
 ;// CONCATENATED MODULE: external "http2"
 const external_http2_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http2");
 // EXTERNAL MODULE: external "util"
 var external_util_ = __nccwpck_require__(9023);
-// EXTERNAL MODULE: ../../main/node_modules/follow-redirects/index.js
-var follow_redirects = __nccwpck_require__(6851);
+// EXTERNAL MODULE: ./node_modules/follow-redirects/index.js
+var follow_redirects = __nccwpck_require__(1573);
 ;// CONCATENATED MODULE: external "zlib"
 const external_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/env/data.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/env/data.js
 const data_VERSION = "1.21.1";
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/parseProtocol.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/parseProtocol.js
 
 
 function parseProtocol(url) {
@@ -57030,7 +57088,7 @@ function parseProtocol(url) {
   return (match && match[1].toLowerCase()) || '';
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/fromDataURI.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/fromDataURI.js
 
 
 
@@ -57109,7 +57167,7 @@ function fromDataURI(uri, asBlob, options) {
 
 // EXTERNAL MODULE: external "stream"
 var external_stream_ = __nccwpck_require__(2203);
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/setFormDataHeaders.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/setFormDataHeaders.js
 
 
 const FORM_DATA_CONTENT_HEADERS = ['content-type', 'content-length'];
@@ -57138,7 +57196,7 @@ function setFormDataHeaders(headers, formHeaders, policy) {
   });
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/AxiosTransformStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/AxiosTransformStream.js
 
 
 
@@ -57305,7 +57363,7 @@ class AxiosTransformStream extends external_stream_.Transform {
 
 /* harmony default export */ const helpers_AxiosTransformStream = (AxiosTransformStream);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/readBlob.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/readBlob.js
 const { asyncIterator } = Symbol;
 
 const readBlob = async function* (blob) {
@@ -57322,7 +57380,7 @@ const readBlob = async function* (blob) {
 
 /* harmony default export */ const helpers_readBlob = (readBlob);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/formDataToStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/formDataToStream.js
 
 
 
@@ -57443,7 +57501,7 @@ const formDataToStream = (form, headersHandler, options) => {
 
 /* harmony default export */ const helpers_formDataToStream = (formDataToStream);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/ZlibHeaderTransformStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/ZlibHeaderTransformStream.js
 
 
 
@@ -57474,7 +57532,7 @@ class ZlibHeaderTransformStream extends external_stream_.Transform {
 
 /* harmony default export */ const helpers_ZlibHeaderTransformStream = (ZlibHeaderTransformStream);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/Http2Sessions.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/Http2Sessions.js
 
 
 // Node-only: relies on the built-in `http2` module. Browser/react-native
@@ -57598,7 +57656,7 @@ class Http2Sessions {
 
 /* harmony default export */ const helpers_Http2Sessions = (Http2Sessions);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/callbackify.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/callbackify.js
 
 
 const callbackify = (fn, reducer) => {
@@ -57618,7 +57676,7 @@ const callbackify = (fn, reducer) => {
 
 /* harmony default export */ const helpers_callbackify = (callbackify);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/shouldBypassProxy.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/shouldBypassProxy.js
 
 
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '0.0.0.0']);
@@ -58140,7 +58198,7 @@ function shouldBypassProxy(location) {
   });
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/speedometer.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/speedometer.js
 
 
 /**
@@ -58197,7 +58255,7 @@ function speedometer(samplesCount, min) {
 
 /* harmony default export */ const helpers_speedometer = (speedometer);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/throttle.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/throttle.js
 /**
  * Throttle decorator
  * @param {Function} fn
@@ -58244,7 +58302,7 @@ function throttle(fn, freq) {
 
 /* harmony default export */ const helpers_throttle = (throttle);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/progressEventReducer.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/progressEventReducer.js
 
 
 
@@ -58300,7 +58358,7 @@ const asyncDecorator =
   (...args) =>
     scheduler(() => fn(...args));
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/estimateDataURLDecodedBytes.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/estimateDataURLDecodedBytes.js
 /**
  * Estimate data: URL byte lengths *without* allocating large buffers.
  * - Fetch percent-decodes a base64 body before decoding it.
@@ -58495,7 +58553,7 @@ function estimateDataURLBufferAllocation(url) {
   return estimateDataURLBytes(url, estimatePercentDecodedBase64BufferAllocation, /;base64$/i);
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/adapters/http.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/http.js
 
 
 
@@ -60102,7 +60160,7 @@ const __isNodeNativeEnvProxySupported = (/* unused pure expression or super */ n
 const __isNodeEnvProxyEnabled = (/* unused pure expression or super */ null && (isNodeEnvProxyEnabled));
 const __isSameOriginRedirect = (/* unused pure expression or super */ null && (isSameOriginRedirect));
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/cookies.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/cookies.js
 
 
 
@@ -60192,7 +60250,7 @@ const decodeCookieValue = (value) => {
       remove() {},
     });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/isURLSameOrigin.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/isURLSameOrigin.js
 
 
 /* harmony default export */ const isURLSameOrigin = (lib_platform.hasStandardBrowserEnv
@@ -60205,7 +60263,7 @@ const decodeCookieValue = (value) => {
     })(new URL(lib_platform.origin))
   : () => true);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/assertParamsAcyclic.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/assertParamsAcyclic.js
 
 
 
@@ -60256,7 +60314,7 @@ function assertParamsAcyclic(params) {
   }
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/mergeConfig.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/mergeConfig.js
 
 
 
@@ -60495,7 +60553,7 @@ function mergeConfig(config1, config2) {
   return config;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/resolveConfig.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/resolveConfig.js
 
 
 
@@ -60617,7 +60675,7 @@ function resolveConfig(config, readXsrfCookie = readCookie) {
 
 /* harmony default export */ const helpers_resolveConfig = (resolveConfig);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/adapters/xhr.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/xhr.js
 
 
 
@@ -61003,7 +61061,7 @@ const isXHRAdapterSupported = typeof XMLHttpRequest !== 'undefined';
     });
   });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/composeSignals.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/composeSignals.js
 
 
 
@@ -61076,7 +61134,7 @@ const composeSignals = (signals, timeout) => {
 
 /* harmony default export */ const helpers_composeSignals = (composeSignals);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/trackStream.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/trackStream.js
 const streamChunk = function* (chunk, chunkSize) {
   let len = chunk.byteLength;
 
@@ -61167,7 +61225,7 @@ const trackStream = (stream, chunkSize, onProgress, onFinish) => {
   );
 };
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/formDataToBlob.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/formDataToBlob.js
 
 
 const formDataToBlob_CRLF = '\r\n';
@@ -61282,7 +61340,7 @@ function formDataToBlob(form, Blob, limit, limitError, boundary) {
   return new Blob(blobParts, { type: 'multipart/form-data; boundary=' + boundary });
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/createMultipartBody.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/createMultipartBody.js
 
 
 
@@ -61321,7 +61379,7 @@ function createMultipartBody(form, Blob, limit, limitError, boundary) {
   }
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/adapters/fetch.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/fetch.js
 
 
 
@@ -62068,7 +62126,7 @@ const adapter = getFetch();
 
 /* harmony default export */ const adapters_fetch = ((/* unused pure expression or super */ null && (adapter)));
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/adapters/adapters.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/adapters/adapters.js
 
 
 
@@ -62202,7 +62260,7 @@ function getAdapter(adapters, config) {
   adapters: knownAdapters,
 });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/dispatchRequest.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/dispatchRequest.js
 
 
 
@@ -62336,7 +62394,7 @@ function dispatchRequest(_config) {
   );
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/validator.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/validator.js
 
 
 
@@ -62450,7 +62508,7 @@ function assertOptions(options, schema, allowUnknown) {
   validators,
 });
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/core/Axios.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/core/Axios.js
 
 
 
@@ -62813,7 +62871,7 @@ utils.forEach(['post', 'put', 'patch', 'query'], function forEachMethodWithData(
 
 /* harmony default export */ const core_Axios = (Axios);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/cancel/CancelToken.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/cancel/CancelToken.js
 
 
 
@@ -62950,7 +63008,7 @@ class CancelToken {
 
 /* harmony default export */ const cancel_CancelToken = (CancelToken);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/spread.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/spread.js
 
 
 /**
@@ -62980,7 +63038,7 @@ function spread(callback) {
   };
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/isAxiosError.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/isAxiosError.js
 
 
 
@@ -62996,7 +63054,7 @@ function isAxiosError(payload) {
   return utils.isObject(payload) && payload.isAxiosError === true;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/helpers/HttpStatusCode.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/helpers/HttpStatusCode.js
 const HttpStatusCode = {
   Continue: 100,
   SwitchingProtocols: 101,
@@ -63086,7 +63144,7 @@ Object.entries(HttpStatusCode).forEach(([key, value]) => {
 
 /* harmony default export */ const helpers_HttpStatusCode = (HttpStatusCode);
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/lib/axios.js
+;// CONCATENATED MODULE: ./node_modules/axios/lib/axios.js
 
 
 
@@ -63181,9 +63239,9 @@ axios.default = axios;
 var external_net_ = __nccwpck_require__(9278);
 // EXTERNAL MODULE: external "tls"
 var external_tls_ = __nccwpck_require__(4756);
-// EXTERNAL MODULE: ../../main/node_modules/debug/src/index.js
-var src = __nccwpck_require__(4240);
-;// CONCATENATED MODULE: ../../main/node_modules/agent-base/dist/helpers.js
+// EXTERNAL MODULE: ./node_modules/debug/src/index.js
+var src = __nccwpck_require__(2830);
+;// CONCATENATED MODULE: ./node_modules/agent-base/dist/helpers.js
 
 
 async function toBuffer(stream) {
@@ -63221,7 +63279,7 @@ function req(url, opts = {}) {
     return req;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/agent-base/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/agent-base/dist/index.js
 
 
 
@@ -63368,7 +63426,7 @@ class Agent extends external_http_.Agent {
     }
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/proxy-agent-negotiate/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/proxy-agent-negotiate/dist/index.js
 function createNegotiateAuth() {
     return async ({ response, scheme }) => {
         if (scheme.toLowerCase() !== 'negotiate') {
@@ -63376,7 +63434,7 @@ function createNegotiateAuth() {
         }
         let kerberos;
         try {
-            kerberos = await __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7779, 19));
+            kerberos = await __nccwpck_require__.e(/* import() */ 50).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8050, 19));
         }
         catch {
             throw new Error('The "kerberos" package is required for Negotiate proxy authentication. ' +
@@ -63404,7 +63462,7 @@ function createNegotiateAuth() {
     };
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/http-proxy-agent/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/http-proxy-agent/dist/index.js
 
 
 
@@ -63537,7 +63595,7 @@ function dist_omit(obj, ...keys) {
     return ret;
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/https-proxy-agent/dist/parse-proxy-response.js
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/dist/parse-proxy-response.js
 
 const parse_proxy_response_debug = src('https-proxy-agent:parse-proxy-response');
 function parseProxyResponse(socket) {
@@ -63632,7 +63690,7 @@ function parseProxyResponse(socket) {
     });
 }
 //# sourceMappingURL=parse-proxy-response.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/https-proxy-agent/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/dist/index.js
 
 
 
@@ -63867,6 +63925,139 @@ function https_proxy_agent_dist_omit(obj, ...keys) {
     return ret;
 }
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/core/urls.ts
+// What in a configured URL (health-url, prometheus-url) is a secret, decided in one place: the
+// settings mask what this returns, and every log line, report, trace and error shows `shown`.
+// The URL is read as text, not through `new URL`, so `shown` is the URL exactly as written with
+// only the secrets replaced, and an unparsable value is still redacted.
+const urls_REDACTED = '***';
+/** Fragments of a parameter name that make it a secret wherever they appear in it. */
+const SECRET_FRAGMENTS = [
+    'token',
+    'secret',
+    'passw',
+    'passphrase',
+    'pwd',
+    'signature',
+    'credential',
+    'session',
+    'apikey',
+    'authorization'
+];
+/** Words of a parameter name (split at `_`, `-`, `.`, camelCase) that make it a secret. */
+const SECRET_WORD = /^(?:[a-z0-9]*(?:key|sig|auth)|pass|jwt|hmac|creds?)s?$/;
+/** Token prefixes of GitHub, GitLab and Slack, for a user name that is a token. */
+const TOKEN_PREFIX = /^(?:gh[pousr]_|github_pat_|glpat-|xox[a-z]-)/i;
+/**
+ * A query parameter whose value is a secret: `token`, `access_token`, `api_key`, `apiKey`, `key`,
+ * `sig`, `signature`, `X-Amz-Signature`, `auth`, `password`, `pwd`, `client_secret`,
+ * `sessionid`, … (case-insensitive). Words that merely contain such letters (`author`,
+ * `keyword`, `design`) are not.
+ */
+function isSecretParam(name) {
+    const compact = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (SECRET_FRAGMENTS.some((f) => compact.includes(f)))
+        return true;
+    return name
+        .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
+        .some((word) => SECRET_WORD.test(word.toLowerCase()));
+}
+/** A user name that is a token (https://<token>@host, as GitHub-style URLs carry one). */
+function looksLikeToken(user) {
+    if (TOKEN_PREFIX.test(user))
+        return true;
+    return user.length >= 20 && /[0-9]/.test(user) && /[A-Za-z]/.test(user);
+}
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** `a=1&token=x`: the secret values go to `secrets`, the pairs come back with them hidden. */
+function redactPairs(text, secrets) {
+    return text
+        .split(/([&;])/)
+        .map((part) => {
+        const eq = part.indexOf('=');
+        if (eq <= 0)
+            return part;
+        const value = part.slice(eq + 1);
+        if (!value || !isSecretParam(decode(part.slice(0, eq).replace(/\+/g, ' '))))
+            return part;
+        secrets.push(value, decode(value.replace(/\+/g, ' ')), decode(value));
+        return `${part.slice(0, eq + 1)}${urls_REDACTED}`;
+    })
+        .join('');
+}
+/** `user:password` (or a token as the user name), with the secret parts hidden. */
+function redactUserinfo(userinfo, secrets) {
+    const colon = userinfo.indexOf(':');
+    const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    const password = colon < 0 ? '' : userinfo.slice(colon + 1);
+    let shownUser = user;
+    if (user && looksLikeToken(decode(user))) {
+        secrets.push(user, decode(user));
+        shownUser = urls_REDACTED;
+    }
+    if (colon < 0)
+        return shownUser;
+    if (!password)
+        return `${shownUser}:`;
+    secrets.push(password, decode(password));
+    return `${shownUser}:${urls_REDACTED}`;
+}
+/**
+ * The URL with its secrets hidden, and the secrets: the userinfo password (and a user name that
+ * is a token), and the values of query (and fragment) parameters whose names say they are secret.
+ * Pure: no I/O.
+ */
+function redactUrl(url) {
+    const secrets = [];
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#\\]*)(.*)$/s.exec(url);
+    let head = '';
+    let rest = url;
+    if (m) {
+        const authority = m[2];
+        const at = authority.lastIndexOf('@');
+        head =
+            at < 0
+                ? `${m[1]}${authority}`
+                : `${m[1]}${redactUserinfo(authority.slice(0, at), secrets)}${authority.slice(at)}`;
+        rest = m[3];
+    }
+    const hash = rest.indexOf('#');
+    const beforeHash = hash < 0 ? rest : rest.slice(0, hash);
+    const fragment = hash < 0 ? undefined : rest.slice(hash + 1);
+    const q = beforeHash.indexOf('?');
+    const path = q < 0 ? beforeHash : beforeHash.slice(0, q);
+    const query = q < 0 ? undefined : beforeHash.slice(q + 1);
+    const shown = head +
+        path +
+        (query === undefined ? '' : `?${redactPairs(query, secrets)}`) +
+        (fragment === undefined ? '' : `#${redactPairs(fragment, secrets)}`);
+    const found = [...new Set(secrets.filter(Boolean))];
+    return { shown, secrets: found.length ? [url, ...found] : [] };
+}
+/**
+ * `text` with every secret of `url` hidden (an error message that quotes the URL): the URL as
+ * written becomes its shown form, and each secret value `***`. Values shorter than 4 characters
+ * are hidden only inside the URL: on their own they would blank common words.
+ */
+function hideUrlSecrets(text, url) {
+    const { shown, secrets } = redactUrl(url);
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (secret === url)
+            out = out.split(url).join(shown);
+        else if (secret.length >= 4)
+            out = out.split(secret).join(urls_REDACTED);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/http-failure.ts
 // Why an HTTP request got no answer, in the probes' one vocabulary (timeout, refused, reset, dns,
 // tls, proxy, unreachable, redirects, too-large), and the one deadline each request lives under.
@@ -64142,6 +64333,7 @@ function describeRoute(target, env) {
 
 
 
+
 /**
  * The certificates Node trusts by default. Passing `ca` replaces them all, NODE_EXTRA_CA_CERTS
  * included, so ca-certificate is added to this list rather than given alone. Node >= 22.15 says
@@ -64299,7 +64491,8 @@ function createHttpClient(network = {}, options = {}) {
                 cancelled: deadline.cancelled,
                 proxy: hop?.route ? { origin: hop.route.origin, connected: hop.connected } : undefined
             });
-            return { ok: false, ...failure };
+            // An error's own message can quote the URL, and a token in its query with it.
+            return { ok: false, ...failure, reason: hideUrlSecrets(failure.reason, req.url) };
         }
         finally {
             deadline.dispose();
@@ -64398,17 +64591,24 @@ function createHealthProbe(settings, policy, deps, network = {}) {
 
 ;// CONCATENATED MODULE: ./src/adapters/prometheus.ts
 
+
 const prometheus_MAX_CONTENT_LENGTH = 4 * 1024 * 1024;
 /** A range query of thousands of points may take longer than an instant one. */
 const RANGE_TIMEOUT_MS = 30_000;
-/** `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the slash. */
-function queryEndpoint(baseUrl) {
+/**
+ * `{url}/api/v1/query`, keeping a path prefix (https://host/prometheus/) with or without the
+ * slash, and the URL's own query (a `?token=` some gateways want on every request).
+ */
+function queryEndpoint(baseUrl, api = 'query') {
     const base = new URL(baseUrl);
+    const search = base.search;
     if (!base.pathname.endsWith('/'))
         base.pathname += '/';
     base.search = '';
     base.hash = '';
-    return new URL('api/v1/query', base).toString();
+    const endpoint = new URL(`api/v1/${api}`, base);
+    endpoint.search = search;
+    return endpoint.toString();
 }
 /** Prometheus' `time` parameter: unix seconds with millisecond decimals. */
 function promTime(at) {
@@ -64513,7 +64713,7 @@ function readMatrix(answer, promql) {
 /** `opts.network`: the ca-certificate and the environment the proxy variables are read from. */
 function createPrometheus(settings, opts) {
     const endpoint = queryEndpoint(settings.url);
-    const rangeEndpoint = endpoint.replace(/query$/, 'query_range');
+    const rangeEndpoint = queryEndpoint(settings.url, 'query_range');
     const { timeoutMs } = opts;
     const request = createHttpClient(opts.network);
     // A replay's thousands of range queries: one pool of connections, and answers not compressed
@@ -64560,7 +64760,7 @@ function createPrometheus(settings, opts) {
         if (res.status === 401 || res.status === 403)
             return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`);
         if (res.status === 404)
-            return failed(`HTTP 404 from Prometheus at ${url} — check prometheus-url`);
+            return failed(`HTTP 404 from Prometheus at ${redactUrl(url).shown} — check prometheus-url`);
         if (res.status < 200 || res.status >= 300)
             return failed(`HTTP ${res.status} from Prometheus${text ? `: ${snippet(text)}` : ''}`);
         if (!answer)
@@ -64662,6 +64862,15 @@ function describeValue(s) {
     const shown = s.length > 80 ? `${s.slice(0, 80)}…` : s;
     return JSON.stringify(shown);
 }
+/**
+ * A value from text nobody vouches for (a comment), as a message may show it: the value itself
+ * only when it is plainly harmless (letters, digits, `.`, `_`, `:`, `-`; at most 40), otherwise
+ * only its length. Nothing from such text can become a marker, a mention, a link or an image in
+ * what the action posts.
+ */
+function describeUntrusted(s) {
+    return /^[A-Za-z0-9._:-]{1,40}$/.test(s) ? `"${s}"` : `a value of ${s.length} characters`;
+}
 /** A host name, an IPv4 address, or an IPv6 address (bare or in brackets); never starting with '-'. */
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/;
 /** A POSIX user name as OpenSSH accepts it. */
@@ -64711,19 +64920,44 @@ function checkOneLine(value) {
 }
 /** Clock skew tolerated between the clock that wrote a time (the deploy's) and the runner's. */
 const FUTURE_SKEW_MS = 60_000;
-/** An ISO-8601 time as workflows write it: 2025-12-02T14:03:00Z, with seconds, fractions, offsets. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-/** Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). */
+/**
+ * An ISO-8601 time as workflows and `date +%FT%T` write it: 2025-12-02T14:03:00Z, with seconds,
+ * fractions and an offset (Z, +09:00, -0500) all optional.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** Epoch ms for a UTC calendar time, or null when a field is out of range (month 13, Feb 30). */
+function utcTime(y, mo, d, h, mi, s) {
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(t);
+    const ok = back.getUTCFullYear() === y &&
+        back.getUTCMonth() === mo - 1 &&
+        back.getUTCDate() === d &&
+        back.getUTCHours() === h &&
+        back.getUTCMinutes() === mi &&
+        back.getUTCSeconds() === s;
+    return ok ? t : null;
+}
+/**
+ * Epoch ms of an ISO-8601 time, or null when the text is not one (or not a real date). A time
+ * without an offset is UTC: Date.parse would read it in the runner's zone, and backup times
+ * (`rollback.sh --list`) are UTC, so a self-hosted runner elsewhere would move the deploy by hours.
+ */
 function parseIsoTime(text) {
-    if (!ISO_TIME.test(text))
+    const m = ISO_TIME.exec(text);
+    if (!m)
         return null;
-    // Date.parse rolls 2026-02-30 over into March: a day the month does not have is no date.
-    const [y, m, d] = text.slice(0, 10).split('-').map(Number);
-    const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    if (m < 1 || m > 12 || d < 1 || d > daysInMonth)
+    const base = utcTime(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
+    if (base === null)
         return null;
-    const at = Date.parse(text);
-    return Number.isNaN(at) ? null : at;
+    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+    const zone = (m[8] ?? 'Z').toUpperCase();
+    if (zone === 'Z')
+        return base + fraction;
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+    if (!z || Number(z[2]) > 23 || Number(z[3]) > 59)
+        return null;
+    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
+    return base + fraction - offsetMin * 60_000;
 }
 /** A commit SHA, full or abbreviated. */
 function checkSha(value) {
@@ -65378,7 +65612,7 @@ async function createSshRemote(ssh, opts) {
     return remote;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/axios/index.js
+;// CONCATENATED MODULE: ./node_modules/axios/index.js
 
 
 // This module is intended to unwrap Axios default export as named.
@@ -65689,17 +65923,1187 @@ const constants_DEFAULTS = {
     [Inputs.ReplayTrace]: 'summary'
 };
 
+;// CONCATENATED MODULE: ./src/core/backups.ts
+// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
+// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
+
+
+const HOUR = 3_600_000;
+/*
+ * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
+ * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
+ *
+ *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
+ *                                     (an ISO time without an offset is read as UTC)
+ *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
+ *   <id>                              backup-20251201-030000
+ *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
+ *                                     separate date and time: 20251201T030000, 20251201_030000)
+ *
+ * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
+ * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
+ * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
+ * is rejected and reported: such an id is never passed to the host.
+ */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
+function parseDateTime(date, time) {
+    const d = DATE.exec(date);
+    const t = TIME.exec(time);
+    if (!d || !t)
+        return null;
+    return utcTime(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
+}
+/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
+function stampInId(id) {
+    const m = STAMP.exec(id);
+    return m ? utcTime(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
+}
+/** Parses `rollback.sh --list` output. Never throws. */
+function parseBackupList(stdout) {
+    const backups = [];
+    const rejected = [];
+    const seen = new Set();
+    for (const raw of stdout.split(/\r?\n/)) {
+        const line = raw.trim().replace(/^[-*]\s+/, '');
+        if (line === '' || line.startsWith('#') || line.startsWith('//'))
+            continue;
+        const cols = line.split(/\s+/);
+        const id = cols[0];
+        const takenAt = (cols[1] !== undefined ? parseIsoTime(cols[1]) : null) ??
+            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
+            stampInId(id);
+        if (takenAt === null)
+            continue; // a header, a summary line: not a backup
+        if (checkId(id) !== null) {
+            rejected.push({
+                line: raw.slice(0, 300),
+                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
+            });
+            continue;
+        }
+        if (seen.has(id))
+            continue;
+        seen.add(id);
+        backups.push({ id, takenAt });
+    }
+    return { backups, rejected };
+}
+/**
+ * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
+ * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
+ */
+const DATA_LOSS_BANDS = [
+    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
+    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
+    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
+    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
+];
+/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
+function dataLossBand(ageMs) {
+    if (ageMs === null || !Number.isFinite(ageMs))
+        return -1;
+    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
+    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
+}
+/** The runbook's data-loss note for a backup of this age. */
+function dataLossNote(ageMs) {
+    const band = dataLossBand(ageMs);
+    return band < 0
+        ? 'Backup age unknown - check with team what data will be lost'
+        : DATA_LOSS_BANDS[band].note;
+}
+/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
+function chooseBackup(backups, deployedAt, now) {
+    let best = null;
+    for (const b of backups) {
+        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
+            best = b;
+    }
+    if (!best)
+        return null;
+    const ageMs = Math.max(0, now - best.takenAt);
+    return {
+        id: best.id,
+        takenAt: best.takenAt,
+        ageMs,
+        source: 'list',
+        dataLossNote: dataLossNote(ageMs)
+    };
+}
+/**
+ * A target given as `rollback-target`: a person chose it. Its age is known only when the id
+ * carries a YYYYMMDD-HHMMSS stamp.
+ */
+function targetFromInput(id, now) {
+    const takenAt = stampInId(id);
+    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
+    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
+}
+/** "30h", "45m", "1h30m": ages as the messages print them. */
+function formatAge(ms) {
+    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
+}
+/**
+ * The one backup-age rule, for the watch, the fleet and approvals alike: a Level 3 restore (the
+ * runbook's point-in-time recovery, under which its "Data Loss Considerations" table stands) of a
+ * backup older than rollback.backup-max-age does not run without a person's approval. Level 2 is
+ * the runbook's low-risk migration rollback and is not held back by age; Level 1 uses no backup.
+ * An unknown age blocks nothing (the data-loss note says "unknown"). Returns why, or null.
+ */
+function backupAgeBlock(level, target, maxAgeMs) {
+    if (level !== 3 || target.ageMs === null || target.ageMs <= maxAgeMs)
+        return null;
+    return (`backup ${target.id} is ${formatAge(target.ageMs)} old > backup-max-age ` +
+        `${formatAge(maxAgeMs)} (runbook: ${dataLossNote(target.ageMs)})`);
+}
+
+;// CONCATENATED MODULE: ./src/core/levels.ts
+/**
+ * The level to run when a rule wants `wanted` and `failedLevels` already failed or did not
+ * recover: max(wanted, highest failed + 1). `manual` when that is above `maxLevel` (never above 3):
+ * no automatic level is left and a human must act. `level` may then be 4.
+ */
+function nextLevel(wanted, failedLevels, maxLevel) {
+    const highestFailed = failedLevels.length > 0 ? Math.max(...failedLevels) : 0;
+    const level = Math.max(wanted, highestFailed + 1);
+    return { level, manual: level > Math.min(maxLevel, 3) };
+}
+/** The level a person would try after `level` by hand (1 when none ran); none after Level 3. */
+function levelAfter(level) {
+    if (!level)
+        return 1;
+    return level < 3 ? (level + 1) : undefined;
+}
+/** How long a level may take (rollback.timeouts; the runbook's 5, 15 and 30 minutes). */
+function levelLimitMs(policy, level) {
+    return policy.rollback.timeoutsMs[level];
+}
+
+;// CONCATENATED MODULE: ./src/core/format.ts
+// How numbers read in a verdict's reason: measured values with fixed decimals, policy limits as
+// written (10%, 5s), time as offsets from ctx.now (the core reads no clock, so no wall times).
+
+
+/** A measured fraction: 0.62 → "62.0%". */
+function percent(fraction) {
+    return `${(fraction * 100).toFixed(1)}%`;
+}
+/** A policy limit as people write it: 0.5 → "50%", 0.125 → "12.5%". */
+function percentLimit(fraction) {
+    return `${format_trim(fraction * 100)}%`;
+}
+/** A measured latency in seconds: 6.2 → "6.20s". */
+function format_seconds(value) {
+    return `${value.toFixed(2)}s`;
+}
+/** A latency limit as people write it: 5 → "5s", 2.5 → "2.5s". */
+function secondsLimit(value) {
+    return `${format_trim(value)}s`;
+}
+/** Time until a deadline: 100000 → "1m40s left"; a deadline already reached → "due now". */
+function timeLeft(ms) {
+    return ms > 0 ? `${formatDuration(ms)} left` : 'due now';
+}
+/** Integers as they are, other numbers with 3 significant digits: 0.4, 0.123, 12.5, 1234. */
+function compactNumber(v) {
+    if (Number.isInteger(v) || Math.abs(v) >= 1000)
+        return String(Math.round(v));
+    return String(Number(v.toPrecision(3)));
+}
+/** "3 samples", "1 sample". */
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+// Up to 3 decimals, without trailing zeros or float noise (0.1 * 100 = 10.000000000000002).
+function format_trim(value) {
+    return String(Number(value.toFixed(3)));
+}
+/**
+ * A metric reading as text: the value shown with `show` ("12.3%", "0.42s"), "unknown", "off" (or
+ * `offText`), and for too little traffic the value with "(too few requests)".
+ */
+function readingText(m, show, offText = 'off') {
+    if (m.status === 'off')
+        return offText;
+    if (m.status === 'measured' && m.value !== null)
+        return show(m.value);
+    if (m.status === 'insufficient')
+        return m.value !== null ? `${show(m.value)} (too few requests)` : 'too few requests';
+    return 'unknown';
+}
+
+;// CONCATENATED MODULE: ./src/core/recovery.ts
+// After a rollback level: did production recover, and what comes next (DESIGN.md "Recovered",
+// "No data-loss level on a contradicted signal"). Pure.
+//
+// Recovered: at the end of rollback.verify, health was up on the last `health.confirm + 1` probes
+// and the last sample breaches no error-rate or latency rule. Samples before that are recorded, not
+// judged: a rate window still holds pre-rollback traffic for its own length.
+
+
+function judgeRecovery(samples, policy) {
+    const need = policy.health.confirm + 1;
+    if (samples.length < need)
+        return {
+            recovered: false,
+            cause: 'too-few-samples',
+            reason: `only ${samples.length} verification sample(s); need ${need} with health up`
+        };
+    const last = samples[samples.length - 1];
+    const tail = samples.slice(-need);
+    const notUp = tail.filter((s) => s.health.status !== 'up');
+    if (notUp.length > 0) {
+        const worst = notUp[notUp.length - 1].health;
+        const noAnswer = notUp.every((s) => s.health.status === 'down' && s.health.noAnswer);
+        return {
+            recovered: false,
+            cause: noAnswer && !metricBreach(last, policy) ? 'health-no-answer' : 'health',
+            reason: `health was ${worst.status}${worst.reason ? ` (${worst.reason})` : ''} in ${notUp.length} of the last ${need} probes`
+        };
+    }
+    if (last.errorRate.status === 'measured' &&
+        (last.errorRate.value ?? 0) > policy.errorRate.elevated)
+        return {
+            recovered: false,
+            cause: 'error-rate',
+            reason: `error rate ${percent(last.errorRate.value ?? 0)} > elevated ${percent(policy.errorRate.elevated)} at the end of verification`
+        };
+    if (last.p95.status === 'measured' && (last.p95.value ?? 0) > policy.latency.degraded)
+        return {
+            recovered: false,
+            cause: 'p95',
+            reason: `p95 ${format_seconds(last.p95.value ?? 0)} > degraded ${format_seconds(policy.latency.degraded)} at the end of verification`
+        };
+    const unknown = [
+        last.errorRate.status === 'unknown' ? 'error rate' : '',
+        last.p95.status === 'unknown' ? 'p95' : ''
+    ].filter(Boolean);
+    return {
+        recovered: true,
+        reason: `health up on the last ${need} probes${last.errorRate.status === 'measured'
+            ? `, error rate ${percent(last.errorRate.value ?? 0)}`
+            : ''}${last.p95.status === 'measured' ? `, p95 ${format_seconds(last.p95.value ?? 0)}` : ''}${unknown.length ? ` (${unknown.join(' and ')} unknown: judged on health)` : ''}`
+    };
+}
+function metricBreach(s, policy) {
+    return ((s.errorRate.status === 'measured' && (s.errorRate.value ?? 0) > policy.errorRate.elevated) ||
+        (s.p95.status === 'measured' && (s.p95.value ?? 0) > policy.latency.degraded));
+}
+/**
+ * What follows a level that ran: recovered; the next level (1 → 2 → 3, up to rollback.max-level);
+ * or a human. A level that ran cleanly on the host (script, validate and smoke test all exit 0)
+ * whose verification failed only because health got no HTTP answer is not escalated: the host
+ * says it is healthy, this runner cannot see it, and Levels 2 and 3 restore data (data loss).
+ */
+function afterLevel(run, recovery, policy) {
+    if (run.scriptOk && recovery.recovered)
+        return { next: 'recovered' };
+    if (run.scriptOk && run.hostChecksPassed && recovery.cause === 'health-no-answer')
+        return {
+            next: 'manual',
+            reason: `Level ${run.level} ran cleanly and validate/smoke tests pass on the host, but this runner ` +
+                `gets no answer from health-url (${recovery.reason}): not escalating to a level that ` +
+                'restores data on a signal the host contradicts; confirm production by hand'
+        };
+    const { level, manual } = nextLevel(run.level, [run.level], policy.rollback.maxLevel);
+    if (manual)
+        return {
+            next: 'manual',
+            reason: `Level ${run.level} did not recover production and rollback.max-level is ${policy.rollback.maxLevel}: manual intervention required`
+        };
+    return { next: 'escalate', level: level };
+}
+
+;// CONCATENATED MODULE: ./src/core/fleet.ts
+// Rolling back a fleet (DESIGN.md "Fleets"): the first host is the canary and runs a level alone;
+// the rest follow in waves of rollback.max-parallel; any failure starts no further host and the
+// fleet escalates, canary first, on every host (a fleet ends on one version); one verification
+// after the level ran everywhere. Host checks: an alert on any host counts. Pure.
+
+/** The canary (the first host), then the others in waves of `maxParallel`, in their order. */
+function planFleet(hosts, maxParallel) {
+    if (hosts.length === 0)
+        throw new Error('a fleet needs at least one host');
+    const size = Math.max(1, Math.floor(maxParallel));
+    const rest = hosts.slice(1);
+    const waves = [];
+    for (let i = 0; i < rest.length; i += size)
+        waves.push(rest.slice(i, i + size));
+    return { canary: hosts[0], waves };
+}
+/** A failure on any host (or a cancellation) starts no further wave: only all-ok goes on. */
+function mayStartNextWave(results) {
+    return results.every((r) => r.outcome === 'ok');
+}
+const WORST = ['cancelled', 'ssh-broken', 'failed', 'ok'];
+function fleetLevelOutcome(level, plan, results) {
+    const order = [plan.canary, ...plan.waves.flat()];
+    const byHost = new Map(results.map((r) => [r.host, r]));
+    const ran = order.filter((h) => byHost.has(h)).map((h) => byHost.get(h));
+    const notStarted = order.filter((h) => !byHost.has(h));
+    const outcome = WORST.find((o) => ran.some((r) => r.outcome === o)) ?? 'ok';
+    const bad = ran.filter((r) => r.outcome !== 'ok');
+    const run = {
+        level,
+        scriptOk: ran.length > 0 && ran.every((r) => r.scriptOk) && notStarted.length === 0,
+        hostChecksPassed: ran.length > 0 && ran.every((r) => r.hostChecksPassed)
+    };
+    if (bad.length === 0 && notStarted.length === 0)
+        return { outcome, run, failedHosts: [], notStarted };
+    const first = bad.find((r) => r.outcome === outcome) ?? bad[0];
+    const others = bad.filter((r) => r !== first).map((r) => r.host);
+    const reason = (first ? `on ${first.host}: ${first.reason ?? first.outcome}` : 'not every host ran') +
+        (others.length ? `; also on ${others.join(', ')}` : '') +
+        (notStarted.length ? ` (${notStarted.length} not started)` : '');
+    return { outcome, run, reason, failedHosts: bad.map((r) => r.host), notStarted };
+}
+/**
+ * Every host's own target for a Level 2/3, each chosen from its own `--list` (the same rule as on
+ * one host). A host with no usable backup — none from before the deploy, or, for Level 3, one
+ * older than rollback.backup-max-age — blocks the level for the fleet: the reason names it.
+ */
+function fleetTargets(found, level, policy) {
+    const problems = [];
+    const targets = new Map();
+    for (const f of found) {
+        if ('error' in f) {
+            problems.push({ host: f.host, why: f.error, ssh: f.ssh });
+            continue;
+        }
+        const t = f.target;
+        const tooOld = t.source === 'list' ? backupAgeBlock(level, t, policy.rollback.backupMaxAgeMs) : null;
+        if (tooOld) {
+            problems.push({ host: f.host, why: tooOld, ssh: false });
+            continue;
+        }
+        targets.set(f.host, t);
+    }
+    if (problems.length === 0)
+        return { targets };
+    return {
+        error: problems.map((p) => `${p.host}: ${p.why}`).join('; '),
+        ssh: problems.some((p) => p.ssh),
+        hosts: problems.map((p) => p.host)
+    };
+}
+/** alert (on any host) > unknown (on any host) > ok > off; the reading says which host. */
+function mergeCheck(perHost, pick) {
+    const all = perHost.map((p) => ({ host: p.host, r: pick(p.readings) }));
+    for (const status of ['alert', 'unknown']) {
+        const hit = all.filter((x) => x.r.status === status);
+        if (hit.length === 0)
+            continue;
+        const also = hit.length > 1
+            ? ` (also on ${hit
+                .slice(1)
+                .map((x) => x.host)
+                .join(', ')})`
+            : '';
+        return { ...hit[0].r, host: hit[0].host, detail: `${hit[0].r.detail ?? status}${also}` };
+    }
+    const ok = all.find((x) => x.r.status === 'ok');
+    return ok
+        ? { ...ok.r, detail: `${ok.r.detail ?? 'ok'} on ${fleet_plural(all.length)}` }
+        : { status: 'off' };
+}
+function fleet_plural(n) {
+    return `${n} host${n === 1 ? '' : 's'}`;
+}
+/** Critical lines anywhere count (critical-errors); an unknown log hides nothing measured. */
+function mergeLogs(perHost) {
+    const all = perHost.map((p) => ({ host: p.host, log: p.readings.errorLog }));
+    const measured = all.filter((x) => x.log.status === 'measured');
+    const unknown = all.filter((x) => x.log.status === 'unknown');
+    const critical = measured.filter((x) => x.log.critical > 0);
+    if (measured.length === 0 && unknown.length === 0)
+        return { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
+    if (critical.length === 0 && unknown.length > 0)
+        return {
+            status: 'unknown',
+            critical: 0,
+            medium: 0,
+            low: 0,
+            top: [],
+            reason: `${unknown[0].host}: ${unknown[0].log.reason ?? 'unknown'}`,
+            hosts: unknown.map((x) => x.host)
+        };
+    const sum = (k) => measured.reduce((n, x) => n + x.log[k], 0);
+    return {
+        status: 'measured',
+        critical: sum('critical'),
+        medium: sum('medium'),
+        low: sum('low'),
+        top: measured.flatMap((x) => x.log.top.map((line) => `${x.host}: ${line}`)).slice(0, 10),
+        ...(critical.length ? { hosts: critical.map((x) => x.host) } : {})
+    };
+}
+/** One sample's host readings from every host's (a fleet of one is read as it is). */
+function mergeHostReadings(perHost) {
+    if (perHost.length === 1)
+        return perHost[0].readings;
+    return {
+        corruption: mergeCheck(perHost, (r) => r.corruption),
+        database: mergeCheck(perHost, (r) => r.database),
+        cache: mergeCheck(perHost, (r) => r.cache),
+        security: mergeCheck(perHost, (r) => r.security),
+        errorLog: mergeLogs(perHost)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/act/steps.ts
+
+
+const OUTPUT_TAIL_LINES = 40;
+/** Stands in when there is no host; never asked to run anything (callers check first). */
+const NO_HOST = {
+    run: () => Promise.reject(new Error('no host configured (ssh-host)')),
+    dispose: async () => { }
+};
+const silent = { info: () => { }, warning: () => { }, error: () => { } };
+function tail(r) {
+    const text = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n');
+    return text.split(/\r?\n/).slice(-OUTPUT_TAIL_LINES).join('\n').trimEnd();
+}
+function statusOf(r) {
+    if (r.sshFailure)
+        return 'ssh-error';
+    if (r.timedOut)
+        return 'timeout';
+    return r.exitCode === 0 ? 'ok' : 'failed';
+}
+/** "exit 3", "timed out at its 5m limit", "ssh: connection refused". */
+function describeResult(step, timeoutMs) {
+    if (step.status === 'ssh-error')
+        return `ssh: ${step.sshFailure}`;
+    if (step.status === 'timeout')
+        return `killed at its ${formatDuration(timeoutMs)} limit`;
+    if (step.status === 'skipped')
+        return `skipped (${step.note})`;
+    return step.exitCode === null
+        ? `no exit code (${step.note ?? 'cancelled'})`
+        : `exit ${step.exitCode}`;
+}
+/**
+ * Records every remote command it runs (or, in a dry run, would run). Once `signal` aborts it
+ * starts nothing new (a cancelled step is recorded instead); `stopSignal` kills the one in flight.
+ */
+class StepRunner {
+    remote;
+    clock;
+    logger;
+    signal;
+    host;
+    steps = [];
+    stopSignal;
+    constructor(remote, clock, logger, signal, stopSignal, 
+    /** In a fleet: the host's label, put on every step it records. */
+    host) {
+        this.remote = remote;
+        this.clock = clock;
+        this.logger = logger;
+        this.signal = signal;
+        this.host = host;
+        this.stopSignal = stopSignal ?? signal;
+    }
+    where() {
+        return this.host ? { host: this.host } : {};
+    }
+    /** Runs without recording (for `test -f` probes). */
+    raw(command, timeoutMs) {
+        return this.remote.run(command, [], { timeoutMs, signal: this.stopSignal });
+    }
+    async run(name, command, argv, timeoutMs, level) {
+        return (await this.exec(name, command, argv, timeoutMs, level)).step;
+    }
+    /** Runs and records a step; also hands back the full result (for `--list` parsing). */
+    async exec(name, command, argv, timeoutMs, level) {
+        const line = formatCommandLine(command, argv);
+        const startedAt = this.clock.now();
+        if (this.signal?.aborted) {
+            const result = { exitCode: null, stdout: '', stderr: '', durationMs: 0, timedOut: false };
+            return { step: this.skip(name, line, 'cancelled', level), result };
+        }
+        this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${line}`);
+        const r = await this.remote.run(command, argv, { timeoutMs, signal: this.stopSignal });
+        const step = {
+            name,
+            ...(level ? { level } : {}),
+            ...this.where(),
+            command: line,
+            startedAt,
+            durationMs: r.durationMs,
+            exitCode: r.exitCode,
+            status: statusOf(r),
+            outputTail: tail(r),
+            ...(r.sshFailure ? { sshFailure: r.sshFailure } : {}),
+            ...(this.stopSignal?.aborted && r.exitCode === null && !r.timedOut
+                ? { note: 'cancelled' }
+                : {})
+        };
+        this.steps.push(step);
+        const how = `${name} → ${describeResult(step, timeoutMs)} after ${formatDuration(r.durationMs)}`;
+        if (step.status === 'ok')
+            this.logger.info(`  ${how}`);
+        else
+            this.logger.warning(`  ${how}`);
+        return { step, result: r };
+    }
+    dry(name, command, argv, level) {
+        const line = formatCommandLine(command, argv);
+        this.logger.info(`[dry-run] would run: ${line}`);
+        const step = {
+            name,
+            ...(level ? { level } : {}),
+            ...this.where(),
+            command: line,
+            startedAt: this.clock.now(),
+            durationMs: 0,
+            exitCode: null,
+            status: 'dry-run',
+            outputTail: ''
+        };
+        this.steps.push(step);
+        return step;
+    }
+    skip(name, command, note, level) {
+        this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${command} skipped (${note})`);
+        const step = {
+            name,
+            ...(level ? { level } : {}),
+            ...this.where(),
+            command,
+            startedAt: this.clock.now(),
+            durationMs: 0,
+            exitCode: null,
+            status: 'skipped',
+            outputTail: '',
+            note
+        };
+        this.steps.push(step);
+        return step;
+    }
+    /**
+     * A runbook script the host may not have (validate_rollback.sh, smoke_tests.sh): `test -f`
+     * first; absent → a skipped step, present → `bash <script>`.
+     */
+    async optionalScript(name, script, timeoutMs, probeTimeoutMs, level) {
+        const command = `bash ${shellQuote(script)}`;
+        const probe = await this.raw(`test -f ${shellQuote(script)}`, probeTimeoutMs);
+        if (probe.exitCode === 0)
+            return this.run(name, command, [], timeoutMs, level);
+        if (probe.exitCode === 1)
+            return this.skip(name, command, 'absent on host', level);
+        // The probe itself failed (SSH, time limit, cancellation): record that, as the step.
+        const step = {
+            name,
+            ...(level ? { level } : {}),
+            ...this.where(),
+            command,
+            startedAt: this.clock.now(),
+            durationMs: probe.durationMs,
+            exitCode: probe.exitCode,
+            status: statusOf(probe) === 'ok' ? 'failed' : statusOf(probe),
+            outputTail: tail(probe),
+            note: `could not check that ${script} exists`,
+            ...(probe.sshFailure ? { sshFailure: probe.sshFailure } : {})
+        };
+        this.steps.push(step);
+        this.logger.warning(`  ${name} → ${describeResult(step, probeTimeoutMs)}`);
+        return step;
+    }
+}
+/** A StepRunner for `remote` (or none: it then only records skipped steps) with these options. */
+function stepRunner(remote, opts) {
+    return new StepRunner(remote ?? NO_HOST, opts.clock, opts.logger ?? silent, opts.signal, opts.stopSignal, opts.host);
+}
+
+;// CONCATENATED MODULE: ./src/act/level.ts
+
+
+
+
+/** `--list` is read-only and should be quick. */
+const LIST_TIMEOUT_MS = 60_000;
+/** `docker-compose down` and the like. */
+const STOP_TIMEOUT_MS = 2 * 60_000;
+function rollbackArgv(level, target) {
+    if (level === 1)
+        return ['--quick'];
+    return ['--level', String(level), '--target', target.id];
+}
+async function resolveTarget(input, runner, logger, level) {
+    const { settings, clock } = input;
+    if (settings.rollbackTarget) {
+        const target = targetFromInput(settings.rollbackTarget, clock.now());
+        logger.info(`Rollback target: ${target.id} (rollback-target)` +
+            (target.ageMs !== null ? `, ${formatAge(target.ageMs)} old: ${target.dataLossNote}` : ''));
+        return { target };
+    }
+    const script = `bash ${shellQuote(settings.scripts.rollback)}`;
+    const { step, result } = await runner.exec('list-backups', script, ['--list'], LIST_TIMEOUT_MS, level);
+    if (step.status === 'ssh-error') {
+        return { error: `could not list backups: ${step.sshFailure}`, ssh: true };
+    }
+    if (step.status !== 'ok') {
+        const last = step.outputTail.split('\n').pop();
+        return {
+            error: `${step.command} failed (${describeResult(step, LIST_TIMEOUT_MS)})${last ? `: ${last}` : ''}`,
+            ssh: false
+        };
+    }
+    const list = parseBackupList(result.stdout);
+    for (const r of list.rejected.slice(0, 5))
+        logger.warning(`--list: ${r.reason}`);
+    const target = chooseBackup(list.backups, settings.deployedAt, clock.now());
+    if (!target) {
+        const refused = list.rejected.length ? `, ${list.rejected.length} line(s) refused` : '';
+        return {
+            error: `no backup from before the deploy (deployed-at ${new Date(settings.deployedAt).toISOString()}) ` +
+                `among ${list.backups.length} listed by ${step.command}${refused}`,
+            ssh: false
+        };
+    }
+    logger.info(`Rollback target: ${target.id}, the newest backup before the deploy, ` +
+        `${formatAge(target.ageMs)} old: ${target.dataLossNote}`);
+    return { target };
+}
+/** The executor of the one-host rollback (a fleet of one behaves exactly like it). */
+function oneHost(input, runner, logger) {
+    const { settings } = input;
+    const { policy } = settings;
+    let target;
+    return {
+        get steps() {
+            return runner.steps;
+        },
+        target: () => target,
+        async prepare(level, escalating) {
+            if (level >= 2 && !target) {
+                const t = await resolveTarget(input, runner, logger, level);
+                if ('error' in t)
+                    return {
+                        status: t.ssh || escalating ? 'failed' : 'blocked',
+                        reason: `Level ${level} needs a backup target: ${t.error}` +
+                            (t.ssh ? '' : ': a human must choose (rollback-target)')
+                    };
+                target = t.target;
+            }
+            // The action chose this backup: the age rule holds it for a person (rollback-target is one).
+            const tooOld = target && target.source === 'list'
+                ? backupAgeBlock(level, target, policy.rollback.backupMaxAgeMs)
+                : null;
+            if (tooOld)
+                return { status: 'blocked', reason: `${tooOld}: a human must choose` };
+            return undefined;
+        },
+        dryRun(level) {
+            const script = `bash ${shellQuote(settings.scripts.rollback)}`;
+            const argv = rollbackArgv(level, target);
+            if (level === 3 && settings.commands.stop)
+                runner.dry('stop', settings.commands.stop, [], 3);
+            runner.dry('rollback', script, argv, level);
+            runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
+            runner.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
+            return (`dry run: would run Level ${level}: ${formatCommandLine(script, argv)}` +
+                (target ? ` (target ${target.id}: ${target.dataLossNote})` : ''));
+        },
+        run: (level) => runLevelOnHost(runner, input, level, target, logger)
+    };
+}
+/** stop-command (Level 3), the level's script, then validate and smoke test (when present). */
+async function runLevelOnHost(runner, input, level, target, logger) {
+    const { settings, signal } = input;
+    const { policy } = settings;
+    // Data corruption: the runbook's "STOP ALL SERVICES IMMEDIATELY" before the restore.
+    if (level === 3 && settings.commands.stop) {
+        const stop = await runner.run('stop', settings.commands.stop, [], STOP_TIMEOUT_MS, 3);
+        if (stop.status === 'ssh-error')
+            return { ran: 'ssh-broken', step: stop };
+        if (stop.status !== 'ok')
+            logger.warning('stop-command failed: restoring anyway');
+    }
+    const script = `bash ${shellQuote(settings.scripts.rollback)}`;
+    const limit = levelLimitMs(policy, level);
+    const run = await runner.run('rollback', script, rollbackArgv(level, target), limit, level);
+    if (run.status === 'ssh-error')
+        return { ran: 'ssh-broken', step: run };
+    if (signal?.aborted)
+        return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' };
+    if (run.status !== 'ok')
+        return {
+            ran: 'failed',
+            scriptOk: false,
+            reason: `${run.command} ${describeResult(run, limit)}`
+        };
+    // Validation and smoke tests get Level 1's limit: they check, they do not restore.
+    const checkTimeoutMs = levelLimitMs(policy, 1);
+    let passed = 0;
+    for (const [name, path] of [
+        ['validate', settings.scripts.validate],
+        ['smoke-test', settings.scripts.smokeTest]
+    ]) {
+        const step = await runner.optionalScript(name, path, checkTimeoutMs, policy.hostChecks.timeoutMs, level);
+        if (step.status === 'ssh-error')
+            return { ran: 'ssh-broken', step };
+        if (step.status === 'ok')
+            passed++;
+        else if (step.status !== 'skipped')
+            return {
+                ran: 'failed',
+                scriptOk: true,
+                reason: `${step.command} ${describeResult(step, checkTimeoutMs)}`
+            };
+    }
+    return { ran: 'ok', hostChecksPassed: passed === 2 };
+}
+
+;// CONCATENATED MODULE: ./src/act/pool.ts
+// Bounded parallelism for work on many hosts (host checks, preflight, `--list`, restart).
+/**
+ * Runs `fn` on every item, at most `limit` at once, starting them in order; the results come back
+ * in the items' order. `fn` must not throw (callers turn failures into data).
+ */
+async function inPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/act/fleet.ts
+
+
+
+
+
+
+/** Each host's log lines carry its name: `[app-2] Level 1 rollback: …`. */
+function hostLogger(logger, host) {
+    return {
+        info: (line) => logger.info(`[${host}] ${line}`),
+        warning: (line) => logger.warning(`[${host}] ${line}`),
+        error: (line) => logger.error(`[${host}] ${line}`)
+    };
+}
+function hostResult(host, r) {
+    switch (r.ran) {
+        case 'ok':
+            return { host, outcome: 'ok', scriptOk: true, hostChecksPassed: r.hostChecksPassed };
+        case 'failed':
+            return {
+                host,
+                outcome: 'failed',
+                scriptOk: r.scriptOk,
+                hostChecksPassed: false,
+                reason: r.reason
+            };
+        case 'ssh-broken':
+            return {
+                host,
+                outcome: 'ssh-broken',
+                scriptOk: false,
+                hostChecksPassed: false,
+                reason: `${r.step.name}: ssh: ${r.step.sshFailure}`
+            };
+        case 'cancelled':
+            return {
+                host,
+                outcome: 'cancelled',
+                scriptOk: r.scriptOk,
+                hostChecksPassed: false,
+                reason: `cancelled during ${r.step.name}`
+            };
+    }
+}
+function describeTarget(t) {
+    if (!t)
+        return '';
+    return ` (target ${t.id}${t.ageMs !== null ? `, ${formatAge(t.ageMs)} old` : ''})`;
+}
+/** The level loop's executor for a fleet: every level on every host, canary first. */
+function fleetExecutor(input, fleet, logger) {
+    const { settings, clock, signal, stopSignal } = input;
+    const { policy } = settings;
+    const labels = fleet.map((m) => m.label);
+    const plan = planFleet(labels, policy.rollback.maxParallel);
+    const waves = [[plan.canary], ...plan.waves];
+    const logs = new Map(labels.map((h) => [h, hostLogger(logger, h)]));
+    const runners = new Map(fleet.map((m) => [
+        m.label,
+        new StepRunner(m.remote, clock, logs.get(m.label), signal, stopSignal, m.label)
+    ]));
+    const runner = (h) => runners.get(h);
+    const log = (h) => logs.get(h);
+    const record = {
+        hosts: labels,
+        maxParallel: policy.rollback.maxParallel,
+        levels: [],
+        runs: []
+    };
+    let found;
+    let targets = new Map();
+    const shape = `canary ${plan.canary} alone, then ${waves.length - 1} wave(s) of at most ${record.maxParallel}`;
+    return {
+        get steps() {
+            // Merged by start time; sort is stable, so one host's steps keep their order.
+            return [...runners.values()].flatMap((r) => r.steps).sort((a, b) => a.startedAt - b.startedAt);
+        },
+        target: () => targets.get(plan.canary),
+        fleet: () => record,
+        async prepare(level, escalating) {
+            if (level < 2)
+                return undefined;
+            if (!found) {
+                logger.info(`Level ${level}: each of ${labels.length} hosts chooses its own target (--list)`);
+                found = await inPool(labels, policy.rollback.maxParallel, async (host) => {
+                    const t = await resolveTarget(input, runner(host), log(host), level);
+                    return 'error' in t ? { host, error: t.error, ssh: t.ssh } : { host, target: t.target };
+                });
+            }
+            const chosen = fleetTargets(found, level, policy);
+            if ('error' in chosen)
+                return {
+                    status: chosen.ssh || escalating ? 'failed' : 'blocked',
+                    reason: `Level ${level} needs a usable backup on every host: ${chosen.error}` +
+                        (chosen.ssh ? '' : ': a human must choose (rollback-target)')
+                };
+            targets = chosen.targets;
+            return undefined;
+        },
+        dryRun(level) {
+            const script = `bash ${shellQuote(settings.scripts.rollback)}`;
+            const canary = runner(plan.canary);
+            if (level === 3 && settings.commands.stop)
+                canary.dry('stop', settings.commands.stop, [], 3);
+            canary.dry('rollback', script, rollbackArgv(level, targets.get(plan.canary)), level);
+            canary.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
+            canary.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
+            const now = clock.now();
+            record.levels.push({ level, waves: [], notStarted: [] });
+            logger.info(`[dry-run] Level ${level} on ${labels.length} hosts: ${shape}`);
+            for (const [i, wave] of waves.entries()) {
+                logger.info(`[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave
+                    .map((h) => `${h}${describeTarget(targets.get(h))}`)
+                    .join(', ')}`);
+                for (const host of wave)
+                    record.runs.push({
+                        host,
+                        level,
+                        wave: i,
+                        ...(targets.has(host) ? { target: targets.get(host) } : {}),
+                        outcome: 'planned',
+                        startedAt: now,
+                        endedAt: now
+                    });
+            }
+            return (`dry run: would run Level ${level} on ${labels.length} hosts (${shape}): ` +
+                formatCommandLine(script, rollbackArgv(level, targets.get(plan.canary))) +
+                (level >= 2 ? ' with each host’s own target' : ''));
+        },
+        async run(level) {
+            const levelRecord = { level, waves: [], notStarted: [] };
+            record.levels.push(levelRecord);
+            const results = [];
+            const onHost = new Map();
+            for (const [i, wave] of waves.entries()) {
+                if (i > 0 && !mayStartNextWave(results))
+                    break;
+                if (signal?.aborted)
+                    break;
+                logger.info(i === 0
+                    ? `Level ${level}: the canary ${plan.canary} first, alone`
+                    : `Level ${level}: wave ${i} of ${waves.length - 1}: ${wave.join(', ')}`);
+                const startedAt = clock.now();
+                const done = await Promise.all(wave.map(async (host) => {
+                    const t0 = clock.now();
+                    const target = targets.get(host);
+                    const r = await runLevelOnHost(runner(host), input, level, target, log(host));
+                    onHost.set(host, r);
+                    const result = hostResult(host, r);
+                    record.runs.push({
+                        host,
+                        level,
+                        wave: i,
+                        ...(target ? { target } : {}),
+                        outcome: result.outcome,
+                        startedAt: t0,
+                        endedAt: clock.now(),
+                        ...(result.reason ? { reason: result.reason } : {})
+                    });
+                    return result;
+                }));
+                results.push(...done);
+                levelRecord.waves.push({ index: i, hosts: wave, startedAt, endedAt: clock.now() });
+            }
+            const out = fleetLevelOutcome(level, plan, results);
+            levelRecord.notStarted = out.notStarted;
+            const note = `Level ${level} ran on ${results.length} of ${labels.length} hosts` +
+                (out.notStarted.length ? `, ${out.notStarted.length} not started` : '');
+            const first = (outcome) => {
+                const host = results.find((r) => r.outcome === outcome)?.host;
+                return { host, r: onHost.get(host) };
+            };
+            if (out.outcome === 'ssh-broken') {
+                const { host, r } = first('ssh-broken');
+                if (r.ran === 'ssh-broken')
+                    return { ...r, host, note };
+            }
+            if (out.outcome === 'cancelled' || (signal?.aborted && out.notStarted.length > 0)) {
+                const cancelled = results.find((r) => r.outcome === 'cancelled');
+                const host = cancelled?.host ?? plan.canary;
+                const r = onHost.get(host);
+                const step = 'step' in r
+                    ? r.step
+                    : runner(host)
+                        .steps.filter((s) => s.name === 'rollback')
+                        .pop();
+                return { ran: 'cancelled', step, scriptOk: out.run.scriptOk, host, note };
+            }
+            if (out.outcome === 'failed' || out.reason)
+                return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note };
+            logger.info(`${note}: every host ok`);
+            return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/act/rollback.ts
+// Runs the runbook's rollback on the deploy host (or every host of a fleet): the level's script,
+// validation, smoke tests and a verification watch, then asks the core what follows (recovered,
+// the next level up to policy.rollback.max-level, or a human: core/recovery.ts afterLevel). Every
+// remote command is recorded as a RemoteStep.
+
+
+
+
+
+
+/**
+ * Runs the rollback from `startLevel`, escalating on failure up to policy.rollback.maxLevel: on
+ * the one host, or on every host of `fleet` (canary first, fleet.ts). Never throws for remote
+ * failures: the outcome says what happened.
+ */
+async function executeRollback(input) {
+    const { settings, remote, clock, signal, stopSignal } = input;
+    const logger = input.logger ?? silent;
+    const { policy } = settings;
+    const maxLevel = policy.rollback.maxLevel;
+    const attempts = [];
+    const verificationSamples = [];
+    let level = input.startLevel;
+    let recoveredAt;
+    // Without a host nothing runs: the runner only collects (no) steps.
+    const hosts = input.fleet && input.fleet.length > 1
+        ? fleetExecutor(input, input.fleet, logger)
+        : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger);
+    const result = (status, reason) => {
+        if (status === 'failed' || status === 'blocked' || status === 'manual')
+            logger.error(`Rollback ${status}: ${reason}`);
+        else
+            logger.info(`Rollback ${status}: ${reason}`);
+        const target = hosts.target();
+        const fleet = hosts.fleet?.();
+        return {
+            outcome: {
+                status,
+                level,
+                ...(target ? { target } : {}),
+                attempts,
+                verificationSamples,
+                reason,
+                ...(recoveredAt !== undefined ? { recoveredAt } : {}),
+                ...(fleet ? { fleet } : {})
+            },
+            steps: hosts.steps
+        };
+    };
+    if (!remote && !input.fleet?.length)
+        return result('blocked', 'rollback needed, no host configured (ssh-host)');
+    // The settings refuse a bad target at setup; this is the last check before the host.
+    if (settings.rollbackTarget) {
+        try {
+            validateRemoteId(settings.rollbackTarget, 'rollback-target');
+        }
+        catch (err) {
+            return result('failed', err.message);
+        }
+    }
+    if (level > maxLevel) {
+        return result('blocked', `Level ${level} needed but rollback.max-level is ${maxLevel}: manual intervention required`);
+    }
+    // Bounded: at most three levels.
+    for (let round = 0; round < 3; round++) {
+        const previous = attempts[attempts.length - 1];
+        const escalated = previous
+            ? `Level ${previous.level} did not recover (${previous.reason}); `
+            : '';
+        if (signal?.aborted)
+            return result('failed', `${escalated}cancelled before Level ${level}`);
+        if (previous)
+            logger.warning(`Escalating to Level ${level}: ${previous.reason}`);
+        const blocked = await hosts.prepare(level, attempts.length > 0);
+        if (blocked)
+            return result(blocked.status, `${escalated}${blocked.reason}`);
+        if (settings.dryRun)
+            return result('skipped-dry-run', hosts.dryRun(level));
+        const startedAt = clock.now();
+        const attempt = (scriptOk, recovered, reason) => {
+            attempts.push({ level, startedAt, endedAt: clock.now(), scriptOk, recovered, reason });
+        };
+        const onHost = await hosts.run(level);
+        if (onHost.ran === 'ssh-broken') {
+            const step = onHost.step;
+            const where = onHost.host ? ` on ${onHost.host}` : '';
+            const note = onHost.note ? ` (${onHost.note})` : '';
+            attempt(false, false, `${step.name}${where}: ssh: ${step.sshFailure}`);
+            return result('failed', `${escalated}Level ${level} ${step.name}${where}: ${step.sshFailure}${note}`);
+        }
+        if (onHost.ran === 'cancelled') {
+            const how = describeResult(onHost.step, levelLimitMs(policy, level));
+            const where = onHost.host ? ` on ${onHost.host}` : '';
+            const note = onHost.note ? ` (${onHost.note})` : '';
+            attempt(onHost.scriptOk, false, `cancelled during Level ${level}`);
+            return result('failed', `${escalated}cancelled during Level ${level}${note}: ${onHost.step.command}${where} ${how}; ` +
+                'validation and verification did not run: check production');
+        }
+        let recovery;
+        if (onHost.ran === 'failed') {
+            recovery = { recovered: false, reason: onHost.reason };
+            attempt(onHost.scriptOk, false, onHost.reason);
+        }
+        else {
+            let verdict;
+            try {
+                verdict = await input.verify(level);
+            }
+            catch (err) {
+                verdict = {
+                    recovered: false,
+                    reason: `verification failed: ${err.message}`,
+                    samples: []
+                };
+            }
+            verificationSamples.push(...verdict.samples);
+            attempt(true, verdict.recovered, verdict.reason);
+            recovery = verdict;
+            if (verdict.recovered)
+                recoveredAt = verdict.recoveredAt ?? clock.now();
+        }
+        const next = afterLevel({
+            level,
+            scriptOk: onHost.ran === 'ok' || onHost.scriptOk,
+            hostChecksPassed: onHost.ran === 'ok' && onHost.hostChecksPassed
+        }, recovery, policy);
+        if (next.next === 'recovered') {
+            const target = hosts.target();
+            return result('succeeded', `Level ${level} rollback recovered production` +
+                (target && level >= 2 ? ` (target ${target.id}: ${target.dataLossNote})` : '') +
+                `: ${recovery.reason}`);
+        }
+        if (signal?.aborted)
+            return result('failed', `cancelled after Level ${level}`);
+        if (next.next === 'manual') {
+            if (onHost.ran === 'ok' && recovery.cause === 'health-no-answer')
+                return result('manual', next.reason);
+            break;
+        }
+        level = next.level;
+    }
+    const last = attempts[attempts.length - 1];
+    level = last ? last.level : maxLevel;
+    return result('failed', `rollback failed at Level ${level}, manual intervention required` +
+        (last ? ` (${last.reason})` : ''));
+}
+
+;// CONCATENATED MODULE: ./src/act/by-hand.ts
+
+
+
+
+/** `--list` is read-only and should be quick (the same limit as the rollback's own listing). */
+const by_hand_LIST_TIMEOUT_MS = 60_000;
+/**
+ * Runs exactly `level` as the watch runs it (stop-command before Level 3, the script, validate,
+ * smoke test, verification), with rollback.max-level capped at that level so nothing escalates.
+ */
+function rollbackAtLevel(input) {
+    const { settings, level } = input;
+    const policy = {
+        ...settings.policy,
+        rollback: { ...settings.policy.rollback, maxLevel: level }
+    };
+    return executeRollback({
+        startLevel: level,
+        settings: {
+            ...settings,
+            policy,
+            rollbackTarget: input.target,
+            deployedAt: input.deployedAt
+        },
+        remote: input.remote,
+        clock: input.clock,
+        verify: input.verify,
+        logger: input.logger,
+        signal: input.signal,
+        stopSignal: input.stopSignal
+    });
+}
+/** `bash <rollback-script> --list`, recorded as a step, parsed by the core. */
+async function listBackups(rollbackScript, opts) {
+    const runner = stepRunner(opts.remote, opts);
+    const script = `bash ${shellQuote(rollbackScript)}`;
+    if (!opts.remote)
+        return {
+            step: runner.skip('list-backups', `${script} --list`, 'no host configured (ssh-host)'),
+            error: 'no host configured (ssh-host)'
+        };
+    const { step, result } = await runner.exec('list-backups', script, ['--list'], by_hand_LIST_TIMEOUT_MS);
+    if (step.status !== 'ok')
+        return { step, error: `${step.command} ${describeResult(step, by_hand_LIST_TIMEOUT_MS)}` };
+    return { step, list: parseBackupList(result.stdout) };
+}
+
 ;// CONCATENATED MODULE: ./src/core/command-plan.ts
-/** Why commands cannot act on this issue, or null when it is an open incident of `environment`. */
+// What a valid, authorised command does on this incident: the runbook's human steps, decided from
+// the issue (open, ours, this environment) and its trusted state (the deploy, the rule, what is
+// pending), and the re-check of an approved restore at the moment it runs. Pure: table-tested in
+// __tests__/core/commands.test.ts.
+
+/**
+ * Whether a command on this issue is answered. `ignore`: not one of the action's incidents of this
+ * environment, so nothing is written to it (an outsider's look-alike is never written to);
+ * `refuse`: the action's own incident, but commands cannot act on it now (a reply says why).
+ */
 function issueRefusal(issue, environment) {
     if (issue.pullRequest)
-        return `#${issue.number} is a pull request: commands act on the incident issues rollback-sentinel opens`;
-    if (issue.markerEnvironment === undefined)
-        return `#${issue.number} is not an incident issue of rollback-sentinel (its body has no rollback-sentinel marker): nothing runs`;
-    if (issue.markerEnvironment !== environment)
-        return `#${issue.number} is the incident of environment '${issue.markerEnvironment}', and this workflow step acts on '${environment}': nothing runs (run the command job of that environment)`;
+        return {
+            act: 'ignore',
+            why: `#${issue.number} is a pull request: commands act on the incident issues rollback-sentinel opens`
+        };
+    if (!issue.incident)
+        return {
+            act: 'ignore',
+            why: `#${issue.number} is not an incident issue that rollback-sentinel opened (opened by its own account, with its state line): nothing is written to it`
+        };
+    if (issue.environment !== environment)
+        return {
+            act: 'ignore',
+            why: `#${issue.number} is the incident of another environment, and this workflow step acts on '${environment}': nothing runs (the command job of that environment answers)`
+        };
     if (issue.state !== 'open')
-        return `#${issue.number} is ${issue.state}: commands act on open incidents only (reopen it first if production still needs a hand)`;
+        return {
+            act: 'refuse',
+            why: `#${issue.number} is ${issue.state}: commands act on open incidents only (reopen it first if production still needs a hand)`
+        };
     return null;
 }
 const CLEAR = 'clear-security target=ID';
@@ -65720,7 +67124,7 @@ function planCommand(command, state) {
             if (command.level >= 2 && !command.target && state.deployedAt === undefined)
                 return {
                     kind: 'list-backups',
-                    why: `This incident's marker does not record the deploy time (it was opened by an earlier version), so there is no "newest backup from before the deploy" to default to: repeat the command with \`target=ID\`.`
+                    why: `This incident's record does not give the deploy time (opened by an earlier version, or its record was not trusted), so there is no "newest backup from before the deploy" to default to: repeat the command with \`target=ID\`.`
                 };
             return {
                 kind: 'rollback',
@@ -65776,6 +67180,40 @@ function planCommand(command, state) {
             };
         }
     }
+}
+/**
+ * An approved restore runs only a backup the host lists now, taken before the incident's deploy,
+ * and within backup-max-age unless the approval is the answer to exactly that block (the one
+ * backup-age rule of backups.ts).
+ */
+function checkApproval(c) {
+    const backup = c.backups.find((b) => b.id === c.target);
+    if (!backup)
+        return {
+            ok: false,
+            reason: `backup ${c.target} is not among the ${c.backups.length} backup(s) that rollback.sh --list shows now: nothing ran`
+        };
+    if (backup.takenAt >= c.deployedAt)
+        return {
+            ok: false,
+            reason: `backup ${c.target} was taken at ${new Date(backup.takenAt).toISOString()}, not before the incident's deploy (${new Date(c.deployedAt).toISOString()}): restoring it would bring the broken release back, so nothing ran`
+        };
+    const ageMs = Math.max(0, c.now - backup.takenAt);
+    const target = {
+        id: backup.id,
+        takenAt: backup.takenAt,
+        ageMs,
+        source: 'list',
+        dataLossNote: dataLossNote(ageMs)
+    };
+    const tooOld = backupAgeBlock(c.level, target, c.backupMaxAgeMs);
+    if (tooOld && !c.answersBlock)
+        return {
+            ok: false,
+            reason: `${tooOld}: nothing ran; \`/rollback-sentinel approve\` runs exactly this restore`,
+            pending: { action: 'restore', level: c.level, target: backup.id }
+        };
+    return { ok: true, target };
 }
 
 ;// CONCATENATED MODULE: ./src/core/comment-event.ts
@@ -65853,8 +67291,8 @@ const VERB_USAGE = {
 };
 /**
  * A first line that starts with /rollback-sentinel but is not a valid command. `message` says what
- * was wrong, quoting the offending text (JSON-quoted, cut short); it is never thrown by
- * parseCommand, only returned.
+ * was wrong in the action's own words (the offending text only when it is plainly harmless, see
+ * describeUntrusted); it is never thrown by parseCommand, only returned.
  */
 class BadCommand extends Error {
     constructor(message) {
@@ -65891,16 +67329,16 @@ function parseCommand(body) {
         return bad(`no verb: use one of ${verbList()}`);
     const verb = verbText.toLowerCase();
     if (!VERBS.includes(verb))
-        return bad(`unknown verb ${describeValue(verbText)}: use one of ${verbList()}`);
+        return bad(`unknown verb ${describeUntrusted(verbText)}: use one of ${verbList()}`);
     const args = new Map();
     for (const token of tokens) {
         const eq = token.indexOf('=');
         if (eq <= 0)
-            return bad(`${describeValue(token)} is not key=value (after ${verb})`);
+            return bad(`${describeUntrusted(token)} is not key=value (after ${verb})`);
         const key = token.slice(0, eq).toLowerCase();
         const value = token.slice(eq + 1);
         if (!KEYS[verb].includes(key))
-            return bad(`unknown key ${describeValue(token.slice(0, eq))} for ${verb}: ` +
+            return bad(`unknown key ${describeUntrusted(token.slice(0, eq))} for ${verb}: ` +
                 (KEYS[verb].length ? `it takes ${KEYS[verb].join(', ')}` : 'it takes no keys'));
         if (args.has(key))
             return bad(`${key} is given twice`);
@@ -65912,7 +67350,7 @@ function parseCommand(body) {
     if (target !== undefined) {
         const wrong = checkId(target);
         if (wrong)
-            return bad(`target ${describeValue(target)} is not a backup id: ${ID_RULE}`);
+            return bad(`target ${describeUntrusted(target)} is not a backup id: ${ID_RULE}`);
     }
     switch (verb) {
         case 'rollback': {
@@ -65920,7 +67358,7 @@ function parseCommand(body) {
             if (level === undefined)
                 return bad('rollback needs level=1, 2 or 3');
             if (!/^[123]$/.test(level))
-                return bad(`level ${describeValue(level)} is not 1, 2 or 3`);
+                return bad(`level ${describeUntrusted(level)} is not 1, 2 or 3`);
             const n = Number(level);
             if (n === 1 && target !== undefined)
                 return bad('Level 1 takes no target: it switches traffic back to the previous release');
@@ -65932,10 +67370,17 @@ function parseCommand(body) {
             return { verb };
     }
 }
-/** The first line as the reply quotes it: the command text, at most 200 characters. */
-function commandText(body) {
-    const line = firstLine(body);
-    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+/**
+ * A valid command as the action writes it back (never the comment's own text): the verb and the
+ * validated keys, e.g. `/rollback-sentinel rollback level=3 target=backup-20251201-0300`.
+ */
+function canonicalCommand(command) {
+    const parts = [COMMAND_PREFIX, command.verb];
+    if (command.verb === 'rollback')
+        parts.push(`level=${command.level}`);
+    if ((command.verb === 'rollback' || command.verb === 'clear-security') && command.target)
+        parts.push(`target=${command.target}`);
+    return parts.join(' ');
 }
 // ---- who may -----------------------------------------------------------------------------
 /** GitHub's repository roles, lowest first. */
@@ -65979,11 +67424,16 @@ function authorize(who, role, minRole) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/pending.ts
-const PENDING_ACTIONS = [
+// What an incident leaves for a person to decide, and the incident's state: the one record the
+// action keeps on the first line of the incident body it owns (report/incident-state.ts writes and
+// reads the text; core/trust.ts says when it may be believed). The watch folds each run into it
+// with stateAfterRun(); a command folds what it did with stateAfterCommand(). Pure.
+
+const PENDING_ACTIONS = (/* unused pure expression or super */ null && ([
     'restore',
     'consider-rollback',
     'security-clearance'
-];
+]));
 /** What the run leaves for a person to approve, if anything. */
 function pendingAfterRun(run) {
     if (run.dryRun)
@@ -65993,144 +67443,59 @@ function pendingAfterRun(run) {
     const t = run.target;
     if (run.rollbackStatus === 'blocked' &&
         run.rollbackLevel !== undefined &&
-        run.rollbackLevel >= 2 &&
         t &&
-        t.ageMs !== null &&
-        t.ageMs > run.backupMaxAgeMs)
+        backupAgeBlock(run.rollbackLevel, t, run.backupMaxAgeMs) !== null)
         return { action: 'restore', level: run.rollbackLevel, target: t.id };
     if (run.decision === 'warn' && run.severity === 'P3')
         return { action: 'consider-rollback', level: 1 };
     return undefined;
 }
-function pendingOf(m) {
-    switch (m.pending) {
-        case 'restore':
-            return m.pendingLevel && m.pendingLevel >= 2 && m.target
-                ? { action: 'restore', level: m.pendingLevel, target: m.target }
-                : undefined;
-        case 'consider-rollback':
-            return { action: 'consider-rollback', level: 1 };
-        case 'security-clearance':
-            return { action: 'security-clearance' };
-        default:
-            return undefined;
-    }
-}
+/** How many run ids and answered comment ids the state keeps (the newest). */
+const STATE_MEMORY = 50;
+const newest = (list) => list.slice(-STATE_MEMORY);
 /**
- * The incident as its markers tell it, oldest first (the body, then the comments). A watch's
- * marker sets the deploy, the rule and what is pending (a later breach replaces them); a command's
- * reply that ran a rollback settles what was pending. Markers of other environments are ignored.
+ * The state after a watch run: its deploy, rule and pending action replace the earlier ones (a
+ * later breach is the newest truth); the runs that rolled back and the answered comments are kept.
+ * `prev` is the trusted earlier state, or undefined (a new incident, or one whose body was not
+ * trusted: nothing of it is carried over).
  */
-function incidentState(markers, environment, labels = []) {
-    const state = {
-        security: labels.includes('security'),
-        commandRolledBack: false
+function stateAfterRun(prev, run) {
+    const rolledBack = [...(prev?.rolledBack ?? [])];
+    if (run.rolledBackAt !== undefined && !rolledBack.some((r) => r.runId === run.runId))
+        rolledBack.push({ runId: run.runId, level: run.rolledBackAt });
+    return {
+        environment: run.environment,
+        runId: run.runId,
+        deployedAt: run.deployedAt,
+        ...(run.breachAt !== undefined ? { breachAt: run.breachAt } : {}),
+        ...(run.sha ? { sha: run.sha } : {}),
+        rule: run.rule,
+        // An open security incident stays one until its clean recovery ran, whatever breaches next.
+        security: run.security || (prev !== undefined && prev.security && !prev.commandRolledBack),
+        commandRolledBack: false,
+        ...(run.pending ? { pending: run.pending } : {}),
+        rolledBack: newest(rolledBack),
+        answered: newest([...(prev?.answered ?? [])])
     };
-    for (const m of markers) {
-        if (m.environment !== environment)
-            continue;
-        if (m.comment !== undefined) {
-            if (m.rollbackDone) {
-                state.commandRolledBack = true;
-                state.pending = undefined;
-            }
-            continue;
-        }
-        if (m.deployedAt !== undefined)
-            state.deployedAt = m.deployedAt;
-        if (m.breachAt !== undefined)
-            state.breachAt = m.breachAt;
-        if (m.sha)
-            state.sha = m.sha;
-        if (m.rule)
-            state.rule = m.rule;
-        if (m.rule === 'security-breach')
-            state.security = true;
-        state.pending = pendingOf(m);
+}
+/**
+ * The state after a command on the incident: the comment is answered; a command that ran a
+ * rollback settles what was pending (a security incident is cleared once its clean recovery ran).
+ */
+function stateAfterCommand(prev, command) {
+    const answered = prev.answered.includes(command.commentId)
+        ? prev.answered
+        : [...prev.answered, command.commentId];
+    const next = { ...prev, runId: command.runId, answered: newest(answered) };
+    if (command.rolledBackAt !== undefined) {
+        next.commandRolledBack = true;
+        delete next.pending;
     }
-    // A security incident opened by an earlier version carries no pending key: still waiting.
-    if (state.security && !state.commandRolledBack && !state.pending)
-        state.pending = { action: 'security-clearance' };
-    return state;
+    return next;
 }
-/** The reply that already answers this comment, if one exists (exactly once per comment). */
-function answeredIn(markers, commentId) {
-    return markers.find((m) => m.comment === commentId);
-}
-
-;// CONCATENATED MODULE: ./src/core/levels.ts
-/**
- * The level to run when a rule wants `wanted` and `failedLevels` already failed or did not
- * recover: max(wanted, highest failed + 1). `manual` when that is above `maxLevel` (never above 3):
- * no automatic level is left and a human must act. `level` may then be 4.
- */
-function nextLevel(wanted, failedLevels, maxLevel) {
-    const highestFailed = failedLevels.length > 0 ? Math.max(...failedLevels) : 0;
-    const level = Math.max(wanted, highestFailed + 1);
-    return { level, manual: level > Math.min(maxLevel, 3) };
-}
-/** The level a person would try after `level` by hand (1 when none ran); none after Level 3. */
-function levelAfter(level) {
-    if (!level)
-        return 1;
-    return level < 3 ? (level + 1) : undefined;
-}
-/** How long a level may take (rollback.timeouts; the runbook's 5, 15 and 30 minutes). */
-function levelLimitMs(policy, level) {
-    return policy.rollback.timeoutsMs[level];
-}
-
-;// CONCATENATED MODULE: ./src/core/format.ts
-// How numbers read in a verdict's reason: measured values with fixed decimals, policy limits as
-// written (10%, 5s), time as offsets from ctx.now (the core reads no clock, so no wall times).
-
-
-/** A measured fraction: 0.62 → "62.0%". */
-function percent(fraction) {
-    return `${(fraction * 100).toFixed(1)}%`;
-}
-/** A policy limit as people write it: 0.5 → "50%", 0.125 → "12.5%". */
-function percentLimit(fraction) {
-    return `${format_trim(fraction * 100)}%`;
-}
-/** A measured latency in seconds: 6.2 → "6.20s". */
-function format_seconds(value) {
-    return `${value.toFixed(2)}s`;
-}
-/** A latency limit as people write it: 5 → "5s", 2.5 → "2.5s". */
-function secondsLimit(value) {
-    return `${format_trim(value)}s`;
-}
-/** Time until a deadline: 100000 → "1m40s left"; a deadline already reached → "due now". */
-function timeLeft(ms) {
-    return ms > 0 ? `${formatDuration(ms)} left` : 'due now';
-}
-/** Integers as they are, other numbers with 3 significant digits: 0.4, 0.123, 12.5, 1234. */
-function compactNumber(v) {
-    if (Number.isInteger(v) || Math.abs(v) >= 1000)
-        return String(Math.round(v));
-    return String(Number(v.toPrecision(3)));
-}
-/** "3 samples", "1 sample". */
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-// Up to 3 decimals, without trailing zeros or float noise (0.1 * 100 = 10.000000000000002).
-function format_trim(value) {
-    return String(Number(value.toFixed(3)));
-}
-/**
- * A metric reading as text: the value shown with `show` ("12.3%", "0.42s"), "unknown", "off" (or
- * `offText`), and for too little traffic the value with "(too few requests)".
- */
-function readingText(m, show, offText = 'off') {
-    if (m.status === 'off')
-        return offText;
-    if (m.status === 'measured' && m.value !== null)
-        return show(m.value);
-    if (m.status === 'insufficient')
-        return m.value !== null ? `${show(m.value)} (too few requests)` : 'too few requests';
-    return 'unknown';
+/** The run's own rollback, when this workflow run already rolled back on the incident. */
+function rolledBackInRun(state, runId) {
+    return state?.rolledBack.find((r) => r.runId === runId)?.level;
 }
 
 ;// CONCATENATED MODULE: ./src/core/rule-kit.ts
@@ -66748,79 +68113,125 @@ const RULE_CHAIN = RULES.filter((r) => r.evaluate !== undefined);
 // record that every rendering (issue, comments, summary) shares.
 
 
+// ---- the state line ----------------------------------------------------------------------
 /**
- * `<!-- rollback-sentinel environment=<env> run=<runId>[ rollback-done=<level>][ key=value…] -->`.
- * The first three parts are the format of every version; the keys after them (deployed-at,
- * breach-at, sha, rule, pending, pending-level, target, comment, command) are added when known.
- * Earlier versions' parsers accept and ignore them, and markers without them still parse here.
+ * The incident's state as the first line of the body the action owns:
+ * `<!-- rollback-sentinel environment=<env> run=<runId>[ key=value…] -->`. The first three parts
+ * are the format of every version (earlier versions wrote `rollback-done=<level>` for their own
+ * run, which still reads as a run that rolled back). Values are URI-encoded: no space, `<`, `>`
+ * or `-->` can stand in one. Only the first line of a body is ever parsed (report/incident-state.ts).
  */
-function renderMarker(marker) {
+function renderStateLine(state) {
     const parts = [
-        `environment=${encodeURIComponent(marker.environment)}`,
-        // An empty run id would make the marker unreadable (run=\S+): never write one.
-        `run=${encodeURIComponent(marker.runId || 'none')}`
+        `environment=${encodeURIComponent(state.environment)}`,
+        // An empty run id would make the line unreadable (run=\S+): never write one.
+        `run=${encodeURIComponent(state.runId || 'none')}`
     ];
     const add = (key, value) => {
         if (value !== undefined && value !== '')
             parts.push(`${key}=${encodeURIComponent(value)}`);
     };
-    add('rollback-done', marker.rollbackDone);
-    if (marker.deployedAt !== undefined)
-        parts.push(`deployed-at=${new Date(marker.deployedAt).toISOString()}`);
-    if (marker.breachAt !== undefined)
-        parts.push(`breach-at=${new Date(marker.breachAt).toISOString()}`);
-    add('sha', marker.sha);
-    add('rule', marker.rule);
-    add('pending', marker.pending);
-    add('pending-level', marker.pendingLevel);
-    add('target', marker.target);
-    add('comment', marker.comment);
-    add('command', marker.command);
+    const own = state.rolledBack.find((r) => r.runId === state.runId);
+    add('rollback-done', own?.level);
+    if (state.deployedAt !== undefined)
+        parts.push(`deployed-at=${new Date(state.deployedAt).toISOString()}`);
+    if (state.breachAt !== undefined)
+        parts.push(`breach-at=${new Date(state.breachAt).toISOString()}`);
+    add('sha', state.sha);
+    add('rule', state.rule);
+    add('security', state.security ? 1 : undefined);
+    add('command-rolled-back', state.commandRolledBack ? 1 : undefined);
+    const p = state.pending;
+    add('pending', p?.action);
+    add('pending-level', p?.action === 'restore' ? p.level : undefined);
+    add('target', p?.action === 'restore' ? p.target : undefined);
+    add('rolled-back', state.rolledBack.map((r) => `${r.runId}:${r.level}`).join(','));
+    add('answered', state.answered.join(','));
     return `<!-- rollback-sentinel ${parts.join(' ')} -->`;
 }
-const MARKER = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/g;
+const STATE_LINE = /^<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->$/;
 const level = (v) => v && /^[123]$/.test(v) ? Number(v) : undefined;
 const time = (v) => {
     const t = v && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) ? Date.parse(v) : NaN;
     return Number.isFinite(t) ? t : undefined;
 };
 const matching = (v, re) => v !== undefined && re.test(v) ? v : undefined;
-/** Every marker in a body or comment, in order. Values that do not fit their key are dropped. */
-function parseMarkers(text) {
-    if (!text)
-        return [];
-    const out = [];
-    for (const m of text.matchAll(MARKER)) {
-        const kv = new Map();
-        for (const part of m[3].trim().split(' ').filter(Boolean)) {
-            const eq = part.indexOf('=');
-            if (!kv.has(part.slice(0, eq)))
-                kv.set(part.slice(0, eq), safeDecode(part.slice(eq + 1)));
+const RUN_ID = /^[A-Za-z0-9._-]{1,40}$/;
+function pendingOf(kv) {
+    switch (kv.get('pending')) {
+        case 'restore': {
+            const l = level(kv.get('pending-level'));
+            const target = kv.get('target');
+            return l && l >= 2 && target !== undefined && checkId(target) === null
+                ? { action: 'restore', level: l, target }
+                : undefined;
         }
-        const marker = {
-            environment: safeDecode(m[1]),
-            runId: safeDecode(m[2]),
-            rollbackDone: level(kv.get('rollback-done'))
-        };
-        const extra = {
-            deployedAt: time(kv.get('deployed-at')),
-            breachAt: time(kv.get('breach-at')),
-            sha: matching(kv.get('sha'), /^[0-9a-f]{7,64}$/i),
-            rule: matching(kv.get('rule'), /^[a-z][a-z-]{0,40}$/),
-            pending: PENDING_ACTIONS.find((p) => p === kv.get('pending')),
-            pendingLevel: level(kv.get('pending-level')),
-            target: kv.has('target') && checkId(kv.get('target')) === null
-                ? kv.get('target')
-                : undefined,
-            comment: /^\d{1,20}$/.test(kv.get('comment') ?? '') ? Number(kv.get('comment')) : undefined,
-            command: matching(kv.get('command'), /^[a-z][a-z-]{0,30}$/)
-        };
-        for (const [k, v] of Object.entries(extra))
-            if (v !== undefined)
-                Object.assign(marker, { [k]: v });
-        out.push(marker);
+        case 'consider-rollback':
+            return { action: 'consider-rollback', level: 1 };
+        case 'security-clearance':
+            return { action: 'security-clearance' };
+        default:
+            return undefined;
     }
-    return out;
+}
+/**
+ * The state on the first line of a body, or undefined when that line is not a state line. Values
+ * that do not fit their key are dropped; lists are cut to the newest STATE_MEMORY entries.
+ */
+function parseStateLine(body) {
+    const first = (body ?? '')
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/, 1)[0]
+        .trim();
+    const m = STATE_LINE.exec(first);
+    if (!m)
+        return undefined;
+    const kv = new Map();
+    for (const part of m[3].trim().split(' ').filter(Boolean)) {
+        const eq = part.indexOf('=');
+        const key = part.slice(0, eq);
+        if (!kv.has(key))
+            kv.set(key, safeDecode(part.slice(eq + 1)));
+    }
+    const runId = safeDecode(m[2]);
+    const rolledBack = [];
+    for (const item of (kv.get('rolled-back') ?? '').split(',')) {
+        const [id, l] = item.split(':');
+        const lv = level(l);
+        if (id && RUN_ID.test(id) && lv)
+            rolledBack.push({ runId: id, level: lv });
+    }
+    const legacy = level(kv.get('rollback-done'));
+    if (legacy && !rolledBack.some((r) => r.runId === runId))
+        rolledBack.push({ runId, level: legacy });
+    const answered = (kv.get('answered') ?? '')
+        .split(',')
+        .filter((x) => /^\d{1,20}$/.test(x))
+        .map(Number);
+    const rule = matching(kv.get('rule'), /^[a-z][a-z-]{0,40}$/);
+    const pending = pendingOf(kv);
+    const security = kv.get('security') === '1' || rule === 'security-breach';
+    const commandRolledBack = kv.get('command-rolled-back') === '1';
+    const state = {
+        environment: safeDecode(m[1]),
+        runId,
+        security,
+        commandRolledBack,
+        rolledBack: rolledBack.slice(-STATE_MEMORY),
+        answered: answered.slice(-STATE_MEMORY)
+    };
+    const extra = {
+        deployedAt: time(kv.get('deployed-at')),
+        breachAt: time(kv.get('breach-at')),
+        sha: matching(kv.get('sha'), /^[0-9a-f]{7,64}$/i),
+        rule,
+        // A security incident of an earlier version carries no pending key: still waiting.
+        pending: pending ?? (security && !commandRolledBack ? { action: 'security-clearance' } : undefined)
+    };
+    for (const [k, v] of Object.entries(extra))
+        if (v !== undefined)
+            Object.assign(state, { [k]: v });
+    return state;
 }
 function safeDecode(text) {
     try {
@@ -66928,15 +68339,38 @@ function fence(untrusted, lang = 'text') {
     const runs = untrusted.match(/`+/g) ?? [];
     const longest = runs.reduce((max, run) => Math.max(max, run.length), 0);
     const ticks = '`'.repeat(Math.max(3, longest + 1));
-    const text = untrusted.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+    const text = breakComments(untrusted.replace(/\r\n?/g, '\n').replace(/\n+$/, ''));
     return `${ticks}${lang}\n${text}\n${ticks}`;
 }
 /**
- * Makes text safe outside a fence: `@name` cannot ping (a zero-width space after the @) and HTML
- * tags are escaped. `#123` references are left alone (harmless).
+ * A fence or a code span stops rendering, not a parser that reads the raw body: an HTML comment
+ * opener or closer inside one is broken with a zero-width space, so no marker can be carried in.
+ */
+function breakComments(text) {
+    return text.replace(/<!--/g, '<!\u200b--').replace(/-->/g, '--\u200b>');
+}
+/**
+ * Makes text safe outside a fence: HTML (and so any hidden marker) is escaped; `@name` and
+ * `@org/team` cannot ping and `#123` cannot link or close anything (a zero-width space after the
+ * `@` or `#`); `![…](…)` cannot load an image (a beacon through GitHub's image proxy).
  */
 function defuse(text) {
     return text
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
+        .replace(/#(?=\d)/g, '#\u200b')
+        .replace(/!\[/g, '!\u200b[');
+}
+/**
+ * Makes a chat message inert: Slack's control sequences (`<!channel>`, `<@U123>`, `<#C1>`,
+ * `<url|text>`) need `<` and `>`, which become entities as Slack's own escaping rules ask; and
+ * `@here`/`@all`/`@name` (Mattermost, Rocket.Chat) get a zero-width space after the `@`. The whole
+ * notice goes through it: host output and `--list` lines reach it inside reasons.
+ */
+function defuseChat(text) {
+    return text
+        .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b');
@@ -66953,7 +68387,7 @@ function code(text) {
     const longest = runs.reduce((max, run) => Math.max(max, run.length), 0);
     const ticks = '`'.repeat(longest + 1);
     const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-    return `${ticks}${pad}${text.replace(/\s+/g, ' ')}${pad}${ticks}`;
+    return `${ticks}${pad}${breakComments(text.replace(/\s+/g, ' '))}${pad}${ticks}`;
 }
 /**
  * Replaces every secret value with `***`; a multi-line secret (a private key) is also scrubbed
@@ -67089,159 +68523,6 @@ function cutNote(cut, limit) {
         `limit; the full report is in the decision trace artifact.\n`);
 }
 
-;// CONCATENATED MODULE: ./src/core/backups.ts
-// Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
-// "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
-
-
-const HOUR = 3_600_000;
-/*
- * Accepted `--list` lines (one backup per line; leading "- " or "* " bullets and surrounding
- * whitespace are ignored; columns are separated by whitespace; extra columns are ignored):
- *
- *   <id> <ISO-8601 time>              backup-20251201-0300 2025-12-01T03:00:00Z
- *                                     (an ISO time without an offset is read as UTC)
- *   <id> <YYYY-MM-DD> <HH:MM[:SS]>    backup-a 2025-12-01 03:00:00          (UTC)
- *   <id>                              backup-20251201-030000
- *                                     (the id contains YYYYMMDD-HHMMSS, UTC; `_` or `T` may
- *                                     separate date and time: 20251201T030000, 20251201_030000)
- *
- * A line with no time in any of these forms (a header such as "ID CREATED", a blank line, a
- * comment starting with # or //, a summary line) is ignored. A line with a time whose id has
- * characters outside letters, digits, '.', '_', '-', ':' (or starts with '.', '_', '-', ':')
- * is rejected and reported: such an id is never passed to the host.
- */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
-const STAMP = /(?:^|\D)(\d{4})(\d{2})(\d{2})[-_T](\d{2})(\d{2})(\d{2})(?!\d)/;
-/** Epoch ms for a UTC calendar time, or null when a field is out of range (e.g. month 13). */
-function backups_utc(y, mo, d, h, mi, s) {
-    const t = Date.UTC(y, mo - 1, d, h, mi, s);
-    const back = new Date(t);
-    const ok = back.getUTCFullYear() === y &&
-        back.getUTCMonth() === mo - 1 &&
-        back.getUTCDate() === d &&
-        back.getUTCHours() === h &&
-        back.getUTCMinutes() === mi &&
-        back.getUTCSeconds() === s;
-    return ok ? t : null;
-}
-function parseIso(text) {
-    const m = ISO.exec(text);
-    if (!m)
-        return null;
-    const base = backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0));
-    if (base === null)
-        return null;
-    const fraction = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-    const zone = (m[8] ?? 'Z').toUpperCase();
-    if (zone === 'Z')
-        return base + fraction;
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    if (!z)
-        return null;
-    const offsetMin = (Number(z[2]) * 60 + Number(z[3])) * (z[1] === '+' ? 1 : -1);
-    return base + fraction - offsetMin * 60_000;
-}
-function parseDateTime(date, time) {
-    const d = DATE.exec(date);
-    const t = TIME.exec(time);
-    if (!d || !t)
-        return null;
-    return backups_utc(+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0));
-}
-/** The YYYYMMDD-HHMMSS stamp inside an id, as epoch ms (UTC), or null. */
-function stampInId(id) {
-    const m = STAMP.exec(id);
-    return m ? backups_utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]) : null;
-}
-/** Parses `rollback.sh --list` output. Never throws. */
-function parseBackupList(stdout) {
-    const backups = [];
-    const rejected = [];
-    const seen = new Set();
-    for (const raw of stdout.split(/\r?\n/)) {
-        const line = raw.trim().replace(/^[-*]\s+/, '');
-        if (line === '' || line.startsWith('#') || line.startsWith('//'))
-            continue;
-        const cols = line.split(/\s+/);
-        const id = cols[0];
-        const takenAt = (cols[1] !== undefined ? parseIso(cols[1]) : null) ??
-            (cols[1] !== undefined && cols[2] !== undefined ? parseDateTime(cols[1], cols[2]) : null) ??
-            stampInId(id);
-        if (takenAt === null)
-            continue; // a header, a summary line: not a backup
-        if (checkId(id) !== null) {
-            rejected.push({
-                line: raw.slice(0, 300),
-                reason: `backup id ${describeValue(id)} refused: ${ID_RULE}`
-            });
-            continue;
-        }
-        if (seen.has(id))
-            continue;
-        seen.add(id);
-        backups.push({ id, takenAt });
-    }
-    return { backups, rejected };
-}
-/**
- * The runbook's "Data Loss Considerations" table: a backup younger than `upToMs` (the last band up
- * to and including 24 h, the same 24 h at which backup-max-age blocks an automatic Level 3).
- */
-const DATA_LOSS_BANDS = [
-    { age: '< 1 hour', note: 'Usually acceptable (recent backup)', upToMs: HOUR },
-    { age: '1-6 hours', note: 'Check with team - what transactions will be lost?', upToMs: 6 * HOUR },
-    { age: '6-24 hours', note: 'Significant loss - notify stakeholders', upToMs: 24 * HOUR },
-    { age: '> 24 hours', note: 'Major loss - escalate to management', upToMs: Infinity }
-];
-/** The index of the band a backup of this age falls in; -1 when the age is unknown. */
-function dataLossBand(ageMs) {
-    if (ageMs === null || !Number.isFinite(ageMs))
-        return -1;
-    // [0, 1 h), [1 h, 6 h), [6 h, 24 h], (24 h, ∞)
-    return DATA_LOSS_BANDS.findIndex((b, i) => (i === 2 ? ageMs <= b.upToMs : ageMs < b.upToMs));
-}
-/** The runbook's data-loss note for a backup of this age. */
-function dataLossNote(ageMs) {
-    const band = dataLossBand(ageMs);
-    return band < 0
-        ? 'Backup age unknown - check with team what data will be lost'
-        : DATA_LOSS_BANDS[band].note;
-}
-/** The newest backup taken strictly before the deploy, with its age at `now`; null if none. */
-function chooseBackup(backups, deployedAt, now) {
-    let best = null;
-    for (const b of backups) {
-        if (b.takenAt < deployedAt && (best === null || b.takenAt > best.takenAt))
-            best = b;
-    }
-    if (!best)
-        return null;
-    const ageMs = Math.max(0, now - best.takenAt);
-    return {
-        id: best.id,
-        takenAt: best.takenAt,
-        ageMs,
-        source: 'list',
-        dataLossNote: dataLossNote(ageMs)
-    };
-}
-/**
- * A target given as `rollback-target`: a person chose it. Its age is known only when the id
- * carries a YYYYMMDD-HHMMSS stamp.
- */
-function targetFromInput(id, now) {
-    const takenAt = stampInId(id);
-    const ageMs = takenAt === null ? null : Math.max(0, now - takenAt);
-    return { id, takenAt, ageMs, source: 'input', dataLossNote: dataLossNote(ageMs) };
-}
-/** "30h", "45m", "1h30m": ages as the messages print them. */
-function formatAge(ms) {
-    return formatDuration(ms >= 2 * HOUR ? Math.round(ms / 60_000) * 60_000 : ms);
-}
-
 ;// CONCATENATED MODULE: ./src/report/sections/backup.ts
 // The backup a Level 2/3 rollback restored, its age and the runbook's data-loss note.
 
@@ -67272,6 +68553,7 @@ function backupSection(facts, record) {
 
 
 
+
 /** POSIX shell quoting as a person reads it: a `<placeholder>` to replace stays as it is. */
 function shq(text) {
     return shellQuote(text, { placeholders: true });
@@ -67293,7 +68575,7 @@ function commandsSection(facts, record, ctx) {
     const smoke = shq(ctx.smokeTestScript || 'deploy/smoke_tests.sh');
     const run = (c) => remoteCommand(ctx, c);
     const health = ctx.healthUrl
-        ? `curl -sS -i ${shq(stripUserinfo(ctx.healthUrl))}`
+        ? `curl -sS -i ${shq(redactUrl(ctx.healthUrl).shown)}`
         : run('curl http://localhost:8080/status | jq');
     const lines = [
         ctx.host
@@ -67342,10 +68624,17 @@ function commandsSection(facts, record, ctx) {
         : '\n\nReplace `<backup-id>` with an id from `--list` (the newest one taken before the deploy).';
     return `${fence(lines.join('\n'), 'bash')}${note}`;
 }
+/** prometheus-url's query API as shown: its own query (a token, hidden) kept after the path. */
+function promEndpoint(url) {
+    const shown = redactUrl(url).shown.replace(/#.*$/s, '');
+    const q = shown.indexOf('?');
+    const base = q < 0 ? shown : shown.slice(0, q);
+    return `${base.replace(/\/+$/, '')}/api/v1/query${q < 0 ? '' : shown.slice(q)}`;
+}
 /** The runbook's Prometheus query: against prometheus-url when known, else on the host. */
 function promQuery(ctx, query) {
     if (ctx.prometheusUrl)
-        return `curl -sG ${shq(`${stripUserinfo(ctx.prometheusUrl).replace(/\/+$/, '')}/api/v1/query`)} --data-urlencode ${shq(`query=${query}`)}`;
+        return `curl -sG ${shq(promEndpoint(ctx.prometheusUrl))} --data-urlencode ${shq(`query=${query}`)}`;
     return remoteCommand(ctx, `curl ${shq(`http://localhost:9090/api/v1/query?query=${query}`)}`);
 }
 function marker(facts, record, level) {
@@ -67859,7 +69148,7 @@ function samplesSection(facts, record) {
 
 
 /** The state a run leaves its incident in. */
-function status_incidentState(facts, record) {
+function incidentState(facts, record) {
     if (facts.kind === 'security')
         return 'security';
     switch (record.rollback.status) {
@@ -68336,10 +69625,12 @@ function dataLossWithoutTarget(facts) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/command-reply.ts
-// The replies to commands on the incident issue. Pure. Every reply starts with a hidden marker
-// holding the comment's id (a re-run for the same comment finds it and does nothing), names who
-// asked and with what, says what ran on the host (commands, exit codes, durations) and links the
-// run. A rollback reply is the runbook's [RESOLVED] or "Rollback FAILED" template.
+// The replies to commands on the incident issue. Pure. A reply names who asked and with what (the
+// command as the action understood it, never the comment's own text), says what ran on the host
+// (commands, exit codes, durations) and links the run. A rollback reply is the runbook's
+// [RESOLVED] or "Rollback FAILED" template. Replies carry no marker: comments are a log, never
+// read back (the exactly-once receipt is the action's reaction on the command comment).
+
 
 
 
@@ -68348,15 +69639,6 @@ function dataLossWithoutTarget(facts) {
 
 
 const SUCCESS_LABEL = 'resolved';
-function command_reply_marker(rc, rollbackDone) {
-    return renderMarker({
-        environment: rc.environment,
-        runId: rc.report.runId,
-        comment: rc.commentId,
-        command: rc.verb,
-        rollbackDone
-    });
-}
 /** Who asked, with what, what ran on the host, and the run. */
 function footer(rc, steps, noSteps) {
     const role = rc.asker.role ? ` (${rc.asker.role})` : '';
@@ -68365,11 +69647,11 @@ function footer(rc, steps, noSteps) {
         '',
         steps.length === 0 && noSteps ? noSteps : stepsTable(steps),
         '',
-        `Asked by @${rc.asker.login}${role} with ${code(rc.commandLine)} · run [${rc.report.runId || 'local'}](${runUrl(rc.report)})`
+        `Asked by @${rc.asker.login}${role} with ${rc.asked ? code(rc.asked) : 'a comment that is not a valid command'} · run [${rc.report.runId || 'local'}](${runUrl(rc.report)})`
     ].join('\n');
 }
-function finish(rc, head, steps, done, noSteps) {
-    const body = [command_reply_marker(rc, done), ...head, '', footer(rc, steps, noSteps)].join('\n');
+function finish(rc, head, steps, noSteps) {
+    const body = [...head, '', footer(rc, steps, noSteps)].join('\n');
     return fitBody(scrub(body, rc.report.secrets));
 }
 /** Not allowed (role, bot) or not on this issue: nothing ran. */
@@ -68384,7 +69666,15 @@ function renderRefusal(rc, reason) {
 /** A first line that starts with /rollback-sentinel but is not a command: what was wrong. */
 function renderBadCommand(rc, problem) {
     return {
-        body: finish(rc, ['## ❓ Not a valid command', '', defuse(problem), '', '**Usage**', '', usageList()], []),
+        body: finish(rc, [
+            '## ❓ Not a valid command',
+            '',
+            `A comment from @${rc.asker.login} starts with \`/rollback-sentinel\` but is not one of the commands below: ${defuse(problem)}.`,
+            '',
+            '**Usage**',
+            '',
+            usageList()
+        ], []),
         headline: `bad command: ${problem}`,
         labelsToAdd: []
     };
@@ -68456,7 +69746,7 @@ function commandRecord(rc, input) {
             decision: 'rollback',
             severity: ruleInfo(rule).severity,
             rule,
-            reason: `${rc.commandLine} by @${rc.asker.login}`,
+            reason: `${rc.asked ?? 'a command'} by @${rc.asker.login}`,
             ...(level ? { level } : {}),
             evidence: []
         },
@@ -68510,12 +69800,140 @@ function renderRollbackReply(rc, input) {
         head = [intro, '', '## 🟡 Dry run — nothing ran on the host'];
         headline = `dry run: ${r.reason}`;
     }
-    const ran = facts.rollbackRan ? level : undefined;
-    return { body: finish(rc, head, record.steps, ran), headline, labelsToAdd };
+    return { body: finish(rc, head, record.steps), headline, labelsToAdd };
 }
 /** The chat notice for a command's result. */
 function commandNotice(rc, issueNumber, reply, url) {
-    return scrub(`rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.commandLine.slice(0, 200)}\n${reply.headline.slice(0, 500)}\n${url}`, rc.report.secrets);
+    return defuseChat(scrub(`rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.asked ?? 'a command'}\n${reply.headline.slice(0, 500)}\n${url}`, rc.report.secrets));
+}
+/** Said before an approved restore runs: exactly what will run, on which backup. */
+function renderWillRun(rc, level, target, step) {
+    const head = [
+        `## ▶️ Running now: Level ${level} to ${code(target.id)}`,
+        '',
+        `**${STEP_TITLE[step]}** by @${rc.asker.login}. Checked again just now: \`rollback.sh --list\` shows ${code(target.id)}, taken ${target.takenAt !== null ? utc(target.takenAt) : 'at an unknown time'}, before the incident's deploy; ${target.ageMs !== null ? `${formatAge(target.ageMs)} old` : 'age unknown'} (runbook: ${target.dataLossNote}).`,
+        '',
+        `What runs: ${level === 3 ? 'stop-command (if set), then ' : ''}\`${rc.report.rollbackScript} --level ${level} --target ${target.id}\`, validate, smoke test, verification. The result follows in the next reply.`
+    ];
+    return finish(rc, head, [], '_Nothing has run on the host yet._');
+}
+
+;// CONCATENATED MODULE: ./src/core/trust.ts
+// Whom the action believes on the incident issue: the one rule of trust. The issue is the action's
+// control plane (whether a run already rolled back, what is pending, whether the incident is a
+// security one), so its state is read only from text the action itself wrote:
+//
+//   the first line of the BODY of an issue that the action's own account opened, when nobody
+//   but that account has edited the body since.
+//
+// Everything else on the issue (comments, including the action's own, and any other line of the
+// body) is a log for people and is never read back as state. "The action's own account" is the
+// numeric id of the identity its token writes as (GraphQL `viewer.databaseId`), never a login:
+// `github-actionz[bot]` is a different account, and a login can be renamed. Pure.
+const who = (a) => (a ? `@${a.login}` : 'an unknown account');
+/**
+ * The rule. `self` is the account the action's token writes as; undefined when the action could
+ * not learn it (then nothing on the issue is trusted: fail closed).
+ */
+function trustOf(self, text) {
+    if (!self)
+        return {
+            trusted: false,
+            why: 'the action could not learn which account it writes as, so it trusts nothing on the issue'
+        };
+    if (text.place !== 'body')
+        return {
+            trusted: false,
+            why: 'comments are a log for people: state is read only from the incident body'
+        };
+    if (!text.author || text.author.id !== self.id)
+        return {
+            trusted: false,
+            why: `the issue was opened by ${who(text.author)}, not by the account the action writes as (@${self.login})`
+        };
+    if (text.edited && (!text.editor || text.editor.id !== self.id))
+        return {
+            trusted: false,
+            why: `the incident body was edited by ${who(text.editor)} after the action wrote it`
+        };
+    return { trusted: true };
+}
+/** Whether an issue is one the action opened: only such an issue is ever written to. */
+function openedBySelf(self, author) {
+    return self !== undefined && author !== null && author.id === self.id;
+}
+
+;// CONCATENATED MODULE: ./src/report/incident-state.ts
+
+
+function incidentOf(self, snap, labels) {
+    if (!openedBySelf(self, snap.author))
+        return undefined;
+    const line = parseStateLine(snap.body);
+    if (!line)
+        return undefined;
+    const trust = trustOf(self, {
+        place: 'body',
+        author: snap.author,
+        editor: snap.editor,
+        edited: snap.edited
+    });
+    return {
+        number: snap.number,
+        url: snap.url,
+        title: snap.title,
+        labels,
+        state: snap.state,
+        body: snap.body,
+        trust,
+        environment: line.environment,
+        ...(trust.trusted ? { recorded: line } : {})
+    };
+}
+/**
+ * The environment's open incident: the newest open issue the action's account opened whose first
+ * line is a state line of this environment, read again with its editor. Look-alikes opened by
+ * anyone else are skipped without being read further.
+ */
+async function findIncident(github, self, environment) {
+    const found = await github.findOpenIssue((i) => i.authorId === self.id &&
+        i.state === 'open' &&
+        parseStateLine(i.body)?.environment === environment);
+    if (!found)
+        return undefined;
+    const snap = await github.issueSnapshot(found.number);
+    if (!snap || snap.state !== 'open')
+        return undefined;
+    const incident = incidentOf(self, snap, found.labels);
+    return incident?.environment === environment ? incident : undefined;
+}
+/** The issue a command was made on, when it is one of the action's incidents (any environment). */
+async function readIncident(github, self, issueNumber, labels) {
+    const snap = await github.issueSnapshot(issueNumber);
+    return snap ? incidentOf(self, snap, labels) : undefined;
+}
+/** The body with its first line replaced by the state line. */
+function withState(body, state) {
+    const line = renderStateLine(state);
+    const rest = parseStateLine(body) ? body.replace(/^[^\n]*(\n|$)/, '') : body;
+    return rest ? `${line}\n${rest}` : line;
+}
+/** Writes the state line into the incident's body (the rest of the body is kept as it is). */
+async function incident_state_saveState(github, incident, state) {
+    await github.setBody(incident.number, withState(incident.body, state));
+}
+/**
+ * The account the action writes as, asked once per run; undefined (and a warning) when GitHub
+ * cannot say: then nothing on any issue is trusted and no existing issue is written to.
+ */
+async function learnSelf(github, warn) {
+    try {
+        return await github.viewer();
+    }
+    catch (e) {
+        warn(`could not learn which account the token writes as (GraphQL viewer): ${e.message}; nothing on the incident issue is trusted this run`);
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/charts.ts
@@ -68794,8 +70212,9 @@ function skipped(count, what) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/placeholders.ts
-// The values of the incident's {{placeholders}}, its hidden marker and its labels: what the
+// The values of the incident's {{placeholders}}, its state line and its labels: what the
 // issue, its comments and its title are rendered from. Pure.
+
 
 
 
@@ -68811,24 +70230,27 @@ function skipped(count, what) {
 /** GitHub's limit for a label name. */
 const LABEL_MAX = 50;
 /**
- * The marker of this run: `rollback-done=<level>` when a rollback command ran, and what a command
- * on the issue needs: the deploy, the breach, the commit, the rule, what is pending, the target.
+ * What this run adds to the incident's state line: the rollback it ran (a re-run never rolls back
+ * twice), and what a command on the issue needs: the deploy, the breach, the commit, the rule and
+ * what is pending.
  */
-function markerFor(record, ctx) {
+function runFactsOf(record, ctx) {
     const facts = context_factsOf(record);
-    const pending = record.pending;
-    return renderMarker({
+    return {
         environment: record.environment,
         runId: ctx.runId,
-        rollbackDone: facts.rollbackRan ? facts.level : undefined,
         deployedAt: record.deployedAt,
-        breachAt: facts.breachAt,
-        sha: ctx.sha || undefined,
+        ...(facts.breachAt !== undefined ? { breachAt: facts.breachAt } : {}),
+        ...(ctx.sha ? { sha: ctx.sha } : {}),
         rule: facts.rule,
-        pending: pending?.action,
-        pendingLevel: pending?.action === 'restore' ? pending.level : undefined,
-        target: pending?.action === 'restore' ? pending.target : record.rollback.target?.id
-    });
+        security: facts.kind === 'security',
+        ...(facts.rollbackRan && facts.level ? { rolledBackAt: facts.level } : {}),
+        ...(record.pending ? { pending: record.pending } : {})
+    };
+}
+/** The state line of a new incident opened by this run. */
+function newStateLine(record, ctx) {
+    return renderStateLine(stateAfterRun(undefined, runFactsOf(record, ctx)));
 }
 /** issueLabels + severity + rollback-level-N (when a rollback ran) + environment:<env> (+ security). */
 function incidentLabels(record, ctx) {
@@ -68850,7 +70272,8 @@ function placeholderValues(record, ctx, state = 'acting') {
     const r = record.rollback;
     const b = facts.breachSample;
     const values = {
-        marker: markerFor(record, ctx),
+        // The state line is always the body's first line (incident.ts), never where a template puts it.
+        marker: '',
         title: status_title(facts, record, state),
         environment: defuse(record.environment),
         severity: facts.severity,
@@ -68911,7 +70334,7 @@ function unique(list) {
 // settings), so an unknown placeholder fails the step before any probe, never at 3 a.m.
 /** Every placeholder a template may use, with what it becomes. Values are Markdown. */
 const PLACEHOLDERS = {
-    marker: 'the hidden marker that ties the issue to the environment (prepended when missing)',
+    marker: 'empty, kept so that earlier templates still render: the state line is always the first line of the body',
     title: "the built-in title: in the body the subject the incident opened with, e.g. '[P1] Production Down - Rollback in Progress: production — service-down'; in a front-matter title the subject of the incident's state ([RESOLVED] …, Rollback FAILED …), as the title follows it",
     environment: 'the environment name (the `environment` input)',
     severity: 'P1, P2, P3 or P4',
@@ -69062,7 +70485,7 @@ function unquote(value) {
 const TITLE_MAX = 256;
 /** The state this run leaves its incident in (acting, resolved, failed or security). */
 function title_incidentState(record) {
-    return status_incidentState(context_factsOf(record), record);
+    return incidentState(context_factsOf(record), record);
 }
 /** The built-in subject for a state, without a user template: `[RESOLVED] … : production — rule`. */
 function incidentSubject(record, state = title_incidentState(record)) {
@@ -69107,7 +70530,7 @@ function renderIncident(recordIn, ctx) {
     const values = placeholderValues(record, ctx);
     let labels = incidentLabels(record, ctx);
     let assignees = [...ctx.issueAssignees];
-    let body = `${values.marker}\n${values.report}`;
+    let body = values.report;
     if (ctx.template) {
         const tpl = validateTemplate(ctx.template.text, ctx.template.path);
         labels = unique([
@@ -69116,9 +70539,9 @@ function renderIncident(recordIn, ctx) {
         ]);
         assignees = [...assignees, ...tpl.assignees];
         body = renderTemplate(tpl.body, values);
-        if (!/\{\{\s*marker\s*\}\}/.test(tpl.body))
-            body = `${values.marker}\n${body}`;
     }
+    // The state line is the body's first line, always: the only place the action reads state from.
+    body = `${newStateLine(record, ctx)}\n${body}`;
     return {
         title: incidentTitle(record, ctx, 'acting'),
         labels: labels.map((l) => scrub(l, ctx.secrets)),
@@ -69136,12 +70559,10 @@ function renderResolution(recordIn, ctx) {
     const record = scrubDeep(recordIn, ctx.secrets);
     const facts = context_factsOf(record);
     const r = record.rollback;
-    const marker = markerFor(record, ctx);
     let body;
     let labelsToAdd;
     if (facts.kind === 'security') {
         body = [
-            marker,
             '## 🛡️ Security incident — no rollback ran',
             '',
             `- **Status:** ${statusLine(facts, record)}`,
@@ -69152,16 +70573,15 @@ function renderResolution(recordIn, ctx) {
         labelsToAdd = [];
     }
     else if (r.status === 'succeeded') {
-        body = [marker, resolvedBody(facts, record, ctx)].join('\n');
+        body = resolvedBody(facts, record, ctx);
         labelsToAdd = ['resolved'];
     }
     else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
-        body = [marker, failedBody(facts, record, ctx)].join('\n');
+        body = failedBody(facts, record, ctx);
         labelsToAdd = [`rollback-${r.status}`];
     }
     else {
         body = [
-            marker,
             `## ${r.status === 'skipped-dry-run' ? '🟡 Dry run — no rollback ran' : 'ℹ️ No rollback ran'}`,
             '',
             `- **Status:** ${statusLine(facts, record)}`,
@@ -69173,15 +70593,23 @@ function renderResolution(recordIn, ctx) {
     }
     return { body: fitBody(scrub(body, ctx.secrets)), labelsToAdd };
 }
-/** A later breach for an environment that already has an open incident: one comment, no new issue. */
-function renderBreachComment(recordIn, ctx) {
+/**
+ * A later breach for an environment that already has an open incident: one comment, no new issue.
+ * `distrust`: why the incident's recorded state was not believed (it is rebuilt from this run).
+ */
+function renderBreachComment(recordIn, ctx, distrust) {
     const record = scrubDeep(recordIn, ctx.secrets);
     const values = placeholderValues(record, ctx);
     const body = [
-        values.marker,
         `## 🔴 New breach in run ${ctx.runId}: ${defuse(values.title)}`,
         '',
         `This environment already had this open incident, so run [${ctx.runId}](${values.run_url}) reports here instead of opening a new issue.`,
+        ...(distrust
+            ? [
+                '',
+                `> [!WARNING]\n> The record on this incident's first line was not trusted (${defuse(distrust)}): nothing pending on it is acted on, and it was rebuilt from this run alone. Give any earlier approval again as a fresh command.`
+            ]
+            : []),
         '',
         values.report
     ].join('\n');
@@ -69197,10 +70625,10 @@ function sanitizeSettings(settings) {
     const { secrets, ...rest } = settings;
     const copy = structuredClone(rest);
     copy.health.headers = redactHeaders(copy.health.headers);
-    copy.health.url = stripUserinfo(copy.health.url);
+    copy.health.url = redactUrl(copy.health.url).shown;
     if (copy.prometheus) {
         copy.prometheus.headers = redactHeaders(copy.prometheus.headers);
-        copy.prometheus.url = stripUserinfo(copy.prometheus.url);
+        copy.prometheus.url = redactUrl(copy.prometheus.url).shown;
     }
     if (copy.ssh)
         copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
@@ -69619,44 +71047,26 @@ function replayTraceTail(run) {
 ;// CONCATENATED MODULE: ./src/report/issue.ts
 // The incident workflow on GitHub: find the environment's open incident, open one or comment on
 // it, then post the resolution and its label, and let the title follow the incident's state
-// (title.ts). One incident per environment (the hidden marker);
-// a re-run of the same workflow run never posts (or rolls back) twice. Never throws for API
+// (title.ts). One incident per environment: an issue the action opened, whose body starts with the
+// state line (incident-state.ts); a re-run of the same workflow run never posts (or rolls back)
+// twice. Never throws for API
 // failures: the outcome says what could not be written, and the caller fails the step after the
 // rest of the report.
 
 
 
 
-/** The label of a security incident (incidentLabels adds it). */
-const SECURITY_LABEL = 'security';
-/** The open issue whose first hidden marker names this environment (newest first), if any. */
-function findOpenIncident(github, environment) {
-    return github.findOpenIssue((issue) => parseMarkers(issue.body)[0]?.environment === environment);
-}
+
+
 /**
- * Whether an earlier attempt of this workflow run already rolled back this environment: its
- * marker with `rollback-done=` on the open incident's body or one of its comments. Checked
- * BEFORE rolling back, so a re-run never rolls back twice.
+ * Whether an earlier attempt of this workflow run already rolled back this environment, as the
+ * open incident's trusted state records it. Checked BEFORE rolling back, so a re-run never rolls
+ * back twice; an untrusted or unreadable record says nothing (the rollback runs).
  */
-async function findOwnRollback(github, environment, runId) {
-    const incident = await findOpenIncident(github, environment);
-    if (!incident)
-        return undefined;
-    const level = await ownRollbackLevel(github, incident, environment, runId);
-    return level ? { number: incident.number, url: incident.url, level } : undefined;
-}
-/** The level in this run's `rollback-done=` marker on the incident's body or comments. */
-async function ownRollbackLevel(github, incident, environment, runId) {
-    const own = (text) => parseMarkers(text).find((m) => m.runId === runId && m.environment === environment && m.rollbackDone)?.rollbackDone;
-    const inBody = own(incident.body);
-    if (inBody)
-        return inBody;
-    for (const c of await github.listComments(incident.number)) {
-        const level = own(c.body);
-        if (level)
-            return level;
-    }
-    return undefined;
+async function findOwnRollback(github, self, environment, runId) {
+    const incident = await findIncident(github, self, environment);
+    const level = rolledBackInRun(incident?.recorded, runId);
+    return incident && level ? { number: incident.number, url: incident.url, level } : undefined;
 }
 /**
  * Opens the incident (or comments on the environment's open one), then posts the resolution or
@@ -69665,7 +71075,7 @@ async function ownRollbackLevel(github, incident, environment, runId) {
  * (resolved, failed, security) retitles it last; an open security incident keeps the security
  * subject until people clear it. A failed retitle is a warning, like labels.
  */
-async function reportIncident(github, record, ctx, mode = 'incident') {
+async function reportIncident(github, record, ctx, self, mode = 'incident') {
     const needed = mode === 'incident';
     const warnings = [];
     let number;
@@ -69675,10 +71085,13 @@ async function reportIncident(github, record, ctx, mode = 'incident') {
     // An open security incident keeps the security subject until people clear it (the label goes).
     let held;
     try {
-        const existing = await findOpenIncident(github, record.environment);
+        // Without knowing its own account the action cannot tell its incident from a look-alike:
+        // it opens a new issue rather than write to one it cannot verify.
+        const existing = self ? await findIncident(github, self, record.environment) : undefined;
+        if (!self)
+            warnings.push('the account the token writes as is unknown: opened a new issue instead of looking for the open incident');
         if (existing) {
-            const own = await ownRollbackLevel(github, existing, record.environment, ctx.runId);
-            if (own)
+            if (rolledBackInRun(existing.recorded, ctx.runId))
                 return {
                     needed,
                     number: existing.number,
@@ -69687,12 +71100,14 @@ async function reportIncident(github, record, ctx, mode = 'incident') {
                     alreadyRolledBack: true,
                     warnings
                 };
-            await github.comment(existing.number, renderBreachComment(record, ctx));
+            const distrust = existing.trust.trusted ? undefined : existing.trust.why;
+            await github.comment(existing.number, renderBreachComment(record, ctx, distrust));
             number = existing.number;
             url = existing.url;
             const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l));
             await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing));
-            held = existing.labels.includes(SECURITY_LABEL) ? 'security' : undefined;
+            await tryPart(warnings, 'state', () => incident_state_saveState(github, existing, stateAfterRun(existing.recorded, runFactsOf(record, ctx))));
+            held = existing.recorded?.security ? 'security' : undefined;
             shownTitle = await retitle(github, warnings, existing, incidentTitle(record, ctx, held ?? 'acting'));
         }
         else {
@@ -69870,6 +71285,7 @@ function baselineSection(facts, record) {
 
 
 
+
 function jumpSpec(jump, user) {
     const host = jump.host.includes(':') ? `[${jump.host}]` : jump.host;
     return `${jump.user ?? user}@${host}${jump.port === 22 ? '' : `:${jump.port}`}`;
@@ -69892,8 +71308,9 @@ function reportContext(settings) {
         rollbackScript: settings.scripts.rollback,
         validateScript: settings.scripts.validate,
         smokeTestScript: settings.scripts.smokeTest,
-        healthUrl: settings.health.url,
-        prometheusUrl: settings.prometheus?.url,
+        // Shown forms only: the report never holds a URL's token or password.
+        healthUrl: settings.health.url ? redactUrl(settings.health.url).shown : undefined,
+        prometheusUrl: settings.prometheus ? redactUrl(settings.prometheus.url).shown : undefined,
         issueLabels: settings.github.issueLabels,
         issueAssignees: settings.github.issueAssignees,
         template: settings.github.issueTemplate,
@@ -69972,7 +71389,7 @@ async function publish(settings, record, deps) {
     let issue;
     if (mode) {
         issue = deps.github
-            ? await reportIncident(deps.github, record, ctx, mode)
+            ? await reportIncident(deps.github, record, ctx, deps.self, mode)
             : {
                 needed: mode === 'incident',
                 warnings: [],
@@ -70100,954 +71517,6 @@ async function publishReplay(settings, run, trace, log) {
         log.info(`decision trace: ${reportPath}`);
     await writeSummary(renderReplaySummary(run, settings), log);
     return reportPath;
-}
-
-;// CONCATENATED MODULE: ./src/core/recovery.ts
-// After a rollback level: did production recover, and what comes next (DESIGN.md "Recovered",
-// "No data-loss level on a contradicted signal"). Pure.
-//
-// Recovered: at the end of rollback.verify, health was up on the last `health.confirm + 1` probes
-// and the last sample breaches no error-rate or latency rule. Samples before that are recorded, not
-// judged: a rate window still holds pre-rollback traffic for its own length.
-
-
-function judgeRecovery(samples, policy) {
-    const need = policy.health.confirm + 1;
-    if (samples.length < need)
-        return {
-            recovered: false,
-            cause: 'too-few-samples',
-            reason: `only ${samples.length} verification sample(s); need ${need} with health up`
-        };
-    const last = samples[samples.length - 1];
-    const tail = samples.slice(-need);
-    const notUp = tail.filter((s) => s.health.status !== 'up');
-    if (notUp.length > 0) {
-        const worst = notUp[notUp.length - 1].health;
-        const noAnswer = notUp.every((s) => s.health.status === 'down' && s.health.noAnswer);
-        return {
-            recovered: false,
-            cause: noAnswer && !metricBreach(last, policy) ? 'health-no-answer' : 'health',
-            reason: `health was ${worst.status}${worst.reason ? ` (${worst.reason})` : ''} in ${notUp.length} of the last ${need} probes`
-        };
-    }
-    if (last.errorRate.status === 'measured' &&
-        (last.errorRate.value ?? 0) > policy.errorRate.elevated)
-        return {
-            recovered: false,
-            cause: 'error-rate',
-            reason: `error rate ${percent(last.errorRate.value ?? 0)} > elevated ${percent(policy.errorRate.elevated)} at the end of verification`
-        };
-    if (last.p95.status === 'measured' && (last.p95.value ?? 0) > policy.latency.degraded)
-        return {
-            recovered: false,
-            cause: 'p95',
-            reason: `p95 ${format_seconds(last.p95.value ?? 0)} > degraded ${format_seconds(policy.latency.degraded)} at the end of verification`
-        };
-    const unknown = [
-        last.errorRate.status === 'unknown' ? 'error rate' : '',
-        last.p95.status === 'unknown' ? 'p95' : ''
-    ].filter(Boolean);
-    return {
-        recovered: true,
-        reason: `health up on the last ${need} probes${last.errorRate.status === 'measured'
-            ? `, error rate ${percent(last.errorRate.value ?? 0)}`
-            : ''}${last.p95.status === 'measured' ? `, p95 ${format_seconds(last.p95.value ?? 0)}` : ''}${unknown.length ? ` (${unknown.join(' and ')} unknown: judged on health)` : ''}`
-    };
-}
-function metricBreach(s, policy) {
-    return ((s.errorRate.status === 'measured' && (s.errorRate.value ?? 0) > policy.errorRate.elevated) ||
-        (s.p95.status === 'measured' && (s.p95.value ?? 0) > policy.latency.degraded));
-}
-/**
- * What follows a level that ran: recovered; the next level (1 → 2 → 3, up to rollback.max-level);
- * or a human. A level that ran cleanly on the host (script, validate and smoke test all exit 0)
- * whose verification failed only because health got no HTTP answer is not escalated: the host
- * says it is healthy, this runner cannot see it, and Levels 2 and 3 restore data (data loss).
- */
-function afterLevel(run, recovery, policy) {
-    if (run.scriptOk && recovery.recovered)
-        return { next: 'recovered' };
-    if (run.scriptOk && run.hostChecksPassed && recovery.cause === 'health-no-answer')
-        return {
-            next: 'manual',
-            reason: `Level ${run.level} ran cleanly and validate/smoke tests pass on the host, but this runner ` +
-                `gets no answer from health-url (${recovery.reason}): not escalating to a level that ` +
-                'restores data on a signal the host contradicts; confirm production by hand'
-        };
-    const { level, manual } = nextLevel(run.level, [run.level], policy.rollback.maxLevel);
-    if (manual)
-        return {
-            next: 'manual',
-            reason: `Level ${run.level} did not recover production and rollback.max-level is ${policy.rollback.maxLevel}: manual intervention required`
-        };
-    return { next: 'escalate', level: level };
-}
-
-;// CONCATENATED MODULE: ./src/core/fleet.ts
-// Rolling back a fleet (DESIGN.md "Fleets"): the first host is the canary and runs a level alone;
-// the rest follow in waves of rollback.max-parallel; any failure starts no further host and the
-// fleet escalates, canary first, on every host (a fleet ends on one version); one verification
-// after the level ran everywhere. Host checks: an alert on any host counts. Pure.
-
-/** The canary (the first host), then the others in waves of `maxParallel`, in their order. */
-function planFleet(hosts, maxParallel) {
-    if (hosts.length === 0)
-        throw new Error('a fleet needs at least one host');
-    const size = Math.max(1, Math.floor(maxParallel));
-    const rest = hosts.slice(1);
-    const waves = [];
-    for (let i = 0; i < rest.length; i += size)
-        waves.push(rest.slice(i, i + size));
-    return { canary: hosts[0], waves };
-}
-/** A failure on any host (or a cancellation) starts no further wave: only all-ok goes on. */
-function mayStartNextWave(results) {
-    return results.every((r) => r.outcome === 'ok');
-}
-const WORST = ['cancelled', 'ssh-broken', 'failed', 'ok'];
-function fleetLevelOutcome(level, plan, results) {
-    const order = [plan.canary, ...plan.waves.flat()];
-    const byHost = new Map(results.map((r) => [r.host, r]));
-    const ran = order.filter((h) => byHost.has(h)).map((h) => byHost.get(h));
-    const notStarted = order.filter((h) => !byHost.has(h));
-    const outcome = WORST.find((o) => ran.some((r) => r.outcome === o)) ?? 'ok';
-    const bad = ran.filter((r) => r.outcome !== 'ok');
-    const run = {
-        level,
-        scriptOk: ran.length > 0 && ran.every((r) => r.scriptOk) && notStarted.length === 0,
-        hostChecksPassed: ran.length > 0 && ran.every((r) => r.hostChecksPassed)
-    };
-    if (bad.length === 0 && notStarted.length === 0)
-        return { outcome, run, failedHosts: [], notStarted };
-    const first = bad.find((r) => r.outcome === outcome) ?? bad[0];
-    const others = bad.filter((r) => r !== first).map((r) => r.host);
-    const reason = (first ? `on ${first.host}: ${first.reason ?? first.outcome}` : 'not every host ran') +
-        (others.length ? `; also on ${others.join(', ')}` : '') +
-        (notStarted.length ? ` (${notStarted.length} not started)` : '');
-    return { outcome, run, reason, failedHosts: bad.map((r) => r.host), notStarted };
-}
-/**
- * Every host's own target for a Level 2/3, each chosen from its own `--list` (the same rule as on
- * one host). A host with no usable backup — none from before the deploy, or, for Level 3, one
- * older than rollback.backup-max-age — blocks the level for the fleet: the reason names it.
- */
-function fleetTargets(found, level, policy) {
-    const problems = [];
-    const targets = new Map();
-    for (const f of found) {
-        if ('error' in f) {
-            problems.push({ host: f.host, why: f.error, ssh: f.ssh });
-            continue;
-        }
-        const t = f.target;
-        if (level === 3 &&
-            t.source === 'list' &&
-            t.ageMs !== null &&
-            t.ageMs > policy.rollback.backupMaxAgeMs) {
-            problems.push({
-                host: f.host,
-                why: `backup ${t.id} is ${formatAge(t.ageMs)} old > backup-max-age ` +
-                    `${formatAge(policy.rollback.backupMaxAgeMs)} (runbook: ${dataLossNote(t.ageMs)})`,
-                ssh: false
-            });
-            continue;
-        }
-        targets.set(f.host, t);
-    }
-    if (problems.length === 0)
-        return { targets };
-    return {
-        error: problems.map((p) => `${p.host}: ${p.why}`).join('; '),
-        ssh: problems.some((p) => p.ssh),
-        hosts: problems.map((p) => p.host)
-    };
-}
-/** alert (on any host) > unknown (on any host) > ok > off; the reading says which host. */
-function mergeCheck(perHost, pick) {
-    const all = perHost.map((p) => ({ host: p.host, r: pick(p.readings) }));
-    for (const status of ['alert', 'unknown']) {
-        const hit = all.filter((x) => x.r.status === status);
-        if (hit.length === 0)
-            continue;
-        const also = hit.length > 1
-            ? ` (also on ${hit
-                .slice(1)
-                .map((x) => x.host)
-                .join(', ')})`
-            : '';
-        return { ...hit[0].r, host: hit[0].host, detail: `${hit[0].r.detail ?? status}${also}` };
-    }
-    const ok = all.find((x) => x.r.status === 'ok');
-    return ok
-        ? { ...ok.r, detail: `${ok.r.detail ?? 'ok'} on ${fleet_plural(all.length)}` }
-        : { status: 'off' };
-}
-function fleet_plural(n) {
-    return `${n} host${n === 1 ? '' : 's'}`;
-}
-/** Critical lines anywhere count (critical-errors); an unknown log hides nothing measured. */
-function mergeLogs(perHost) {
-    const all = perHost.map((p) => ({ host: p.host, log: p.readings.errorLog }));
-    const measured = all.filter((x) => x.log.status === 'measured');
-    const unknown = all.filter((x) => x.log.status === 'unknown');
-    const critical = measured.filter((x) => x.log.critical > 0);
-    if (measured.length === 0 && unknown.length === 0)
-        return { status: 'off', critical: 0, medium: 0, low: 0, top: [] };
-    if (critical.length === 0 && unknown.length > 0)
-        return {
-            status: 'unknown',
-            critical: 0,
-            medium: 0,
-            low: 0,
-            top: [],
-            reason: `${unknown[0].host}: ${unknown[0].log.reason ?? 'unknown'}`,
-            hosts: unknown.map((x) => x.host)
-        };
-    const sum = (k) => measured.reduce((n, x) => n + x.log[k], 0);
-    return {
-        status: 'measured',
-        critical: sum('critical'),
-        medium: sum('medium'),
-        low: sum('low'),
-        top: measured.flatMap((x) => x.log.top.map((line) => `${x.host}: ${line}`)).slice(0, 10),
-        ...(critical.length ? { hosts: critical.map((x) => x.host) } : {})
-    };
-}
-/** One sample's host readings from every host's (a fleet of one is read as it is). */
-function mergeHostReadings(perHost) {
-    if (perHost.length === 1)
-        return perHost[0].readings;
-    return {
-        corruption: mergeCheck(perHost, (r) => r.corruption),
-        database: mergeCheck(perHost, (r) => r.database),
-        cache: mergeCheck(perHost, (r) => r.cache),
-        security: mergeCheck(perHost, (r) => r.security),
-        errorLog: mergeLogs(perHost)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/act/steps.ts
-
-
-const OUTPUT_TAIL_LINES = 40;
-/** Stands in when there is no host; never asked to run anything (callers check first). */
-const NO_HOST = {
-    run: () => Promise.reject(new Error('no host configured (ssh-host)')),
-    dispose: async () => { }
-};
-const silent = { info: () => { }, warning: () => { }, error: () => { } };
-function tail(r) {
-    const text = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n');
-    return text.split(/\r?\n/).slice(-OUTPUT_TAIL_LINES).join('\n').trimEnd();
-}
-function statusOf(r) {
-    if (r.sshFailure)
-        return 'ssh-error';
-    if (r.timedOut)
-        return 'timeout';
-    return r.exitCode === 0 ? 'ok' : 'failed';
-}
-/** "exit 3", "timed out at its 5m limit", "ssh: connection refused". */
-function describeResult(step, timeoutMs) {
-    if (step.status === 'ssh-error')
-        return `ssh: ${step.sshFailure}`;
-    if (step.status === 'timeout')
-        return `killed at its ${formatDuration(timeoutMs)} limit`;
-    if (step.status === 'skipped')
-        return `skipped (${step.note})`;
-    return step.exitCode === null
-        ? `no exit code (${step.note ?? 'cancelled'})`
-        : `exit ${step.exitCode}`;
-}
-/**
- * Records every remote command it runs (or, in a dry run, would run). Once `signal` aborts it
- * starts nothing new (a cancelled step is recorded instead); `stopSignal` kills the one in flight.
- */
-class StepRunner {
-    remote;
-    clock;
-    logger;
-    signal;
-    host;
-    steps = [];
-    stopSignal;
-    constructor(remote, clock, logger, signal, stopSignal, 
-    /** In a fleet: the host's label, put on every step it records. */
-    host) {
-        this.remote = remote;
-        this.clock = clock;
-        this.logger = logger;
-        this.signal = signal;
-        this.host = host;
-        this.stopSignal = stopSignal ?? signal;
-    }
-    where() {
-        return this.host ? { host: this.host } : {};
-    }
-    /** Runs without recording (for `test -f` probes). */
-    raw(command, timeoutMs) {
-        return this.remote.run(command, [], { timeoutMs, signal: this.stopSignal });
-    }
-    async run(name, command, argv, timeoutMs, level) {
-        return (await this.exec(name, command, argv, timeoutMs, level)).step;
-    }
-    /** Runs and records a step; also hands back the full result (for `--list` parsing). */
-    async exec(name, command, argv, timeoutMs, level) {
-        const line = formatCommandLine(command, argv);
-        const startedAt = this.clock.now();
-        if (this.signal?.aborted) {
-            const result = { exitCode: null, stdout: '', stderr: '', durationMs: 0, timedOut: false };
-            return { step: this.skip(name, line, 'cancelled', level), result };
-        }
-        this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${line}`);
-        const r = await this.remote.run(command, argv, { timeoutMs, signal: this.stopSignal });
-        const step = {
-            name,
-            ...(level ? { level } : {}),
-            ...this.where(),
-            command: line,
-            startedAt,
-            durationMs: r.durationMs,
-            exitCode: r.exitCode,
-            status: statusOf(r),
-            outputTail: tail(r),
-            ...(r.sshFailure ? { sshFailure: r.sshFailure } : {}),
-            ...(this.stopSignal?.aborted && r.exitCode === null && !r.timedOut
-                ? { note: 'cancelled' }
-                : {})
-        };
-        this.steps.push(step);
-        const how = `${name} → ${describeResult(step, timeoutMs)} after ${formatDuration(r.durationMs)}`;
-        if (step.status === 'ok')
-            this.logger.info(`  ${how}`);
-        else
-            this.logger.warning(`  ${how}`);
-        return { step, result: r };
-    }
-    dry(name, command, argv, level) {
-        const line = formatCommandLine(command, argv);
-        this.logger.info(`[dry-run] would run: ${line}`);
-        const step = {
-            name,
-            ...(level ? { level } : {}),
-            ...this.where(),
-            command: line,
-            startedAt: this.clock.now(),
-            durationMs: 0,
-            exitCode: null,
-            status: 'dry-run',
-            outputTail: ''
-        };
-        this.steps.push(step);
-        return step;
-    }
-    skip(name, command, note, level) {
-        this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${command} skipped (${note})`);
-        const step = {
-            name,
-            ...(level ? { level } : {}),
-            ...this.where(),
-            command,
-            startedAt: this.clock.now(),
-            durationMs: 0,
-            exitCode: null,
-            status: 'skipped',
-            outputTail: '',
-            note
-        };
-        this.steps.push(step);
-        return step;
-    }
-    /**
-     * A runbook script the host may not have (validate_rollback.sh, smoke_tests.sh): `test -f`
-     * first; absent → a skipped step, present → `bash <script>`.
-     */
-    async optionalScript(name, script, timeoutMs, probeTimeoutMs, level) {
-        const command = `bash ${shellQuote(script)}`;
-        const probe = await this.raw(`test -f ${shellQuote(script)}`, probeTimeoutMs);
-        if (probe.exitCode === 0)
-            return this.run(name, command, [], timeoutMs, level);
-        if (probe.exitCode === 1)
-            return this.skip(name, command, 'absent on host', level);
-        // The probe itself failed (SSH, time limit, cancellation): record that, as the step.
-        const step = {
-            name,
-            ...(level ? { level } : {}),
-            ...this.where(),
-            command,
-            startedAt: this.clock.now(),
-            durationMs: probe.durationMs,
-            exitCode: probe.exitCode,
-            status: statusOf(probe) === 'ok' ? 'failed' : statusOf(probe),
-            outputTail: tail(probe),
-            note: `could not check that ${script} exists`,
-            ...(probe.sshFailure ? { sshFailure: probe.sshFailure } : {})
-        };
-        this.steps.push(step);
-        this.logger.warning(`  ${name} → ${describeResult(step, probeTimeoutMs)}`);
-        return step;
-    }
-}
-/** A StepRunner for `remote` (or none: it then only records skipped steps) with these options. */
-function stepRunner(remote, opts) {
-    return new StepRunner(remote ?? NO_HOST, opts.clock, opts.logger ?? silent, opts.signal, opts.stopSignal, opts.host);
-}
-
-;// CONCATENATED MODULE: ./src/act/level.ts
-
-
-
-
-/** `--list` is read-only and should be quick. */
-const LIST_TIMEOUT_MS = 60_000;
-/** `docker-compose down` and the like. */
-const STOP_TIMEOUT_MS = 2 * 60_000;
-function rollbackArgv(level, target) {
-    if (level === 1)
-        return ['--quick'];
-    return ['--level', String(level), '--target', target.id];
-}
-async function resolveTarget(input, runner, logger, level) {
-    const { settings, clock } = input;
-    if (settings.rollbackTarget) {
-        const target = targetFromInput(settings.rollbackTarget, clock.now());
-        logger.info(`Rollback target: ${target.id} (rollback-target)` +
-            (target.ageMs !== null ? `, ${formatAge(target.ageMs)} old: ${target.dataLossNote}` : ''));
-        return { target };
-    }
-    const script = `bash ${shellQuote(settings.scripts.rollback)}`;
-    const { step, result } = await runner.exec('list-backups', script, ['--list'], LIST_TIMEOUT_MS, level);
-    if (step.status === 'ssh-error') {
-        return { error: `could not list backups: ${step.sshFailure}`, ssh: true };
-    }
-    if (step.status !== 'ok') {
-        const last = step.outputTail.split('\n').pop();
-        return {
-            error: `${step.command} failed (${describeResult(step, LIST_TIMEOUT_MS)})${last ? `: ${last}` : ''}`,
-            ssh: false
-        };
-    }
-    const list = parseBackupList(result.stdout);
-    for (const r of list.rejected.slice(0, 5))
-        logger.warning(`--list: ${r.reason}`);
-    const target = chooseBackup(list.backups, settings.deployedAt, clock.now());
-    if (!target) {
-        const refused = list.rejected.length ? `, ${list.rejected.length} line(s) refused` : '';
-        return {
-            error: `no backup from before the deploy (deployed-at ${new Date(settings.deployedAt).toISOString()}) ` +
-                `among ${list.backups.length} listed by ${step.command}${refused}`,
-            ssh: false
-        };
-    }
-    logger.info(`Rollback target: ${target.id}, the newest backup before the deploy, ` +
-        `${formatAge(target.ageMs)} old: ${target.dataLossNote}`);
-    return { target };
-}
-/** The executor of the one-host rollback (a fleet of one behaves exactly like it). */
-function oneHost(input, runner, logger) {
-    const { settings } = input;
-    const { policy } = settings;
-    let target;
-    return {
-        get steps() {
-            return runner.steps;
-        },
-        target: () => target,
-        async prepare(level, escalating) {
-            if (level >= 2 && !target) {
-                const t = await resolveTarget(input, runner, logger, level);
-                if ('error' in t)
-                    return {
-                        status: t.ssh || escalating ? 'failed' : 'blocked',
-                        reason: `Level ${level} needs a backup target: ${t.error}` +
-                            (t.ssh ? '' : ': a human must choose (rollback-target)')
-                    };
-                target = t.target;
-            }
-            if (level === 3 && target && target.source === 'list' && target.ageMs !== null) {
-                if (target.ageMs > policy.rollback.backupMaxAgeMs)
-                    return {
-                        status: 'blocked',
-                        reason: `backup ${target.id} is ${formatAge(target.ageMs)} old > backup-max-age ` +
-                            `${formatAge(policy.rollback.backupMaxAgeMs)}: a human must choose ` +
-                            `(runbook: ${dataLossNote(target.ageMs)})`
-                    };
-            }
-            return undefined;
-        },
-        dryRun(level) {
-            const script = `bash ${shellQuote(settings.scripts.rollback)}`;
-            const argv = rollbackArgv(level, target);
-            if (level === 3 && settings.commands.stop)
-                runner.dry('stop', settings.commands.stop, [], 3);
-            runner.dry('rollback', script, argv, level);
-            runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
-            runner.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
-            return (`dry run: would run Level ${level}: ${formatCommandLine(script, argv)}` +
-                (target ? ` (target ${target.id}: ${target.dataLossNote})` : ''));
-        },
-        run: (level) => runLevelOnHost(runner, input, level, target, logger)
-    };
-}
-/** stop-command (Level 3), the level's script, then validate and smoke test (when present). */
-async function runLevelOnHost(runner, input, level, target, logger) {
-    const { settings, signal } = input;
-    const { policy } = settings;
-    // Data corruption: the runbook's "STOP ALL SERVICES IMMEDIATELY" before the restore.
-    if (level === 3 && settings.commands.stop) {
-        const stop = await runner.run('stop', settings.commands.stop, [], STOP_TIMEOUT_MS, 3);
-        if (stop.status === 'ssh-error')
-            return { ran: 'ssh-broken', step: stop };
-        if (stop.status !== 'ok')
-            logger.warning('stop-command failed: restoring anyway');
-    }
-    const script = `bash ${shellQuote(settings.scripts.rollback)}`;
-    const limit = levelLimitMs(policy, level);
-    const run = await runner.run('rollback', script, rollbackArgv(level, target), limit, level);
-    if (run.status === 'ssh-error')
-        return { ran: 'ssh-broken', step: run };
-    if (signal?.aborted)
-        return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' };
-    if (run.status !== 'ok')
-        return {
-            ran: 'failed',
-            scriptOk: false,
-            reason: `${run.command} ${describeResult(run, limit)}`
-        };
-    // Validation and smoke tests get Level 1's limit: they check, they do not restore.
-    const checkTimeoutMs = levelLimitMs(policy, 1);
-    let passed = 0;
-    for (const [name, path] of [
-        ['validate', settings.scripts.validate],
-        ['smoke-test', settings.scripts.smokeTest]
-    ]) {
-        const step = await runner.optionalScript(name, path, checkTimeoutMs, policy.hostChecks.timeoutMs, level);
-        if (step.status === 'ssh-error')
-            return { ran: 'ssh-broken', step };
-        if (step.status === 'ok')
-            passed++;
-        else if (step.status !== 'skipped')
-            return {
-                ran: 'failed',
-                scriptOk: true,
-                reason: `${step.command} ${describeResult(step, checkTimeoutMs)}`
-            };
-    }
-    return { ran: 'ok', hostChecksPassed: passed === 2 };
-}
-
-;// CONCATENATED MODULE: ./src/act/pool.ts
-// Bounded parallelism for work on many hosts (host checks, preflight, `--list`, restart).
-/**
- * Runs `fn` on every item, at most `limit` at once, starting them in order; the results come back
- * in the items' order. `fn` must not throw (callers turn failures into data).
- */
-async function inPool(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
-    await Promise.all(Array.from({ length: workers }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/act/fleet.ts
-
-
-
-
-
-
-/** Each host's log lines carry its name: `[app-2] Level 1 rollback: …`. */
-function hostLogger(logger, host) {
-    return {
-        info: (line) => logger.info(`[${host}] ${line}`),
-        warning: (line) => logger.warning(`[${host}] ${line}`),
-        error: (line) => logger.error(`[${host}] ${line}`)
-    };
-}
-function hostResult(host, r) {
-    switch (r.ran) {
-        case 'ok':
-            return { host, outcome: 'ok', scriptOk: true, hostChecksPassed: r.hostChecksPassed };
-        case 'failed':
-            return {
-                host,
-                outcome: 'failed',
-                scriptOk: r.scriptOk,
-                hostChecksPassed: false,
-                reason: r.reason
-            };
-        case 'ssh-broken':
-            return {
-                host,
-                outcome: 'ssh-broken',
-                scriptOk: false,
-                hostChecksPassed: false,
-                reason: `${r.step.name}: ssh: ${r.step.sshFailure}`
-            };
-        case 'cancelled':
-            return {
-                host,
-                outcome: 'cancelled',
-                scriptOk: r.scriptOk,
-                hostChecksPassed: false,
-                reason: `cancelled during ${r.step.name}`
-            };
-    }
-}
-function describeTarget(t) {
-    if (!t)
-        return '';
-    return ` (target ${t.id}${t.ageMs !== null ? `, ${formatAge(t.ageMs)} old` : ''})`;
-}
-/** The level loop's executor for a fleet: every level on every host, canary first. */
-function fleetExecutor(input, fleet, logger) {
-    const { settings, clock, signal, stopSignal } = input;
-    const { policy } = settings;
-    const labels = fleet.map((m) => m.label);
-    const plan = planFleet(labels, policy.rollback.maxParallel);
-    const waves = [[plan.canary], ...plan.waves];
-    const logs = new Map(labels.map((h) => [h, hostLogger(logger, h)]));
-    const runners = new Map(fleet.map((m) => [
-        m.label,
-        new StepRunner(m.remote, clock, logs.get(m.label), signal, stopSignal, m.label)
-    ]));
-    const runner = (h) => runners.get(h);
-    const log = (h) => logs.get(h);
-    const record = {
-        hosts: labels,
-        maxParallel: policy.rollback.maxParallel,
-        levels: [],
-        runs: []
-    };
-    let found;
-    let targets = new Map();
-    const shape = `canary ${plan.canary} alone, then ${waves.length - 1} wave(s) of at most ${record.maxParallel}`;
-    return {
-        get steps() {
-            // Merged by start time; sort is stable, so one host's steps keep their order.
-            return [...runners.values()].flatMap((r) => r.steps).sort((a, b) => a.startedAt - b.startedAt);
-        },
-        target: () => targets.get(plan.canary),
-        fleet: () => record,
-        async prepare(level, escalating) {
-            if (level < 2)
-                return undefined;
-            if (!found) {
-                logger.info(`Level ${level}: each of ${labels.length} hosts chooses its own target (--list)`);
-                found = await inPool(labels, policy.rollback.maxParallel, async (host) => {
-                    const t = await resolveTarget(input, runner(host), log(host), level);
-                    return 'error' in t ? { host, error: t.error, ssh: t.ssh } : { host, target: t.target };
-                });
-            }
-            const chosen = fleetTargets(found, level, policy);
-            if ('error' in chosen)
-                return {
-                    status: chosen.ssh || escalating ? 'failed' : 'blocked',
-                    reason: `Level ${level} needs a usable backup on every host: ${chosen.error}` +
-                        (chosen.ssh ? '' : ': a human must choose (rollback-target)')
-                };
-            targets = chosen.targets;
-            return undefined;
-        },
-        dryRun(level) {
-            const script = `bash ${shellQuote(settings.scripts.rollback)}`;
-            const canary = runner(plan.canary);
-            if (level === 3 && settings.commands.stop)
-                canary.dry('stop', settings.commands.stop, [], 3);
-            canary.dry('rollback', script, rollbackArgv(level, targets.get(plan.canary)), level);
-            canary.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
-            canary.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
-            const now = clock.now();
-            record.levels.push({ level, waves: [], notStarted: [] });
-            logger.info(`[dry-run] Level ${level} on ${labels.length} hosts: ${shape}`);
-            for (const [i, wave] of waves.entries()) {
-                logger.info(`[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave
-                    .map((h) => `${h}${describeTarget(targets.get(h))}`)
-                    .join(', ')}`);
-                for (const host of wave)
-                    record.runs.push({
-                        host,
-                        level,
-                        wave: i,
-                        ...(targets.has(host) ? { target: targets.get(host) } : {}),
-                        outcome: 'planned',
-                        startedAt: now,
-                        endedAt: now
-                    });
-            }
-            return (`dry run: would run Level ${level} on ${labels.length} hosts (${shape}): ` +
-                formatCommandLine(script, rollbackArgv(level, targets.get(plan.canary))) +
-                (level >= 2 ? ' with each host’s own target' : ''));
-        },
-        async run(level) {
-            const levelRecord = { level, waves: [], notStarted: [] };
-            record.levels.push(levelRecord);
-            const results = [];
-            const onHost = new Map();
-            for (const [i, wave] of waves.entries()) {
-                if (i > 0 && !mayStartNextWave(results))
-                    break;
-                if (signal?.aborted)
-                    break;
-                logger.info(i === 0
-                    ? `Level ${level}: the canary ${plan.canary} first, alone`
-                    : `Level ${level}: wave ${i} of ${waves.length - 1}: ${wave.join(', ')}`);
-                const startedAt = clock.now();
-                const done = await Promise.all(wave.map(async (host) => {
-                    const t0 = clock.now();
-                    const target = targets.get(host);
-                    const r = await runLevelOnHost(runner(host), input, level, target, log(host));
-                    onHost.set(host, r);
-                    const result = hostResult(host, r);
-                    record.runs.push({
-                        host,
-                        level,
-                        wave: i,
-                        ...(target ? { target } : {}),
-                        outcome: result.outcome,
-                        startedAt: t0,
-                        endedAt: clock.now(),
-                        ...(result.reason ? { reason: result.reason } : {})
-                    });
-                    return result;
-                }));
-                results.push(...done);
-                levelRecord.waves.push({ index: i, hosts: wave, startedAt, endedAt: clock.now() });
-            }
-            const out = fleetLevelOutcome(level, plan, results);
-            levelRecord.notStarted = out.notStarted;
-            const note = `Level ${level} ran on ${results.length} of ${labels.length} hosts` +
-                (out.notStarted.length ? `, ${out.notStarted.length} not started` : '');
-            const first = (outcome) => {
-                const host = results.find((r) => r.outcome === outcome)?.host;
-                return { host, r: onHost.get(host) };
-            };
-            if (out.outcome === 'ssh-broken') {
-                const { host, r } = first('ssh-broken');
-                if (r.ran === 'ssh-broken')
-                    return { ...r, host, note };
-            }
-            if (out.outcome === 'cancelled' || (signal?.aborted && out.notStarted.length > 0)) {
-                const cancelled = results.find((r) => r.outcome === 'cancelled');
-                const host = cancelled?.host ?? plan.canary;
-                const r = onHost.get(host);
-                const step = 'step' in r
-                    ? r.step
-                    : runner(host)
-                        .steps.filter((s) => s.name === 'rollback')
-                        .pop();
-                return { ran: 'cancelled', step, scriptOk: out.run.scriptOk, host, note };
-            }
-            if (out.outcome === 'failed' || out.reason)
-                return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note };
-            logger.info(`${note}: every host ok`);
-            return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed };
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/act/rollback.ts
-// Runs the runbook's rollback on the deploy host (or every host of a fleet): the level's script,
-// validation, smoke tests and a verification watch, then asks the core what follows (recovered,
-// the next level up to policy.rollback.max-level, or a human: core/recovery.ts afterLevel). Every
-// remote command is recorded as a RemoteStep.
-
-
-
-
-
-
-/**
- * Runs the rollback from `startLevel`, escalating on failure up to policy.rollback.maxLevel: on
- * the one host, or on every host of `fleet` (canary first, fleet.ts). Never throws for remote
- * failures: the outcome says what happened.
- */
-async function executeRollback(input) {
-    const { settings, remote, clock, signal, stopSignal } = input;
-    const logger = input.logger ?? silent;
-    const { policy } = settings;
-    const maxLevel = policy.rollback.maxLevel;
-    const attempts = [];
-    const verificationSamples = [];
-    let level = input.startLevel;
-    let recoveredAt;
-    // Without a host nothing runs: the runner only collects (no) steps.
-    const hosts = input.fleet && input.fleet.length > 1
-        ? fleetExecutor(input, input.fleet, logger)
-        : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger);
-    const result = (status, reason) => {
-        if (status === 'failed' || status === 'blocked' || status === 'manual')
-            logger.error(`Rollback ${status}: ${reason}`);
-        else
-            logger.info(`Rollback ${status}: ${reason}`);
-        const target = hosts.target();
-        const fleet = hosts.fleet?.();
-        return {
-            outcome: {
-                status,
-                level,
-                ...(target ? { target } : {}),
-                attempts,
-                verificationSamples,
-                reason,
-                ...(recoveredAt !== undefined ? { recoveredAt } : {}),
-                ...(fleet ? { fleet } : {})
-            },
-            steps: hosts.steps
-        };
-    };
-    if (!remote && !input.fleet?.length)
-        return result('blocked', 'rollback needed, no host configured (ssh-host)');
-    // The settings refuse a bad target at setup; this is the last check before the host.
-    if (settings.rollbackTarget) {
-        try {
-            validateRemoteId(settings.rollbackTarget, 'rollback-target');
-        }
-        catch (err) {
-            return result('failed', err.message);
-        }
-    }
-    if (level > maxLevel) {
-        return result('blocked', `Level ${level} needed but rollback.max-level is ${maxLevel}: manual intervention required`);
-    }
-    // Bounded: at most three levels.
-    for (let round = 0; round < 3; round++) {
-        const previous = attempts[attempts.length - 1];
-        const escalated = previous
-            ? `Level ${previous.level} did not recover (${previous.reason}); `
-            : '';
-        if (signal?.aborted)
-            return result('failed', `${escalated}cancelled before Level ${level}`);
-        if (previous)
-            logger.warning(`Escalating to Level ${level}: ${previous.reason}`);
-        const blocked = await hosts.prepare(level, attempts.length > 0);
-        if (blocked)
-            return result(blocked.status, `${escalated}${blocked.reason}`);
-        if (settings.dryRun)
-            return result('skipped-dry-run', hosts.dryRun(level));
-        const startedAt = clock.now();
-        const attempt = (scriptOk, recovered, reason) => {
-            attempts.push({ level, startedAt, endedAt: clock.now(), scriptOk, recovered, reason });
-        };
-        const onHost = await hosts.run(level);
-        if (onHost.ran === 'ssh-broken') {
-            const step = onHost.step;
-            const where = onHost.host ? ` on ${onHost.host}` : '';
-            const note = onHost.note ? ` (${onHost.note})` : '';
-            attempt(false, false, `${step.name}${where}: ssh: ${step.sshFailure}`);
-            return result('failed', `${escalated}Level ${level} ${step.name}${where}: ${step.sshFailure}${note}`);
-        }
-        if (onHost.ran === 'cancelled') {
-            const how = describeResult(onHost.step, levelLimitMs(policy, level));
-            const where = onHost.host ? ` on ${onHost.host}` : '';
-            const note = onHost.note ? ` (${onHost.note})` : '';
-            attempt(onHost.scriptOk, false, `cancelled during Level ${level}`);
-            return result('failed', `${escalated}cancelled during Level ${level}${note}: ${onHost.step.command}${where} ${how}; ` +
-                'validation and verification did not run: check production');
-        }
-        let recovery;
-        if (onHost.ran === 'failed') {
-            recovery = { recovered: false, reason: onHost.reason };
-            attempt(onHost.scriptOk, false, onHost.reason);
-        }
-        else {
-            let verdict;
-            try {
-                verdict = await input.verify(level);
-            }
-            catch (err) {
-                verdict = {
-                    recovered: false,
-                    reason: `verification failed: ${err.message}`,
-                    samples: []
-                };
-            }
-            verificationSamples.push(...verdict.samples);
-            attempt(true, verdict.recovered, verdict.reason);
-            recovery = verdict;
-            if (verdict.recovered)
-                recoveredAt = verdict.recoveredAt ?? clock.now();
-        }
-        const next = afterLevel({
-            level,
-            scriptOk: onHost.ran === 'ok' || onHost.scriptOk,
-            hostChecksPassed: onHost.ran === 'ok' && onHost.hostChecksPassed
-        }, recovery, policy);
-        if (next.next === 'recovered') {
-            const target = hosts.target();
-            return result('succeeded', `Level ${level} rollback recovered production` +
-                (target && level >= 2 ? ` (target ${target.id}: ${target.dataLossNote})` : '') +
-                `: ${recovery.reason}`);
-        }
-        if (signal?.aborted)
-            return result('failed', `cancelled after Level ${level}`);
-        if (next.next === 'manual') {
-            if (onHost.ran === 'ok' && recovery.cause === 'health-no-answer')
-                return result('manual', next.reason);
-            break;
-        }
-        level = next.level;
-    }
-    const last = attempts[attempts.length - 1];
-    level = last ? last.level : maxLevel;
-    return result('failed', `rollback failed at Level ${level}, manual intervention required` +
-        (last ? ` (${last.reason})` : ''));
-}
-
-;// CONCATENATED MODULE: ./src/act/by-hand.ts
-
-
-
-
-/** `--list` is read-only and should be quick (the same limit as the rollback's own listing). */
-const by_hand_LIST_TIMEOUT_MS = 60_000;
-/**
- * Runs exactly `level` as the watch runs it (stop-command before Level 3, the script, validate,
- * smoke test, verification), with rollback.max-level capped at that level so nothing escalates.
- */
-function rollbackAtLevel(input) {
-    const { settings, level } = input;
-    const policy = {
-        ...settings.policy,
-        rollback: { ...settings.policy.rollback, maxLevel: level }
-    };
-    return executeRollback({
-        startLevel: level,
-        settings: {
-            ...settings,
-            policy,
-            rollbackTarget: input.target,
-            deployedAt: input.deployedAt
-        },
-        remote: input.remote,
-        clock: input.clock,
-        verify: input.verify,
-        logger: input.logger,
-        signal: input.signal,
-        stopSignal: input.stopSignal
-    });
-}
-/** `bash <rollback-script> --list`, recorded as a step, parsed by the core. */
-async function listBackups(rollbackScript, opts) {
-    const runner = stepRunner(opts.remote, opts);
-    const script = `bash ${shellQuote(rollbackScript)}`;
-    if (!opts.remote)
-        return {
-            step: runner.skip('list-backups', `${script} --list`, 'no host configured (ssh-host)'),
-            error: 'no host configured (ssh-host)'
-        };
-    const { step, result } = await runner.exec('list-backups', script, ['--list'], by_hand_LIST_TIMEOUT_MS);
-    if (step.status !== 'ok')
-        return { step, error: `${step.command} ${describeResult(step, by_hand_LIST_TIMEOUT_MS)}` };
-    return { step, list: parseBackupList(result.stdout) };
 }
 
 ;// CONCATENATED MODULE: ./src/act/host-checks.ts
@@ -71562,7 +72031,7 @@ function renderStatus(rc, sample, verdict, startedAt) {
         ? `_Only the ${checks.length} read-only host check(s) above ran on the host._`
         : '_The action ran nothing on the host._';
     return {
-        body: finish(rc, head, [], undefined, ran),
+        body: finish(rc, head, [], ran),
         headline: `status: ${describeSample(sample)}`,
         labelsToAdd: []
     };
@@ -71707,8 +72176,8 @@ async function measureBaseline(metrics, queries, deployedAt, signal) {
     return baselineOf(errorRate, p95);
 }
 
-// EXTERNAL MODULE: ../../main/node_modules/yaml/dist/index.js
-var yaml_dist = __nccwpck_require__(3645);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var yaml_dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/defaults.ts
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -72479,7 +72948,7 @@ function incidentNotice(recordIn, ctx, issue) {
     else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual')
         lines.push(`Result: rollback ${r.status.toUpperCase()}: ${r.reason}`);
     lines.push(`${issue.created ? 'Incident' : 'Comment on the open incident'}: ${issue.url}`);
-    return scrub(lines.join('\n'), ctx.secrets);
+    return defuseChat(scrub(lines.join('\n'), ctx.secrets));
 }
 
 ;// CONCATENATED MODULE: ./src/modes/notify.ts
@@ -72523,25 +72992,8 @@ async function notifyIncident(webhook, settings, record, issue, log) {
 
 
 
-/**
- * Markers count only in the issue body and in comments by the account that opened the incident
- * (the action's own): anyone may comment, and a marker pasted by someone else must neither
- * suppress a command nor choose what `approve` restores.
- */
-async function readThread(github, event) {
-    const own = event.issue.author ?? 'github-actions[bot]';
-    const markers = parseMarkers(event.issue.body);
-    let answeredAt;
-    for (const c of await github.listComments(event.issue.number)) {
-        if (c.author !== own)
-            continue;
-        const found = parseMarkers(c.body);
-        if (answeredIn(found, event.comment.id))
-            answeredAt = c.url;
-        markers.push(...found);
-    }
-    return { markers, answeredAt };
-}
+
+
 function outputs(decision, reason, event, done) {
     const r = done?.rollback;
     return {
@@ -72596,22 +73048,57 @@ async function commandMode(ctx) {
             return undefined;
         }
     };
-    const thread = await gh('read the issue comments', () => readThread(github, event));
-    if (!thread)
-        return;
-    if (thread.answeredAt) {
-        ignore(`comment ${event.comment.id} was already answered (${thread.answeredAt}): nothing runs again`);
-        await writeSummary(`## ⏭️ Already answered\n\nComment ${event.comment.id} on #${event.issue.number} was answered in ${thread.answeredAt}; a re-run does nothing.\n`, log);
+    const self = await learnSelf(github, (line) => log.warning(line));
+    if (!self) {
+        ctx.setOutputs(outputs('refused', 'the account the action writes as is unknown', event));
+        setFailed('could not learn which account the token writes as, so the incident cannot be told from a look-alike: nothing ran (check github-token)');
         return;
     }
+    const found = event.issue.pullRequest
+        ? { incident: undefined }
+        : await gh('read the issue', async () => ({
+            incident: await readIncident(github, self, event.issue.number, event.issue.labels)
+        }));
+    if (!found)
+        return;
+    const { incident } = found;
+    const where = issueRefusal({
+        number: event.issue.number,
+        state: incident?.state ?? event.issue.state,
+        pullRequest: event.issue.pullRequest,
+        incident: incident !== undefined,
+        environment: incident?.environment
+    }, settings.environment);
+    if (where?.act === 'ignore')
+        return ignore(where.why);
+    const own = incident;
     const user = event.comment.user;
     const rc = {
         report: reportContext(settings),
         environment: settings.environment,
         asker: { login: user.login, role: null },
         commentId: event.comment.id,
-        commandLine: commandText(event.comment.body),
-        ...(parsed instanceof BadCommand ? {} : { verb: parsed.verb })
+        ...(parsed instanceof BadCommand ? {} : { asked: canonicalCommand(parsed), verb: parsed.verb })
+    };
+    /** The state to build on: the trusted record, or nothing of it (said in the reply). */
+    const base = own.recorded ?? {
+        environment: settings.environment,
+        runId: settings.run.runId,
+        security: own.labels.includes('security'),
+        commandRolledBack: false,
+        rolledBack: [],
+        answered: []
+    };
+    /** Records the answered comment (and a rollback) in the incident's state line. */
+    const record = async (rolledBackAt, pending) => {
+        const next = stateAfterCommand(base, {
+            commentId: event.comment.id,
+            runId: settings.run.runId,
+            ...(rolledBackAt ? { rolledBackAt } : {})
+        });
+        if (pending)
+            next.pending = pending;
+        await incident_state_saveState(github, own, next).catch((e) => log.warning(`the incident's state line could not be updated: ${e.message}`));
     };
     /** Replies, then labels, the chat notice, the job summary, the trace and the outputs. */
     const post = async (reply, decision, done) => {
@@ -72641,17 +73128,34 @@ async function commandMode(ctx) {
         }
         if (decision === 'command')
             await sendNotice(adapters.webhook(settings, log), commandNotice(rc, event.issue.number, reply, url ?? event.issue.url), log);
-        await writeSummary(reply.body.replace(/^<!--.*-->\n/, ''), log);
+        await writeSummary(reply.body, log);
         const reportPath = done?.record ? writeTrace(settings, done.record) : undefined;
         ctx.setOutputs({
             ...outputs(decision, reply.headline, event, done),
             [Outputs.ReportPath]: reportPath ?? ''
         });
     };
-    const refuse = async (reply) => {
+    const refuse = async (reply, pending) => {
         log.warning(reply.headline);
         await post(reply, 'refused');
+        await record(undefined, pending);
     };
+    // The claim and the receipt: the action's own 👀 on the comment. GitHub answers 200 instead of
+    // 201 when this account already reacted: an earlier run took this comment. Its state line says
+    // whether that run answered; if not, it ended mid-way, and a person decides (nothing runs twice).
+    const claim = await gh('add the 👀 reaction', () => github.addReaction(event.comment.id, 'eyes'));
+    if (!claim)
+        return;
+    if (!claim.created) {
+        if (own.recorded?.answered.includes(event.comment.id)) {
+            ignore(`comment ${event.comment.id} was already answered: nothing runs again`);
+            await writeSummary(`## ⏭️ Already answered\n\nComment ${event.comment.id} on #${event.issue.number} was answered by an earlier run; a re-run does nothing.\n`, log);
+            return;
+        }
+        await refuse(renderRefusal(rc, 'an earlier run already took this comment (its 👀 reaction is there) but did not record an answer: it may have been cancelled mid-way. Nothing runs twice for one comment: check production and that run, then comment again to retry.'));
+        setFailed('this comment was already taken by an earlier run that left no answer');
+        return;
+    }
     if (parsed instanceof BadCommand)
         return refuse(renderBadCommand(rc, parsed.message));
     const bot = user.type.toLowerCase() === 'bot';
@@ -72664,35 +73168,71 @@ async function commandMode(ctx) {
     const auth = authorize(user, rc.asker.role, settings.policy.commands.minRole);
     if (!auth.allowed)
         return refuse(renderRefusal(rc, auth.reason));
-    const wrongIssue = issueRefusal({
-        number: event.issue.number,
-        state: event.issue.state,
-        pullRequest: event.issue.pullRequest,
-        markerEnvironment: parseMarkers(event.issue.body)[0]?.environment
-    }, settings.environment);
-    if (wrongIssue)
-        return refuse(renderRefusal(rc, wrongIssue));
-    // The claim: GitHub answers 200 instead of 201 when this account already reacted, i.e. an
-    // earlier run took this comment and ended before it could reply. Acting again could run a
-    // restore twice; a person decides instead.
-    const claim = await gh('add the 👀 reaction', () => github.addReaction(event.comment.id, 'eyes'));
-    if (!claim)
-        return;
-    if (!claim.created) {
-        await refuse(renderRefusal(rc, 'an earlier run already took this comment (its 👀 reaction is there) but ended without a reply: it may have been cancelled mid-way. Nothing runs twice for one comment: check production and that run, then comment again to retry.'));
-        setFailed('this comment was already taken by an earlier run that left no reply');
-        return;
+    if (where)
+        return refuse(renderRefusal(rc, where.why));
+    if (!own.trust.trusted && (parsed.verb === 'approve' || parsed.verb === 'clear-security'))
+        return refuse(renderRefusal(rc, `this incident's record is not trusted (${own.trust.why}), and \`${parsed.verb}\` acts only on what the action itself recorded. Give the explicit command instead: \`/rollback-sentinel rollback level=N target=ID\` (\`rollback level=3\` without a target lists the backups).`));
+    const plan = planCommand(parsed, base);
+    log.info(`@${user.login} (${auth.role}): ${rc.asked} → ${plan.kind}`);
+    let runPlan = plan;
+    if (plan.kind === 'rollback' &&
+        (plan.step === 'approve-restore' || plan.step === 'clear-security')) {
+        const checked = await recheck(plan, ctx, base);
+        if (!checked.ok)
+            return refuse(renderRefusal(rc, checked.reason), checked.pending);
+        runPlan = { ...plan, target: checked.target.id };
+        await github
+            .comment(event.issue.number, renderWillRun(rc, plan.level, checked.target, plan.step))
+            .catch((e) => log.warning(`the "will run" reply could not be posted: ${e.message}`));
     }
-    const state = incidentState(thread.markers, settings.environment, event.issue.labels);
-    const plan = planCommand(parsed, state);
-    log.info(`@${user.login} (${auth.role}): ${rc.commandLine} → ${plan.kind}`);
-    const done = await carryOut(plan, rc, { ...ctx, state });
+    const done = await carryOut(runPlan, rc, { ...ctx, state: base });
     await post(done.reply, 'command', done);
     const r = done.rollback;
+    const ranLevel = done.record && context_factsOf(done.record).rollbackRan ? r?.level : undefined;
+    await record(ranLevel);
     if (ctx.cancel.signal.aborted)
         setFailed(`cancelled: ${r?.reason ?? 'the command did not finish'}`);
     else if (r && (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual'))
         setFailed(`rollback ${r.status}: ${r.reason}`);
+}
+/**
+ * The re-check of an approval or a clearance at the moment it runs: the host's `--list` now, the
+ * incident's deploy, backup-max-age (core/command-plan.ts checkApproval).
+ */
+async function recheck(plan, ctx, state) {
+    const { settings, adapters, remote, cancel, log } = ctx;
+    if (state.deployedAt === undefined || !plan.target)
+        return {
+            ok: false,
+            reason: "this incident's record does not give the deploy time, so the target cannot be checked against it: give the explicit command `/rollback-sentinel rollback level=N target=ID`"
+        };
+    startGroup('approval: rollback.sh --list (the target is checked again)');
+    const listed = await cancel.actOnHost('the backup listing', () => listBackups(settings.scripts.rollback, {
+        remote,
+        clock: adapters.clock,
+        logger: log,
+        signal: cancel.signal,
+        stopSignal: cancel.stopSignal
+    }));
+    endGroup();
+    if (!listed.list)
+        return {
+            ok: false,
+            reason: `the backups could not be listed to check the target: ${listed.error}`
+        };
+    const p = state.pending;
+    return checkApproval({
+        level: plan.level,
+        target: plan.target,
+        backups: listed.list.backups,
+        deployedAt: state.deployedAt,
+        now: adapters.clock.now(),
+        backupMaxAgeMs: settings.policy.rollback.backupMaxAgeMs,
+        answersBlock: plan.step === 'approve-restore' &&
+            p?.action === 'restore' &&
+            p.level === plan.level &&
+            p.target === plan.target
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/replay-samples.ts
@@ -73232,6 +73772,7 @@ async function respond(final, prior, deps) {
 
 
 
+
 /**
  * One host's preflight: its shared connection first (so that the run logs in once per host),
  * then `true` over it. A host whose master cannot come up still gets the command on its own,
@@ -73293,14 +73834,14 @@ function hostChecksOf(ctx) {
     };
 }
 /** Whether this workflow run already rolled back (a re-run): checked before rolling back again. */
-async function priorRollback(ctx, github, final) {
+async function priorRollback(ctx, github, self, final) {
     const { settings, log } = ctx;
     if (final.decision !== 'rollback' || ctx.cancel.signal.aborted || !settings.run.runId)
         return;
-    if (!github)
+    if (!github || !self)
         return;
     try {
-        const prior = await findOwnRollback(github, settings.environment, settings.run.runId);
+        const prior = await findOwnRollback(github, self, settings.environment, settings.run.runId);
         if (prior)
             log.info(`incident #${prior.number} shows this workflow run already rolled back (Level ${prior.level})`);
         return prior;
@@ -73356,7 +73897,12 @@ async function watchMode(ctx) {
     log.info(`verdict: ${final.decision} (${final.rule}, ${final.severity}): ${final.reason}`);
     const verify = verifier(settings, deps, memory, log);
     const github = adapters.github(settings, log);
-    const prior = await priorRollback(ctx, github, final);
+    // Asked only when the run may read or write the incident (a healthy watch costs no request).
+    const touchesIssue = ['rollback', 'isolate', 'manual', 'warn'].includes(final.decision);
+    const self = github && touchesIssue && !settings.dryRun
+        ? await learnSelf(github, (line) => log.warning(line))
+        : undefined;
+    const prior = await priorRollback(ctx, github, self, final);
     const response = await respond(final, prior, { ...responseDeps, verify });
     steps.push(...response.steps);
     const record = {
@@ -73387,7 +73933,7 @@ async function watchMode(ctx) {
         })
     };
     startGroup('report');
-    const published = await publish(settings, record, { github, log });
+    const published = await publish(settings, record, { github, self, log });
     await notifyIncident(adapters.webhook(settings, log), settings, record, published.issue, log);
     endGroup();
     ctx.setOutputs(watchOutputs(record, published));
@@ -73670,7 +74216,7 @@ function parseReplayDeploys(text, now) {
         const where = `${name} line ${i + 1}`;
         const at = parseIsoTime(time);
         if (at === null)
-            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z, optionally followed by the commit SHA`);
+            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), optionally followed by the commit SHA`);
         if (at > now + FUTURE_SKEW_MS)
             throw new InputError(`${where}: ${describeValue(time)} lies in the future`);
         if (sha !== undefined && checkSha(sha))
@@ -73745,6 +74291,7 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 
 
+
 function duration(get, name) {
     const raw = get(name).trim() || constants_DEFAULTS[name];
     const ms = parseDuration(raw);
@@ -73778,15 +74325,17 @@ function optional(get, name) {
     return get(name).trim() || undefined;
 }
 function httpUrl(name, raw) {
+    // A URL that fails here is not masked yet: the message shows it with its secrets hidden.
+    const shown = redactUrl(raw).shown;
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new InputError(`${name} '${raw}' is not a URL: use e.g. https://example.com/health`);
+        throw new InputError(`${name} '${shown}' is not a URL: use e.g. https://example.com/health`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new InputError(`${name} '${raw}' must be an http:// or https:// URL`);
+        throw new InputError(`${name} '${shown}' must be an http:// or https:// URL`);
     return raw;
 }
 /** Multi-line `Name: value` headers. Values are secrets (masked by the caller). */
@@ -73817,24 +74366,14 @@ function deployedAt(get, now) {
         return now;
     const at = parseIsoTime(raw);
     if (at === null)
-        throw new InputError(`deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (or leave it empty for the step's start)`);
+        throw new InputError(`deployed-at '${raw}' is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), or leave it empty for the step's start`);
     if (at > now + FUTURE_SKEW_MS)
         throw new InputError(`deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`);
     return at;
 }
-/** Passwords written into URLs (https://user:password@host/…): secrets like header values. */
-function urlPasswords(...urls) {
-    return urls.flatMap((u) => {
-        if (!u)
-            return [];
-        try {
-            const password = new URL(u).password;
-            return password ? [decodeURIComponent(password), password] : [];
-        }
-        catch {
-            return [];
-        }
-    });
+/** Secrets written into URLs (a password, a token in the query): secrets like header values. */
+function urlSecrets(...urls) {
+    return urls.flatMap((u) => (u ? redactUrl(u).secrets : []));
 }
 function inputs_list(raw) {
     return raw
@@ -73998,7 +74537,7 @@ function parseInputs(get, env) {
     };
     settings.secrets = [
         ...(ssh ? [ssh.privateKey.trim()] : []),
-        ...urlPasswords(settings.health.url, settings.prometheus?.url),
+        ...urlSecrets(settings.health.url, settings.prometheus?.url),
         ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
         ...Object.values(healthHeaders),
         ...Object.values(promHeaders),
@@ -74126,7 +74665,7 @@ function printPolicy(settings) {
         ? `mode command: commands on the open incident of environment '${settings.environment}'`
         : `mode ${settings.mode}: watch ${d(settings.watchDurationMs)} every ${d(settings.probeIntervalMs)}, ${deployed}, environment '${settings.environment}'`);
     if (settings.health.url)
-        info(`health ${settings.health.method} ${stripUserinfo(settings.health.url)}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
+        info(`health ${settings.health.method} ${redactUrl(settings.health.url).shown}: timeout ${d(p.health.timeoutMs)}, slow > ${d(p.health.slowMs)}, down confirmed by ${p.health.confirm} re-probe(s) ${d(p.health.confirmIntervalMs)} apart`);
     info(`error rate: critical > ${p.errorRate.critical}, high > ${p.errorRate.high} for ${d(p.errorRate.highWindowMs)}, elevated > ${p.errorRate.elevated} for ${d(p.errorRate.elevatedWindowMs)}, min-requests ${p.errorRate.minRequests}/s`);
     info(`latency p95: severe > ${p.latency.severe}s for ${d(p.latency.severeWindowMs)}, degraded > ${p.latency.degraded}s for ${d(p.latency.degradedWindowMs)}`);
     info(`service down: restart before ${d(p.down.restartBeforeMs)}, Level 2 after ${d(p.down.level2AfterMs)}; on-stable ${p.onStable}; unknown-limit ${p.unknownLimit}; trend-tolerance ${p.trendTolerance}`);
