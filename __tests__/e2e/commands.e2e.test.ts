@@ -12,11 +12,14 @@ import { requireBundle, visibleLog, type Production } from './harness.js'
 
 jest.setTimeout(60_000)
 
+/** [3s] rate windows: a breach shows in seconds, and a verification of 4s sees only new traffic. */
+const RATE_WINDOW = '3s'
+
 /** The demo policy with a short verification and a backup-max-age the newest backup exceeds. */
 function policy(backupMaxAge = '24h'): string {
-  return demoPolicy().replace(
+  return demoPolicy({ rateWindow: RATE_WINDOW }).replace(
     /^rollback: .*$/m,
-    `rollback: { max-level: 3, timeouts: { 1: 30s, 2: 30s, 3: 30s }, verify: 3s, backup-max-age: ${backupMaxAge} }`
+    `rollback: { max-level: 3, timeouts: { 1: 30s, 2: 30s, 3: 30s }, verify: 4s, backup-max-age: ${backupMaxAge} }`
   )
 }
 
@@ -25,7 +28,7 @@ const cleanups: (() => void)[] = []
 
 beforeAll(async () => {
   requireBundle()
-  production = await startProduction()
+  production = await startProduction({ rateWindow: RATE_WINDOW })
 }, 60_000)
 afterAll(async () => {
   for (const c of cleanups) c()
@@ -107,7 +110,7 @@ const command = (event: object, environment = 'production', p?: string) =>
 describe('end to end: nothing an outsider writes steers the watch', () => {
   it('a planted "rollback-done" comment and a look-alike issue: the next breach still rolls back, on the action’s own incident', async () => {
     production.deploy('errors')
-    const first = await act({ environment: 'eu' }, { runId: '7001' })
+    const first = await act({ environment: 'eu', 'watch-duration': '20s' }, { runId: '7001' })
     expect(first.outputs['rollback-status']).toBe('succeeded')
     const own = incidentOf('eu')
     // The next run's id shows in the Actions tab as soon as it starts.
@@ -123,7 +126,7 @@ describe('end to end: nothing an outsider writes steers the watch', () => {
     const before = calls().length
 
     production.deploy('errors')
-    const second = await act({ environment: 'eu' }, { runId: '7002' })
+    const second = await act({ environment: 'eu', 'watch-duration': '20s' }, { runId: '7002' })
     expect(second.outputs).toMatchObject({
       decision: 'rollback',
       'rollback-status': 'succeeded',
@@ -134,9 +137,9 @@ describe('end to end: nothing an outsider writes steers the watch', () => {
     expect(JSON.stringify(issueNumbered(lookalike.number))).toBe(lookalikeBefore)
     expect(writes().filter((w) => w.includes(`/issues/${lookalike.number}`))).toEqual([])
     expect(lastReply()).toContain('[RESOLVED]')
-    expect(parseStateLine(incidentOf('eu').body)?.rolledBack).toEqual([
-      { runId: '7001', level: 1 },
-      { runId: '7002', level: 1 }
+    expect(parseStateLine(incidentOf('eu').body)?.rolledBack.map((r) => r.runId)).toEqual([
+      '7001',
+      '7002'
     ])
     // The workflow token's identity came from GraphQL: GET /user answers 403 to it.
     expect(
@@ -146,7 +149,10 @@ describe('end to end: nothing an outsider writes steers the watch', () => {
     // A re-run of 7002 (its own record on the body) still never rolls back twice.
     const rerunBefore = calls().length
     production.deploy('errors')
-    const rerun = await act({ environment: 'eu' }, { runId: '7002', runAttempt: '2' })
+    const rerun = await act(
+      { environment: 'eu', 'watch-duration': '20s' },
+      { runId: '7002', runAttempt: '2' }
+    )
     expect(rerun.outputs['rollback-status']).toBe('blocked')
     expect(calls().slice(rerunBefore)).not.toContain('rollback.sh --quick')
   })
