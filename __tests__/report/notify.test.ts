@@ -75,7 +75,8 @@ describe('incidentNotice', () => {
     const rec = failedRecord()
     rec.rollback = {
       ...rec.rollback,
-      reason: 'rollback.sh said: <!channel> <@U024BE7LH> <#C1|ops> <https://e.example|click> @here @all'
+      reason:
+        'rollback.sh said: <!channel> <@U024BE7LH> <#C1|ops> <https://e.example|click> @here @all'
     }
     const text = incidentNotice(rec, ctx(), opened) as string
     expect(text).toContain('&lt;!channel&gt;')
