@@ -309,7 +309,8 @@ describe('main.run with fake adapters', () => {
     expect(lines[0]).toBe(
       '[P1] Production Down - Rollback in Progress: production — error-rate-critical'
     )
-    expect(lines).toContain('Status: CRITICAL - Error Rate > 50%')
+    // Slack's own escaping: the channel shows ">".
+    expect(lines).toContain('Status: CRITICAL - Error Rate &gt; 50%')
     expect(lines[lines.length - 1]).toBe('Incident: https://github.com/acme/spacetime/issues/1')
     expect(posts[0]).toContain('Result: RESOLVED')
     expect(core.secrets).toContain(hook)

@@ -292,8 +292,8 @@ describe('executeRollback over a real sshd', () => {
     })
     expect(outcome.status).toBe('blocked')
     expect(outcome.reason).toBe(
-      'backup backup-x is 30h old > backup-max-age 24h: a human must choose ' +
-        '(runbook: Major loss - escalate to management)'
+      'backup backup-x is 30h old > backup-max-age 24h ' +
+        '(runbook: Major loss - escalate to management): a human must choose'
     )
     expect(outcome.target?.dataLossNote).toBe('Major loss - escalate to management')
     expect(calls()).toEqual(['rollback.sh --list'])
