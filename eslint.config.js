@@ -1,6 +1,10 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+/** The rooms of src/, from the bottom floor up. */
+const ROOMS = ['lib', 'runbook', 'settings', 'adapters', 'sampling', 'act', 'report', 'modes']
+const PURE = ['lib', 'runbook']
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
   js.configs.recommended,
@@ -31,54 +35,52 @@ export default tseslint.config(
     }
   },
   {
-    // The decision core is pure: no I/O, no clock, no environment.
-    files: ['src/core/**/*.ts'],
+    // The runbook's decisions and the general helpers are pure: no I/O, no clock, no environment.
+    files: ['src/runbook/**/*.ts', 'src/lib/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: ['@actions/*', 'axios', 'node:*', 'fs', 'child_process', 'http', 'https', 'net']
-        }
-      ],
       'no-restricted-properties': [
         'error',
         {
           object: 'Date',
           property: 'now',
-          message: 'The core reads no clock: take now from the context.'
+          message: 'The runbook reads no clock: take now from the context.'
         },
-        { object: 'process', property: 'env', message: 'The core reads no environment.' }
+        { object: 'process', property: 'env', message: 'The runbook reads no environment.' }
       ]
     }
   },
-  {
-    // Adapters are leaves: thin effects the flow passes in. They may use the core and the
-    // settings' types, never the layers above them.
-    files: ['src/adapters/**/*.ts'],
+  // One direction of flow: a room imports only the rooms below it (docs/architecture.md).
+  ...ROOMS.map((room, i) => ({
+    files: [`src/${room}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            ...(PURE.includes(room)
+              ? [
+                  {
+                    group: [
+                      '@actions/*',
+                      'axios',
+                      'node:*',
+                      'fs',
+                      'child_process',
+                      'http',
+                      'https',
+                      'net'
+                    ],
+                    message: `src/${room} is pure: effects live in adapters.`
+                  }
+                ]
+              : []),
             {
-              group: [
-                '**/report/**',
-                '**/act/**',
-                '**/modes/**',
-                '**/watch.js',
-                '**/main.js',
-                '**/respond.js',
-                '**/setup.js',
-                '**/samples.js',
-                '**/cancellation.js',
-                '**/exit-status.js'
-              ],
-              message:
-                'src/adapters is a leaf layer: it must not import report/, act/, modes/, watch or main.'
+              group: [...ROOMS.slice(i + 1).map((r) => `**/${r}/**`), '**/main.js', '**/index.js'],
+              message: `src/${room} may import only the rooms below it: ${ROOMS.slice(0, i).join(', ') || 'none'}.`
             }
           ]
         }
       ]
     }
-  }
+  }))
 )

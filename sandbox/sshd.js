@@ -6,7 +6,7 @@
 //   readCalls(sshd.deployDir)                 // what the fake scripts were called with
 //   await sshd.stop()
 //
-// Facts this relies on (../shared/NOTES-real-parts.md): sshd must be started by absolute path, needs
+// Facts this relies on: sshd must be started by absolute path, needs
 // /run/sshd, `StrictModes no` for keys under /tmp, `UsePAM no` + an unlocked account
 // (`usermod -p '*'`), and an authorized_keys file the user can read.
 //

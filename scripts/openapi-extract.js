@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const DEFAULT_VERSION = '23.0.2'
-export const DEFAULT_OUT = path.join(ROOT, '__tests__/fixtures/github-openapi/extract.json')
+export const DEFAULT_OUT = path.join(ROOT, '__fixtures__/github-openapi/extract.json')
 const SPEC = 'package/generated/api.github.com.json'
 
 /** The operations the action (and the stand-in's checks) use. */

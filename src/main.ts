@@ -5,15 +5,15 @@ import * as core from '@actions/core'
 import { realAdapters, type Adapters } from './adapters/all.js'
 import type { FleetMember, HostConnection, Logger } from './adapters/ports.js'
 import { describeRoute } from './adapters/proxy-env.js'
-import { installCancellation } from './cancellation.js'
-import { connectFleet, linkOf } from './connect.js'
-import { Outputs, type Mode } from './constants.js'
+import { installCancellation } from './act/cancellation.js'
+import { connectFleet, linkOf } from './act/connect.js'
+import { Outputs, type Mode } from './settings/names.js'
 import { commandMode } from './modes/command.js'
 import { replayMode } from './modes/replay.js'
 import { watchMode, type ModeContext } from './modes/watch.js'
 import { InputError } from './settings/errors.js'
 import type { Settings } from './settings/types.js'
-import { describeSetup, isWarning, maskSecrets, printPolicy, readSettings } from './setup.js'
+import { describeSetup, maskSecrets, printPolicy, readSettings } from './settings/setup.js'
 
 const log: Logger = {
   info: (line) => core.info(line),
@@ -54,11 +54,12 @@ export async function run(adapters: Adapters = realAdapters()): Promise<void> {
       throw e
     }
     maskSecrets(settings)
-    const notes = describeSetup(settings)
+    const setupNotes = describeSetup(settings)
+    const notes = setupNotes.map((n) => n.text)
     core.startGroup('setup: effective policy')
     printPolicy(settings)
     core.endGroup()
-    for (const note of notes) (isWarning(note) ? core.warning : core.info)(note)
+    for (const note of setupNotes) (note.warning ? core.warning : core.info)(note.text)
     for (const [name, url] of [
       ['health-url', settings.health.url],
       ['prometheus-url', settings.prometheus?.url]

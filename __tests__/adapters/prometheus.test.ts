@@ -1,6 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { MetricReading } from '../../src/core/types.js'
+import type { MetricReading } from '../../src/runbook/types.js'
 import { createPrometheus, promTime, queryEndpoint } from '../../src/adapters/prometheus.js'
 import { closedPortUrl } from '../../sandbox/ports.js'
 

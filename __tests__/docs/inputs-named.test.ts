@@ -29,8 +29,8 @@ const policyKeys = new Set(
     ...Object.keys(sub.properties ?? {})
   ])
 )
-/** The rule ids of src/core/types.ts (`RuleId`): the decision's vocabulary, not inputs. */
-const typesText = readFileSync(join(root, 'src', 'core', 'types.ts'), 'utf8')
+/** The rule ids of src/runbook/types.ts (`RuleId`): the decision's vocabulary, not inputs. */
+const typesText = readFileSync(join(root, 'src', 'runbook', 'types.ts'), 'utf8')
 const ruleBlock = /export type RuleId =([^]*?)\n\n/.exec(typesText)?.[1] ?? ''
 const ruleIds = new Set([...ruleBlock.matchAll(/'([a-z-]+)'/g)].map((m) => m[1]))
 /** Labels of the incident issue and an OpenSSH program: look like inputs, are not. */

@@ -4,9 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { parse, stringify } from 'yaml'
-import { DEFAULT_POLICY } from '../../src/core/defaults.js'
-import { formatDuration, parseDuration } from '../../src/core/duration.js'
-import type { Policy } from '../../src/core/types.js'
+import { DEFAULT_POLICY } from '../../src/runbook/defaults.js'
+import { formatDuration, parseDuration } from '../../src/lib/duration.js'
+import type { Policy } from '../../src/runbook/types.js'
 import { loadPolicy } from '../../src/settings/policy.js'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -145,8 +145,8 @@ describe('policy.schema.json', () => {
     (_n, s) => expect((s as Schema).description).toMatch(RUNBOOK_REFERENCE)
   )
 
-  it('uses the duration pattern of src/core/duration.ts', () => {
-    const source = readFileSync(join(root, 'src', 'core', 'duration.ts'), 'utf8')
+  it('uses the duration pattern of src/lib/duration.ts', () => {
+    const source = readFileSync(join(root, 'src', 'lib', 'duration.ts'), 'utf8')
     expect(source).toContain(`const WHOLE = /${DURATION_PATTERN}/`)
     expect(LEAVES.filter((l) => isDuration(l.schema)).length).toBeGreaterThan(10)
   })

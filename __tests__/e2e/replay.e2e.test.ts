@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import { historyOpenMetrics } from '../../sandbox/history.js'
 import { runAction } from '../../sandbox/run-action.js'
-import { summaryRows } from '../support/summary.js'
+import { summaryRows } from '../../__fixtures__/summary.js'
 import {
   E2E_POLICY,
   E2E_TIMEOUT,

@@ -8,7 +8,7 @@ import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import type { Adapters } from '../../src/adapters/all.js'
 import type { Webhook } from '../../src/adapters/webhook.js'
-import type { IncidentState } from '../../src/core/pending.js'
+import type { IncidentState } from '../../src/runbook/pending.js'
 import { parseStateLine, renderStateLine } from '../../src/report/context.js'
 import {
   BOT,

@@ -18,7 +18,7 @@ import {
   sample,
   samples,
   serviceDownRecord
-} from './fixtures.js'
+} from '../../__fixtures__/records.js'
 
 // Mermaid parses in node once DOMPurify (which needs a DOM) is stubbed: parsing never sanitizes.
 let parse: (text: string) => Promise<unknown>

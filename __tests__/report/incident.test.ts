@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Sample } from '../../src/core/types.js'
+import type { Sample } from '../../src/runbook/types.js'
 import { parseStateLine } from '../../src/report/context.js'
 import {
   incidentLabels,
@@ -22,7 +22,7 @@ import {
   serviceDownRecord,
   step,
   warnRecord
-} from './fixtures.js'
+} from '../../__fixtures__/records.js'
 
 /** What the state line of the service-down fixture records besides the environment, run and level. */
 const SD_MARKER =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { cell, defuse, fence, fitBody, scrub, scrubDeep } from '../../src/report/markdown.js'
-import { FAKE_KEY, FAKE_TOKEN, SECRETS, expectNoSecret } from './fixtures.js'
+import { FAKE_KEY, FAKE_TOKEN, SECRETS, expectNoSecret } from '../../__fixtures__/records.js'
 
 describe('fence', () => {
   it.each([

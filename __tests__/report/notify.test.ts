@@ -1,5 +1,5 @@
 // The chat notice of a watch (notify-webhook): the runbook template's first lines and the link.
-import type { IssueOutcome, RunRecord } from '../../src/record.js'
+import type { IssueOutcome, RunRecord } from '../../src/runbook/record.js'
 import { incidentNotice } from '../../src/report/notify.js'
 import {
   ctx,
@@ -9,7 +9,7 @@ import {
   securityRecord,
   serviceDownRecord,
   warnRecord
-} from './fixtures.js'
+} from '../../__fixtures__/records.js'
 
 const opened: IssueOutcome = {
   needed: true,

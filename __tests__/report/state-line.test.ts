@@ -1,11 +1,11 @@
 // The incident's state line: the first line of the body the action owns, the only text it reads
 // state from. The format every version reads (environment, run, rollback-done), the keys commands
 // need (deploy, breach, sha, rule, pending, target), and the runs and comments it remembers.
-import { stateAfterRun, type IncidentState } from '../../src/core/pending.js'
+import { stateAfterRun, type IncidentState } from '../../src/runbook/pending.js'
 import { parseStateLine, renderStateLine } from '../../src/report/context.js'
 import { withState } from '../../src/report/incident-state.js'
 import { renderIncident, runFactsOf } from '../../src/report/incident.js'
-import { ctx, serviceDownRecord } from './fixtures.js'
+import { ctx, serviceDownRecord } from '../../__fixtures__/records.js'
 
 /** The marker pattern of the version before commands (its parser, kept here as the contract). */
 const EARLIER_VERSION = /<!-- rollback-sentinel environment=(\S+) run=(\S+)((?: [a-z-]+=\S+)*) -->/

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { RunRecord } from '../../src/record.js'
-import { issueMode } from '../../src/report/publish.js'
+import type { RunRecord } from '../../src/runbook/record.js'
 import { banner, renderSummary } from '../../src/report/summary.js'
 import { buildTrace, sanitizeSettings } from '../../src/report/trace.js'
 import {
@@ -16,7 +15,7 @@ import {
   serviceDownRecord,
   settings,
   warnRecord
-} from './fixtures.js'
+} from '../../__fixtures__/records.js'
 
 describe('job summary banner', () => {
   const inconclusive = healthyRecord()
@@ -65,27 +64,6 @@ describe('job summary banner', () => {
     ]
   ])('%s', (_name, record, expected) => {
     expect(banner(record)).toBe(expected)
-  })
-})
-
-describe('issueMode: which runs open an issue', () => {
-  const dry = serviceDownRecord({ dryRun: true })
-  it.each<[string, RunRecord, 'incident' | 'warning' | undefined]>([
-    ['a rollback', serviceDownRecord(), 'incident'],
-    ['a failed rollback', failedRecord(), 'incident'],
-    ['the security path', securityRecord(), 'incident'],
-    ['healthy', healthyRecord(), undefined],
-    ['a warning without issue-on-warning', warnRecord(), undefined],
-    ['a dry run', dry, undefined],
-    ['cancelled during the watch', healthyRecord({ cancelled: true }), undefined],
-    [
-      'cancelled mid-rollback: the host was touched',
-      { ...failedRecord(), cancelled: true },
-      'incident'
-    ],
-    ['cancelled mid-security response', { ...securityRecord(), cancelled: true }, 'incident']
-  ])('%s', (_name, record, expected) => {
-    expect(issueMode(settings(), record)).toBe(expected)
   })
 })
 

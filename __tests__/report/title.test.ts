@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { RollbackStatus, RunRecord } from '../../src/record.js'
+import type { RollbackStatus, RunRecord } from '../../src/runbook/record.js'
 import { renderIncident } from '../../src/report/incident.js'
 import {
   incidentState,
@@ -15,7 +15,7 @@ import {
   securityRecord,
   serviceDownRecord,
   warnRecord
-} from './fixtures.js'
+} from '../../__fixtures__/records.js'
 
 const withStatus = (status: RollbackStatus, base: RunRecord = serviceDownRecord()): RunRecord => ({
   ...base,

@@ -1,6 +1,6 @@
 // The replay harness itself: it answers only from the recording, at the slot the clock is in,
 // and refuses what it could not replay faithfully.
-import { loadRecording, recordedMs, replay, replaySettings } from '../support/replay.js'
+import { loadRecording, recordedMs, replay, replaySettings } from '../../__fixtures__/replay.js'
 
 const rec = loadRecording('error-rate-critical')
 

@@ -1,13 +1,19 @@
 // The runbook's error-rate scenarios, replayed: the real watch(), decide() and readMetrics() run
 // under a fake clock over what the real health probe and a real Prometheus (Debian's 2.42, scrape
 // 1s, [5s] rate windows) read at each probe slot while the scenario played in real time
-// (__tests__/fixtures/scenarios/: record-scenarios.ts and its README). The policy windows are a few
+// (__fixtures__/scenarios/: record-scenarios.ts and its README). The policy windows are a few
 // seconds, so a "5-minute rule" is 8 s of recording, replayed in milliseconds.
-import type { Sample } from '../../src/core/types.js'
-import type { VerdictAt } from '../../src/record.js'
-import { measureBaseline, queriesOf } from '../../src/samples.js'
-import { changeAt, loadRecording, replay, replaySettings, replayWatch } from '../support/replay.js'
-import { BREACH, explain } from '../support/scenarios.js'
+import type { Sample } from '../../src/runbook/types.js'
+import type { VerdictAt } from '../../src/runbook/record.js'
+import { measureBaseline, queriesOf } from '../../src/sampling/probe.js'
+import {
+  changeAt,
+  loadRecording,
+  replay,
+  replaySettings,
+  replayWatch
+} from '../../__fixtures__/replay.js'
+import { BREACH, explain } from '../../__fixtures__/scenarios.js'
 
 const HIGH_WINDOW_MS = 8_000
 const PROBE_INTERVAL_MS = 1_000

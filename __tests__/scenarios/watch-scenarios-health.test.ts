@@ -1,11 +1,11 @@
 // The runbook's latency, health and monitoring-trouble scenarios, replayed: the real watch(),
 // decide(), readMetrics() and waitForVersion() run under a fake clock over what the real health
 // probe and a real Prometheus (Debian's 2.42, scrape 1s, [5s] rate windows) read at each probe slot
-// while the scenario played in real time (__tests__/fixtures/scenarios/: record-scenarios.ts and
+// while the scenario played in real time (__fixtures__/scenarios/: record-scenarios.ts and
 // its README). The real-Prometheus answers themselves are tested in
 // __tests__/integration/prometheus-real.test.ts, the real probe's in __tests__/adapters/health.test.ts.
-import type { Sample } from '../../src/core/types.js'
-import { waitForVersion, type WatchResult } from '../../src/watch.js'
+import type { Sample } from '../../src/runbook/types.js'
+import { waitForVersion, type WatchResult } from '../../src/sampling/loop.js'
 import {
   changeAt,
   loadRecording,
@@ -13,8 +13,8 @@ import {
   replaySettings,
   replayWatch,
   type Recording
-} from '../support/replay.js'
-import { BREACH, explain } from '../support/scenarios.js'
+} from '../../__fixtures__/replay.js'
+import { BREACH, explain } from '../../__fixtures__/scenarios.js'
 
 const SEVERE_WINDOW_MS = 8_000
 const PROBE_INTERVAL_MS = 1_000

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { InputError, parseInputs } from '../../src/settings/inputs.js'
-import { hashedKnownHost } from '../../src/setup.js'
+import { hashedKnownHost } from '../../src/settings/setup.js'
 
 const KEY =
   '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAfake\n-----END OPENSSH PRIVATE KEY-----'

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals'
 import { InputError, parseHeaders, parseInputs } from '../../src/settings/inputs.js'
 import type { InputEnv } from '../../src/settings/source.js'
 import { createTestCa } from '../../sandbox/tls.js'
-import { testSettings } from '../support/settings.js'
+import { testSettings } from '../../__fixtures__/settings.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
 const KEY =

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '../../src/core/defaults.js'
+import { DEFAULT_POLICY } from '../../src/runbook/defaults.js'
 import { loadPolicy } from '../../src/settings/policy.js'
 
 describe('loadPolicy', () => {

@@ -1,5 +1,5 @@
 // The inputs of mode replay and the fast error rate: parsed once, errors that name the input.
-import { DEFAULTS } from '../../src/constants.js'
+import { DEFAULTS } from '../../src/settings/names.js'
 import { InputError, parseInputs } from '../../src/settings/inputs.js'
 import type { InputEnv } from '../../src/settings/source.js'
 import {

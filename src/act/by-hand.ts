@@ -4,9 +4,9 @@
 // (fleets) need one place adjusted here.
 import type { Clock, Logger, Remote } from '../adapters/ports.js'
 import { shellQuote } from '../adapters/shell.js'
-import { parseBackupList, type BackupList } from '../core/backups.js'
-import type { RollbackLevel } from '../core/types.js'
-import type { RemoteStep } from '../record.js'
+import { parseBackupList, type BackupList } from '../runbook/backups.js'
+import type { RollbackLevel } from '../runbook/types.js'
+import type { RemoteStep } from '../runbook/record.js'
 import { executeRollback } from './rollback.js'
 import type { RollbackInput, RollbackResult } from './types.js'
 import { describeResult, stepRunner } from './steps.js'

@@ -1,11 +1,11 @@
-// A level on every host of a fleet (DESIGN.md "Fleets"; the plan is core/fleet.ts): the canary
+// A level on every host of a fleet (docs/fleets.md; the plan is runbook/fleet.ts): the canary
 // runs it alone; if it succeeds, the other hosts follow in waves of rollback.max-parallel; a failure
 // on any host starts no further host (the ones running finish), and the level loop in rollback.ts
 // escalates the whole fleet, canary first. Each host has its own connection (and shared SSH
 // master) and its own StepRunner, so cancellation reaches every host in flight.
 import type { FleetMember, Logger } from '../adapters/ports.js'
 import { formatCommandLine, shellQuote } from '../adapters/shell.js'
-import { formatAge } from '../core/backups.js'
+import { formatAge } from '../runbook/backups.js'
 import {
   fleetLevelOutcome,
   fleetTargets,
@@ -13,9 +13,9 @@ import {
   planFleet,
   type HostLevelResult,
   type HostTarget
-} from '../core/fleet.js'
-import type { BackupChoice } from '../core/types.js'
-import type { FleetLevelRecord, FleetRecord, RemoteStep } from '../record.js'
+} from '../runbook/fleet.js'
+import type { BackupChoice } from '../runbook/types.js'
+import type { FleetLevelRecord, FleetRecord, RemoteStep } from '../runbook/record.js'
 import {
   resolveTarget,
   rollbackArgv,

@@ -1,7 +1,7 @@
 // The two other things the action may run on the host besides a rollback: the runbook's restart,
 // and the security path (preserve evidence, isolate). Both dry-run aware, both recorded as steps.
 import type { Remote } from '../adapters/ports.js'
-import type { RemoteStep } from '../record.js'
+import type { RemoteStep } from '../runbook/record.js'
 import type { Settings } from '../settings/types.js'
 import { type StepOptions, stepRunner } from './steps.js'
 

@@ -1,8 +1,8 @@
 // The runbook's checks on the deploy host (steps 1.3 and 1.4, "Error Type Consideration", the cache
 // line of the Decision Matrix), run over SSH concurrently. Each returns data, never throws: a check
 // that could not run is `unknown` with the reason, never an alert.
-import { mergeHostReadings } from '../core/fleet.js'
-import type { ErrorBreakdown, HostCheckReading, HostReadings, Policy } from '../core/types.js'
+import { mergeHostReadings } from '../runbook/fleet.js'
+import type { ErrorBreakdown, HostCheckReading, HostReadings, Policy } from '../runbook/types.js'
 import type { FleetMember, Remote, RemoteResult } from '../adapters/ports.js'
 import { inPool } from './pool.js'
 

@@ -9,10 +9,10 @@ import {
   formatAge,
   parseBackupList,
   targetFromInput
-} from '../core/backups.js'
-import { levelLimitMs } from '../core/levels.js'
-import type { BackupChoice, RollbackLevel } from '../core/types.js'
-import type { FleetRecord, RemoteStep } from '../record.js'
+} from '../runbook/backups.js'
+import { levelLimitMs } from '../runbook/levels.js'
+import type { BackupChoice, RollbackLevel } from '../runbook/types.js'
+import type { FleetRecord, RemoteStep } from '../runbook/record.js'
 import { describeResult, type StepRunner } from './steps.js'
 import type { RollbackInput } from './types.js'
 

@@ -1,12 +1,13 @@
 // Runs the runbook's rollback on the deploy host (or every host of a fleet): the level's script,
 // validation, smoke tests and a verification watch, then asks the core what follows (recovered,
-// the next level up to policy.rollback.max-level, or a human: core/recovery.ts afterLevel). Every
+// the next level up to policy.rollback.max-level, or a human: runbook/recovery.ts afterLevel). Every
 // remote command is recorded as a RemoteStep.
+import { endedUnrecovered } from '../runbook/outcome.js'
 import { validateRemoteId } from '../adapters/shell.js'
-import { levelLimitMs } from '../core/levels.js'
-import { afterLevel, type Recovery } from '../core/recovery.js'
-import type { RollbackLevel, Sample } from '../core/types.js'
-import type { LevelAttempt, RollbackStatus } from '../record.js'
+import { levelLimitMs } from '../runbook/levels.js'
+import { afterLevel, type Recovery } from '../runbook/recovery.js'
+import type { RollbackLevel, Sample } from '../runbook/types.js'
+import type { LevelAttempt, RollbackStatus } from '../runbook/record.js'
 import { fleetExecutor } from './fleet.js'
 import { oneHost, type LevelExecutor } from './level.js'
 import type { RollbackInput, RollbackResult, VerifyResult } from './types.js'
@@ -33,8 +34,7 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
       : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger)
 
   const result = (status: RollbackStatus, reason: string): RollbackResult => {
-    if (status === 'failed' || status === 'blocked' || status === 'manual')
-      logger.error(`Rollback ${status}: ${reason}`)
+    if (endedUnrecovered(status)) logger.error(`Rollback ${status}: ${reason}`)
     else logger.info(`Rollback ${status}: ${reason}`)
     const target = hosts.target()
     const fleet = hosts.fleet?.()

@@ -3,9 +3,9 @@
 // in two stages: once `signal` aborts nothing new starts; `stopSignal` kills the command in flight.
 import type { Clock, Logger, Remote, RemoteResult } from '../adapters/ports.js'
 import { formatCommandLine, shellQuote } from '../adapters/shell.js'
-import { formatDuration } from '../core/duration.js'
-import type { RollbackLevel } from '../core/types.js'
-import type { RemoteStep, StepName } from '../record.js'
+import { formatDuration } from '../lib/duration.js'
+import type { RollbackLevel } from '../runbook/types.js'
+import type { RemoteStep, StepName } from '../runbook/record.js'
 
 const OUTPUT_TAIL_LINES = 40
 

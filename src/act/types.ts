@@ -1,15 +1,10 @@
 // What a rollback is asked to do and what it gives back: shared by the level loop (rollback.ts),
 // one host's level (level.ts), a fleet's (fleet.ts) and a rollback by hand (by-hand.ts).
 import type { Clock, FleetMember, Logger, Remote } from '../adapters/ports.js'
-import type { Recovery } from '../core/recovery.js'
-import type { RollbackLevel, Sample } from '../core/types.js'
-import type { RemoteStep, RollbackOutcome } from '../record.js'
+import type { VerifyResult } from '../sampling/verify.js'
+import type { RollbackLevel } from '../runbook/types.js'
+import type { RemoteStep, RollbackOutcome } from '../runbook/record.js'
 import type { Settings } from '../settings/types.js'
-
-export interface VerifyResult extends Recovery {
-  samples: Sample[]
-  recoveredAt?: number
-}
 
 export type RollbackSettings = Pick<
   Settings,
@@ -39,3 +34,5 @@ export interface RollbackResult {
   outcome: RollbackOutcome
   steps: RemoteStep[]
 }
+
+export type { VerifyResult } from '../sampling/verify.js'

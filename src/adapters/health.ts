@@ -1,8 +1,8 @@
 // The health probe (runbook step 1.1): one GET/HEAD of health-url, re-probed quickly when it
 // fails so that one lost packet is not an outage. Never throws; header values are never logged.
 import { performance } from 'node:perf_hooks'
-import { formatDuration } from '../core/duration.js'
-import type { HealthReading, Policy } from '../core/types.js'
+import { formatDuration } from '../lib/duration.js'
+import type { HealthReading, Policy } from '../runbook/types.js'
 import type { HealthSettings } from '../settings/types.js'
 import { createHttpClient, type NetworkOptions } from './http.js'
 import type { HealthProbe } from './ports.js'

@@ -1,8 +1,8 @@
 // Why an HTTP request got no answer, in the probes' one vocabulary (timeout, refused, reset, dns,
 // tls, proxy, unreachable, redirects, too-large), and the one deadline each request lives under.
 // Reasons are short and never contain header values or proxy credentials.
-import { formatDuration } from '../core/duration.js'
-import type { NoAnswerKind } from '../core/types.js'
+import { formatDuration } from '../lib/duration.js'
+import type { NoAnswerKind } from '../runbook/types.js'
 
 /** Why a request got no HTTP answer. `cancelled` is the caller's signal, never a probe failure. */
 export type RequestFailureKind = NoAnswerKind | 'cancelled'

@@ -11,7 +11,7 @@ import tls from 'node:tls'
 import axios, { type AxiosRequestConfig } from 'axios'
 import { HttpProxyAgent } from 'http-proxy-agent'
 import { HttpsProxyAgent } from 'https-proxy-agent'
-import { hideUrlSecrets } from '../core/urls.js'
+import { hideUrlSecrets } from '../lib/urls.js'
 import {
   classifyRequestError,
   MAX_REDIRECTS,

@@ -1,6 +1,6 @@
 // The small interfaces the effects live behind. main.ts builds the real ones; tests pass
 // real loopback servers or fakes.
-import type { HealthReading, MetricReading } from '../core/types.js'
+import type { HealthReading, MetricReading } from '../runbook/types.js'
 
 export interface Clock {
   now(): number

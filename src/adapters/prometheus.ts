@@ -1,8 +1,8 @@
 // Prometheus instant queries (GET /api/v1/query) and range queries (GET /api/v1/query_range, for
 // replays; cut at Prometheus' 11,000 points per request). Every failure is an `unknown` reading with a
 // reason a human can act on: monitoring trouble is never production trouble, and never throws.
-import type { MetricReading } from '../core/types.js'
-import { redactUrl } from '../core/urls.js'
+import type { MetricReading } from '../runbook/types.js'
+import { redactUrl } from '../lib/urls.js'
 import type { HttpHeaders } from '../settings/types.js'
 import { createHttpClient, type NetworkOptions } from './http.js'
 import type { MetricsHistory, MetricsSource, RangePoint, RangeReading, TimeRange } from './ports.js'

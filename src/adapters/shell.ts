@@ -1,8 +1,8 @@
 // Quoting and validation for everything that crosses into a remote shell. The remote side always
 // runs our text through a POSIX shell (sshd runs `$SHELL -c '<command>'`), so every value that
-// did not come from the trusted settings is validated against a tiny alphabet (core/patterns.ts,
+// did not come from the trusted settings is validated against a tiny alphabet (lib/patterns.ts,
 // the same rules the settings apply at setup) and then quoted.
-import { checkId, checkRemoteArg, describeValue } from '../core/patterns.js'
+import { checkId, checkRemoteArg, describeValue } from '../lib/patterns.js'
 
 /** Characters that never need quoting in a POSIX shell word (Python's shlex.quote set). */
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/

@@ -2,7 +2,7 @@
 // `{"text": …}`). The URL is a secret: it is never put in an error message; a failure says only
 // the HTTP status or why nothing answered. Callers treat a failure as a warning.
 import axios, { AxiosError } from 'axios'
-import { formatDuration } from '../core/duration.js'
+import { formatDuration } from '../lib/duration.js'
 
 export interface Webhook {
   /** Posts the text; throws a WebhookError (whose message never holds the URL) on failure. */

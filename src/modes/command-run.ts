@@ -6,11 +6,11 @@ import { listBackups, rollbackAtLevel } from '../act/by-hand.js'
 import { runHostChecks } from '../act/host-checks.js'
 import type { Adapters } from '../adapters/all.js'
 import type { HostConnection, Logger } from '../adapters/ports.js'
-import type { Cancellation } from '../cancellation.js'
-import type { CommandPlan } from '../core/command-plan.js'
-import { decide } from '../core/decide.js'
-import type { IncidentState } from '../core/pending.js'
-import type { RollbackOutcome, RunRecord } from '../record.js'
+import type { Cancellation } from '../act/cancellation.js'
+import type { CommandPlan } from '../runbook/command-plan.js'
+import { decide } from '../runbook/decide.js'
+import type { IncidentState } from '../runbook/pending.js'
+import type { RollbackOutcome, RunRecord } from '../runbook/record.js'
 import {
   commandRecord,
   renderAnswer,
@@ -20,11 +20,11 @@ import {
   type ReplyContext
 } from '../report/command-reply.js'
 import { renderBackupList, renderStatus } from '../report/command-views.js'
-import { HOST_OFF, probeOnce, queriesOf } from '../samples.js'
+import { HOST_OFF, probeOnce, queriesOf } from '../sampling/probe.js'
 import { configuredHostChecks } from '../settings/policy.js'
 import type { Settings } from '../settings/types.js'
-import type { WatchDeps } from '../watch.js'
-import { verifier } from './verify.js'
+import type { WatchDeps } from '../sampling/loop.js'
+import { verifier } from '../sampling/verify.js'
 
 export interface RunDeps {
   settings: Settings

@@ -13,18 +13,19 @@ import {
   planCommand,
   type ApprovalResult,
   type CommandPlan
-} from '../core/command-plan.js'
-import { readCommentEvent, type CommentEvent } from '../core/comment-event.js'
+} from '../runbook/command-plan.js'
+import { readCommentEvent, type CommentEvent } from '../runbook/comment-event.js'
 import {
   authorize,
   BadCommand,
   canonicalCommand,
   parseCommand,
   roleFrom
-} from '../core/commands.js'
-import { stateAfterCommand, type IncidentState, type Pending } from '../core/pending.js'
-import type { RollbackLevel } from '../core/types.js'
-import { Outputs } from '../constants.js'
+} from '../runbook/commands.js'
+import { stateAfterCommand, type IncidentState, type Pending } from '../runbook/pending.js'
+import { commandFailure } from '../runbook/outcome.js'
+import type { RollbackLevel } from '../runbook/types.js'
+import { Outputs } from '../settings/names.js'
 import {
   commandNotice,
   renderBadCommand,
@@ -282,15 +283,13 @@ export async function commandMode(ctx: ModeContext): Promise<void> {
   const r = done.rollback
   const ranLevel = done.record && factsOf(done.record).rollbackRan ? r?.level : undefined
   await record(ranLevel)
-  if (ctx.cancel.signal.aborted)
-    core.setFailed(`cancelled: ${r?.reason ?? 'the command did not finish'}`)
-  else if (r && (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual'))
-    core.setFailed(`rollback ${r.status}: ${r.reason}`)
+  const failure = commandFailure(r, ctx.cancel.signal.aborted)
+  if (failure) core.setFailed(failure)
 }
 
 /**
  * The re-check of an approval or a clearance at the moment it runs: the host's `--list` now, the
- * incident's deploy, backup-max-age (core/command-plan.ts checkApproval).
+ * incident's deploy, backup-max-age (runbook/command-plan.ts checkApproval).
  */
 async function recheck(
   plan: Extract<CommandPlan, { kind: 'rollback' }>,

@@ -2,7 +2,7 @@
 // the URL never appears in what is logged (the webhook adapter's errors do not carry it).
 import type { Logger } from '../adapters/ports.js'
 import type { Webhook } from '../adapters/webhook.js'
-import type { IssueOutcome, RunRecord } from '../record.js'
+import type { IssueOutcome, RunRecord } from '../runbook/record.js'
 import { incidentNotice } from '../report/notify.js'
 import { reportContext } from '../report/publish.js'
 import type { Settings } from '../settings/types.js'

@@ -1,14 +1,14 @@
 // mode: replay — what the policy would have done on past deploys. Samples come from Prometheus'
-// history (replay-samples.ts); the watch's own judgement (core/judgement.ts) judges them cycle by
+// history (replay-samples.ts); the watch's own judgement (runbook/judgement.ts) judges them cycle by
 // cycle. Nothing runs on a host and no issue is written: a replay is information, so it exits 0
 // except on bad input and a Prometheus that answers nothing at all.
 import * as core from '@actions/core'
 import { performance } from 'node:perf_hooks'
 import type { GitHub } from '../adapters/github.js'
 import type { MetricsHistory } from '../adapters/ports.js'
-import { formatDuration } from '../core/duration.js'
-import { judgeRecorded } from '../core/judgement.js'
-import { Outputs } from '../constants.js'
+import { formatDuration } from '../lib/duration.js'
+import { judgeRecorded } from '../runbook/judgement.js'
+import { Outputs } from '../settings/names.js'
 import { openReplayTrace, publishReplay } from '../report/publish.js'
 import {
   ReplayCollector,
@@ -25,8 +25,8 @@ import {
   rebuildSamples,
   replayRange,
   type DeployHistory
-} from '../replay-samples.js'
-import { queriesOf } from '../samples.js'
+} from '../sampling/history.js'
+import { queriesOf } from '../sampling/probe.js'
 import type { ReplayDeploy, Settings } from '../settings/types.js'
 import type { ModeContext } from './watch.js'
 

@@ -1,8 +1,8 @@
 // The bodies of the incident issue and of its resolution comments, from the runbook's
 // Communication Templates (P1/P2/security, [RESOLVED], FAILED). Pure.
-import { formatDuration } from '../core/duration.js'
-import { levelAfter } from '../core/levels.js'
-import type { RunRecord } from '../record.js'
+import { formatDuration } from '../lib/duration.js'
+import { levelAfter } from '../runbook/levels.js'
+import type { RunRecord } from '../runbook/record.js'
 import { type Facts, type ReportContext, utc } from './context.js'
 import { cell, code, defuse, fence } from './markdown.js'
 import { backupSection } from './sections/backup.js'

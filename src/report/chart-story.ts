@@ -2,9 +2,9 @@
 // thresholds that mattered (critical always, the window rule's when one opened or fired), the
 // watch and the verification on one time axis, and the moments that count (breach, decision,
 // rollback, recovered) named right under each chart: "breach +8 s · rollback +9 s · recovered +22 s".
-import { percentLimit, secondsLimit } from '../core/format.js'
-import type { Policy, RuleId, Sample } from '../core/types.js'
-import type { RunRecord } from '../record.js'
+import { percentLimit, secondsLimit } from '../runbook/format.js'
+import type { Policy, RuleId, Sample } from '../runbook/types.js'
+import type { RunRecord } from '../runbook/record.js'
 import {
   type ChartSpec,
   colorKey,

@@ -16,7 +16,7 @@
 // Mermaid's default palette draws a first line in a pale lilac that is hard to see on white, so
 // every chart sets its own: the measured line red when it crossed a threshold shown (blue when it
 // did not), each threshold a flat series of its own in a colour that reads on light and dark.
-import type { Sample } from '../core/types.js'
+import type { Sample } from '../runbook/types.js'
 
 /** Slots of the time grid at most; each keeps its worst (highest) value so spikes stay. */
 export const MAX_CHART_POINTS = 60

@@ -3,13 +3,14 @@
 // (commands, exit codes, durations) and links the run. A rollback reply is the runbook's
 // [RESOLVED] or "Rollback FAILED" template. Replies carry no marker: comments are a log, never
 // read back (the exactly-once receipt is the action's reaction on the command comment).
-import { VERB_USAGE, VERBS, type Role } from '../core/commands.js'
-import { levelAfter } from '../core/levels.js'
-import type { IncidentState, Pending } from '../core/pending.js'
-import { ruleInfo, RULES } from '../core/rules.js'
-import { formatAge } from '../core/backups.js'
-import type { BackupChoice, RollbackLevel, RuleId } from '../core/types.js'
-import type { RemoteStep, RollbackOutcome, RunRecord } from '../record.js'
+import { endedUnrecovered } from '../runbook/outcome.js'
+import { VERB_USAGE, VERBS, type Role } from '../runbook/commands.js'
+import { levelAfter } from '../runbook/levels.js'
+import type { IncidentState, Pending } from '../runbook/pending.js'
+import { ruleInfo, RULES } from '../runbook/rules.js'
+import { formatAge } from '../runbook/backups.js'
+import type { BackupChoice, RollbackLevel, RuleId } from '../runbook/types.js'
+import type { RemoteStep, RollbackOutcome, RunRecord } from '../runbook/record.js'
 import { failedBody, resolvedBody } from './bodies.js'
 import { factsOf, runUrl, utc, type ReportContext } from './context.js'
 import { cell, code, defuse, defuseChat, fitBody, scrub, scrubDeep } from './markdown.js'
@@ -218,7 +219,7 @@ export function renderRollbackReply(rc: ReplyContext, input: RollbackReplyInput)
     ]
     labelsToAdd = [SUCCESS_LABEL]
     headline = `RESOLVED: ${r.reason}`
-  } else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
+  } else if (endedUnrecovered(r.status)) {
     const tryNext =
       r.status === 'blocked'
         ? 'choose the backup yourself: `/rollback-sentinel rollback level=N target=ID` (see `--list`), or fix forward'

@@ -1,8 +1,8 @@
 // The replies that show what the host and production look like: one probe cycle (status) and the
 // backup list (a target is needed). Pure; the shared parts (marker, footer) are in command-reply.ts.
-import { dataLossNote, formatAge, type BackupList } from '../core/backups.js'
-import type { Sample, Verdict } from '../core/types.js'
-import type { RemoteStep } from '../record.js'
+import { dataLossNote, formatAge, type BackupList } from '../runbook/backups.js'
+import type { Sample, Verdict } from '../runbook/types.js'
+import type { RemoteStep } from '../runbook/record.js'
 import { finish, type Reply, type ReplyContext } from './command-reply.js'
 import { utc } from './context.js'
 import { cell, code, defuse } from './markdown.js'

@@ -1,9 +1,9 @@
 // What the report needs besides the RunRecord, the hidden marker, and facts derived from the
 // record that every rendering (issue, comments, summary) shares.
-import { STATE_MEMORY, type IncidentState, type Pending } from '../core/pending.js'
-import { checkId } from '../core/patterns.js'
-import type { Policy, RollbackLevel, RuleId, Sample, Verdict } from '../core/types.js'
-import type { RunRecord } from '../record.js'
+import { STATE_MEMORY, type IncidentState, type Pending } from '../runbook/pending.js'
+import { checkId } from '../lib/patterns.js'
+import type { Policy, RollbackLevel, RuleId, Sample, Verdict } from '../runbook/types.js'
+import type { RunRecord } from '../runbook/record.js'
 
 export interface ReportContext {
   repo: { owner: string; repo: string }

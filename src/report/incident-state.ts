@@ -1,11 +1,11 @@
 // The one path by which the action reads issue text, and the one place it writes its state. An
 // incident is an issue the action's own account opened whose body starts with the environment's
-// state line; the state is believed only as core/trust.ts rules (not edited by anyone else).
+// state line; the state is believed only as runbook/trust.ts rules (not edited by anyone else).
 // Comments are never read. A look-alike (someone else's issue with a state line) is never an
 // incident: the action neither reads nor writes it.
 import type { AccountInfo, GitHub, IssueSnapshot } from '../adapters/github.js'
-import type { IncidentState } from '../core/pending.js'
-import { openedBySelf, trustOf, type Trust } from '../core/trust.js'
+import type { IncidentState } from '../runbook/pending.js'
+import { openedBySelf, trustOf, type Trust } from '../runbook/trust.js'
 import { parseStateLine, renderStateLine } from './context.js'
 
 export interface Incident {

@@ -1,6 +1,7 @@
 // The incident issue and its comments, from the runbook's Communication Templates. Pure: the
 // incident workflow (issue.ts) posts what these return; the bodies are in bodies.ts.
-import type { RunRecord } from '../record.js'
+import { endedUnrecovered } from '../runbook/outcome.js'
+import type { RunRecord } from '../runbook/record.js'
 import { failedBody, resolvedBody } from './bodies.js'
 import { factsOf, type ReportContext } from './context.js'
 import { defuse, fitBody, scrub, scrubDeep } from './markdown.js'
@@ -13,7 +14,7 @@ import {
 } from './placeholders.js'
 import { actionLine, nowLine, statusLine } from './sections/status.js'
 import { TEAM } from './sections/values.js'
-import { renderTemplate, validateTemplate } from './templates.js'
+import { renderTemplate, validateTemplate } from '../settings/template.js'
 import { incidentTitle } from './title.js'
 
 export type { ReportContext } from './context.js'
@@ -87,7 +88,7 @@ export function renderResolution(recordIn: RunRecord, ctx: ReportContext): Rende
   } else if (r.status === 'succeeded') {
     body = resolvedBody(facts, record, ctx)
     labelsToAdd = ['resolved']
-  } else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
+  } else if (endedUnrecovered(r.status)) {
     body = failedBody(facts, record, ctx)
     labelsToAdd = [`rollback-${r.status}`]
   } else {

@@ -12,9 +12,11 @@ import {
   type GitHub,
   type IssueInfo
 } from '../adapters/github.js'
-import { rolledBackInRun, stateAfterRun } from '../core/pending.js'
-import type { RollbackLevel } from '../core/types.js'
-import type { IssueOutcome, RunRecord } from '../record.js'
+import { rolledBackInRun, stateAfterRun } from '../runbook/pending.js'
+import { endedUnrecovered } from '../runbook/outcome.js'
+import type { IssueOutcome, OwnRollback, RunRecord } from '../runbook/record.js'
+
+export type { OwnRollback } from '../runbook/record.js'
 import { factsOf, type ReportContext } from './context.js'
 import {
   incidentLabels,
@@ -27,12 +29,6 @@ import { findIncident, saveState } from './incident-state.js'
 import { incidentState, type IncidentState, incidentTitle } from './title.js'
 
 export type ReportMode = 'incident' | 'warning'
-
-export interface OwnRollback {
-  number: number
-  url: string
-  level: RollbackLevel
-}
 
 /**
  * Whether an earlier attempt of this workflow run already rolled back this environment, as the
@@ -155,10 +151,7 @@ async function retitle(
 /** The resolution comment is posted when a rollback command ran (the verification has ended). */
 export function needsResolution(record: RunRecord): boolean {
   const status = record.rollback.status
-  return (
-    factsOf(record).rollbackRan &&
-    (status === 'succeeded' || status === 'failed' || status === 'blocked' || status === 'manual')
-  )
+  return factsOf(record).rollbackRan && (status === 'succeeded' || endedUnrecovered(status))
 }
 
 async function tryPart(

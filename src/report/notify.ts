@@ -1,7 +1,8 @@
 // What goes to the chat webhook (notify-webhook): the first lines of the runbook's P1, P2 or
 // security template with the issue link. Pure; modes/notify.ts posts it. Plain text: Slack,
 // Mattermost and Rocket.Chat all show a bare URL as a link.
-import type { IssueOutcome, RunRecord } from '../record.js'
+import { endedUnrecovered } from '../runbook/outcome.js'
+import type { IssueOutcome, RunRecord } from '../runbook/record.js'
 import { factsOf, type ReportContext } from './context.js'
 import { defuseChat, scrub, scrubDeep } from './markdown.js'
 import { actionLine, etaLine, impactLine, statusLine, title } from './sections/status.js'
@@ -32,7 +33,7 @@ export function incidentNotice(
       'Next: the security team decides; after clearance a maintainer comments `/rollback-sentinel clear-security target=<pre-breach backup>` on the issue'
     )
   else if (r.status === 'succeeded') lines.push(`Result: RESOLVED: ${r.reason}`)
-  else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual')
+  else if (endedUnrecovered(r.status))
     lines.push(`Result: rollback ${r.status.toUpperCase()}: ${r.reason}`)
   lines.push(`${issue.created ? 'Incident' : 'Comment on the open incident'}: ${issue.url}`)
   return defuseChat(scrub(lines.join('\n'), ctx.secrets))

@@ -1,8 +1,8 @@
 // The values of the incident's {{placeholders}}, its state line and its labels: what the
 // issue, its comments and its title are rendered from. Pure.
-import { formatDuration } from '../core/duration.js'
-import { stateAfterRun, type RunFacts } from '../core/pending.js'
-import type { RunRecord } from '../record.js'
+import { formatDuration } from '../lib/duration.js'
+import { stateAfterRun, type RunFacts } from '../runbook/pending.js'
+import type { RunRecord } from '../runbook/record.js'
 import { builtInBody, dataLossWithoutTarget } from './bodies.js'
 import { chartStory, renderCharts } from './chart-story.js'
 import {

@@ -6,9 +6,10 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { AccountInfo, GitHub } from '../adapters/github.js'
-import { redactUrl } from '../core/urls.js'
+import { redactUrl } from '../lib/urls.js'
 import type { Logger } from '../adapters/ports.js'
-import type { IssueOutcome, RunRecord } from '../record.js'
+import { issueMode } from '../runbook/outcome.js'
+import type { IssueOutcome, RunRecord } from '../runbook/record.js'
 import type { Settings, SshSettings } from '../settings/types.js'
 import type { ReportContext } from './context.js'
 import { renderIncident } from './incident.js'
@@ -50,26 +51,6 @@ export function reportContext(settings: Settings): ReportContext {
     levelLimitsMs: settings.policy.rollback.timeoutsMs,
     thresholds: { errorRate: settings.policy.errorRate, latency: settings.policy.latency },
     secrets: settings.secrets
-  }
-}
-
-/** Which issue the run calls for: an incident, a P3 warning (issue-on-warning), or none. */
-export function issueMode(
-  settings: Settings,
-  record: RunRecord
-): 'incident' | 'warning' | undefined {
-  if (record.dryRun) return undefined
-  // Cancelled mid-rollback (or mid-security response): production was touched, so say so.
-  if (record.cancelled) return record.rollback.status === 'not-needed' ? undefined : 'incident'
-  switch (record.final.decision) {
-    case 'rollback':
-    case 'isolate':
-    case 'manual':
-      return 'incident'
-    case 'warn':
-      return settings.github.issueOnWarning ? 'warning' : undefined
-    default:
-      return undefined
   }
 }
 
@@ -132,7 +113,7 @@ export async function publish(
 ): Promise<Published> {
   const { log } = deps
   const ctx = reportContext(settings)
-  const mode = issueMode(settings, record)
+  const mode = issueMode(record, settings.github.issueOnWarning)
   let issue: IssueOutcome | undefined
   if (mode) {
     issue = deps.github

@@ -1,11 +1,11 @@
 // The replay's report: one row per deploy (what the watch would have decided, when, at which
 // level, or why not), the totals, a chart per deploy that would have acted, and the trace of
 // every sample and verdict. Pure rendering; publish.ts sends it.
-import { formatDuration } from '../core/duration.js'
-import { plural } from '../core/format.js'
-import type { Baseline, Sample, Verdict, VerdictAt } from '../core/types.js'
+import { formatDuration } from '../lib/duration.js'
+import { plural } from '../runbook/format.js'
+import type { Baseline, Sample, Verdict, VerdictAt } from '../runbook/types.js'
 import type { ReplayDeploy, ReplayTraceDetail, Settings } from '../settings/types.js'
-import type { RunRecord } from '../record.js'
+import type { RunRecord } from '../runbook/record.js'
 import { chartStory, renderCharts } from './chart-story.js'
 import { factsOf } from './context.js'
 import { cell, defuse, scrub } from './markdown.js'

@@ -1,7 +1,7 @@
 // The rule table as Markdown, from the core's RULES: the README's "decision model" table is this
 // text for the runbook's numbers (checked by __tests__/docs/readme.test.ts).
-import { RULES } from '../core/rules.js'
-import type { Policy } from '../core/types.js'
+import { RULES } from '../runbook/rules.js'
+import type { Policy } from '../runbook/types.js'
 
 export function ruleTable(policy: Policy): string {
   return [

@@ -1,7 +1,7 @@
 // The job summary: what the run saw and did, on the run page (publish.ts writes it with
 // core.summary).
-import { formatDuration } from '../core/duration.js'
-import type { IssueOutcome, RunRecord } from '../record.js'
+import { formatDuration } from '../lib/duration.js'
+import type { IssueOutcome, RunRecord } from '../runbook/record.js'
 import { chartStory, renderCharts } from './chart-story.js'
 import { type Facts, factsOf, type ReportContext, clock } from './context.js'
 import { cell, defuse, scrub, scrubDeep } from './markdown.js'

@@ -3,12 +3,12 @@
 // Service Restored" after a verified recovery, "Rollback FAILED - manual intervention required"
 // when production is not confirmed healthy, the security subject until the security team clears
 // it. The one place to ask for a title (the incident workflow, and command replies). Pure.
-import type { RunRecord } from '../record.js'
+import type { RunRecord } from '../runbook/record.js'
 import { factsOf, type ReportContext } from './context.js'
 import { scrub, scrubDeep } from './markdown.js'
 import { placeholderValues } from './placeholders.js'
 import { incidentState as stateOf, type IncidentState, title } from './sections/status.js'
-import { renderTemplate, validateTemplate } from './templates.js'
+import { renderTemplate, validateTemplate } from '../settings/template.js'
 
 export type { IncidentState } from './sections/status.js'
 

@@ -1,9 +1,9 @@
 // The decision trace: every sample, verdict and step of the run as JSON (the run's artifact),
 // with no secret in it. The issue and the summary cut; the trace keeps everything.
-import type { Sample, Verdict } from '../core/types.js'
-import type { RunRecord } from '../record.js'
+import type { Sample, Verdict } from '../runbook/types.js'
+import type { RunRecord } from '../runbook/record.js'
 import type { Settings } from '../settings/types.js'
-import { redactUrl } from '../core/urls.js'
+import { redactUrl } from '../lib/urls.js'
 import { scrubDeep } from './markdown.js'
 
 export const TRACE_VERSION = 1

@@ -2,8 +2,8 @@
 // key, the pinned host keys, and the jump host. Everything is checked here, before any connection:
 // a host whose key ssh-known-hosts does not pin is bad input naming the host, not a "host key
 // verification failed" in the middle of a rollback.
-import { Inputs } from '../constants.js'
-import { unpinnedHosts, type HashedMatcher } from '../core/known-hosts.js'
+import { Inputs } from './names.js'
+import { unpinnedHosts, type HashedMatcher } from '../lib/known-hosts.js'
 import {
   checkOneLine,
   checkPort,
@@ -14,7 +14,7 @@ import {
   parseHostList,
   parseJumpHost,
   type HostPort
-} from '../core/patterns.js'
+} from '../lib/patterns.js'
 import { InputError } from './errors.js'
 import type { FleetHost, SshSettings } from './types.js'
 

@@ -1,8 +1,8 @@
 // Every input parsed once into one typed, validated Settings object (actions/checkout's habit).
 // Nothing here touches production: bad input fails before the first probe or connection.
 import * as path from 'node:path'
-import { DEFAULTS, Inputs, MODES, type Mode } from '../constants.js'
-import { DURATION_HINT, formatDuration, parseDuration } from '../core/duration.js'
+import { DEFAULTS, Inputs, MODES, type Mode } from './names.js'
+import { DURATION_HINT, formatDuration, parseDuration } from '../lib/duration.js'
 import {
   checkHeaderName,
   checkId,
@@ -11,8 +11,8 @@ import {
   describeValue,
   FUTURE_SKEW_MS,
   parseIsoTime
-} from '../core/patterns.js'
-import { redactUrl } from '../core/urls.js'
+} from '../lib/patterns.js'
+import { redactUrl } from '../lib/urls.js'
 import type { InputEnv, InputGetter } from './source.js'
 import type { HttpHeaders, Settings } from './types.js'
 import { InputError, PolicyError } from './errors.js'

@@ -1,7 +1,7 @@
 // The network inputs of the probes: ca-certificate (PEM text, or a PEM file in the workspace),
 // trusted for the health and Prometheus probes in addition to Node's own roots.
 import { X509Certificate } from 'node:crypto'
-import { Inputs } from '../constants.js'
+import { Inputs } from './names.js'
 import { InputError } from './errors.js'
 import type { InputEnv, InputGetter } from './source.js'
 

@@ -1,6 +1,6 @@
 // notify-webhook: a Slack-compatible incoming webhook URL. It is a secret (whoever has it can post
 // to the channel), so an error names the input and what is wrong, never the value.
-import { Inputs } from '../constants.js'
+import { Inputs } from './names.js'
 import { InputError } from './errors.js'
 
 export interface NotifySettings {

@@ -1,10 +1,10 @@
-// The policy file: YAML whose every key defaults to the runbook's number (src/core/defaults.ts).
+// The policy file: YAML whose every key defaults to the runbook's number (src/runbook/defaults.ts).
 // Keys are a contract: add keys, never rename them. Every error names the key, quotes the value
 // and says what is expected.
 import { parse as parseYaml, YAMLParseError } from 'yaml'
-import { DEFAULT_POLICY } from '../core/defaults.js'
-import { DURATION_HINT, parseDuration } from '../core/duration.js'
-import type { Policy, RollbackLevel } from '../core/types.js'
+import { DEFAULT_POLICY } from '../runbook/defaults.js'
+import { DURATION_HINT, parseDuration } from '../lib/duration.js'
+import type { Policy, RollbackLevel } from '../runbook/types.js'
 import { PolicyError } from './errors.js'
 
 export { PolicyError }

@@ -1,7 +1,7 @@
 // The inputs of mode replay (which past deploys, what stands in for health) and the fast error
 // rate of the two-speed error-rate-critical. Parsed once, with errors that name the input.
-import { DEFAULTS, Inputs } from '../constants.js'
-import { checkSha, describeValue, FUTURE_SKEW_MS, parseIsoTime } from '../core/patterns.js'
+import { DEFAULTS, Inputs } from './names.js'
+import { checkSha, describeValue, FUTURE_SKEW_MS, parseIsoTime } from '../lib/patterns.js'
 import { InputError } from './errors.js'
 import type { ReplayDeploy, ReplaySettings, ReplayTraceDetail } from './types.js'
 

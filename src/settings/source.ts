@@ -1,6 +1,6 @@
 // What parseInputs reads from: the inputs by name, and what it may know of its surroundings
 // (passed in, so tests need no environment).
-import type { HashedMatcher } from '../core/known-hosts.js'
+import type { HashedMatcher } from '../lib/known-hosts.js'
 
 /** Reads one input by name ('' when unset), like core.getInput. */
 export type InputGetter = (name: string) => string

@@ -1,6 +1,6 @@
-import type { Mode } from '../constants.js'
-import type { HostPort, JumpHost } from '../core/patterns.js'
-import type { Policy } from '../core/types.js'
+import type { Mode } from './names.js'
+import type { HostPort, JumpHost } from '../lib/patterns.js'
+import type { Policy } from '../runbook/types.js'
 import type { NotifySettings } from './notify.js'
 
 export type HttpHeaders = Record<string, string>

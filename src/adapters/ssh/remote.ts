@@ -10,7 +10,7 @@
 // SIGTERM; a process 'exit' hook is the last safety net).
 import fs from 'node:fs'
 import path from 'node:path'
-import { checkHost, checkPort, checkUser, describeValue } from '../../core/patterns.js'
+import { checkHost, checkPort, checkUser, describeValue } from '../../lib/patterns.js'
 import type { Logger, Remote, RemoteResult } from '../ports.js'
 import type { SshSettings } from '../../settings/types.js'
 import { REMOTE_KILL_AFTER_S, formatRemoteCommand, timeoutSeconds } from '../shell.js'

@@ -1,7 +1,7 @@
 // The backup a Level 2/3 rollback restored, its age and the runbook's data-loss note.
-import { DATA_LOSS_BANDS, dataLossBand } from '../../core/backups.js'
-import { formatDuration } from '../../core/duration.js'
-import type { RunRecord } from '../../record.js'
+import { DATA_LOSS_BANDS, dataLossBand } from '../../runbook/backups.js'
+import { formatDuration } from '../../lib/duration.js'
+import type { RunRecord } from '../../runbook/record.js'
 import { type Facts, utc } from '../context.js'
 import { code, defuse } from '../markdown.js'
 

@@ -1,7 +1,7 @@
 // The runbook's pre-, during- and post-rollback checklists with what the action did ticked, the
 // security steps, and the alert lines.
-import { formatDuration } from '../../core/duration.js'
-import type { RemoteStep, RunRecord } from '../../record.js'
+import { formatDuration } from '../../lib/duration.js'
+import type { RemoteStep, RunRecord } from '../../runbook/record.js'
 import { type Facts, type ReportContext } from '../context.js'
 import { code, defuse, fence } from '../markdown.js'
 import { remoteCommand, shq } from './commands.js'

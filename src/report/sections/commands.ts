@@ -1,10 +1,10 @@
 // The runbook's Quick Command Reference, filled in with the real host, app dir and target, and the
 // links of the run.
 import { shellQuote } from '../../adapters/shell.js'
-import { redactUrl } from '../../core/urls.js'
-import { levelAfter } from '../../core/levels.js'
-import type { RollbackLevel } from '../../core/types.js'
-import type { RunRecord } from '../../record.js'
+import { redactUrl } from '../../lib/urls.js'
+import { levelAfter } from '../../runbook/levels.js'
+import type { RollbackLevel } from '../../runbook/types.js'
+import type { RunRecord } from '../../runbook/record.js'
 import { commitUrl, deploymentUrl, type Facts, type ReportContext, runUrl } from '../context.js'
 import { cell, fence } from '../markdown.js'
 

@@ -1,8 +1,14 @@
 // A rollback on several hosts: one row per host and level (its wave, target and age, each step's
 // exit code and duration, how it ended), and the waves for the timeline.
-import { formatAge } from '../../core/backups.js'
-import { formatDuration } from '../../core/duration.js'
-import type { FleetHostRun, FleetRecord, RemoteStep, RunRecord, StepName } from '../../record.js'
+import { formatAge } from '../../runbook/backups.js'
+import { formatDuration } from '../../lib/duration.js'
+import type {
+  FleetHostRun,
+  FleetRecord,
+  RemoteStep,
+  RunRecord,
+  StepName
+} from '../../runbook/record.js'
 import { cell, code } from '../markdown.js'
 
 const COLUMNS: StepName[] = ['stop', 'rollback', 'validate', 'smoke-test']

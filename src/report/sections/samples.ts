@@ -1,6 +1,6 @@
 // The samples around the breach and of the verification, as tables.
-import type { Sample } from '../../core/types.js'
-import type { RunRecord } from '../../record.js'
+import type { Sample } from '../../runbook/types.js'
+import type { RunRecord } from '../../runbook/record.js'
 import { clock, type Facts } from '../context.js'
 import { cell } from '../markdown.js'
 import { HEALTH_ICON, healthText, hostCell, pct, secs } from './values.js'

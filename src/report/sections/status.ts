@@ -1,9 +1,9 @@
 // The runbook's template fields: the title, Status, Action, ETA, Impact, what production does now,
 // and what is left for a human.
-import { formatDuration } from '../../core/duration.js'
-import { levelAfter } from '../../core/levels.js'
-import { ruleInfo } from '../../core/rules.js'
-import type { RunRecord } from '../../record.js'
+import { formatDuration } from '../../lib/duration.js'
+import { levelAfter } from '../../runbook/levels.js'
+import { ruleInfo } from '../../runbook/rules.js'
+import type { RunRecord } from '../../runbook/record.js'
 import { clock, type Facts, type ReportContext, utc } from '../context.js'
 import { code, defuse } from '../markdown.js'
 import { describeSample, pct, stepResult } from './values.js'

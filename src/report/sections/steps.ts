@@ -1,6 +1,6 @@
 // What the action ran on the host: one row a step, then each step's output tail.
-import { formatDuration } from '../../core/duration.js'
-import type { RemoteStep, RunRecord } from '../../record.js'
+import { formatDuration } from '../../lib/duration.js'
+import type { RemoteStep, RunRecord } from '../../runbook/record.js'
 import { cell, code, fence } from '../markdown.js'
 import { stepResult } from './values.js'
 

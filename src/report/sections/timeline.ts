@@ -1,7 +1,7 @@
 // Why and when: the rule that fired against its threshold, and the timeline of the run.
-import { formatDuration } from '../../core/duration.js'
-import { ruleInfo } from '../../core/rules.js'
-import type { RunRecord } from '../../record.js'
+import { formatDuration } from '../../lib/duration.js'
+import { ruleInfo } from '../../runbook/rules.js'
+import type { RunRecord } from '../../runbook/record.js'
 import { clock, type Facts, type ReportContext } from '../context.js'
 import { cell, code } from '../markdown.js'
 import { timelineStep, waveRows } from './fleet.js'

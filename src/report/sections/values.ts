@@ -1,7 +1,7 @@
 // The values every section shows: a sample in words, a metric, a health reading, a step's result.
-import { percent, readingText, seconds } from '../../core/format.js'
-import type { HostCheckReading, MetricReading, Sample } from '../../core/types.js'
-import type { RemoteStep } from '../../record.js'
+import { percent, readingText, seconds } from '../../runbook/format.js'
+import type { HostCheckReading, MetricReading, Sample } from '../../runbook/types.js'
+import type { RemoteStep } from '../../runbook/record.js'
 
 export const TEAM = 'rollback-sentinel'
 
