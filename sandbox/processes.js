@@ -1,5 +1,6 @@
-// Small helpers for the sandbox: spawn a child process, wait for it (always bounded), stop it.
-import { spawn } from 'node:child_process'
+// Small helpers for the sandbox: spawn a child process, wait for it (always bounded), stop it, tell
+// whether one still runs.
+import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
@@ -109,6 +110,20 @@ function exitsWithin(handle, ms) {
     handle.exited.then(() => true),
     new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)))
   ]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * True while a process whose command line contains `marker` runs (pgrep -f).
+ * @param {string} marker
+ * @returns {boolean}
+ */
+export function processRunning(marker) {
+  try {
+    execFileSync('pgrep', ['-f', marker], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**

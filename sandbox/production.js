@@ -12,93 +12,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { startTestService } from './test-service.js'
 import { startPrometheus } from './prometheus.js'
-import { restartScript, rollbackScript, smokeScript, validateScript } from './host-scripts.js'
 import { readRecords } from './records.js'
 import { readCalls, startSshd } from './sshd.js'
+import { chownTree } from './sshd/deploy-dir.js'
 import { startGitHubStandin } from './github-standin.js'
+import { write, writeHostFiles, writeHostScripts } from './production/host.js'
+import { demoQueries } from './production/policy.js'
+import { GOOD, SCENARIOS } from './production/scenarios.js'
 
-/** The good previous version and, per scenario, the bad new one. */
-export const GOOD = { version: 'v1', errorRate: 0.01, latencyMs: 40, health: 'up' }
-
-/** What each scenario's bad version does (state of the service plus files on the host). */
-export const SCENARIOS = {
-  errors: { state: { errorRate: 0.6 }, story: 'the new version fails 60% of requests (HTTP 500)' },
-  slow: { state: { latencyMs: 6000 }, story: 'the new version answers in 6 s (p95 6 s)' },
-  down: { state: { health: 'down', errorRate: 1 }, story: 'the new version is down (/health 503)' },
-  flaky: { state: { errorRate: 0.2 }, story: 'the new version fails 20% of requests' },
-  elevated: { state: { errorRate: 0.07 }, story: 'the new version fails 7% of requests' },
-  degraded: { state: { latencyMs: 3000 }, story: 'the new version answers in 3 s (p95 3 s)' },
-  corruption: {
-    files: ['data/corruption_detected'],
-    story: 'the new version corrupts data (data/corruption_detected)'
-  },
-  database: { files: ['data/db_down'], story: 'the database check fails after the migration' },
-  cache: { files: ['data/cache_down'], story: 'the cache check fails after the deploy' },
-  'critical-errors': {
-    log: [
-      'FATAL database connection failed: could not connect to postgres',
-      'panic: out of memory'
-    ],
-    story: 'the new version logs critical errors (database connection failed, out of memory)'
-  },
-  security: {
-    log: [
-      'WARN unauthorized access to /admin from 203.0.113.7',
-      'ALERT possible breach: malicious payload'
-    ],
-    story: 'the logs show a security alert (unauthorized access, breach)'
-  },
-  healthy: { state: {}, story: 'the new version is healthy' },
-  blip: { state: {}, blip: true, story: 'one failed health probe, then healthy' }
-}
-
-/** Short windows so that a scenario takes seconds, not the runbook's minutes. */
-export function demoPolicy({ rateWindow = '10s' } = {}) {
-  // Verification judges the last sample: its rate window must hold only post-rollback traffic.
-  const verify = { '3s': '4s', '5s': '6s', '10s': '12s' }[rateWindow] ?? '20s'
-  return [
-    '# Demo policy: the runbook rules with short windows (the runbook says 5m / 15m).',
-    'health: { timeout: 3s, slow: 2s, confirm: 2, confirm-interval: 300ms, version-wait: 20s }',
-    'error-rate: { critical: 0.50, high: 0.10, elevated: 0.05, high-window: 12s, elevated-window: 24s }',
-    'latency: { severe: 5, degraded: 2, severe-window: 12s, degraded-window: 24s }',
-    'down: { restart-before: 2m, level-2-after: 5m }',
-    'unknown-limit: 4',
-    'host-checks:',
-    '  every: 1',
-    '  timeout: 5s',
-    '  corruption: "test -f data/corruption_detected"',
-    '  database: "test ! -f data/db_down"',
-    '  cache: "test ! -f data/cache_down"',
-    '  security: "grep -i -E \'security|breach|unauthorized|malicious\' logs/app.log || true"',
-    '  error-log: "tail -n 200 logs/app.log"',
-    `rollback: { max-level: 3, timeouts: { 1: 30s, 2: 30s, 3: 30s }, verify: ${verify}, backup-max-age: 24h }`,
-    ''
-  ].join('\n')
-}
-
-export function demoQueries(window = '10s') {
-  return {
-    errorRate: `(sum(rate(http_requests_total{status=~"5.."}[${window}])) or vector(0)) / sum(rate(http_requests_total[${window}]))`,
-    latency: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[${window}])))`,
-    requestRate: `sum(rate(http_requests_total[${window}]))`
-  }
-}
-
-const stamp = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
-
-function write(file, text, mode = 0o644) {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  fs.writeFileSync(file, text, { mode })
-}
-
-function chownTree(dir, uid, gid) {
-  fs.chownSync(dir, uid, gid)
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name)
-    if (entry.isDirectory()) chownTree(p, uid, gid)
-    else fs.chownSync(p, uid, gid)
-  }
-}
+export { demoPolicy, demoQueries } from './production/policy.js'
+export { GOOD, SCENARIOS } from './production/scenarios.js'
 
 /** Stands in for Prometheus when a production runs without it. */
 const NO_PROMETHEUS = {
@@ -125,7 +48,6 @@ export async function startProduction(opts = {}) {
   const log = opts.log ?? (() => {})
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-production-'))
   const deployDir = path.join(root, 'host')
-  const node = process.execPath
   const started = []
   const stopAll = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => {})
@@ -133,25 +55,7 @@ export async function startProduction(opts = {}) {
   }
   try {
     fs.mkdirSync(deployDir, { recursive: true })
-    const now = Date.now()
-    const backups = [now - 26 * 3600_000, now - 3 * 3600_000, now - 30 * 60_000].map((t) => ({
-      id: `backup-${stamp(t)}`,
-      at: t
-    }))
-    write(path.join(deployDir, 'releases/v1.json'), JSON.stringify(GOOD))
-    for (const b of backups)
-      write(path.join(deployDir, `backups/${b.id}.json`), JSON.stringify(GOOD))
-    write(
-      path.join(deployDir, 'backups/index.txt'),
-      backups
-        .map((b) => `${b.id}  ${new Date(b.at).toISOString().replace(/\.\d+Z$/, 'Z')}`)
-        .join('\n') + '\n'
-    )
-    write(path.join(deployDir, 'state.json'), JSON.stringify(GOOD))
-    write(path.join(deployDir, 'previous'), 'v1\n')
-    write(path.join(deployDir, 'current'), 'v1\n')
-    write(path.join(deployDir, 'logs/app.log'), 'INFO started v1\n')
-    fs.mkdirSync(path.join(deployDir, 'data'), { recursive: true })
+    const backups = writeHostFiles(deployDir, Date.now())
 
     const service = await startTestService({
       state: GOOD,
@@ -161,10 +65,7 @@ export async function startProduction(opts = {}) {
     started.push(service)
     log(`test service      ${service.url} (version v1)`)
     const healthUrl = `${service.url}/health`
-    write(path.join(deployDir, 'deploy/rollback/rollback.sh'), rollbackScript(), 0o755)
-    write(path.join(deployDir, 'deploy/rollback/validate_rollback.sh'), validateScript(node), 0o755)
-    write(path.join(deployDir, 'deploy/smoke_tests.sh'), smokeScript(node, healthUrl), 0o755)
-    write(path.join(deployDir, 'deploy/restart.sh'), restartScript(), 0o755)
+    writeHostScripts(deployDir, healthUrl)
 
     const sshd = await startSshd({ deployDir, ports: opts.hosts ?? 1 })
     started.push(sshd)
@@ -294,7 +195,7 @@ export async function startProduction(opts = {}) {
       },
       /** The calls the host's scripts recorded: { atMs, script, args }. */
       calls() {
-        // Same calls.log format as the fake scripts (sandbox/sshd.js), with epoch-ms times.
+        // Same calls.log format as the fake scripts (sandbox/sshd/fake-scripts.js), with epoch-ms times.
         return readCalls(deployDir).map(({ at, script, args }) => ({
           atMs: Number(at),
           script,

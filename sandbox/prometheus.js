@@ -4,14 +4,13 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { freePort } from './ports.js'
+import { PortTaken, startOnFreePort } from './ports.js'
 import { findExecutable, httpGet, spawnProcess, stopProcess, waitUntil } from './processes.js'
 
 export const INSTALL_HINT =
   "install Debian's prometheus: apt-get install prometheus (or pass binary: '/path/to/prometheus')"
 
 const READY_TIMEOUT_MS = 20_000
-const START_ATTEMPTS = 3
 
 /**
  * @typedef {object} RunningPrometheus
@@ -70,14 +69,11 @@ export async function startPrometheus({
     }
   }
 
-  /** @type {import('./processes.js').Spawned | undefined} */
-  let proc
-  let url = ''
+  /** @type {{ url: string, proc: import('./processes.js').Spawned }} */
+  let started
   try {
-    // The free port can be taken between freePort() and Prometheus binding it: try again.
-    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      const port = await freePort()
-      url = `http://127.0.0.1:${port}`
+    started = await startOnFreePort(async (port) => {
+      const url = `http://127.0.0.1:${port}`
       const spawned = spawnProcess(executable, [
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${path.join(dir, 'data')}`,
@@ -85,7 +81,6 @@ export async function startPrometheus({
         `--storage.tsdb.retention.time=${retention}`,
         '--log.level=warn'
       ])
-      proc = spawned
       try {
         await waitUntil(
           async () => (await httpGet(`${url}/-/ready`, { timeoutMs: 1000 })).status === 200,
@@ -99,19 +94,18 @@ export async function startPrometheus({
                 : `prometheus exited: ${spawned.spawnError?.message ?? spawned.output().trim().slice(-600)}`
           }
         )
-        break
+        return { url, proc: spawned }
       } catch (err) {
         await stopProcess(spawned)
-        const inUse = /address already in use/i.test(spawned.output())
-        if (!inUse || attempt === START_ATTEMPTS) throw err
+        throw /address already in use/i.test(spawned.output()) ? new PortTaken(err) : err
       }
-    }
+    })
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true })
     throw err
   }
 
-  const running = /** @type {import('./processes.js').Spawned} */ (proc)
+  const { url, proc: running } = started
   let stopped
   return {
     url,

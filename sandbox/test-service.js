@@ -5,7 +5,10 @@
 import fs from 'node:fs'
 import http from 'node:http'
 import { pathToFileURL } from 'node:url'
-import promClient from 'prom-client'
+import { createMetrics } from './test-service/metrics.js'
+import { watchStateFile } from './test-service/state-file.js'
+
+export { DURATION_BUCKETS } from './test-service/metrics.js'
 
 /**
  * @typedef {object} ServiceState
@@ -33,13 +36,7 @@ export const DEFAULT_STATE = Object.freeze({
   refuseNext: 0
 })
 
-export const DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 3, 4, 5, 6, 7.5, 10, 15, 30
-]
-
 const SLOW_DEFAULT_MS = 6000
-const TICK_MS = 100
-const STATE_POLL_MS = 200
 const MAX_BODY = 64 * 1024
 
 /**
@@ -62,34 +59,7 @@ export async function startTestService({ port = 0, state = {}, stateFile, rps = 
   /** @type {ServiceState} */
   let current = { ...DEFAULT_STATE, ...state }
 
-  const registry = new promClient.Registry()
-  const requests = new promClient.Counter({
-    name: 'http_requests_total',
-    help: 'Requests handled, by HTTP status.',
-    labelNames: ['status'],
-    registers: [registry]
-  })
-  const duration = new promClient.Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Request latency in seconds.',
-    buckets: DURATION_BUCKETS,
-    registers: [registry]
-  })
-
-  // Request i fails when floor((i+1)*f) > floor(i*f): exactly f of every run of requests, no
-  // randomness, so a test can assert the rate Prometheus computes.
-  let sequence = 0
-  const nextFails = () => {
-    const f = Math.min(1, Math.max(0, Number(current.errorRate) || 0))
-    const fails = Math.floor((sequence + 1) * f) > Math.floor(sequence * f)
-    sequence++
-    return fails
-  }
-  /** @param {boolean} failed @param {number} seconds */
-  const record = (failed, seconds) => {
-    requests.inc({ status: String(failed ? current.errorStatus : 200) })
-    duration.observe(seconds)
-  }
+  const { registry, nextFails, record, startTraffic } = createMetrics(() => current)
 
   /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set()
@@ -196,50 +166,12 @@ export async function startTestService({ port = 0, state = {}, stateFile, rps = 
     return { ...current }
   }
 
-  // Synthetic traffic: rps requests per second from the start time, so ticks that run late
-  // catch up (at most one second's worth at once).
   const intervals = []
-  if (rps > 0) {
-    const t0 = Date.now()
-    let emitted = 0
-    intervals.push(
-      setInterval(() => {
-        const due = Math.floor(((Date.now() - t0) * rps) / 1000)
-        let n = due - emitted
-        if (n > rps) {
-          emitted = due - rps
-          n = rps
-        }
-        for (let k = 0; k < n; k++) record(nextFails(), Math.max(0, current.latencyMs) / 1000)
-        emitted += n
-      }, TICK_MS)
-    )
-  }
-
-  // The state file: re-read when its mtime or size changes. A half-written file fails to parse
-  // and is read again on the next poll.
+  if (rps > 0) intervals.push(startTraffic(rps))
   if (stateFile) {
-    let seen = ''
-    const poll = () => {
-      let stat
-      try {
-        stat = fs.statSync(stateFile)
-      } catch {
-        return
-      }
-      const key = `${stat.mtimeMs}:${stat.size}`
-      if (key === seen) return
-      try {
-        const parsed = JSON.parse(fs.readFileSync(stateFile, 'utf8'))
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) setState(parsed)
-        seen = key
-      } catch {
-        // partial write: try again on the next poll
-      }
-    }
-    readStateFile = poll
-    poll()
-    intervals.push(setInterval(poll, STATE_POLL_MS))
+    const watch = watchStateFile(stateFile, setState)
+    readStateFile = watch.poll
+    intervals.push(watch.interval)
   }
 
   await new Promise((resolve, reject) => {

@@ -1,16 +1,14 @@
 // A real forward proxy (Debian's tinyproxy 1.11) for the proxy tests: its own config, log and pid
 // file in a temporary directory, listening on 127.0.0.1 on a free port, run in the foreground.
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { freePort } from './ports.js'
+import { canConnect, PortTaken, startOnFreePort } from './ports.js'
 import { findExecutable, spawnProcess, stopProcess, waitUntil } from './processes.js'
 
 export const INSTALL_HINT = "install Debian's tinyproxy: apt-get install tinyproxy"
 
 const READY_TIMEOUT_MS = 10_000
-const START_ATTEMPTS = 3
 
 /**
  * @typedef {object} RunningTinyproxy
@@ -43,13 +41,10 @@ export async function startTinyproxy(opts = {}) {
   const logFile = path.join(dir, 'tinyproxy.log')
   const configFile = path.join(dir, 'tinyproxy.conf')
 
-  /** @type {import('./processes.js').Spawned | undefined} */
-  let proc
-  let port = 0
+  /** @type {{ port: number, proc: import('./processes.js').Spawned }} */
+  let started
   try {
-    // The free port can be taken between freePort() and tinyproxy binding it: try again.
-    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      port = await freePort()
+    started = await startOnFreePort(async (port) => {
       fs.writeFileSync(
         configFile,
         [
@@ -71,7 +66,6 @@ export async function startTinyproxy(opts = {}) {
         ].join('\n')
       )
       const spawned = spawnProcess(executable, ['-d', '-c', configFile])
-      proc = spawned
       try {
         await waitUntil(() => canConnect(port), {
           timeoutMs: READY_TIMEOUT_MS,
@@ -82,21 +76,21 @@ export async function startTinyproxy(opts = {}) {
               ? undefined
               : `tinyproxy exited: ${spawned.spawnError?.message ?? readLog(logFile).slice(-600)}`
         })
-        break
+        return { port, proc: spawned }
       } catch (err) {
         await stopProcess(spawned)
         const inUse = /address already in use|Could not create listening sockets/i.test(
           readLog(logFile) + spawned.output()
         )
-        if (!inUse || attempt === START_ATTEMPTS) throw err
+        throw inUse ? new PortTaken(err) : err
       }
-    }
+    })
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true })
     throw err
   }
 
-  const running = /** @type {import('./processes.js').Spawned} */ (proc)
+  const { port, proc: running } = started
   /** @type {Promise<void> | undefined} */
   let stopped
   return {
@@ -124,22 +118,4 @@ function readLog(file) {
   } catch {
     return ''
   }
-}
-
-/**
- * Whether a TCP connection to 127.0.0.1:port succeeds (closed again at once), within 1 s.
- * @param {number} port
- * @returns {Promise<boolean>}
- */
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port, timeout: 1000 })
-    const done = (/** @type {boolean} */ ok) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.once('connect', () => done(true))
-    socket.once('timeout', () => done(false))
-    socket.once('error', () => done(false))
-  })
 }
