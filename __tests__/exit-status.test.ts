@@ -1,4 +1,5 @@
-// The step's exit status (README "Verdicts and exit status"): which runs fail the step and why.
+// The step's exit status (docs/outputs.md, "Verdicts and exit status"): which runs fail the step
+// and why.
 import type { Decision, Verdict } from '../src/core/types.js'
 import { failureMessage } from '../src/exit-status.js'
 import type { RollbackStatus, RunRecord } from '../src/record.js'

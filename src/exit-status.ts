@@ -1,5 +1,6 @@
-// The step's outputs and exit status, from the final verdict and what the action did (README
-// "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
+// The step's outputs and exit status, from the final verdict and what the action did
+// (docs/outputs.md, "Verdicts and exit status"). Pure: table-tested in
+// __tests__/exit-status.test.ts.
 import { Outputs } from './constants.js'
 import type { IssueOutcome, RemoteStep, RollbackOutcome, RunRecord } from './record.js'
 import type { Settings } from './settings/types.js'
