@@ -69316,7 +69316,7 @@ function todoList(facts, record, ctx) {
     }
     else if (r.status === 'manual') {
         items.push(`**Confirm production by hand:** Level ${facts.level} ran cleanly and the host's own checks pass, but this runner got no answer from the health URL, so the action did not escalate to a level that restores data.`);
-        items.push('Check the health URL from a machine that can reach it (proxy? internal CA? see README "Networks"); escalate by hand only if production is really down.');
+        items.push('Check the health URL from a machine that can reach it (proxy? internal CA? see docs/networks.md of rollback-sentinel); escalate by hand only if production is really down.');
     }
     else if (r.status === 'blocked') {
         items.push(`**Decide now:** the rollback was blocked — ${defuse(r.reason)}`);
@@ -73545,8 +73545,9 @@ function replayLine(r) {
 }
 
 ;// CONCATENATED MODULE: ./src/exit-status.ts
-// The step's outputs and exit status, from the final verdict and what the action did (README
-// "Verdicts and exit status"). Pure: table-tested in __tests__/exit-status.test.ts.
+// The step's outputs and exit status, from the final verdict and what the action did
+// (docs/outputs.md, "Verdicts and exit status"). Pure: table-tested in
+// __tests__/exit-status.test.ts.
 
 /** The exit status of the step: undefined for success, else the message it fails with. */
 function failureMessage(settings, record, issue) {

@@ -1,6 +1,6 @@
 // A stand-in for the GitHub API the action uses, on 127.0.0.1 only, in memory, answering with
 // GitHub's shapes (checked against GitHub's OpenAPI description in
-// __tests__/github/standin-openapi.test.ts) and knowing who writes each issue, comment and
+// __tests__/sandbox/github-standin-openapi.test.ts) and knowing who writes each issue, comment and
 // reaction: the REST endpoints of issues, comments, labels, reactions, collaborator permissions,
 // deployments and the authenticated user, and the two GraphQL queries the action sends.
 // Scripted failures (a 500 once, a 403, a 404) exercise the client's retries and error messages

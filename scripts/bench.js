@@ -3,7 +3,7 @@
 // Measures the bundled action (dist/index.js, run under Node 24 exactly as the runner does)
 // against the sandbox production on 127.0.0.1 and prints each figure with its method, its target
 // and PASS/MISS (or "info" for a figure without a target), then a table (also written to
-// bench-output/bench.md for the README):
+// bench-output/bench.md for docs/performance.md):
 //   1. detection latency: bad version starts failing → rollback.sh starts on the host
 //   2. cold start: spawn → first /health request, as a ratio to `node -e 0` (information)
 //   3. bundle size of dist/ (information)

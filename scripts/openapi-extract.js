@@ -1,5 +1,5 @@
 // The slice of GitHub's OpenAPI description that the GitHub stand-in is checked against
-// (__tests__/github/standin-openapi.test.ts): the REST operations the action calls, with the
+// (__tests__/sandbox/github-standin-openapi.test.ts): the REST operations the action calls, with the
 // closure of their `$ref`s, annotations stripped (descriptions, summaries, examples, x-*), so
 // that only what a validator reads is left.
 //

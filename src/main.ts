@@ -1,6 +1,6 @@
 // Wiring only: setup (settings, secrets, the key), then the mode's own flow (modes/), outputs and
-// exit status. One direction of flow; every decision is made by src/core, every effect by an
-// adapter. `adapters` are the real ones in the action and fakes in __tests__/main.test.ts.
+// exit status. One direction of flow; every decision is made in src/runbook, every effect by an
+// adapter. `adapters` are the real ones in the action and fakes in __tests__/modes/watch.test.ts.
 import * as core from '@actions/core'
 import { realAdapters, type Adapters } from './adapters/all.js'
 import type { FleetMember, HostConnection, Logger } from './adapters/ports.js'

@@ -1,6 +1,6 @@
 // main.run() on a fleet with fake adapters (one fake connection per host) and a fake clock: the
 // whole flow — setup, host checks on every host, the canary and its waves, one verification, the
-// report and outputs — in milliseconds. The real parts are in __tests__/integration/fleet.test.ts and
+// report and outputs — in milliseconds. The real parts are in __tests__/act/fleet.integration.test.ts and
 // __tests__/e2e/fleet.e2e.test.ts.
 import { jest } from '@jest/globals'
 import fs from 'node:fs'

@@ -3,7 +3,7 @@
 // probe and a real Prometheus (Debian's 2.42, scrape 1s, [5s] rate windows) read at each probe slot
 // while the scenario played in real time (__fixtures__/scenarios/: record-scenarios.ts and
 // its README). The real-Prometheus answers themselves are tested in
-// __tests__/integration/prometheus-real.test.ts, the real probe's in __tests__/adapters/health.test.ts.
+// __tests__/adapters/prometheus.integration.test.ts, the real probe's in __tests__/adapters/health.test.ts.
 import type { Sample } from '../../src/runbook/types.js'
 import { waitForVersion, type WatchResult } from '../../src/sampling/loop.js'
 import {

@@ -1,7 +1,7 @@
 // GitHub's REST JSON for what the stand-in stores: users, issues (and pull requests as the issues
 // API shows them), comments, labels, reactions, deployments, a collaborator's permission, the
 // authenticated user and errors. Every field the published OpenAPI description requires is here
-// (checked by __tests__/github/standin-openapi.test.ts), so that no test can pass on a field the
+// (checked by __tests__/sandbox/github-standin-openapi.test.ts), so that no test can pass on a field the
 // real API does not send, or fail for want of one it does.
 //
 // URLs point at the stand-in (as a GitHub Enterprise Server's point at itself); path segments are

@@ -1,4 +1,4 @@
-// The rule table as Markdown, from the core's RULES: the README's "decision model" table is this
+// The rule table as Markdown, from the core's RULES: the table of docs/runbook-mapping.md is this
 // text for the runbook's numbers (checked by __tests__/docs/readme.test.ts).
 import { RULES } from '../runbook/rules.js'
 import type { Policy } from '../runbook/types.js'

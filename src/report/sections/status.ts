@@ -207,7 +207,7 @@ export function todoList(facts: Facts, record: RunRecord, ctx: ReportContext): s
       `**Confirm production by hand:** Level ${facts.level} ran cleanly and the host's own checks pass, but this runner got no answer from the health URL, so the action did not escalate to a level that restores data.`
     )
     items.push(
-      'Check the health URL from a machine that can reach it (proxy? internal CA? see README "Networks"); escalate by hand only if production is really down.'
+      'Check the health URL from a machine that can reach it (proxy? internal CA? see docs/networks.md of rollback-sentinel); escalate by hand only if production is really down.'
     )
   } else if (r.status === 'blocked') {
     items.push(`**Decide now:** the rollback was blocked — ${defuse(r.reason)}`)
