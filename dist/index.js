@@ -53455,7 +53455,7 @@ function snapshotOf(i) {
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
-;// CONCATENATED MODULE: ./src/core/duration.ts
+;// CONCATENATED MODULE: ./src/lib/duration.ts
 // Durations as people write them in workflow files: 500ms, 15s, 2m, 1h, 1m30s.
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
@@ -63925,7 +63925,7 @@ function https_proxy_agent_dist_omit(obj, ...keys) {
     return ret;
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/core/urls.ts
+;// CONCATENATED MODULE: ./src/lib/urls.ts
 // What in a configured URL (health-url, prometheus-url) is a secret, decided in one place: the
 // settings mask what this returns, and every log line, report, trace and error shows `shown`.
 // The URL is read as text, not through `new URL`, so `shown` is the URL exactly as written with
@@ -64852,7 +64852,7 @@ async function checkPrivateKeyFile(file) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/core/patterns.ts
+;// CONCATENATED MODULE: ./src/lib/patterns.ts
 // What may cross into a remote shell or an ssh command line, in one place: settings validate every
 // input with these at setup (before the first probe), and the SSH and shell adapters check again
 // with the same rules right before anything runs. Each check returns null when the value is fine,
@@ -65038,7 +65038,7 @@ function knownHostsName(h) {
 ;// CONCATENATED MODULE: ./src/adapters/shell.ts
 // Quoting and validation for everything that crosses into a remote shell. The remote side always
 // runs our text through a POSIX shell (sshd runs `$SHELL -c '<command>'`), so every value that
-// did not come from the trusted settings is validated against a tiny alphabet (core/patterns.ts,
+// did not come from the trusted settings is validated against a tiny alphabet (lib/patterns.ts,
 // the same rules the settings apply at setup) and then quoted.
 
 /** Characters that never need quoting in a POSIX shell word (Python's shlex.quote set). */
@@ -65741,7 +65741,7 @@ function realAdapters() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
+;// CONCATENATED MODULE: ./src/act/cancellation.ts
 function installCancellation(log, disposeAllSync) {
     const first = new AbortController();
     const second = new AbortController();
@@ -65792,7 +65792,7 @@ function installCancellation(log, disposeAllSync) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/connect.ts
+;// CONCATENATED MODULE: ./src/act/connect.ts
 /** Connects to every host (nothing runs yet); [] without ssh-host. */
 async function connectFleet(settings, adapters, log) {
     const ssh = settings.ssh;
@@ -65826,7 +65826,7 @@ function linkOf(fleet) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/constants.ts
+;// CONCATENATED MODULE: ./src/settings/names.ts
 // Input and output names in one place (actions/setup-node's habit). action.yml must match:
 // __tests__/docs/readme.test.ts checks it.
 /** What the step does: watch after a deploy, act on a command on the incident issue, or replay. */
@@ -65898,7 +65898,7 @@ const Outputs = {
     ReplayWarnings: 'replay-warnings'
 };
 /** Defaults of the inputs; action.yml declares the same (checked by a test). */
-const constants_DEFAULTS = {
+const names_DEFAULTS = {
     [Inputs.Mode]: 'watch',
     [Inputs.WatchDuration]: '15m',
     [Inputs.ProbeInterval]: '15s',
@@ -65923,7 +65923,7 @@ const constants_DEFAULTS = {
     [Inputs.ReplayTrace]: 'summary'
 };
 
-;// CONCATENATED MODULE: ./src/core/backups.ts
+;// CONCATENATED MODULE: ./src/runbook/backups.ts
 // Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
 // "Data Loss Considerations" for its age. Pure functions: no I/O, no clock.
 
@@ -66059,7 +66059,105 @@ function backupAgeBlock(level, target, maxAgeMs) {
         `${formatAge(maxAgeMs)} (runbook: ${dataLossNote(target.ageMs)})`);
 }
 
-;// CONCATENATED MODULE: ./src/core/levels.ts
+;// CONCATENATED MODULE: ./src/runbook/outcome.ts
+/**
+ * A rollback that ended without a recovery and waits for a person: it failed, could not start
+ * (blocked), or stopped so as not to lose data on a contradicted signal (manual).
+ */
+function endedUnrecovered(status) {
+    return status === 'failed' || status === 'blocked' || status === 'manual';
+}
+function responseTo(final, prior, cancelled) {
+    if (cancelled)
+        return { kind: 'nothing' };
+    if (final.decision === 'rollback' && prior)
+        return { kind: 'rerun', prior };
+    if (final.decision === 'rollback' && final.level)
+        return { kind: 'rollback', level: final.level };
+    if (final.decision === 'isolate')
+        return { kind: 'isolate' };
+    if (final.decision === 'manual')
+        return { kind: 'manual' };
+    return { kind: 'nothing' };
+}
+/** Which issue the run calls for: an incident, a P3 warning (issue-on-warning), or none. */
+function issueMode(record, issueOnWarning) {
+    if (record.dryRun)
+        return undefined;
+    // Cancelled mid-rollback (or mid-security response): production was touched, so say so.
+    if (record.cancelled)
+        return record.rollback.status === 'not-needed' ? undefined : 'incident';
+    switch (record.final.decision) {
+        case 'rollback':
+        case 'isolate':
+        case 'manual':
+            return 'incident';
+        case 'warn':
+            return issueOnWarning ? 'warning' : undefined;
+        default:
+            return undefined;
+    }
+}
+/** The exit status of a command that ran: undefined for success, else the message it fails with. */
+function commandFailure(rollback, cancelled) {
+    if (cancelled)
+        return `cancelled: ${rollback?.reason ?? 'the command did not finish'}`;
+    if (rollback && endedUnrecovered(rollback.status))
+        return `rollback ${rollback.status}: ${rollback.reason}`;
+    return undefined;
+}
+/** The exit status of the step: undefined for success, else the message it fails with. */
+function failureMessage(settings, record, issue) {
+    const v = record.final;
+    const r = record.rollback;
+    if (record.cancelled)
+        return r.status === 'not-needed'
+            ? 'cancelled: the watch was stopped before it reached a verdict'
+            : `cancelled while acting on the host: ${r.reason}`;
+    if (r.status === 'failed')
+        return `rollback failed: ${r.reason}`;
+    if (r.status === 'manual')
+        return `rollback stopped for a human: ${r.reason}`;
+    let message;
+    switch (v.decision) {
+        case 'rollback':
+            if (r.status === 'blocked')
+                message = `rollback needed but blocked: ${r.reason}`;
+            else if (settings.failOnRollback)
+                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
+            break;
+        case 'isolate':
+            message = `security alert: ${v.reason}`;
+            break;
+        case 'manual':
+            message = `manual intervention required: ${v.reason}`;
+            break;
+        case 'not-deployed':
+            message = v.reason;
+            break;
+        case 'inconclusive':
+            if (settings.failOnInconclusive)
+                message = `inconclusive: ${v.reason}`;
+            break;
+    }
+    if (!message && issue?.error && issue.needed)
+        message = `the incident issue could not be opened: ${issue.error}`;
+    return message;
+}
+/**
+ * How many hosts ran the rollback's final level: its script started there (not skipped, not a
+ * dry run, not refused by SSH). One host counts as one; a fleet's steps name their hosts.
+ */
+function hostsOnFinalLevel(rollback, steps) {
+    if (!rollback.level)
+        return 0;
+    const ran = steps.filter((s) => s.name === 'rollback' &&
+        s.level === rollback.level &&
+        !['skipped', 'dry-run', 'ssh-error'].includes(s.status));
+    return new Set(ran.map((s) => s.host ?? '')).size;
+}
+
+;// CONCATENATED MODULE: ./src/runbook/levels.ts
 /**
  * The level to run when a rule wants `wanted` and `failedLevels` already failed or did not
  * recover: max(wanted, highest failed + 1). `manual` when that is above `maxLevel` (never above 3):
@@ -66081,7 +66179,7 @@ function levelLimitMs(policy, level) {
     return policy.rollback.timeoutsMs[level];
 }
 
-;// CONCATENATED MODULE: ./src/core/format.ts
+;// CONCATENATED MODULE: ./src/runbook/format.ts
 // How numbers read in a verdict's reason: measured values with fixed decimals, policy limits as
 // written (10%, 5s), time as offsets from ctx.now (the core reads no clock, so no wall times).
 
@@ -66134,8 +66232,8 @@ function readingText(m, show, offText = 'off') {
     return 'unknown';
 }
 
-;// CONCATENATED MODULE: ./src/core/recovery.ts
-// After a rollback level: did production recover, and what comes next (DESIGN.md "Recovered",
+;// CONCATENATED MODULE: ./src/runbook/recovery.ts
+// After a rollback level: did production recover, and what comes next (docs/architecture.md "Settled details",
 // "No data-loss level on a contradicted signal"). Pure.
 //
 // Recovered: at the end of rollback.verify, health was up on the last `health.confirm + 1` probes
@@ -66216,8 +66314,8 @@ function afterLevel(run, recovery, policy) {
     return { next: 'escalate', level: level };
 }
 
-;// CONCATENATED MODULE: ./src/core/fleet.ts
-// Rolling back a fleet (DESIGN.md "Fleets"): the first host is the canary and runs a level alone;
+;// CONCATENATED MODULE: ./src/runbook/fleet.ts
+// Rolling back a fleet (docs/fleets.md): the first host is the canary and runs a level alone;
 // the rest follow in waves of rollback.max-parallel; any failure starts no further host and the
 // fleet escalates, canary first, on every host (a fleet ends on one version); one verification
 // after the level ran everywhere. Host checks: an alert on any host counts. Pure.
@@ -66879,8 +66977,9 @@ function fleetExecutor(input, fleet, logger) {
 ;// CONCATENATED MODULE: ./src/act/rollback.ts
 // Runs the runbook's rollback on the deploy host (or every host of a fleet): the level's script,
 // validation, smoke tests and a verification watch, then asks the core what follows (recovered,
-// the next level up to policy.rollback.max-level, or a human: core/recovery.ts afterLevel). Every
+// the next level up to policy.rollback.max-level, or a human: runbook/recovery.ts afterLevel). Every
 // remote command is recorded as a RemoteStep.
+
 
 
 
@@ -66906,7 +67005,7 @@ async function executeRollback(input) {
         ? fleetExecutor(input, input.fleet, logger)
         : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger);
     const result = (status, reason) => {
-        if (status === 'failed' || status === 'blocked' || status === 'manual')
+        if (endedUnrecovered(status))
             logger.error(`Rollback ${status}: ${reason}`);
         else
             logger.info(`Rollback ${status}: ${reason}`);
@@ -67072,11 +67171,11 @@ async function listBackups(rollbackScript, opts) {
     return { step, list: parseBackupList(result.stdout) };
 }
 
-;// CONCATENATED MODULE: ./src/core/command-plan.ts
+;// CONCATENATED MODULE: ./src/runbook/command-plan.ts
 // What a valid, authorised command does on this incident: the runbook's human steps, decided from
 // the issue (open, ours, this environment) and its trusted state (the deploy, the rule, what is
 // pending), and the re-check of an approved restore at the moment it runs. Pure: table-tested in
-// __tests__/core/commands.test.ts.
+// __tests__/runbook/commands.test.ts.
 
 /**
  * Whether a command on this issue is answered. `ignore`: not one of the action's incidents of this
@@ -67216,7 +67315,7 @@ function checkApproval(c) {
     return { ok: true, target };
 }
 
-;// CONCATENATED MODULE: ./src/core/comment-event.ts
+;// CONCATENATED MODULE: ./src/runbook/comment-event.ts
 /** A GitHub login (bots end in `[bot]`). */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const obj = (v) => v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
@@ -67265,7 +67364,7 @@ function readCommentEvent(json) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/commands.ts
+;// CONCATENATED MODULE: ./src/runbook/commands.ts
 // Commands on the incident issue: the grammar of `/rollback-sentinel <verb> [key=value …]` and who
 // may use it. Pure: the comment's text and the collaborator-permission answer come in, a Command
 // (or a BadCommand saying what was wrong) and an authorization decision go out.
@@ -67423,10 +67522,10 @@ function authorize(who, role, minRole) {
     return { allowed: true, role: role };
 }
 
-;// CONCATENATED MODULE: ./src/core/pending.ts
+;// CONCATENATED MODULE: ./src/runbook/pending.ts
 // What an incident leaves for a person to decide, and the incident's state: the one record the
 // action keeps on the first line of the incident body it owns (report/incident-state.ts writes and
-// reads the text; core/trust.ts says when it may be believed). The watch folds each run into it
+// reads the text; runbook/trust.ts says when it may be believed). The watch folds each run into it
 // with stateAfterRun(); a command folds what it did with stateAfterCommand(). Pure.
 
 const PENDING_ACTIONS = (/* unused pure expression or super */ null && ([
@@ -67498,7 +67597,7 @@ function rolledBackInRun(state, runId) {
     return state?.rolledBack.find((r) => r.runId === runId)?.level;
 }
 
-;// CONCATENATED MODULE: ./src/core/rule-kit.ts
+;// CONCATENATED MODULE: ./src/runbook/rule-kit.ts
 // What every rule of the runbook is made of: its input, its outcome, and the helpers the rules
 // share (escalated rollbacks, restart-first, confirmed down, trend words). Pure.
 
@@ -67599,8 +67698,8 @@ function preExisting(rule, severity, cond, before, evidence) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/instant-rules.ts
-// The runbook's instant rules: the newest sample decides (DESIGN.md "Rules", in priority order).
+;// CONCATENATED MODULE: ./src/runbook/instant-rules.ts
+// The runbook's instant rules: the newest sample decides (docs/runbook-mapping.md, in priority order).
 
 
 // ---------------------------------------------------------------------------------------------
@@ -67757,7 +67856,7 @@ function cacheFailure(input) {
     return rollback('cache-failure', 'P2', 1, reason, [newest], input);
 }
 
-;// CONCATENATED MODULE: ./src/core/trend.ts
+;// CONCATENATED MODULE: ./src/runbook/trend.ts
 /**
  * Improving, stable or worse, by the DESIGN's settled definition.
  *
@@ -67796,9 +67895,9 @@ function mean(values) {
     return known.reduce((sum, v) => sum + v, 0) / known.length;
 }
 
-;// CONCATENATED MODULE: ./src/core/window-rules.ts
+;// CONCATENATED MODULE: ./src/runbook/window-rules.ts
 // The runbook's window rules (the 5- and 15-minute rules): a breach opens an episode, watched for
-// its window, then judged by its trend (DESIGN.md "Settled details").
+// its window, then judged by its trend (docs/architecture.md "Settled details").
 
 
 
@@ -67980,8 +68079,8 @@ function latencyDegraded(input) {
     }, input);
 }
 
-;// CONCATENATED MODULE: ./src/core/rules.ts
-// The rule table: the one list of the runbook's rules (DESIGN.md "Rules"), in priority order. Each
+;// CONCATENATED MODULE: ./src/runbook/rules.ts
+// The rule table: the one list of the runbook's rules (docs/runbook-mapping.md), in priority order. Each
 // rule is a function under `// rule: <id>` in instant-rules.ts or window-rules.ts; decide.ts runs
 // them in this order. Nothing here reads a clock or does I/O.
 
@@ -69638,6 +69737,7 @@ function dataLossWithoutTarget(facts) {
 
 
 
+
 const SUCCESS_LABEL = 'resolved';
 /** Who asked, with what, what ran on the host, and the run. */
 function footer(rc, steps, noSteps) {
@@ -69786,7 +69886,7 @@ function renderRollbackReply(rc, input) {
         labelsToAdd = [SUCCESS_LABEL];
         headline = `RESOLVED: ${r.reason}`;
     }
-    else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
+    else if (endedUnrecovered(r.status)) {
         const tryNext = r.status === 'blocked'
             ? 'choose the backup yourself: `/rollback-sentinel rollback level=N target=ID` (see `--list`), or fix forward'
             : next
@@ -69818,7 +69918,7 @@ function renderWillRun(rc, level, target, step) {
     return finish(rc, head, [], '_Nothing has run on the host yet._');
 }
 
-;// CONCATENATED MODULE: ./src/core/trust.ts
+;// CONCATENATED MODULE: ./src/runbook/trust.ts
 // Whom the action believes on the incident issue: the one rule of trust. The issue is the action's
 // control plane (whether a run already rolled back, what is pending, whether the incident is a
 // security one), so its state is read only from text the action itself wrote:
@@ -70328,7 +70428,7 @@ function unique(list) {
     return [...new Set(list)];
 }
 
-;// CONCATENATED MODULE: ./src/report/templates.ts
+;// CONCATENATED MODULE: ./src/settings/template.ts
 // User issue templates: a Markdown file with optional GitHub issue-template front matter
 // (name, title, labels, assignees) and {{placeholder}}s. validateTemplate runs at start (from the
 // settings), so an unknown placeholder fails the step before any probe, never at 3 a.m.
@@ -70510,6 +70610,9 @@ function incidentTitle(recordIn, ctx, state = title_incidentState(recordIn)) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/incident.ts
+// The incident issue and its comments, from the runbook's Communication Templates. Pure: the
+// incident workflow (issue.ts) posts what these return; the bodies are in bodies.ts.
+
 
 
 
@@ -70576,7 +70679,7 @@ function renderResolution(recordIn, ctx) {
         body = resolvedBody(facts, record, ctx);
         labelsToAdd = ['resolved'];
     }
-    else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual') {
+    else if (endedUnrecovered(r.status)) {
         body = failedBody(facts, record, ctx);
         labelsToAdd = [`rollback-${r.status}`];
     }
@@ -71058,6 +71161,7 @@ function replayTraceTail(run) {
 
 
 
+
 /**
  * Whether an earlier attempt of this workflow run already rolled back this environment, as the
  * open incident's trusted state records it. Checked BEFORE rolling back, so a re-run never rolls
@@ -71156,8 +71260,7 @@ async function retitle(github, warnings, issue, wanted) {
 /** The resolution comment is posted when a rollback command ran (the verification has ended). */
 function needsResolution(record) {
     const status = record.rollback.status;
-    return (context_factsOf(record).rollbackRan &&
-        (status === 'succeeded' || status === 'failed' || status === 'blocked' || status === 'manual'));
+    return context_factsOf(record).rollbackRan && (status === 'succeeded' || endedUnrecovered(status));
 }
 async function tryPart(warnings, what, fn) {
     try {
@@ -71286,6 +71389,7 @@ function baselineSection(facts, record) {
 
 
 
+
 function jumpSpec(jump, user) {
     const host = jump.host.includes(':') ? `[${jump.host}]` : jump.host;
     return `${jump.user ?? user}@${host}${jump.port === 22 ? '' : `:${jump.port}`}`;
@@ -71318,24 +71422,6 @@ function reportContext(settings) {
         thresholds: { errorRate: settings.policy.errorRate, latency: settings.policy.latency },
         secrets: settings.secrets
     };
-}
-/** Which issue the run calls for: an incident, a P3 warning (issue-on-warning), or none. */
-function issueMode(settings, record) {
-    if (record.dryRun)
-        return undefined;
-    // Cancelled mid-rollback (or mid-security response): production was touched, so say so.
-    if (record.cancelled)
-        return record.rollback.status === 'not-needed' ? undefined : 'incident';
-    switch (record.final.decision) {
-        case 'rollback':
-        case 'isolate':
-        case 'manual':
-            return 'incident';
-        case 'warn':
-            return settings.github.issueOnWarning ? 'warning' : undefined;
-        default:
-            return undefined;
-    }
 }
 /** The decision trace JSON under RUNNER_TEMP (its path is the report-path output). */
 function writeTrace(settings, record) {
@@ -71385,7 +71471,7 @@ async function writeSummary(markdown, log) {
 async function publish(settings, record, deps) {
     const { log } = deps;
     const ctx = reportContext(settings);
-    const mode = issueMode(settings, record);
+    const mode = issueMode(record, settings.github.issueOnWarning);
     let issue;
     if (mode) {
         issue = deps.github
@@ -71703,8 +71789,8 @@ async function runFleetHostChecks(fleet, policy, opts = {}) {
     return mergeHostReadings(perHost);
 }
 
-;// CONCATENATED MODULE: ./src/core/reachability.ts
-// rule: unreachable-from-runner (DESIGN.md "Unreachable from the runner is not down").
+;// CONCATENATED MODULE: ./src/runbook/reachability.ts
+// rule: unreachable-from-runner (docs/networks.md).
 // A runner behind a proxy, or one that does not trust the service's CA, gets no HTTP answer from
 // health-url while production serves its users normally. When health has failed at the level of
 // the path (DNS, TLS, proxy) on every probe since the watch started, and Prometheus shows the
@@ -71780,7 +71866,7 @@ function withUnreachableAsUnknown(history, policy) {
     return [...out, ...history.slice(i)];
 }
 
-;// CONCATENATED MODULE: ./src/core/decide.ts
+;// CONCATENATED MODULE: ./src/runbook/decide.ts
 // decide(history, policy, ctx): the runbook's decision tree as a pure function, and the verdict
 // a whole watch ends with. Every decision the watch, the verification and a replay make is here.
 
@@ -72066,7 +72152,7 @@ function renderBackupList(rc, why, listed, deployedAt, now, verb) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/metrics.ts
+;// CONCATENATED MODULE: ./src/runbook/metrics.ts
 // Rules about what a Prometheus reading means before any rule of the runbook looks at it.
 
 /**
@@ -72097,7 +72183,7 @@ function baselineOf(errorRate, p95) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/samples.ts
+;// CONCATENATED MODULE: ./src/sampling/probe.ts
 // The live source of samples: what one probe cycle reads from the health endpoint, Prometheus and
 // the host. Replay reads the same queries from Prometheus' history instead; both hand samples to
 // the same decide().
@@ -72110,7 +72196,7 @@ const HOST_OFF = {
     security: { status: 'off' },
     errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
 };
-const samples_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
+const probe_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
 const FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
 /** The queries the settings configure, or undefined without Prometheus. */
 function queriesOf(settings) {
@@ -72130,7 +72216,7 @@ function queriesOf(settings) {
  */
 async function readMetrics(source, queries, at, policy, signal) {
     if (!source || !queries)
-        return { errorRate: samples_OFF, fastErrorRate: FAST_OFF, p95: samples_OFF, requestRate: samples_OFF };
+        return { errorRate: probe_OFF, fastErrorRate: FAST_OFF, p95: probe_OFF, requestRate: probe_OFF };
     const run = (q) => q.trim()
         ? source.query(q, at, signal).catch((e) => ({
             status: 'unknown',
@@ -72178,13 +72264,13 @@ async function measureBaseline(metrics, queries, deployedAt, signal) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var yaml_dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/defaults.ts
+;// CONCATENATED MODULE: ./src/runbook/defaults.ts
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const defaults_HOUR = 60 * MINUTE;
 /**
  * The runbook's numbers. Every policy value defaults to these; the policy file overrides them.
- * Section names refer to ../shared/seeds/000_81d5147b2aa6ea20.txt (the runbook).
+ * Section names refer to docs/runbook.md (the runbook).
  */
 const DEFAULT_POLICY = {
     health: {
@@ -72273,7 +72359,7 @@ class PolicyError extends InputError {
 }
 
 ;// CONCATENATED MODULE: ./src/settings/policy.ts
-// The policy file: YAML whose every key defaults to the runbook's number (src/core/defaults.ts).
+// The policy file: YAML whose every key defaults to the runbook's number (src/runbook/defaults.ts).
 // Keys are a contract: add keys, never rename them. Every error names the key, quotes the value
 // and says what is expected.
 
@@ -72502,7 +72588,26 @@ function loadPolicy(text, source = 'policy file') {
     return policy;
 }
 
-;// CONCATENATED MODULE: ./src/core/schedule.ts
+;// CONCATENATED MODULE: ./src/runbook/deploy-live.ts
+// Whether the deploy is live: `expected-version` in the health response's body. A deploy that never
+// went live within health.version-wait has nothing to roll back. Pure.
+
+/** The health body shows the expected version. */
+function versionLive(body, expected) {
+    return body !== undefined && body.includes(expected);
+}
+/** The verdict of a deploy that did not take: nothing to roll back, and the step fails. */
+function notDeployed(expected, versionWaitMs, lastSeen) {
+    return {
+        decision: 'not-deployed',
+        severity: 'none',
+        rule: 'deploy-not-live',
+        reason: `expected-version '${expected}' never appeared in the health response within health.version-wait ${formatDuration(versionWaitMs)} (last: ${lastSeen}): the deploy did not take, so there is nothing to roll back`,
+        evidence: []
+    };
+}
+
+;// CONCATENATED MODULE: ./src/runbook/schedule.ts
 /**
  * The index of the slot at or before `at`: floor((at − start) / interval). Negative before the
  * start. Useful for "host checks every N cycles" (`cycleIndex(...) % every === 0`).
@@ -72551,7 +72656,7 @@ function maxExtensionMs(policy) {
     return Math.max(policy.errorRate.highWindowMs, policy.latency.severeWindowMs);
 }
 
-;// CONCATENATED MODULE: ./src/core/judgement.ts
+;// CONCATENATED MODULE: ./src/runbook/judgement.ts
 // The judgement of one watch, cycle by cycle: every sample goes to decide() with the time it was
 // judged at, the watch ends on a terminal verdict, runs past its planned end while a P1/P2 window
 // must be seen through (extendedEnd), and ends with finalVerdict. The live watch (watch.ts) feeds
@@ -72626,11 +72731,12 @@ function judgeRecorded(recorded, opts) {
     return { samples: judged, verdicts: judgement.verdicts, final: judgement.final(now, false) };
 }
 
-;// CONCATENATED MODULE: ./src/watch.ts
+;// CONCATENATED MODULE: ./src/sampling/loop.ts
 // The watch loop: it collects samples on the core's fixed schedule and asks the core what they
 // mean (decide, the final verdict, whether to extend, when host checks are due). It decides
 // nothing itself. All effects come in through `deps`; a fake clock runs a 15-minute watch in
 // milliseconds.
+
 
 
 
@@ -72752,7 +72858,7 @@ async function waitForVersion(settings, deps) {
         if (deps.signal?.aborted)
             return { verdict: null };
         const reading = await deps.health.probe(deps.signal);
-        if (reading.body !== undefined && reading.body.includes(expected)) {
+        if (versionLive(reading.body, expected)) {
             deps.logger.info(`expected-version '${expected}' is live (after ${formatDuration(deps.clock.now() - start)})`);
             return { verdict: null };
         }
@@ -72765,18 +72871,10 @@ async function waitForVersion(settings, deps) {
             break;
         await deps.clock.sleep(next - deps.clock.now(), deps.signal);
     }
-    return {
-        verdict: {
-            decision: 'not-deployed',
-            severity: 'none',
-            rule: 'deploy-not-live',
-            reason: `expected-version '${expected}' never appeared in the health response within health.version-wait ${formatDuration(settings.policy.health.versionWaitMs)} (last: ${lastSeen}): the deploy did not take, so there is nothing to roll back`,
-            evidence: []
-        }
-    };
+    return { verdict: notDeployed(expected, settings.policy.health.versionWaitMs, lastSeen) };
 }
 
-;// CONCATENATED MODULE: ./src/modes/verify.ts
+;// CONCATENATED MODULE: ./src/sampling/verify.ts
 // The verification watch after a rollback level, shared by every mode that rolls back: a watch of
 // rollback.verify that records samples without acting on them, judged by the core
 // (judgeRecovery). A level that did not recover is remembered, so the next decision knows it.
@@ -72919,6 +73017,10 @@ async function carryOut(plan, rc, deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/notify.ts
+// What goes to the chat webhook (notify-webhook): the first lines of the runbook's P1, P2 or
+// security template with the issue link. Pure; modes/notify.ts posts it. Plain text: Slack,
+// Mattermost and Rocket.Chat all show a bare URL as a link.
+
 
 
 
@@ -72945,7 +73047,7 @@ function incidentNotice(recordIn, ctx, issue) {
         lines.push('Next: the security team decides; after clearance a maintainer comments `/rollback-sentinel clear-security target=<pre-breach backup>` on the issue');
     else if (r.status === 'succeeded')
         lines.push(`Result: RESOLVED: ${r.reason}`);
-    else if (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual')
+    else if (endedUnrecovered(r.status))
         lines.push(`Result: rollback ${r.status.toUpperCase()}: ${r.reason}`);
     lines.push(`${issue.created ? 'Incident' : 'Comment on the open incident'}: ${issue.url}`);
     return defuseChat(scrub(lines.join('\n'), ctx.secrets));
@@ -72980,6 +73082,7 @@ async function notifyIncident(webhook, settings, record, issue, log) {
 // environment's open incident: a reply saying why. Then the 👀 reaction claims the comment, the
 // core plans what to do from the issue's markers, command-run.ts carries it out, and the reply,
 // the labels, the chat notice, the job summary and the outputs tell people.
+
 
 
 
@@ -73190,14 +73293,13 @@ async function commandMode(ctx) {
     const r = done.rollback;
     const ranLevel = done.record && context_factsOf(done.record).rollbackRan ? r?.level : undefined;
     await record(ranLevel);
-    if (ctx.cancel.signal.aborted)
-        setFailed(`cancelled: ${r?.reason ?? 'the command did not finish'}`);
-    else if (r && (r.status === 'failed' || r.status === 'blocked' || r.status === 'manual'))
-        setFailed(`rollback ${r.status}: ${r.reason}`);
+    const failure = commandFailure(r, ctx.cancel.signal.aborted);
+    if (failure)
+        setFailed(failure);
 }
 /**
  * The re-check of an approval or a clearance at the moment it runs: the host's `--list` now, the
- * incident's deploy, backup-max-age (core/command-plan.ts checkApproval).
+ * incident's deploy, backup-max-age (runbook/command-plan.ts checkApproval).
  */
 async function recheck(plan, ctx, state) {
     const { settings, adapters, remote, cancel, log } = ctx;
@@ -73235,7 +73337,7 @@ async function recheck(plan, ctx, state) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/replay-samples.ts
+;// CONCATENATED MODULE: ./src/sampling/history.ts
 // The replay's source of samples: the watch's queries read from Prometheus' history
 // (query_range) instead of live, rebuilt into the samples the watch would have seen — the same
 // readings, `error-rate.min-requests` applied by the same core function, the same baseline a
@@ -73255,7 +73357,7 @@ function replayRange(deployedAt, t, now) {
     return { start, end: Math.max(start, Math.min(hardEnd, now)), stepMs: t.probeIntervalMs };
 }
 const OFF_HEALTH = { status: 'off', reason: 'not probed in a replay (no history)' };
-const replay_samples_FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
+const history_FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
 /** One query's readings by time; a time without a point is unknown, saying why. */
 function lookup(range, what) {
     if (!range.ok) {
@@ -73334,7 +73436,7 @@ function rebuildSamples(history, policy, deployedAt) {
                 ? healthFromHistory(health.map((h) => h.read(at + h.offset)), policy.health.confirm)
                 : OFF_HEALTH,
             errorRate: applyMinRequests(errorRate(at), rps, min),
-            fastErrorRate: fast ? applyMinRequests(fast(at), rps, min) : replay_samples_FAST_OFF,
+            fastErrorRate: fast ? applyMinRequests(fast(at), rps, min) : history_FAST_OFF,
             p95: p95(at),
             requestRate: rps,
             host: HOST_OFF
@@ -73377,7 +73479,7 @@ function readingsOf(history) {
 
 ;// CONCATENATED MODULE: ./src/modes/replay.ts
 // mode: replay — what the policy would have done on past deploys. Samples come from Prometheus'
-// history (replay-samples.ts); the watch's own judgement (core/judgement.ts) judges them cycle by
+// history (replay-samples.ts); the watch's own judgement (runbook/judgement.ts) judges them cycle by
 // cycle. Nothing runs on a host and no issue is written: a replay is information, so it exits 0
 // except on bad input and a Prometheus that answers nothing at all.
 
@@ -73544,61 +73646,10 @@ function replayLine(r) {
     return `[replay ${when}${sha}] ${r.final.decision} (${r.final.rule}, ${r.final.severity}): ${r.final.reason}`;
 }
 
-;// CONCATENATED MODULE: ./src/exit-status.ts
-// The step's outputs and exit status, from the final verdict and what the action did
-// (docs/outputs.md, "Verdicts and exit status"). Pure: table-tested in
-// __tests__/exit-status.test.ts.
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+// The step's outputs for a watch that ran (the names are action.yml's, in settings/names.ts).
 
-/** The exit status of the step: undefined for success, else the message it fails with. */
-function failureMessage(settings, record, issue) {
-    const v = record.final;
-    const r = record.rollback;
-    if (record.cancelled)
-        return r.status === 'not-needed'
-            ? 'cancelled: the watch was stopped before it reached a verdict'
-            : `cancelled while acting on the host: ${r.reason}`;
-    if (r.status === 'failed')
-        return `rollback failed: ${r.reason}`;
-    if (r.status === 'manual')
-        return `rollback stopped for a human: ${r.reason}`;
-    let message;
-    switch (v.decision) {
-        case 'rollback':
-            if (r.status === 'blocked')
-                message = `rollback needed but blocked: ${r.reason}`;
-            else if (settings.failOnRollback)
-                message = `rolled back (${v.rule}, Level ${r.level ?? v.level}, ${r.status}): ${v.reason}`;
-            break;
-        case 'isolate':
-            message = `security alert: ${v.reason}`;
-            break;
-        case 'manual':
-            message = `manual intervention required: ${v.reason}`;
-            break;
-        case 'not-deployed':
-            message = v.reason;
-            break;
-        case 'inconclusive':
-            if (settings.failOnInconclusive)
-                message = `inconclusive: ${v.reason}`;
-            break;
-    }
-    if (!message && issue?.error && issue.needed)
-        message = `the incident issue could not be opened: ${issue.error}`;
-    return message;
-}
-/**
- * How many hosts ran the rollback's final level: its script started there (not skipped, not a
- * dry run, not refused by SSH). One host counts as one; a fleet's steps name their hosts.
- */
-function hostsOnFinalLevel(rollback, steps) {
-    if (!rollback.level)
-        return 0;
-    const ran = steps.filter((s) => s.name === 'rollback' &&
-        s.level === rollback.level &&
-        !['skipped', 'dry-run', 'ssh-error'].includes(s.status));
-    return new Set(ran.map((s) => s.host ?? '')).size;
-}
+
 /** The step's outputs for a watch that ran. */
 function watchOutputs(record, published) {
     const { final, rollback } = record;
@@ -73664,10 +73715,11 @@ async function runSecurityPath(remote, settings, opts) {
     return runner.steps;
 }
 
-;// CONCATENATED MODULE: ./src/respond.ts
+;// CONCATENATED MODULE: ./src/act/respond.ts
 // The response to a verdict: what runs on the host when the core says rollback, isolate, restart
 // or manual. The core has decided; this module only carries it out, through the act layer, each
 // command inside the cancellation's actOnHost so a first cancel lets it finish.
+
 
 
 
@@ -73703,62 +73755,65 @@ async function restart(deps) {
  */
 async function respond(final, prior, deps) {
     const { settings, remote, clock, log, cancel } = deps;
-    if (cancel.signal.aborted)
-        return { rollback: NOT_NEEDED, steps: [] };
     const opts = { clock, logger: log, signal: cancel.signal, stopSignal: cancel.stopSignal };
-    if (final.decision === 'rollback' && prior)
-        return {
-            rollback: {
-                ...NOT_NEEDED,
-                status: 'blocked',
-                level: prior.level,
-                reason: `this workflow run already rolled back (Level ${prior.level}, incident #${prior.number}): not rolling back again on a re-run`
-            },
-            steps: []
-        };
-    if (final.decision === 'rollback' && final.level) {
-        const startLevel = final.level;
-        startGroup(`rollback: Level ${startLevel}`);
-        try {
-            const result = await cancel.actOnHost(`the Level ${startLevel} rollback`, () => executeRollback({
-                startLevel,
-                settings,
-                remote,
-                fleet: deps.fleet,
-                verify: deps.verify,
-                ...opts
-            }));
-            return { rollback: result.outcome, steps: result.steps };
-        }
-        finally {
-            endGroup();
-        }
-    }
-    if (final.decision === 'isolate') {
-        startGroup('security: evidence and isolation (no rollback)');
-        try {
-            const steps = await cancel.actOnHost('the security response', () => onEveryHost(deps, (host, hostOpts) => runSecurityPath(host, settings, hostOpts)));
+    const response = responseTo(final, prior, cancel.signal.aborted);
+    switch (response.kind) {
+        case 'rerun':
             return {
                 rollback: {
                     ...NOT_NEEDED,
                     status: 'blocked',
-                    reason: 'security alert: no rollback until the security team clears it (then Level 3)'
+                    level: response.prior.level,
+                    reason: `this workflow run already rolled back (Level ${response.prior.level}, incident #${response.prior.number}): not rolling back again on a re-run`
                 },
-                steps
+                steps: []
             };
+        case 'rollback': {
+            const startLevel = response.level;
+            startGroup(`rollback: Level ${startLevel}`);
+            try {
+                const result = await cancel.actOnHost(`the Level ${startLevel} rollback`, () => executeRollback({
+                    startLevel,
+                    settings,
+                    remote,
+                    fleet: deps.fleet,
+                    verify: deps.verify,
+                    ...opts
+                }));
+                return { rollback: result.outcome, steps: result.steps };
+            }
+            finally {
+                endGroup();
+            }
         }
-        finally {
-            endGroup();
+        case 'isolate': {
+            startGroup('security: evidence and isolation (no rollback)');
+            try {
+                const steps = await cancel.actOnHost('the security response', () => onEveryHost(deps, (host, hostOpts) => runSecurityPath(host, settings, hostOpts)));
+                return {
+                    rollback: {
+                        ...NOT_NEEDED,
+                        status: 'blocked',
+                        reason: 'security alert: no rollback until the security team clears it (then Level 3)'
+                    },
+                    steps
+                };
+            }
+            finally {
+                endGroup();
+            }
         }
+        case 'manual':
+            return { rollback: { ...NOT_NEEDED, status: 'blocked', reason: final.reason }, steps: [] };
+        case 'nothing':
+            return { rollback: NOT_NEEDED, steps: [] };
     }
-    if (final.decision === 'manual')
-        return { rollback: { ...NOT_NEEDED, status: 'blocked', reason: final.reason }, steps: [] };
-    return { rollback: NOT_NEEDED, steps: [] };
 }
 
 ;// CONCATENATED MODULE: ./src/modes/watch.ts
-// mode: watch — the step after a deploy. Samples come from live probes on the core's schedule;
+// mode: watch — the step after a deploy. Samples come from live probes on the runbook's schedule;
 // decide() judges them; the response runs on the host; the report tells people.
+
 
 
 
@@ -74033,7 +74088,7 @@ function notifySecrets(notify) {
     return [notify.webhook, ...(tail.length >= 12 ? [tail] : [])];
 }
 
-;// CONCATENATED MODULE: ./src/core/known-hosts.ts
+;// CONCATENATED MODULE: ./src/lib/known-hosts.ts
 // Which hosts a known_hosts text pins, read the way OpenSSH reads it (sshd(8) "SSH_KNOWN_HOSTS FILE
 // FORMAT"), so that a host without a pinned key is bad input at setup instead of "host key
 // verification failed" in the middle of a rollback. Pure: hashed lines (`|1|salt|hash`, from
@@ -74231,7 +74286,7 @@ function parseReplayDeploys(text, now) {
     return deploys;
 }
 function parseReplayCount(raw) {
-    const text = raw.trim() || constants_DEFAULTS[Inputs.ReplayCount];
+    const text = raw.trim() || names_DEFAULTS[Inputs.ReplayCount];
     const count = /^\d+$/.test(text) ? Number(text) : NaN;
     if (count > MAX_REPLAY_DEPLOYS)
         throw new InputError(`${Inputs.ReplayCount} ${describeValue(text)} is more than one replay takes: at most ${MAX_REPLAY_DEPLOYS} deploys; list older ones in replay-deploys in another step`);
@@ -74241,7 +74296,7 @@ function parseReplayCount(raw) {
 }
 /** replay-trace: `summary` (default) or `full`. */
 function parseReplayTrace(raw) {
-    const text = (raw.trim() || constants_DEFAULTS[Inputs.ReplayTrace]).toLowerCase();
+    const text = (raw.trim() || names_DEFAULTS[Inputs.ReplayTrace]).toLowerCase();
     if (text === 'summary' || text === 'full')
         return text;
     throw new InputError(`${Inputs.ReplayTrace} ${describeValue(raw.trim())} must be summary (a line per deploy: verdict, rule, times, counts) or full (every sample and verdict too)`);
@@ -74269,11 +74324,11 @@ function replaySettings(get, now) {
  */
 function fastErrorRateQuery(get, errorRateQuery) {
     const given = get(Inputs.ErrorRateFastQuery).trim();
-    const fast = given || constants_DEFAULTS[Inputs.ErrorRateFastQuery];
+    const fast = given || names_DEFAULTS[Inputs.ErrorRateFastQuery];
     if (/^off$/i.test(fast))
         return undefined;
-    const isDefault = fast === constants_DEFAULTS[Inputs.ErrorRateFastQuery];
-    if (isDefault && errorRateQuery !== constants_DEFAULTS[Inputs.ErrorRateQuery])
+    const isDefault = fast === names_DEFAULTS[Inputs.ErrorRateFastQuery];
+    if (isDefault && errorRateQuery !== names_DEFAULTS[Inputs.ErrorRateQuery])
         return undefined;
     return fast;
 }
@@ -74294,7 +74349,7 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 
 function duration(get, name) {
-    const raw = get(name).trim() || constants_DEFAULTS[name];
+    const raw = get(name).trim() || names_DEFAULTS[name];
     const ms = parseDuration(raw);
     if (ms === null)
         throw new InputError(`${name} '${raw}' is not a duration: ${DURATION_HINT}`);
@@ -74312,7 +74367,7 @@ function bool(get, name, env) {
             throw new InputError(`${name} '${given}' is not a boolean: use true or false`);
         }
     }
-    const raw = given || constants_DEFAULTS[name] || 'false';
+    const raw = given || names_DEFAULTS[name] || 'false';
     if (/^(true|True|TRUE)$/.test(raw))
         return true;
     if (/^(false|False|FALSE)$/.test(raw))
@@ -74320,7 +74375,7 @@ function bool(get, name, env) {
     throw new InputError(`${name} '${raw}' is not a boolean: use true or false`);
 }
 function inputs_text(get, name) {
-    return get(name).trim() || (constants_DEFAULTS[name] ?? '');
+    return get(name).trim() || (names_DEFAULTS[name] ?? '');
 }
 function optional(get, name) {
     return get(name).trim() || undefined;
@@ -74449,7 +74504,7 @@ function parseInputs(get, env) {
     const templateInput = inputs_text(get, Inputs.IssueTemplate);
     let issueTemplate;
     const templateFile = resolve(templateInput);
-    const isDefaultTemplate = templateInput === constants_DEFAULTS[Inputs.IssueTemplate];
+    const isDefaultTemplate = templateInput === names_DEFAULTS[Inputs.IssueTemplate];
     if (!isDefaultTemplate || env.fileExists(templateFile)) {
         let body;
         try {
@@ -74548,7 +74603,7 @@ function parseInputs(get, env) {
     return settings;
 }
 
-;// CONCATENATED MODULE: ./src/setup.ts
+;// CONCATENATED MODULE: ./src/settings/setup.ts
 // Setup phase: inputs read once into Settings (through @actions/core, the runner protocol),
 // secrets masked, the effective policy printed, and what the setup cannot do said up front.
 
@@ -74592,38 +74647,34 @@ function maskSecrets(settings) {
                 core_setSecret(line.trim());
     }
 }
-/** Setup notes that deserve a warning annotation rather than a log line. */
-function isWarning(note) {
-    return (note.includes('NOT verified') ||
-        note.includes('is shorter than') ||
-        note.includes('they do not run'));
-}
 function describeSetup(settings) {
     const notes = [];
+    const info = (text) => void notes.push({ text, warning: false });
+    const warn = (text) => void notes.push({ text, warning: true });
     if (!settings.prometheus)
-        notes.push('no prometheus-url: only the health rules (and host checks) apply');
+        info('no prometheus-url: only the health rules (and host checks) apply');
     if (settings.replay)
-        notes.push(...replayNotes(settings));
+        replayNotes(settings).forEach(info);
     else if (!settings.ssh) {
-        notes.push('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"');
+        info('no ssh-host: the action can only watch and report; a breach ends with "rollback needed, no host configured"');
         if (configuredHostChecks(settings.policy).length > 0)
-            notes.push('host-checks are set in the policy but there is no ssh-host: they do not run');
+            warn('host-checks are set in the policy but there is no ssh-host: they do not run');
     }
     const prom = settings.prometheus;
-    if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== constants_DEFAULTS[Inputs.ErrorRateQuery])
-        notes.push('error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)');
+    if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== names_DEFAULTS[Inputs.ErrorRateQuery])
+        info('error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)');
     const hosts = settings.ssh?.hosts ?? [];
     if (hosts.length > 1)
-        notes.push(`a fleet of ${hosts.length} hosts: the canary ${hosts[0].label} runs each level alone, then the others ${settings.policy.rollback.maxParallel} at once; host checks on every host, ${settings.policy.hostChecks.maxParallel} at once`);
+        info(`a fleet of ${hosts.length} hosts: the canary ${hosts[0].label} runs each level alone, then the others ${settings.policy.rollback.maxParallel} at once; host checks on every host, ${settings.policy.hostChecks.maxParallel} at once`);
     if (settings.ssh?.jump)
-        notes.push(`every SSH connection goes through the jump host ${settings.ssh.jump.user ?? settings.ssh.user}@${settings.ssh.jump.host}:${settings.ssh.jump.port}`);
+        info(`every SSH connection goes through the jump host ${settings.ssh.jump.user ?? settings.ssh.user}@${settings.ssh.jump.host}:${settings.ssh.jump.port}`);
     if (settings.ssh?.insecureSkipHostKeyCheck)
-        notes.push('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
+        warn('ssh-insecure-skip-host-key-check is true: the deploy host is NOT verified (anyone in the path could answer)');
     if (settings.dryRun)
-        notes.push('dry run: no restart, stop, isolate, evidence or rollback command runs');
+        info('dry run: no restart, stop, isolate, evidence or rollback command runs');
     const extraCas = settings.network?.caCertificates?.match(/-----BEGIN CERTIFICATE-----/g);
     if (extraCas)
-        notes.push(`ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`);
+        info(`ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`);
     // A window longer than the watch can never complete: say so now, not at 3 a.m.
     if (settings.prometheus) {
         const p = settings.policy;
@@ -74635,12 +74686,12 @@ function describeSetup(settings) {
         ];
         const longer = windows.filter(([, ms]) => ms > settings.watchDurationMs);
         if (longer.length)
-            notes.push(`watch-duration ${formatDuration(settings.watchDurationMs)} is shorter than ${longer
+            warn(`watch-duration ${formatDuration(settings.watchDurationMs)} is shorter than ${longer
                 .map(([k, ms]) => `${k} ${formatDuration(ms)}`)
                 .join(', ')}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`);
     }
     if ((!settings.github.token || !settings.github.owner) && !settings.replay)
-        notes.push('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
+        info('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
     return notes;
 }
 /** What a replay does not do, said once. */
@@ -74683,8 +74734,8 @@ function printPolicy(settings) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // Wiring only: setup (settings, secrets, the key), then the mode's own flow (modes/), outputs and
-// exit status. One direction of flow; every decision is made by src/core, every effect by an
-// adapter. `adapters` are the real ones in the action and fakes in __tests__/main.test.ts.
+// exit status. One direction of flow; every decision is made in src/runbook, every effect by an
+// adapter. `adapters` are the real ones in the action and fakes in __tests__/modes/watch.test.ts.
 
 
 
@@ -74735,12 +74786,13 @@ async function run(adapters = realAdapters()) {
             throw e;
         }
         maskSecrets(settings);
-        const notes = describeSetup(settings);
+        const setupNotes = describeSetup(settings);
+        const notes = setupNotes.map((n) => n.text);
         startGroup('setup: effective policy');
         printPolicy(settings);
         endGroup();
-        for (const note of notes)
-            (isWarning(note) ? warning : info)(note);
+        for (const note of setupNotes)
+            (note.warning ? warning : info)(note.text);
         for (const [name, url] of [
             ['health-url', settings.health.url],
             ['prometheus-url', settings.prometheus?.url]

@@ -40,7 +40,7 @@ import { incidentTitle } from '../report/title.js'
 import { reportContext, writeSummary, writeTrace } from '../report/publish.js'
 import { carryOut, type CarriedOut } from './command-run.js'
 import { sendNotice } from './notify.js'
-import type { ModeContext } from './watch.js'
+import type { ModeContext } from './contract.js'
 
 function outputs(
   decision: 'command' | 'refused' | 'ignored',

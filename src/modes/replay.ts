@@ -28,7 +28,7 @@ import {
 } from '../sampling/history.js'
 import { queriesOf } from '../sampling/probe.js'
 import type { ReplayDeploy, Settings } from '../settings/types.js'
-import type { ModeContext } from './watch.js'
+import type { ModeContext } from './contract.js'
 
 /** Deploys whose history is fetched at once: Prometheus serves them in parallel. */
 const CONCURRENCY = 6

@@ -1,12 +1,10 @@
-// mode: watch — the step after a deploy. Samples come from live probes on the core's schedule;
+// mode: watch — the step after a deploy. Samples come from live probes on the runbook's schedule;
 // decide() judges them; the response runs on the host; the report tells people.
 import * as core from '@actions/core'
 import { runFleetHostChecks, runHostChecks } from '../act/host-checks.js'
 import { inPool } from '../act/pool.js'
-import type { Adapters } from '../adapters/all.js'
 import type { AccountInfo, GitHub } from '../adapters/github.js'
-import type { FleetMember, HostConnection, Logger, RemoteResult } from '../adapters/ports.js'
-import type { Cancellation } from '../act/cancellation.js'
+import type { HostConnection, RemoteResult } from '../adapters/ports.js'
 import { percent, seconds } from '../runbook/format.js'
 import { pendingAfterRun } from '../runbook/pending.js'
 import type { Verdict } from '../runbook/types.js'
@@ -19,24 +17,10 @@ import { publish } from '../report/publish.js'
 import { respond, restart } from '../act/respond.js'
 import { measureBaseline, queriesOf } from '../sampling/probe.js'
 import { configuredHostChecks } from '../settings/policy.js'
-import type { Settings } from '../settings/types.js'
 import { waitForVersion, watch, type ActionMemory, type WatchDeps } from '../sampling/loop.js'
 import { notifyIncident } from './notify.js'
 import { verifier } from '../sampling/verify.js'
-
-export interface ModeContext {
-  settings: Settings
-  adapters: Adapters
-  /** The one host, or the canary of a fleet. */
-  remote: HostConnection | undefined
-  /** Every host of ssh-host, the canary first ([] without ssh-host). */
-  fleet: FleetMember<HostConnection>[]
-  cancel: Cancellation
-  log: Logger
-  /** What the setup could not do, said once (the summary's notes). */
-  notes: string[]
-  setOutputs(outputs: Record<string, string>): void
-}
+import type { ModeContext } from './contract.js'
 
 /**
  * One host's preflight: its shared connection first (so that the run logs in once per host),
