@@ -451,10 +451,15 @@ export function settings(): Settings {
     },
     prometheus: {
       url: 'https://prom.example.com',
-      headers: { Authorization: FAKE_HEADER, 'X-Scope-OrgID': 'team-a' },
-      errorRateQuery: 'sum(rate(x[1m]))',
-      latencyQuery: 'histogram_quantile(0.95, y)',
-      requestRateQuery: 'sum(rate(z[1m]))'
+      headers: { Authorization: FAKE_HEADER, 'X-Scope-OrgID': 'team-a' }
+    },
+    metrics: {
+      provider: 'prometheus',
+      queries: {
+        errorRate: 'sum(rate(x[1m]))',
+        latency: 'histogram_quantile(0.95, y)',
+        requestRate: 'sum(rate(z[1m]))'
+      }
     },
     failOnInconclusive: true,
     failOnRollback: true,

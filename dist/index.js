@@ -64798,6 +64798,22 @@ function createPrometheus(settings, opts) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/adapters/metrics.ts
+
+const PROVIDERS = {
+    prometheus: (settings, network) => settings.prometheus
+        ? createPrometheus(settings.prometheus, {
+            timeoutMs: settings.policy.health.timeoutMs,
+            network
+        })
+        : undefined
+};
+/** The provider the settings name; undefined without one (only the health rules apply). */
+function metricsProvider(settings, network) {
+    const m = settings.metrics;
+    return m ? PROVIDERS[m.provider](settings, network) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/ssh/key.ts
 // The private key: its shape, and whether OpenSSH can use it without a person at the keyboard.
 // Neither function ever puts the key (or any part of it) in a message.
@@ -65703,22 +65719,14 @@ function describeFailure(e, timeoutMs) {
 function network(settings, env) {
     return { caCertificates: settings.network?.caCertificates, env };
 }
-function prometheusClient(settings, env) {
-    return settings.prometheus
-        ? createPrometheus(settings.prometheus, {
-            timeoutMs: settings.policy.health.timeoutMs,
-            network: network(settings, env)
-        })
-        : undefined;
-}
 function realAdapters() {
     const env = process.env;
     return {
         clock: systemClock,
         env,
         healthProbe: (settings) => createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }, network(settings, env)),
-        prometheus: (settings) => prometheusClient(settings, env),
-        prometheusHistory: (settings) => prometheusClient(settings, env),
+        metrics: (settings) => metricsProvider(settings, network(settings, env)),
+        metricsHistory: (settings) => metricsProvider(settings, network(settings, env)),
         connect: async (settings, logger) => settings.ssh
             ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
             : undefined,
@@ -71015,7 +71023,7 @@ function renderReplaySummary(run, settings) {
     const { rows } = run;
     const totals = replayTotals(rows);
     const icon = totals.rollbacks > 0 ? '🔴' : totals.warnings > 0 ? '⚠️' : '✅';
-    const p = settings.prometheus;
+    const p = settings.metrics?.queries;
     const parts = [
         `## 🔁 Replay of ${plural(rows.length, 'deploy')} of \`${cell(run.environment)}\``,
         '',
@@ -71070,7 +71078,7 @@ function renderReplaySummary(run, settings) {
         ...run.notes,
         ...(p
             ? [
-                `queries: error rate \`${p.errorRateQuery}\`; fast error rate ${p.errorRateFastQuery ? `\`${p.errorRateFastQuery}\`` : 'off'}; p95 \`${p.latencyQuery}\`; request rate \`${p.requestRateQuery}\``
+                `queries: error rate \`${p.errorRate}\`; fast error rate ${p.fastErrorRate ? `\`${p.fastErrorRate}\`` : 'off'}; p95 \`${p.latency}\`; request rate \`${p.requestRate}\``
             ]
             : []),
         ...failures
@@ -72200,15 +72208,7 @@ const probe_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
 const FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
 /** The queries the settings configure, or undefined without Prometheus. */
 function queriesOf(settings) {
-    const p = settings.prometheus;
-    return p
-        ? {
-            errorRate: p.errorRateQuery,
-            latency: p.latencyQuery,
-            requestRate: p.requestRateQuery,
-            ...(p.errorRateFastQuery ? { fastErrorRate: p.errorRateFastQuery } : {})
-        }
-        : undefined;
+    return settings.metrics?.queries;
 }
 /**
  * The queries of one sample, concurrently, with `error-rate.min-requests` applied (by the core) to
@@ -72927,7 +72927,7 @@ function watchDeps(deps) {
     return {
         clock: adapters.clock,
         health: adapters.healthProbe(settings),
-        metrics: adapters.prometheus(settings),
+        metrics: adapters.metrics(settings),
         hostChecks: checksOn
             ? (signal) => runHostChecks(remote, settings.policy, { signal })
             : undefined,
@@ -73554,7 +73554,7 @@ function judgeDeploy(deploy, history, settings) {
 }
 async function replayMode(ctx) {
     const { settings, adapters, log, cancel } = ctx;
-    const source = adapters.prometheusHistory(settings);
+    const source = adapters.metricsHistory(settings);
     const queries = queriesOf(settings);
     const replay = settings.replay;
     if (!source || !queries || !replay) {
@@ -73911,7 +73911,7 @@ async function watchMode(ctx) {
     const { settings, adapters, remote, cancel, log } = ctx;
     const { clock } = adapters;
     await preflight(ctx);
-    const metrics = adapters.prometheus(settings);
+    const metrics = adapters.metrics(settings);
     const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel };
     const steps = [];
     const deps = {
@@ -74540,16 +74540,12 @@ function parseInputs(get, env) {
             headers: healthHeaders
         },
         expectedVersion: optional(get, Inputs.ExpectedVersion),
-        prometheus: promUrl
+        ...(promUrl
             ? {
-                url: httpUrl(Inputs.PrometheusUrl, promUrl),
-                headers: promHeaders,
-                errorRateQuery: inputs_text(get, Inputs.ErrorRateQuery),
-                latencyQuery: inputs_text(get, Inputs.LatencyQuery),
-                requestRateQuery: inputs_text(get, Inputs.RequestRateQuery),
-                errorRateFastQuery: fastErrorRateQuery(get, inputs_text(get, Inputs.ErrorRateQuery))
+                metrics: { provider: 'prometheus', queries: metricQueries(get) },
+                prometheus: { url: httpUrl(Inputs.PrometheusUrl, promUrl), headers: promHeaders }
             }
-            : undefined,
+            : {}),
         ...(replay ? { replay: replaySettings(get, env.now) } : {}),
         network: { caCertificates: caCertificates(get, env, resolve) },
         failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
@@ -74601,6 +74597,17 @@ function parseInputs(get, env) {
         ...notifySecrets(notify)
     ].filter((s) => s.length >= 4);
     return settings;
+}
+/** The three queries (and the fast one) in the provider's own language. */
+function metricQueries(get) {
+    const errorRate = inputs_text(get, Inputs.ErrorRateQuery);
+    const fast = fastErrorRateQuery(get, errorRate);
+    return {
+        errorRate,
+        latency: inputs_text(get, Inputs.LatencyQuery),
+        requestRate: inputs_text(get, Inputs.RequestRateQuery),
+        ...(fast ? { fastErrorRate: fast } : {})
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/setup.ts
@@ -74660,8 +74667,8 @@ function describeSetup(settings) {
         if (configuredHostChecks(settings.policy).length > 0)
             warn('host-checks are set in the policy but there is no ssh-host: they do not run');
     }
-    const prom = settings.prometheus;
-    if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== names_DEFAULTS[Inputs.ErrorRateQuery])
+    const q = settings.metrics?.queries;
+    if (q && !q.fastErrorRate && q.errorRate !== names_DEFAULTS[Inputs.ErrorRateQuery])
         info('error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)');
     const hosts = settings.ssh?.hosts ?? [];
     if (hosts.length > 1)
@@ -74725,10 +74732,11 @@ function printPolicy(settings) {
     const checks = configuredHostChecks(p);
     info(`host checks: ${checks.length ? checks.join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`);
     if (settings.prometheus) {
-        info(`error-rate-query: ${settings.prometheus.errorRateQuery}`);
-        info(`latency-query: ${settings.prometheus.latencyQuery}`);
-        info(`request-rate-query: ${settings.prometheus.requestRateQuery}`);
-        info(`error-rate-fast-query: ${settings.prometheus.errorRateFastQuery ?? 'off'}`);
+        const q = settings.metrics?.queries;
+        info(`error-rate-query: ${q?.errorRate}`);
+        info(`latency-query: ${q?.latency}`);
+        info(`request-rate-query: ${q?.requestRate}`);
+        info(`error-rate-fast-query: ${q?.fastErrorRate ?? 'off'}`);
     }
 }
 

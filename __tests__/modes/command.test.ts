@@ -145,15 +145,15 @@ function setup(
           ? { status: 'up', httpStatus: 200, latencyMs: 40, failedAttempts: 0 }
           : { status: 'down', httpStatus: 503, reason: 'HTTP 503', failedAttempts: 3 }
     }),
-    prometheus: (settings) => ({
+    metrics: (settings) => ({
       query: async (q) => ({
         status: 'measured',
         value:
-          q === settings.prometheus?.errorRateQuery
+          q === settings.metrics?.queries.errorRate
             ? w.healthy
               ? 0.002
               : 0.6
-            : q === settings.prometheus?.latencyQuery
+            : q === settings.metrics?.queries.latency
               ? 0.1
               : 200
       })
@@ -163,7 +163,7 @@ function setup(
     github: () => gh.github,
     webhook: (settings) => (settings.notify.webhook ? webhook : undefined),
     readEvent: () => event,
-    prometheusHistory: () => undefined,
+    metricsHistory: () => undefined,
     disposeAllSync: () => {},
     ...over
   } as Adapters

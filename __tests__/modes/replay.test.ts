@@ -80,10 +80,10 @@ function adapters(f: Fakes): Adapters {
     healthProbe: () => {
       throw new Error('a replay never probes health')
     },
-    prometheus: () => {
+    metrics: () => {
       throw new Error('a replay reads history, not instant queries')
     },
-    prometheusHistory: () => f.history,
+    metricsHistory: () => f.history,
     connect: async (settings) => {
       if (settings.ssh) f.commands.push(`connect ${settings.ssh.host}`)
       return undefined

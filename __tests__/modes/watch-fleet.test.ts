@@ -92,13 +92,13 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
         return { status: 'up', httpStatus: 200, latencyMs: 40, failedAttempts: 0 }
       }
     }),
-    prometheus: (settings) => ({
+    metrics: (settings) => ({
       query: async (q, at) => {
-        const p = settings.prometheus!
+        const p = settings.metrics!.queries
         // Before the deploy (the baseline), and once every host rolled back: the good version.
         const errors = at < T0 || w.rolledBack.size === HOSTS.length ? 0.002 : w.errorRate
-        if (q === p.errorRateQuery) return { status: 'measured', value: errors }
-        if (q === p.latencyQuery) return { status: 'measured', value: 0.12 }
+        if (q === p.errorRate) return { status: 'measured', value: errors }
+        if (q === p.latency) return { status: 'measured', value: 0.12 }
         return { status: 'measured', value: 212 }
       }
     }),
@@ -106,7 +106,7 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
     checkKey: async () => null,
     github: () => github,
     disposeAllSync: () => {},
-    prometheusHistory: () => undefined,
+    metricsHistory: () => undefined,
     webhook: () => undefined,
     readEvent: () => ({}),
     ...over

@@ -91,17 +91,17 @@ function adapters(w: World, over: Partial<Adapters> = {}) {
         return health()
       }
     }),
-    prometheus: (settings) => ({
+    metrics: (settings) => ({
       query: async (q, at) => {
-        const p = settings.prometheus!
+        const p = settings.metrics!.queries
         // Before the deploy (the baseline) and after a rollback: the previous version.
         const errors = w.live === 'new' && at >= T0 ? w.errorRate : 0.002
-        if (q === p.errorRateQuery || q === p.errorRateFastQuery) return measured(errors)
-        if (q === p.latencyQuery) return measured(0.12)
+        if (q === p.errorRate || q === p.fastErrorRate) return measured(errors)
+        if (q === p.latency) return measured(0.12)
         return measured(212)
       }
     }),
-    prometheusHistory: () => undefined,
+    metricsHistory: () => undefined,
     connect: async (settings) => (settings.ssh ? host : undefined),
     checkKey: async () => null,
     github: () => github,

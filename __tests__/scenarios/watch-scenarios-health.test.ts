@@ -165,7 +165,7 @@ describe('watch() over recorded Prometheus answers: latency, health and monitori
   it("bad PromQL: the error rate is unknown, quoting Prometheus' message and naming the query; never a breach at 70% errors", async () => {
     const rec = loadRecording('bad-query')
     const settings = replaySettings(rec, '7s')
-    expect(settings.prometheus!.errorRateQuery).toBe('sum(rate(http_requests_total[5s])')
+    expect(settings.metrics!.queries.errorRate).toBe('sum(rate(http_requests_total[5s])')
     const { result, log } = await replayWatch(rec, settings)
     await explain(log, () => {
       expect(result.samples).toHaveLength(8)

@@ -100,7 +100,8 @@ describe('parseInputs', () => {
       'rollback-target': 'backup-20251201-030000',
       'github-token': 'ghs_tokenvalue'
     })
-    expect(s.prometheus?.errorRateQuery).toContain('or vector(0)')
+    expect(s.metrics).toMatchObject({ provider: 'prometheus' })
+    expect(s.metrics?.queries.errorRate).toContain('or vector(0)')
     expect(s.prometheus?.headers).toEqual({ Authorization: 'Bearer sekret-token' })
     expect(s.health.headers).toEqual({ 'X-Probe': 'probe-secret' })
     expect(s.ssh).toMatchObject({

@@ -13,7 +13,7 @@ import type {
   MetricsHistory,
   MetricsSource
 } from './ports.js'
-import { createPrometheus } from './prometheus.js'
+import { metricsProvider } from './metrics.js'
 import { checkPrivateKeyFile } from './ssh/key.js'
 import { createSshRemote, disposeSync } from './ssh/remote.js'
 import { createWebhook, type Webhook } from './webhook.js'
@@ -24,10 +24,10 @@ export interface Adapters {
   /** The environment the step runs in (GITHUB_*, RUNNER_TEMP, proxy variables). */
   env: Record<string, string | undefined>
   healthProbe(settings: Settings): HealthProbe
-  /** Undefined without prometheus-url. */
-  prometheus(settings: Settings): MetricsSource | undefined
-  /** Range queries over Prometheus' history (mode replay); undefined without prometheus-url. */
-  prometheusHistory(settings: Settings): MetricsHistory | undefined
+  /** The metric provider settings.metrics names (adapters/metrics.ts); undefined without one. */
+  metrics(settings: Settings): MetricsSource | undefined
+  /** Range queries over the provider's history (mode replay); undefined without one. */
+  metricsHistory(settings: Settings): MetricsHistory | undefined
   /** Writes the key and opens the connection to the deploy host; undefined without ssh-host. */
   connect(settings: Settings, logger: Logger): Promise<HostConnection | undefined>
   /** Null when OpenSSH can use the key file as it is, else what is wrong with ssh-private-key. */
@@ -47,15 +47,6 @@ function network(settings: Settings, env: Record<string, string | undefined>): N
   return { caCertificates: settings.network?.caCertificates, env }
 }
 
-function prometheusClient(settings: Settings, env: Record<string, string | undefined>) {
-  return settings.prometheus
-    ? createPrometheus(settings.prometheus, {
-        timeoutMs: settings.policy.health.timeoutMs,
-        network: network(settings, env)
-      })
-    : undefined
-}
-
 export function realAdapters(): Adapters {
   const env = process.env
   return {
@@ -68,8 +59,8 @@ export function realAdapters(): Adapters {
         { sleep: systemClock.sleep },
         network(settings, env)
       ),
-    prometheus: (settings) => prometheusClient(settings, env),
-    prometheusHistory: (settings) => prometheusClient(settings, env),
+    metrics: (settings) => metricsProvider(settings, network(settings, env)),
+    metricsHistory: (settings) => metricsProvider(settings, network(settings, env)),
     connect: async (settings, logger) =>
       settings.ssh
         ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })

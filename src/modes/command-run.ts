@@ -48,7 +48,7 @@ function watchDeps(deps: RunDeps): WatchDeps {
   return {
     clock: adapters.clock,
     health: adapters.healthProbe(settings),
-    metrics: adapters.prometheus(settings),
+    metrics: adapters.metrics(settings),
     hostChecks: checksOn
       ? (signal) => runHostChecks(remote, settings.policy, { signal })
       : undefined,

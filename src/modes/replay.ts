@@ -107,7 +107,7 @@ export function judgeDeploy(
 
 export async function replayMode(ctx: ModeContext): Promise<void> {
   const { settings, adapters, log, cancel } = ctx
-  const source: MetricsHistory | undefined = adapters.prometheusHistory(settings)
+  const source: MetricsHistory | undefined = adapters.metricsHistory(settings)
   const queries = queriesOf(settings)
   const replay = settings.replay
   if (!source || !queries || !replay) {

@@ -125,7 +125,7 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
   const { clock } = adapters
   await preflight(ctx)
 
-  const metrics = adapters.prometheus(settings)
+  const metrics = adapters.metrics(settings)
   const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel }
   const steps: RemoteStep[] = []
   const deps: WatchDeps = {

@@ -318,7 +318,7 @@ export function renderReplaySummary(run: ReplayRun, settings: Settings): string 
   const { rows } = run
   const totals = replayTotals(rows)
   const icon = totals.rollbacks > 0 ? '🔴' : totals.warnings > 0 ? '⚠️' : '✅'
-  const p = settings.prometheus
+  const p = settings.metrics?.queries
   const parts: string[] = [
     `## 🔁 Replay of ${plural(rows.length, 'deploy')} of \`${cell(run.environment)}\``,
     '',
@@ -398,7 +398,7 @@ export function renderReplaySummary(run: ReplayRun, settings: Settings): string 
     ...run.notes,
     ...(p
       ? [
-          `queries: error rate \`${p.errorRateQuery}\`; fast error rate ${p.errorRateFastQuery ? `\`${p.errorRateFastQuery}\`` : 'off'}; p95 \`${p.latencyQuery}\`; request rate \`${p.requestRateQuery}\``
+          `queries: error rate \`${p.errorRate}\`; fast error rate ${p.fastErrorRate ? `\`${p.fastErrorRate}\`` : 'off'}; p95 \`${p.latency}\`; request rate \`${p.requestRate}\``
         ]
       : []),
     ...failures

@@ -7,7 +7,7 @@ import { applyMinRequests, baselineOf } from '../runbook/metrics.js'
 import { maxExtensionMs } from '../runbook/schedule.js'
 import type { Baseline, HealthReading, MetricReading, Policy, Sample } from '../runbook/types.js'
 import type { MetricsHistory, RangeReading, TimeRange } from '../adapters/ports.js'
-import { BASELINE_BEFORE_MS, HOST_OFF, type PrometheusQueries } from './probe.js'
+import { BASELINE_BEFORE_MS, HOST_OFF, type MetricQueries } from './probe.js'
 
 /** What Prometheus holds for one deploy: each query over the deploy's range. */
 export interface DeployHistory {
@@ -142,7 +142,7 @@ export function rebuildSamples(
 /** Reads every query of one deploy over its range, concurrently. Never throws. */
 export async function fetchHistory(
   source: MetricsHistory,
-  queries: PrometheusQueries,
+  queries: MetricQueries,
   range: TimeRange,
   opts: { healthQuery?: string; confirm: number; confirmIntervalMs: number; signal?: AbortSignal }
 ): Promise<DeployHistory> {

@@ -4,15 +4,10 @@
 import { applyMinRequests, baselineOf } from '../runbook/metrics.js'
 import type { Baseline, HostReadings, MetricReading, Policy, Sample } from '../runbook/types.js'
 import type { HealthProbe, MetricsSource } from '../adapters/ports.js'
-import type { Settings } from '../settings/types.js'
+import type { MetricQueries, Settings } from '../settings/types.js'
 
-export interface PrometheusQueries {
-  errorRate: string
-  latency: string
-  requestRate: string
-  /** error-rate-fast-query; undefined: off. */
-  fastErrorRate?: string
-}
+/** The runbook's queries (settings.metrics.queries), whatever the provider. */
+export type { MetricQueries } from '../settings/types.js'
 
 export interface MetricReadings {
   errorRate: MetricReading
@@ -34,16 +29,8 @@ const OFF: MetricReading = { status: 'off', value: null, reason: 'no prometheus-
 const FAST_OFF: MetricReading = { status: 'off', value: null, reason: 'no error-rate-fast-query' }
 
 /** The queries the settings configure, or undefined without Prometheus. */
-export function queriesOf(settings: Pick<Settings, 'prometheus'>): PrometheusQueries | undefined {
-  const p = settings.prometheus
-  return p
-    ? {
-        errorRate: p.errorRateQuery,
-        latency: p.latencyQuery,
-        requestRate: p.requestRateQuery,
-        ...(p.errorRateFastQuery ? { fastErrorRate: p.errorRateFastQuery } : {})
-      }
-    : undefined
+export function queriesOf(settings: Pick<Settings, 'metrics'>): MetricQueries | undefined {
+  return settings.metrics?.queries
 }
 
 /**
@@ -52,7 +39,7 @@ export function queriesOf(settings: Pick<Settings, 'prometheus'>): PrometheusQue
  */
 export async function readMetrics(
   source: MetricsSource | undefined,
-  queries: PrometheusQueries | undefined,
+  queries: MetricQueries | undefined,
   at: number,
   policy: Policy,
   signal?: AbortSignal
@@ -85,7 +72,7 @@ export async function readMetrics(
 export interface SampleSources {
   health: HealthProbe
   metrics?: MetricsSource
-  queries?: PrometheusQueries
+  queries?: MetricQueries
   /** This cycle's host readings (run now, or carried over from the last cycle that ran them). */
   host(signal?: AbortSignal): Promise<HostReadings>
 }
@@ -112,7 +99,7 @@ export const BASELINE_BEFORE_MS = 60_000
 /** Pre-deploy values of the queries, evaluated at deployed-at minus 1 minute. Null = unknown. */
 export async function measureBaseline(
   metrics: MetricsSource | undefined,
-  queries: PrometheusQueries | undefined,
+  queries: MetricQueries | undefined,
   deployedAt: number,
   signal?: AbortSignal
 ): Promise<Baseline | undefined> {

@@ -14,7 +14,7 @@ import {
 } from '../lib/patterns.js'
 import { redactUrl } from '../lib/urls.js'
 import type { InputEnv, InputGetter } from './source.js'
-import type { HttpHeaders, Settings } from './types.js'
+import type { HttpHeaders, MetricQueries, Settings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
 import { caCertificates } from './network.js'
 import { notifySecrets, parseNotify } from './notify.js'
@@ -240,16 +240,12 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
       headers: healthHeaders
     },
     expectedVersion: optional(get, Inputs.ExpectedVersion),
-    prometheus: promUrl
+    ...(promUrl
       ? {
-          url: httpUrl(Inputs.PrometheusUrl, promUrl),
-          headers: promHeaders,
-          errorRateQuery: text(get, Inputs.ErrorRateQuery),
-          latencyQuery: text(get, Inputs.LatencyQuery),
-          requestRateQuery: text(get, Inputs.RequestRateQuery),
-          errorRateFastQuery: fastErrorRateQuery(get, text(get, Inputs.ErrorRateQuery))
+          metrics: { provider: 'prometheus' as const, queries: metricQueries(get) },
+          prometheus: { url: httpUrl(Inputs.PrometheusUrl, promUrl), headers: promHeaders }
         }
-      : undefined,
+      : {}),
     ...(replay ? { replay: replaySettings(get, env.now) } : {}),
     network: { caCertificates: caCertificates(get, env, resolve) },
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
@@ -301,4 +297,16 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     ...notifySecrets(notify)
   ].filter((s) => s.length >= 4)
   return settings
+}
+
+/** The three queries (and the fast one) in the provider's own language. */
+function metricQueries(get: InputGetter): MetricQueries {
+  const errorRate = text(get, Inputs.ErrorRateQuery)
+  const fast = fastErrorRateQuery(get, errorRate)
+  return {
+    errorRate,
+    latency: text(get, Inputs.LatencyQuery),
+    requestRate: text(get, Inputs.RequestRateQuery),
+    ...(fast ? { fastErrorRate: fast } : {})
+  }
 }

@@ -63,8 +63,8 @@ export function describeSetup(settings: Settings): SetupNote[] {
     if (configuredHostChecks(settings.policy).length > 0)
       warn('host-checks are set in the policy but there is no ssh-host: they do not run')
   }
-  const prom = settings.prometheus
-  if (prom && !prom.errorRateFastQuery && prom.errorRateQuery !== DEFAULTS[Inputs.ErrorRateQuery])
+  const q = settings.metrics?.queries
+  if (q && !q.fastErrorRate && q.errorRate !== DEFAULTS[Inputs.ErrorRateQuery])
     info(
       'error-rate-query is custom and error-rate-fast-query is not set (or off): error-rate-critical reads error-rate-query alone (set error-rate-fast-query to an irate form of your query for the fast path)'
     )
@@ -156,9 +156,10 @@ export function printPolicy(settings: Settings): void {
     `host checks: ${checks.length ? checks.join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
   )
   if (settings.prometheus) {
-    core.info(`error-rate-query: ${settings.prometheus.errorRateQuery}`)
-    core.info(`latency-query: ${settings.prometheus.latencyQuery}`)
-    core.info(`request-rate-query: ${settings.prometheus.requestRateQuery}`)
-    core.info(`error-rate-fast-query: ${settings.prometheus.errorRateFastQuery ?? 'off'}`)
+    const q = settings.metrics?.queries
+    core.info(`error-rate-query: ${q?.errorRate}`)
+    core.info(`latency-query: ${q?.latency}`)
+    core.info(`request-rate-query: ${q?.requestRate}`)
+    core.info(`error-rate-fast-query: ${q?.fastErrorRate ?? 'off'}`)
   }
 }

@@ -11,14 +11,29 @@ export interface HealthSettings {
   headers: HttpHeaders
 }
 
+/** Where Prometheus answers (the provider's connection; the queries are in MetricsSettings). */
 export interface PrometheusSettings {
   url: string
   headers: HttpHeaders
-  errorRateQuery: string
-  latencyQuery: string
-  requestRateQuery: string
-  /** error-rate-fast-query; undefined: off (error-rate-critical reads errorRateQuery alone). */
-  errorRateFastQuery?: string
+}
+
+/** The metric providers the action can read; each is an adapter behind the same two ports. */
+export const METRIC_PROVIDERS = ['prometheus'] as const
+export type MetricsProviderName = (typeof METRIC_PROVIDERS)[number]
+
+/** The queries of the runbook's signals, in the provider's own query language. */
+export interface MetricQueries {
+  errorRate: string
+  latency: string
+  requestRate: string
+  /** error-rate-fast-query; undefined: off (error-rate-critical reads errorRate alone). */
+  fastErrorRate?: string
+}
+
+/** The metrics the runbook's error-rate and latency rules read, and who answers them. */
+export interface MetricsSettings {
+  provider: MetricsProviderName
+  queries: MetricQueries
 }
 
 /** One deploy to replay: when it finished and, when known, its commit. */
@@ -112,7 +127,9 @@ export interface Settings {
   policy: Policy
   health: HealthSettings
   expectedVersion?: string
-  /** Undefined: only the health rules apply. */
+  /** Undefined: no metric provider, only the health rules apply. */
+  metrics?: MetricsSettings
+  /** The Prometheus provider's connection (set with metrics.provider prometheus). */
   prometheus?: PrometheusSettings
   /** Set in mode replay only. */
   replay?: ReplaySettings
