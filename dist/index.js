@@ -68500,7 +68500,7 @@ function code(text) {
  * Replaces every secret value with `***`; a multi-line secret (a private key) is also scrubbed
  * line by line, so a partial echo of it (one line of a key, a JSON-escaped key) is caught too.
  */
-function scrub(text, secrets) {
+function markdown_scrub(text, secrets) {
     const needles = secretNeedles(secrets);
     let out = text;
     for (const needle of needles)
@@ -68508,7 +68508,7 @@ function scrub(text, secrets) {
     return out;
 }
 /** Scrubs every string inside a JSON-like value (objects, arrays), returning a copy. */
-function scrubDeep(value, secrets) {
+function markdown_scrubDeep(value, secrets) {
     const needles = secretNeedles(secrets);
     if (needles.length === 0)
         return value;
@@ -68556,7 +68556,7 @@ function secretNeedles(secrets) {
  * marker, the title and the status lines) is never cut; if it alone is too long it is cut at a
  * line boundary, with any open code fence closed.
  */
-function fitBody(body, limit = GITHUB_BODY_LIMIT) {
+function markdown_fitBody(body, limit = GITHUB_BODY_LIMIT) {
     if (body.length <= limit)
         return body;
     const sections = splitSections(body);
@@ -69587,7 +69587,8 @@ function offset(ms) {
 
 
 
-function builtInBody(facts, record, ctx, v) {
+/** The built-in issue body from the placeholders' values and the sections they were made of. */
+function builtInBody(facts, record, v, parts) {
     // The subject the incident opened with stays here when the title moves on (resolved, failed).
     const head = [
         `**Subject:** ${defuse(v.title)}`,
@@ -69608,10 +69609,7 @@ function builtInBody(facts, record, ctx, v) {
     ];
     const sections = [];
     if (facts.kind === 'security') {
-        sections.push([
-            '## Security steps (runbook: Security Breach Decision)',
-            securitySteps(record, ctx)
-        ]);
+        sections.push(['## Security steps (runbook: Security Breach Decision)', parts.security]);
         sections.push(['## Alert lines (untrusted text from the host)', v.alerts]);
         sections.push(['## What the action ran', v.steps]);
     }
@@ -69624,12 +69622,9 @@ function builtInBody(facts, record, ctx, v) {
     sections.push(['## Samples', v.samples_table]);
     sections.push(['## Charts', v.charts]);
     sections.push(['## Backup and data loss', backupSection(facts, record)]);
-    sections.push([
-        '## Runbook checklists (ticked: done or verified by the action)',
-        checklists(facts, record, ctx)
-    ]);
+    sections.push(['## Runbook checklists (ticked: done or verified by the action)', parts.lists]);
     sections.push(['## Commands for a human', v.commands]);
-    sections.push(['## Links', linksSection(record, ctx)]);
+    sections.push(['## Links', parts.links]);
     return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n');
 }
 function resolvedBody(facts, record, ctx, opts = {}) {
@@ -69760,7 +69755,7 @@ function footer(rc, steps, noSteps) {
 }
 function finish(rc, head, steps, noSteps) {
     const body = [...head, '', footer(rc, steps, noSteps)].join('\n');
-    return fitBody(scrub(body, rc.report.secrets));
+    return markdown_fitBody(markdown_scrub(body, rc.report.secrets));
 }
 /** Not allowed (role, bot) or not on this issue: nothing ran. */
 function renderRefusal(rc, reason) {
@@ -69874,7 +69869,7 @@ const STEP_TITLE = {
     'clear-security': 'Security clearance given: clean recovery (runbook Security Breach step 5)'
 };
 function renderRollbackReply(rc, input) {
-    const record = scrubDeep(commandRecord(rc, input), rc.report.secrets);
+    const record = markdown_scrubDeep(commandRecord(rc, input), rc.report.secrets);
     const facts = context_factsOf(record);
     const r = record.rollback;
     const level = r.level;
@@ -69912,7 +69907,7 @@ function renderRollbackReply(rc, input) {
 }
 /** The chat notice for a command's result. */
 function commandNotice(rc, issueNumber, reply, url) {
-    return defuseChat(scrub(`rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.asked ?? 'a command'}\n${reply.headline.slice(0, 500)}\n${url}`, rc.report.secrets));
+    return defuseChat(markdown_scrub(`rollback-sentinel (${rc.environment}) #${issueNumber}: @${rc.asker.login} ran ${rc.asked ?? 'a command'}\n${reply.headline.slice(0, 500)}\n${url}`, rc.report.secrets));
 }
 /** Said before an approved restore runs: exactly what will run, on which backup. */
 function renderWillRun(rc, level, target, step) {
@@ -70042,6 +70037,58 @@ async function learnSelf(github, warn) {
         warn(`could not learn which account the token writes as (GraphQL viewer): ${e.message}; nothing on the incident issue is trusted this run`);
         return undefined;
     }
+}
+
+;// CONCATENATED MODULE: ./src/report/chart-story.ts
+// The charts of a run as a story a maintainer reads at a glance: the measured line against the
+// thresholds that mattered (critical always, the window rule's when one opened or fired), the
+// watch and the verification on one time axis, and the moments that count (breach, decision,
+// rollback, recovered) named right under each chart: "breach +8 s · rollback +9 s · recovered +22 s".
+
+/** What the charts of this run show, from the record's facts and the policy's thresholds. */
+function chartStory(facts, record, ctx) {
+    return {
+        samples: facts.allSamples,
+        startedAt: record.startedAt,
+        moments: momentsOf(facts),
+        ...thresholdsOf(ctx.thresholds, rulesSeen(facts, record))
+    };
+}
+/** The moments of the run, in time order. */
+function momentsOf(facts) {
+    const out = [];
+    if (facts.breachAt !== undefined)
+        out.push({ name: 'breach', at: facts.breachAt });
+    if (facts.final.decision !== 'healthy' && facts.breachAt !== undefined)
+        out.push({ name: 'decision', at: facts.decidedAt });
+    if (facts.initiatedAt !== undefined)
+        out.push({ name: 'rollback', at: facts.initiatedAt });
+    if (facts.recoveredAt !== undefined)
+        out.push({ name: 'recovered', at: facts.recoveredAt });
+    else if (facts.rollbackRan && facts.lastSample)
+        out.push({ name: 'no recovery by', at: facts.lastSample.at });
+    return out.sort((a, b) => a.at - b.at);
+}
+/** Every rule that opened a window or decided during the watch, and the rule that fired. */
+function rulesSeen(facts, record) {
+    return new Set([facts.rule, ...record.verdicts.map((v) => v.verdict.rule)]);
+}
+function thresholdsOf(policy, seen) {
+    const e = policy.errorRate;
+    const l = policy.latency;
+    const errorThresholds = [
+        { name: `critical ${percentLimit(e.critical)}`, value: e.critical }
+    ];
+    if (seen.has('error-rate-high'))
+        errorThresholds.push({ name: `high ${percentLimit(e.high)}`, value: e.high });
+    if (seen.has('error-rate-elevated'))
+        errorThresholds.push({ name: `elevated ${percentLimit(e.elevated)}`, value: e.elevated });
+    const latencyThresholds = [
+        { name: `severe ${secondsLimit(l.severe)}`, value: l.severe }
+    ];
+    if (seen.has('latency-degraded'))
+        latencyThresholds.push({ name: `degraded ${secondsLimit(l.degraded)}`, value: l.degraded });
+    return { errorThresholds, latencyThresholds };
 }
 
 ;// CONCATENATED MODULE: ./src/report/charts.ts
@@ -70191,59 +70238,6 @@ function formatNumber(value) {
 function quote(text) {
     return text.replace(/"/g, "'");
 }
-
-;// CONCATENATED MODULE: ./src/report/chart-story.ts
-// The charts of a run as a story a maintainer reads at a glance: the measured line against the
-// thresholds that mattered (critical always, the window rule's when one opened or fired), the
-// watch and the verification on one time axis, and the moments that count (breach, decision,
-// rollback, recovered) named right under each chart: "breach +8 s · rollback +9 s · recovered +22 s".
-
-
-/** What the charts of this run show, from the record's facts and the policy's thresholds. */
-function chartStory(facts, record, ctx) {
-    return {
-        samples: facts.allSamples,
-        startedAt: record.startedAt,
-        moments: momentsOf(facts),
-        ...thresholdsOf(ctx.thresholds, rulesSeen(facts, record))
-    };
-}
-/** The moments of the run, in time order. */
-function momentsOf(facts) {
-    const out = [];
-    if (facts.breachAt !== undefined)
-        out.push({ name: 'breach', at: facts.breachAt });
-    if (facts.final.decision !== 'healthy' && facts.breachAt !== undefined)
-        out.push({ name: 'decision', at: facts.decidedAt });
-    if (facts.initiatedAt !== undefined)
-        out.push({ name: 'rollback', at: facts.initiatedAt });
-    if (facts.recoveredAt !== undefined)
-        out.push({ name: 'recovered', at: facts.recoveredAt });
-    else if (facts.rollbackRan && facts.lastSample)
-        out.push({ name: 'no recovery by', at: facts.lastSample.at });
-    return out.sort((a, b) => a.at - b.at);
-}
-/** Every rule that opened a window or decided during the watch, and the rule that fired. */
-function rulesSeen(facts, record) {
-    return new Set([facts.rule, ...record.verdicts.map((v) => v.verdict.rule)]);
-}
-function thresholdsOf(policy, seen) {
-    const e = policy.errorRate;
-    const l = policy.latency;
-    const errorThresholds = [
-        { name: `critical ${percentLimit(e.critical)}`, value: e.critical }
-    ];
-    if (seen.has('error-rate-high'))
-        errorThresholds.push({ name: `high ${percentLimit(e.high)}`, value: e.high });
-    if (seen.has('error-rate-elevated'))
-        errorThresholds.push({ name: `elevated ${percentLimit(e.elevated)}`, value: e.elevated });
-    const latencyThresholds = [
-        { name: `severe ${secondsLimit(l.severe)}`, value: l.severe }
-    ];
-    if (seen.has('latency-degraded'))
-        latencyThresholds.push({ name: `degraded ${secondsLimit(l.degraded)}`, value: l.degraded });
-    return { errorThresholds, latencyThresholds };
-}
 /**
  * "breach & decision +8 s · rollback +9 s · recovered +22 s": moments that fall on the same
  * label are named together. Empty when the run had no moment worth naming.
@@ -70356,10 +70350,6 @@ function runFactsOf(record, ctx) {
         ...(record.pending ? { pending: record.pending } : {})
     };
 }
-/** The state line of a new incident opened by this run. */
-function newStateLine(record, ctx) {
-    return renderStateLine(stateAfterRun(undefined, runFactsOf(record, ctx)));
-}
 /** issueLabels + severity + rollback-level-N (when a rollback ran) + environment:<env> (+ security). */
 function incidentLabels(record, ctx) {
     const facts = context_factsOf(record);
@@ -70379,6 +70369,11 @@ function placeholderValues(record, ctx, state = 'acting') {
     const facts = context_factsOf(record);
     const r = record.rollback;
     const b = facts.breachSample;
+    // The sections the body and the placeholders share, computed once.
+    const security = facts.kind === 'security' ? securitySteps(record, ctx) : '';
+    const lists = checklists(facts, record, ctx);
+    const commands = commandsSection(facts, record, ctx);
+    const links = linksSection(record, ctx);
     const values = {
         // The state line is always the body's first line (incident.ts), never where a template puts it.
         marker: '',
@@ -70410,12 +70405,10 @@ function placeholderValues(record, ctx, state = 'acting') {
         timeline: timeline(facts, record, ctx),
         samples_table: samplesSection(facts, record),
         charts: renderCharts(chartStory(facts, record, ctx)),
-        checklist: facts.kind === 'security'
-            ? `${securitySteps(record, ctx)}\n\n${checklists(facts, record, ctx)}`
-            : checklists(facts, record, ctx),
+        checklist: security ? `${security}\n\n${lists}` : lists,
         steps: stepsSection(record),
         alerts: alertLines(record),
-        commands: commandsSection(facts, record, ctx),
+        commands,
         run_url: runUrl(ctx),
         commit_url: commitUrl(ctx),
         deployment_url: deploymentUrl(ctx, record.environment),
@@ -70429,11 +70422,19 @@ function placeholderValues(record, ctx, state = 'acting') {
         team: TEAM,
         report: ''
     };
-    values.report = builtInBody(facts, record, ctx, values);
+    values.report = builtInBody(facts, record, values, { security, lists, links });
     return values;
 }
 function unique(list) {
     return [...new Set(list)];
+}
+function reportParts(record, ctx) {
+    const facts = context_factsOf(record);
+    const states = ['acting', 'resolved', 'failed', 'security'];
+    const labels = incidentLabels(record, ctx);
+    const run = runFactsOf(record, ctx);
+    const subjects = Object.fromEntries(states.map((st) => [st, status_title(facts, record, st)]));
+    return { facts, values: placeholderValues(record, ctx), labels, run, subjects };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/template.ts
@@ -70582,6 +70583,25 @@ function unquote(value) {
     }
     return v;
 }
+/**
+ * Renders a template once for a run: the body and labels with `values`, and, when it has a
+ * front-matter title, that title once per subject (`{{title}}` follows the incident's state).
+ */
+function renderTemplated(tpl, values, subjects) {
+    const tplTitle = tpl.title;
+    return {
+        body: renderTemplate(tpl.body, values),
+        labels: tpl.labels.map((l) => renderTemplate(l, values)),
+        ...(tplTitle
+            ? {
+                titles: Object.fromEntries(Object.entries(subjects).map(([k, subject]) => [
+                    k,
+                    renderTemplate(tplTitle, { ...values, title: subject })
+                ]))
+            }
+            : {})
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/report/title.ts
 
@@ -70605,7 +70625,7 @@ function incidentSubject(record, state = title_incidentState(record)) {
  * secrets, one line, at most 256 characters.
  */
 function incidentTitle(recordIn, ctx, state = title_incidentState(recordIn)) {
-    const record = scrubDeep(recordIn, ctx.secrets);
+    const record = markdown_scrubDeep(recordIn, ctx.secrets);
     const facts = context_factsOf(record);
     const subject = status_title(facts, record, state);
     const templateTitle = ctx.template
@@ -70614,7 +70634,7 @@ function incidentTitle(recordIn, ctx, state = title_incidentState(recordIn)) {
     const text = templateTitle
         ? renderTemplate(templateTitle, placeholderValues(record, ctx, state))
         : subject;
-    return scrub(text, ctx.secrets).replace(/\s+/g, ' ').trim().slice(0, TITLE_MAX);
+    return markdown_scrub(text, ctx.secrets).replace(/\s+/g, ' ').trim().slice(0, TITLE_MAX);
 }
 
 ;// CONCATENATED MODULE: ./src/report/incident.ts
@@ -70630,35 +70650,59 @@ function incidentTitle(recordIn, ctx, state = title_incidentState(recordIn)) {
 
 
 
+/** GitHub's limit for an issue title. */
+const incident_TITLE_MAX = 256;
+/**
+ * The whole incident report of a run, in one pass: the record is scrubbed of secrets once, the
+ * placeholders are computed once, every text is built from them, and every text is scrubbed and
+ * fitted to GitHub's limits once at the end.
+ */
+function renderReport(recordIn, ctx) {
+    const record = markdown_scrubDeep(recordIn, ctx.secrets);
+    const { facts, values, labels, run, subjects } = reportParts(record, ctx);
+    const tpl = ctx.template ? validateTemplate(ctx.template.text, ctx.template.path) : undefined;
+    const templated = tpl ? renderTemplated(tpl, values, subjects) : undefined;
+    const titles = templated?.titles ?? subjects;
+    const resolution = needsResolution(record) ? resolutionOf(facts, record, ctx) : undefined;
+    const breach = breachOf(values, ctx);
+    const secrets = ctx.secrets;
+    const clean = (text) => markdown_fitBody(markdown_scrub(text, secrets));
+    const assignees = [...ctx.issueAssignees, ...(tpl?.assignees ?? [])];
+    return {
+        issue: {
+            title: titles.acting,
+            labels: unique([
+                ...labels,
+                ...(templated?.labels ?? []).map((l) => l.slice(0, LABEL_MAX))
+            ]).map((l) => markdown_scrub(l, secrets)),
+            assignees: unique(assignees.map((a) => a.replace(/^@/, '').trim()).filter(Boolean)),
+            body: clean(`${renderStateLine(stateAfterRun(undefined, run))}\n${templated?.body ?? values.report}`)
+        },
+        breachComment: clean(breach),
+        ...(resolution
+            ? { resolution: { body: clean(resolution.body), labelsToAdd: resolution.labelsToAdd } }
+            : {}),
+        titles: Object.fromEntries(Object.entries(titles).map(([k, t]) => [
+            k,
+            markdown_scrub(t, secrets).replace(/\s+/g, ' ').trim().slice(0, incident_TITLE_MAX)
+        ])),
+        endState: incidentState(facts, record),
+        run
+    };
+}
 /**
  * The incident issue: title, labels, assignees and body. A user template (ctx.template) replaces
  * the built-in body; its front-matter title, labels and assignees are templated and merged. The
  * issue opens with the acting subject (the body keeps it as its first line); the incident
- * workflow then moves the title to the state the run ended in (title.ts).
+ * workflow then moves the title to the state the run ended in.
  */
-function renderIncident(recordIn, ctx) {
-    const record = scrubDeep(recordIn, ctx.secrets);
-    const values = placeholderValues(record, ctx);
-    let labels = incidentLabels(record, ctx);
-    let assignees = [...ctx.issueAssignees];
-    let body = values.report;
-    if (ctx.template) {
-        const tpl = validateTemplate(ctx.template.text, ctx.template.path);
-        labels = unique([
-            ...labels,
-            ...tpl.labels.map((l) => renderTemplate(l, values).slice(0, LABEL_MAX))
-        ]);
-        assignees = [...assignees, ...tpl.assignees];
-        body = renderTemplate(tpl.body, values);
-    }
-    // The state line is the body's first line, always: the only place the action reads state from.
-    body = `${newStateLine(record, ctx)}\n${body}`;
-    return {
-        title: incidentTitle(record, ctx, 'acting'),
-        labels: labels.map((l) => scrub(l, ctx.secrets)),
-        assignees: unique(assignees.map((a) => a.replace(/^@/, '').trim()).filter(Boolean)),
-        body: fitBody(scrub(body, ctx.secrets))
-    };
+function renderIncident(record, ctx) {
+    return renderReport(record, ctx).issue;
+}
+/** The resolution comment is posted when a rollback command ran (the verification has ended). */
+function needsResolution(record) {
+    const status = record.rollback.status;
+    return context_factsOf(record).rollbackRan && (status === 'succeeded' || endedUnrecovered(status));
 }
 /**
  * The comment posted when verification ends: the runbook's "[RESOLVED] Rollback Complete -
@@ -70668,63 +70712,58 @@ function renderIncident(recordIn, ctx) {
  */
 function renderResolution(recordIn, ctx) {
     const record = scrubDeep(recordIn, ctx.secrets);
-    const facts = context_factsOf(record);
+    const r = resolutionOf(factsOf(record), record, ctx);
+    return { body: fitBody(scrub(r.body, ctx.secrets)), labelsToAdd: r.labelsToAdd };
+}
+function resolutionOf(facts, record, ctx) {
     const r = record.rollback;
-    let body;
-    let labelsToAdd;
-    if (facts.kind === 'security') {
-        body = [
-            '## 🛡️ Security incident — no rollback ran',
-            '',
-            `- **Status:** ${statusLine(facts, record)}`,
-            `- **Action:** ${defuse(actionLine(facts, record))}`,
-            '- **Next Steps:** the security team decides; after clearance, Level 3 to the pre-breach backup',
-            `- **Team:** ${TEAM}`
-        ].join('\n');
-        labelsToAdd = [];
-    }
-    else if (r.status === 'succeeded') {
-        body = resolvedBody(facts, record, ctx);
-        labelsToAdd = ['resolved'];
-    }
-    else if (endedUnrecovered(r.status)) {
-        body = failedBody(facts, record, ctx);
-        labelsToAdd = [`rollback-${r.status}`];
-    }
-    else {
-        body = [
+    if (facts.kind === 'security')
+        return {
+            body: [
+                '## 🛡️ Security incident — no rollback ran',
+                '',
+                `- **Status:** ${statusLine(facts, record)}`,
+                `- **Action:** ${defuse(actionLine(facts, record))}`,
+                '- **Next Steps:** the security team decides; after clearance, Level 3 to the pre-breach backup',
+                `- **Team:** ${TEAM}`
+            ].join('\n'),
+            labelsToAdd: []
+        };
+    if (r.status === 'succeeded')
+        return { body: resolvedBody(facts, record, ctx), labelsToAdd: ['resolved'] };
+    if (endedUnrecovered(r.status))
+        return { body: failedBody(facts, record, ctx), labelsToAdd: [`rollback-${r.status}`] };
+    return {
+        body: [
             `## ${r.status === 'skipped-dry-run' ? '🟡 Dry run — no rollback ran' : 'ℹ️ No rollback ran'}`,
             '',
             `- **Status:** ${statusLine(facts, record)}`,
             `- **Action:** ${actionLine(facts, record)}`,
             `- **Production now:** ${nowLine(facts, record)}`,
             `- **Team:** ${TEAM}`
-        ].join('\n');
-        labelsToAdd = [];
-    }
-    return { body: fitBody(scrub(body, ctx.secrets)), labelsToAdd };
+        ].join('\n'),
+        labelsToAdd: []
+    };
 }
 /**
  * A later breach for an environment that already has an open incident: one comment, no new issue.
- * `distrust`: why the incident's recorded state was not believed (it is rebuilt from this run).
+ * (The note that an earlier record was not trusted is added by the incident workflow.)
  */
-function renderBreachComment(recordIn, ctx, distrust) {
-    const record = scrubDeep(recordIn, ctx.secrets);
-    const values = placeholderValues(record, ctx);
-    const body = [
+function renderBreachComment(recordIn, ctx) {
+    return renderReport(recordIn, ctx).breachComment;
+}
+function breachOf(values, ctx) {
+    return [
         `## 🔴 New breach in run ${ctx.runId}: ${defuse(values.title)}`,
         '',
         `This environment already had this open incident, so run [${ctx.runId}](${values.run_url}) reports here instead of opening a new issue.`,
-        ...(distrust
-            ? [
-                '',
-                `> [!WARNING]\n> The record on this incident's first line was not trusted (${defuse(distrust)}): nothing pending on it is acted on, and it was rebuilt from this run alone. Give any earlier approval again as a fresh command.`
-            ]
-            : []),
         '',
         values.report
     ].join('\n');
-    return fitBody(scrub(body, ctx.secrets));
+}
+/** Said in the breach comment when the open incident's record was not believed. */
+function distrustNote(why) {
+    return `> [!WARNING]\n> The record on this incident's first line was not trusted (${defuse(why)}): nothing pending on it is acted on, and it was rebuilt from this run alone. Give any earlier approval again as a fresh command.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/trace.ts
@@ -70753,7 +70792,8 @@ function sanitizeSettings(settings) {
             path: copy.github.issueTemplate.path,
             text: `(${copy.github.issueTemplate.text.length} characters)`
         };
-    return { ...scrubDeep(copy, secrets), secretCount: secrets.filter((s) => s.trim()).length };
+    // The caller scrubs the whole trace, these settings included, before it is written.
+    return { ...copy, secretCount: secrets.filter((s) => s.trim()).length };
 }
 /**
  * The whole run as a JSON-serializable object. `secrets` (Settings.secrets) are scrubbed from
@@ -70780,7 +70820,7 @@ function buildTrace(record, settingsSanitized, secrets = []) {
         notes: record.notes
     };
     // A JSON round trip drops undefined and makes the object plain; then no secret survives.
-    return scrubDeep(JSON.parse(JSON.stringify(trace)), secrets);
+    return markdown_scrubDeep(JSON.parse(JSON.stringify(trace)), secrets);
 }
 function traceVerdict(v, at) {
     const { evidence, ...rest } = v;
@@ -70789,11 +70829,16 @@ function traceVerdict(v, at) {
 function redactHeaders(headers) {
     return Object.fromEntries(Object.keys(headers).map((name) => [name, trace_REDACTED]));
 }
+/** The watch's decision trace: the settings without their secrets, then the whole run, scrubbed. */
+function runTrace(record, settings) {
+    return buildTrace(record, sanitizeSettings(settings), settings.secrets);
+}
 
 ;// CONCATENATED MODULE: ./src/report/replay.ts
 // The replay's report: one row per deploy (what the watch would have decided, when, at which
 // level, or why not), the totals, a chart per deploy that would have acted, and the trace of
 // every sample and verdict. Pure rendering; publish.ts sends it.
+
 
 
 
@@ -71092,7 +71137,7 @@ function renderReplaySummary(run, settings) {
         `time: Prometheus ${(run.timing.prometheusMs / 1000).toFixed(2)} s (${run.timing.requests} requests), decide ${(run.timing.decideMs / 1000).toFixed(2)} s (${run.timing.samples} samples)`
     ];
     parts.push('### Notes', '', ...notes.map((n) => `- ${defuse(n)}`), '');
-    return scrub(parts.join('\n'), settings.secrets);
+    return markdown_scrub(parts.join('\n'), settings.secrets);
 }
 /** Distinct failure reasons listed in the notes. */
 const MAX_FAILURES = 20;
@@ -71156,16 +71201,12 @@ function replayTraceTail(run) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/issue.ts
-// The incident workflow on GitHub: find the environment's open incident, open one or comment on
-// it, then post the resolution and its label, and let the title follow the incident's state
-// (title.ts). One incident per environment: an issue the action opened, whose body starts with the
-// state line (incident-state.ts); a re-run of the same workflow run never posts (or rolls back)
-// twice. Never throws for API
-// failures: the outcome says what could not be written, and the caller fails the step after the
-// rest of the report.
-
-
-
+// The incident workflow on GitHub: render the report once (incident.ts), find the environment's
+// open incident, open one or comment on it, then post the resolution and its label, and let the
+// title follow the incident's state. One incident per environment: an issue the action opened,
+// whose body starts with the state line (incident-state.ts); a re-run of the same workflow run
+// never posts (or rolls back) twice. Never throws for API failures: the outcome says what could
+// not be written, and the caller fails the step after the rest of the report.
 
 
 
@@ -71185,9 +71226,10 @@ async function findOwnRollback(github, self, environment, runId) {
  * failure comment and its label when a rollback ran. The title follows: a new issue opens with
  * the acting subject, a later breach sets an open incident's title back to it, and the end state
  * (resolved, failed, security) retitles it last; an open security incident keeps the security
- * subject until people clear it. A failed retitle is a warning, like labels.
+ * subject until its clean recovery ran. A failed retitle is a warning, like labels. `report` is
+ * the run's report, rendered once (incident.ts renderReport).
  */
-async function reportIncident(github, record, ctx, self, mode = 'incident') {
+async function reportIncident(github, report, runId, self, mode = 'incident') {
     const needed = mode === 'incident';
     const warnings = [];
     let number;
@@ -71199,11 +71241,11 @@ async function reportIncident(github, record, ctx, self, mode = 'incident') {
     try {
         // Without knowing its own account the action cannot tell its incident from a look-alike:
         // it opens a new issue rather than write to one it cannot verify.
-        const existing = self ? await findIncident(github, self, record.environment) : undefined;
+        const existing = self ? await findIncident(github, self, report.run.environment) : undefined;
         if (!self)
             warnings.push('the account the token writes as is unknown: opened a new issue instead of looking for the open incident');
         if (existing) {
-            if (rolledBackInRun(existing.recorded, ctx.runId))
+            if (rolledBackInRun(existing.recorded, runId))
                 return {
                     needed,
                     number: existing.number,
@@ -71212,18 +71254,20 @@ async function reportIncident(github, record, ctx, self, mode = 'incident') {
                     alreadyRolledBack: true,
                     warnings
                 };
-            const distrust = existing.trust.trusted ? undefined : existing.trust.why;
-            await github.comment(existing.number, renderBreachComment(record, ctx, distrust));
+            const breach = existing.trust.trusted
+                ? report.breachComment
+                : withNote(report.breachComment, distrustNote(existing.trust.why));
+            await github.comment(existing.number, breach);
             number = existing.number;
             url = existing.url;
-            const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l));
+            const missing = report.issue.labels.filter((l) => !existing.labels.includes(l));
             await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing));
-            await tryPart(warnings, 'state', () => incident_state_saveState(github, existing, stateAfterRun(existing.recorded, runFactsOf(record, ctx))));
+            await tryPart(warnings, 'state', () => incident_state_saveState(github, existing, stateAfterRun(existing.recorded, report.run)));
             held = existing.recorded?.security ? 'security' : undefined;
-            shownTitle = await retitle(github, warnings, existing, incidentTitle(record, ctx, held ?? 'acting'));
+            shownTitle = await retitle(github, warnings, existing, report.titles[held ?? 'acting']);
         }
         else {
-            const issue = renderIncident(record, ctx);
+            const issue = report.issue;
             let made;
             try {
                 made = await github.createIssue(issue);
@@ -71245,12 +71289,12 @@ async function reportIncident(github, record, ctx, self, mode = 'incident') {
         const err = e instanceof GitHubError ? e : toGitHubError(e, 'request', '(unknown)');
         return { needed, error: err.message, status: err.status, warnings };
     }
-    if (mode === 'incident' && needsResolution(record)) {
-        const resolution = renderResolution(record, ctx);
+    const resolution = mode === 'incident' ? report.resolution : undefined;
+    if (resolution) {
         await tryPart(warnings, 'resolution comment', () => github.comment(number, resolution.body));
         await tryPart(warnings, 'labels', () => github.addLabels(number, resolution.labelsToAdd));
     }
-    const wanted = incidentTitle(record, ctx, held ?? title_incidentState(record));
+    const wanted = report.titles[held ?? report.endState];
     await retitle(github, warnings, { number, title: shownTitle }, wanted);
     return { needed, number, url, created, warnings };
 }
@@ -71265,10 +71309,10 @@ async function retitle(github, warnings, issue, wanted) {
     });
     return now;
 }
-/** The resolution comment is posted when a rollback command ran (the verification has ended). */
-function needsResolution(record) {
-    const status = record.rollback.status;
-    return context_factsOf(record).rollbackRan && (status === 'succeeded' || endedUnrecovered(status));
+/** The breach comment with the note after its heading. */
+function withNote(comment, note) {
+    const [heading, ...rest] = comment.split('\n');
+    return [heading, '', note, ...rest].join('\n');
 }
 async function tryPart(warnings, what, fn) {
     try {
@@ -71282,6 +71326,7 @@ async function tryPart(warnings, what, fn) {
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary: what the run saw and did, on the run page (publish.ts writes it with
 // core.summary).
+
 
 
 
@@ -71335,7 +71380,7 @@ function banner(record) {
     }
 }
 function renderSummary(recordIn, ctx, issue) {
-    const record = scrubDeep(recordIn, ctx.secrets);
+    const record = markdown_scrubDeep(recordIn, ctx.secrets);
     const facts = context_factsOf(record);
     const v = record.final;
     const parts = [banner(record), ''];
@@ -71356,7 +71401,7 @@ function renderSummary(recordIn, ctx, issue) {
             ? `❌ The incident issue could not be opened or updated: ${cell(issue.error, 400)}`
             : `[#${issue.number}](${issue.url})`, '');
     }
-    return scrub(parts.join('\n'), ctx.secrets);
+    return markdown_scrub(parts.join('\n'), ctx.secrets);
 }
 function baselineSection(facts, record) {
     const b = record.baseline;
@@ -71433,7 +71478,7 @@ function reportContext(settings) {
 }
 /** The decision trace JSON under RUNNER_TEMP (its path is the report-path output). */
 function writeTrace(settings, record) {
-    return writeReportFile(settings, buildTrace(record, sanitizeSettings(settings), settings.secrets));
+    return writeReportFile(settings, runTrace(record, settings));
 }
 function reportFileName(settings) {
     const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`;
@@ -71482,8 +71527,9 @@ async function publish(settings, record, deps) {
     const mode = issueMode(record, settings.github.issueOnWarning);
     let issue;
     if (mode) {
+        const report = renderReport(record, ctx);
         issue = deps.github
-            ? await reportIncident(deps.github, record, ctx, deps.self, mode)
+            ? await reportIncident(deps.github, report, ctx.runId, deps.self, mode)
             : {
                 needed: mode === 'incident',
                 warnings: [],
@@ -71492,9 +71538,8 @@ async function publish(settings, record, deps) {
         if (issue.error) {
             log.error(`the incident issue could not be opened: ${issue.error}`);
             // The log carries the full report the issue would have had.
-            const rendered = renderIncident(record, ctx);
-            startGroup(`the incident report (not filed): ${rendered.title}`);
-            info(rendered.body);
+            startGroup(`the incident report (not filed): ${report.issue.title}`);
+            info(report.issue.body);
             endGroup();
         }
         else {
@@ -71559,7 +71604,7 @@ function openReplayTrace(settings, head) {
         buffer = '';
     };
     /** A JSON object's text without its closing brace: more fields may follow. */
-    const open = (value) => JSON.stringify(scrubDeep(value, secrets)).slice(0, -1);
+    const open = (value) => JSON.stringify(markdown_scrubDeep(value, secrets)).slice(0, -1);
     try {
         external_node_fs_namespaceObject.mkdirSync(settings.run.tempDir, { recursive: true });
         fd = external_node_fs_namespaceObject.openSync(file, 'w', 0o600);
@@ -71572,7 +71617,7 @@ function openReplayTrace(settings, head) {
         add(index, entry) {
             if (failed)
                 return;
-            waiting.set(index, JSON.stringify(scrubDeep(entry, secrets)));
+            waiting.set(index, JSON.stringify(markdown_scrubDeep(entry, secrets)));
             for (let text = waiting.get(next); text !== undefined; text = waiting.get(next)) {
                 waiting.delete(next++);
                 write(first ? text : `,${text}`);
@@ -71588,7 +71633,7 @@ function openReplayTrace(settings, head) {
                 first = false;
             }
             waiting.clear();
-            const rest = JSON.stringify(scrubDeep(tail, secrets)).slice(1);
+            const rest = JSON.stringify(markdown_scrubDeep(tail, secrets)).slice(1);
             write(`]${rest === '}' ? '' : ','}${rest}\n`, true);
             if (failed || fd === undefined)
                 return undefined;
@@ -73031,7 +73076,7 @@ async function carryOut(plan, rc, deps) {
 function incidentNotice(recordIn, ctx, issue) {
     if (!issue?.url || issue.error || issue.alreadyRolledBack)
         return undefined;
-    const record = scrubDeep(recordIn, ctx.secrets);
+    const record = markdown_scrubDeep(recordIn, ctx.secrets);
     const facts = context_factsOf(record);
     if (facts.kind !== 'P1' && facts.kind !== 'P2' && facts.kind !== 'security')
         return undefined;
@@ -73050,7 +73095,7 @@ function incidentNotice(recordIn, ctx, issue) {
     else if (endedUnrecovered(r.status))
         lines.push(`Result: rollback ${r.status.toUpperCase()}: ${r.reason}`);
     lines.push(`${issue.created ? 'Incident' : 'Comment on the open incident'}: ${issue.url}`);
-    return defuseChat(scrub(lines.join('\n'), ctx.secrets));
+    return defuseChat(markdown_scrub(lines.join('\n'), ctx.secrets));
 }
 
 ;// CONCATENATED MODULE: ./src/modes/notify.ts

@@ -1,13 +1,15 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import DOMPurify from 'dompurify'
+import { chartStory, momentsOf, type ChartStory } from '../../src/report/chart-story.js'
 import {
-  chartStory,
+  COLORS,
   momentsCaption,
-  momentsOf,
   renderCharts,
-  type ChartStory
-} from '../../src/report/chart-story.js'
-import { COLORS, series, timeGrid, timeOffset, xyChart } from '../../src/report/charts.js'
+  series,
+  timeGrid,
+  timeOffset,
+  xyChart
+} from '../../src/report/charts.js'
 import { factsOf } from '../../src/report/context.js'
 import {
   T0,

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { IssueOutcome, RunRecord } from '../../src/runbook/record.js'
 import type { GitHub } from '../../src/adapters/github.js'
+import { renderReport } from '../../src/report/incident.js'
 import { findOwnRollback, reportIncident, type ReportMode } from '../../src/report/issue.js'
 import { parseStateLine, type ReportContext } from '../../src/report/context.js'
 import {
@@ -39,7 +40,7 @@ const report = (
   record: RunRecord,
   c: ReportContext,
   mode?: ReportMode
-): Promise<IssueOutcome> => reportIncident(gh, record, c, SELF, mode)
+): Promise<IssueOutcome> => reportIncident(gh, renderReport(record, c), c.runId, SELF, mode)
 
 function ok(outcome: IssueOutcome): IssueOutcome {
   if (outcome.error !== undefined) throw new Error(`unexpected error: ${outcome.error}`)

@@ -6,8 +6,8 @@ import type { RunRecord } from '../runbook/record.js'
 import { type Facts, type ReportContext, utc } from './context.js'
 import { cell, code, defuse, fence } from './markdown.js'
 import { backupSection } from './sections/backup.js'
-import { checklists, postChecklistOnly, securitySteps } from './sections/checklists.js'
-import { commandsSection, linksSection } from './sections/commands.js'
+import { postChecklistOnly } from './sections/checklists.js'
+import { commandsSection } from './sections/commands.js'
 import { fleetSection } from './sections/fleet.js'
 import { samplesTable } from './sections/samples.js'
 import { nowLine } from './sections/status.js'
@@ -15,11 +15,12 @@ import { lastLines } from './sections/steps.js'
 import { ruleSection } from './sections/timeline.js'
 import { TEAM, describeSample, responseTime, stepResult } from './sections/values.js'
 
+/** The built-in issue body from the placeholders' values and the sections they were made of. */
 export function builtInBody(
   facts: Facts,
   record: RunRecord,
-  ctx: ReportContext,
-  v: Record<string, string>
+  v: Record<string, string>,
+  parts: { security: string; lists: string; links: string }
 ): string {
   // The subject the incident opened with stays here when the title moves on (resolved, failed).
   const head = [
@@ -41,10 +42,7 @@ export function builtInBody(
   ]
   const sections: [string, string][] = []
   if (facts.kind === 'security') {
-    sections.push([
-      '## Security steps (runbook: Security Breach Decision)',
-      securitySteps(record, ctx)
-    ])
+    sections.push(['## Security steps (runbook: Security Breach Decision)', parts.security])
     sections.push(['## Alert lines (untrusted text from the host)', v.alerts])
     sections.push(['## What the action ran', v.steps])
   }
@@ -55,12 +53,9 @@ export function builtInBody(
   sections.push(['## Samples', v.samples_table])
   sections.push(['## Charts', v.charts])
   sections.push(['## Backup and data loss', backupSection(facts, record)])
-  sections.push([
-    '## Runbook checklists (ticked: done or verified by the action)',
-    checklists(facts, record, ctx)
-  ])
+  sections.push(['## Runbook checklists (ticked: done or verified by the action)', parts.lists])
   sections.push(['## Commands for a human', v.commands])
-  sections.push(['## Links', linksSection(record, ctx)])
+  sections.push(['## Links', parts.links])
   return [...head, '', ...sections.map(([h, text]) => `${h}\n\n${text}\n`)].join('\n')
 }
 

@@ -1,10 +1,9 @@
-// The incident workflow on GitHub: find the environment's open incident, open one or comment on
-// it, then post the resolution and its label, and let the title follow the incident's state
-// (title.ts). One incident per environment: an issue the action opened, whose body starts with the
-// state line (incident-state.ts); a re-run of the same workflow run never posts (or rolls back)
-// twice. Never throws for API
-// failures: the outcome says what could not be written, and the caller fails the step after the
-// rest of the report.
+// The incident workflow on GitHub: render the report once (incident.ts), find the environment's
+// open incident, open one or comment on it, then post the resolution and its label, and let the
+// title follow the incident's state. One incident per environment: an issue the action opened,
+// whose body starts with the state line (incident-state.ts); a re-run of the same workflow run
+// never posts (or rolls back) twice. Never throws for API failures: the outcome says what could
+// not be written, and the caller fails the step after the rest of the report.
 import {
   GitHubError,
   toGitHubError,
@@ -13,20 +12,12 @@ import {
   type IssueInfo
 } from '../adapters/github.js'
 import { rolledBackInRun, stateAfterRun } from '../runbook/pending.js'
-import { endedUnrecovered } from '../runbook/outcome.js'
-import type { IssueOutcome, OwnRollback, RunRecord } from '../runbook/record.js'
+import type { IssueOutcome, OwnRollback } from '../runbook/record.js'
+import { distrustNote, type RenderedReport } from './incident.js'
+import { findIncident, saveState } from './incident-state.js'
+import type { IncidentState } from './sections/status.js'
 
 export type { OwnRollback } from '../runbook/record.js'
-import { factsOf, type ReportContext } from './context.js'
-import {
-  incidentLabels,
-  renderBreachComment,
-  renderIncident,
-  renderResolution,
-  runFactsOf
-} from './incident.js'
-import { findIncident, saveState } from './incident-state.js'
-import { incidentState, type IncidentState, incidentTitle } from './title.js'
 
 export type ReportMode = 'incident' | 'warning'
 
@@ -51,12 +42,13 @@ export async function findOwnRollback(
  * failure comment and its label when a rollback ran. The title follows: a new issue opens with
  * the acting subject, a later breach sets an open incident's title back to it, and the end state
  * (resolved, failed, security) retitles it last; an open security incident keeps the security
- * subject until people clear it. A failed retitle is a warning, like labels.
+ * subject until its clean recovery ran. A failed retitle is a warning, like labels. `report` is
+ * the run's report, rendered once (incident.ts renderReport).
  */
 export async function reportIncident(
   github: GitHub,
-  record: RunRecord,
-  ctx: ReportContext,
+  report: RenderedReport,
+  runId: string,
   self: AccountInfo | undefined,
   mode: ReportMode = 'incident'
 ): Promise<IssueOutcome> {
@@ -71,13 +63,13 @@ export async function reportIncident(
   try {
     // Without knowing its own account the action cannot tell its incident from a look-alike:
     // it opens a new issue rather than write to one it cannot verify.
-    const existing = self ? await findIncident(github, self, record.environment) : undefined
+    const existing = self ? await findIncident(github, self, report.run.environment) : undefined
     if (!self)
       warnings.push(
         'the account the token writes as is unknown: opened a new issue instead of looking for the open incident'
       )
     if (existing) {
-      if (rolledBackInRun(existing.recorded, ctx.runId))
+      if (rolledBackInRun(existing.recorded, runId))
         return {
           needed,
           number: existing.number,
@@ -86,24 +78,21 @@ export async function reportIncident(
           alreadyRolledBack: true,
           warnings
         }
-      const distrust = existing.trust.trusted ? undefined : existing.trust.why
-      await github.comment(existing.number, renderBreachComment(record, ctx, distrust))
+      const breach = existing.trust.trusted
+        ? report.breachComment
+        : withNote(report.breachComment, distrustNote(existing.trust.why))
+      await github.comment(existing.number, breach)
       number = existing.number
       url = existing.url
-      const missing = incidentLabels(record, ctx).filter((l) => !existing.labels.includes(l))
+      const missing = report.issue.labels.filter((l) => !existing.labels.includes(l))
       await tryPart(warnings, 'labels', () => github.addLabels(existing.number, missing))
       await tryPart(warnings, 'state', () =>
-        saveState(github, existing, stateAfterRun(existing.recorded, runFactsOf(record, ctx)))
+        saveState(github, existing, stateAfterRun(existing.recorded, report.run))
       )
       held = existing.recorded?.security ? 'security' : undefined
-      shownTitle = await retitle(
-        github,
-        warnings,
-        existing,
-        incidentTitle(record, ctx, held ?? 'acting')
-      )
+      shownTitle = await retitle(github, warnings, existing, report.titles[held ?? 'acting'])
     } else {
-      const issue = renderIncident(record, ctx)
+      const issue = report.issue
       let made: IssueInfo
       try {
         made = await github.createIssue(issue)
@@ -122,12 +111,12 @@ export async function reportIncident(
     const err = e instanceof GitHubError ? e : toGitHubError(e, 'request', '(unknown)')
     return { needed, error: err.message, status: err.status, warnings }
   }
-  if (mode === 'incident' && needsResolution(record)) {
-    const resolution = renderResolution(record, ctx)
+  const resolution = mode === 'incident' ? report.resolution : undefined
+  if (resolution) {
     await tryPart(warnings, 'resolution comment', () => github.comment(number, resolution.body))
     await tryPart(warnings, 'labels', () => github.addLabels(number, resolution.labelsToAdd))
   }
-  const wanted = incidentTitle(record, ctx, held ?? incidentState(record))
+  const wanted = report.titles[held ?? report.endState]
   await retitle(github, warnings, { number, title: shownTitle }, wanted)
   return { needed, number, url, created, warnings }
 }
@@ -148,10 +137,10 @@ async function retitle(
   return now
 }
 
-/** The resolution comment is posted when a rollback command ran (the verification has ended). */
-export function needsResolution(record: RunRecord): boolean {
-  const status = record.rollback.status
-  return factsOf(record).rollbackRan && (status === 'succeeded' || endedUnrecovered(status))
+/** The breach comment with the note after its heading. */
+function withNote(comment: string, note: string): string {
+  const [heading, ...rest] = comment.split('\n')
+  return [heading, '', note, ...rest].join('\n')
 }
 
 async function tryPart(

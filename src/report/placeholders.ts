@@ -1,22 +1,23 @@
 // The values of the incident's {{placeholders}}, its state line and its labels: what the
 // issue, its comments and its title are rendered from. Pure.
 import { formatDuration } from '../lib/duration.js'
-import { stateAfterRun, type RunFacts } from '../runbook/pending.js'
+import type { RunFacts } from '../runbook/pending.js'
 import type { RunRecord } from '../runbook/record.js'
 import { builtInBody, dataLossWithoutTarget } from './bodies.js'
-import { chartStory, renderCharts } from './chart-story.js'
+import { chartStory } from './chart-story.js'
+import { renderCharts } from './charts.js'
 import {
   commitUrl,
   deploymentUrl,
   factsOf,
-  renderStateLine,
+  type Facts,
   runUrl,
   type ReportContext,
   utc
 } from './context.js'
 import { code, defuse } from './markdown.js'
 import { alertLines, checklists, securitySteps } from './sections/checklists.js'
-import { commandsSection } from './sections/commands.js'
+import { commandsSection, linksSection } from './sections/commands.js'
 import { samplesSection } from './sections/samples.js'
 import {
   actionLine,
@@ -55,11 +56,6 @@ export function runFactsOf(record: RunRecord, ctx: ReportContext): RunFacts {
   }
 }
 
-/** The state line of a new incident opened by this run. */
-export function newStateLine(record: RunRecord, ctx: ReportContext): string {
-  return renderStateLine(stateAfterRun(undefined, runFactsOf(record, ctx)))
-}
-
 /** issueLabels + severity + rollback-level-N (when a rollback ran) + environment:<env> (+ security). */
 export function incidentLabels(record: RunRecord, ctx: ReportContext): string[] {
   const facts = factsOf(record)
@@ -82,6 +78,11 @@ export function placeholderValues(
   const facts = factsOf(record)
   const r = record.rollback
   const b = facts.breachSample
+  // The sections the body and the placeholders share, computed once.
+  const security = facts.kind === 'security' ? securitySteps(record, ctx) : ''
+  const lists = checklists(facts, record, ctx)
+  const commands = commandsSection(facts, record, ctx)
+  const links = linksSection(record, ctx)
   const values: Record<string, string> = {
     // The state line is always the body's first line (incident.ts), never where a template puts it.
     marker: '',
@@ -113,13 +114,10 @@ export function placeholderValues(
     timeline: timeline(facts, record, ctx),
     samples_table: samplesSection(facts, record),
     charts: renderCharts(chartStory(facts, record, ctx)),
-    checklist:
-      facts.kind === 'security'
-        ? `${securitySteps(record, ctx)}\n\n${checklists(facts, record, ctx)}`
-        : checklists(facts, record, ctx),
+    checklist: security ? `${security}\n\n${lists}` : lists,
     steps: stepsSection(record),
     alerts: alertLines(record),
-    commands: commandsSection(facts, record, ctx),
+    commands,
     run_url: runUrl(ctx),
     commit_url: commitUrl(ctx),
     deployment_url: deploymentUrl(ctx, record.environment),
@@ -133,10 +131,32 @@ export function placeholderValues(
     team: TEAM,
     report: ''
   }
-  values.report = builtInBody(facts, record, ctx, values)
+  values.report = builtInBody(facts, record, values, { security, lists, links })
   return values
 }
 
 export function unique(list: string[]): string[] {
   return [...new Set(list)]
+}
+
+/** Everything the incident report is built from, computed in one pass over the record. */
+export interface ReportParts {
+  facts: Facts
+  values: Record<string, string>
+  labels: string[]
+  run: RunFacts
+  /** The built-in subject of each state the incident can show. */
+  subjects: Record<IncidentState, string>
+}
+
+export function reportParts(record: RunRecord, ctx: ReportContext): ReportParts {
+  const facts = factsOf(record)
+  const states: IncidentState[] = ['acting', 'resolved', 'failed', 'security']
+  const labels = incidentLabels(record, ctx)
+  const run = runFactsOf(record, ctx)
+  const subjects = Object.fromEntries(states.map((st) => [st, title(facts, record, st)])) as Record<
+    IncidentState,
+    string
+  >
+  return { facts, values: placeholderValues(record, ctx), labels, run, subjects }
 }

@@ -12,12 +12,12 @@ import { issueMode } from '../runbook/outcome.js'
 import type { IssueOutcome, RunRecord } from '../runbook/record.js'
 import type { Settings, SshSettings } from '../settings/types.js'
 import type { ReportContext } from './context.js'
-import { renderIncident } from './incident.js'
+import { renderReport } from './incident.js'
 import { scrubDeep } from './markdown.js'
 import { renderReplaySummary, replayTraceTail, type ReplayRun } from './replay.js'
 import { reportIncident } from './issue.js'
 import { renderSummary } from './summary.js'
-import { buildTrace, sanitizeSettings } from './trace.js'
+import { runTrace } from './trace.js'
 
 function jumpSpec(jump: NonNullable<SshSettings['jump']>, user: string): string {
   const host = jump.host.includes(':') ? `[${jump.host}]` : jump.host
@@ -56,7 +56,7 @@ export function reportContext(settings: Settings): ReportContext {
 
 /** The decision trace JSON under RUNNER_TEMP (its path is the report-path output). */
 export function writeTrace(settings: Settings, record: RunRecord): string | undefined {
-  return writeReportFile(settings, buildTrace(record, sanitizeSettings(settings), settings.secrets))
+  return writeReportFile(settings, runTrace(record, settings))
 }
 
 function reportFileName(settings: Settings): string {
@@ -116,8 +116,9 @@ export async function publish(
   const mode = issueMode(record, settings.github.issueOnWarning)
   let issue: IssueOutcome | undefined
   if (mode) {
+    const report = renderReport(record, ctx)
     issue = deps.github
-      ? await reportIncident(deps.github, record, ctx, deps.self, mode)
+      ? await reportIncident(deps.github, report, ctx.runId, deps.self, mode)
       : {
           needed: mode === 'incident',
           warnings: [],
@@ -126,9 +127,8 @@ export async function publish(
     if (issue.error) {
       log.error(`the incident issue could not be opened: ${issue.error}`)
       // The log carries the full report the issue would have had.
-      const rendered = renderIncident(record, ctx)
-      core.startGroup(`the incident report (not filed): ${rendered.title}`)
-      core.info(rendered.body)
+      core.startGroup(`the incident report (not filed): ${report.issue.title}`)
+      core.info(report.issue.body)
       core.endGroup()
     } else {
       for (const w of issue.warnings) log.warning(`incident #${issue.number}: ${w}`)

@@ -2,7 +2,8 @@
 // core.summary).
 import { formatDuration } from '../lib/duration.js'
 import type { IssueOutcome, RunRecord } from '../runbook/record.js'
-import { chartStory, renderCharts } from './chart-story.js'
+import { chartStory } from './chart-story.js'
+import { renderCharts } from './charts.js'
 import { type Facts, factsOf, type ReportContext, clock } from './context.js'
 import { cell, defuse, scrub, scrubDeep } from './markdown.js'
 import { samplesSection } from './sections/samples.js'

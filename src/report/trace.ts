@@ -31,7 +31,8 @@ export function sanitizeSettings(settings: Settings): SanitizedSettings {
       path: copy.github.issueTemplate.path,
       text: `(${copy.github.issueTemplate.text.length} characters)`
     }
-  return { ...scrubDeep(copy, secrets), secretCount: secrets.filter((s) => s.trim()).length }
+  // The caller scrubs the whole trace, these settings included, before it is written.
+  return { ...copy, secretCount: secrets.filter((s) => s.trim()).length }
 }
 
 export interface TraceVerdict extends Omit<Verdict, 'evidence'> {
@@ -99,4 +100,9 @@ export function traceVerdict(v: Verdict, at: number): TraceVerdict {
 
 function redactHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED]))
+}
+
+/** The watch's decision trace: the settings without their secrets, then the whole run, scrubbed. */
+export function runTrace(record: RunRecord, settings: Settings): DecisionTrace {
+  return buildTrace(record, sanitizeSettings(settings), settings.secrets)
 }

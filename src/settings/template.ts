@@ -164,3 +164,37 @@ function unquote(value: string): string {
   }
   return v
 }
+
+/** A template rendered for an incident: its body, labels, and its title for each subject given. */
+export interface RenderedTemplate<K extends string> {
+  body: string
+  labels: string[]
+  /** Undefined when the template has no front-matter title. */
+  titles?: Record<K, string>
+}
+
+/**
+ * Renders a template once for a run: the body and labels with `values`, and, when it has a
+ * front-matter title, that title once per subject (`{{title}}` follows the incident's state).
+ */
+export function renderTemplated<K extends string>(
+  tpl: ParsedTemplate,
+  values: Readonly<Record<string, string>>,
+  subjects: Readonly<Record<K, string>>
+): RenderedTemplate<K> {
+  const tplTitle = tpl.title
+  return {
+    body: renderTemplate(tpl.body, values),
+    labels: tpl.labels.map((l) => renderTemplate(l, values)),
+    ...(tplTitle
+      ? {
+          titles: Object.fromEntries(
+            Object.entries<string>(subjects).map(([k, subject]) => [
+              k,
+              renderTemplate(tplTitle, { ...values, title: subject })
+            ])
+          ) as Record<K, string>
+        }
+      : {})
+  }
+}
