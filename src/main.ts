@@ -43,7 +43,8 @@ const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
   replay: replayMode
 }
 
-export async function run(adapters: Adapters = realAdapters()): Promise<void> {
+/** `entry`: the bundle this runs from (index.ts), given only with the real adapters. */
+export async function run(adapters: Adapters = realAdapters(), entry?: URL): Promise<void> {
   const cancel = installCancellation(log, adapters.disposeAllSync)
   let fleet: FleetMember<HostConnection>[] = []
   try {
@@ -86,7 +87,8 @@ export async function run(adapters: Adapters = realAdapters()): Promise<void> {
       cancel,
       log,
       notes,
-      setOutputs
+      setOutputs,
+      ...(entry ? { entry } : {})
     })
   } catch (e) {
     core.setFailed(`rollback-sentinel failed: ${(e as Error).message}`)

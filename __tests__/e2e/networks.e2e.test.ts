@@ -1,12 +1,15 @@
 // Real runners' networks end to end through the bundle: a health endpoint the runner reaches only
 // through its proxy (a real tinyproxy, CONNECT, an internal CA given as ca-certificate) is
 // healthy; the same endpoint without the CA is unreachable from the runner while Prometheus shows
-// the service serving, which is a monitoring problem (inconclusive), never a rollback.
+// the service serving, which is a monitoring problem (inconclusive), never a rollback; a replay
+// reads Prometheus' history through the same proxy and CA from its worker thread.
 import { jest } from '@jest/globals'
+import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type net from 'node:net'
+import { runAction } from '../../sandbox/run-action.js'
 import { startTinyproxy } from '../../sandbox/tinyproxy.js'
 import { createTestCa } from '../../sandbox/tls.js'
 import {
@@ -31,13 +34,17 @@ let front: https.Server
 let frontUrl: string
 
 /**
- * An https front for the sandbox service's /health, with a certificate the test CA signed,
- * answering only connections from the proxy (the service behind a corporate proxy).
+ * An https front for the sandbox service's /health and its Prometheus' API, with a certificate
+ * the test CA signed, answering only connections from the proxy (behind a corporate proxy).
  */
 beforeAll(async () => {
   ca = createTestCa({ name: 'Acme internal CA' })
   front = https.createServer(ca.issue({ altNames: [`IP:${FRONT_HOST}`] }), (req, res) => {
-    const upstream = http.get(`${production().healthUrl}`, (answer) => {
+    const p = production()
+    const target = req.url?.startsWith('/api/v1/')
+      ? `${p.prometheus.url}${req.url}`
+      : `${p.healthUrl}`
+    const upstream = http.get(target, (answer) => {
       res.writeHead(answer.statusCode ?? 502, { 'Content-Type': 'application/json' })
       answer.pipe(res)
     })
@@ -90,5 +97,44 @@ describe('end to end: networks', () => {
     expect(run.outputs.reason).toMatch(/Prometheus shows \d+(\.\d+)? req\/s at \d+\.\d% errors/)
     expect(callLines(p)).toEqual([])
     expect(p.github.issues).toHaveLength(0)
+  })
+
+  it('replay: Prometheus reached only through the runner proxy, with an internal CA: read from the worker thread, exit 0', async () => {
+    const p = production()
+    // Prometheus holds the service's error rate and latency from here on.
+    await p.reset()
+    const front = new URL(frontUrl)
+    const deployedAt = Date.now() - 2_000
+    const before = proxy.requests().length
+    const run = await runAction({
+      inputs: {
+        mode: 'replay',
+        'prometheus-url': `${front.protocol}//${front.host}`,
+        'ca-certificate': ca.certPem,
+        'error-rate-query': p.queries.errorRate,
+        'latency-query': p.queries.latency,
+        'request-rate-query': p.queries.requestRate,
+        'watch-duration': '5s',
+        'probe-interval': '1s',
+        'replay-deploys': new Date(deployedAt).toISOString()
+      },
+      env: proxyEnv(),
+      timeoutMs: 60_000
+    })
+    try {
+      expect(run.code).toBe(0)
+      expect(visibleLog(run)).toContain(`prometheus-url: through proxy ${proxy.url}`)
+      expect(
+        proxy
+          .requests()
+          .slice(before)
+          .some((r) => r.startsWith(`CONNECT ${FRONT_HOST}:`))
+      ).toBe(true)
+      const trace = JSON.parse(fs.readFileSync(run.outputs['report-path'], 'utf8'))
+      // Every query answered, with points: read through the tunnel, the CA trusted.
+      expect(trace.deploys[0]).toMatchObject({ noData: false, failures: [] })
+    } finally {
+      run.cleanup()
+    }
   })
 })

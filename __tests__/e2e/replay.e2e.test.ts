@@ -2,8 +2,11 @@
 // a backfilled past (promtool) of three deploys — a bad one (60% errors), a healthy one and a P3
 // one (7%) — listed through replay-deploys and through the Deployments API of the GitHub
 // stand-in; then the fidelity test: a live watch of the sandbox production rolls back, and the
-// replay of that same deploy against the same Prometheus decides the same, within one interval.
+// replay of that same deploy against the same Prometheus decides the same, within one interval;
+// and a replay cancelled while its reads hang in the worker thread stops at once.
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { historyOpenMetrics } from '../../sandbox/history.js'
 import { runAction } from '../../sandbox/run-action.js'
 import { summaryRows } from '../../__fixtures__/summary.js'
@@ -143,6 +146,44 @@ describe('mode replay against a real Prometheus with a backfilled past', () => {
       expect(trace.detail).toBe('summary')
       expect(trace.deploys[1]).toMatchObject({ sha: '600d1e5', counts: { samples: 61 } })
       expect(trace.deploys[1].samples).toBeUndefined()
+    },
+    E2E_TIMEOUT
+  )
+
+  it(
+    'cancelled: SIGTERM while every range query hangs stops the reads in the worker thread at once; each deploy is reported on its cancelled reads, the step fails as cancelled',
+    async () => {
+      // A Prometheus that takes requests and never answers: only the cancellation ends them.
+      let requests = 0
+      const silent = http.createServer(() => requests++)
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+      try {
+        const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+        const r = await runAction({
+          inputs: {
+            mode: 'replay',
+            'prometheus-url': url,
+            'replay-deploys': PAST.map((d) => new Date(d.at).toISOString()).join('\n')
+          },
+          sigtermAfterMs: 1500,
+          timeoutMs: 60_000
+        })
+        runs.push(r)
+        const log = visibleLog(r)
+        expect(requests).toBeGreaterThan(0)
+        expect(log).toContain('SIGTERM received')
+        // Range queries wait 30 s for an answer; the cancellation does not.
+        expect(r.exitAfterSigtermMs).toBeLessThan(5000)
+        expect(r.code).toBe(1)
+        expect(log).toContain('cancelled: the replay was stopped before it read every deploy')
+        expect(r.outputs['replay-deploys']).toBe('3')
+        // Each deploy judged on reads that were cancelled: no data, never a rollback.
+        expect(r.summary).toContain('0 of 3 deploys would have rolled back')
+        expect(r.summary).toContain('a query could not be read: cancelled')
+      } finally {
+        silent.closeAllConnections()
+        await new Promise((resolve) => silent.close(resolve))
+      }
     },
     E2E_TIMEOUT
   )

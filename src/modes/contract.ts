@@ -18,4 +18,9 @@ export interface ModeContext {
   /** What the setup could not do, said once (the summary's notes). */
   notes: string[]
   setOutputs(outputs: Record<string, string>): void
+  /**
+   * The action's bundle, for a mode that runs part of its work in a worker thread of it (the
+   * replay's loop). Undefined under the tests: their fake adapters cannot cross to a thread.
+   */
+  entry?: URL
 }

@@ -7,33 +7,14 @@ import { performance } from 'node:perf_hooks'
 import type { GitHub } from '../adapters/github.js'
 import type { MetricsHistory } from '../adapters/ports.js'
 import { formatDuration } from '../lib/duration.js'
-import { judgeRecorded } from '../runbook/judgement.js'
 import { Outputs } from '../settings/names.js'
 import { openReplayTrace, publishReplay } from '../report/publish.js'
-import {
-  ReplayCollector,
-  replayTotals,
-  replayTraceDeploy,
-  replayTraceHead,
-  type ReplayOutcome,
-  type ReplayRow,
-  type ReplayRun
-} from '../report/replay.js'
-import {
-  fetchHistory,
-  readingsOf,
-  rebuildSamples,
-  replayRange,
-  type DeployHistory
-} from '../sampling/history.js'
+import { replayTotals, replayTraceHead, type ReplayRow, type ReplayRun } from '../report/replay.js'
 import { queriesOf } from '../sampling/probe.js'
-import type { ReplayDeploy, Settings } from '../settings/types.js'
+import type { Settings } from '../settings/types.js'
 import type { ModeContext } from './contract.js'
-
-/** Deploys whose history is fetched at once: Prometheus serves them in parallel. */
-const CONCURRENCY = 6
-
-export type ListedDeploy = ReplayDeploy & { source: 'replay-deploys' | 'deployments-api' }
+import { judgeDeploys, type Judged, type ListedDeploy, type ReplayJob } from './replay-judge.js'
+import { judgeInWorker } from './replay-worker.js'
 
 /** The deploys to replay: replay-deploys, else the Deployments API's latest. Throws on failure. */
 async function deploysOf(settings: Settings, github: GitHub | undefined): Promise<ListedDeploy[]> {
@@ -50,59 +31,6 @@ async function deploysOf(settings: Settings, github: GitHub | undefined): Promis
     ...(d.sha ? { sha: d.sha } : {}),
     source: 'deployments-api'
   }))
-}
-
-/** Runs `work` over `items` with at most `limit` at once; `work` keeps what it needs. */
-async function inParallel<T>(
-  items: T[],
-  limit: number,
-  work: (item: T, i: number) => Promise<void>
-) {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      await work(items[i], i)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-}
-
-/** The samples, verdicts and final verdict of one deploy, as the watch would have judged them. */
-export function judgeDeploy(
-  deploy: ListedDeploy,
-  history: DeployHistory,
-  settings: Settings
-): ReplayOutcome {
-  const { policy } = settings
-  const { baseline, samples } = rebuildSamples(history, policy, deploy.at)
-  const startedAt = samples[0]?.at ?? deploy.at
-  const judged = judgeRecorded(samples, {
-    policy,
-    deployedAt: deploy.at,
-    // A restart would run on the host, and what it changed has no history: none in a replay.
-    restartAvailable: false,
-    baseline,
-    plannedEnd: startedAt + settings.watchDurationMs
-  })
-  const readings = readingsOf(history)
-  const failures = [...new Set(readings.flatMap((r) => (r.ok ? [] : [r.reason])))]
-  const lastAt = samples[samples.length - 1]?.at ?? history.range.start
-  const incomplete = startedAt + settings.watchDurationMs > lastAt + settings.probeIntervalMs
-  return {
-    deploy,
-    startedAt,
-    samples: judged.samples,
-    verdicts: judged.verdicts,
-    final: judged.final,
-    baseline,
-    failures,
-    ...(incomplete
-      ? {
-          incomplete: `history ends ${formatDuration(Math.max(0, lastAt - deploy.at))} after the deploy (the watch is ${formatDuration(settings.watchDurationMs)})`
-        }
-      : {})
-  }
 }
 
 export async function replayMode(ctx: ModeContext): Promise<void> {
@@ -136,46 +64,33 @@ export async function replayMode(ctx: ModeContext): Promise<void> {
     settings,
     replayTraceHead(settings.environment, now, replay.trace, settings)
   )
-  // Each deploy is judged as soon as its history is in, and only its summary row is kept: the
-  // samples of 1,000 deploys held to the end would take most of a gigabyte.
-  const collector = new ReplayCollector()
   let decideMs = 0
   let requests = 0
   let samples = 0
   let readings = 0
   let silent = 0
   let silentReason: string | undefined
-  await inParallel(deploys, CONCURRENCY, async (d, i) => {
-    const history = await fetchHistory(source, queries, replayRange(d.at, settings, now), {
-      healthQuery: replay.healthQuery,
-      confirm: settings.policy.health.confirm,
-      confirmIntervalMs: settings.policy.health.confirmIntervalMs,
-      signal: cancel.signal
-    })
-    const t0 = performance.now()
-    const outcome = judgeDeploy(d, history, settings)
-    const row = collector.add(i, outcome)
-    trace.add(i, replayTraceDeploy(row, replay.trace === 'full' ? outcome : undefined))
-    decideMs += performance.now() - t0
-    samples += outcome.samples.length
-    for (const r of readingsOf(history)) {
-      readings++
-      requests += r.requests
-      if (!r.ok && !r.answered) {
-        silent++
-        silentReason ??= r.reason
-      }
-    }
-  })
+  const onJudged = (j: Judged) => {
+    trace.add(j.index, j.entry)
+    decideMs += j.decideMs
+    samples += j.samples
+    requests += j.requests
+    readings += j.readings
+    silent += j.silent
+    silentReason ??= j.silentReason
+  }
+  const job: ReplayJob = { settings, deploys, now }
+  const { rows, charted } = ctx.entry
+    ? await judgeInWorker(ctx.entry, job, cancel.signal, onJudged)
+    : await judgeDeploys(job, source, cancel.signal, onJudged)
   const prometheusMs = Math.max(0, performance.now() - started - decideMs)
   core.endGroup()
 
-  const rows = collector.rows()
   const run: ReplayRun = {
     environment: settings.environment,
     generatedAt: now,
     rows,
-    charted: collector.charted(),
+    charted,
     trace: replay.trace,
     notes: ctx.notes,
     timing: { prometheusMs, decideMs, requests, samples }
