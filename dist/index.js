@@ -73522,14 +73522,12 @@ function readingsOf(history) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/modes/replay.ts
-// mode: replay — what the policy would have done on past deploys. Samples come from Prometheus'
-// history (replay-samples.ts); the watch's own judgement (runbook/judgement.ts) judges them cycle by
-// cycle. Nothing runs on a host and no issue is written: a replay is information, so it exits 0
-// except on bad input and a Prometheus that answers nothing at all.
-
-
-
+;// CONCATENATED MODULE: ./src/modes/replay-judge.ts
+// The replay's loop: each deploy's history read from Prometheus and judged by the watch's own
+// judgement (runbook/judgement.ts) as soon as it is in, and only its summary row kept (the
+// samples of 1,000 deploys held to the end would take most of a gigabyte). It runs in a worker
+// thread in the action (replay-worker.ts) and in the action's thread under the tests; what it
+// gives back is plain data, so that it can cross between threads.
 
 
 
@@ -73538,22 +73536,6 @@ function readingsOf(history) {
 
 /** Deploys whose history is fetched at once: Prometheus serves them in parallel. */
 const CONCURRENCY = 6;
-/** The deploys to replay: replay-deploys, else the Deployments API's latest. Throws on failure. */
-async function deploysOf(settings, github) {
-    const replay = settings.replay;
-    if (!replay)
-        return [];
-    if (replay.deploys)
-        return replay.deploys.map((d) => ({ ...d, source: 'replay-deploys' }));
-    if (!github)
-        throw new Error('no github-token or GITHUB_REPOSITORY to list the deployments: list the deploys in replay-deploys instead');
-    const listed = await github.listDeployments(settings.environment, replay.count);
-    return listed.map((d) => ({
-        at: d.createdAt,
-        ...(d.sha ? { sha: d.sha } : {}),
-        source: 'deployments-api'
-    }));
-}
 /** Runs `work` over `items` with at most `limit` at once; `work` keeps what it needs. */
 async function inParallel(items, limit, work) {
     let next = 0;
@@ -73597,6 +73579,181 @@ function judgeDeploy(deploy, history, settings) {
             : {})
     };
 }
+/**
+ * Reads and judges every deploy of `job`, `CONCURRENCY` at a time, handing each to `onJudged`
+ * as soon as it is judged (in any order). Once `signal` is aborted, the reads in flight and
+ * those left fail as cancelled and their deploys are judged on that.
+ */
+async function judgeDeploys(job, source, signal, onJudged) {
+    const { settings, deploys, now } = job;
+    const queries = queriesOf(settings);
+    const replay = settings.replay;
+    if (!queries || !replay)
+        throw new Error('mode replay needs prometheus-url');
+    const collector = new ReplayCollector();
+    await inParallel(deploys, CONCURRENCY, async (d, index) => {
+        const history = await fetchHistory(source, queries, replayRange(d.at, settings, now), {
+            healthQuery: replay.healthQuery,
+            confirm: settings.policy.health.confirm,
+            confirmIntervalMs: settings.policy.health.confirmIntervalMs,
+            signal
+        });
+        const t0 = external_node_perf_hooks_.performance.now();
+        const outcome = judgeDeploy(d, history, settings);
+        const row = collector.add(index, outcome);
+        const entry = replayTraceDeploy(row, replay.trace === 'full' ? outcome : undefined);
+        const decideMs = external_node_perf_hooks_.performance.now() - t0;
+        let requests = 0;
+        let silent = 0;
+        let silentReason;
+        const readings = readingsOf(history);
+        for (const r of readings) {
+            requests += r.requests;
+            if (!r.ok && !r.answered) {
+                silent++;
+                silentReason ??= r.reason;
+            }
+        }
+        onJudged({
+            index,
+            entry,
+            samples: outcome.samples.length,
+            decideMs,
+            requests,
+            readings: readings.length,
+            silent,
+            ...(silentReason !== undefined ? { silentReason } : {})
+        });
+    });
+    return { rows: collector.rows(), charted: collector.charted() };
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/modes/replay-worker.ts
+// The replay's loop (replay-judge.ts) in a worker thread of the action's own bundle, with heap
+// limits sized for what the loop keeps. In one thread, a replay of 1,000 deploys peaked near
+// 290 MiB although it holds little: V8 grew the young generation to Node 24's default (128 MiB)
+// under the long busy run, and the old generation filled with dead objects up to a first limit
+// it sets from the heap's maximum (4 GiB on a large machine) before it collected any. An action
+// cannot pass flags to its node; a worker's resourceLimits can, and the same replay peaks near
+// 175 MiB (docs/performance.md, figure 7e). The worker reads and judges; the action's thread
+// keeps the rows, writes the trace and the report, and owns the signals: a cancellation crosses
+// as a message and the worker's reads stop as they would in one thread.
+
+
+
+/** workerData's mark: this thread was started to judge a replay. */
+const ROLE = 'rollback-sentinel:replay';
+/**
+ * The worker's heap in MiB. The young generation (both semi-spaces and new large objects) holds
+ * a few deploys in flight. The old generation's maximum also sets how much garbage V8 lets pile
+ * up before its first full collection; what the loop keeps (a row per deploy, the charted
+ * outcomes, the deploys in flight) is a few MiB at the defaults, so 1 GiB leaves room for long
+ * watches at short intervals.
+ */
+const YOUNG_GENERATION_MB = 16;
+const OLD_GENERATION_MB = 1024;
+/** True in a worker thread started by judgeInWorker. */
+function isReplayWorker() {
+    return !external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === ROLE;
+}
+/**
+ * Runs judgeDeploys in a worker thread started from `entry` (the bundle, whose index.ts calls
+ * replayWorker in that thread), with the real adapters built there from the job's settings.
+ * Resolves as judgeDeploys does, once every deploy was handed to `onJudged`; rejects if the
+ * worker fails.
+ */
+function judgeInWorker(entry, job, signal, onJudged) {
+    return new Promise((resolve, reject) => {
+        const worker = new external_node_worker_threads_.Worker(entry, {
+            workerData: { role: ROLE, job },
+            resourceLimits: {
+                maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+                maxOldGenerationSizeMb: OLD_GENERATION_MB
+            }
+        });
+        let done = false;
+        const cancel = () => worker.postMessage({ cancel: true });
+        if (signal.aborted)
+            cancel();
+        else
+            signal.addEventListener('abort', cancel, { once: true });
+        const settle = (result) => {
+            signal.removeEventListener('abort', cancel);
+            if (result instanceof Error)
+                reject(result);
+            else
+                resolve(result);
+        };
+        worker.on('message', (message) => {
+            if ('judged' in message)
+                return onJudged(message.judged);
+            done = true;
+            // Its kept-alive connections would hold the thread open: it has nothing left to do.
+            void worker.terminate().then(() => settle(message.done));
+        });
+        worker.once('error', (e) => {
+            done = true;
+            settle(new Error(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+                ? `the replay ran out of memory (${OLD_GENERATION_MB} MiB of heap): a longer probe-interval or a shorter watch-duration makes each deploy's samples fewer`
+                : `the replay's worker thread failed: ${e.message}`));
+        });
+        worker.once('exit', (code) => {
+            if (!done)
+                settle(new Error(`the replay's worker thread stopped (exit code ${code})`));
+        });
+    });
+}
+/** The worker thread's side: judges the job it was given and says so deploy by deploy. */
+async function replayWorker() {
+    const port = external_node_worker_threads_.parentPort;
+    if (!port)
+        throw new Error('replayWorker runs in a worker thread');
+    const { job } = external_node_worker_threads_.workerData;
+    const controller = new AbortController();
+    port.on('message', (message) => {
+        if (message.cancel)
+            controller.abort();
+    });
+    const source = realAdapters().metricsHistory(job.settings);
+    if (!source)
+        throw new Error('mode replay needs prometheus-url');
+    const post = (message) => port.postMessage(message);
+    const judgement = await judgeDeploys(job, source, controller.signal, (judged) => post({ judged }));
+    post({ done: judgement });
+}
+
+;// CONCATENATED MODULE: ./src/modes/replay.ts
+// mode: replay — what the policy would have done on past deploys. Samples come from Prometheus'
+// history (sampling/history.ts); the watch's own judgement (runbook/judgement.ts) judges them cycle by
+// cycle. Nothing runs on a host and no issue is written: a replay is information, so it exits 0
+// except on bad input and a Prometheus that answers nothing at all.
+
+
+
+
+
+
+
+
+
+/** The deploys to replay: replay-deploys, else the Deployments API's latest. Throws on failure. */
+async function deploysOf(settings, github) {
+    const replay = settings.replay;
+    if (!replay)
+        return [];
+    if (replay.deploys)
+        return replay.deploys.map((d) => ({ ...d, source: 'replay-deploys' }));
+    if (!github)
+        throw new Error('no github-token or GITHUB_REPOSITORY to list the deployments: list the deploys in replay-deploys instead');
+    const listed = await github.listDeployments(settings.environment, replay.count);
+    return listed.map((d) => ({
+        at: d.createdAt,
+        ...(d.sha ? { sha: d.sha } : {}),
+        source: 'deployments-api'
+    }));
+}
 async function replayMode(ctx) {
     const { settings, adapters, log, cancel } = ctx;
     const source = adapters.metricsHistory(settings);
@@ -73621,45 +73778,32 @@ async function replayMode(ctx) {
     const now = adapters.clock.now();
     const started = external_node_perf_hooks_.performance.now();
     const trace = openReplayTrace(settings, replayTraceHead(settings.environment, now, replay.trace, settings));
-    // Each deploy is judged as soon as its history is in, and only its summary row is kept: the
-    // samples of 1,000 deploys held to the end would take most of a gigabyte.
-    const collector = new ReplayCollector();
     let decideMs = 0;
     let requests = 0;
     let samples = 0;
     let readings = 0;
     let silent = 0;
     let silentReason;
-    await inParallel(deploys, CONCURRENCY, async (d, i) => {
-        const history = await fetchHistory(source, queries, replayRange(d.at, settings, now), {
-            healthQuery: replay.healthQuery,
-            confirm: settings.policy.health.confirm,
-            confirmIntervalMs: settings.policy.health.confirmIntervalMs,
-            signal: cancel.signal
-        });
-        const t0 = external_node_perf_hooks_.performance.now();
-        const outcome = judgeDeploy(d, history, settings);
-        const row = collector.add(i, outcome);
-        trace.add(i, replayTraceDeploy(row, replay.trace === 'full' ? outcome : undefined));
-        decideMs += external_node_perf_hooks_.performance.now() - t0;
-        samples += outcome.samples.length;
-        for (const r of readingsOf(history)) {
-            readings++;
-            requests += r.requests;
-            if (!r.ok && !r.answered) {
-                silent++;
-                silentReason ??= r.reason;
-            }
-        }
-    });
+    const onJudged = (j) => {
+        trace.add(j.index, j.entry);
+        decideMs += j.decideMs;
+        samples += j.samples;
+        requests += j.requests;
+        readings += j.readings;
+        silent += j.silent;
+        silentReason ??= j.silentReason;
+    };
+    const job = { settings, deploys, now };
+    const { rows, charted } = ctx.entry
+        ? await judgeInWorker(ctx.entry, job, cancel.signal, onJudged)
+        : await judgeDeploys(job, source, cancel.signal, onJudged);
     const prometheusMs = Math.max(0, external_node_perf_hooks_.performance.now() - started - decideMs);
     endGroup();
-    const rows = collector.rows();
     const run = {
         environment: settings.environment,
         generatedAt: now,
         rows,
-        charted: collector.charted(),
+        charted,
         trace: replay.trace,
         notes: ctx.notes,
         timing: { prometheusMs, decideMs, requests, samples }
@@ -74825,7 +74969,8 @@ const main_MODES = {
     command: commandMode,
     replay: replayMode
 };
-async function run(adapters = realAdapters()) {
+/** `entry`: the bundle this runs from (index.ts), given only with the real adapters. */
+async function run(adapters = realAdapters(), entry) {
     const cancel = installCancellation(log, adapters.disposeAllSync);
     let fleet = [];
     try {
@@ -74873,7 +75018,8 @@ async function run(adapters = realAdapters()) {
             cancel,
             log,
             notes,
-            setOutputs
+            setOutputs,
+            ...(entry ? { entry } : {})
         });
     }
     catch (e) {
@@ -74887,8 +75033,14 @@ async function run(adapters = realAdapters()) {
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts
-// The action's entry point: only calls run(). Exits explicitly so that nothing (a keep-alive
-// socket, a stray timer) keeps a finished or cancelled step alive.
+// The action's entry point: calls run(), or, in the worker thread that a replay starts from this
+// same file (modes/replay-worker.ts), the replay's loop. Exits explicitly so that nothing (a
+// keep-alive socket, a stray timer) keeps a finished or cancelled step alive.
 
-run().then(() => process.exit(), () => process.exit(1));
+
+if (isReplayWorker())
+    // A failure there reaches the action's thread as the Worker's 'error' event.
+    void replayWorker();
+else
+    run(undefined, new URL(import.meta.url)).then(() => process.exit(), () => process.exit(1));
 

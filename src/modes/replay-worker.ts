@@ -91,7 +91,7 @@ export async function replayWorker(): Promise<void> {
   port.on('message', (message: ToWorker) => {
     if (message.cancel) controller.abort()
   })
-  const source = realAdapters().prometheusHistory(job.settings)
+  const source = realAdapters().metricsHistory(job.settings)
   if (!source) throw new Error('mode replay needs prometheus-url')
   const post = (message: FromWorker) => port.postMessage(message)
   const judgement = await judgeDeploys(job, source, controller.signal, (judged) => post({ judged }))

@@ -1,5 +1,5 @@
 // mode: replay — what the policy would have done on past deploys. Samples come from Prometheus'
-// history (replay-samples.ts); the watch's own judgement (runbook/judgement.ts) judges them cycle by
+// history (sampling/history.ts); the watch's own judgement (runbook/judgement.ts) judges them cycle by
 // cycle. Nothing runs on a host and no issue is written: a replay is information, so it exits 0
 // except on bad input and a Prometheus that answers nothing at all.
 import * as core from '@actions/core'
