@@ -53272,6 +53272,15 @@ function createGitHub(options) {
         }
     }
     let self;
+    /** PATCH of one field of an issue (the action never closes issues). */
+    async function updateIssue(issueNumber, fields) {
+        await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
+            owner,
+            repo,
+            issue_number: issueNumber,
+            ...fields
+        });
+    }
     return {
         owner,
         repo,
@@ -53379,22 +53388,8 @@ function createGitHub(options) {
                 labels
             });
         },
-        async setTitle(issueNumber, title) {
-            await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
-                owner,
-                repo,
-                issue_number: issueNumber,
-                title
-            });
-        },
-        async setBody(issueNumber, body) {
-            await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
-                owner,
-                repo,
-                issue_number: issueNumber,
-                body
-            });
-        },
+        setTitle: (issueNumber, title) => updateIssue(issueNumber, { title }),
+        setBody: (issueNumber, body) => updateIssue(issueNumber, { body }),
         async getPermission(username) {
             try {
                 const p = await call('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', { owner, repo, username });

@@ -219,6 +219,16 @@ export function createGitHub(options: GitHubOptions): GitHub {
 
   let self: Promise<AccountInfo> | undefined
 
+  /** PATCH of one field of an issue (the action never closes issues). */
+  async function updateIssue(issueNumber: number, fields: { title?: string; body?: string }) {
+    await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
+      owner,
+      repo,
+      issue_number: issueNumber,
+      ...fields
+    })
+  }
+
   return {
     owner,
     repo,
@@ -332,22 +342,8 @@ export function createGitHub(options: GitHubOptions): GitHub {
         labels
       })
     },
-    async setTitle(issueNumber, title) {
-      await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
-        owner,
-        repo,
-        issue_number: issueNumber,
-        title
-      })
-    },
-    async setBody(issueNumber, body) {
-      await call('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', {
-        owner,
-        repo,
-        issue_number: issueNumber,
-        body
-      })
-    },
+    setTitle: (issueNumber, title) => updateIssue(issueNumber, { title }),
+    setBody: (issueNumber, body) => updateIssue(issueNumber, { body }),
     async getPermission(username) {
       try {
         const p = await call<{ permission?: string; role_name?: string }>(
