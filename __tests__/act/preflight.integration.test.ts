@@ -85,13 +85,11 @@ describe('preflight on a real host', () => {
     const r = await check()
     expect(kinds(r)).toEqual([])
     expect(r.shared).toBe(true)
-    expect(r.raw.scripts.map((s) => [s.role, s.exists?.exitCode, s.executable?.exitCode])).toEqual(
-      [
-        ['rollback', 0, 0],
-        ['validate', 0, 0],
-        ['smoke', 0, 0]
-      ]
-    )
+    expect(r.raw.scripts.map((s) => [s.role, s.exists?.exitCode, s.executable?.exitCode])).toEqual([
+      ['rollback', 0, 0],
+      ['validate', 0, 0],
+      ['smoke', 0, 0]
+    ])
     expect(r.raw.list?.stdout).toContain('backup-20251202-030000')
     expect(r.raw.programs.map((p) => [p.probe, p.answer?.exitCode])).toEqual([
       [{ kind: 'command', name: 'bash' }, 0],
@@ -152,7 +150,9 @@ describe('preflight on a real host', () => {
     writeFakeDeploy(sshd.deployDir)
     const r = await check(settings(), '/srv/no-such-app')
     expect(kinds(r)).toEqual(['error app-dir: app-dir cannot be entered'])
-    expect(r.findings[0].message).toMatch(/`cd \/srv\/no-such-app` failed \(exit 1: ".*No such file/)
+    expect(r.findings[0].message).toMatch(
+      /`cd \/srv\/no-such-app` failed \(exit 1: ".*No such file/
+    )
     expect(r.raw.scripts).toEqual([])
   })
 
@@ -208,7 +208,9 @@ describe("the host kit's gate", () => {
           stderr: ''
         })
         // What the gate hands to timeout: the fixed form, never the request text itself.
-        expect(fs.readFileSync(log, 'utf8')).toMatch(/^-k 5 \d+ (true|test -[fx] |bash -- deploy|bash -c command -v "\$1" sh |docker compose version)/)
+        expect(fs.readFileSync(log, 'utf8')).toMatch(
+          /^-k 5 \d+ (true|test -[fx] |bash -- deploy|bash -c command -v "\$1" sh |docker compose version)/
+        )
       }
     } finally {
       fs.rmSync(app, { recursive: true, force: true })

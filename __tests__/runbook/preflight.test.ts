@@ -84,12 +84,18 @@ describe('preflightFindings: what each raw answer means', () => {
       { appDir: '' },
       [['connection', 'error']]
     ],
-    ['rollback.sh missing', script(0, { exists: exit(1), executable: undefined }), {}, [
-      ['script-missing', 'error']
-    ]],
-    ['rollback.sh without run bit', script(0, { executable: exit(1) }), {}, [
-      ['script-not-executable', 'error']
-    ]],
+    [
+      'rollback.sh missing',
+      script(0, { exists: exit(1), executable: undefined }),
+      {},
+      [['script-missing', 'error']]
+    ],
+    [
+      'rollback.sh without run bit',
+      script(0, { executable: exit(1) }),
+      {},
+      [['script-not-executable', 'error']]
+    ],
     [
       'validate missing: a warning',
       script(1, { exists: exit(1), executable: undefined }),
@@ -171,6 +177,7 @@ describe('preflightFindings: what each raw answer means', () => {
     expect(f.host).toBe('app-2')
     expect(f.title).toBe('rollback.sh --list failed on app-2')
     expect(f.message).toContain('exited 3: "[31mno pins [0m"')
+    // eslint-disable-next-line no-control-regex
     expect(f.message).not.toMatch(/[\u0000-\u001f]/)
   })
 
@@ -186,8 +193,12 @@ describe('preflightFindings: what each raw answer means', () => {
       ]
     })
     const [v1, v2] = preflightFindings(raw, CTX)
-    expect(v1.message).toMatch(/used by host-checks\.database, stop-command.*write `docker compose`/)
-    expect(v2.message).toBe('docker is not installed (used by restart-command): those commands cannot run')
+    expect(v1.message).toMatch(
+      /used by host-checks\.database, stop-command.*write `docker compose`/
+    )
+    expect(v2.message).toBe(
+      'docker is not installed (used by restart-command): those commands cannot run'
+    )
   })
 })
 

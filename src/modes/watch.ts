@@ -68,13 +68,18 @@ async function preflight(ctx: ModeContext): Promise<PreflightFinding[]> {
     r.shared
       ? 'later commands share one connection'
       : 'the shared connection did not come up: each command connects on its own'
-  const ctxAt = preflightContext({ ...settings, appDir: ssh.appDir, preflight: mode }, adapters.clock.now())
+  const ctxAt = preflightContext(
+    { ...settings, appDir: ssh.appDir, preflight: mode },
+    adapters.clock.now()
+  )
   if (fleet.length === 1) {
     const r = results[0]
     if (r.raw.connection.exitCode !== 0) return findings
     const checked = mode === 'off' ? '' : `; checked ${passedLine(r.raw, ctxAt)}`
     const verdict = r.findings.length === 0 ? 'ok' : `ok, ${plural(r.findings.length, 'finding')}`
-    log.info(`SSH preflight to ${ssh.host}: ${verdict} (${r.connectMs} ms); ${sharing(r)}${checked}`)
+    log.info(
+      `SSH preflight to ${ssh.host}: ${verdict} (${r.connectMs} ms); ${sharing(r)}${checked}`
+    )
     return findings
   }
   const connected = results.filter((r) => r.raw.connection.exitCode === 0).length

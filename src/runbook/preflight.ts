@@ -196,7 +196,12 @@ export function preflightFindings(raw: PreflightRaw, ctx: PreflightContext): Pre
     if (!e) continue
     const why = noAnswer(e)
     if (why) {
-      add('probe-failed', 'error', `could not check ${s.path}${on}`, `\`test -f ${s.path}\`: ${why}`)
+      add(
+        'probe-failed',
+        'error',
+        `could not check ${s.path}${on}`,
+        `\`test -f ${s.path}\`: ${why}`
+      )
       continue
     }
     if (e.exitCode !== 0) {
@@ -221,7 +226,12 @@ export function preflightFindings(raw: PreflightRaw, ctx: PreflightContext): Pre
     if (!x) continue
     const whyX = noAnswer(x)
     if (whyX)
-      add('probe-failed', 'error', `could not check ${s.path}${on}`, `\`test -x ${s.path}\`: ${whyX}`)
+      add(
+        'probe-failed',
+        'error',
+        `could not check ${s.path}${on}`,
+        `\`test -x ${s.path}\`: ${whyX}`
+      )
     else if (x.exitCode !== 0)
       add(
         'script-not-executable',
@@ -237,7 +247,8 @@ export function preflightFindings(raw: PreflightRaw, ctx: PreflightContext): Pre
     const a = p.answer
     if (!a) continue
     const uses = p.usedBy.join(', ')
-    const asked = p.probe.kind === 'compose' ? 'docker compose version' : `command -v ${p.probe.name}`
+    const asked =
+      p.probe.kind === 'compose' ? 'docker compose version' : `command -v ${p.probe.name}`
     const why = noAnswer(a)
     if (why) {
       add('probe-failed', 'error', `could not check a program${on}`, `\`${asked}\`: ${why}`)
@@ -339,7 +350,9 @@ export function passedLine(raw: PreflightRaw, ctx: PreflightContext): string {
     const target = chooseBackup(backups, ctx.deployedAt, ctx.now)
     parts.push(
       `--list ${backups.length} backup${backups.length === 1 ? '' : 's'}` +
-        (target ? ` (newest before the deploy: ${target.id}, ${formatAge(target.ageMs ?? 0)} old)` : '')
+        (target
+          ? ` (newest before the deploy: ${target.id}, ${formatAge(target.ageMs ?? 0)} old)`
+          : '')
     )
   }
   const programs = raw.programs

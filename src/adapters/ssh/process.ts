@@ -25,7 +25,11 @@ export interface ProcessOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
 }
 
-export type ProcessRunner = (file: string, args: string[], opts: ProcessOptions) => Promise<ProcessResult>
+export type ProcessRunner = (
+  file: string,
+  args: string[],
+  opts: ProcessOptions
+) => Promise<ProcessResult>
 
 /** A line longer than this is handed on in pieces (a progress bar without newlines). */
 const MAX_LINE_CHARS = 4000
