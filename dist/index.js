@@ -65331,6 +65331,36 @@ function withoutMuxNotes(stderr) {
 
 /** Output kept per stream (the tail), so a chatty command cannot exhaust memory. */
 const MAX_STREAM_BYTES = 1024 * 1024;
+/** A line longer than this is handed on in pieces (a progress bar without newlines). */
+const MAX_LINE_CHARS = 4000;
+/** Splits a byte stream into lines as it comes; `flush` hands on the last, unterminated one. */
+function lineSplitter(onLine) {
+    const decoder = new TextDecoder('utf-8');
+    let pending = '';
+    const emit = (text) => {
+        for (let i = 0; i < text.length; i += MAX_LINE_CHARS)
+            onLine(text.slice(i, i + MAX_LINE_CHARS));
+    };
+    return {
+        push(b) {
+            pending += decoder.decode(b, { stream: true });
+            const lines = pending.split(/\r?\n/);
+            pending = lines.pop() ?? '';
+            for (const line of lines)
+                emit(line);
+            if (pending.length > MAX_LINE_CHARS) {
+                emit(pending);
+                pending = '';
+            }
+        },
+        flush() {
+            pending += decoder.decode();
+            if (pending !== '')
+                emit(pending);
+            pending = '';
+        }
+    };
+}
 /** Keeps the last `max` bytes of a growing stream. */
 function tailCollector(max) {
     let chunks = [];
@@ -65361,10 +65391,15 @@ const runProcess = (file, args, opts) => new Promise((resolve) => {
     const err = tailCollector(MAX_STREAM_BYTES);
     let killed = null;
     let settled = false;
+    const live = opts.onLine;
+    const outLines = live ? lineSplitter((l) => live(l, 'stdout')) : undefined;
+    const errLines = live ? lineSplitter((l) => live(l, 'stderr')) : undefined;
     const finish = (exitCode, spawnError) => {
         if (settled)
             return;
         settled = true;
+        outLines?.flush();
+        errLines?.flush();
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         resolve({
@@ -65389,8 +65424,14 @@ const runProcess = (file, args, opts) => new Promise((resolve) => {
         kill('abort');
     else
         opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (b) => out.push(b));
-    child.stderr.on('data', (b) => err.push(b));
+    child.stdout.on('data', (b) => {
+        out.push(b);
+        outLines?.push(b);
+    });
+    child.stderr.on('data', (b) => {
+        err.push(b);
+        errLines?.push(b);
+    });
     child.once('error', (e) => finish(null, e.code ?? e.message));
     child.once('close', (code) => finish(code));
 });
@@ -65587,9 +65628,19 @@ async function createSshRemote(ssh, opts) {
             }
             connection.start();
             const limitS = timeoutSeconds(runOpts.timeoutMs);
+            const onLine = runOpts.onLine;
             const r = await exec(sshPath, argsFor(remoteCommand, connection.ready()), {
                 timeoutMs: limitS * 1000 + graceMs,
-                signal: runOpts.signal
+                signal: runOpts.signal,
+                // ssh's own notes about the shared connection are not the command's output.
+                ...(onLine
+                    ? {
+                        onLine: (line, stream) => {
+                            if (stream === 'stdout' || withoutMuxNotes(line).stderr === line)
+                                onLine(line);
+                        }
+                    }
+                    : {})
             });
             const { stderr, refused } = withoutMuxNotes(r.stderr);
             if (refused && !refusalLogged) {
@@ -65719,6 +65770,7 @@ function realAdapters() {
     return {
         clock: systemClock,
         env,
+        platform: process.platform,
         healthProbe: (settings) => createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }, network(settings, env)),
         metrics: (settings) => metricsProvider(settings, network(settings, env)),
         metricsHistory: (settings) => metricsProvider(settings, network(settings, env)),
@@ -65855,6 +65907,7 @@ const Inputs = {
     FailOnInconclusive: 'fail-on-inconclusive',
     FailOnRollback: 'fail-on-rollback',
     DryRun: 'dry-run',
+    Preflight: 'preflight',
     SshHost: 'ssh-host',
     SshPort: 'ssh-port',
     SshUser: 'ssh-user',
@@ -65914,6 +65967,7 @@ const names_DEFAULTS = {
     [Inputs.FailOnInconclusive]: 'true',
     [Inputs.FailOnRollback]: 'true',
     [Inputs.DryRun]: 'false',
+    [Inputs.Preflight]: 'fail',
     [Inputs.SshPort]: '22',
     [Inputs.SshInsecure]: 'false',
     [Inputs.RollbackScript]: 'deploy/rollback/rollback.sh',
@@ -66463,6 +66517,18 @@ const NO_HOST = {
     dispose: async () => { }
 };
 const silent = { info: () => { }, warning: () => { }, error: () => { } };
+/**
+ * One line of a host's output as the step log shows it while the command runs: `  | line` on one
+ * host; in a fleet the line as it is, which the host's logger (fleet.ts hostLogger) puts after
+ * `[host] `. Either prefix keeps the host's text from starting a log line with `::` (a workflow
+ * command); control characters go. Secrets are masked by the runner, which masks every
+ * registered value in every log line.
+ */
+function liveLine(line, inFleet = false) {
+    // eslint-disable-next-line no-control-regex
+    const text = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+    return inFleet ? text : `  | ${text}`;
+}
 function tail(r) {
     const text = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n');
     return text.split(/\r?\n/).slice(-OUTPUT_TAIL_LINES).join('\n').trimEnd();
@@ -66527,7 +66593,11 @@ class StepRunner {
             return { step: this.skip(name, line, 'cancelled', level), result };
         }
         this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${line}`);
-        const r = await this.remote.run(command, argv, { timeoutMs, signal: this.stopSignal });
+        const r = await this.remote.run(command, argv, {
+            timeoutMs,
+            signal: this.stopSignal,
+            onLine: (l) => this.logger.info(liveLine(l, this.host !== undefined))
+        });
         const step = {
             name,
             ...(level ? { level } : {}),
@@ -70812,6 +70882,7 @@ function buildTrace(record, settingsSanitized, secrets = []) {
         verdicts: record.verdicts.map((v) => traceVerdict(v.verdict, v.at)),
         steps: record.steps,
         rollback: record.rollback,
+        ...(record.preflight?.length ? { preflight: record.preflight } : {}),
         notes: record.notes
     };
     // A JSON round trip drops undefined and makes the object plain; then no secret survives.
@@ -71389,6 +71460,8 @@ function renderSummary(recordIn, ctx, issue) {
     if (record.rollback.fleet)
         parts.push('### Fleet', '', fleetSection(record), '');
     parts.push('### Actions taken', '', stepsSection(record), '');
+    if (record.preflight?.length)
+        parts.push('### Preflight', '', ...record.preflight.map((f) => `- ${f.severity === 'error' ? '❌' : '⚠️'} ${defuse(f.title)}: ${defuse(f.message)}`), '');
     if (record.notes.length)
         parts.push('### Notes', '', ...record.notes.map((n) => `- ${defuse(n)}`), '');
     if (issue) {
@@ -71660,10 +71733,10 @@ async function publishReplay(settings, run, trace, log) {
 
 
 const MAX_LINES = 20;
-const MAX_LINE_CHARS = 300;
+const host_checks_MAX_LINE_CHARS = 300;
 const MAX_TOP = 10;
 function host_checks_cut(line) {
-    return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line;
+    return line.length > host_checks_MAX_LINE_CHARS ? `${line.slice(0, host_checks_MAX_LINE_CHARS - 1)}…` : line;
 }
 function outputLines(text) {
     return text
@@ -72782,15 +72855,21 @@ function judgeRecorded(recorded, opts) {
 
 
 
-/** One log line per cycle: time, health, error rate, p95, verdict. */
-function cycleLine(phase, startedAt, s, v) {
+/** How much of the window is left at a sample: "13m30s left", or how far past its planned end. */
+function windowLeft(at, endsAt) {
+    const left = endsAt - at;
+    return left >= 0 ? `${formatDuration(left)} left` : `extended by ${formatDuration(-left)}`;
+}
+/** One log line per cycle: time, time left in the window, health, error rate, p95, verdict. */
+function cycleLine(phase, startedAt, s, v, endsAt) {
     const h = s.health;
     const health = `${h.status}${h.httpStatus ? ` ${h.httpStatus}` : ''}${h.latencyMs !== undefined ? ` ${Math.round(h.latencyMs)}ms` : ''}${h.status !== 'up' && h.reason ? ` (${h.reason})` : ''}`;
     const host = Object.entries(s.host)
         .filter(([, r]) => r.status === 'alert' || (r.status === 'measured' && 'critical' in r && r.critical > 0))
         .map(([k]) => k);
     const verdict = v ? ` → ${v.decision} (${v.rule})` : '';
-    return `[${phase} +${formatDuration(Math.max(0, s.at - startedAt))}] health ${health} | error rate ${readingText(s.errorRate, percent)} | p95 ${readingText(s.p95, format_seconds)}${host.length ? ` | host alerts: ${host.join(', ')}` : ''}${verdict}`;
+    const left = endsAt === undefined ? '' : `, ${windowLeft(s.at, endsAt)}`;
+    return `[${phase} +${formatDuration(Math.max(0, s.at - startedAt))}${left}] health ${health} | error rate ${readingText(s.errorRate, percent)} | p95 ${readingText(s.p95, format_seconds)}${host.length ? ` | host alerts: ${host.join(', ')}` : ''}${verdict}`;
 }
 /**
  * Watches for `durationMs`, cycles at start + k × probe-interval. Stops early on a terminal verdict
@@ -72850,11 +72929,11 @@ async function watch(settings, deps, opts) {
         }, policy, at, deps.signal);
         if (!judgement) {
             samples.push(sample);
-            logger.info(cycleLine(opts.phase, startedAt, sample));
+            logger.info(cycleLine(opts.phase, startedAt, sample, undefined, plannedEnd));
             continue;
         }
         const verdict = judgement.judge(sample, clock.now());
-        logger.info(cycleLine(opts.phase, startedAt, sample, verdict));
+        logger.info(cycleLine(opts.phase, startedAt, sample, verdict, plannedEnd));
         if (verdict.decision !== 'healthy' &&
             (verdict.decision !== 'continue' || verdict.severity === 'none'))
             logger.info(`  ${verdict.rule}: ${verdict.reason}`);
@@ -73830,6 +73909,320 @@ function replayLine(r) {
     return `[replay ${when}${sha}] ${r.final.decision} (${r.final.rule}, ${r.final.severity}): ${r.final.reason}`;
 }
 
+;// CONCATENATED MODULE: ./src/runbook/preflight.ts
+// The preflight at the start of a watch: is the rollback path on each host ready before it is
+// needed? act/preflight.ts runs the read-only probes over SSH and hands their raw results here;
+// these pure functions say what to probe and what the answers mean. Nothing here runs anything.
+
+/** The `preflight` input: findings fail the step at the end, only warn, or are not looked for. */
+const PREFLIGHT_MODES = ['fail', 'warn', 'off'];
+/** The first word of a configured command, the way a shell would start it (assignments and `!` skipped). */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** What `command -v NAME` may ask (the host kit's gate lets exactly these names through). */
+const PROGRAM_NAME = /^[a-z][a-z0-9._-]{0,40}$/;
+/**
+ * The program a configured command starts with: `{ kind: 'compose' }` for `docker compose …`,
+ * a plain name for anything else, or null when the first word is not a plain name (a path, a
+ * quoted word, a subshell): such a command is not probed.
+ */
+function programOf(command) {
+    const words = command.trim().split(/\s+/);
+    let i = 0;
+    while (i < words.length && (words[i] === '!' || ASSIGNMENT.test(words[i])))
+        i++;
+    const first = words[i];
+    if (first === undefined || !PROGRAM_NAME.test(first))
+        return null;
+    if (first === 'docker' && words[i + 1] === 'compose')
+        return { kind: 'compose' };
+    return { kind: 'command', name: first };
+}
+/**
+ * The programs to probe for the configured commands and host checks, each once, with every
+ * setting that uses it. `commands` are keyed by input name, `checks` by policy key.
+ */
+function programsToProbe(commands, checks) {
+    const found = new Map();
+    const add = (where, command) => {
+        if (!command || command.trim() === '')
+            return;
+        const probe = programOf(command);
+        if (!probe)
+            return;
+        const key = probe.kind === 'compose' ? ' compose' : probe.name;
+        const seen = found.get(key);
+        if (seen)
+            seen.usedBy.push(where);
+        else
+            found.set(key, { probe, usedBy: [where] });
+    };
+    for (const [name, command] of Object.entries(commands))
+        add(name, command);
+    for (const [key, command] of Object.entries(checks))
+        add(`host-checks.${key}`, command);
+    return [...found.values()];
+}
+/** Host output as a message may show it: one line, no control characters, cut short. */
+function quoteHostText(text, max = 120) {
+    // eslint-disable-next-line no-control-regex
+    const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    return JSON.stringify(line.length > max ? `${line.slice(0, max)}…` : line);
+}
+function lastLine(a) {
+    const lines = `${a.stderr}\n${a.stdout}`.split(/\r?\n/).filter((l) => l.trim() !== '');
+    return lines.length ? `: ${quoteHostText(lines[lines.length - 1])}` : '';
+}
+/** Why a probe has no usable answer (SSH, time limit), or null when it answered. */
+function noAnswer(a) {
+    if (a.sshFailure)
+        return `ssh: ${a.sshFailure}`;
+    if (a.timedOut)
+        return 'no answer within its limit';
+    if (a.exitCode === null)
+        return 'no exit code';
+    return null;
+}
+const SCRIPT_INPUT = {
+    rollback: 'rollback-script',
+    validate: 'validate-script',
+    smoke: 'smoke-test-script'
+};
+/** What one host's probe answers mean: every finding, in the order a person would fix them. */
+function preflightFindings(raw, ctx) {
+    const findings = [];
+    const on = raw.host ? ` on ${raw.host}` : '';
+    const add = (kind, severity, title, message) => findings.push({ kind, severity, ...(raw.host ? { host: raw.host } : {}), title, message });
+    const c = raw.connection;
+    if (c.sshFailure || c.timedOut || c.exitCode === null) {
+        add('connection', 'error', `no SSH connection${on}`, `the connection check failed (${noAnswer(c)}): a rollback would fail the same way`);
+        return findings;
+    }
+    if (c.exitCode !== 0) {
+        if (ctx.appDir !== '')
+            add('app-dir', 'error', `app-dir cannot be entered${on}`, `\`cd ${ctx.appDir}\` failed (exit ${c.exitCode}${lastLine(c)}): every command runs there, a rollback included`);
+        else
+            add('connection', 'error', `the connection check failed${on}`, `\`true\` exited ${c.exitCode}${lastLine(c)}: the host runs no command the action sends`);
+        return findings;
+    }
+    let rollbackPresent = false;
+    for (const s of raw.scripts) {
+        const optional = s.role !== 'rollback';
+        const e = s.exists;
+        if (!e)
+            continue;
+        const why = noAnswer(e);
+        if (why) {
+            add('probe-failed', 'error', `could not check ${s.path}${on}`, `\`test -f ${s.path}\`: ${why}`);
+            continue;
+        }
+        if (e.exitCode !== 0) {
+            if (optional)
+                add('optional-script-missing', 'warning', `${s.path} is missing${on}`, `${SCRIPT_INPUT[s.role]} ${s.path} is not in app-dir: it will be skipped after a rollback, which is then checked only by health and metrics`);
+            else
+                add('script-missing', 'error', `${s.path} is missing${on}`, `rollback-script ${s.path} is not in app-dir: no rollback level can run`);
+            continue;
+        }
+        if (s.role === 'rollback')
+            rollbackPresent = true;
+        const x = s.executable;
+        if (!x)
+            continue;
+        const whyX = noAnswer(x);
+        if (whyX)
+            add('probe-failed', 'error', `could not check ${s.path}${on}`, `\`test -x ${s.path}\`: ${whyX}`);
+        else if (x.exitCode !== 0)
+            add('script-not-executable', 'error', `${s.path} is not executable${on}`, `${SCRIPT_INPUT[s.role]} ${s.path} has no run bit (chmod +x): a gate with --sudo runs it directly and fails`);
+    }
+    if (rollbackPresent && raw.list)
+        listFindings(raw.list, ctx, add, on);
+    for (const p of raw.programs) {
+        const a = p.answer;
+        if (!a)
+            continue;
+        const uses = p.usedBy.join(', ');
+        const asked = p.probe.kind === 'compose' ? 'docker compose version' : `command -v ${p.probe.name}`;
+        const why = noAnswer(a);
+        if (why) {
+            add('probe-failed', 'error', `could not check a program${on}`, `\`${asked}\`: ${why}`);
+            continue;
+        }
+        if (a.exitCode === 0)
+            continue;
+        if (p.probe.kind === 'compose')
+            add('program-missing', 'error', `docker compose is missing${on}`, a.exitCode === 127
+                ? `docker is not installed (used by ${uses}): those commands cannot run`
+                : `Compose v2 is not installed (\`docker compose version\` exit ${a.exitCode}; used by ${uses}): install the docker-compose-plugin`);
+        else
+            add('program-missing', 'error', `${p.probe.name} is missing${on}`, `${p.probe.name} is not on the host's PATH (used by ${uses})` +
+                (p.probe.name === 'docker-compose'
+                    ? ': Compose v1 is end of life and absent on current hosts; write `docker compose` (v2)'
+                    : `: those commands would exit 127 and their checks read "unknown"`));
+    }
+    return findings;
+}
+/** What `--list` says about the rollback's Level 2/3: answered, in the documented format, a backup. */
+function listFindings(list, ctx, add, on) {
+    const limit = `${Math.round(ctx.listTimeoutMs / 1000)}s`;
+    if (list.sshFailure || list.exitCode === null) {
+        add('list-failed', 'error', `rollback.sh --list did not answer${on}`, list.timedOut
+            ? `--list gave no answer within ${limit}: a Level 2/3 cannot choose its backup`
+            : `--list: ${noAnswer(list)}`);
+        return;
+    }
+    if (list.exitCode !== 0) {
+        add('list-failed', 'error', `rollback.sh --list failed${on}`, `--list exited ${list.exitCode}${lastLine(list)}: a Level 2/3 cannot choose its backup`);
+        return;
+    }
+    const parsed = parseBackupList(list.stdout);
+    const lines = list.stdout
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('//'));
+    if (parsed.backups.length === 0 && parsed.rejected.length === 0 && lines.length > 0) {
+        add('list-format', 'error', `rollback.sh --list answers in another format${on}`, `no line of --list reads \`ID 2026-01-02T12:00:00Z\` (first line ${quoteHostText(lines[0], 80)}): a Level 2/3 would find no backup`);
+        return;
+    }
+    if (parsed.rejected.length > 0)
+        add('list-rejected', 'warning', `--list has backup ids the action refuses${on}`, `${parsed.rejected.length} line(s) of --list name an id outside letters, digits, . _ - : (${parsed.rejected[0].reason}); they are never used`);
+    if (ctx.maxLevel >= 2 && !ctx.rollbackTarget) {
+        const target = chooseBackup(parsed.backups, ctx.deployedAt, ctx.now);
+        if (!target)
+            add('no-backup', 'error', `no backup from before the deploy${on}`, `none of the ${parsed.backups.length} backups --list shows is older than deployed-at ` +
+                `${new Date(ctx.deployedAt).toISOString()}: a Level 2/3 would have nothing to restore`);
+    }
+}
+/** The one log line of a host that passed: what was checked. */
+function passedLine(raw, ctx) {
+    const scripts = raw.scripts.filter((s) => s.exists?.exitCode === 0).map((s) => s.path);
+    const parts = [`app-dir${ctx.appDir ? ` ${ctx.appDir}` : ' (login directory)'}`];
+    if (scripts.length)
+        parts.push(`${scripts.join(', ')} executable`);
+    if (raw.list?.exitCode === 0) {
+        const { backups } = parseBackupList(raw.list.stdout);
+        const target = chooseBackup(backups, ctx.deployedAt, ctx.now);
+        parts.push(`--list ${backups.length} backup${backups.length === 1 ? '' : 's'}` +
+            (target
+                ? ` (newest before the deploy: ${target.id}, ${formatAge(target.ageMs ?? 0)} old)`
+                : ''));
+    }
+    const programs = raw.programs
+        .filter((p) => p.answer?.exitCode === 0)
+        .map((p) => (p.probe.kind === 'compose' ? 'docker compose' : p.probe.name));
+    if (programs.length)
+        parts.push(`programs ${programs.join(', ')}`);
+    return parts.join('; ');
+}
+/** Whether the step fails for the preflight, and why: undefined when it does not. */
+function preflightFailure(mode, findings) {
+    if (mode !== 'fail')
+        return undefined;
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length === 0)
+        return undefined;
+    const shown = errors.slice(0, 3).map((f) => f.title);
+    const more = errors.length > 3 ? ` and ${errors.length - 3} more` : '';
+    return `preflight: ${shown.join('; ')}${more} (the rollback path is not ready; set preflight: warn to report without failing)`;
+}
+/** How a finding is annotated under this mode: `preflight: warn` makes every finding a warning. */
+function annotationLevel(mode, f) {
+    return mode === 'fail' && f.severity === 'error' ? 'error' : 'warning';
+}
+
+;// CONCATENATED MODULE: ./src/act/preflight.ts
+
+
+
+/** The connection check and each small probe. */
+const PROBE_TIMEOUT_MS = 15_000;
+/** `--list` in the preflight: the contract asks for a quick, read-only answer. */
+const PREFLIGHT_LIST_TIMEOUT_MS = 20_000;
+const answer = (r) => ({
+    exitCode: r.exitCode,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    timedOut: r.timedOut,
+    ...(r.sshFailure ? { sshFailure: r.sshFailure } : {})
+});
+const answered = (a) => !a.sshFailure && !a.timedOut && a.exitCode !== null;
+/** The programs the configured commands and host checks start with. */
+function programsOf(settings) {
+    const c = settings.commands;
+    const h = settings.policy.hostChecks;
+    return programsToProbe({
+        'restart-command': c.restart,
+        'stop-command': c.stop,
+        'isolate-command': c.isolate,
+        'evidence-command': c.evidence
+    }, {
+        corruption: h.corruption,
+        database: h.database,
+        cache: h.cache,
+        security: h.security,
+        'error-log': h.errorLog
+    });
+}
+function preflightContext(settings, now) {
+    return {
+        appDir: settings.appDir,
+        deployedAt: settings.deployedAt,
+        now,
+        maxLevel: settings.policy.rollback.maxLevel,
+        rollbackTarget: settings.rollbackTarget,
+        listTimeoutMs: PREFLIGHT_LIST_TIMEOUT_MS
+    };
+}
+/**
+ * One host: its shared connection first (so that the run logs in once per host), then `true`
+ * over it, then (unless `preflight: off`) the probes. A probe made moot by an earlier answer
+ * (no connection, a missing script) is not sent.
+ */
+async function preflightHost(remote, settings, opts) {
+    const run = async (command, argv = [], timeoutMs = PROBE_TIMEOUT_MS) => answer(await remote.run(command, argv, { timeoutMs, signal: opts.signal }));
+    await remote.sharedConnection();
+    const t0 = opts.now();
+    const connection = await run('true');
+    const connectMs = opts.now() - t0;
+    const ok = answered(connection) && connection.exitCode === 0;
+    const shared = ok && (await remote.sharedConnection());
+    const raw = {
+        ...(opts.host ? { host: opts.host } : {}),
+        connection,
+        scripts: [],
+        programs: []
+    };
+    const ctx = preflightContext(settings, opts.now());
+    if (settings.preflight === 'off' || !ok) {
+        const findings = settings.preflight === 'off' ? [] : preflightFindings(raw, ctx);
+        return { raw, findings, shared, connectMs };
+    }
+    const roles = [
+        ['rollback', settings.scripts.rollback],
+        ['validate', settings.scripts.validate],
+        ['smoke', settings.scripts.smokeTest]
+    ];
+    for (const [role, path] of roles) {
+        const exists = await run(`test -f ${shellQuote(path)}`);
+        const executable = answered(exists) && exists.exitCode === 0
+            ? await run(`test -x ${shellQuote(path)}`)
+            : undefined;
+        raw.scripts.push({ role, path, exists, ...(executable ? { executable } : {}) });
+    }
+    if (raw.scripts[0].exists?.exitCode === 0)
+        raw.list = await run(`bash ${shellQuote(settings.scripts.rollback)}`, ['--list'], PREFLIGHT_LIST_TIMEOUT_MS);
+    for (const p of programsOf(settings)) {
+        const a = p.probe.kind === 'compose'
+            ? await run('docker compose version')
+            : await run(`command -v ${p.probe.name}`);
+        raw.programs.push({ ...p, answer: a });
+    }
+    return { raw, findings: preflightFindings(raw, ctx), shared, connectMs };
+}
+/** Every host of the fleet, at most host-checks.max-parallel at once (a bastion drops a burst). */
+function preflightFleet(fleet, settings, opts) {
+    const several = fleet.length > 1;
+    return inPool(fleet, settings.policy.hostChecks.maxParallel, (m) => preflightHost(m.remote, settings, { ...opts, ...(several ? { host: m.label } : {}) }));
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 // The step's outputs for a watch that ran (the names are action.yml's, in settings/names.ts).
 
@@ -74013,46 +74406,63 @@ async function respond(final, prior, deps) {
 
 
 
+
 /**
- * One host's preflight: its shared connection first (so that the run logs in once per host),
- * then `true` over it. A host whose master cannot come up still gets the command on its own,
- * which says why.
+ * The preflight at the start of the watch: on every host, over its pinned connection, the
+ * connection and (unless `preflight: off`) the rollback path (act/preflight.ts). Each finding is
+ * an annotation at once; a host that passes gets one line. The watch runs either way.
  */
-async function preflightHost(remote, signal) {
-    await remote.sharedConnection();
-    const pre = await remote.run('true', [], { timeoutMs: 15_000, signal });
-    const ok = !pre.sshFailure && pre.exitCode === 0;
-    return { pre, shared: ok && (await remote.sharedConnection()) };
-}
-/** Checks the connection once, after every input was validated: a failure warns, never stops. */
 async function preflight(ctx) {
-    const { settings, fleet, log, cancel } = ctx;
+    const { settings, fleet, log, cancel, adapters } = ctx;
     const ssh = settings.ssh;
     if (fleet.length === 0 || !ssh)
-        return;
-    const failed = (label, hostPort, pre) => log.warning(`SSH preflight to ${ssh.user}@${hostPort} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback${fleet.length > 1 ? ` on ${label}` : ''} would fail the same way`);
-    if (fleet.length === 1) {
-        const { pre, shared } = await preflightHost(fleet[0].remote, cancel.signal);
-        if (pre.sshFailure || pre.exitCode !== 0)
-            return failed(ssh.host, `${ssh.host}:${ssh.port}`, pre);
-        log.info(`SSH preflight to ${ssh.host}: ok (${pre.durationMs} ms); ` +
-            (shared
-                ? 'later commands share one connection'
-                : 'the shared connection did not come up: each command connects on its own'));
-        return;
-    }
-    // At most host-checks.max-parallel logins at once: a bastion's MaxStartups drops a burst.
+        return [];
+    const mode = settings.preflight ?? 'off';
+    const results = await preflightFleet(fleet, { ...settings, appDir: ssh.appDir, preflight: mode }, { signal: cancel.signal, now: () => adapters.clock.now() });
     const hosts = ssh.hosts ?? [];
-    const results = await inPool(fleet, settings.policy.hostChecks.maxParallel, (m) => preflightHost(m.remote, cancel.signal));
-    results.forEach(({ pre }, i) => {
-        const h = hosts[i];
-        if (pre.sshFailure || pre.exitCode !== 0)
-            failed(fleet[i].label, h ? `${h.host}:${h.port}` : fleet[i].label, pre);
+    const findings = [];
+    results.forEach((r, i) => {
+        const c = r.raw.connection;
+        const label = fleet[i].label;
+        if (mode === 'off') {
+            if (c.sshFailure || c.exitCode !== 0) {
+                const h = hosts[i] ?? { host: ssh.host, port: ssh.port };
+                log.warning(`SSH preflight to ${ssh.user}@${h.host}:${h.port} failed (${c.sshFailure ?? `exit ${c.exitCode}`}): watching anyway; a rollback${fleet.length > 1 ? ` on ${label}` : ''} would fail the same way`);
+            }
+            return;
+        }
+        for (const f of r.findings) {
+            const level = annotationLevel(mode, f);
+            const title = `preflight: ${f.title}`;
+            if (level === 'error')
+                error(f.message, { title });
+            else
+                warning(f.message, { title });
+        }
+        findings.push(...r.findings);
     });
-    const ok = results.filter(({ pre }) => !pre.sshFailure && pre.exitCode === 0).length;
+    const sharing = (r) => r.shared
+        ? 'later commands share one connection'
+        : 'the shared connection did not come up: each command connects on its own';
+    const ctxAt = preflightContext({ ...settings, appDir: ssh.appDir, preflight: mode }, adapters.clock.now());
+    if (fleet.length === 1) {
+        const r = results[0];
+        if (r.raw.connection.exitCode !== 0)
+            return findings;
+        const checked = mode === 'off' ? '' : `; checked ${passedLine(r.raw, ctxAt)}`;
+        const verdict = r.findings.length === 0 ? 'ok' : `ok, ${plural(r.findings.length, 'finding')}`;
+        log.info(`SSH preflight to ${ssh.host}: ${verdict} (${r.connectMs} ms); ${sharing(r)}${checked}`);
+        return findings;
+    }
+    const connected = results.filter((r) => r.raw.connection.exitCode === 0).length;
+    const clean = results.filter((r) => r.raw.connection.exitCode === 0 && r.findings.length === 0);
     const shared = results.filter((r) => r.shared).length;
-    log.info(`SSH preflight: ${ok} of ${fleet.length} hosts ok${ssh.jump ? ` through ${ssh.jump.host}` : ''}; ` +
-        `${shared} share one connection each (canary ${fleet[0].label})`);
+    log.info(`SSH preflight: ${connected} of ${fleet.length} hosts ok${ssh.jump ? ` through ${ssh.jump.host}` : ''}; ` +
+        `${shared} share one connection each (canary ${fleet[0].label})` +
+        (mode === 'off'
+            ? ''
+            : `; ${clean.length} of ${fleet.length} ready (checked ${passedLine(results[0].raw, ctxAt)} on each)`));
+    return findings;
 }
 /** Host checks on the one host, or on every host of a fleet; the first cycle's time is logged. */
 function hostChecksOf(ctx) {
@@ -74094,7 +74504,7 @@ async function priorRollback(ctx, github, self, final) {
 async function watchMode(ctx) {
     const { settings, adapters, remote, cancel, log } = ctx;
     const { clock } = adapters;
-    await preflight(ctx);
+    const preflightFound = await preflight(ctx);
     const metrics = adapters.metrics(settings);
     const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel };
     const steps = [];
@@ -74159,6 +74569,7 @@ async function watchMode(ctx) {
         steps,
         rollback: response.rollback,
         notes: ctx.notes,
+        ...(preflightFound.length ? { preflight: preflightFound } : {}),
         dryRun: settings.dryRun,
         cancelled: cancel.signal.aborted,
         pending: pendingAfterRun({
@@ -74177,11 +74588,35 @@ async function watchMode(ctx) {
     await notifyIncident(adapters.webhook(settings, log), settings, record, published.issue, log);
     endGroup();
     ctx.setOutputs(watchOutputs(record, published));
-    const failure = failureMessage(settings, record, published.issue);
+    // The preflight fails the step after the report, whatever production did.
+    const failure = [
+        failureMessage(settings, record, published.issue),
+        preflightFailure(settings.preflight ?? 'off', preflightFound)
+    ]
+        .filter(Boolean)
+        .join('; ');
     if (failure)
         setFailed(failure);
     else if (final.decision === 'warn' || final.decision === 'pre-existing')
         log.warning(final.reason);
+}
+
+;// CONCATENATED MODULE: ./src/settings/runner.ts
+// Which runners the action can run on. OpenSSH's ControlMaster sockets, 0600 key files and the
+// POSIX quoting of ProxyCommand need Linux or macOS: on Windows the action would fail somewhere
+// in the middle of an incident, so it refuses at once, before any probe or connection.
+/** The runner systems the action supports (process.platform values). */
+const SUPPORTED_PLATFORMS = ['linux', 'darwin'];
+/** The oldest runner with the node24 runtime that action.yml declares. */
+const MIN_RUNNER_VERSION = '2.327.1';
+/** Null on a supported runner, else the message the step fails with. */
+function unsupportedRunner(platform) {
+    if (SUPPORTED_PLATFORMS.includes(platform))
+        return null;
+    const name = platform === 'win32' ? 'Windows' : platform;
+    return (`this runner is ${name}: rollback-sentinel runs on Linux or macOS runners only ` +
+        '(it needs OpenSSH connection sharing, 0600 key files and a POSIX shell for ProxyCommand); ' +
+        `use runs-on: ubuntu-latest (or a self-hosted Linux/macOS runner, v${MIN_RUNNER_VERSION} or later)`);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -74532,6 +74967,7 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 
 
+
 function duration(get, name) {
     const raw = get(name).trim() || names_DEFAULTS[name];
     const ms = parseDuration(raw);
@@ -74633,6 +75069,12 @@ function repository(vars) {
     return { owner: owner ?? '', repo: repo ?? '' };
 }
 /** Parses and validates every input. Throws InputError (or PolicyError) naming the input. */
+function preflightMode(get) {
+    const raw = inputs_text(get, Inputs.Preflight).toLowerCase();
+    if (!PREFLIGHT_MODES.includes(raw))
+        throw new InputError(`preflight '${inputs_text(get, Inputs.Preflight)}' must be one of ${PREFLIGHT_MODES.join(', ')}`);
+    return raw;
+}
 function parseInputs(get, env) {
     const resolve = (p) => external_node_path_namespaceObject.resolve(env.workspace, p);
     const mode = inputs_text(get, Inputs.Mode);
@@ -74735,6 +75177,7 @@ function parseInputs(get, env) {
         failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
         failOnRollback: bool(get, Inputs.FailOnRollback, env),
         dryRun: bool(get, Inputs.DryRun, env),
+        preflight: preflightMode(get),
         // Nothing runs on a host in a replay: no connection (the key is still masked, below).
         ssh: replay ? undefined : ssh,
         scripts: {
@@ -74939,6 +75382,7 @@ function printPolicy(settings) {
 
 
 
+
 const log = {
     info: (line) => info(line),
     warning: (line) => warning(line),
@@ -74966,6 +75410,13 @@ const main_MODES = {
 };
 /** `entry`: the bundle this runs from (index.ts), given only with the real adapters. */
 async function run(adapters = realAdapters(), entry) {
+    // Before anything else: on an unsupported runner nothing may start (no probe, no key file).
+    const wrongRunner = unsupportedRunner(adapters.platform ?? 'linux');
+    if (wrongRunner) {
+        setFailed(wrongRunner);
+        setOutputs({ [Outputs.Decision]: 'bad-input' });
+        return;
+    }
     const cancel = installCancellation(log, adapters.disposeAllSync);
     let fleet = [];
     try {

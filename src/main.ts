@@ -13,6 +13,7 @@ import { replayMode } from './modes/replay.js'
 import type { ModeContext } from './modes/contract.js'
 import { watchMode } from './modes/watch.js'
 import { InputError } from './settings/errors.js'
+import { unsupportedRunner } from './settings/runner.js'
 import type { Settings } from './settings/types.js'
 import { describeSetup, maskSecrets, printPolicy, readSettings } from './settings/setup.js'
 
@@ -45,6 +46,13 @@ const MODES: Record<Mode, (ctx: ModeContext) => Promise<void>> = {
 
 /** `entry`: the bundle this runs from (index.ts), given only with the real adapters. */
 export async function run(adapters: Adapters = realAdapters(), entry?: URL): Promise<void> {
+  // Before anything else: on an unsupported runner nothing may start (no probe, no key file).
+  const wrongRunner = unsupportedRunner(adapters.platform ?? 'linux')
+  if (wrongRunner) {
+    core.setFailed(wrongRunner)
+    setOutputs({ [Outputs.Decision]: 'bad-input' })
+    return
+  }
   const cancel = installCancellation(log, adapters.disposeAllSync)
   let fleet: FleetMember<HostConnection>[] = []
   try {

@@ -156,6 +156,32 @@ describe('executeRollback over a real sshd', () => {
     expect(steps[0].durationMs).toBeGreaterThan(0)
   })
 
+  it("a slow rollback's output reaches the log line by line while it runs; the tail is kept as before", async () => {
+    writeFakeDeploy(sshd.deployDir, {
+      onRollback: 'for i in 1 2 3; do echo "restoring $i/3"; sleep 0.6; done; echo "done" >&2'
+    })
+    const seen: Array<{ at: number; line: string }> = []
+    const timed: Logger = { ...logger, info: (l) => void seen.push({ at: Date.now(), line: l }) }
+    const { steps } = await run({ startLevel: 1, logger: timed })
+    const at = (line: string) => seen.find((s) => s.line === line)?.at ?? NaN
+    const ended = seen.find((s) => s.line.startsWith('  rollback → exit 0'))?.at ?? NaN
+    expect(seen.map((s) => s.line)).toEqual(
+      expect.arrayContaining([
+        '  | rolling back: level 1 target previous',
+        '  | restoring 1/3',
+        '  | restoring 3/3',
+        '  | done'
+      ])
+    )
+    // The first progress line came while the script still had more than a second to run.
+    expect(ended - at('  | restoring 1/3')).toBeGreaterThan(1_000)
+    expect(at('  | restoring 1/3')).toBeLessThan(at('  | restoring 2/3'))
+    expect(steps[0].outputTail).toBe(
+      // stdout, then stderr, as the tail always was
+      'rolling back: level 1 target previous\nrestoring 1/3\nrestoring 2/3\nrestoring 3/3\n\ndone'
+    )
+  })
+
   it('Level 1 fails → Level 2 with the newest backup from before the deploy', async () => {
     writeFakeDeploy(sshd.deployDir, {
       rollbackExitByLevel: { 1: 1 },

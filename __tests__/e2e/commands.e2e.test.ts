@@ -37,7 +37,7 @@ describe('end to end: commands on the incident issue', () => {
       'isolate-command': 'bash deploy/restart.sh isolate'
     })
     expect(run.outputs).toMatchObject({ decision: 'isolate', rule: 'security-breach' })
-    expect(calls()).toEqual(['restart.sh isolate'])
+    expect(calls()).toEqual(['rollback.sh --list', 'restart.sh isolate']) // the preflight's --list first
     const state = parseStateLine(p().github.issues[0].body)
     expect(state).toMatchObject({
       environment: 'production',

@@ -78,7 +78,8 @@ describe('end to end: networks', () => {
     expect(run.code).toBe(0)
     expect(visibleLog(run)).toContain(`health-url: through proxy ${proxy.url}`)
     expect(proxy.requests().some((r) => r.startsWith(`CONNECT ${FRONT_HOST}:`))).toBe(true)
-    expect(callLines(p)).toEqual([])
+    // Only the preflight's read-only --list ran on the host.
+    expect(callLines(p)).toEqual(['rollback.sh --list'])
     expect(githubCalls(p).filter((c) => c.startsWith('POST'))).toEqual([])
     expect(Number(run.outputs.samples)).toBeGreaterThanOrEqual(5)
   })
@@ -95,7 +96,8 @@ describe('end to end: networks', () => {
     })
     expect(run.outputs.reason).toContain('health-url unreachable from this runner')
     expect(run.outputs.reason).toMatch(/Prometheus shows \d+(\.\d+)? req\/s at \d+\.\d% errors/)
-    expect(callLines(p)).toEqual([])
+    // Only the preflight's read-only --list ran on the host.
+    expect(callLines(p)).toEqual(['rollback.sh --list'])
     expect(p.github.issues).toHaveLength(0)
   })
 

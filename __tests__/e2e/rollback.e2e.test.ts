@@ -32,7 +32,13 @@ describe('end to end: rollbacks', () => {
     })
     expect(run.outputs.reason).toMatch(/error rate \d+\.\d% > critical 50%/)
     expect(run.code).not.toBe(0) // fail-on-rollback defaults to true
-    expect(callLines(p)).toEqual(['rollback.sh --quick', 'validate_rollback.sh', 'smoke_tests.sh'])
+    // The preflight's read-only --list first, then the rollback.
+    expect(callLines(p)).toEqual([
+      'rollback.sh --list',
+      'rollback.sh --quick',
+      'validate_rollback.sh',
+      'smoke_tests.sh'
+    ])
     expect(githubCalls(p)).toEqual(expect.arrayContaining(['POST /repos/acme/spacetime/issues']))
     const issue = p.github.issues[0]
     // Opened as the P1 subject (kept as the body's first line), retitled once it recovered.
@@ -76,7 +82,10 @@ describe('end to end: rollbacks', () => {
       'rollback-status': 'blocked'
     })
     expect(visibleLog(attempt2.run)).toContain('already rolled back')
-    expect(p.calls().filter((c: { script: string }) => c.script === 'rollback.sh')).toHaveLength(1)
+    // One rollback; each watch's preflight only listed the backups.
+    expect(
+      callLines(p).filter((c) => c.startsWith('rollback.sh') && c !== 'rollback.sh --list')
+    ).toEqual(['rollback.sh --quick'])
     expect(p.github.issues).toHaveLength(1)
   })
 
@@ -86,6 +95,7 @@ describe('end to end: rollbacks', () => {
     })
     const newest = p.backups[p.backups.length - 1].id
     expect(callLines(p)).toEqual([
+      'rollback.sh --list', // the preflight
       'rollback.sh --quick',
       'rollback.sh --list',
       `rollback.sh --level 2 --target ${newest}`,
@@ -113,6 +123,7 @@ describe('end to end: rollbacks', () => {
       'rollback-target': newest
     })
     expect(callLines(p)).toEqual([
+      'rollback.sh --list', // the preflight
       'rollback.sh --list',
       'restart.sh stop',
       `rollback.sh --level 3 --target ${newest}`,

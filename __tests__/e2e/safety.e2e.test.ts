@@ -39,7 +39,8 @@ describe('end to end: no rollback', () => {
       'rollback-status': 'blocked'
     })
     expect(run.code).not.toBe(0)
-    expect(callLines(p)).toEqual(['restart.sh isolate'])
+    // The preflight's read-only --list, then only the isolation.
+    expect(callLines(p)).toEqual(['rollback.sh --list', 'restart.sh isolate'])
     const issue = p.github.issues[0]
     expect(issue.title).toContain('Security')
     expect(issue.body).toMatch(/security team/i)
@@ -153,7 +154,7 @@ describe('end to end: faults are reported for what they are', () => {
     const master = `ControlPath=${run.runnerTemp}`
     for (let i = 0; i < 20 && processRunning(master); i++) await sleep(100)
     expect(processRunning(master)).toBe(false)
-    expect(p.calls()).toEqual([])
+    expect(callLines(p)).toEqual(['rollback.sh --list']) // the preflight's, nothing else
   })
 
   it('cancelled mid-rollback: the first signal lets rollback.sh finish, starts nothing else, and still opens the incident', async () => {
@@ -167,7 +168,7 @@ describe('end to end: faults are reported for what they are', () => {
     )
     // rollback.sh ran to its end (production is back on v1); nothing ran after it.
     expect(p.liveVersion()).toBe('v1')
-    expect(p.calls().map((c: { script: string }) => c.script)).toEqual(['rollback.sh'])
+    expect(callLines(p)).toEqual(['rollback.sh --list', 'rollback.sh --quick']) // preflight, Level 1
     expect(run.exitAfterSignalMs).toBeGreaterThanOrEqual(1_500)
     expect(run.code).not.toBe(0)
     expect(run.outputs).toMatchObject({
@@ -225,7 +226,7 @@ describe('end to end: faults are reported for what they are', () => {
     })
     expect(run.outputs.reason).toMatch(/connection refused/i)
     expect(run.code).not.toBe(0) // fail-on-inconclusive defaults to true
-    expect(p.calls()).toEqual([])
+    expect(callLines(p)).toEqual(['rollback.sh --list']) // the preflight's, nothing else
     expect(p.github.issues).toHaveLength(0)
   })
 })

@@ -122,7 +122,9 @@ const INPUTS = {
   'ssh-user': 'deploy',
   'ssh-private-key': KEY,
   'ssh-known-hosts': 'deploy.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIfake',
-  'github-token': 'ghs_fakeTokenForTheMainTest'
+  'github-token': 'ghs_fakeTokenForTheMainTest',
+  // The host's readiness has its own tests below; the others see only the connection check.
+  preflight: 'off'
 }
 
 let tmp: string
@@ -173,6 +175,54 @@ describe('main.run with fake adapters', () => {
     expect(github.comments[0].body).toContain('[RESOLVED] Rollback Complete - Service Restored')
     expect(core.failed).toMatch(/^rolled back \(error-rate-critical, Level 1, succeeded\)/)
     expect(fs.existsSync(core.outputs['report-path'])).toBe(true)
+  })
+
+  it('preflight: rollback.sh missing → an error annotation at once, the watch still judges production healthy, the step fails after the report', async () => {
+    core.reset({ ...INPUTS, preflight: 'fail' })
+    const w = world({
+      answers: {
+        'test -f deploy/rollback/rollback.sh': { exitCode: 1 },
+        'command -v bash': { exitCode: 0 }
+      }
+    })
+    await run(adapters(w).adapters)
+    expect(core.error).toHaveBeenCalledWith(
+      'rollback-script deploy/rollback/rollback.sh is not in app-dir: no rollback level can run',
+      { title: 'preflight: deploy/rollback/rollback.sh is missing' }
+    )
+    // The annotation came before the first probe's cycle line.
+    const annotated = core.lines.findIndex((l) => l.startsWith('error: rollback-script'))
+    const firstCycle = core.lines.findIndex((l) => l.startsWith('[watch +0s'))
+    expect(annotated).toBeGreaterThanOrEqual(0)
+    expect(annotated).toBeLessThan(firstCycle)
+    expect(w.commands).not.toContain('bash deploy/rollback/rollback.sh --list')
+    expect(core.outputs).toMatchObject({ decision: 'healthy', 'rollback-status': 'not-needed' })
+    expect(core.failed).toMatch(/^preflight: deploy\/rollback\/rollback\.sh is missing/)
+    expect(core.summaries.join('')).toContain('### Preflight')
+    const trace = JSON.parse(fs.readFileSync(core.outputs['report-path'], 'utf8'))
+    expect(trace.preflight.map((f: { kind: string }) => f.kind)).toEqual(['script-missing'])
+  })
+
+  it('preflight: warn reports the same finding as a warning and the step passes', async () => {
+    core.reset({ ...INPUTS, preflight: 'warn' })
+    const w = world({ answers: { 'test -f deploy/rollback/rollback.sh': { exitCode: 1 } } })
+    await run(adapters(w).adapters)
+    expect(core.warning).toHaveBeenCalledWith(
+      'rollback-script deploy/rollback/rollback.sh is not in app-dir: no rollback level can run',
+      { title: 'preflight: deploy/rollback/rollback.sh is missing' }
+    )
+    expect(core.outputs.decision).toBe('healthy')
+    expect(core.failed).toBeUndefined()
+  })
+
+  it('a Windows runner fails at once: no settings read, no probe, no connection', async () => {
+    const w = world()
+    const connect = jest.fn<Adapters['connect']>()
+    await run(adapters(w, { connect, platform: 'win32' }).adapters)
+    expect(core.failed).toMatch(/^this runner is Windows: rollback-sentinel runs on Linux or macOS/)
+    expect(core.outputs.decision).toBe('bad-input')
+    expect(w.probes).toBe(0)
+    expect(connect).not.toHaveBeenCalled()
   })
 
   it('bad input: fails naming the input, nothing is probed, nothing connects', async () => {

@@ -32,6 +32,8 @@ function bashLiteral(s) {
  *   listExit?: number,
  *   validateExit?: number, smokeExit?: number,
  *   omitValidate?: boolean, omitSmoke?: boolean,  // leave the script out (absent on the host)
+ *   omitRollback?: boolean,                       // no rollback.sh at all (preflight tests)
+ *   noRunBit?: ('rollback'|'validate'|'smoke')[], // written 0644: present but not executable
  *   onRollback?: string,                          // bash run after a rollback call, with $LEVEL and $TARGET
  *   sleepSeconds?: number,                        // each rollback call takes this long (fleets)
  *   rollbackExitByPort?: Record<number, Record<number, number>>, // port → level → exit code
@@ -105,21 +107,23 @@ export function writeFakeDeploy(deployDir, options = {}) {
   fs.rmSync(path.join(deployDir, 'deploy'), { recursive: true, force: true })
   fs.rmSync(path.join(deployDir, 'calls.log'), { force: true })
   fs.mkdirSync(rollbackDir, { recursive: true })
-  fs.writeFileSync(path.join(rollbackDir, 'rollback.sh'), rollback, { mode: 0o755 })
+  const noRunBit = options.noRunBit ?? []
+  const modeOf = (role) => (noRunBit.includes(role) ? 0o644 : 0o755)
+  if (!options.omitRollback) {
+    fs.writeFileSync(path.join(rollbackDir, 'rollback.sh'), rollback, { mode: modeOf('rollback') })
+  }
   if (!options.omitValidate) {
     fs.writeFileSync(
       path.join(rollbackDir, 'validate_rollback.sh'),
       simple('validate', options.validateExit ?? 0),
-      { mode: 0o755 }
+      { mode: modeOf('validate') }
     )
   }
   if (!options.omitSmoke) {
     fs.writeFileSync(
       path.join(deployDir, 'deploy', 'smoke_tests.sh'),
       simple('smoke', options.smokeExit ?? 0),
-      {
-        mode: 0o755
-      }
+      { mode: modeOf('smoke') }
     )
   }
   const owner = fs.statSync(deployDir)

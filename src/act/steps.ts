@@ -29,6 +29,19 @@ export const NO_HOST: Remote = {
 
 export const silent: Logger = { info: () => {}, warning: () => {}, error: () => {} }
 
+/**
+ * One line of a host's output as the step log shows it while the command runs: `  | line` on one
+ * host; in a fleet the line as it is, which the host's logger (fleet.ts hostLogger) puts after
+ * `[host] `. Either prefix keeps the host's text from starting a log line with `::` (a workflow
+ * command); control characters go. Secrets are masked by the runner, which masks every
+ * registered value in every log line.
+ */
+export function liveLine(line: string, inFleet = false): string {
+  // eslint-disable-next-line no-control-regex
+  const text = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+  return inFleet ? text : `  | ${text}`
+}
+
 export function tail(r: RemoteResult): string {
   const text = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n')
   return text.split(/\r?\n/).slice(-OUTPUT_TAIL_LINES).join('\n').trimEnd()
@@ -103,7 +116,11 @@ export class StepRunner {
       return { step: this.skip(name, line, 'cancelled', level), result }
     }
     this.logger.info(`${level ? `Level ${level} ` : ''}${name}: ${line}`)
-    const r = await this.remote.run(command, argv, { timeoutMs, signal: this.stopSignal })
+    const r = await this.remote.run(command, argv, {
+      timeoutMs,
+      signal: this.stopSignal,
+      onLine: (l) => this.logger.info(liveLine(l, this.host !== undefined))
+    })
     const step: RemoteStep = {
       name,
       ...(level ? { level } : {}),

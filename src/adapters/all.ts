@@ -40,6 +40,8 @@ export interface Adapters {
   readEvent(file: string): unknown
   /** Removes every key file at once (signal handlers, the last safety net). */
   disposeAllSync(): void
+  /** The runner's system (process.platform); absent in fakes: taken as Linux. */
+  platform?: string
 }
 
 /** The probes read the runner's proxy variables (as Octokit does) and trust ca-certificate. */
@@ -52,6 +54,7 @@ export function realAdapters(): Adapters {
   return {
     clock: systemClock,
     env,
+    platform: process.platform,
     healthProbe: (settings) =>
       createHealthProbe(
         settings.health,

@@ -68,7 +68,15 @@ export interface Remote {
   run(
     command: string,
     argv: string[],
-    opts: { timeoutMs: number; signal?: AbortSignal }
+    opts: {
+      timeoutMs: number
+      signal?: AbortSignal
+      /**
+       * Each line of the command's output as it comes (untrusted text, for the log only); the
+       * result still carries the captured output.
+       */
+      onLine?: (line: string) => void
+    }
   ): Promise<RemoteResult>
   /** Removes the key and known_hosts files. Safe to call more than once. */
   dispose(): Promise<void>

@@ -2,10 +2,15 @@
 // decide() judges them; the response runs on the host; the report tells people.
 import * as core from '@actions/core'
 import { runFleetHostChecks, runHostChecks } from '../act/host-checks.js'
-import { inPool } from '../act/pool.js'
 import type { AccountInfo, GitHub } from '../adapters/github.js'
-import type { HostConnection, RemoteResult } from '../adapters/ports.js'
-import { percent, seconds } from '../runbook/format.js'
+import { preflightContext, preflightFleet, type HostPreflight } from '../act/preflight.js'
+import { percent, plural, seconds } from '../runbook/format.js'
+import {
+  annotationLevel,
+  passedLine,
+  preflightFailure,
+  type PreflightFinding
+} from '../runbook/preflight.js'
 import { pendingAfterRun } from '../runbook/pending.js'
 import type { Verdict } from '../runbook/types.js'
 import { failureMessage } from '../runbook/outcome.js'
@@ -23,57 +28,71 @@ import { verifier } from '../sampling/verify.js'
 import type { ModeContext } from './contract.js'
 
 /**
- * One host's preflight: its shared connection first (so that the run logs in once per host),
- * then `true` over it. A host whose master cannot come up still gets the command on its own,
- * which says why.
+ * The preflight at the start of the watch: on every host, over its pinned connection, the
+ * connection and (unless `preflight: off`) the rollback path (act/preflight.ts). Each finding is
+ * an annotation at once; a host that passes gets one line. The watch runs either way.
  */
-async function preflightHost(
-  remote: HostConnection,
-  signal: AbortSignal
-): Promise<{ pre: RemoteResult; shared: boolean }> {
-  await remote.sharedConnection()
-  const pre = await remote.run('true', [], { timeoutMs: 15_000, signal })
-  const ok = !pre.sshFailure && pre.exitCode === 0
-  return { pre, shared: ok && (await remote.sharedConnection()) }
-}
-
-/** Checks the connection once, after every input was validated: a failure warns, never stops. */
-async function preflight(ctx: ModeContext): Promise<void> {
-  const { settings, fleet, log, cancel } = ctx
+async function preflight(ctx: ModeContext): Promise<PreflightFinding[]> {
+  const { settings, fleet, log, cancel, adapters } = ctx
   const ssh = settings.ssh
-  if (fleet.length === 0 || !ssh) return
-  const failed = (label: string, hostPort: string, pre: RemoteResult) =>
-    log.warning(
-      `SSH preflight to ${ssh.user}@${hostPort} failed (${pre.sshFailure ?? `exit ${pre.exitCode}`}): watching anyway; a rollback${fleet.length > 1 ? ` on ${label}` : ''} would fail the same way`
-    )
-  if (fleet.length === 1) {
-    const { pre, shared } = await preflightHost(fleet[0].remote, cancel.signal)
-    if (pre.sshFailure || pre.exitCode !== 0)
-      return failed(ssh.host, `${ssh.host}:${ssh.port}`, pre)
-    log.info(
-      `SSH preflight to ${ssh.host}: ok (${pre.durationMs} ms); ` +
-        (shared
-          ? 'later commands share one connection'
-          : 'the shared connection did not come up: each command connects on its own')
-    )
-    return
-  }
-  // At most host-checks.max-parallel logins at once: a bastion's MaxStartups drops a burst.
-  const hosts = ssh.hosts ?? []
-  const results = await inPool(fleet, settings.policy.hostChecks.maxParallel, (m) =>
-    preflightHost(m.remote, cancel.signal)
+  if (fleet.length === 0 || !ssh) return []
+  const mode = settings.preflight ?? 'off'
+  const results = await preflightFleet(
+    fleet,
+    { ...settings, appDir: ssh.appDir, preflight: mode },
+    { signal: cancel.signal, now: () => adapters.clock.now() }
   )
-  results.forEach(({ pre }, i) => {
-    const h = hosts[i]
-    if (pre.sshFailure || pre.exitCode !== 0)
-      failed(fleet[i].label, h ? `${h.host}:${h.port}` : fleet[i].label, pre)
+  const hosts = ssh.hosts ?? []
+  const findings: PreflightFinding[] = []
+  results.forEach((r, i) => {
+    const c = r.raw.connection
+    const label = fleet[i].label
+    if (mode === 'off') {
+      if (c.sshFailure || c.exitCode !== 0) {
+        const h = hosts[i] ?? { host: ssh.host, port: ssh.port }
+        log.warning(
+          `SSH preflight to ${ssh.user}@${h.host}:${h.port} failed (${c.sshFailure ?? `exit ${c.exitCode}`}): watching anyway; a rollback${fleet.length > 1 ? ` on ${label}` : ''} would fail the same way`
+        )
+      }
+      return
+    }
+    for (const f of r.findings) {
+      const level = annotationLevel(mode, f)
+      const title = `preflight: ${f.title}`
+      if (level === 'error') core.error(f.message, { title })
+      else core.warning(f.message, { title })
+    }
+    findings.push(...r.findings)
   })
-  const ok = results.filter(({ pre }) => !pre.sshFailure && pre.exitCode === 0).length
+  const sharing = (r: HostPreflight) =>
+    r.shared
+      ? 'later commands share one connection'
+      : 'the shared connection did not come up: each command connects on its own'
+  const ctxAt = preflightContext(
+    { ...settings, appDir: ssh.appDir, preflight: mode },
+    adapters.clock.now()
+  )
+  if (fleet.length === 1) {
+    const r = results[0]
+    if (r.raw.connection.exitCode !== 0) return findings
+    const checked = mode === 'off' ? '' : `; checked ${passedLine(r.raw, ctxAt)}`
+    const verdict = r.findings.length === 0 ? 'ok' : `ok, ${plural(r.findings.length, 'finding')}`
+    log.info(
+      `SSH preflight to ${ssh.host}: ${verdict} (${r.connectMs} ms); ${sharing(r)}${checked}`
+    )
+    return findings
+  }
+  const connected = results.filter((r) => r.raw.connection.exitCode === 0).length
+  const clean = results.filter((r) => r.raw.connection.exitCode === 0 && r.findings.length === 0)
   const shared = results.filter((r) => r.shared).length
   log.info(
-    `SSH preflight: ${ok} of ${fleet.length} hosts ok${ssh.jump ? ` through ${ssh.jump.host}` : ''}; ` +
-      `${shared} share one connection each (canary ${fleet[0].label})`
+    `SSH preflight: ${connected} of ${fleet.length} hosts ok${ssh.jump ? ` through ${ssh.jump.host}` : ''}; ` +
+      `${shared} share one connection each (canary ${fleet[0].label})` +
+      (mode === 'off'
+        ? ''
+        : `; ${clean.length} of ${fleet.length} ready (checked ${passedLine(results[0].raw, ctxAt)} on each)`)
   )
+  return findings
 }
 
 /** Host checks on the one host, or on every host of a fleet; the first cycle's time is logged. */
@@ -123,7 +142,7 @@ async function priorRollback(
 export async function watchMode(ctx: ModeContext): Promise<void> {
   const { settings, adapters, remote, cancel, log } = ctx
   const { clock } = adapters
-  await preflight(ctx)
+  const preflightFound = await preflight(ctx)
 
   const metrics = adapters.metrics(settings)
   const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel }
@@ -194,6 +213,7 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
     steps,
     rollback: response.rollback,
     notes: ctx.notes,
+    ...(preflightFound.length ? { preflight: preflightFound } : {}),
     dryRun: settings.dryRun,
     cancelled: cancel.signal.aborted,
     pending: pendingAfterRun({
@@ -214,7 +234,13 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
   core.endGroup()
 
   ctx.setOutputs(watchOutputs(record, published))
-  const failure = failureMessage(settings, record, published.issue)
+  // The preflight fails the step after the report, whatever production did.
+  const failure = [
+    failureMessage(settings, record, published.issue),
+    preflightFailure(settings.preflight ?? 'off', preflightFound)
+  ]
+    .filter(Boolean)
+    .join('; ')
   if (failure) core.setFailed(failure)
   else if (final.decision === 'warn' || final.decision === 'pre-existing') log.warning(final.reason)
 }

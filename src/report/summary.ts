@@ -82,6 +82,15 @@ export function renderSummary(
   parts.push('### Samples', '', samplesSection(facts, record), '')
   if (record.rollback.fleet) parts.push('### Fleet', '', fleetSection(record), '')
   parts.push('### Actions taken', '', stepsSection(record), '')
+  if (record.preflight?.length)
+    parts.push(
+      '### Preflight',
+      '',
+      ...record.preflight.map(
+        (f) => `- ${f.severity === 'error' ? '❌' : '⚠️'} ${defuse(f.title)}: ${defuse(f.message)}`
+      ),
+      ''
+    )
   if (record.notes.length)
     parts.push('### Notes', '', ...record.notes.map((n) => `- ${defuse(n)}`), '')
   if (issue) {

@@ -58,6 +58,8 @@ export interface DecisionTrace {
   verdicts: TraceVerdict[]
   steps: RunRecord['steps']
   rollback: RunRecord['rollback']
+  /** The preflight's findings on the hosts (absent: none). */
+  preflight?: RunRecord['preflight']
   notes: string[]
 }
 
@@ -87,6 +89,7 @@ export function buildTrace(
     verdicts: record.verdicts.map((v) => traceVerdict(v.verdict, v.at)),
     steps: record.steps,
     rollback: record.rollback,
+    ...(record.preflight?.length ? { preflight: record.preflight } : {}),
     notes: record.notes
   }
   // A JSON round trip drops undefined and makes the object plain; then no secret survives.

@@ -11,6 +11,7 @@ import type {
 } from './types.js'
 
 import type { Pending } from './pending.js'
+import type { PreflightFinding } from './preflight.js'
 
 export type { BackupChoice, VerdictAt } from './types.js'
 
@@ -137,6 +138,8 @@ export interface RunRecord {
   rollback: RollbackOutcome
   /** Plain notes for the summary: "no prometheus-url: only the health rules apply", … */
   notes: string[]
+  /** What the preflight found wrong on the hosts at the start of the watch (absent: nothing). */
+  preflight?: PreflightFinding[]
   dryRun: boolean
   cancelled: boolean
   /** What the run leaves for a person to approve (runbook/pending.ts), written into the marker. */

@@ -46,8 +46,20 @@ export interface WatchResult {
   endedAt: number
 }
 
-/** One log line per cycle: time, health, error rate, p95, verdict. */
-export function cycleLine(phase: string, startedAt: number, s: Sample, v?: Verdict): string {
+/** How much of the window is left at a sample: "13m30s left", or how far past its planned end. */
+export function windowLeft(at: number, endsAt: number): string {
+  const left = endsAt - at
+  return left >= 0 ? `${formatDuration(left)} left` : `extended by ${formatDuration(-left)}`
+}
+
+/** One log line per cycle: time, time left in the window, health, error rate, p95, verdict. */
+export function cycleLine(
+  phase: string,
+  startedAt: number,
+  s: Sample,
+  v?: Verdict,
+  endsAt?: number
+): string {
   const h = s.health
   const health = `${h.status}${h.httpStatus ? ` ${h.httpStatus}` : ''}${
     h.latencyMs !== undefined ? ` ${Math.round(h.latencyMs)}ms` : ''
@@ -59,7 +71,8 @@ export function cycleLine(phase: string, startedAt: number, s: Sample, v?: Verdi
     )
     .map(([k]) => k)
   const verdict = v ? ` → ${v.decision} (${v.rule})` : ''
-  return `[${phase} +${formatDuration(Math.max(0, s.at - startedAt))}] health ${health} | error rate ${readingText(
+  const left = endsAt === undefined ? '' : `, ${windowLeft(s.at, endsAt)}`
+  return `[${phase} +${formatDuration(Math.max(0, s.at - startedAt))}${left}] health ${health} | error rate ${readingText(
     s.errorRate,
     percent
   )} | p95 ${readingText(s.p95, seconds)}${host.length ? ` | host alerts: ${host.join(', ')}` : ''}${verdict}`
@@ -129,11 +142,11 @@ export async function watch(
     )
     if (!judgement) {
       samples.push(sample)
-      logger.info(cycleLine(opts.phase, startedAt, sample))
+      logger.info(cycleLine(opts.phase, startedAt, sample, undefined, plannedEnd))
       continue
     }
     const verdict = judgement.judge(sample, clock.now())
-    logger.info(cycleLine(opts.phase, startedAt, sample, verdict))
+    logger.info(cycleLine(opts.phase, startedAt, sample, verdict, plannedEnd))
     if (
       verdict.decision !== 'healthy' &&
       (verdict.decision !== 'continue' || verdict.severity === 'none')

@@ -20,6 +20,7 @@ import { caCertificates } from './network.js'
 import { notifySecrets, parseNotify } from './notify.js'
 import { parseSshSettings } from './hosts.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
+import { PREFLIGHT_MODES, type PreflightMode } from '../runbook/preflight.js'
 import { fastErrorRateQuery, replaySettings } from './replay.js'
 
 export { InputError }
@@ -133,6 +134,15 @@ function repository(vars: InputEnv['vars']): { owner: string; repo: string } {
 }
 
 /** Parses and validates every input. Throws InputError (or PolicyError) naming the input. */
+function preflightMode(get: InputGetter): PreflightMode {
+  const raw = text(get, Inputs.Preflight).toLowerCase()
+  if (!(PREFLIGHT_MODES as readonly string[]).includes(raw))
+    throw new InputError(
+      `preflight '${text(get, Inputs.Preflight)}' must be one of ${PREFLIGHT_MODES.join(', ')}`
+    )
+  return raw as PreflightMode
+}
+
 export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   const resolve = (p: string): string => path.resolve(env.workspace, p)
 
@@ -251,6 +261,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
     failOnRollback: bool(get, Inputs.FailOnRollback, env),
     dryRun: bool(get, Inputs.DryRun, env),
+    preflight: preflightMode(get),
     // Nothing runs on a host in a replay: no connection (the key is still masked, below).
     ssh: replay ? undefined : ssh,
     scripts: {

@@ -1,5 +1,6 @@
 import type { Mode } from './names.js'
 import type { HostPort, JumpHost } from '../lib/patterns.js'
+import type { PreflightMode } from '../runbook/preflight.js'
 import type { Policy } from '../runbook/types.js'
 import type { NotifySettings } from './notify.js'
 
@@ -138,6 +139,12 @@ export interface Settings {
   failOnInconclusive: boolean
   failOnRollback: boolean
   dryRun: boolean
+  /**
+   * The host preflight at the start of a watch: findings fail the step at the end (fail), only
+   * warn (warn), or only the connection is checked (off). Optional for settings built by hand
+   * (absent: off).
+   */
+  preflight?: PreflightMode
   /** Undefined: the action can only watch and report. */
   ssh?: SshSettings
   scripts: { rollback: string; validate: string; smokeTest: string }

@@ -18,11 +18,50 @@ export interface ProcessResult {
   spawnError?: string
 }
 
+export interface ProcessOptions {
+  timeoutMs: number
+  signal?: AbortSignal
+  /** Each complete line of stdout and stderr as it arrives (the capture is unchanged). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+}
+
 export type ProcessRunner = (
   file: string,
   args: string[],
-  opts: { timeoutMs: number; signal?: AbortSignal }
+  opts: ProcessOptions
 ) => Promise<ProcessResult>
+
+/** A line longer than this is handed on in pieces (a progress bar without newlines). */
+const MAX_LINE_CHARS = 4000
+
+/** Splits a byte stream into lines as it comes; `flush` hands on the last, unterminated one. */
+export function lineSplitter(onLine: (line: string) => void): {
+  push(b: Buffer): void
+  flush(): void
+} {
+  const decoder = new TextDecoder('utf-8')
+  let pending = ''
+  const emit = (text: string) => {
+    for (let i = 0; i < text.length; i += MAX_LINE_CHARS) onLine(text.slice(i, i + MAX_LINE_CHARS))
+  }
+  return {
+    push(b) {
+      pending += decoder.decode(b, { stream: true })
+      const lines = pending.split(/\r?\n/)
+      pending = lines.pop() ?? ''
+      for (const line of lines) emit(line)
+      if (pending.length > MAX_LINE_CHARS) {
+        emit(pending)
+        pending = ''
+      }
+    },
+    flush() {
+      pending += decoder.decode()
+      if (pending !== '') emit(pending)
+      pending = ''
+    }
+  }
+}
 
 /** Keeps the last `max` bytes of a growing stream. */
 function tailCollector(max: number): { push(b: Buffer): void; text(): string } {
@@ -56,9 +95,14 @@ export const runProcess: ProcessRunner = (file, args, opts) =>
     const err = tailCollector(MAX_STREAM_BYTES)
     let killed: ProcessResult['killed'] = null
     let settled = false
+    const live = opts.onLine
+    const outLines = live ? lineSplitter((l) => live(l, 'stdout')) : undefined
+    const errLines = live ? lineSplitter((l) => live(l, 'stderr')) : undefined
     const finish = (exitCode: number | null, spawnError?: string) => {
       if (settled) return
       settled = true
+      outLines?.flush()
+      errLines?.flush()
       clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)
       resolve({
@@ -80,8 +124,14 @@ export const runProcess: ProcessRunner = (file, args, opts) =>
     const timer = setTimeout(() => kill('timeout'), Math.max(1, opts.timeoutMs))
     if (opts.signal?.aborted) kill('abort')
     else opts.signal?.addEventListener('abort', onAbort, { once: true })
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.stdout.on('data', (b: Buffer) => {
+      out.push(b)
+      outLines?.push(b)
+    })
+    child.stderr.on('data', (b: Buffer) => {
+      err.push(b)
+      errLines?.push(b)
+    })
     child.once('error', (e: NodeJS.ErrnoException) => finish(null, e.code ?? e.message))
     child.once('close', (code) => finish(code))
   })

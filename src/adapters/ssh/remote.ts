@@ -263,9 +263,18 @@ export async function createSshRemote(
       }
       connection.start()
       const limitS = timeoutSeconds(runOpts.timeoutMs)
+      const onLine = runOpts.onLine
       const r = await exec(sshPath, argsFor(remoteCommand, connection.ready()), {
         timeoutMs: limitS * 1000 + graceMs,
-        signal: runOpts.signal
+        signal: runOpts.signal,
+        // ssh's own notes about the shared connection are not the command's output.
+        ...(onLine
+          ? {
+              onLine: (line: string, stream: 'stdout' | 'stderr') => {
+                if (stream === 'stdout' || withoutMuxNotes(line).stderr === line) onLine(line)
+              }
+            }
+          : {})
       })
       const { stderr, refused } = withoutMuxNotes(r.stderr)
       if (refused && !refusalLogged) {
