@@ -15,7 +15,7 @@ describe('describeSetup', () => {
     const notes = describeSetup(testSettings())
     expect(notes).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('no prometheus-url: only the health rules'),
+        expect.stringContaining('no metric provider (prometheus-url): only the health rules'),
         expect.stringContaining('no ssh-host: the action can only watch and report'),
         expect.stringContaining('no github-token')
       ])

@@ -15,6 +15,7 @@ export const Inputs = {
   HealthUrl: 'health-url',
   HealthMethod: 'health-method',
   HealthHeaders: 'health-headers',
+  MetricsProvider: 'metrics-provider',
   PrometheusUrl: 'prometheus-url',
   PrometheusHeaders: 'prometheus-headers',
   CaCertificate: 'ca-certificate',

@@ -54,7 +54,8 @@ export function describeSetup(settings: Settings): SetupNote[] {
   const notes: SetupNote[] = []
   const info = (text: string): void => void notes.push({ text, warning: false })
   const warn = (text: string): void => void notes.push({ text, warning: true })
-  if (!settings.prometheus) info('no prometheus-url: only the health rules (and host checks) apply')
+  if (!settings.metrics)
+    info('no metric provider (prometheus-url): only the health rules (and host checks) apply')
   if (settings.replay) replayNotes(settings).forEach(info)
   else if (!settings.ssh) {
     info(
@@ -88,7 +89,7 @@ export function describeSetup(settings: Settings): SetupNote[] {
       `ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`
     )
   // A window longer than the watch can never complete: say so now, not at 3 a.m.
-  if (settings.prometheus) {
+  if (settings.metrics) {
     const p = settings.policy
     const windows: [string, number][] = [
       ['error-rate.high-window', p.errorRate.highWindowMs],
@@ -155,8 +156,9 @@ export function printPolicy(settings: Settings): void {
   core.info(
     `host checks: ${checks.length ? checks.join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
   )
-  if (settings.prometheus) {
-    const q = settings.metrics?.queries
+  if (settings.metrics) {
+    const q = settings.metrics.queries
+    core.info(`metrics-provider: ${settings.metrics.provider}`)
     core.info(`error-rate-query: ${q?.errorRate}`)
     core.info(`latency-query: ${q?.latency}`)
     core.info(`request-rate-query: ${q?.requestRate}`)

@@ -20,6 +20,8 @@ export interface PrometheusSettings {
 /** The metric providers the action can read; each is an adapter behind the same two ports. */
 export const METRIC_PROVIDERS = ['prometheus'] as const
 export type MetricsProviderName = (typeof METRIC_PROVIDERS)[number]
+/** Named by metrics-provider's description but not built yet: a clear bad input, not a typo. */
+export const PLANNED_PROVIDERS = ['datadog', 'cloudwatch', 'web'] as const
 
 /** The queries of the runbook's signals, in the provider's own query language. */
 export interface MetricQueries {

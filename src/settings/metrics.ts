@@ -1,0 +1,110 @@
+// metrics-provider and the connection inputs of each provider, parsed once. The three query
+// inputs hold the chosen provider's own query language; the PromQL defaults of action.yml only
+// make sense for Prometheus, so another provider needs its queries written out.
+import { DEFAULTS, Inputs, type Mode } from './names.js'
+import { describeValue } from '../lib/patterns.js'
+import { InputError } from './errors.js'
+import { httpUrl, optional, parseHeaders, text, urlSecrets } from './fields.js'
+import { fastErrorRateQuery } from './replay.js'
+import type { InputGetter } from './source.js'
+import {
+  METRIC_PROVIDERS,
+  PLANNED_PROVIDERS,
+  type MetricQueries,
+  type MetricsProviderName,
+  type Settings
+} from './types.js'
+
+/** The part of Settings the metric inputs fill, and the secrets they hold. */
+export type MetricsPart = Pick<Settings, 'metrics' | 'prometheus'> & { secrets: string[] }
+
+/** metrics-provider, or its default: prometheus where prometheus-url is set, else none. */
+export function providerName(get: InputGetter): MetricsProviderName | undefined {
+  const raw = get(Inputs.MetricsProvider).trim()
+  if (!raw) return optional(get, Inputs.PrometheusUrl) ? 'prometheus' : undefined
+  const name = raw.toLowerCase()
+  if ((METRIC_PROVIDERS as readonly string[]).includes(name)) return name as MetricsProviderName
+  if ((PLANNED_PROVIDERS as readonly string[]).includes(name))
+    throw new InputError(
+      `${Inputs.MetricsProvider} '${name}' is not available in this version of the action: use ${METRIC_PROVIDERS.join(' or ')}`
+    )
+  throw new InputError(
+    `${Inputs.MetricsProvider} ${describeValue(raw)} is not one of ${METRIC_PROVIDERS.join(', ')}`
+  )
+}
+
+/** How messages name a provider, and the input that says where it answers. */
+export const PROVIDER_LABEL: Record<MetricsProviderName, { label: string; where: string }> = {
+  prometheus: { label: 'Prometheus', where: Inputs.PrometheusUrl }
+}
+
+/** The inputs that belong to one provider: set beside another, they are a mistake. */
+const OWN_INPUTS: Record<MetricsProviderName, string[]> = {
+  prometheus: [Inputs.PrometheusUrl, Inputs.PrometheusHeaders]
+}
+
+function refuseOthers(get: InputGetter, provider: MetricsProviderName): void {
+  for (const [other, names] of Object.entries(OWN_INPUTS)) {
+    if (other === provider) continue
+    const set = names.find((n) => get(n).trim())
+    if (set)
+      throw new InputError(
+        `${set} is set but ${Inputs.MetricsProvider} is ${provider}: ${set} belongs to ${other}; remove it or set ${Inputs.MetricsProvider}: ${other}`
+      )
+  }
+}
+
+/** The three queries (and the fast one) in the provider's own language. */
+function metricQueries(get: InputGetter, provider: MetricsProviderName): MetricQueries {
+  const names = [Inputs.ErrorRateQuery, Inputs.LatencyQuery, Inputs.RequestRateQuery] as const
+  if (provider !== 'prometheus')
+    // The runner fills in the PromQL default of an input that is not given: for another
+    // provider that is the same as not given.
+    for (const name of names) {
+      const given = get(name).trim()
+      if (!given || given === DEFAULTS[name])
+        throw new InputError(
+          `${name} is required with ${Inputs.MetricsProvider} ${provider}: the default is PromQL; write the query in ${provider}'s language (docs/metrics.md has examples)`
+        )
+    }
+  const errorRate = text(get, Inputs.ErrorRateQuery)
+  const fast = fastErrorRateQuery(get, errorRate)
+  return {
+    errorRate,
+    latency: text(get, Inputs.LatencyQuery),
+    requestRate: text(get, Inputs.RequestRateQuery),
+    ...(fast ? { fastErrorRate: fast } : {})
+  }
+}
+
+/** The providers whose history a replay can read (a range query). */
+const RANGE_PROVIDERS: readonly MetricsProviderName[] = ['prometheus']
+
+/** Parses metrics-provider and its provider's inputs. Throws InputError naming the input. */
+export function parseMetrics(get: InputGetter, mode: Mode): MetricsPart {
+  const provider = providerName(get)
+  if (!provider) {
+    if (mode === 'replay')
+      throw new InputError(
+        `a metric provider is required in mode replay (${Inputs.PrometheusUrl}, or ${Inputs.MetricsProvider} and its inputs): the history of the queries comes from it`
+      )
+    return { secrets: [] }
+  }
+  refuseOthers(get, provider)
+  if (mode === 'replay' && !RANGE_PROVIDERS.includes(provider))
+    throw new InputError(
+      `${Inputs.MetricsProvider} ${provider} cannot be replayed: it has no history the action can read; use ${RANGE_PROVIDERS.join(' or ')}`
+    )
+  const metrics = { provider, queries: metricQueries(get, provider) }
+  const promUrl = optional(get, Inputs.PrometheusUrl)
+  if (!promUrl)
+    throw new InputError(
+      `${Inputs.PrometheusUrl} is required with ${Inputs.MetricsProvider} prometheus: the base URL of Prometheus`
+    )
+  const headers = parseHeaders(Inputs.PrometheusHeaders, get(Inputs.PrometheusHeaders))
+  return {
+    metrics,
+    prometheus: { url: httpUrl(Inputs.PrometheusUrl, promUrl), headers },
+    secrets: [...urlSecrets(promUrl), ...Object.values(headers)]
+  }
+}
