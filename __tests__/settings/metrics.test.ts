@@ -49,3 +49,87 @@ describe('metrics-provider', () => {
     ).toThrow(/^a metric provider is required in mode replay/)
   })
 })
+
+const WEB = {
+  'metrics-provider': 'web',
+  'web-url': 'https://metrics.example.com/v1/value?name={query}&at={time}&token=webtok3n',
+  'web-value-path': 'data.value',
+  'web-headers': 'Authorization: Bearer web-header-secret',
+  'error-rate-query': 'checkout.error_ratio',
+  'latency-query': 'checkout.p95_seconds',
+  'request-rate-query': 'checkout.rps'
+}
+
+describe('metrics-provider web', () => {
+  it('reads the template, the path, the headers and the timeout; the secrets are collected', () => {
+    const s = testSettings({ ...WEB, 'web-timeout': '4s' })
+    expect(s.metrics).toEqual({
+      provider: 'web',
+      queries: {
+        errorRate: 'checkout.error_ratio',
+        latency: 'checkout.p95_seconds',
+        requestRate: 'checkout.rps'
+      }
+    })
+    expect(s.web).toEqual({
+      url: WEB['web-url'],
+      headers: { Authorization: 'Bearer web-header-secret' },
+      valuePath: 'data.value',
+      timeoutMs: 4_000
+    })
+    expect(s.prometheus).toBeUndefined()
+    expect(s.secrets).toEqual(expect.arrayContaining(['webtok3n', 'Bearer web-header-secret']))
+  })
+
+  it('without web-url each query is its own URL, and its secrets are masked', () => {
+    const s = testSettings({
+      ...WEB,
+      'web-url': '',
+      'error-rate-query': 'https://m.example/errors?api_key=k3yvalue',
+      'latency-query': 'https://m.example/p95',
+      'request-rate-query': 'https://m.example/rps?t={time}'
+    })
+    expect(s.web?.url).toBeUndefined()
+    expect(s.secrets).toContain('k3yvalue')
+  })
+
+  it.each([
+    [
+      { 'error-rate-query': '' },
+      /^error-rate-query is required with metrics-provider web: the default is PromQL/
+    ],
+    [{ 'web-value-path': '' }, /^web-value-path is required with metrics-provider web/],
+    [
+      { 'web-value-path': 'data[*].v' },
+      /^web-value-path 'data\[\*\]\.v' '\[\*\]' is neither an index/
+    ],
+    [{ 'web-url': 'https://m.example/v' }, /^web-url has no \{query\}/],
+    [
+      { 'web-url': 'https://m.example/v?q={query}&s={start}' },
+      /^web-url has the placeholder \{start\}: only \{query\} and \{time\}/
+    ],
+    [{ 'web-url': 'ftp://m.example/{query}' }, /^web-url 'ftp:\/\/m\.example\/q' must be an http/],
+    [
+      {
+        'web-url': '',
+        'error-rate-query': 'https://m.example/errors',
+        'latency-query': 'p95?token=zzz'
+      },
+      /^latency-query "p95\?token=\*\*\*" is not an http\(s\) URL/
+    ],
+    [{ 'web-timeout': 'soon' }, /^web-timeout 'soon' is not a duration/],
+    [
+      { 'prometheus-url': 'http://127.0.0.1:9090' },
+      /^prometheus-url is set but metrics-provider is web/
+    ],
+    [{ mode: 'replay' }, /^metrics-provider web cannot be replayed/]
+  ])('bad input %j', (over, message) => {
+    expect(bad({ ...WEB, ...over })).toMatch(message)
+  })
+
+  it('web inputs beside Prometheus are a mistake', () => {
+    expect(bad({ ...PROM, 'web-value-path': 'data.value' })).toBe(
+      'web-value-path is set but metrics-provider is prometheus: web-value-path belongs to web; remove it or set metrics-provider: web'
+    )
+  })
+})

@@ -5,6 +5,7 @@
 import type { NetworkOptions } from './http.js'
 import type { MetricsHistory, MetricsSource } from './ports.js'
 import { createPrometheus } from './prometheus.js'
+import { createWeb } from './web.js'
 import type { MetricsProviderName, Settings } from '../settings/types.js'
 
 export type MetricsProvider = MetricsSource & MetricsHistory
@@ -18,6 +19,10 @@ const PROVIDERS: Record<MetricsProviderName, Factory> = {
           timeoutMs: settings.policy.health.timeoutMs,
           network
         })
+      : undefined,
+  web: (settings, network) =>
+    settings.web
+      ? createWeb(settings.web, { timeoutMs: settings.policy.health.timeoutMs, network })
       : undefined
 }
 

@@ -170,6 +170,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     expectedVersion: optional(get, Inputs.ExpectedVersion),
     ...(metricsPart.metrics ? { metrics: metricsPart.metrics } : {}),
     ...(metricsPart.prometheus ? { prometheus: metricsPart.prometheus } : {}),
+    ...(metricsPart.web ? { web: metricsPart.web } : {}),
     ...(replay ? { replay: replaySettings(get, env.now) } : {}),
     network: { caCertificates: caCertificates(get, env, resolve) },
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),

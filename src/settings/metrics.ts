@@ -4,7 +4,9 @@
 import { DEFAULTS, Inputs, type Mode } from './names.js'
 import { describeValue } from '../lib/patterns.js'
 import { InputError } from './errors.js'
-import { httpUrl, optional, parseHeaders, text, urlSecrets } from './fields.js'
+import { parseJsonPath } from '../lib/json-path.js'
+import { redactUrl } from '../lib/urls.js'
+import { duration, httpUrl, optional, parseHeaders, text, urlSecrets } from './fields.js'
 import { fastErrorRateQuery } from './replay.js'
 import type { InputGetter } from './source.js'
 import {
@@ -16,7 +18,7 @@ import {
 } from './types.js'
 
 /** The part of Settings the metric inputs fill, and the secrets they hold. */
-export type MetricsPart = Pick<Settings, 'metrics' | 'prometheus'> & { secrets: string[] }
+export type MetricsPart = Pick<Settings, 'metrics' | 'prometheus' | 'web'> & { secrets: string[] }
 
 /** metrics-provider, or its default: prometheus where prometheus-url is set, else none. */
 export function providerName(get: InputGetter): MetricsProviderName | undefined {
@@ -35,12 +37,14 @@ export function providerName(get: InputGetter): MetricsProviderName | undefined 
 
 /** How messages name a provider, and the input that says where it answers. */
 export const PROVIDER_LABEL: Record<MetricsProviderName, { label: string; where: string }> = {
-  prometheus: { label: 'Prometheus', where: Inputs.PrometheusUrl }
+  prometheus: { label: 'Prometheus', where: Inputs.PrometheusUrl },
+  web: { label: 'the web endpoint', where: `${Inputs.WebUrl} or the query URLs` }
 }
 
 /** The inputs that belong to one provider: set beside another, they are a mistake. */
 const OWN_INPUTS: Record<MetricsProviderName, string[]> = {
-  prometheus: [Inputs.PrometheusUrl, Inputs.PrometheusHeaders]
+  prometheus: [Inputs.PrometheusUrl, Inputs.PrometheusHeaders],
+  web: [Inputs.WebUrl, Inputs.WebHeaders, Inputs.WebValuePath, Inputs.WebTimeout]
 }
 
 function refuseOthers(get: InputGetter, provider: MetricsProviderName): void {
@@ -96,6 +100,7 @@ export function parseMetrics(get: InputGetter, mode: Mode): MetricsPart {
       `${Inputs.MetricsProvider} ${provider} cannot be replayed: it has no history the action can read; use ${RANGE_PROVIDERS.join(' or ')}`
     )
   const metrics = { provider, queries: metricQueries(get, provider) }
+  if (provider === 'web') return { metrics, ...parseWeb(get, metrics.queries) }
   const promUrl = optional(get, Inputs.PrometheusUrl)
   if (!promUrl)
     throw new InputError(
@@ -106,5 +111,66 @@ export function parseMetrics(get: InputGetter, mode: Mode): MetricsPart {
     metrics,
     prometheus: { url: httpUrl(Inputs.PrometheusUrl, promUrl), headers },
     secrets: [...urlSecrets(promUrl), ...Object.values(headers)]
+  }
+}
+
+/** The placeholders of a web URL; anything else in braces is a mistake. */
+export const WEB_PLACEHOLDERS = ['query', 'time'] as const
+
+function webUrl(name: string, raw: string, needsQuery: boolean): string {
+  const names = [...raw.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1])
+  const unknown = names.find((n) => !(WEB_PLACEHOLDERS as readonly string[]).includes(n))
+  if (unknown !== undefined)
+    throw new InputError(
+      `${name} has the placeholder {${unknown}}: only ${WEB_PLACEHOLDERS.map((p) => `{${p}}`).join(' and ')} are filled in`
+    )
+  if (needsQuery && !names.includes('query'))
+    throw new InputError(
+      `${name} has no {query}: it is the template every query is sent through, e.g. https://metrics.example.com/api/value?name={query}`
+    )
+  httpUrl(name, raw.replace(/\{query\}/g, 'q').replace(/\{time\}/g, '0'))
+  return raw
+}
+
+function parseWeb(get: InputGetter, queries: MetricQueries): Omit<MetricsPart, 'metrics'> {
+  const rawPath = get(Inputs.WebValuePath).trim()
+  if (!rawPath)
+    throw new InputError(
+      `${Inputs.WebValuePath} is required with ${Inputs.MetricsProvider} web: the path to the number in the JSON answer, e.g. data.value or series[-1].value`
+    )
+  const steps = parseJsonPath(rawPath)
+  if (typeof steps === 'string')
+    throw new InputError(
+      `${Inputs.WebValuePath} '${rawPath}' ${steps}: use a plain path such as data.value, series[0].value or data["p95.ms"]`
+    )
+  const template = optional(get, Inputs.WebUrl)
+  const queryInputs: [string, string | undefined][] = [
+    [Inputs.ErrorRateQuery, queries.errorRate],
+    [Inputs.LatencyQuery, queries.latency],
+    [Inputs.RequestRateQuery, queries.requestRate],
+    [Inputs.ErrorRateFastQuery, queries.fastErrorRate]
+  ]
+  const urls = template ? [webUrl(Inputs.WebUrl, template, true)] : []
+  if (!template)
+    for (const [name, query] of queryInputs)
+      if (query !== undefined) {
+        // Without web-url each query is its own URL: a message must not show its secrets.
+        if (!/^https?:\/\//i.test(query))
+          throw new InputError(
+            `${name} ${describeValue(redactUrl(query).shown)} is not an http(s) URL: with ${Inputs.MetricsProvider} web and no ${Inputs.WebUrl}, each query is the URL to read`
+          )
+        urls.push(webUrl(name, query, false))
+      }
+  const timeoutRaw = get(Inputs.WebTimeout).trim()
+  const timeoutMs = timeoutRaw ? duration(get, Inputs.WebTimeout) : undefined
+  const headers = parseHeaders(Inputs.WebHeaders, get(Inputs.WebHeaders))
+  return {
+    web: {
+      ...(template ? { url: template } : {}),
+      headers,
+      valuePath: rawPath,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {})
+    },
+    secrets: [...urlSecrets(...urls), ...Object.values(headers)]
   }
 }

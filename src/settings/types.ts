@@ -18,10 +18,27 @@ export interface PrometheusSettings {
 }
 
 /** The metric providers the action can read; each is an adapter behind the same two ports. */
-export const METRIC_PROVIDERS = ['prometheus'] as const
+export const METRIC_PROVIDERS = ['prometheus', 'web'] as const
 export type MetricsProviderName = (typeof METRIC_PROVIDERS)[number]
 /** Named by metrics-provider's description but not built yet: a clear bad input, not a typo. */
-export const PLANNED_PROVIDERS = ['datadog', 'cloudwatch', 'web'] as const
+export const PLANNED_PROVIDERS = ['datadog', 'cloudwatch'] as const
+
+/**
+ * Any HTTP endpoint answering JSON (metrics-provider web): a GET per query, the number at
+ * valuePath in the answer.
+ */
+export interface WebSettings {
+  /**
+   * web-url: a URL template where {query} is the query, URL-encoded, and {time} the evaluation
+   * time in unix seconds. Undefined: each query input is itself the URL ({time} allowed).
+   */
+  url?: string
+  headers: HttpHeaders
+  /** web-value-path, as written (lib/json-path.ts reads it). */
+  valuePath: string
+  /** web-timeout; undefined: the policy's health timeout. */
+  timeoutMs?: number
+}
 
 /** The queries of the runbook's signals, in the provider's own query language. */
 export interface MetricQueries {
@@ -133,6 +150,8 @@ export interface Settings {
   metrics?: MetricsSettings
   /** The Prometheus provider's connection (set with metrics.provider prometheus). */
   prometheus?: PrometheusSettings
+  /** The web provider's endpoint (set with metrics.provider web). */
+  web?: WebSettings
   /** Set in mode replay only. */
   replay?: ReplaySettings
   /** Always set by parseInputs; optional for settings built by hand. */
