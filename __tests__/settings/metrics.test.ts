@@ -133,3 +133,67 @@ describe('metrics-provider web', () => {
     )
   })
 })
+
+const DD = {
+  'metrics-provider': 'datadog',
+  'datadog-api-key': 'ddapikey0123456789',
+  'datadog-app-key': 'ddappkey0123456789',
+  'error-rate-query':
+    'default_zero(sum:trace.http.request.errors{service:web}.as_count().rollup(sum,60)) / sum:trace.http.request.hits{service:web}.as_count().rollup(sum,60)',
+  'latency-query': 'p95:trace.http.request{service:web}.rollup(max,60)',
+  'request-rate-query': 'sum:trace.http.request.hits{service:web}.as_rate().rollup(avg,60)'
+}
+
+describe('metrics-provider datadog', () => {
+  it('reads the keys (secrets), the site, the override and the lag', () => {
+    const s = testSettings(DD)
+    expect(s.datadog).toEqual({
+      apiUrl: 'https://api.datadoghq.com',
+      apiKey: 'ddapikey0123456789',
+      appKey: 'ddappkey0123456789',
+      lagMs: 60_000
+    })
+    expect(s.secrets).toEqual(expect.arrayContaining(['ddapikey0123456789', 'ddappkey0123456789']))
+    expect(
+      testSettings({ ...DD, 'datadog-site': 'datadoghq.eu', 'datadog-lag': '15m' }).datadog
+    ).toMatchObject({
+      apiUrl: 'https://api.datadoghq.eu',
+      lagMs: 900_000
+    })
+    expect(
+      testSettings({ ...DD, 'datadog-api-url': 'http://127.0.0.1:8126', 'datadog-lag': '0s' })
+        .datadog
+    ).toMatchObject({
+      apiUrl: 'http://127.0.0.1:8126',
+      lagMs: 0
+    })
+    expect(testSettings({ ...DD, mode: 'replay', 'health-url': '' }).replay).toBeDefined()
+  })
+
+  it.each([
+    [
+      { 'datadog-api-key': '' },
+      'datadog-api-key is required with metrics-provider datadog (a secret: ${{ secrets.… }})'
+    ],
+    [
+      { 'datadog-app-key': 'two words' },
+      'datadog-app-key holds a space or a line break: paste the key alone'
+    ],
+    [
+      { 'datadog-site': 'datadoghq.org' },
+      /^datadog-site "datadoghq.org" is not a Datadog site: one of datadoghq.com, us3/
+    ],
+    [
+      { 'datadog-api-url': 'http://dd-proxy.internal:8080' },
+      /^datadog-api-url 'http:\/\/dd-proxy.internal:8080' is plain http to dd-proxy.internal: the keys would cross the network in clear text/
+    ],
+    [{ 'datadog-lag': 'late' }, /^datadog-lag 'late' is not a duration/],
+    [{ 'latency-query': '' }, /^latency-query is required with metrics-provider datadog/],
+    [{ 'web-value-path': 'x' }, /^web-value-path is set but metrics-provider is datadog/]
+  ])('bad input %j', (over, message) => {
+    const got = bad({ ...DD, ...over })
+    if (typeof message === 'string') expect(got).toBe(message)
+    else expect(got).toMatch(message)
+    expect(got).not.toContain('ddapikey0123456789')
+  })
+})

@@ -6,6 +6,7 @@ import type { NetworkOptions } from './http.js'
 import type { MetricsHistory, MetricsSource } from './ports.js'
 import { createPrometheus } from './prometheus.js'
 import { createWeb } from './web.js'
+import { createDatadog } from './datadog.js'
 import type { MetricsProviderName, Settings } from '../settings/types.js'
 
 export type MetricsProvider = MetricsSource & MetricsHistory
@@ -19,6 +20,10 @@ const PROVIDERS: Record<MetricsProviderName, Factory> = {
           timeoutMs: settings.policy.health.timeoutMs,
           network
         })
+      : undefined,
+  datadog: (settings, network) =>
+    settings.datadog
+      ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
       : undefined,
   web: (settings, network) =>
     settings.web

@@ -171,6 +171,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     ...(metricsPart.metrics ? { metrics: metricsPart.metrics } : {}),
     ...(metricsPart.prometheus ? { prometheus: metricsPart.prometheus } : {}),
     ...(metricsPart.web ? { web: metricsPart.web } : {}),
+    ...(metricsPart.datadog ? { datadog: metricsPart.datadog } : {}),
     ...(replay ? { replay: replaySettings(get, env.now) } : {}),
     network: { caCertificates: caCertificates(get, env, resolve) },
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),

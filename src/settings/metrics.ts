@@ -10,6 +10,7 @@ import { duration, httpUrl, optional, parseHeaders, text, urlSecrets } from './f
 import { fastErrorRateQuery } from './replay.js'
 import type { InputGetter } from './source.js'
 import {
+  DATADOG_SITES,
   METRIC_PROVIDERS,
   PLANNED_PROVIDERS,
   type MetricQueries,
@@ -18,7 +19,9 @@ import {
 } from './types.js'
 
 /** The part of Settings the metric inputs fill, and the secrets they hold. */
-export type MetricsPart = Pick<Settings, 'metrics' | 'prometheus' | 'web'> & { secrets: string[] }
+export type MetricsPart = Pick<Settings, 'metrics' | 'prometheus' | 'web' | 'datadog'> & {
+  secrets: string[]
+}
 
 /** metrics-provider, or its default: prometheus where prometheus-url is set, else none. */
 export function providerName(get: InputGetter): MetricsProviderName | undefined {
@@ -38,12 +41,19 @@ export function providerName(get: InputGetter): MetricsProviderName | undefined 
 /** How messages name a provider, and the input that says where it answers. */
 export const PROVIDER_LABEL: Record<MetricsProviderName, { label: string; where: string }> = {
   prometheus: { label: 'Prometheus', where: Inputs.PrometheusUrl },
+  datadog: { label: 'Datadog', where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})` },
   web: { label: 'the web endpoint', where: `${Inputs.WebUrl} or the query URLs` }
 }
 
 /** The inputs that belong to one provider: set beside another, they are a mistake. */
 const OWN_INPUTS: Record<MetricsProviderName, string[]> = {
   prometheus: [Inputs.PrometheusUrl, Inputs.PrometheusHeaders],
+  datadog: [
+    Inputs.DatadogApiKey,
+    Inputs.DatadogAppKey,
+    Inputs.DatadogApiUrl
+    // datadog-site and datadog-lag have defaults the runner fills in: not checked.
+  ],
   web: [Inputs.WebUrl, Inputs.WebHeaders, Inputs.WebValuePath, Inputs.WebTimeout]
 }
 
@@ -82,7 +92,7 @@ function metricQueries(get: InputGetter, provider: MetricsProviderName): MetricQ
 }
 
 /** The providers whose history a replay can read (a range query). */
-const RANGE_PROVIDERS: readonly MetricsProviderName[] = ['prometheus']
+const RANGE_PROVIDERS: readonly MetricsProviderName[] = ['prometheus', 'datadog']
 
 /** Parses metrics-provider and its provider's inputs. Throws InputError naming the input. */
 export function parseMetrics(get: InputGetter, mode: Mode): MetricsPart {
@@ -101,6 +111,7 @@ export function parseMetrics(get: InputGetter, mode: Mode): MetricsPart {
     )
   const metrics = { provider, queries: metricQueries(get, provider) }
   if (provider === 'web') return { metrics, ...parseWeb(get, metrics.queries) }
+  if (provider === 'datadog') return { metrics, ...parseDatadog(get) }
   const promUrl = optional(get, Inputs.PrometheusUrl)
   if (!promUrl)
     throw new InputError(
@@ -172,5 +183,43 @@ function parseWeb(get: InputGetter, queries: MetricQueries): Omit<MetricsPart, '
       ...(timeoutMs !== undefined ? { timeoutMs } : {})
     },
     secrets: [...urlSecrets(...urls), ...Object.values(headers)]
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost'])
+
+function parseDatadog(get: InputGetter): Omit<MetricsPart, 'metrics'> {
+  const keys = [Inputs.DatadogApiKey, Inputs.DatadogAppKey].map((name) => {
+    const value = get(name).trim()
+    if (!value)
+      throw new InputError(
+        `${name} is required with ${Inputs.MetricsProvider} datadog (a secret: \${{ secrets.… }})`
+      )
+    if (/[\s]/.test(value))
+      throw new InputError(`${name} holds a space or a line break: paste the key alone`)
+    return value
+  })
+  const site = text(get, Inputs.DatadogSite).toLowerCase()
+  if (!(DATADOG_SITES as readonly string[]).includes(site))
+    throw new InputError(
+      `${Inputs.DatadogSite} ${describeValue(site)} is not a Datadog site: one of ${DATADOG_SITES.join(', ')} (or ${Inputs.DatadogApiUrl} for a proxy)`
+    )
+  const override = optional(get, Inputs.DatadogApiUrl)
+  let apiUrl = `https://api.${site}`
+  if (override) {
+    httpUrl(Inputs.DatadogApiUrl, override)
+    const url = new URL(override)
+    // The keys travel in headers: in clear text only to this machine.
+    if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
+      throw new InputError(
+        `${Inputs.DatadogApiUrl} '${redactUrl(override).shown}' is plain http to ${url.hostname}: the keys would cross the network in clear text; use https (http only to 127.0.0.1 or ::1)`
+      )
+    apiUrl = override
+  }
+  const lagRaw = text(get, Inputs.DatadogLag)
+  const lagMs = /^0+[a-z]*$/.test(lagRaw) ? 0 : duration(get, Inputs.DatadogLag)
+  return {
+    datadog: { apiUrl, apiKey: keys[0], appKey: keys[1], lagMs },
+    secrets: [...keys, ...urlSecrets(override)]
   }
 }

@@ -18,6 +18,11 @@ export const Inputs = {
   MetricsProvider: 'metrics-provider',
   PrometheusUrl: 'prometheus-url',
   PrometheusHeaders: 'prometheus-headers',
+  DatadogApiKey: 'datadog-api-key',
+  DatadogAppKey: 'datadog-app-key',
+  DatadogSite: 'datadog-site',
+  DatadogApiUrl: 'datadog-api-url',
+  DatadogLag: 'datadog-lag',
   WebUrl: 'web-url',
   WebHeaders: 'web-headers',
   WebValuePath: 'web-value-path',
@@ -85,6 +90,8 @@ export const DEFAULTS = {
   [Inputs.ProbeInterval]: '15s',
   [Inputs.Environment]: 'production',
   [Inputs.HealthMethod]: 'GET',
+  [Inputs.DatadogSite]: 'datadoghq.com',
+  [Inputs.DatadogLag]: '60s',
   [Inputs.ErrorRateQuery]:
     '(sum(rate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total[1m]))',
   [Inputs.LatencyQuery]:

@@ -159,6 +159,10 @@ export function printPolicy(settings: Settings): void {
   if (settings.metrics) {
     const q = settings.metrics.queries
     core.info(`metrics-provider: ${settings.metrics.provider}`)
+    if (settings.datadog)
+      core.info(
+        `datadog: ${redactUrl(settings.datadog.apiUrl).shown}, a reading is the newest bucket that ended ${d(settings.datadog.lagMs)} (datadog-lag) before the probe`
+      )
     core.info(`error-rate-query: ${q?.errorRate}`)
     core.info(`latency-query: ${q?.latency}`)
     core.info(`request-rate-query: ${q?.requestRate}`)
