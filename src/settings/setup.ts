@@ -107,6 +107,11 @@ export function describeSetup(settings: Settings): SetupNote[] {
           )}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`
       )
   }
+  const lag = settings.datadog?.lagMs ?? 0
+  if (lag > 0 && settings.policy.rollback.verifyMs <= 2 * lag)
+    warn(
+      `rollback.verify ${formatDuration(settings.policy.rollback.verifyMs)} is not much longer than datadog-lag ${formatDuration(lag)}: the check after a rollback reads buckets from before it and may escalate a rollback that worked; make rollback.verify longer than the lag plus the rollup`
+    )
   if ((!settings.github.token || !settings.github.owner) && !settings.replay)
     info('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report')
   return notes
