@@ -64425,6 +64425,14 @@ function proxyAnswer(route, status, text) {
         reason: `proxy ${route.origin} answered ${status}${text ? ` ${text}` : ''}`
     };
 }
+function answerHeaders(raw) {
+    const out = {};
+    if (raw && typeof raw === 'object')
+        for (const [k, v] of Object.entries(raw))
+            if (typeof v === 'string' || typeof v === 'number')
+                out[k.toLowerCase()] = String(v);
+    return out;
+}
 /** A client with its trust and proxy routes fixed at creation; one call per request. */
 function createHttpClient(network = {}, options = {}) {
     const tlsOpts = tlsOptions(network.caCertificates);
@@ -64474,7 +64482,12 @@ function createHttpClient(network = {}, options = {}) {
             // 407 comes only from a proxy: an http target's request was forwarded, not tunnelled.
             if (current?.route && res.status === 407)
                 return { ok: false, ...proxyAnswer(current.route, 407, res.statusText) };
-            return { ok: true, status: res.status, body: typeof res.data === 'string' ? res.data : '' };
+            return {
+                ok: true,
+                status: res.status,
+                body: typeof res.data === 'string' ? res.data : '',
+                headers: answerHeaders(res.headers)
+            };
         }
         catch (err) {
             if (err instanceof ProxyConfigError)
@@ -64793,7 +64806,403 @@ function createPrometheus(settings, opts) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/lib/json-path.ts
+// A plain path to one value in a JSON document: `data.value`, `series[0].value`,
+// `data.result[0].value[1]`, `items[-1].v` (from the end), `["key.with.dots"]`. A leading `$`
+// and the braces of Argo Rollouts' `{$.data.value}` are accepted, so such paths paste in. No
+// filters, wildcards or expressions: one path names at most one value, and nothing is evaluated.
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$-]*/;
+/** The steps of a path, or a message saying what is wrong at which character. */
+function parseJsonPath(raw) {
+    let text = raw.trim();
+    if (text.startsWith('{') && text.endsWith('}'))
+        text = text.slice(1, -1).trim();
+    if (text === '$' || text === '')
+        return text === '$' ? [] : 'is empty';
+    if (text.startsWith('$'))
+        text = text.slice(1);
+    const steps = [];
+    let i = 0;
+    let first = true;
+    while (i < text.length) {
+        const at = (why) => `${why} at character ${i + 1} of '${text}'`;
+        const c = text[i];
+        if (c === '.') {
+            i++;
+            const m = IDENT.exec(text.slice(i));
+            if (!m)
+                return at("expected a name after '.'");
+            steps.push(m[0]);
+            i += m[0].length;
+        }
+        else if (c === '[') {
+            const close = text.indexOf(']', i);
+            if (close < 0)
+                return at("'[' without ']'");
+            const inner = text.slice(i + 1, close).trim();
+            if (/^-?\d+$/.test(inner))
+                steps.push(Number(inner));
+            else if (/^"[^"\\]*"$|^'[^'\\]*'$/.test(inner))
+                steps.push(inner.slice(1, -1));
+            else
+                return at(`'[${inner}]' is neither an index (0, -1) nor a quoted key ("a.b")`);
+            i = close + 1;
+        }
+        else if (first) {
+            const m = IDENT.exec(text.slice(i));
+            if (!m)
+                return at('expected a name');
+            steps.push(m[0]);
+            i += m[0].length;
+        }
+        else
+            return at(`unexpected '${c}'`);
+        first = false;
+    }
+    return steps;
+}
+/** The path as written back: `data.result[0].value[1]`. */
+function formatJsonPath(steps) {
+    return (steps
+        .map((s, i) => typeof s === 'number'
+        ? `[${s}]`
+        : IDENT.exec(s)?.[0] === s
+            ? `${i === 0 ? '' : '.'}${s}`
+            : `[${JSON.stringify(s)}]`)
+        .join('') || '$');
+}
+function followJsonPath(doc, steps) {
+    let here = doc;
+    for (const [i, step] of steps.entries()) {
+        const where = formatJsonPath(steps.slice(0, i + 1));
+        if (typeof step === 'number') {
+            if (!Array.isArray(here))
+                return { found: false, missing: `${where}: not an array` };
+            const index = step < 0 ? here.length + step : step;
+            if (index < 0 || index >= here.length)
+                return { found: false, missing: `${where}: the array has ${here.length} item(s)` };
+            here = here[index];
+        }
+        else {
+            if (!here || typeof here !== 'object' || Array.isArray(here))
+                return { found: false, missing: `${where}: not an object` };
+            if (!Object.prototype.hasOwnProperty.call(here, step))
+                return { found: false, missing: `${where}: no such key` };
+            here = here[step];
+        }
+    }
+    return { found: true, value: here };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/web.ts
+
+
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const web_unknown = (reason) => ({ status: 'unknown', value: null, reason });
+/** The URL of one query at one time: {query} URL-encoded, {time} in unix seconds. */
+function webQueryUrl(template, query, at) {
+    const time = String(Math.floor(at / 1000));
+    if (template === undefined)
+        return query.replace(/\{time\}/g, time);
+    return template.replace(/\{query\}/g, encodeURIComponent(query)).replace(/\{time\}/g, time);
+}
+/** The first characters of an answer, on one line, for a reason. */
+function web_snippet(text) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length > 80 ? `${one.slice(0, 80)}…` : one;
+}
+/** The value at the path of one parsed answer, strictly a finite JSON number. */
+function readWebValue(doc, path) {
+    const steps = parseJsonPath(path);
+    if (typeof steps === 'string')
+        return web_unknown(`web-value-path '${path}' ${steps}`);
+    const got = followJsonPath(doc, steps);
+    const where = formatJsonPath(steps);
+    if (!got.found)
+        return web_unknown(`no value at ${where} in the answer (${got.missing})`);
+    const v = got.value;
+    if (v === null)
+        return web_unknown(`the value at ${where} is null (no data)`);
+    if (typeof v === 'string')
+        return web_unknown(`the value at ${where} is the string ${JSON.stringify(web_snippet(v))}, not a JSON number`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+        return web_unknown(`the value at ${where} is ${Array.isArray(v) ? 'an array' : typeof v}, not a number`);
+    return { status: 'measured', value: v };
+}
+function createWeb(settings, opts) {
+    const request = createHttpClient(opts.network);
+    const timeoutMs = settings.timeoutMs ?? opts.timeoutMs;
+    return {
+        async query(query, at, signal) {
+            const url = webQueryUrl(settings.url, query, at);
+            const res = await request({
+                url,
+                method: 'GET',
+                headers: {
+                    Accept: 'application/json',
+                    'User-Agent': 'rollback-sentinel',
+                    ...settings.headers
+                },
+                maxBodyBytes: MAX_BODY_BYTES,
+                timeoutMs,
+                signal
+            });
+            if (!res.ok)
+                return web_unknown(res.kind === 'cancelled' ? 'cancelled' : `web: ${res.reason}`);
+            const shown = redactUrl(url).shown;
+            if (res.status === 401 || res.status === 403)
+                return web_unknown(`HTTP ${res.status} from ${shown} — check web-headers`);
+            if (res.status < 200 || res.status >= 300)
+                return web_unknown(`HTTP ${res.status} from ${shown}${res.body ? `: ${web_snippet(res.body)}` : ''}`);
+            let doc;
+            try {
+                doc = JSON.parse(res.body);
+            }
+            catch {
+                return web_unknown(`${shown} answered with something that is not JSON: ${web_snippet(res.body) || '(empty)'}`);
+            }
+            return readWebValue(doc, settings.valuePath);
+        },
+        queryRange() {
+            return Promise.resolve({
+                ok: false,
+                reason: 'the web provider has no history to read (mode replay is not available with it)',
+                answered: false,
+                requests: 0
+            });
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/datadog.ts
+
+
+const datadog_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** How far back an instant query asks: enough for a few buckets of any pinned rollup. */
+const MIN_LOOKBACK_MS = 10 * 60_000;
+/** A replay's request covers at most this much: Datadog coarsens the buckets of long spans. */
+const RANGE_CHUNK_MS = 60 * 60_000;
+/** The longest wait for X-RateLimit-Reset in a replay before the range gives up. */
+const MAX_RANGE_WAIT_MS = 60_000;
+const RANGE_ATTEMPTS = 3;
+const datadog_RANGE_TIMEOUT_MS = 30_000;
+const datadog_unknown = (reason) => ({ status: 'unknown', value: null, reason });
+/** `https://api.<site>/api/v1/query`, or under datadog-api-url (a proxy's path kept). */
+function datadogEndpoint(settings) {
+    const base = new URL(settings.apiUrl);
+    if (!base.pathname.endsWith('/'))
+        base.pathname += '/';
+    base.search = '';
+    base.hash = '';
+    return new URL('api/v1/query', base).toString();
+}
+/** The largest `.rollup(method, seconds)` of a query, in ms (0 when none is pinned). */
+function pinnedRollupMs(query) {
+    const seconds = [...query.matchAll(/\.rollup\(\s*(?:[a-z]+\s*,\s*)?(\d+)\s*\)/g)].map((m) => Number(m[1]));
+    return seconds.length ? Math.max(...seconds) * 1000 : 0;
+}
+function lookbackMs(query) {
+    return Math.max(MIN_LOOKBACK_MS, 3 * pinnedRollupMs(query));
+}
+/** The one series of an answer as buckets, or why it is not one series of numbers. */
+function readSeries(answer) {
+    if (answer.status === 'error')
+        return {
+            failure: `Datadog could not run the query: ${typeof answer.error === 'string' ? answer.error : 'no message'}`
+        };
+    if (!Array.isArray(answer.series))
+        return { failure: 'unexpected answer from Datadog (no series list)' };
+    if (answer.series.length === 0)
+        return {
+            failure: 'no series: the query matched nothing (a metric sent only when non-zero, such as an error count, can be wrapped in default_zero(...))'
+        };
+    if (answer.series.length > 1)
+        return {
+            failure: `query returned ${answer.series.length} series; aggregate it (sum:…{…} without "by", or a formula over one group)`
+        };
+    const s = answer.series[0];
+    const interval = typeof s.interval === 'number' && s.interval > 0 ? s.interval * 1000 : NaN;
+    if (!Number.isFinite(interval) || !Array.isArray(s.pointlist))
+        return { failure: 'unexpected answer from Datadog (a series without interval or pointlist)' };
+    const buckets = [];
+    for (const p of s.pointlist) {
+        if (!Array.isArray(p) || typeof p[0] !== 'number')
+            continue;
+        const v = p[1];
+        buckets.push({
+            start: p[0],
+            end: p[0] + interval,
+            value: typeof v === 'number' && Number.isFinite(v) ? v : null
+        });
+    }
+    buckets.sort((a, b) => a.start - b.start);
+    return { buckets };
+}
+/** The reading at `judged` (= at − lag): the newest bucket that ended by then. */
+function bucketReading(buckets, judged) {
+    let newest;
+    for (const b of buckets)
+        if (b.end <= judged)
+            newest = b;
+    if (!newest)
+        return datadog_unknown(`no complete bucket ended by ${new Date(judged).toISOString()} (now − datadog-lag): the data is late, or the rollup is longer than the look-back`);
+    if (newest.value === null)
+        return datadog_unknown(`no data in the bucket ${new Date(newest.start).toISOString()}–${new Date(newest.end).toISOString()} (a null point; default_zero(...) makes an absent count 0)`);
+    return { status: 'measured', value: newest.value };
+}
+function datadog_snippet(text) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length > 80 ? `${one.slice(0, 80)}…` : one;
+}
+function createDatadog(settings, opts) {
+    const endpoint = datadogEndpoint(settings);
+    const request = createHttpClient(opts.network);
+    const now = opts.now ?? Date.now;
+    /** Set by a 429: no request before this time. */
+    let blockedUntil = 0;
+    /** Requests sent (a replay counts them). */
+    let sent = 0;
+    async function fetchAnswer(query, from, to, timeoutMs, signal) {
+        const wait = blockedUntil - now();
+        if (wait > 0)
+            return {
+                failure: `Datadog rate limit: no request for another ${formatDuration(Math.ceil(wait / 1000) * 1000)} (X-RateLimit-Reset)`,
+                answered: true,
+                retryAfterMs: wait
+            };
+        sent++;
+        const res = await request({
+            url: endpoint,
+            method: 'GET',
+            params: {
+                from: String(Math.floor(from / 1000)),
+                to: String(Math.floor(to / 1000)),
+                query
+            },
+            headers: {
+                Accept: 'application/json',
+                'User-Agent': 'rollback-sentinel',
+                'DD-API-KEY': settings.apiKey,
+                'DD-APPLICATION-KEY': settings.appKey
+            },
+            maxBodyBytes: datadog_MAX_BODY_BYTES,
+            timeoutMs,
+            signal
+        });
+        if (!res.ok)
+            return {
+                failure: res.kind === 'cancelled' ? 'cancelled' : `Datadog: ${res.reason}`,
+                answered: false
+            };
+        let answer;
+        try {
+            const parsed = JSON.parse(res.body);
+            if (parsed && typeof parsed === 'object')
+                answer = parsed;
+        }
+        catch {
+            answer = undefined;
+        }
+        const errors = Array.isArray(answer?.errors)
+            ? answer.errors.filter((e) => typeof e === 'string').join('; ')
+            : '';
+        const said = errors ? `: ${datadog_snippet(errors)}` : res.body ? `: ${datadog_snippet(res.body)}` : '';
+        if (res.status === 429) {
+            const reset = Number(res.headers?.['x-ratelimit-reset']);
+            const ms = Number.isFinite(reset) && reset > 0 ? reset * 1000 : 60_000;
+            blockedUntil = now() + ms;
+            return {
+                failure: `Datadog rate limit (HTTP 429), resets in ${formatDuration(ms)}${said}`,
+                answered: true,
+                retryAfterMs: ms
+            };
+        }
+        if (res.status === 401 || res.status === 403)
+            return {
+                failure: `Datadog refused the keys (HTTP ${res.status}${errors ? ` ${datadog_snippet(errors)}` : ''}) — check datadog-api-key and datadog-app-key (the application key needs the timeseries_query permission) and datadog-site`,
+                answered: true
+            };
+        if (res.status === 400)
+            return {
+                failure: `Datadog could not run the query ${JSON.stringify(query)}${said}`,
+                answered: true
+            };
+        if (res.status < 200 || res.status >= 300)
+            return { failure: `HTTP ${res.status} from Datadog${said}`, answered: true };
+        if (!answer)
+            return {
+                failure: `Datadog answered with something that is not JSON: ${datadog_snippet(res.body) || '(empty)'} — check datadog-api-url`,
+                answered: true
+            };
+        return { answer };
+    }
+    return {
+        async query(query, at, signal) {
+            const judged = at - settings.lagMs;
+            const got = await fetchAnswer(query, judged - lookbackMs(query), judged, opts.timeoutMs, signal);
+            if ('failure' in got)
+                return datadog_unknown(got.failure);
+            const read = readSeries(got.answer);
+            return 'failure' in read ? datadog_unknown(read.failure) : bucketReading(read.buckets, judged);
+        },
+        async queryRange(query, range, signal) {
+            const { start, end, stepMs } = range;
+            const points = [];
+            if (!(stepMs > 0) || !(end >= start))
+                return { ok: true, points, requests: 0 };
+            const sentBefore = sent;
+            for (let chunkStart = start; chunkStart <= end; chunkStart += RANGE_CHUNK_MS) {
+                const times = [];
+                const first = start + Math.ceil((chunkStart - start) / stepMs) * stepMs;
+                for (let t = first; t <= end && t < chunkStart + RANGE_CHUNK_MS; t += stepMs)
+                    times.push(t);
+                if (times.length === 0)
+                    continue;
+                const from = times[0] - settings.lagMs - lookbackMs(query);
+                const to = times[times.length - 1] - settings.lagMs;
+                let got;
+                for (let attempt = 1; attempt <= RANGE_ATTEMPTS; attempt++) {
+                    got = await fetchAnswer(query, from, to, Math.max(opts.timeoutMs, datadog_RANGE_TIMEOUT_MS), signal);
+                    const wait = 'failure' in got ? got.retryAfterMs : undefined;
+                    if (wait === undefined || wait > MAX_RANGE_WAIT_MS || attempt === RANGE_ATTEMPTS)
+                        break;
+                    await sleep(wait, signal);
+                    if (signal?.aborted)
+                        break;
+                }
+                if (!got || 'failure' in got)
+                    return {
+                        ok: false,
+                        reason: got?.failure ?? 'cancelled',
+                        answered: got?.answered ?? false,
+                        requests: sent - sentBefore
+                    };
+                const read = readSeries(got.answer);
+                if ('failure' in read)
+                    return { ok: false, reason: read.failure, answered: true, requests: sent - sentBefore };
+                for (const t of times)
+                    points.push({ at: t, reading: bucketReading(read.buckets, t - settings.lagMs) });
+            }
+            return { ok: true, points, requests: sent - sentBefore };
+        }
+    };
+}
+function sleep(ms, signal) {
+    return new Promise((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/metrics.ts
+
+
 
 const PROVIDERS = {
     prometheus: (settings, network) => settings.prometheus
@@ -64801,6 +65210,12 @@ const PROVIDERS = {
             timeoutMs: settings.policy.health.timeoutMs,
             network
         })
+        : undefined,
+    datadog: (settings, network) => settings.datadog
+        ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
+        : undefined,
+    web: (settings, network) => settings.web
+        ? createWeb(settings.web, { timeoutMs: settings.policy.health.timeoutMs, network })
         : undefined
 };
 /** The provider the settings name; undefined without one (only the health rules apply). */
@@ -65896,8 +66311,18 @@ const Inputs = {
     HealthUrl: 'health-url',
     HealthMethod: 'health-method',
     HealthHeaders: 'health-headers',
+    MetricsProvider: 'metrics-provider',
     PrometheusUrl: 'prometheus-url',
     PrometheusHeaders: 'prometheus-headers',
+    DatadogApiKey: 'datadog-api-key',
+    DatadogAppKey: 'datadog-app-key',
+    DatadogSite: 'datadog-site',
+    DatadogApiUrl: 'datadog-api-url',
+    DatadogLag: 'datadog-lag',
+    WebUrl: 'web-url',
+    WebHeaders: 'web-headers',
+    WebValuePath: 'web-value-path',
+    WebTimeout: 'web-timeout',
     CaCertificate: 'ca-certificate',
     ErrorRateQuery: 'error-rate-query',
     LatencyQuery: 'latency-query',
@@ -65960,6 +66385,8 @@ const names_DEFAULTS = {
     [Inputs.ProbeInterval]: '15s',
     [Inputs.Environment]: 'production',
     [Inputs.HealthMethod]: 'GET',
+    [Inputs.DatadogSite]: 'datadoghq.com',
+    [Inputs.DatadogLag]: '60s',
     [Inputs.ErrorRateQuery]: '(sum(rate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total[1m]))',
     [Inputs.LatencyQuery]: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
     [Inputs.RequestRateQuery]: 'sum(rate(http_requests_total[1m]))',
@@ -70845,6 +71272,16 @@ function sanitizeSettings(settings) {
         copy.prometheus.headers = redactHeaders(copy.prometheus.headers);
         copy.prometheus.url = redactUrl(copy.prometheus.url).shown;
     }
+    if (copy.datadog) {
+        copy.datadog.apiKey = trace_REDACTED;
+        copy.datadog.appKey = trace_REDACTED;
+        copy.datadog.apiUrl = redactUrl(copy.datadog.apiUrl).shown;
+    }
+    if (copy.web) {
+        copy.web.headers = redactHeaders(copy.web.headers);
+        if (copy.web.url)
+            copy.web.url = redactUrl(copy.web.url).shown;
+    }
     if (copy.ssh)
         copy.ssh.privateKey = copy.ssh.privateKey ? trace_REDACTED : '';
     if (copy.ssh?.jumpPrivateKey)
@@ -72317,7 +72754,7 @@ const HOST_OFF = {
     security: { status: 'off' },
     errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
 };
-const probe_OFF = { status: 'off', value: null, reason: 'no prometheus-url' };
+const probe_OFF = { status: 'off', value: null, reason: 'no metric provider' };
 const FAST_OFF = { status: 'off', value: null, reason: 'no error-rate-fast-query' };
 /** The queries the settings configure, or undefined without Prometheus. */
 function queriesOf(settings) {
@@ -73456,6 +73893,364 @@ async function recheck(plan, ctx, state) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/settings/fields.ts
+// The readers of single inputs shared by the settings modules: a duration, a boolean, text with
+// its default, an http(s) URL, `Name: value` headers. Each error names the input.
+
+
+
+
+
+function duration(get, name) {
+    const raw = get(name).trim() || names_DEFAULTS[name];
+    const ms = parseDuration(raw);
+    if (ms === null)
+        throw new InputError(`${name} '${raw}' is not a duration: ${DURATION_HINT}`);
+    if (ms <= 0)
+        throw new InputError(`${name} '${raw}' must be longer than zero`);
+    return ms;
+}
+function bool(get, name, env) {
+    const given = get(name).trim();
+    if (given && env?.getBoolean) {
+        try {
+            return env.getBoolean(name);
+        }
+        catch {
+            throw new InputError(`${name} '${given}' is not a boolean: use true or false`);
+        }
+    }
+    const raw = given || names_DEFAULTS[name] || 'false';
+    if (/^(true|True|TRUE)$/.test(raw))
+        return true;
+    if (/^(false|False|FALSE)$/.test(raw))
+        return false;
+    throw new InputError(`${name} '${raw}' is not a boolean: use true or false`);
+}
+function fields_text(get, name) {
+    return get(name).trim() || (names_DEFAULTS[name] ?? '');
+}
+function optional(get, name) {
+    return get(name).trim() || undefined;
+}
+function httpUrl(name, raw) {
+    // A URL that fails here is not masked yet: the message shows it with its secrets hidden.
+    const shown = redactUrl(raw).shown;
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError(`${name} '${shown}' is not a URL: use e.g. https://example.com/health`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new InputError(`${name} '${shown}' must be an http:// or https:// URL`);
+    return raw;
+}
+/** Multi-line `Name: value` headers. Values are secrets (masked by the caller). */
+function fields_parseHeaders(name, raw) {
+    const headers = {};
+    for (const [i, line] of raw.split(/\r?\n/).entries()) {
+        if (!line.trim() || line.trim().startsWith('#'))
+            continue;
+        const colon = line.indexOf(':');
+        const key = colon > 0 ? line.slice(0, colon).trim() : '';
+        if (!key || checkHeaderName(key))
+            // The value may be a secret: quote only the part before the colon.
+            throw new InputError(`${name} line ${i + 1} is not 'Name: value' (header name '${key || line.slice(0, 20)}…')`);
+        headers[key] = line.slice(colon + 1).trim();
+    }
+    return headers;
+}
+/** Secrets written into URLs (a password, a token in the query): secrets like header values. */
+function urlSecrets(...urls) {
+    return urls.flatMap((u) => (u ? redactUrl(u).secrets : []));
+}
+
+;// CONCATENATED MODULE: ./src/settings/replay.ts
+// The inputs of mode replay (which past deploys, what stands in for health) and the fast error
+// rate of the two-speed error-rate-critical. Parsed once, with errors that name the input.
+
+
+
+/**
+ * The most deploys one replay takes (listed, or asked of the Deployments API 100 a page): the
+ * deploys are judged as their history arrives and only a summary row of each is kept, so the
+ * bound is time (about 15 s per 1,000 deploys on 2 cores against a nearby Prometheus) and the
+ * Deployments API's pages (50 calls at most), not memory.
+ */
+const MAX_REPLAY_DEPLOYS = 5000;
+/**
+ * replay-deploys: one deploy per line, `TIME [SHA]`; blank and `#` lines are skipped. Throws
+ * InputError naming the line.
+ */
+function parseReplayDeploys(text, now) {
+    const name = Inputs.ReplayDeploys;
+    const deploys = [];
+    for (const [i, raw] of text.split(/\r?\n/).entries()) {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        const [time, sha, ...rest] = line.split(/\s+/);
+        const where = `${name} line ${i + 1}`;
+        const at = parseIsoTime(time);
+        if (at === null)
+            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), optionally followed by the commit SHA`);
+        if (at > now + FUTURE_SKEW_MS)
+            throw new InputError(`${where}: ${describeValue(time)} lies in the future`);
+        if (sha !== undefined && checkSha(sha))
+            throw new InputError(`${where}: ${describeValue(sha)} ${checkSha(sha)}`);
+        if (rest.length > 0)
+            throw new InputError(`${where}: expected 'TIME [SHA]', found more: ${describeValue(line)}`);
+        deploys.push(sha === undefined ? { at } : { at, sha });
+    }
+    if (deploys.length > MAX_REPLAY_DEPLOYS)
+        throw new InputError(`${name} lists ${deploys.length} deploys: at most ${MAX_REPLAY_DEPLOYS} per replay; split the list over several replay steps`);
+    return deploys;
+}
+function parseReplayCount(raw) {
+    const text = raw.trim() || names_DEFAULTS[Inputs.ReplayCount];
+    const count = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (count > MAX_REPLAY_DEPLOYS)
+        throw new InputError(`${Inputs.ReplayCount} ${describeValue(text)} is more than one replay takes: at most ${MAX_REPLAY_DEPLOYS} deploys; list older ones in replay-deploys in another step`);
+    if (!(count >= 1))
+        throw new InputError(`${Inputs.ReplayCount} ${describeValue(text)} must be a whole number from 1 to ${MAX_REPLAY_DEPLOYS}`);
+    return count;
+}
+/** replay-trace: `summary` (default) or `full`. */
+function parseReplayTrace(raw) {
+    const text = (raw.trim() || names_DEFAULTS[Inputs.ReplayTrace]).toLowerCase();
+    if (text === 'summary' || text === 'full')
+        return text;
+    throw new InputError(`${Inputs.ReplayTrace} ${describeValue(raw.trim())} must be summary (a line per deploy: verdict, rule, times, counts) or full (every sample and verdict too)`);
+}
+/** mode replay's settings. Throws InputError. */
+function replaySettings(get, now) {
+    const listed = get(Inputs.ReplayDeploys).trim();
+    const deploys = listed ? parseReplayDeploys(listed, now) : undefined;
+    if (deploys && deploys.length === 0)
+        throw new InputError(`${Inputs.ReplayDeploys} holds no deploy line`);
+    const healthQuery = get(Inputs.ReplayHealthQuery).trim() || undefined;
+    return {
+        ...(deploys ? { deploys } : {}),
+        count: parseReplayCount(get(Inputs.ReplayCount)),
+        ...(healthQuery ? { healthQuery } : {}),
+        trace: parseReplayTrace(get(Inputs.ReplayTrace))
+    };
+}
+/**
+ * error-rate-fast-query: `off` turns it off. The default expression reads http_requests_total,
+ * as the default error-rate-query does: beside a custom error-rate-query (other metrics, labels,
+ * a recording rule) it would measure something else, so it is used only with the default
+ * error-rate-query. The runner fills in a default when the input is not given, so a custom
+ * error-rate-query with the default fast query is taken as "not given".
+ */
+function fastErrorRateQuery(get, errorRateQuery) {
+    const given = get(Inputs.ErrorRateFastQuery).trim();
+    const fast = given || names_DEFAULTS[Inputs.ErrorRateFastQuery];
+    if (/^off$/i.test(fast))
+        return undefined;
+    const isDefault = fast === names_DEFAULTS[Inputs.ErrorRateFastQuery];
+    if (isDefault && errorRateQuery !== names_DEFAULTS[Inputs.ErrorRateQuery])
+        return undefined;
+    return fast;
+}
+
+;// CONCATENATED MODULE: ./src/settings/types.ts
+/** The metric providers the action can read; each is an adapter behind the same two ports. */
+const METRIC_PROVIDERS = ['prometheus', 'datadog', 'web'];
+/** Named by metrics-provider's description but not built yet: a clear bad input, not a typo. */
+const PLANNED_PROVIDERS = ['cloudwatch'];
+/** Datadog's public sites (api.<site>), as its API description lists them. */
+const DATADOG_SITES = [
+    'datadoghq.com',
+    'us3.datadoghq.com',
+    'us5.datadoghq.com',
+    'ap1.datadoghq.com',
+    'ap2.datadoghq.com',
+    'uk1.datadoghq.com',
+    'datadoghq.eu',
+    'ddog-gov.com',
+    'us2.ddog-gov.com'
+];
+
+;// CONCATENATED MODULE: ./src/settings/metrics.ts
+// metrics-provider and the connection inputs of each provider, parsed once. The three query
+// inputs hold the chosen provider's own query language; the PromQL defaults of action.yml only
+// make sense for Prometheus, so another provider needs its queries written out.
+
+
+
+
+
+
+
+
+/** metrics-provider, or its default: prometheus where prometheus-url is set, else none. */
+function providerName(get) {
+    const raw = get(Inputs.MetricsProvider).trim();
+    if (!raw)
+        return optional(get, Inputs.PrometheusUrl) ? 'prometheus' : undefined;
+    const name = raw.toLowerCase();
+    if (METRIC_PROVIDERS.includes(name))
+        return name;
+    if (PLANNED_PROVIDERS.includes(name))
+        throw new InputError(`${Inputs.MetricsProvider} '${name}' is not available in this version of the action: use ${METRIC_PROVIDERS.join(' or ')}`);
+    throw new InputError(`${Inputs.MetricsProvider} ${describeValue(raw)} is not one of ${METRIC_PROVIDERS.join(', ')}`);
+}
+/** How messages name a provider, and the input that says where it answers. */
+const PROVIDER_LABEL = {
+    prometheus: { label: 'Prometheus', where: Inputs.PrometheusUrl },
+    datadog: { label: 'Datadog', where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})` },
+    web: { label: 'the web endpoint', where: `${Inputs.WebUrl} or the query URLs` }
+};
+/** The inputs that belong to one provider: set beside another, they are a mistake. */
+const OWN_INPUTS = {
+    prometheus: [Inputs.PrometheusUrl, Inputs.PrometheusHeaders],
+    datadog: [
+        Inputs.DatadogApiKey,
+        Inputs.DatadogAppKey,
+        Inputs.DatadogApiUrl
+        // datadog-site and datadog-lag have defaults the runner fills in: not checked.
+    ],
+    web: [Inputs.WebUrl, Inputs.WebHeaders, Inputs.WebValuePath, Inputs.WebTimeout]
+};
+function refuseOthers(get, provider) {
+    for (const [other, names] of Object.entries(OWN_INPUTS)) {
+        if (other === provider)
+            continue;
+        const set = names.find((n) => get(n).trim());
+        if (set)
+            throw new InputError(`${set} is set but ${Inputs.MetricsProvider} is ${provider}: ${set} belongs to ${other}; remove it or set ${Inputs.MetricsProvider}: ${other}`);
+    }
+}
+/** The three queries (and the fast one) in the provider's own language. */
+function metricQueries(get, provider) {
+    const names = [Inputs.ErrorRateQuery, Inputs.LatencyQuery, Inputs.RequestRateQuery];
+    if (provider !== 'prometheus')
+        // The runner fills in the PromQL default of an input that is not given: for another
+        // provider that is the same as not given.
+        for (const name of names) {
+            const given = get(name).trim();
+            if (!given || given === names_DEFAULTS[name])
+                throw new InputError(`${name} is required with ${Inputs.MetricsProvider} ${provider}: the default is PromQL; write the query in ${provider}'s language (docs/metrics.md has examples)`);
+        }
+    const errorRate = fields_text(get, Inputs.ErrorRateQuery);
+    const fast = fastErrorRateQuery(get, errorRate);
+    return {
+        errorRate,
+        latency: fields_text(get, Inputs.LatencyQuery),
+        requestRate: fields_text(get, Inputs.RequestRateQuery),
+        ...(fast ? { fastErrorRate: fast } : {})
+    };
+}
+/** The providers whose history a replay can read (a range query). */
+const RANGE_PROVIDERS = ['prometheus', 'datadog'];
+/** Parses metrics-provider and its provider's inputs. Throws InputError naming the input. */
+function parseMetrics(get, mode) {
+    const provider = providerName(get);
+    if (!provider) {
+        if (mode === 'replay')
+            throw new InputError(`a metric provider is required in mode replay (${Inputs.PrometheusUrl}, or ${Inputs.MetricsProvider} and its inputs): the history of the queries comes from it`);
+        return { secrets: [] };
+    }
+    refuseOthers(get, provider);
+    if (mode === 'replay' && !RANGE_PROVIDERS.includes(provider))
+        throw new InputError(`${Inputs.MetricsProvider} ${provider} cannot be replayed: it has no history the action can read; use ${RANGE_PROVIDERS.join(' or ')}`);
+    const metrics = { provider, queries: metricQueries(get, provider) };
+    if (provider === 'web')
+        return { metrics, ...parseWeb(get, metrics.queries) };
+    if (provider === 'datadog')
+        return { metrics, ...parseDatadog(get) };
+    const promUrl = optional(get, Inputs.PrometheusUrl);
+    if (!promUrl)
+        throw new InputError(`${Inputs.PrometheusUrl} is required with ${Inputs.MetricsProvider} prometheus: the base URL of Prometheus`);
+    const headers = fields_parseHeaders(Inputs.PrometheusHeaders, get(Inputs.PrometheusHeaders));
+    return {
+        metrics,
+        prometheus: { url: httpUrl(Inputs.PrometheusUrl, promUrl), headers },
+        secrets: [...urlSecrets(promUrl), ...Object.values(headers)]
+    };
+}
+/** The placeholders of a web URL; anything else in braces is a mistake. */
+const WEB_PLACEHOLDERS = ['query', 'time'];
+function webUrl(name, raw, needsQuery) {
+    const names = [...raw.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+    const unknown = names.find((n) => !WEB_PLACEHOLDERS.includes(n));
+    if (unknown !== undefined)
+        throw new InputError(`${name} has the placeholder {${unknown}}: only ${WEB_PLACEHOLDERS.map((p) => `{${p}}`).join(' and ')} are filled in`);
+    if (needsQuery && !names.includes('query'))
+        throw new InputError(`${name} has no {query}: it is the template every query is sent through, e.g. https://metrics.example.com/api/value?name={query}`);
+    httpUrl(name, raw.replace(/\{query\}/g, 'q').replace(/\{time\}/g, '0'));
+    return raw;
+}
+function parseWeb(get, queries) {
+    const rawPath = get(Inputs.WebValuePath).trim();
+    if (!rawPath)
+        throw new InputError(`${Inputs.WebValuePath} is required with ${Inputs.MetricsProvider} web: the path to the number in the JSON answer, e.g. data.value or series[-1].value`);
+    const steps = parseJsonPath(rawPath);
+    if (typeof steps === 'string')
+        throw new InputError(`${Inputs.WebValuePath} '${rawPath}' ${steps}: use a plain path such as data.value, series[0].value or data["p95.ms"]`);
+    const template = optional(get, Inputs.WebUrl);
+    const queryInputs = [
+        [Inputs.ErrorRateQuery, queries.errorRate],
+        [Inputs.LatencyQuery, queries.latency],
+        [Inputs.RequestRateQuery, queries.requestRate],
+        [Inputs.ErrorRateFastQuery, queries.fastErrorRate]
+    ];
+    const urls = template ? [webUrl(Inputs.WebUrl, template, true)] : [];
+    if (!template)
+        for (const [name, query] of queryInputs)
+            if (query !== undefined) {
+                // Without web-url each query is its own URL: a message must not show its secrets.
+                if (!/^https?:\/\//i.test(query))
+                    throw new InputError(`${name} ${describeValue(redactUrl(query).shown)} is not an http(s) URL: with ${Inputs.MetricsProvider} web and no ${Inputs.WebUrl}, each query is the URL to read`);
+                urls.push(webUrl(name, query, false));
+            }
+    const timeoutRaw = get(Inputs.WebTimeout).trim();
+    const timeoutMs = timeoutRaw ? duration(get, Inputs.WebTimeout) : undefined;
+    const headers = fields_parseHeaders(Inputs.WebHeaders, get(Inputs.WebHeaders));
+    return {
+        web: {
+            ...(template ? { url: template } : {}),
+            headers,
+            valuePath: rawPath,
+            ...(timeoutMs !== undefined ? { timeoutMs } : {})
+        },
+        secrets: [...urlSecrets(...urls), ...Object.values(headers)]
+    };
+}
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+function parseDatadog(get) {
+    const keys = [Inputs.DatadogApiKey, Inputs.DatadogAppKey].map((name) => {
+        const value = get(name).trim();
+        if (!value)
+            throw new InputError(`${name} is required with ${Inputs.MetricsProvider} datadog (a secret: \${{ secrets.… }})`);
+        if (/[\s]/.test(value))
+            throw new InputError(`${name} holds a space or a line break: paste the key alone`);
+        return value;
+    });
+    const site = fields_text(get, Inputs.DatadogSite).toLowerCase();
+    if (!DATADOG_SITES.includes(site))
+        throw new InputError(`${Inputs.DatadogSite} ${describeValue(site)} is not a Datadog site: one of ${DATADOG_SITES.join(', ')} (or ${Inputs.DatadogApiUrl} for a proxy)`);
+    const override = optional(get, Inputs.DatadogApiUrl);
+    let apiUrl = `https://api.${site}`;
+    if (override) {
+        httpUrl(Inputs.DatadogApiUrl, override);
+        const url = new URL(override);
+        // The keys travel in headers: in clear text only to this machine.
+        if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
+            throw new InputError(`${Inputs.DatadogApiUrl} '${redactUrl(override).shown}' is plain http to ${url.hostname}: the keys would cross the network in clear text; use https (http only to 127.0.0.1 or ::1)`);
+        apiUrl = override;
+    }
+    const lagRaw = fields_text(get, Inputs.DatadogLag);
+    const lagMs = /^0+[a-z]*$/.test(lagRaw) ? 0 : duration(get, Inputs.DatadogLag);
+    return {
+        datadog: { apiUrl, apiKey: keys[0], appKey: keys[1], lagMs },
+        secrets: [...keys, ...urlSecrets(override)]
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sampling/history.ts
 // The replay's source of samples: the watch's queries read from Prometheus' history
 // (query_range) instead of live, rebuilt into the samples the watch would have seen — the same
@@ -73812,6 +74607,7 @@ async function replayWorker() {
 
 
 
+
 /** The deploys to replay: replay-deploys, else the Deployments API's latest. Throws on failure. */
 async function deploysOf(settings, github) {
     const replay = settings.replay;
@@ -73834,7 +74630,7 @@ async function replayMode(ctx) {
     const queries = queriesOf(settings);
     const replay = settings.replay;
     if (!source || !queries || !replay) {
-        setFailed('bad input: mode replay needs prometheus-url');
+        setFailed('bad input: mode replay needs a metric provider (prometheus-url)');
         ctx.setOutputs({ [Outputs.Decision]: 'bad-input' });
         return;
     }
@@ -73900,7 +74696,8 @@ async function replayMode(ctx) {
         return;
     }
     if (readings > 0 && silent === readings) {
-        setFailed(`replay: Prometheus answered nothing at all (${silentReason ?? 'no answer'}): check prometheus-url and the network`);
+        const provider = PROVIDER_LABEL[settings.metrics?.provider ?? 'prometheus'];
+        setFailed(`replay: ${provider.label} answered nothing at all (${silentReason ?? 'no answer'}): check ${provider.where} and the network`);
     }
 }
 function replayLine(r) {
@@ -74863,95 +75660,6 @@ function parseSshSettings(input) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/settings/replay.ts
-// The inputs of mode replay (which past deploys, what stands in for health) and the fast error
-// rate of the two-speed error-rate-critical. Parsed once, with errors that name the input.
-
-
-
-/**
- * The most deploys one replay takes (listed, or asked of the Deployments API 100 a page): the
- * deploys are judged as their history arrives and only a summary row of each is kept, so the
- * bound is time (about 15 s per 1,000 deploys on 2 cores against a nearby Prometheus) and the
- * Deployments API's pages (50 calls at most), not memory.
- */
-const MAX_REPLAY_DEPLOYS = 5000;
-/**
- * replay-deploys: one deploy per line, `TIME [SHA]`; blank and `#` lines are skipped. Throws
- * InputError naming the line.
- */
-function parseReplayDeploys(text, now) {
-    const name = Inputs.ReplayDeploys;
-    const deploys = [];
-    for (const [i, raw] of text.split(/\r?\n/).entries()) {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            continue;
-        const [time, sha, ...rest] = line.split(/\s+/);
-        const where = `${name} line ${i + 1}`;
-        const at = parseIsoTime(time);
-        if (at === null)
-            throw new InputError(`${where}: ${describeValue(time)} is not an ISO-8601 time: use e.g. 2025-12-02T14:03:00Z (no offset means UTC), optionally followed by the commit SHA`);
-        if (at > now + FUTURE_SKEW_MS)
-            throw new InputError(`${where}: ${describeValue(time)} lies in the future`);
-        if (sha !== undefined && checkSha(sha))
-            throw new InputError(`${where}: ${describeValue(sha)} ${checkSha(sha)}`);
-        if (rest.length > 0)
-            throw new InputError(`${where}: expected 'TIME [SHA]', found more: ${describeValue(line)}`);
-        deploys.push(sha === undefined ? { at } : { at, sha });
-    }
-    if (deploys.length > MAX_REPLAY_DEPLOYS)
-        throw new InputError(`${name} lists ${deploys.length} deploys: at most ${MAX_REPLAY_DEPLOYS} per replay; split the list over several replay steps`);
-    return deploys;
-}
-function parseReplayCount(raw) {
-    const text = raw.trim() || names_DEFAULTS[Inputs.ReplayCount];
-    const count = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (count > MAX_REPLAY_DEPLOYS)
-        throw new InputError(`${Inputs.ReplayCount} ${describeValue(text)} is more than one replay takes: at most ${MAX_REPLAY_DEPLOYS} deploys; list older ones in replay-deploys in another step`);
-    if (!(count >= 1))
-        throw new InputError(`${Inputs.ReplayCount} ${describeValue(text)} must be a whole number from 1 to ${MAX_REPLAY_DEPLOYS}`);
-    return count;
-}
-/** replay-trace: `summary` (default) or `full`. */
-function parseReplayTrace(raw) {
-    const text = (raw.trim() || names_DEFAULTS[Inputs.ReplayTrace]).toLowerCase();
-    if (text === 'summary' || text === 'full')
-        return text;
-    throw new InputError(`${Inputs.ReplayTrace} ${describeValue(raw.trim())} must be summary (a line per deploy: verdict, rule, times, counts) or full (every sample and verdict too)`);
-}
-/** mode replay's settings. Throws InputError. */
-function replaySettings(get, now) {
-    const listed = get(Inputs.ReplayDeploys).trim();
-    const deploys = listed ? parseReplayDeploys(listed, now) : undefined;
-    if (deploys && deploys.length === 0)
-        throw new InputError(`${Inputs.ReplayDeploys} holds no deploy line`);
-    const healthQuery = get(Inputs.ReplayHealthQuery).trim() || undefined;
-    return {
-        ...(deploys ? { deploys } : {}),
-        count: parseReplayCount(get(Inputs.ReplayCount)),
-        ...(healthQuery ? { healthQuery } : {}),
-        trace: parseReplayTrace(get(Inputs.ReplayTrace))
-    };
-}
-/**
- * error-rate-fast-query: `off` turns it off. The default expression reads http_requests_total,
- * as the default error-rate-query does: beside a custom error-rate-query (other metrics, labels,
- * a recording rule) it would measure something else, so it is used only with the default
- * error-rate-query. The runner fills in a default when the input is not given, so a custom
- * error-rate-query with the default fast query is taken as "not given".
- */
-function fastErrorRateQuery(get, errorRateQuery) {
-    const given = get(Inputs.ErrorRateFastQuery).trim();
-    const fast = given || names_DEFAULTS[Inputs.ErrorRateFastQuery];
-    if (/^off$/i.test(fast))
-        return undefined;
-    const isDefault = fast === names_DEFAULTS[Inputs.ErrorRateFastQuery];
-    if (isDefault && errorRateQuery !== names_DEFAULTS[Inputs.ErrorRateQuery])
-        return undefined;
-    return fast;
-}
-
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
 // Every input parsed once into one typed, validated Settings object (actions/checkout's habit).
 // Nothing here touches production: bad input fails before the first probe or connection.
@@ -74968,69 +75676,9 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 
 
-function duration(get, name) {
-    const raw = get(name).trim() || names_DEFAULTS[name];
-    const ms = parseDuration(raw);
-    if (ms === null)
-        throw new InputError(`${name} '${raw}' is not a duration: ${DURATION_HINT}`);
-    if (ms <= 0)
-        throw new InputError(`${name} '${raw}' must be longer than zero`);
-    return ms;
-}
-function bool(get, name, env) {
-    const given = get(name).trim();
-    if (given && env?.getBoolean) {
-        try {
-            return env.getBoolean(name);
-        }
-        catch {
-            throw new InputError(`${name} '${given}' is not a boolean: use true or false`);
-        }
-    }
-    const raw = given || names_DEFAULTS[name] || 'false';
-    if (/^(true|True|TRUE)$/.test(raw))
-        return true;
-    if (/^(false|False|FALSE)$/.test(raw))
-        return false;
-    throw new InputError(`${name} '${raw}' is not a boolean: use true or false`);
-}
-function inputs_text(get, name) {
-    return get(name).trim() || (names_DEFAULTS[name] ?? '');
-}
-function optional(get, name) {
-    return get(name).trim() || undefined;
-}
-function httpUrl(name, raw) {
-    // A URL that fails here is not masked yet: the message shows it with its secrets hidden.
-    const shown = redactUrl(raw).shown;
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError(`${name} '${shown}' is not a URL: use e.g. https://example.com/health`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new InputError(`${name} '${shown}' must be an http:// or https:// URL`);
-    return raw;
-}
-/** Multi-line `Name: value` headers. Values are secrets (masked by the caller). */
-function inputs_parseHeaders(name, raw) {
-    const headers = {};
-    for (const [i, line] of raw.split(/\r?\n/).entries()) {
-        if (!line.trim() || line.trim().startsWith('#'))
-            continue;
-        const colon = line.indexOf(':');
-        const key = colon > 0 ? line.slice(0, colon).trim() : '';
-        if (!key || checkHeaderName(key))
-            // The value may be a secret: quote only the part before the colon.
-            throw new InputError(`${name} line ${i + 1} is not 'Name: value' (header name '${key || line.slice(0, 20)}…')`);
-        headers[key] = line.slice(colon + 1).trim();
-    }
-    return headers;
-}
+
 function scriptPath(get, name) {
-    const raw = inputs_text(get, name);
+    const raw = fields_text(get, name);
     const wrong = checkScriptPath(raw);
     if (wrong)
         throw new InputError(`${name} '${raw}' ${wrong}`);
@@ -75046,10 +75694,6 @@ function deployedAt(get, now) {
     if (at > now + FUTURE_SKEW_MS)
         throw new InputError(`deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`);
     return at;
-}
-/** Secrets written into URLs (a password, a token in the query): secrets like header values. */
-function urlSecrets(...urls) {
-    return urls.flatMap((u) => (u ? redactUrl(u).secrets : []));
 }
 function inputs_list(raw) {
     return raw
@@ -75070,20 +75714,20 @@ function repository(vars) {
 }
 /** Parses and validates every input. Throws InputError (or PolicyError) naming the input. */
 function preflightMode(get) {
-    const raw = inputs_text(get, Inputs.Preflight).toLowerCase();
+    const raw = fields_text(get, Inputs.Preflight).toLowerCase();
     if (!PREFLIGHT_MODES.includes(raw))
-        throw new InputError(`preflight '${inputs_text(get, Inputs.Preflight)}' must be one of ${PREFLIGHT_MODES.join(', ')}`);
+        throw new InputError(`preflight '${fields_text(get, Inputs.Preflight)}' must be one of ${PREFLIGHT_MODES.join(', ')}`);
     return raw;
 }
 function parseInputs(get, env) {
     const resolve = (p) => external_node_path_namespaceObject.resolve(env.workspace, p);
-    const mode = inputs_text(get, Inputs.Mode);
+    const mode = fields_text(get, Inputs.Mode);
     if (!MODES.includes(mode))
         throw new InputError(`mode '${mode}' is not one of ${MODES.join(', ')}`);
     const watchDurationMs = duration(get, Inputs.WatchDuration);
     const probeIntervalMs = duration(get, Inputs.ProbeInterval);
     if (probeIntervalMs > watchDurationMs)
-        throw new InputError(`probe-interval '${inputs_text(get, Inputs.ProbeInterval)}' is longer than watch-duration '${inputs_text(get, Inputs.WatchDuration)}': the watch would end before its first interval`);
+        throw new InputError(`probe-interval '${fields_text(get, Inputs.ProbeInterval)}' is longer than watch-duration '${fields_text(get, Inputs.WatchDuration)}': the watch would end before its first interval`);
     const policyFile = optional(get, Inputs.PolicyFile);
     let policy = defaultPolicy();
     if (policyFile) {
@@ -75104,7 +75748,7 @@ function parseInputs(get, env) {
             throw e;
         }
     }
-    const environment = inputs_text(get, Inputs.Environment);
+    const environment = fields_text(get, Inputs.Environment);
     if (!/^[A-Za-z0-9._\-/ ]{1,80}$/.test(environment))
         throw new InputError(`environment '${environment}' must be 1-80 letters, digits, spaces or . _ - /`);
     const replay = mode === 'replay';
@@ -75112,12 +75756,10 @@ function parseInputs(get, env) {
     // A replay has no live health probe (no history of it): health-url is not needed there.
     if (!healthRaw && !replay)
         throw new InputError('health-url is required: the URL of the health endpoint');
-    const method = inputs_text(get, Inputs.HealthMethod).toUpperCase();
+    const method = fields_text(get, Inputs.HealthMethod).toUpperCase();
     if (method !== 'GET' && method !== 'HEAD')
-        throw new InputError(`health-method '${inputs_text(get, Inputs.HealthMethod)}' must be GET or HEAD`);
-    const promUrl = optional(get, Inputs.PrometheusUrl);
-    if (replay && !promUrl)
-        throw new InputError('prometheus-url is required in mode replay: the history of the queries comes from Prometheus');
+        throw new InputError(`health-method '${fields_text(get, Inputs.HealthMethod)}' must be GET or HEAD`);
+    const metricsPart = parseMetrics(get, mode);
     const ssh = parseSshSettings({
         get,
         bool: (name) => bool(get, name, env),
@@ -75127,7 +75769,7 @@ function parseInputs(get, env) {
     // Refused here, before the first probe, not when the rollback needs it.
     if (rollbackTarget && checkId(rollbackTarget))
         throw new InputError(`rollback-target ${describeValue(rollbackTarget)} ${checkId(rollbackTarget)}`);
-    const templateInput = inputs_text(get, Inputs.IssueTemplate);
+    const templateInput = fields_text(get, Inputs.IssueTemplate);
     let issueTemplate;
     const templateFile = resolve(templateInput);
     const isDefaultTemplate = templateInput === names_DEFAULTS[Inputs.IssueTemplate];
@@ -75147,8 +75789,7 @@ function parseInputs(get, env) {
         }
         issueTemplate = { path: templateInput, text: body };
     }
-    const healthHeaders = inputs_parseHeaders(Inputs.HealthHeaders, get(Inputs.HealthHeaders));
-    const promHeaders = inputs_parseHeaders(Inputs.PrometheusHeaders, get(Inputs.PrometheusHeaders));
+    const healthHeaders = fields_parseHeaders(Inputs.HealthHeaders, get(Inputs.HealthHeaders));
     const token = get(Inputs.GithubToken).trim();
     const notify = parseNotify(get);
     const vars = env.vars;
@@ -75166,12 +75807,10 @@ function parseInputs(get, env) {
             headers: healthHeaders
         },
         expectedVersion: optional(get, Inputs.ExpectedVersion),
-        ...(promUrl
-            ? {
-                metrics: { provider: 'prometheus', queries: metricQueries(get) },
-                prometheus: { url: httpUrl(Inputs.PrometheusUrl, promUrl), headers: promHeaders }
-            }
-            : {}),
+        ...(metricsPart.metrics ? { metrics: metricsPart.metrics } : {}),
+        ...(metricsPart.prometheus ? { prometheus: metricsPart.prometheus } : {}),
+        ...(metricsPart.web ? { web: metricsPart.web } : {}),
+        ...(metricsPart.datadog ? { datadog: metricsPart.datadog } : {}),
         ...(replay ? { replay: replaySettings(get, env.now) } : {}),
         network: { caCertificates: caCertificates(get, env, resolve) },
         failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
@@ -75198,7 +75837,7 @@ function parseInputs(get, env) {
             serverUrl: vars.GITHUB_SERVER_URL || 'https://github.com',
             ...repository(vars),
             issueTemplate,
-            issueLabels: inputs_list(inputs_text(get, Inputs.IssueLabels)),
+            issueLabels: inputs_list(fields_text(get, Inputs.IssueLabels)),
             issueAssignees: inputs_list(get(Inputs.IssueAssignees)),
             issueOnWarning: bool(get, Inputs.IssueOnWarning, env)
         },
@@ -75216,25 +75855,14 @@ function parseInputs(get, env) {
     };
     settings.secrets = [
         ...(ssh ? [ssh.privateKey.trim()] : []),
-        ...urlSecrets(settings.health.url, settings.prometheus?.url),
+        ...urlSecrets(settings.health.url),
+        ...metricsPart.secrets,
         ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
         ...Object.values(healthHeaders),
-        ...Object.values(promHeaders),
         ...(token ? [token] : []),
         ...notifySecrets(notify)
     ].filter((s) => s.length >= 4);
     return settings;
-}
-/** The three queries (and the fast one) in the provider's own language. */
-function metricQueries(get) {
-    const errorRate = inputs_text(get, Inputs.ErrorRateQuery);
-    const fast = fastErrorRateQuery(get, errorRate);
-    return {
-        errorRate,
-        latency: inputs_text(get, Inputs.LatencyQuery),
-        requestRate: inputs_text(get, Inputs.RequestRateQuery),
-        ...(fast ? { fastErrorRate: fast } : {})
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/setup.ts
@@ -75285,8 +75913,8 @@ function describeSetup(settings) {
     const notes = [];
     const info = (text) => void notes.push({ text, warning: false });
     const warn = (text) => void notes.push({ text, warning: true });
-    if (!settings.prometheus)
-        info('no prometheus-url: only the health rules (and host checks) apply');
+    if (!settings.metrics)
+        info('no metric provider (prometheus-url): only the health rules (and host checks) apply');
     if (settings.replay)
         replayNotes(settings).forEach(info);
     else if (!settings.ssh) {
@@ -75310,7 +75938,7 @@ function describeSetup(settings) {
     if (extraCas)
         info(`ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`);
     // A window longer than the watch can never complete: say so now, not at 3 a.m.
-    if (settings.prometheus) {
+    if (settings.metrics) {
         const p = settings.policy;
         const windows = [
             ['error-rate.high-window', p.errorRate.highWindowMs],
@@ -75324,6 +75952,9 @@ function describeSetup(settings) {
                 .map(([k, ms]) => `${k} ${formatDuration(ms)}`)
                 .join(', ')}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`);
     }
+    const lag = settings.datadog?.lagMs ?? 0;
+    if (lag > 0 && settings.policy.rollback.verifyMs <= 2 * lag)
+        warn(`rollback.verify ${formatDuration(settings.policy.rollback.verifyMs)} is not much longer than datadog-lag ${formatDuration(lag)}: the check after a rollback reads buckets from before it and may escalate a rollback that worked; make rollback.verify longer than the lag plus the rollup`);
     if ((!settings.github.token || !settings.github.owner) && !settings.replay)
         info('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
     return notes;
@@ -75358,8 +75989,11 @@ function printPolicy(settings) {
     info(`rollback: max level ${p.rollback.maxLevel}, limits L1 ${d(p.rollback.timeoutsMs[1])} / L2 ${d(p.rollback.timeoutsMs[2])} / L3 ${d(p.rollback.timeoutsMs[3])}, verify ${d(p.rollback.verifyMs)}, backup-max-age ${d(p.rollback.backupMaxAgeMs)}`);
     const checks = configuredHostChecks(p);
     info(`host checks: ${checks.length ? checks.join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`);
-    if (settings.prometheus) {
-        const q = settings.metrics?.queries;
+    if (settings.metrics) {
+        const q = settings.metrics.queries;
+        info(`metrics-provider: ${settings.metrics.provider}`);
+        if (settings.datadog)
+            info(`datadog: ${redactUrl(settings.datadog.apiUrl).shown}, a reading is the newest bucket that ended ${d(settings.datadog.lagMs)} (datadog-lag) before the probe`);
         info(`error-rate-query: ${q?.errorRate}`);
         info(`latency-query: ${q?.latency}`);
         info(`request-rate-query: ${q?.requestRate}`);
@@ -75439,7 +76073,8 @@ async function run(adapters = realAdapters(), entry) {
             (note.warning ? warning : info)(note.text);
         for (const [name, url] of [
             ['health-url', settings.health.url],
-            ['prometheus-url', settings.prometheus?.url]
+            ['prometheus-url', settings.prometheus?.url],
+            ['datadog', settings.datadog?.apiUrl]
         ])
             if (url)
                 info(`${name}: ${describeRoute(url, adapters.env)}`);

@@ -72,7 +72,8 @@ export async function run(adapters: Adapters = realAdapters(), entry?: URL): Pro
     for (const note of setupNotes) (note.warning ? core.warning : core.info)(note.text)
     for (const [name, url] of [
       ['health-url', settings.health.url],
-      ['prometheus-url', settings.prometheus?.url]
+      ['prometheus-url', settings.prometheus?.url],
+      ['datadog', settings.datadog?.apiUrl]
     ])
       if (url) core.info(`${name}: ${describeRoute(url, adapters.env)}`)
 

@@ -250,7 +250,7 @@ describe('main.run in mode replay', () => {
     core.reset({ mode: 'replay', 'replay-deploys': deploysInput })
     await run(adapters(fakes()))
     expect(core.outputs.decision).toBe('bad-input')
-    expect(core.failed).toMatch(/prometheus-url is required in mode replay/)
+    expect(core.failed).toMatch(/a metric provider is required in mode replay \(prometheus-url/)
   })
 
   it('a bad replay-deploys line is bad input naming the line', async () => {

@@ -29,7 +29,7 @@ describe('readMetrics', () => {
   const fastOff = { status: 'off', value: null, reason: 'no error-rate-fast-query' }
 
   it('without Prometheus all of them are off', async () => {
-    const off = { status: 'off', value: null, reason: 'no prometheus-url' }
+    const off = { status: 'off', value: null, reason: 'no metric provider' }
     expect(await readMetrics(undefined, undefined, AT, policyWith(0))).toEqual({
       errorRate: off,
       fastErrorRate: fastOff,

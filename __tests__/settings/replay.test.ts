@@ -143,9 +143,9 @@ describe('parseInputs in mode replay', () => {
     expect(s.secrets).toContain(KEY.trim())
     expect(s.replay).toEqual({ count: 20, trace: 'summary' })
   })
-  it('needs prometheus-url', () => {
+  it('needs a metric provider', () => {
     expect(() => parseInputs(getter({ mode: 'replay' }), env)).toThrow(
-      'prometheus-url is required in mode replay'
+      'a metric provider is required in mode replay (prometheus-url, or metrics-provider and its inputs)'
     )
   })
   it('reads replay-deploys, replay-count, replay-health-query and replay-trace', () => {

@@ -15,7 +15,7 @@ describe('describeSetup', () => {
     const notes = describeSetup(testSettings())
     expect(notes).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('no prometheus-url: only the health rules'),
+        expect.stringContaining('no metric provider (prometheus-url): only the health rules'),
         expect.stringContaining('no ssh-host: the action can only watch and report'),
         expect.stringContaining('no github-token')
       ])
@@ -63,5 +63,21 @@ describe('describeSetup', () => {
     const notes = describeSetup(settings)
     expect(warnings(settings)).toEqual([expect.stringContaining('NOT verified')])
     expect(notes).toEqual(expect.arrayContaining([expect.stringContaining('dry run: no restart')]))
+  })
+
+  it('warns when rollback.verify is not much longer than datadog-lag', () => {
+    const dd = {
+      'metrics-provider': 'datadog',
+      'datadog-api-key': 'k0123456789',
+      'datadog-app-key': 'k9876543210',
+      'error-rate-query': 'sum:a{*}',
+      'latency-query': 'p95:b{*}',
+      'request-rate-query': 'sum:c{*}',
+      'watch-duration': '1h'
+    }
+    expect(warnings(testSettings({ ...dd, 'datadog-lag': '15m' }))).toEqual([
+      expect.stringMatching(/^rollback\.verify \S+ is not much longer than datadog-lag 15m/)
+    ])
+    expect(warnings(testSettings(dd))).toEqual([])
   })
 })

@@ -47,6 +47,8 @@ export interface HttpAnswer {
   ok: true
   status: number
   body: string
+  /** The answer's headers, names in lower case (a rate limit's reset, …). */
+  headers?: Record<string, string>
 }
 
 export type HttpResult = HttpAnswer | ({ ok: false } & RequestFailure)
@@ -190,6 +192,14 @@ function proxyAnswer(route: ProxyRoute, status: number, text: string): RequestFa
   }
 }
 
+function answerHeaders(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (raw && typeof raw === 'object')
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>))
+      if (typeof v === 'string' || typeof v === 'number') out[k.toLowerCase()] = String(v)
+  return out
+}
+
 export interface ClientOptions {
   /**
    * Reuse direct connections between requests (a replay's range queries: thousands of requests
@@ -251,7 +261,12 @@ export function createHttpClient(
       // 407 comes only from a proxy: an http target's request was forwarded, not tunnelled.
       if (current?.route && res.status === 407)
         return { ok: false, ...proxyAnswer(current.route, 407, res.statusText) }
-      return { ok: true, status: res.status, body: typeof res.data === 'string' ? res.data : '' }
+      return {
+        ok: true,
+        status: res.status,
+        body: typeof res.data === 'string' ? res.data : '',
+        headers: answerHeaders(res.headers)
+      }
     } catch (err) {
       if (err instanceof ProxyConfigError) return { ok: false, kind: 'proxy', reason: err.message }
       const failure = classifyRequestError(err, {

@@ -5,6 +5,8 @@
 import type { NetworkOptions } from './http.js'
 import type { MetricsHistory, MetricsSource } from './ports.js'
 import { createPrometheus } from './prometheus.js'
+import { createWeb } from './web.js'
+import { createDatadog } from './datadog.js'
 import type { MetricsProviderName, Settings } from '../settings/types.js'
 
 export type MetricsProvider = MetricsSource & MetricsHistory
@@ -18,6 +20,14 @@ const PROVIDERS: Record<MetricsProviderName, Factory> = {
           timeoutMs: settings.policy.health.timeoutMs,
           network
         })
+      : undefined,
+  datadog: (settings, network) =>
+    settings.datadog
+      ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
+      : undefined,
+  web: (settings, network) =>
+    settings.web
+      ? createWeb(settings.web, { timeoutMs: settings.policy.health.timeoutMs, network })
       : undefined
 }
 

@@ -8,6 +8,7 @@ import type { GitHub } from '../adapters/github.js'
 import type { MetricsHistory } from '../adapters/ports.js'
 import { formatDuration } from '../lib/duration.js'
 import { Outputs } from '../settings/names.js'
+import { PROVIDER_LABEL } from '../settings/metrics.js'
 import { openReplayTrace, publishReplay } from '../report/publish.js'
 import { replayTotals, replayTraceHead, type ReplayRow, type ReplayRun } from '../report/replay.js'
 import { queriesOf } from '../sampling/probe.js'
@@ -39,7 +40,7 @@ export async function replayMode(ctx: ModeContext): Promise<void> {
   const queries = queriesOf(settings)
   const replay = settings.replay
   if (!source || !queries || !replay) {
-    core.setFailed('bad input: mode replay needs prometheus-url')
+    core.setFailed('bad input: mode replay needs a metric provider (prometheus-url)')
     ctx.setOutputs({ [Outputs.Decision]: 'bad-input' })
     return
   }
@@ -114,8 +115,9 @@ export async function replayMode(ctx: ModeContext): Promise<void> {
     return
   }
   if (readings > 0 && silent === readings) {
+    const provider = PROVIDER_LABEL[settings.metrics?.provider ?? 'prometheus']
     core.setFailed(
-      `replay: Prometheus answered nothing at all (${silentReason ?? 'no answer'}): check prometheus-url and the network`
+      `replay: ${provider.label} answered nothing at all (${silentReason ?? 'no answer'}): check ${provider.where} and the network`
     )
   }
 }

@@ -22,6 +22,15 @@ export function sanitizeSettings(settings: Settings): SanitizedSettings {
     copy.prometheus.headers = redactHeaders(copy.prometheus.headers)
     copy.prometheus.url = redactUrl(copy.prometheus.url).shown
   }
+  if (copy.datadog) {
+    copy.datadog.apiKey = REDACTED
+    copy.datadog.appKey = REDACTED
+    copy.datadog.apiUrl = redactUrl(copy.datadog.apiUrl).shown
+  }
+  if (copy.web) {
+    copy.web.headers = redactHeaders(copy.web.headers)
+    if (copy.web.url) copy.web.url = redactUrl(copy.web.url).shown
+  }
   if (copy.ssh) copy.ssh.privateKey = copy.ssh.privateKey ? REDACTED : ''
   if (copy.ssh?.jumpPrivateKey) copy.ssh.jumpPrivateKey = REDACTED
   copy.github.token = copy.github.token ? REDACTED : ''

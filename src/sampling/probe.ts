@@ -25,7 +25,7 @@ export const HOST_OFF: HostReadings = {
   errorLog: { status: 'off', critical: 0, medium: 0, low: 0, top: [] }
 }
 
-const OFF: MetricReading = { status: 'off', value: null, reason: 'no prometheus-url' }
+const OFF: MetricReading = { status: 'off', value: null, reason: 'no metric provider' }
 const FAST_OFF: MetricReading = { status: 'off', value: null, reason: 'no error-rate-fast-query' }
 
 /** The queries the settings configure, or undefined without Prometheus. */

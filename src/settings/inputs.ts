@@ -2,9 +2,8 @@
 // Nothing here touches production: bad input fails before the first probe or connection.
 import * as path from 'node:path'
 import { DEFAULTS, Inputs, MODES, type Mode } from './names.js'
-import { DURATION_HINT, formatDuration, parseDuration } from '../lib/duration.js'
+import { formatDuration } from '../lib/duration.js'
 import {
-  checkHeaderName,
   checkId,
   checkOneLine,
   checkScriptPath,
@@ -12,80 +11,19 @@ import {
   FUTURE_SKEW_MS,
   parseIsoTime
 } from '../lib/patterns.js'
-import { redactUrl } from '../lib/urls.js'
 import type { InputEnv, InputGetter } from './source.js'
-import type { HttpHeaders, MetricQueries, Settings } from './types.js'
+import type { Settings } from './types.js'
 import { InputError, PolicyError } from './errors.js'
+import { bool, duration, httpUrl, optional, parseHeaders, text, urlSecrets } from './fields.js'
 import { caCertificates } from './network.js'
 import { notifySecrets, parseNotify } from './notify.js'
 import { parseSshSettings } from './hosts.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
 import { PREFLIGHT_MODES, type PreflightMode } from '../runbook/preflight.js'
-import { fastErrorRateQuery, replaySettings } from './replay.js'
+import { replaySettings } from './replay.js'
+import { parseMetrics } from './metrics.js'
 
-export { InputError }
-
-function duration(get: InputGetter, name: string): number {
-  const raw = get(name).trim() || DEFAULTS[name as keyof typeof DEFAULTS]
-  const ms = parseDuration(raw)
-  if (ms === null) throw new InputError(`${name} '${raw}' is not a duration: ${DURATION_HINT}`)
-  if (ms <= 0) throw new InputError(`${name} '${raw}' must be longer than zero`)
-  return ms
-}
-
-function bool(get: InputGetter, name: string, env?: InputEnv): boolean {
-  const given = get(name).trim()
-  if (given && env?.getBoolean) {
-    try {
-      return env.getBoolean(name)
-    } catch {
-      throw new InputError(`${name} '${given}' is not a boolean: use true or false`)
-    }
-  }
-  const raw = given || DEFAULTS[name as keyof typeof DEFAULTS] || 'false'
-  if (/^(true|True|TRUE)$/.test(raw)) return true
-  if (/^(false|False|FALSE)$/.test(raw)) return false
-  throw new InputError(`${name} '${raw}' is not a boolean: use true or false`)
-}
-
-function text(get: InputGetter, name: string): string {
-  return get(name).trim() || (DEFAULTS[name as keyof typeof DEFAULTS] ?? '')
-}
-
-function optional(get: InputGetter, name: string): string | undefined {
-  return get(name).trim() || undefined
-}
-
-function httpUrl(name: string, raw: string): string {
-  // A URL that fails here is not masked yet: the message shows it with its secrets hidden.
-  const shown = redactUrl(raw).shown
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw new InputError(`${name} '${shown}' is not a URL: use e.g. https://example.com/health`)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InputError(`${name} '${shown}' must be an http:// or https:// URL`)
-  return raw
-}
-
-/** Multi-line `Name: value` headers. Values are secrets (masked by the caller). */
-export function parseHeaders(name: string, raw: string): HttpHeaders {
-  const headers: HttpHeaders = {}
-  for (const [i, line] of raw.split(/\r?\n/).entries()) {
-    if (!line.trim() || line.trim().startsWith('#')) continue
-    const colon = line.indexOf(':')
-    const key = colon > 0 ? line.slice(0, colon).trim() : ''
-    if (!key || checkHeaderName(key))
-      // The value may be a secret: quote only the part before the colon.
-      throw new InputError(
-        `${name} line ${i + 1} is not 'Name: value' (header name '${key || line.slice(0, 20)}…')`
-      )
-    headers[key] = line.slice(colon + 1).trim()
-  }
-  return headers
-}
+export { InputError, parseHeaders }
 
 function scriptPath(get: InputGetter, name: string): string {
   const raw = text(get, name)
@@ -107,11 +45,6 @@ function deployedAt(get: InputGetter, now: number): number {
       `deployed-at '${raw}' lies in the future (${formatDuration(at - now)} ahead of this runner's clock)`
     )
   return at
-}
-
-/** Secrets written into URLs (a password, a token in the query): secrets like header values. */
-function urlSecrets(...urls: Array<string | undefined>): string[] {
-  return urls.flatMap((u) => (u ? redactUrl(u).secrets : []))
 }
 
 function list(raw: string): string[] {
@@ -192,11 +125,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   if (method !== 'GET' && method !== 'HEAD')
     throw new InputError(`health-method '${text(get, Inputs.HealthMethod)}' must be GET or HEAD`)
 
-  const promUrl = optional(get, Inputs.PrometheusUrl)
-  if (replay && !promUrl)
-    throw new InputError(
-      'prometheus-url is required in mode replay: the history of the queries comes from Prometheus'
-    )
+  const metricsPart = parseMetrics(get, mode)
   const ssh = parseSshSettings({
     get,
     bool: (name) => bool(get, name, env),
@@ -231,7 +160,6 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   }
 
   const healthHeaders = parseHeaders(Inputs.HealthHeaders, get(Inputs.HealthHeaders))
-  const promHeaders = parseHeaders(Inputs.PrometheusHeaders, get(Inputs.PrometheusHeaders))
   const token = get(Inputs.GithubToken).trim()
   const notify = parseNotify(get)
   const vars = env.vars
@@ -250,12 +178,10 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
       headers: healthHeaders
     },
     expectedVersion: optional(get, Inputs.ExpectedVersion),
-    ...(promUrl
-      ? {
-          metrics: { provider: 'prometheus' as const, queries: metricQueries(get) },
-          prometheus: { url: httpUrl(Inputs.PrometheusUrl, promUrl), headers: promHeaders }
-        }
-      : {}),
+    ...(metricsPart.metrics ? { metrics: metricsPart.metrics } : {}),
+    ...(metricsPart.prometheus ? { prometheus: metricsPart.prometheus } : {}),
+    ...(metricsPart.web ? { web: metricsPart.web } : {}),
+    ...(metricsPart.datadog ? { datadog: metricsPart.datadog } : {}),
     ...(replay ? { replay: replaySettings(get, env.now) } : {}),
     network: { caCertificates: caCertificates(get, env, resolve) },
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
@@ -300,24 +226,12 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
   }
   settings.secrets = [
     ...(ssh ? [ssh.privateKey.trim()] : []),
-    ...urlSecrets(settings.health.url, settings.prometheus?.url),
+    ...urlSecrets(settings.health.url),
+    ...metricsPart.secrets,
     ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
     ...Object.values(healthHeaders),
-    ...Object.values(promHeaders),
     ...(token ? [token] : []),
     ...notifySecrets(notify)
   ].filter((s) => s.length >= 4)
   return settings
-}
-
-/** The three queries (and the fast one) in the provider's own language. */
-function metricQueries(get: InputGetter): MetricQueries {
-  const errorRate = text(get, Inputs.ErrorRateQuery)
-  const fast = fastErrorRateQuery(get, errorRate)
-  return {
-    errorRate,
-    latency: text(get, Inputs.LatencyQuery),
-    requestRate: text(get, Inputs.RequestRateQuery),
-    ...(fast ? { fastErrorRate: fast } : {})
-  }
 }

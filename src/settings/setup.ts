@@ -54,7 +54,8 @@ export function describeSetup(settings: Settings): SetupNote[] {
   const notes: SetupNote[] = []
   const info = (text: string): void => void notes.push({ text, warning: false })
   const warn = (text: string): void => void notes.push({ text, warning: true })
-  if (!settings.prometheus) info('no prometheus-url: only the health rules (and host checks) apply')
+  if (!settings.metrics)
+    info('no metric provider (prometheus-url): only the health rules (and host checks) apply')
   if (settings.replay) replayNotes(settings).forEach(info)
   else if (!settings.ssh) {
     info(
@@ -88,7 +89,7 @@ export function describeSetup(settings: Settings): SetupNote[] {
       `ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`
     )
   // A window longer than the watch can never complete: say so now, not at 3 a.m.
-  if (settings.prometheus) {
+  if (settings.metrics) {
     const p = settings.policy
     const windows: [string, number][] = [
       ['error-rate.high-window', p.errorRate.highWindowMs],
@@ -106,6 +107,11 @@ export function describeSetup(settings: Settings): SetupNote[] {
           )}: a breach of those rules that starts in the watch ends it as a warning (P2 windows are seen through, by at most one window), not a rollback`
       )
   }
+  const lag = settings.datadog?.lagMs ?? 0
+  if (lag > 0 && settings.policy.rollback.verifyMs <= 2 * lag)
+    warn(
+      `rollback.verify ${formatDuration(settings.policy.rollback.verifyMs)} is not much longer than datadog-lag ${formatDuration(lag)}: the check after a rollback reads buckets from before it and may escalate a rollback that worked; make rollback.verify longer than the lag plus the rollup`
+    )
   if ((!settings.github.token || !settings.github.owner) && !settings.replay)
     info('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report')
   return notes
@@ -155,8 +161,13 @@ export function printPolicy(settings: Settings): void {
   core.info(
     `host checks: ${checks.length ? checks.join(', ') + ` every ${p.hostChecks.every} cycle(s)` : 'none'}`
   )
-  if (settings.prometheus) {
-    const q = settings.metrics?.queries
+  if (settings.metrics) {
+    const q = settings.metrics.queries
+    core.info(`metrics-provider: ${settings.metrics.provider}`)
+    if (settings.datadog)
+      core.info(
+        `datadog: ${redactUrl(settings.datadog.apiUrl).shown}, a reading is the newest bucket that ended ${d(settings.datadog.lagMs)} (datadog-lag) before the probe`
+      )
     core.info(`error-rate-query: ${q?.errorRate}`)
     core.info(`latency-query: ${q?.latency}`)
     core.info(`request-rate-query: ${q?.requestRate}`)

@@ -19,8 +19,52 @@ export interface PrometheusSettings {
 }
 
 /** The metric providers the action can read; each is an adapter behind the same two ports. */
-export const METRIC_PROVIDERS = ['prometheus'] as const
+export const METRIC_PROVIDERS = ['prometheus', 'datadog', 'web'] as const
 export type MetricsProviderName = (typeof METRIC_PROVIDERS)[number]
+/** Named by metrics-provider's description but not built yet: a clear bad input, not a typo. */
+export const PLANNED_PROVIDERS = ['cloudwatch'] as const
+
+/** Datadog's public sites (api.<site>), as its API description lists them. */
+export const DATADOG_SITES = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'ap1.datadoghq.com',
+  'ap2.datadoghq.com',
+  'uk1.datadoghq.com',
+  'datadoghq.eu',
+  'ddog-gov.com',
+  'us2.ddog-gov.com'
+] as const
+
+/** metrics-provider datadog: where its API answers, the keys, how late its buckets are. */
+export interface DatadogSettings {
+  /** datadog-api-url, or https://api.<datadog-site>. */
+  apiUrl: string
+  /** datadog-api-key (a secret). */
+  apiKey: string
+  /** datadog-app-key (a secret; needs timeseries_query). */
+  appKey: string
+  /** datadog-lag: a reading at t is the newest bucket that ended by t − lag. */
+  lagMs: number
+}
+
+/**
+ * Any HTTP endpoint answering JSON (metrics-provider web): a GET per query, the number at
+ * valuePath in the answer.
+ */
+export interface WebSettings {
+  /**
+   * web-url: a URL template where {query} is the query, URL-encoded, and {time} the evaluation
+   * time in unix seconds. Undefined: each query input is itself the URL ({time} allowed).
+   */
+  url?: string
+  headers: HttpHeaders
+  /** web-value-path, as written (lib/json-path.ts reads it). */
+  valuePath: string
+  /** web-timeout; undefined: the policy's health timeout. */
+  timeoutMs?: number
+}
 
 /** The queries of the runbook's signals, in the provider's own query language. */
 export interface MetricQueries {
@@ -132,6 +176,10 @@ export interface Settings {
   metrics?: MetricsSettings
   /** The Prometheus provider's connection (set with metrics.provider prometheus). */
   prometheus?: PrometheusSettings
+  /** The Datadog provider's connection (set with metrics.provider datadog). */
+  datadog?: DatadogSettings
+  /** The web provider's endpoint (set with metrics.provider web). */
+  web?: WebSettings
   /** Set in mode replay only. */
   replay?: ReplaySettings
   /** Always set by parseInputs; optional for settings built by hand. */
