@@ -127,7 +127,8 @@ describe.each([
       inputs: { ...inputs(), 'watch-duration': '5s' }
     })
     expect(healthy.run.outputs).toMatchObject({ decision: 'healthy' })
-    expect(callLines(healthy.production)).toEqual([])
+    // Only the preflight's read-only --list ran on the host.
+    expect(callLines(healthy.production)).toEqual(['rollback.sh --list'])
     const { run, production: p } = await runScenario(production, 'errors', {
       inputs: inputs(),
       policy: LAGGED_POLICY
@@ -139,7 +140,7 @@ describe.each([
       'rollback-status': 'succeeded'
     })
     expect(run.outputs.reason).toMatch(/error rate \d+\.\d% > critical 50%/)
-    expect(callLines(p)[0]).toBe('rollback.sh --quick')
+    expect(callLines(p).slice(0, 2)).toEqual(['rollback.sh --list', 'rollback.sh --quick'])
     const log = visibleLog(run)
     expect(log).toContain(`metrics-provider: ${name}`)
     for (const secret of [API_KEY, APP_KEY, 'e2e-web-token']) expect(log).not.toContain(secret)
