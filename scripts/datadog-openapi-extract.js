@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { strip } from './openapi-extract.js'
+import { operationsOf, strip } from './openapi-extract.js'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const DEFAULT_COMMIT = 'a6d174205b047bd01a9df066deae5d7fee9c436c'
@@ -27,51 +27,14 @@ const OPERATION_KEYS = ['operationId', 'parameters', 'responses', 'security']
  * @param {string} commit
  */
 export function extract(spec, commit) {
-  /** @type {Record<string, Record<string, unknown>>} */
-  const paths = {}
-  const found = new Set()
-  for (const [route, methods] of Object.entries(spec.paths))
-    for (const [method, op] of Object.entries(/** @type {Record<string, any>} */ (methods))) {
-      if (!op || typeof op !== 'object' || !OPERATIONS.includes(op.operationId)) continue
-      found.add(op.operationId)
-      /** @type {Record<string, unknown>} */
-      const kept = {}
-      for (const k of OPERATION_KEYS) if (op[k] !== undefined) kept[k] = strip(op[k])
-      paths[route] = { ...(paths[route] ?? {}), [method]: kept }
-    }
-  const missing = OPERATIONS.filter((o) => !found.has(o))
-  if (missing.length) throw new Error(`not in the description: ${missing.join(', ')}`)
-
-  /** @type {Map<string, unknown>} */
-  const refs = new Map()
-  const queue = [paths]
-  while (queue.length) {
-    const node = queue.pop()
-    if (Array.isArray(node)) queue.push(...node)
-    else if (node && typeof node === 'object')
-      for (const [k, v] of Object.entries(node)) {
-        if (k === '$ref' && typeof v === 'string' && !refs.has(v)) {
-          const m = /^#\/components\/([^/]+)\/([^/]+)$/.exec(v)
-          if (!m) throw new Error(`unexpected $ref ${v}`)
-          const target = spec.components[m[1]]?.[m[2]]
-          if (target === undefined) throw new Error(`dangling $ref ${v}`)
-          const stripped = strip(target)
-          refs.set(v, stripped)
-          queue.push(stripped)
-        } else queue.push(v)
-      }
-  }
+  const { paths, components: referenced } = operationsOf(spec, OPERATIONS, OPERATION_KEYS)
   /** @type {Record<string, Record<string, unknown>>} */
   const components = {
+    ...referenced,
     securitySchemes: {
       apiKeyAuth: strip(spec.components.securitySchemes.apiKeyAuth),
       appKeyAuth: strip(spec.components.securitySchemes.appKeyAuth)
     }
-  }
-  for (const ref of [...refs.keys()].sort()) {
-    const [, , kind, name] = ref.split('/')
-    components[kind] = components[kind] ?? {}
-    components[kind][name] = refs.get(ref)
   }
   return {
     openapi: spec.openapi,

@@ -67,25 +67,34 @@ export function strip(node, names = false) {
  * @param {{ openapi: string, info: { version: string }, paths: Record<string, Record<string, any>>, components: Record<string, Record<string, unknown>> }} spec
  * @param {string} packageVersion
  */
-export function extract(spec, packageVersion) {
+/**
+ * The operations named (with only `keys` of each) and the closure of their `$ref`s, annotations
+ * stripped: what both extracts (GitHub's, Datadog's) keep of a vendor's description.
+ * @param {any} spec
+ * @param {readonly string[]} operations
+ * @param {readonly string[]} keys
+ * @returns {{ paths: Record<string, Record<string, unknown>>, components: Record<string, Record<string, unknown>> }}
+ */
+export function operationsOf(spec, operations, keys) {
   /** @type {Record<string, Record<string, unknown>>} */
   const paths = {}
   const found = new Set()
   for (const [route, methods] of Object.entries(spec.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      if (!op || typeof op !== 'object' || !OPERATIONS.includes(op.operationId)) continue
+    for (const [method, op] of Object.entries(/** @type {Record<string, any>} */ (methods))) {
+      if (!op || typeof op !== 'object' || !operations.includes(op.operationId)) continue
       found.add(op.operationId)
       /** @type {Record<string, unknown>} */
       const kept = {}
-      for (const k of OPERATION_KEYS) if (op[k] !== undefined) kept[k] = strip(op[k])
+      for (const k of keys) if (op[k] !== undefined) kept[k] = strip(op[k])
       paths[route] = { ...(paths[route] ?? {}), [method]: kept }
     }
   }
-  const missing = OPERATIONS.filter((o) => !found.has(o))
+  const missing = operations.filter((o) => !found.has(o))
   if (missing.length) throw new Error(`not in the description: ${missing.join(', ')}`)
 
   /** @type {Map<string, unknown>} '#/components/<kind>/<name>' → stripped */
   const refs = new Map()
+  /** @type {unknown[]} */
   const queue = [paths]
   while (queue.length) {
     const node = queue.pop()
@@ -111,6 +120,11 @@ export function extract(spec, packageVersion) {
     components[kind] = components[kind] ?? {}
     components[kind][name] = refs.get(ref)
   }
+  return { paths, components }
+}
+
+export function extract(spec, packageVersion) {
+  const { paths, components } = operationsOf(spec, OPERATIONS, OPERATION_KEYS)
   return {
     openapi: spec.openapi,
     info: {
