@@ -2,9 +2,9 @@
 export default {
   clearMocks: true,
   // jest's default on 2 cores is one worker, in band: the integration and end-to-end suites mostly
-  // wait on real servers and real time (watch windows, GitHub's write spacing), so three workers
-  // on 2 cores cut the wall time by a third without starving them (the e2e files use ~20% CPU).
-  maxWorkers: 3,
+  // wait on real servers and real time (watch windows, GitHub's write spacing), so four workers
+  // on 2 cores cut the wall time without starving them (the e2e files use ~20% of a core each).
+  maxWorkers: 4,
   collectCoverage: false,
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js'],
