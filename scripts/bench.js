@@ -19,6 +19,7 @@
 // --quick: fewer runs, no long watch. --long: the full 10-minute watch (default 2 min).
 // --only: just the listed figures (e.g. --only 6 takes seconds instead of minutes).
 // --fleet: figure 9 only (the same as --only 9).
+// --only 10: the metric providers (Prometheus, Datadog, web) against their stand-ins, in seconds.
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
 import { execFile, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -27,6 +28,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { demoPolicy, startProduction } from '../sandbox/production.js'
 import { fleetBench } from './bench-fleet.js'
+import { providersBench } from './bench-providers.js'
 import { actionNode, ROOT, runAction, sandboxInputs } from '../sandbox/run-action.js'
 import { transpileSources } from '../sandbox/transpile.js'
 import {
@@ -54,7 +56,7 @@ const DIST_INDEX = path.join(DIST, 'index.js')
 const OUT_DIR = path.join(ROOT, 'bench-output')
 const ACTION_NEEDLE = path.join(ROOT, 'dist/index.js')
 const MB = 1_000_000
-const FIGURE_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
+const FIGURE_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']
 
 function parseArgs() {
   const opts = { quick: false, long: false, only: /** @type {string[] | null} */ (null) }
@@ -725,6 +727,17 @@ async function main() {
     ['7', () => replayScale({ record, track, log: (l) => console.log(bold(l)) })],
     ['8', () => twoSpeed({ record, track, log: (l) => console.log(l) })],
     ['9', () => fleetBench({ record, startTrackedProduction, startAction, bold, dim })],
+    [
+      '10',
+      () =>
+        providersBench({
+          record,
+          track,
+          startTrackedProduction,
+          bold,
+          cycles: opts.quick ? 100 : 300
+        })
+    ],
     ['1', () => detection(opts.quick)],
     ...(opts.quick ? [] : [['4', () => longWatch(minutes)]])
   ].filter(([id]) => (opts.only ? opts.only.includes(id) : !(opts.quick && id === '9')))

@@ -239,7 +239,9 @@ describe('when the proxy fails', () => {
       expect(r).toEqual({
         status: 'unknown',
         value: null,
-        reason: `Prometheus: proxy ${guarded.url} answered 407 Proxy Authentication Required`
+        reason: `Prometheus: proxy ${guarded.url} answered 407 Proxy Authentication Required`,
+        // The proxy answered, Prometheus did not: the preflight says it did not answer.
+        cause: 'unreachable'
       })
     }
   })

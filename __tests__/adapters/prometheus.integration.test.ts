@@ -144,6 +144,11 @@ describe('the Prometheus adapter against a real Prometheus', () => {
   it('a stopped Prometheus is unknown "connection refused"', async () => {
     await prometheus!.stop()
     const r = await metrics.query(ERROR_RATE, Date.now())
-    expect(r).toEqual({ status: 'unknown', value: null, reason: 'Prometheus: connection refused' })
+    expect(r).toEqual({
+      status: 'unknown',
+      value: null,
+      reason: 'Prometheus: connection refused',
+      cause: 'unreachable'
+    })
   })
 })

@@ -227,7 +227,8 @@ describe('Prometheus query: the answers', () => {
     expect(r).toEqual({
       status: 'unknown',
       value: null,
-      reason: 'Prometheus: no answer within 500ms'
+      reason: 'Prometheus: no answer within 500ms',
+      cause: 'unreachable'
     })
     expect(Date.now() - started).toBeLessThan(2000)
   })
@@ -237,7 +238,12 @@ describe('Prometheus query: the answers', () => {
       { url: await closedPortUrl(), headers: {} },
       { timeoutMs: 500 }
     ).query('one', AT)
-    expect(r).toEqual({ status: 'unknown', value: null, reason: 'Prometheus: connection refused' })
+    expect(r).toEqual({
+      status: 'unknown',
+      value: null,
+      reason: 'Prometheus: connection refused',
+      cause: 'unreachable'
+    })
   })
 
   it('cancellation is unknown "cancelled"', async () => {

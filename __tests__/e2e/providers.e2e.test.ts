@@ -143,6 +143,8 @@ describe.each([
     expect(callLines(p).slice(0, 2)).toEqual(['rollback.sh --list', 'rollback.sh --quick'])
     const log = visibleLog(run)
     expect(log).toContain(`metrics-provider: ${name}`)
+    // The provider's preflight read every query once before the watch.
+    expect(log).toMatch(/preflight: ok, all 3 queries returned data/)
     for (const secret of [API_KEY, APP_KEY, 'e2e-web-token']) expect(log).not.toContain(secret)
   })
 })

@@ -7,9 +7,11 @@
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { startDatadogStandin } from '../../sandbox/datadog.js'
 import { historyOpenMetrics } from '../../sandbox/history.js'
 import { runAction } from '../../sandbox/run-action.js'
 import { summaryRows } from '../../__fixtures__/summary.js'
+import { DEFAULTS, Inputs } from '../../src/settings/names.js'
 import {
   E2E_POLICY,
   E2E_TIMEOUT,
@@ -102,6 +104,79 @@ describe('mode replay against a real Prometheus with a backfilled past', () => {
       const trace = JSON.parse(fs.readFileSync(r.outputs['report-path'], 'utf8'))
       expect(trace.deploys[1].samples).toHaveLength(61)
       expect(trace.deploys[0].verdicts.at(-1)).toMatchObject({ decision: 'rollback', level: 1 })
+    },
+    E2E_TIMEOUT
+  )
+
+  it(
+    'metrics-provider datadog: the same past through the Datadog stand-in (answering from this Prometheus) gives the same rows as Prometheus',
+    async () => {
+      const p = production()
+      // Buckets pinned to the replay's step and no lag: the bucket that ends at each replayed
+      // time holds what Prometheus says at that time, so both providers judge the same numbers.
+      const dd = (metric: string) => `sum:sandbox.${metric}{env:production}.rollup(sum,15)`
+      const promqlOf: Record<string, string> = {
+        [dd('error_ratio')]: DEFAULTS[Inputs.ErrorRateQuery],
+        [dd('error_ratio_fast')]: DEFAULTS[Inputs.ErrorRateFastQuery],
+        [dd('latency_p95')]: DEFAULTS[Inputs.LatencyQuery],
+        [dd('hits')]: DEFAULTS[Inputs.RequestRateQuery]
+      }
+      const keys = {
+        apiKey: 'replay-dd-api-key-0123456789',
+        appKey: 'replay-dd-app-key-0123456789'
+      }
+      const datadog = await startDatadogStandin({
+        ...keys,
+        source: async (query, buckets) => {
+          const promql = promqlOf[query]
+          if (!promql || buckets.length === 0) return []
+          const params = new URLSearchParams({
+            query: promql,
+            start: String(buckets[0].end / 1000),
+            end: String(buckets[buckets.length - 1].end / 1000),
+            step: String((buckets[0].end - buckets[0].start) / 1000)
+          })
+          const res = await fetch(`${p.prometheus.url}/api/v1/query_range?${params}`)
+          const body = (await res.json()) as { data: { result: { values: [number, string][] }[] } }
+          const byEnd = new Map(
+            (body.data.result[0]?.values ?? []).map(([t, v]) => [Math.round(t * 1000), Number(v)])
+          )
+          return [
+            {
+              values: buckets.map((b) => {
+                const v = byEnd.get(b.end)
+                return v !== undefined && Number.isFinite(v) ? v : null
+              })
+            }
+          ]
+        }
+      })
+      try {
+        const r = await replay(p, {
+          'prometheus-url': '',
+          'metrics-provider': 'datadog',
+          'datadog-api-key': keys.apiKey,
+          'datadog-app-key': keys.appKey,
+          'datadog-api-url': datadog.url,
+          'datadog-lag': '0s',
+          'error-rate-query': dd('error_ratio'),
+          'error-rate-fast-query': dd('error_ratio_fast'),
+          'latency-query': dd('latency_p95'),
+          'request-rate-query': dd('hits'),
+          'replay-deploys': PAST.map((d) => `${new Date(d.at).toISOString()} ${d.sha}`).join('\n')
+        })
+        expect(r.code).toBe(0)
+        expect(rows(r).map(withoutTime)).toEqual(EXPECTED)
+        expect(r.summary).toContain('1 of 3 deploys would have rolled back: 1 P1; 1 warning')
+        // Every query was read from the stand-in, none from Prometheus directly, with the keys.
+        const asked = new Set(datadog.requests.map((q) => q.query.query))
+        expect([...asked].sort()).toEqual(Object.keys(promqlOf).sort())
+        expect(datadog.requests.every((q) => q.apiKey === keys.apiKey)).toBe(true)
+        expect(visibleLog(r)).not.toContain(keys.apiKey)
+        expect(p.calls()).toEqual([])
+      } finally {
+        await datadog.stop()
+      }
     },
     E2E_TIMEOUT
   )

@@ -215,6 +215,56 @@ describe('main.run with fake adapters', () => {
     expect(core.failed).toBeUndefined()
   })
 
+  /** A host whose rollback path is ready: the metric findings are the only ones. */
+  const READY = {
+    'command -v bash': { exitCode: 0 },
+    'bash deploy/rollback/rollback.sh --list': { exitCode: 0, stdout: 'b1 2026-11-27T11:00:00Z\n' }
+  }
+
+  it('metric preflight: a query that returns nothing at the start → an error annotation naming the input at once, the watch still runs, the step fails after the report', async () => {
+    core.reset({ ...INPUTS, preflight: 'fail' })
+    const w = world({ answers: READY })
+    const base = adapters(w).adapters
+    let latencyReads = 0
+    await run({
+      ...base,
+      metrics: (settings) => {
+        const inner = base.metrics(settings)!
+        return {
+          query: async (q, at, signal) => {
+            // The first latency read (the preflight's) finds no series; later ones have data.
+            if (q === settings.metrics!.queries.latency && latencyReads++ === 0)
+              return { status: 'unknown', value: null, reason: 'empty result', cause: 'no-data' }
+            return inner.query(q, at, signal)
+          }
+        }
+      }
+    })
+    expect(core.error).toHaveBeenCalledWith(
+      "latency-query returned no data from Prometheus (empty result): its rule stays unknown; check the query against the service's metrics",
+      { title: 'preflight: latency-query returned nothing' }
+    )
+    const annotated = core.lines.findIndex((l) => l.startsWith('error: latency-query'))
+    const firstCycle = core.lines.findIndex((l) => l.startsWith('[watch +0s'))
+    expect(annotated).toBeGreaterThanOrEqual(0)
+    expect(annotated).toBeLessThan(firstCycle)
+    expect(core.outputs).toMatchObject({ decision: 'healthy' })
+    expect(core.failed).toMatch(
+      /^preflight: latency-query returned nothing \(the metric rules cannot judge; set preflight: warn/
+    )
+    const trace = JSON.parse(fs.readFileSync(core.outputs['report-path'], 'utf8'))
+    expect(trace.preflight.map((f: { kind: string }) => f.kind)).toEqual(['metrics-no-data'])
+  })
+
+  it('metric preflight: every query returned data → one line, no finding', async () => {
+    core.reset({ ...INPUTS, preflight: 'fail' })
+    await run(adapters(world({ answers: READY })).adapters)
+    expect(
+      core.lines.some((l) => /^Prometheus preflight: ok, all 4 queries returned data/.test(l))
+    ).toBe(true)
+    expect(core.failed).toBeUndefined()
+  })
+
   it('a Windows runner fails at once: no settings read, no probe, no connection', async () => {
     const w = world()
     const connect = jest.fn<Adapters['connect']>()

@@ -6,7 +6,7 @@
 // same bucket for each of its times, so live and replay judge the same numbers. A null bucket,
 // no series, several series, a refused key, a 5xx and a 429 are unknown readings with a reason;
 // after a 429 no request is sent until X-RateLimit-Reset has passed.
-import type { MetricReading } from '../runbook/types.js'
+import type { MetricReading, UnknownCause } from '../runbook/types.js'
 import { formatDuration } from '../lib/duration.js'
 import type { DatadogSettings } from '../settings/types.js'
 import { createHttpClient, type NetworkOptions } from './http.js'
@@ -22,7 +22,12 @@ const MAX_RANGE_WAIT_MS = 60_000
 const RANGE_ATTEMPTS = 3
 const RANGE_TIMEOUT_MS = 30_000
 
-const unknown = (reason: string): MetricReading => ({ status: 'unknown', value: null, reason })
+const unknown = (reason: string, cause?: UnknownCause): MetricReading => ({
+  status: 'unknown',
+  value: null,
+  reason,
+  ...(cause ? { cause } : {})
+})
 
 /** `https://api.<site>/api/v1/query`, or under datadog-api-url (a proxy's path kept). */
 export function datadogEndpoint(settings: Pick<DatadogSettings, 'apiUrl'>): string {
@@ -66,7 +71,9 @@ interface Bucket {
 }
 
 /** The one series of an answer as buckets, or why it is not one series of numbers. */
-export function readSeries(answer: DdAnswer): { buckets: Bucket[] } | { failure: string } {
+export function readSeries(
+  answer: DdAnswer
+): { buckets: Bucket[] } | { failure: string; cause?: UnknownCause } {
   if (answer.status === 'error')
     return {
       failure: `Datadog could not run the query: ${typeof answer.error === 'string' ? answer.error : 'no message'}`
@@ -76,7 +83,8 @@ export function readSeries(answer: DdAnswer): { buckets: Bucket[] } | { failure:
   if (answer.series.length === 0)
     return {
       failure:
-        'no series: the query matched nothing (a metric sent only when non-zero, such as an error count, can be wrapped in default_zero(...))'
+        'no series: the query matched nothing (a metric sent only when non-zero, such as an error count, can be wrapped in default_zero(...))',
+      cause: 'no-data'
     }
   if (answer.series.length > 1)
     return {
@@ -106,11 +114,13 @@ export function bucketReading(buckets: Bucket[], judged: number): MetricReading 
   for (const b of buckets) if (b.end <= judged) newest = b
   if (!newest)
     return unknown(
-      `no complete bucket ended by ${new Date(judged).toISOString()} (now − datadog-lag): the data is late, or the rollup is longer than the look-back`
+      `no complete bucket ended by ${new Date(judged).toISOString()} (now − datadog-lag): the data is late, or the rollup is longer than the look-back`,
+      'no-data'
     )
   if (newest.value === null)
     return unknown(
-      `no data in the bucket ${new Date(newest.start).toISOString()}–${new Date(newest.end).toISOString()} (a null point; default_zero(...) makes an absent count 0)`
+      `no data in the bucket ${new Date(newest.start).toISOString()}–${new Date(newest.end).toISOString()} (a null point; default_zero(...) makes an absent count 0)`,
+      'no-data'
     )
   return { status: 'measured', value: newest.value }
 }
@@ -120,7 +130,9 @@ function snippet(text: string): string {
   return one.length > 80 ? `${one.slice(0, 80)}…` : one
 }
 
-type Fetched = { answer: DdAnswer } | { failure: string; answered: boolean; retryAfterMs?: number }
+type Fetched =
+  | { answer: DdAnswer }
+  | { failure: string; answered: boolean; retryAfterMs?: number; cause?: UnknownCause }
 
 export function createDatadog(
   settings: DatadogSettings,
@@ -146,7 +158,8 @@ export function createDatadog(
       return {
         failure: `Datadog rate limit: no request for another ${formatDuration(Math.ceil(wait / 1000) * 1000)} (X-RateLimit-Reset)`,
         answered: true,
-        retryAfterMs: wait
+        retryAfterMs: wait,
+        cause: 'rate-limited'
       }
     sent++
     const res = await request({
@@ -170,7 +183,8 @@ export function createDatadog(
     if (!res.ok)
       return {
         failure: res.kind === 'cancelled' ? 'cancelled' : `Datadog: ${res.reason}`,
-        answered: false
+        answered: false,
+        ...(res.kind === 'cancelled' ? {} : { cause: 'unreachable' as const })
       }
     let answer: DdAnswer | undefined
     try {
@@ -190,21 +204,28 @@ export function createDatadog(
       return {
         failure: `Datadog rate limit (HTTP 429), resets in ${formatDuration(ms)}${said}`,
         answered: true,
-        retryAfterMs: ms
+        retryAfterMs: ms,
+        cause: 'rate-limited'
       }
     }
     if (res.status === 401 || res.status === 403)
       return {
         failure: `Datadog refused the keys (HTTP ${res.status}${errors ? ` ${snippet(errors)}` : ''}) — check datadog-api-key and datadog-app-key (the application key needs the timeseries_query permission) and datadog-site`,
-        answered: true
+        answered: true,
+        cause: 'credentials'
       }
     if (res.status === 400)
       return {
         failure: `Datadog could not run the query ${JSON.stringify(query)}${said}`,
-        answered: true
+        answered: true,
+        cause: 'rejected'
       }
     if (res.status < 200 || res.status >= 300)
-      return { failure: `HTTP ${res.status} from Datadog${said}`, answered: true }
+      return {
+        failure: `HTTP ${res.status} from Datadog${said}`,
+        answered: true,
+        ...(res.status >= 500 ? { cause: 'unreachable' as const } : {})
+      }
     if (!answer)
       return {
         failure: `Datadog answered with something that is not JSON: ${snippet(res.body) || '(empty)'} — check datadog-api-url`,
@@ -223,9 +244,11 @@ export function createDatadog(
         opts.timeoutMs,
         signal
       )
-      if ('failure' in got) return unknown(got.failure)
+      if ('failure' in got) return unknown(got.failure, got.cause)
       const read = readSeries(got.answer)
-      return 'failure' in read ? unknown(read.failure) : bucketReading(read.buckets, judged)
+      return 'failure' in read
+        ? unknown(read.failure, read.cause)
+        : bucketReading(read.buckets, judged)
     },
 
     async queryRange(query: string, range: TimeRange, signal?: AbortSignal): Promise<RangeReading> {

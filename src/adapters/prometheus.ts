@@ -1,7 +1,7 @@
 // Prometheus instant queries (GET /api/v1/query) and range queries (GET /api/v1/query_range, for
 // replays; cut at Prometheus' 11,000 points per request). Every failure is an `unknown` reading with a
 // reason a human can act on: monitoring trouble is never production trouble, and never throws.
-import type { MetricReading } from '../runbook/types.js'
+import type { MetricReading, UnknownCause } from '../runbook/types.js'
 import { redactUrl } from '../lib/urls.js'
 import type { HttpHeaders } from '../settings/types.js'
 import { createHttpClient, type NetworkOptions } from './http.js'
@@ -33,12 +33,20 @@ export function promTime(at: number): string {
   return (at / 1000).toFixed(3)
 }
 
-const unknown = (reason: string): MetricReading => ({ status: 'unknown', value: null, reason })
+const unknown = (reason: string, cause?: UnknownCause): MetricReading => ({
+  status: 'unknown',
+  value: null,
+  reason,
+  ...(cause ? { cause } : {})
+})
 
 /** Prometheus sample values are strings: "0.25", "NaN", "+Inf", "-Inf". */
 export function parseSampleValue(raw: unknown): MetricReading {
   if (raw === 'NaN')
-    return unknown('value is NaN: no traffic in the rate window (0/0), or no samples to divide')
+    return unknown(
+      'value is NaN: no traffic in the rate window (0/0), or no samples to divide',
+      'no-data'
+    )
   if (raw === '+Inf' || raw === 'Inf')
     return unknown(
       'value is +Inf: division by zero, or observations above the highest histogram bucket'
@@ -73,7 +81,8 @@ export function readAnswer(answer: PromAnswer, promql: string): MetricReading {
     const type = typeof answer.errorType === 'string' ? answer.errorType : 'error'
     const message = typeof answer.error === 'string' ? answer.error : 'no message'
     return unknown(
-      `Prometheus ${type} for query ${JSON.stringify(promql)}: ${JSON.stringify(message)}`
+      `Prometheus ${type} for query ${JSON.stringify(promql)}: ${JSON.stringify(message)}`,
+      type === 'bad_data' ? 'rejected' : undefined
     )
   }
   if (answer.status !== 'success' || !answer.data)
@@ -88,7 +97,8 @@ export function readAnswer(answer: PromAnswer, promql: string): MetricReading {
     if (result.length === 0)
       return unknown(
         "empty result (no series): the query matched nothing; if a ratio's numerator may not " +
-          'exist yet (no 5xx so far), wrap it as (sum(rate(...)) or vector(0))'
+          'exist yet (no 5xx so far), wrap it as (sum(rate(...)) or vector(0))',
+        'no-data'
       )
     if (result.length > 1)
       return unknown(`query returned ${result.length} series; aggregate it (e.g. sum(...))`)
@@ -148,7 +158,7 @@ export function readMatrix(
   return { points }
 }
 
-type Fetched = { answer: PromAnswer } | { failure: string; answered: boolean }
+type Fetched = { answer: PromAnswer } | { failure: string; answered: boolean; cause?: UnknownCause }
 
 /** `opts.network`: the ca-certificate and the environment the proxy variables are read from. */
 export function createPrometheus(
@@ -190,7 +200,8 @@ export function createPrometheus(
     if (!res.ok)
       return {
         failure: res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`,
-        answered: false
+        answered: false,
+        ...(res.kind === 'cancelled' ? {} : { cause: 'unreachable' as const })
       }
     const text = res.body
     let answer: PromAnswer | undefined
@@ -202,9 +213,13 @@ export function createPrometheus(
     }
     // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
     if (answer && answer.status === 'error') return { answer }
-    const failed = (failure: string): Fetched => ({ failure, answered: true })
+    const failed = (failure: string, cause?: UnknownCause): Fetched => ({
+      failure,
+      answered: true,
+      ...(cause ? { cause } : {})
+    })
     if (res.status === 401 || res.status === 403)
-      return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`)
+      return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`, 'credentials')
     if (res.status === 404)
       return failed(`HTTP 404 from Prometheus at ${redactUrl(url).shown} — check prometheus-url`)
     if (res.status < 200 || res.status >= 300)
@@ -227,7 +242,7 @@ export function createPrometheus(
         timeoutMs,
         signal
       )
-      return 'failure' in got ? unknown(got.failure) : readAnswer(got.answer, promql)
+      return 'failure' in got ? unknown(got.failure, got.cause) : readAnswer(got.answer, promql)
     },
 
     async queryRange(promql: string, range: TimeRange, signal?: AbortSignal) {

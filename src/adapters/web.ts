@@ -2,7 +2,7 @@
 // filled in, or the query itself as the URL), the number at web-value-path. Only a JSON number
 // is a value: a string ("0.25"), null, a missing key or a non-2xx answer is unknown, never a
 // breach and never healthy. The endpoint has no history the action can read: no range queries.
-import type { MetricReading } from '../runbook/types.js'
+import type { MetricReading, UnknownCause } from '../runbook/types.js'
 import { followJsonPath, formatJsonPath, parseJsonPath } from '../lib/json-path.js'
 import { redactUrl } from '../lib/urls.js'
 import type { WebSettings } from '../settings/types.js'
@@ -11,7 +11,12 @@ import type { MetricsHistory, MetricsSource, RangeReading } from './ports.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
-const unknown = (reason: string): MetricReading => ({ status: 'unknown', value: null, reason })
+const unknown = (reason: string, cause?: UnknownCause): MetricReading => ({
+  status: 'unknown',
+  value: null,
+  reason,
+  ...(cause ? { cause } : {})
+})
 
 /** The URL of one query at one time: {query} URL-encoded, {time} in unix seconds. */
 export function webQueryUrl(template: string | undefined, query: string, at: number): string {
@@ -32,9 +37,9 @@ export function readWebValue(doc: unknown, path: string): MetricReading {
   if (typeof steps === 'string') return unknown(`web-value-path '${path}' ${steps}`)
   const got = followJsonPath(doc, steps)
   const where = formatJsonPath(steps)
-  if (!got.found) return unknown(`no value at ${where} in the answer (${got.missing})`)
+  if (!got.found) return unknown(`no value at ${where} in the answer (${got.missing})`, 'no-data')
   const v = got.value
-  if (v === null) return unknown(`the value at ${where} is null (no data)`)
+  if (v === null) return unknown(`the value at ${where} is null (no data)`, 'no-data')
   if (typeof v === 'string')
     return unknown(
       `the value at ${where} is the string ${JSON.stringify(snippet(v))}, not a JSON number`
@@ -67,10 +72,13 @@ export function createWeb(
         timeoutMs,
         signal
       })
-      if (!res.ok) return unknown(res.kind === 'cancelled' ? 'cancelled' : `web: ${res.reason}`)
+      if (!res.ok)
+        return res.kind === 'cancelled'
+          ? unknown('cancelled')
+          : unknown(`web: ${res.reason}`, 'unreachable')
       const shown = redactUrl(url).shown
       if (res.status === 401 || res.status === 403)
-        return unknown(`HTTP ${res.status} from ${shown} — check web-headers`)
+        return unknown(`HTTP ${res.status} from ${shown} — check web-headers`, 'credentials')
       if (res.status < 200 || res.status >= 300)
         return unknown(
           `HTTP ${res.status} from ${shown}${res.body ? `: ${snippet(res.body)}` : ''}`

@@ -4,12 +4,17 @@ import * as core from '@actions/core'
 import { runFleetHostChecks, runHostChecks } from '../act/host-checks.js'
 import type { AccountInfo, GitHub } from '../adapters/github.js'
 import { preflightContext, preflightFleet, type HostPreflight } from '../act/preflight.js'
+import { probeMetrics } from '../act/metrics-preflight.js'
+import type { MetricsSource } from '../adapters/ports.js'
+import { metricsPassedLine, metricsPreflightFindings } from '../runbook/metrics-preflight.js'
+import { PROVIDER_LABEL } from '../settings/metrics.js'
 import { percent, plural, seconds } from '../runbook/format.js'
 import {
   annotationLevel,
   passedLine,
   preflightFailure,
-  type PreflightFinding
+  type PreflightFinding,
+  type PreflightMode
 } from '../runbook/preflight.js'
 import { pendingAfterRun } from '../runbook/pending.js'
 import type { Verdict } from '../runbook/types.js'
@@ -56,12 +61,7 @@ async function preflight(ctx: ModeContext): Promise<PreflightFinding[]> {
       }
       return
     }
-    for (const f of r.findings) {
-      const level = annotationLevel(mode, f)
-      const title = `preflight: ${f.title}`
-      if (level === 'error') core.error(f.message, { title })
-      else core.warning(f.message, { title })
-    }
+    annotate(mode, r.findings)
     findings.push(...r.findings)
   })
   const sharing = (r: HostPreflight) =>
@@ -92,6 +92,39 @@ async function preflight(ctx: ModeContext): Promise<PreflightFinding[]> {
         ? ''
         : `; ${clean.length} of ${fleet.length} ready (checked ${passedLine(results[0].raw, ctxAt)} on each)`)
   )
+  return findings
+}
+
+/** Each finding as an annotation, at once: the watch goes on. */
+function annotate(mode: PreflightMode, findings: readonly PreflightFinding[]): void {
+  for (const f of findings) {
+    const title = `preflight: ${f.title}`
+    if (annotationLevel(mode, f) === 'error') core.error(f.message, { title })
+    else core.warning(f.message, { title })
+  }
+}
+
+/**
+ * The metric provider's preflight (unless `preflight: off`): one instant reading of each
+ * configured query now. Findings are annotated at once and fail the step at the end under
+ * `preflight: fail`, as the host's do; the watch runs either way and its readings stay unknown
+ * (never a breach) for as long as the fault lasts.
+ */
+async function metricsPreflight(
+  ctx: ModeContext,
+  metrics: MetricsSource | undefined
+): Promise<PreflightFinding[]> {
+  const { settings, log, cancel, adapters } = ctx
+  const mode = settings.preflight ?? 'off'
+  const queries = queriesOf(settings)
+  if (mode === 'off' || !metrics || !queries || !settings.metrics) return []
+  const provider = PROVIDER_LABEL[settings.metrics.provider]
+  const t0 = adapters.clock.now()
+  const probes = await probeMetrics(metrics, queries, t0, cancel.signal)
+  const findings = metricsPreflightFindings(probes, provider)
+  annotate(mode, findings)
+  if (findings.length === 0 && !cancel.signal.aborted)
+    log.info(`${metricsPassedLine(probes, provider.label)} in ${adapters.clock.now() - t0} ms`)
   return findings
 }
 
@@ -142,9 +175,8 @@ async function priorRollback(
 export async function watchMode(ctx: ModeContext): Promise<void> {
   const { settings, adapters, remote, cancel, log } = ctx
   const { clock } = adapters
-  const preflightFound = await preflight(ctx)
-
   const metrics = adapters.metrics(settings)
+  const preflightFound = [...(await preflight(ctx)), ...(await metricsPreflight(ctx, metrics))]
   const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel }
   const steps: RemoteStep[] = []
   const deps: WatchDeps = {

@@ -67,7 +67,7 @@ export interface DecisionTrace {
   verdicts: TraceVerdict[]
   steps: RunRecord['steps']
   rollback: RunRecord['rollback']
-  /** The preflight's findings on the hosts (absent: none). */
+  /** The preflight's findings on the hosts and the metric provider (absent: none). */
   preflight?: RunRecord['preflight']
   notes: string[]
 }

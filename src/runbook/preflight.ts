@@ -20,6 +20,12 @@ export type FindingKind =
   | 'list-rejected'
   | 'no-backup'
   | 'program-missing'
+  | 'metrics-credentials'
+  | 'metrics-unreachable'
+  | 'metrics-rate-limited'
+  | 'metrics-rejected'
+  | 'metrics-no-data'
+  | 'metrics-failed'
 
 /** One thing the preflight found wrong on a host. `error`s fail the step under `preflight: fail`. */
 export interface PreflightFinding {
@@ -372,7 +378,12 @@ export function preflightFailure(
   if (errors.length === 0) return undefined
   const shown = errors.slice(0, 3).map((f) => f.title)
   const more = errors.length > 3 ? ` and ${errors.length - 3} more` : ''
-  return `preflight: ${shown.join('; ')}${more} (the rollback path is not ready; set preflight: warn to report without failing)`
+  const what = errors.every((f) => f.kind.startsWith('metrics-'))
+    ? 'the metric rules cannot judge'
+    : errors.some((f) => f.kind.startsWith('metrics-'))
+      ? 'the rollback path is not ready, and the metric rules cannot judge'
+      : 'the rollback path is not ready'
+  return `preflight: ${shown.join('; ')}${more} (${what}; set preflight: warn to report without failing)`
 }
 
 /** How a finding is annotated under this mode: `preflight: warn` makes every finding a warning. */

@@ -138,7 +138,7 @@ export interface RunRecord {
   rollback: RollbackOutcome
   /** Plain notes for the summary: "no prometheus-url: only the health rules apply", … */
   notes: string[]
-  /** What the preflight found wrong on the hosts at the start of the watch (absent: nothing). */
+  /** What the preflight found wrong on the hosts and the metric provider at the start of the watch (absent: nothing). */
   preflight?: PreflightFinding[]
   dryRun: boolean
   cancelled: boolean

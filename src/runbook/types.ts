@@ -45,10 +45,17 @@ export interface HealthReading {
  */
 export type MetricStatus = 'measured' | 'unknown' | 'insufficient' | 'off'
 
+/**
+ * Why a provider gave no number, where the adapter can tell: the preflight names the fault by it
+ * (the keys, the endpoint, one query). Absent: some other failure, told by `reason` alone.
+ */
+export type UnknownCause = 'credentials' | 'unreachable' | 'rate-limited' | 'rejected' | 'no-data'
+
 export interface MetricReading {
   status: MetricStatus
   value: number | null
   reason?: string
+  cause?: UnknownCause
 }
 
 /** A host check over SSH. `alert` means the check found the condition it looks for. */

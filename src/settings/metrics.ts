@@ -39,10 +39,25 @@ export function providerName(get: InputGetter): MetricsProviderName | undefined 
 }
 
 /** How messages name a provider, and the input that says where it answers. */
-export const PROVIDER_LABEL: Record<MetricsProviderName, { label: string; where: string }> = {
-  prometheus: { label: 'Prometheus', where: Inputs.PrometheusUrl },
-  datadog: { label: 'Datadog', where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})` },
-  web: { label: 'the web endpoint', where: `${Inputs.WebUrl} or the query URLs` }
+export const PROVIDER_LABEL: Record<
+  MetricsProviderName,
+  { label: string; where: string; credentials: string }
+> = {
+  prometheus: {
+    label: 'Prometheus',
+    where: Inputs.PrometheusUrl,
+    credentials: `${Inputs.PrometheusHeaders} (or the token in ${Inputs.PrometheusUrl})`
+  },
+  datadog: {
+    label: 'Datadog',
+    where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})`,
+    credentials: `${Inputs.DatadogApiKey} and ${Inputs.DatadogAppKey} (and ${Inputs.DatadogSite})`
+  },
+  web: {
+    label: 'the web endpoint',
+    where: `${Inputs.WebUrl} or the query URLs`,
+    credentials: Inputs.WebHeaders
+  }
 }
 
 /** The inputs that belong to one provider: set beside another, they are a mistake. */
