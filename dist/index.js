@@ -64622,11 +64622,16 @@ function queryEndpoint(baseUrl, api = 'query') {
 function promTime(at) {
     return (at / 1000).toFixed(3);
 }
-const unknown = (reason) => ({ status: 'unknown', value: null, reason });
+const unknown = (reason, cause) => ({
+    status: 'unknown',
+    value: null,
+    reason,
+    ...(cause ? { cause } : {})
+});
 /** Prometheus sample values are strings: "0.25", "NaN", "+Inf", "-Inf". */
 function parseSampleValue(raw) {
     if (raw === 'NaN')
-        return unknown('value is NaN: no traffic in the rate window (0/0), or no samples to divide');
+        return unknown('value is NaN: no traffic in the rate window (0/0), or no samples to divide', 'no-data');
     if (raw === '+Inf' || raw === 'Inf')
         return unknown('value is +Inf: division by zero, or observations above the highest histogram bucket');
     if (raw === '-Inf')
@@ -64649,7 +64654,7 @@ function readAnswer(answer, promql) {
     if (answer.status === 'error') {
         const type = typeof answer.errorType === 'string' ? answer.errorType : 'error';
         const message = typeof answer.error === 'string' ? answer.error : 'no message';
-        return unknown(`Prometheus ${type} for query ${JSON.stringify(promql)}: ${JSON.stringify(message)}`);
+        return unknown(`Prometheus ${type} for query ${JSON.stringify(promql)}: ${JSON.stringify(message)}`, type === 'bad_data' ? 'rejected' : undefined);
     }
     if (answer.status !== 'success' || !answer.data)
         return unknown('unexpected answer from Prometheus (no status "success" and no data)');
@@ -64664,7 +64669,7 @@ function readAnswer(answer, promql) {
             return unknown('malformed vector result');
         if (result.length === 0)
             return unknown("empty result (no series): the query matched nothing; if a ratio's numerator may not " +
-                'exist yet (no 5xx so far), wrap it as (sum(rate(...)) or vector(0))');
+                'exist yet (no 5xx so far), wrap it as (sum(rate(...)) or vector(0))', 'no-data');
         if (result.length > 1)
             return unknown(`query returned ${result.length} series; aggregate it (e.g. sum(...))`);
         const value = result[0]?.value;
@@ -64749,7 +64754,8 @@ function createPrometheus(settings, opts) {
         if (!res.ok)
             return {
                 failure: res.kind === 'cancelled' ? 'cancelled' : `Prometheus: ${res.reason}`,
-                answered: false
+                answered: false,
+                ...(res.kind === 'cancelled' ? {} : { cause: 'unreachable' })
             };
         const text = res.body;
         let answer;
@@ -64764,9 +64770,13 @@ function createPrometheus(settings, opts) {
         // Prometheus answers its own errors (400 bad_data, 422 execution, 503 timeout) as JSON.
         if (answer && answer.status === 'error')
             return { answer };
-        const failed = (failure) => ({ failure, answered: true });
+        const failed = (failure, cause) => ({
+            failure,
+            answered: true,
+            ...(cause ? { cause } : {})
+        });
         if (res.status === 401 || res.status === 403)
-            return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`);
+            return failed(`HTTP ${res.status} from Prometheus — check prometheus-headers`, 'credentials');
         if (res.status === 404)
             return failed(`HTTP 404 from Prometheus at ${redactUrl(url).shown} — check prometheus-url`);
         if (res.status < 200 || res.status >= 300)
@@ -64780,7 +64790,7 @@ function createPrometheus(settings, opts) {
     return {
         async query(promql, at, signal) {
             const got = await fetchAnswer(endpoint, { query: promql, time: promTime(at) }, promql, timeoutMs, signal);
-            return 'failure' in got ? unknown(got.failure) : readAnswer(got.answer, promql);
+            return 'failure' in got ? unknown(got.failure, got.cause) : readAnswer(got.answer, promql);
         },
         async queryRange(promql, range, signal) {
             const points = [];
@@ -64899,7 +64909,12 @@ function followJsonPath(doc, steps) {
 
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const web_unknown = (reason) => ({ status: 'unknown', value: null, reason });
+const web_unknown = (reason, cause) => ({
+    status: 'unknown',
+    value: null,
+    reason,
+    ...(cause ? { cause } : {})
+});
 /** The URL of one query at one time: {query} URL-encoded, {time} in unix seconds. */
 function webQueryUrl(template, query, at) {
     const time = String(Math.floor(at / 1000));
@@ -64920,10 +64935,10 @@ function readWebValue(doc, path) {
     const got = followJsonPath(doc, steps);
     const where = formatJsonPath(steps);
     if (!got.found)
-        return web_unknown(`no value at ${where} in the answer (${got.missing})`);
+        return web_unknown(`no value at ${where} in the answer (${got.missing})`, 'no-data');
     const v = got.value;
     if (v === null)
-        return web_unknown(`the value at ${where} is null (no data)`);
+        return web_unknown(`the value at ${where} is null (no data)`, 'no-data');
     if (typeof v === 'string')
         return web_unknown(`the value at ${where} is the string ${JSON.stringify(web_snippet(v))}, not a JSON number`);
     if (typeof v !== 'number' || !Number.isFinite(v))
@@ -64949,10 +64964,12 @@ function createWeb(settings, opts) {
                 signal
             });
             if (!res.ok)
-                return web_unknown(res.kind === 'cancelled' ? 'cancelled' : `web: ${res.reason}`);
+                return res.kind === 'cancelled'
+                    ? web_unknown('cancelled')
+                    : web_unknown(`web: ${res.reason}`, 'unreachable');
             const shown = redactUrl(url).shown;
             if (res.status === 401 || res.status === 403)
-                return web_unknown(`HTTP ${res.status} from ${shown} — check web-headers`);
+                return web_unknown(`HTTP ${res.status} from ${shown} — check web-headers`, 'credentials');
             if (res.status < 200 || res.status >= 300)
                 return web_unknown(`HTTP ${res.status} from ${shown}${res.body ? `: ${web_snippet(res.body)}` : ''}`);
             let doc;
@@ -64987,7 +65004,12 @@ const RANGE_CHUNK_MS = 60 * 60_000;
 const MAX_RANGE_WAIT_MS = 60_000;
 const RANGE_ATTEMPTS = 3;
 const datadog_RANGE_TIMEOUT_MS = 30_000;
-const datadog_unknown = (reason) => ({ status: 'unknown', value: null, reason });
+const datadog_unknown = (reason, cause) => ({
+    status: 'unknown',
+    value: null,
+    reason,
+    ...(cause ? { cause } : {})
+});
 /** `https://api.<site>/api/v1/query`, or under datadog-api-url (a proxy's path kept). */
 function datadogEndpoint(settings) {
     const base = new URL(settings.apiUrl);
@@ -65015,7 +65037,8 @@ function readSeries(answer) {
         return { failure: 'unexpected answer from Datadog (no series list)' };
     if (answer.series.length === 0)
         return {
-            failure: 'no series: the query matched nothing (a metric sent only when non-zero, such as an error count, can be wrapped in default_zero(...))'
+            failure: 'no series: the query matched nothing (a metric sent only when non-zero, such as an error count, can be wrapped in default_zero(...))',
+            cause: 'no-data'
         };
     if (answer.series.length > 1)
         return {
@@ -65046,9 +65069,9 @@ function bucketReading(buckets, judged) {
         if (b.end <= judged)
             newest = b;
     if (!newest)
-        return datadog_unknown(`no complete bucket ended by ${new Date(judged).toISOString()} (now − datadog-lag): the data is late, or the rollup is longer than the look-back`);
+        return datadog_unknown(`no complete bucket ended by ${new Date(judged).toISOString()} (now − datadog-lag): the data is late, or the rollup is longer than the look-back`, 'no-data');
     if (newest.value === null)
-        return datadog_unknown(`no data in the bucket ${new Date(newest.start).toISOString()}–${new Date(newest.end).toISOString()} (a null point; default_zero(...) makes an absent count 0)`);
+        return datadog_unknown(`no data in the bucket ${new Date(newest.start).toISOString()}–${new Date(newest.end).toISOString()} (a null point; default_zero(...) makes an absent count 0)`, 'no-data');
     return { status: 'measured', value: newest.value };
 }
 function datadog_snippet(text) {
@@ -65069,7 +65092,8 @@ function createDatadog(settings, opts) {
             return {
                 failure: `Datadog rate limit: no request for another ${formatDuration(Math.ceil(wait / 1000) * 1000)} (X-RateLimit-Reset)`,
                 answered: true,
-                retryAfterMs: wait
+                retryAfterMs: wait,
+                cause: 'rate-limited'
             };
         sent++;
         const res = await request({
@@ -65093,7 +65117,8 @@ function createDatadog(settings, opts) {
         if (!res.ok)
             return {
                 failure: res.kind === 'cancelled' ? 'cancelled' : `Datadog: ${res.reason}`,
-                answered: false
+                answered: false,
+                ...(res.kind === 'cancelled' ? {} : { cause: 'unreachable' })
             };
         let answer;
         try {
@@ -65115,21 +65140,28 @@ function createDatadog(settings, opts) {
             return {
                 failure: `Datadog rate limit (HTTP 429), resets in ${formatDuration(ms)}${said}`,
                 answered: true,
-                retryAfterMs: ms
+                retryAfterMs: ms,
+                cause: 'rate-limited'
             };
         }
         if (res.status === 401 || res.status === 403)
             return {
                 failure: `Datadog refused the keys (HTTP ${res.status}${errors ? ` ${datadog_snippet(errors)}` : ''}) — check datadog-api-key and datadog-app-key (the application key needs the timeseries_query permission) and datadog-site`,
-                answered: true
+                answered: true,
+                cause: 'credentials'
             };
         if (res.status === 400)
             return {
                 failure: `Datadog could not run the query ${JSON.stringify(query)}${said}`,
-                answered: true
+                answered: true,
+                cause: 'rejected'
             };
         if (res.status < 200 || res.status >= 300)
-            return { failure: `HTTP ${res.status} from Datadog${said}`, answered: true };
+            return {
+                failure: `HTTP ${res.status} from Datadog${said}`,
+                answered: true,
+                ...(res.status >= 500 ? { cause: 'unreachable' } : {})
+            };
         if (!answer)
             return {
                 failure: `Datadog answered with something that is not JSON: ${datadog_snippet(res.body) || '(empty)'} — check datadog-api-url`,
@@ -65142,9 +65174,11 @@ function createDatadog(settings, opts) {
             const judged = at - settings.lagMs;
             const got = await fetchAnswer(query, judged - lookbackMs(query), judged, opts.timeoutMs, signal);
             if ('failure' in got)
-                return datadog_unknown(got.failure);
+                return datadog_unknown(got.failure, got.cause);
             const read = readSeries(got.answer);
-            return 'failure' in read ? datadog_unknown(read.failure) : bucketReading(read.buckets, judged);
+            return 'failure' in read
+                ? datadog_unknown(read.failure, read.cause)
+                : bucketReading(read.buckets, judged);
         },
         async queryRange(query, range, signal) {
             const { start, end, stepMs } = range;
@@ -74100,9 +74134,21 @@ function providerName(get) {
 }
 /** How messages name a provider, and the input that says where it answers. */
 const PROVIDER_LABEL = {
-    prometheus: { label: 'Prometheus', where: Inputs.PrometheusUrl },
-    datadog: { label: 'Datadog', where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})` },
-    web: { label: 'the web endpoint', where: `${Inputs.WebUrl} or the query URLs` }
+    prometheus: {
+        label: 'Prometheus',
+        where: Inputs.PrometheusUrl,
+        credentials: `${Inputs.PrometheusHeaders} (or the token in ${Inputs.PrometheusUrl})`
+    },
+    datadog: {
+        label: 'Datadog',
+        where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})`,
+        credentials: `${Inputs.DatadogApiKey} and ${Inputs.DatadogAppKey} (and ${Inputs.DatadogSite})`
+    },
+    web: {
+        label: 'the web endpoint',
+        where: `${Inputs.WebUrl} or the query URLs`,
+        credentials: Inputs.WebHeaders
+    }
 };
 /** The inputs that belong to one provider: set beside another, they are a mistake. */
 const OWN_INPUTS = {
@@ -74918,7 +74964,12 @@ function preflightFailure(mode, findings) {
         return undefined;
     const shown = errors.slice(0, 3).map((f) => f.title);
     const more = errors.length > 3 ? ` and ${errors.length - 3} more` : '';
-    return `preflight: ${shown.join('; ')}${more} (the rollback path is not ready; set preflight: warn to report without failing)`;
+    const what = errors.every((f) => f.kind.startsWith('metrics-'))
+        ? 'the metric rules cannot judge'
+        : errors.some((f) => f.kind.startsWith('metrics-'))
+            ? 'the rollback path is not ready, and the metric rules cannot judge'
+            : 'the rollback path is not ready';
+    return `preflight: ${shown.join('; ')}${more} (${what}; set preflight: warn to report without failing)`;
 }
 /** How a finding is annotated under this mode: `preflight: warn` makes every finding a warning. */
 function annotationLevel(mode, f) {
@@ -75018,6 +75069,108 @@ async function preflightHost(remote, settings, opts) {
 function preflightFleet(fleet, settings, opts) {
     const several = fleet.length > 1;
     return inPool(fleet, settings.policy.hostChecks.maxParallel, (m) => preflightHost(m.remote, settings, { ...opts, ...(several ? { host: m.label } : {}) }));
+}
+
+;// CONCATENATED MODULE: ./src/act/metrics-preflight.ts
+
+/** The configured queries by the input that holds them, in the order messages list them. */
+function queryInputs(queries) {
+    const all = [
+        [Inputs.ErrorRateQuery, queries.errorRate],
+        [Inputs.LatencyQuery, queries.latency],
+        [Inputs.RequestRateQuery, queries.requestRate],
+        [Inputs.ErrorRateFastQuery, queries.fastErrorRate]
+    ];
+    return all
+        .filter((e) => typeof e[1] === 'string' && e[1].trim() !== '')
+        .map(([input, query]) => ({ input, query }));
+}
+async function probeMetrics(source, queries, at, signal) {
+    return Promise.all(queryInputs(queries).map(async ({ input, query }) => ({
+        input,
+        // A port never throws by contract; a bug in one must not end the watch before it starts.
+        reading: await source.query(query, at, signal).catch((e) => ({
+            status: 'unknown',
+            value: null,
+            reason: e?.message ?? String(e)
+        }))
+    })));
+}
+
+;// CONCATENATED MODULE: ./src/runbook/metrics-preflight.ts
+/** Inputs whose emptiness costs a rule only as a second opinion: a warning, not an error. */
+const SECONDARY = new Set(['error-rate-fast-query']);
+/** What the readings mean: findings with the preflight's kinds, severities and wording. */
+function metricsPreflightFindings(probes, ctx) {
+    const failed = probes.filter((p) => p.reading.status === 'unknown');
+    // A watch cancelled while the preflight read has nothing to say about the provider.
+    if (failed.some((p) => p.reading.reason === 'cancelled'))
+        return [];
+    const findings = [];
+    // No host on these: the provider is one for the whole fleet.
+    const add = (f) => findings.push(f);
+    const reason = (p) => p.reading.reason ?? 'no reason given';
+    const of = (cause) => failed.filter((p) => p.reading.cause === cause);
+    // The keys and the endpoint fail every query alike: one finding, not one per query.
+    const refused = of('credentials');
+    if (refused.length > 0)
+        add({
+            kind: 'metrics-credentials',
+            severity: 'error',
+            title: `${ctx.label} refused the credentials`,
+            message: `${reason(refused[0])}: every metric rule stays unknown until ${ctx.credentials} are fixed`
+        });
+    const unreachable = of('unreachable');
+    const allUnreachable = unreachable.length > 0 && unreachable.length === failed.length;
+    if (allUnreachable && failed.length === probes.length)
+        add({
+            kind: 'metrics-unreachable',
+            severity: 'error',
+            title: `${ctx.label} did not answer`,
+            message: `${reason(unreachable[0])}: every metric rule stays unknown while it does not; check ${ctx.where}`
+        });
+    const limited = of('rate-limited');
+    if (limited.length > 0)
+        add({
+            kind: 'metrics-rate-limited',
+            severity: 'warning',
+            title: `${ctx.label} is rate limiting`,
+            message: `${reason(limited[0])}: ${limited.map((p) => p.input).join(', ')} could not be checked; readings are unknown (never a breach) until the limit resets`
+        });
+    for (const p of failed) {
+        const cause = p.reading.cause;
+        if (cause === 'credentials' || cause === 'rate-limited')
+            continue;
+        if (cause === 'unreachable' && allUnreachable && failed.length === probes.length)
+            continue;
+        const severity = SECONDARY.has(p.input) ? 'warning' : 'error';
+        if (cause === 'no-data')
+            add({
+                kind: 'metrics-no-data',
+                severity,
+                title: `${p.input} returned nothing`,
+                message: `${p.input} returned no data from ${ctx.label} (${reason(p)}): its rule stays unknown; check the query against the service's metrics`
+            });
+        else if (cause === 'rejected')
+            add({
+                kind: 'metrics-rejected',
+                severity,
+                title: `${ctx.label} could not run ${p.input}`,
+                message: `${reason(p)}: its rule stays unknown; write ${p.input} in ${ctx.label}'s query language`
+            });
+        else
+            add({
+                kind: 'metrics-failed',
+                severity,
+                title: `${p.input} could not be read`,
+                message: `${reason(p)}: its rule stays unknown while this lasts`
+            });
+    }
+    return findings;
+}
+/** The one log line when every query returned data. */
+function metricsPassedLine(probes, label) {
+    return `${label} preflight: ok, ${probes.length === 1 ? 'the query' : `all ${probes.length} queries`} returned data (${probes.map((p) => p.input).join(', ')})`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -75204,6 +75357,9 @@ async function respond(final, prior, deps) {
 
 
 
+
+
+
 /**
  * The preflight at the start of the watch: on every host, over its pinned connection, the
  * connection and (unless `preflight: off`) the rollback path (act/preflight.ts). Each finding is
@@ -75228,14 +75384,7 @@ async function preflight(ctx) {
             }
             return;
         }
-        for (const f of r.findings) {
-            const level = annotationLevel(mode, f);
-            const title = `preflight: ${f.title}`;
-            if (level === 'error')
-                error(f.message, { title });
-            else
-                warning(f.message, { title });
-        }
+        watch_annotate(mode, r.findings);
         findings.push(...r.findings);
     });
     const sharing = (r) => r.shared
@@ -75259,6 +75408,37 @@ async function preflight(ctx) {
         (mode === 'off'
             ? ''
             : `; ${clean.length} of ${fleet.length} ready (checked ${passedLine(results[0].raw, ctxAt)} on each)`));
+    return findings;
+}
+/** Each finding as an annotation, at once: the watch goes on. */
+function watch_annotate(mode, findings) {
+    for (const f of findings) {
+        const title = `preflight: ${f.title}`;
+        if (annotationLevel(mode, f) === 'error')
+            error(f.message, { title });
+        else
+            warning(f.message, { title });
+    }
+}
+/**
+ * The metric provider's preflight (unless `preflight: off`): one instant reading of each
+ * configured query now. Findings are annotated at once and fail the step at the end under
+ * `preflight: fail`, as the host's do; the watch runs either way and its readings stay unknown
+ * (never a breach) for as long as the fault lasts.
+ */
+async function metricsPreflight(ctx, metrics) {
+    const { settings, log, cancel, adapters } = ctx;
+    const mode = settings.preflight ?? 'off';
+    const queries = queriesOf(settings);
+    if (mode === 'off' || !metrics || !queries || !settings.metrics)
+        return [];
+    const provider = PROVIDER_LABEL[settings.metrics.provider];
+    const t0 = adapters.clock.now();
+    const probes = await probeMetrics(metrics, queries, t0, cancel.signal);
+    const findings = metricsPreflightFindings(probes, provider);
+    watch_annotate(mode, findings);
+    if (findings.length === 0 && !cancel.signal.aborted)
+        log.info(`${metricsPassedLine(probes, provider.label)} in ${adapters.clock.now() - t0} ms`);
     return findings;
 }
 /** Host checks on the one host, or on every host of a fleet; the first cycle's time is logged. */
@@ -75301,8 +75481,8 @@ async function priorRollback(ctx, github, self, final) {
 async function watchMode(ctx) {
     const { settings, adapters, remote, cancel, log } = ctx;
     const { clock } = adapters;
-    const preflightFound = await preflight(ctx);
     const metrics = adapters.metrics(settings);
+    const preflightFound = [...(await preflight(ctx)), ...(await metricsPreflight(ctx, metrics))];
     const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel };
     const steps = [];
     const deps = {
