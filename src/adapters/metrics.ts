@@ -7,6 +7,7 @@ import type { MetricsHistory, MetricsSource } from './ports.js'
 import { createPrometheus } from './prometheus.js'
 import { createWeb } from './web.js'
 import { createDatadog } from './datadog.js'
+import { createCloudWatch } from './cloudwatch.js'
 import type { MetricsProviderName, Settings } from '../settings/types.js'
 
 export type MetricsProvider = MetricsSource & MetricsHistory
@@ -24,6 +25,11 @@ const PROVIDERS: Record<MetricsProviderName, Factory> = {
   datadog: (settings, network) =>
     settings.datadog
       ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
+      : undefined,
+  // The SDK brings its own HTTP stack: proxies and ca-certificate do not reach it yet.
+  cloudwatch: (settings) =>
+    settings.cloudwatch
+      ? createCloudWatch(settings.cloudwatch, { timeoutMs: settings.policy.health.timeoutMs })
       : undefined,
   web: (settings, network) =>
     settings.web

@@ -182,6 +182,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     ...(metricsPart.prometheus ? { prometheus: metricsPart.prometheus } : {}),
     ...(metricsPart.web ? { web: metricsPart.web } : {}),
     ...(metricsPart.datadog ? { datadog: metricsPart.datadog } : {}),
+    ...(metricsPart.cloudwatch ? { cloudwatch: metricsPart.cloudwatch } : {}),
     ...(replay ? { replay: replaySettings(get, env.now) } : {}),
     network: { caCertificates: caCertificates(get, env, resolve) },
     failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),

@@ -5,6 +5,7 @@ import { DEFAULTS, Inputs, type Mode } from './names.js'
 import { describeValue } from '../lib/patterns.js'
 import { InputError } from './errors.js'
 import { parseJsonPath } from '../lib/json-path.js'
+import { parseCloudWatchQuery, REGION } from './cloudwatch.js'
 import { redactUrl } from '../lib/urls.js'
 import { duration, httpUrl, optional, parseHeaders, text, urlSecrets } from './fields.js'
 import { fastErrorRateQuery } from './replay.js'
@@ -19,7 +20,10 @@ import {
 } from './types.js'
 
 /** The part of Settings the metric inputs fill, and the secrets they hold. */
-export type MetricsPart = Pick<Settings, 'metrics' | 'prometheus' | 'web' | 'datadog'> & {
+export type MetricsPart = Pick<
+  Settings,
+  'metrics' | 'prometheus' | 'web' | 'datadog' | 'cloudwatch'
+> & {
   secrets: string[]
 }
 
@@ -53,6 +57,12 @@ export const PROVIDER_LABEL: Record<
     where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})`,
     credentials: `${Inputs.DatadogApiKey} and ${Inputs.DatadogAppKey} (and ${Inputs.DatadogSite})`
   },
+  cloudwatch: {
+    label: 'CloudWatch',
+    where: `${Inputs.CloudWatchRegion} (or ${Inputs.CloudWatchEndpoint})`,
+    credentials:
+      'the AWS credentials of the job (aws-actions/configure-aws-credentials: role-to-assume, role-duration-seconds)'
+  },
   web: {
     label: 'the web endpoint',
     where: `${Inputs.WebUrl} or the query URLs`,
@@ -69,6 +79,7 @@ const OWN_INPUTS: Record<MetricsProviderName, string[]> = {
     Inputs.DatadogApiUrl
     // datadog-site and datadog-lag have defaults the runner fills in: not checked.
   ],
+  cloudwatch: [Inputs.CloudWatchRegion, Inputs.CloudWatchEndpoint],
   web: [Inputs.WebUrl, Inputs.WebHeaders, Inputs.WebValuePath, Inputs.WebTimeout]
 }
 
@@ -107,7 +118,7 @@ function metricQueries(get: InputGetter, provider: MetricsProviderName): MetricQ
 }
 
 /** The providers whose history a replay can read (a range query). */
-const RANGE_PROVIDERS: readonly MetricsProviderName[] = ['prometheus', 'datadog']
+const RANGE_PROVIDERS: readonly MetricsProviderName[] = ['prometheus', 'datadog', 'cloudwatch']
 
 /** Parses metrics-provider and its provider's inputs. Throws InputError naming the input. */
 export function parseMetrics(get: InputGetter, mode: Mode): MetricsPart {
@@ -127,6 +138,7 @@ export function parseMetrics(get: InputGetter, mode: Mode): MetricsPart {
   const metrics = { provider, queries: metricQueries(get, provider) }
   if (provider === 'web') return { metrics, ...parseWeb(get, metrics.queries) }
   if (provider === 'datadog') return { metrics, ...parseDatadog(get) }
+  if (provider === 'cloudwatch') return { metrics, ...parseCloudWatch(get, metrics.queries) }
   const promUrl = optional(get, Inputs.PrometheusUrl)
   if (!promUrl)
     throw new InputError(
@@ -236,5 +248,35 @@ function parseDatadog(get: InputGetter): Omit<MetricsPart, 'metrics'> {
   return {
     datadog: { apiUrl, apiKey: keys[0], appKey: keys[1], lagMs },
     secrets: [...keys, ...urlSecrets(override)]
+  }
+}
+
+function parseCloudWatch(get: InputGetter, queries: MetricQueries): Omit<MetricsPart, 'metrics'> {
+  const pairs: [string, string | undefined][] = [
+    [Inputs.ErrorRateQuery, queries.errorRate],
+    [Inputs.LatencyQuery, queries.latency],
+    [Inputs.RequestRateQuery, queries.requestRate],
+    [Inputs.ErrorRateFastQuery, queries.fastErrorRate]
+  ]
+  for (const [name, query] of pairs) if (query !== undefined) parseCloudWatchQuery(name, query)
+  const region = optional(get, Inputs.CloudWatchRegion)
+  if (region && !REGION.test(region))
+    throw new InputError(
+      `${Inputs.CloudWatchRegion} ${describeValue(region)} is not an AWS region such as us-east-1 or eu-west-1`
+    )
+  const endpoint = optional(get, Inputs.CloudWatchEndpoint)
+  if (endpoint) {
+    httpUrl(Inputs.CloudWatchEndpoint, endpoint)
+    const url = new URL(endpoint)
+    if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
+      throw new InputError(
+        `${Inputs.CloudWatchEndpoint} '${redactUrl(endpoint).shown}' is plain http to ${url.hostname}: signed requests and session tokens would cross the network in clear text; use https (http only to 127.0.0.1 or ::1)`
+      )
+  }
+  const lagRaw = text(get, Inputs.CloudWatchLag)
+  const lagMs = /^0+[a-z]*$/.test(lagRaw) ? 0 : duration(get, Inputs.CloudWatchLag)
+  return {
+    cloudwatch: { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), lagMs },
+    secrets: urlSecrets(endpoint)
   }
 }

@@ -27,6 +27,9 @@ export const Inputs = {
   WebHeaders: 'web-headers',
   WebValuePath: 'web-value-path',
   WebTimeout: 'web-timeout',
+  CloudWatchRegion: 'cloudwatch-region',
+  CloudWatchEndpoint: 'cloudwatch-endpoint',
+  CloudWatchLag: 'cloudwatch-lag',
   CaCertificate: 'ca-certificate',
   ErrorRateQuery: 'error-rate-query',
   LatencyQuery: 'latency-query',
@@ -93,6 +96,7 @@ export const DEFAULTS = {
   [Inputs.HealthMethod]: 'GET',
   [Inputs.DatadogSite]: 'datadoghq.com',
   [Inputs.DatadogLag]: '60s',
+  [Inputs.CloudWatchLag]: '120s',
   [Inputs.ErrorRateQuery]:
     '(sum(rate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total[1m]))',
   [Inputs.LatencyQuery]:

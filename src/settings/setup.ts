@@ -168,6 +168,10 @@ export function printPolicy(settings: Settings): void {
       core.info(
         `datadog: ${redactUrl(settings.datadog.apiUrl).shown}, a reading is the newest bucket that ended ${d(settings.datadog.lagMs)} (datadog-lag) before the probe`
       )
+    if (settings.cloudwatch)
+      core.info(
+        `cloudwatch: region ${settings.cloudwatch.region ?? '(AWS_REGION)'}${settings.cloudwatch.endpoint ? `, endpoint ${redactUrl(settings.cloudwatch.endpoint).shown}` : ''}, a reading is the newest period that ended ${d(settings.cloudwatch.lagMs)} (cloudwatch-lag) before the probe`
+      )
     core.info(`error-rate-query: ${q?.errorRate}`)
     core.info(`latency-query: ${q?.latency}`)
     core.info(`request-rate-query: ${q?.requestRate}`)

@@ -19,10 +19,10 @@ export interface PrometheusSettings {
 }
 
 /** The metric providers the action can read; each is an adapter behind the same two ports. */
-export const METRIC_PROVIDERS = ['prometheus', 'datadog', 'web'] as const
+export const METRIC_PROVIDERS = ['prometheus', 'datadog', 'cloudwatch', 'web'] as const
 export type MetricsProviderName = (typeof METRIC_PROVIDERS)[number]
 /** Named by metrics-provider's description but not built yet: a clear bad input, not a typo. */
-export const PLANNED_PROVIDERS = ['cloudwatch'] as const
+export const PLANNED_PROVIDERS: readonly string[] = []
 
 /** Datadog's public sites (api.<site>), as its API description lists them. */
 export const DATADOG_SITES = [
@@ -46,6 +46,16 @@ export interface DatadogSettings {
   /** datadog-app-key (a secret; needs timeseries_query). */
   appKey: string
   /** datadog-lag: a reading at t is the newest bucket that ended by t − lag. */
+  lagMs: number
+}
+
+/** metrics-provider cloudwatch: where GetMetricData is asked and how late its periods are. */
+export interface CloudWatchSettings {
+  /** cloudwatch-region; undefined: the SDK's own (AWS_REGION, as configure-aws-credentials sets it). */
+  region?: string
+  /** cloudwatch-endpoint: in place of https://monitoring.<region>.amazonaws.com (a test server, a VPC endpoint). */
+  endpoint?: string
+  /** cloudwatch-lag: a reading at t is the newest period that ended by t − lag. */
   lagMs: number
 }
 
@@ -178,6 +188,7 @@ export interface Settings {
   prometheus?: PrometheusSettings
   /** The Datadog provider's connection (set with metrics.provider datadog). */
   datadog?: DatadogSettings
+  cloudwatch?: CloudWatchSettings
   /** The web provider's endpoint (set with metrics.provider web). */
   web?: WebSettings
   /** Set in mode replay only. */
