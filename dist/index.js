@@ -35854,6 +35854,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421: // external "node:child_process"
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540: // external "node:console"
 /***/ ((module) => {
 
@@ -35889,6 +35896,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024: // external "node:fs"
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455: // external "node:fs/promises"
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067: // external "node:http"
 /***/ ((module) => {
 
@@ -35903,6 +35924,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 4708: // external "node:https"
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 7030: // external "node:net"
 /***/ ((module) => {
 
@@ -35910,10 +35938,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161: // external "node:os"
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760: // external "node:path"
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643: // external "node:perf_hooks"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708: // external "node:process"
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 
 /***/ }),
 
@@ -47763,9 +47812,9 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 ;// CONCATENATED MODULE: ./src/adapters/clock.ts
 /** The real clock. sleep() resolves early (never rejects) when the signal aborts. */
 const systemClock = {
@@ -53483,9 +53532,9 @@ const DURATION_HINT = 'use e.g. 500ms, 15s, 2m, 1h or 1m30s';
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
@@ -65234,84 +65283,6 @@ function sleep(ms, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/adapters/metrics.ts
-
-
-
-const PROVIDERS = {
-    prometheus: (settings, network) => settings.prometheus
-        ? createPrometheus(settings.prometheus, {
-            timeoutMs: settings.policy.health.timeoutMs,
-            network
-        })
-        : undefined,
-    datadog: (settings, network) => settings.datadog
-        ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
-        : undefined,
-    web: (settings, network) => settings.web
-        ? createWeb(settings.web, { timeoutMs: settings.policy.health.timeoutMs, network })
-        : undefined
-};
-/** The provider the settings name; undefined without one (only the health rules apply). */
-function metricsProvider(settings, network) {
-    const m = settings.metrics;
-    return m ? PROVIDERS[m.provider](settings, network) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/adapters/ssh/key.ts
-// The private key: its shape, and whether OpenSSH can use it without a person at the keyboard.
-// Neither function ever puts the key (or any part of it) in a message.
-
-const PRIVATE_KEY_BEGIN = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
-const PRIVATE_KEY_END = /-----END ([A-Z0-9]+ )*PRIVATE KEY-----/;
-/**
- * Checks that the text looks like a private key and returns it with LF line ends and a trailing
- * newline (OpenSSH refuses keys without one, and keys pasted into secrets often have CRLF).
- */
-function normalizePrivateKey(text) {
-    const key = text.replace(/\r\n?/g, '\n').trim();
-    if (!PRIVATE_KEY_BEGIN.test(key) || !PRIVATE_KEY_END.test(key)) {
-        throw new Error('ssh-private-key does not look like a private key: expected the whole key file, from ' +
-            "'-----BEGIN OPENSSH PRIVATE KEY-----' (or another '-----BEGIN … PRIVATE KEY-----') to its END line");
-    }
-    return `${key}\n`;
-}
-/**
- * Whether OpenSSH can load the key file as it is: `ssh-keygen -y -P '' -f FILE` (through
- * @actions/exec, silently: it prints the public half, and its errors name only the file). Null when
- * it can, else what is wrong with `ssh-private-key`, so that a passphrase or a truncated paste is
- * bad input at setup, not a failed rollback during an outage.
- */
-async function checkPrivateKeyFile(file) {
-    let result;
-    try {
-        result = await getExecOutput('ssh-keygen', ['-y', '-P', '', '-f', file], {
-            silent: true,
-            ignoreReturnCode: true
-        });
-    }
-    catch (err) {
-        return `could not be checked: ssh-keygen did not run (${err.message}): install openssh-client`;
-    }
-    if (result.exitCode === 0)
-        return null;
-    const stderr = result.stderr;
-    if (/passphrase/i.test(stderr))
-        return 'is protected by a passphrase, which the action cannot type: use a dedicated deploy key without one';
-    if (/invalid format|error in libcrypto|not a key|unsupported|too short|invalid/i.test(stderr))
-        return 'is not a usable private key (truncated, damaged, or not a private key): paste the whole key file, BEGIN to END line';
-    const last = stderr
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .pop() ?? '';
-    // ssh-keygen names the file, never its content; drop the path all the same.
-    return `could not be loaded by ssh-keygen (exit ${result.exitCode}: ${last.replace(file, 'the key file')})`;
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/lib/patterns.ts
 // What may cross into a remote shell or an ssh command line, in one place: settings validate every
 // input with these at setup (before the first probe), and the SSH and shell adapters check again
@@ -65495,6 +65466,439 @@ function knownHostsName(h) {
     return h.port === 22 ? h.host : `[${h.host}]:${h.port}`;
 }
 
+;// CONCATENATED MODULE: ./src/settings/errors.ts
+// Bad input: an input or the policy file is wrong. Thrown at setup, before anything is probed;
+// main reports it as `bad-input` and names the input and what was wrong (never a secret's value).
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/** A key of the policy file is wrong (a kind of bad input). */
+class PolicyError extends InputError {
+    constructor(message) {
+        super(message);
+        this.name = 'PolicyError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/settings/cloudwatch.ts
+// metrics-provider cloudwatch: each query input is a JSON array of GetMetricData's
+// MetricDataQuery (metric math included), exactly one of them returning data — the number the
+// rule reads. Checked here, once, so that a typo is bad input naming the input rather than an
+// unknown reading every cycle.
+
+
+const cloudwatch_ID = /^[a-z][a-zA-Z0-9_]{0,254}$/;
+const KEYS = new Set([
+    'Id',
+    'Expression',
+    'MetricStat',
+    'Period',
+    'Label',
+    'ReturnData',
+    'AccountId'
+]);
+function validPeriod(p) {
+    // Standard resolution: multiples of 60; high resolution: 1, 5, 10, 30.
+    return (typeof p === 'number' &&
+        Number.isInteger(p) &&
+        p > 0 &&
+        ([1, 5, 10, 30].includes(p) || p % 60 === 0));
+}
+/** Parses one query input; throws InputError naming it. */
+function parseCloudWatchQuery(name, raw) {
+    let doc;
+    try {
+        doc = JSON.parse(raw);
+    }
+    catch {
+        throw new InputError(`${name} is not JSON: with metrics-provider cloudwatch each query is a JSON array of MetricDataQuery, e.g. [{"Id":"e","Expression":"FILL(m1,0)/m2"},{"Id":"m1","MetricStat":{…},"ReturnData":false},…] (docs/metrics.md)`);
+    }
+    if (!Array.isArray(doc) || doc.length === 0 || doc.length > 20)
+        throw new InputError(`${name} must be a JSON array of 1 to 20 MetricDataQuery objects`);
+    const ids = new Set();
+    const queries = doc.map((q, i) => {
+        const where = `${name}[${i}]`;
+        if (!q || typeof q !== 'object' || Array.isArray(q))
+            throw new InputError(`${where} is not an object`);
+        const o = q;
+        const extra = Object.keys(o).find((k) => !KEYS.has(k));
+        if (extra !== undefined)
+            throw new InputError(`${where} has the member ${describeValue(extra)}: MetricDataQuery has ${[...KEYS].join(', ')}`);
+        if (typeof o.Id !== 'string' || !cloudwatch_ID.test(o.Id))
+            throw new InputError(`${where}.Id ${describeValue(String(o.Id))} must start with a lower-case letter, then letters, digits or _`);
+        if (ids.has(o.Id))
+            throw new InputError(`${where}.Id '${o.Id}' is used twice`);
+        ids.add(o.Id);
+        const hasExpr = typeof o.Expression === 'string' && o.Expression.trim() !== '';
+        if (hasExpr === (o.MetricStat !== undefined))
+            throw new InputError(`${where} needs exactly one of Expression and MetricStat`);
+        if (o.ReturnData !== undefined && typeof o.ReturnData !== 'boolean')
+            throw new InputError(`${where}.ReturnData must be true or false`);
+        if (o.Period !== undefined && !validPeriod(o.Period))
+            throw new InputError(`${where}.Period must be 1, 5, 10, 30 or a multiple of 60 (seconds)`);
+        if (o.MetricStat !== undefined) {
+            const ms = o.MetricStat;
+            const metric = ms?.Metric;
+            if (!metric || typeof metric.Namespace !== 'string' || typeof metric.MetricName !== 'string')
+                throw new InputError(`${where}.MetricStat.Metric needs Namespace and MetricName`);
+            if (!validPeriod(ms.Period))
+                throw new InputError(`${where}.MetricStat.Period must be 1, 5, 10, 30 or a multiple of 60 (seconds)`);
+            if (typeof ms.Stat !== 'string' || !ms.Stat)
+                throw new InputError(`${where}.MetricStat.Stat is required (Sum, Average, p95, …)`);
+            if (metric.Dimensions !== undefined) {
+                const dims = metric.Dimensions;
+                if (!Array.isArray(dims) ||
+                    dims.some((d) => !d ||
+                        typeof d.Name !== 'string' ||
+                        typeof d.Value !== 'string'))
+                    throw new InputError(`${where}.MetricStat.Metric.Dimensions must be [{"Name":…,"Value":…}]`);
+            }
+        }
+        return o;
+    });
+    const returned = queries.filter((q) => q.ReturnData !== false);
+    if (returned.length !== 1)
+        throw new InputError(`${name} returns ${returned.length} results: set "ReturnData": false on every query but the one whose number the rule reads`);
+    const result = returned[0];
+    const periodOf = (q) => q?.Period ?? q?.MetricStat?.Period;
+    // An expression's period is its own, or that of the metrics it reads (all alike here).
+    const periods = new Set(queries.map(periodOf).filter((p) => p !== undefined));
+    const periodS = periodOf(result) ?? (periods.size === 1 ? [...periods][0] : undefined);
+    if (periodS === undefined)
+        throw new InputError(`${name}: the periods of its metrics differ (${[...periods].join(', ')} s): give the returned expression a "Period"`);
+    return { queries, resultId: result.Id, periodS };
+}
+/** A region as AWS names them (us-east-1, eu-central-2, us-gov-west-1, …). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+;// CONCATENATED MODULE: ./src/adapters/cloudwatch.ts
+
+const cloudwatch_MIN_LOOKBACK_MS = 10 * 60_000;
+/** PartialData pages followed per request before the reading gives up (a bound, not a limit AWS sets). */
+const MAX_PAGES = 10;
+/** A replay's request covers at most this much (CloudWatch allows 100,800 datapoints a call). */
+const cloudwatch_RANGE_CHUNK_MS = 6 * 60 * 60_000;
+const cloudwatch_unknown = (reason, cause) => ({
+    status: 'unknown',
+    value: null,
+    reason,
+    ...(cause ? { cause } : {})
+});
+/** The error names the SDK raises (from the wire code or its own), by what they mean to a reading. */
+const CREDENTIAL_ERRORS = new Set([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'InvalidClientTokenId',
+    'UnrecognizedClientException',
+    'SignatureDoesNotMatch',
+    'IncompleteSignature',
+    'AccessDenied',
+    'AccessDeniedException',
+    'MissingAuthenticationToken',
+    'CredentialsProviderError'
+]);
+const THROTTLING = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded'
+]);
+const REJECTED = new Set([
+    'InvalidParameterValue',
+    'InvalidParameterValueException',
+    'InvalidParameterCombination',
+    'InvalidParameterCombinationException',
+    'MissingParameter',
+    'MissingRequiredParameterException',
+    'ValidationError',
+    'ValidationException',
+    'InvalidNextToken'
+]);
+function cloudwatch_short(text) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length > 120 ? `${one.slice(0, 120)}…` : one;
+}
+/** What a failed GetMetricData means: the reason shown (no key, no token) and its cause. */
+function classifyCloudWatchError(e) {
+    const err = (e ?? {});
+    const name = typeof err.name === 'string' ? err.name : 'Error';
+    const message = typeof err.message === 'string' ? cloudwatch_short(err.message) : '';
+    const status = err.$metadata?.httpStatusCode;
+    if (name === 'AbortError')
+        return { reason: 'cancelled' };
+    if (CREDENTIAL_ERRORS.has(name) || status === 401 || status === 403)
+        return {
+            reason: `CloudWatch refused the credentials (${name}${message ? `: ${message}` : ''}) — an expired session (the role's session lasts 1 h by default: role-duration-seconds) or a role without cloudwatch:GetMetricData`,
+            cause: 'credentials'
+        };
+    if (THROTTLING.has(name))
+        return {
+            reason: `CloudWatch throttled the request (${name}); the SDK's retries did not clear it`,
+            cause: 'rate-limited'
+        };
+    if (REJECTED.has(name))
+        return {
+            reason: `CloudWatch could not run the query (${name}${message ? `: ${message}` : ''})`,
+            cause: 'rejected'
+        };
+    if (name === 'TimeoutError' ||
+        typeof err.code === 'string' ||
+        (status !== undefined && status >= 500) ||
+        status === undefined)
+        return {
+            reason: `CloudWatch did not answer (${typeof err.code === 'string' ? err.code : name}${status ? ` HTTP ${status}` : ''}${message ? `: ${message}` : ''})`,
+            cause: 'unreachable'
+        };
+    return {
+        reason: `CloudWatch: ${name}${status ? ` (HTTP ${status})` : ''}${message ? `: ${message}` : ''}`
+    };
+}
+/** One page's datapoints of the result, or why the page has none it can give. */
+function readPage(out, parsed) {
+    const result = out.MetricDataResults?.find((r) => r.Id === parsed.resultId);
+    if (!result)
+        return { buckets: [], partial: Boolean(out.NextToken) };
+    const status = result.StatusCode;
+    if (status === 'InternalError' || status === 'Forbidden') {
+        const said = [...(result.Messages ?? []), ...(out.Messages ?? [])]
+            .map((m) => `${m.Code ?? ''} ${m.Value ?? ''}`.trim())
+            .filter(Boolean);
+        return {
+            failure: `CloudWatch answered ${status} for ${parsed.resultId}${said.length ? `: ${cloudwatch_short(said.join('; '))}` : ''}`
+        };
+    }
+    const ts = result.Timestamps ?? [];
+    const vs = result.Values ?? [];
+    const buckets = [];
+    for (let i = 0; i < Math.min(ts.length, vs.length); i++) {
+        const t = ts[i] instanceof Date ? ts[i].getTime() : Number(ts[i]) * 1000;
+        const v = vs[i];
+        if (!Number.isFinite(t) || typeof v !== 'number' || !Number.isFinite(v))
+            continue;
+        buckets.push({ start: t, end: t + parsed.periodS * 1000, value: v });
+    }
+    return { buckets, partial: status === 'PartialData' || Boolean(out.NextToken) };
+}
+/** The reading at `judged`: the newest bucket that ended by then. */
+function cwReading(buckets, judged, resultId) {
+    let newest;
+    for (const b of buckets)
+        if (b.end <= judged && (!newest || b.start > newest.start))
+            newest = b;
+    if (!newest)
+        return cloudwatch_unknown(buckets.length === 0
+            ? `no datapoints for ${resultId}: a metric emitted only when non-zero (an ALB's HTTPCode_Target_5XX_Count) needs FILL(m, 0) in the expression`
+            : `no complete period ended by ${new Date(judged).toISOString()} (now − cloudwatch-lag): the data is late`, 'no-data');
+    return { status: 'measured', value: newest.value };
+}
+/** The SDK's client, loaded when a watch first reads (a run without CloudWatch never loads it). */
+function sdkCall(settings, timeoutMs) {
+    let client;
+    return async (input, signal) => {
+        client ??= __nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)).then((sdk) => {
+            const c = new sdk.CloudWatchClient({
+                ...(settings.region ? { region: settings.region } : {}),
+                ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+                // One retry on a throttle or a 5xx: the next cycle asks again anyway.
+                maxAttempts: 2,
+                requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs }
+            });
+            return {
+                send: (i, s) => c.send(
+                // Unit is checked by CloudWatch itself (an unknown one is its InvalidParameterValue).
+                new sdk.GetMetricDataCommand(i), s ? { abortSignal: s } : {})
+            };
+        });
+        return (await client).send(input, signal);
+    };
+}
+function createCloudWatch(settings, opts) {
+    const call = opts.call ?? sdkCall(settings, opts.timeoutMs);
+    const parsedOf = new Map();
+    let sent = 0;
+    const parse = (q) => {
+        let p = parsedOf.get(q);
+        if (!p) {
+            p = parseCloudWatchQuery('the CloudWatch query', q);
+            parsedOf.set(q, p);
+        }
+        return p;
+    };
+    const lookback = (p) => Math.max(cloudwatch_MIN_LOOKBACK_MS, 3 * p.periodS * 1000);
+    /** Every page of one request, or why it has no datapoints to give. */
+    async function fetchBuckets(p, from, to, signal) {
+        const buckets = [];
+        let token;
+        for (let page = 0; page < MAX_PAGES; page++) {
+            let out;
+            try {
+                sent++;
+                out = await call({
+                    // CloudWatch rounds StartTime down to the period; EndTime is exclusive.
+                    StartTime: new Date(Math.floor(from / 1000) * 1000),
+                    EndTime: new Date(Math.ceil(to / 1000) * 1000),
+                    MetricDataQueries: p.queries,
+                    ScanBy: 'TimestampDescending',
+                    ...(token ? { NextToken: token } : {})
+                }, signal);
+            }
+            catch (e) {
+                if (signal?.aborted)
+                    return { failure: 'cancelled' };
+                return {
+                    failure: classifyCloudWatchError(e).reason,
+                    cause: classifyCloudWatchError(e).cause
+                };
+            }
+            const read = readPage(out, p);
+            if ('failure' in read)
+                return { failure: read.failure };
+            buckets.push(...read.buckets);
+            token = out.NextToken;
+            if (!token)
+                return { buckets };
+        }
+        return {
+            failure: `CloudWatch still had PartialData after ${MAX_PAGES} pages: narrow the query`
+        };
+    }
+    return {
+        async query(query, at, signal) {
+            let p;
+            try {
+                p = parse(query);
+            }
+            catch (e) {
+                return cloudwatch_unknown(e.message, 'rejected');
+            }
+            const judged = at - settings.lagMs;
+            const got = await fetchBuckets(p, judged - lookback(p), judged, signal);
+            if ('failure' in got)
+                return cloudwatch_unknown(got.failure, got.cause);
+            return cwReading(got.buckets, judged, p.resultId);
+        },
+        async queryRange(query, range, signal) {
+            const { start, end, stepMs } = range;
+            const points = [];
+            if (!(stepMs > 0) || !(end >= start))
+                return { ok: true, points, requests: 0 };
+            let p;
+            try {
+                p = parse(query);
+            }
+            catch (e) {
+                return { ok: false, reason: e.message, answered: false, requests: 0 };
+            }
+            const before = sent;
+            for (let chunkStart = start; chunkStart <= end; chunkStart += cloudwatch_RANGE_CHUNK_MS) {
+                const times = [];
+                const first = start + Math.ceil((chunkStart - start) / stepMs) * stepMs;
+                for (let t = first; t <= end && t < chunkStart + cloudwatch_RANGE_CHUNK_MS; t += stepMs)
+                    times.push(t);
+                if (times.length === 0)
+                    continue;
+                const got = await fetchBuckets(p, times[0] - settings.lagMs - lookback(p), times[times.length - 1] - settings.lagMs, signal);
+                if ('failure' in got)
+                    return {
+                        ok: false,
+                        reason: got.failure,
+                        answered: got.cause !== 'unreachable',
+                        requests: sent - before
+                    };
+                for (const t of times)
+                    points.push({ at: t, reading: cwReading(got.buckets, t - settings.lagMs, p.resultId) });
+            }
+            return { ok: true, points, requests: sent - before };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/metrics.ts
+
+
+
+
+const PROVIDERS = {
+    prometheus: (settings, network) => settings.prometheus
+        ? createPrometheus(settings.prometheus, {
+            timeoutMs: settings.policy.health.timeoutMs,
+            network
+        })
+        : undefined,
+    datadog: (settings, network) => settings.datadog
+        ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
+        : undefined,
+    // The SDK brings its own HTTP stack: proxies and ca-certificate do not reach it yet.
+    cloudwatch: (settings) => settings.cloudwatch
+        ? createCloudWatch(settings.cloudwatch, { timeoutMs: settings.policy.health.timeoutMs })
+        : undefined,
+    web: (settings, network) => settings.web
+        ? createWeb(settings.web, { timeoutMs: settings.policy.health.timeoutMs, network })
+        : undefined
+};
+/** The provider the settings name; undefined without one (only the health rules apply). */
+function metricsProvider(settings, network) {
+    const m = settings.metrics;
+    return m ? PROVIDERS[m.provider](settings, network) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/ssh/key.ts
+// The private key: its shape, and whether OpenSSH can use it without a person at the keyboard.
+// Neither function ever puts the key (or any part of it) in a message.
+
+const PRIVATE_KEY_BEGIN = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
+const PRIVATE_KEY_END = /-----END ([A-Z0-9]+ )*PRIVATE KEY-----/;
+/**
+ * Checks that the text looks like a private key and returns it with LF line ends and a trailing
+ * newline (OpenSSH refuses keys without one, and keys pasted into secrets often have CRLF).
+ */
+function normalizePrivateKey(text) {
+    const key = text.replace(/\r\n?/g, '\n').trim();
+    if (!PRIVATE_KEY_BEGIN.test(key) || !PRIVATE_KEY_END.test(key)) {
+        throw new Error('ssh-private-key does not look like a private key: expected the whole key file, from ' +
+            "'-----BEGIN OPENSSH PRIVATE KEY-----' (or another '-----BEGIN … PRIVATE KEY-----') to its END line");
+    }
+    return `${key}\n`;
+}
+/**
+ * Whether OpenSSH can load the key file as it is: `ssh-keygen -y -P '' -f FILE` (through
+ * @actions/exec, silently: it prints the public half, and its errors name only the file). Null when
+ * it can, else what is wrong with `ssh-private-key`, so that a passphrase or a truncated paste is
+ * bad input at setup, not a failed rollback during an outage.
+ */
+async function checkPrivateKeyFile(file) {
+    let result;
+    try {
+        result = await getExecOutput('ssh-keygen', ['-y', '-P', '', '-f', file], {
+            silent: true,
+            ignoreReturnCode: true
+        });
+    }
+    catch (err) {
+        return `could not be checked: ssh-keygen did not run (${err.message}): install openssh-client`;
+    }
+    if (result.exitCode === 0)
+        return null;
+    const stderr = result.stderr;
+    if (/passphrase/i.test(stderr))
+        return 'is protected by a passphrase, which the action cannot type: use a dedicated deploy key without one';
+    if (/invalid format|error in libcrypto|not a key|unsupported|too short|invalid/i.test(stderr))
+        return 'is not a usable private key (truncated, damaged, or not a private key): paste the whole key file, BEGIN to END line';
+    const last = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? '';
+    // ssh-keygen names the file, never its content; drop the path all the same.
+    return `could not be loaded by ssh-keygen (exit ${result.exitCode}: ${last.replace(file, 'the key file')})`;
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/adapters/shell.ts
 // Quoting and validation for everything that crosses into a remote shell. The remote side always
 // runs our text through a POSIX shell (sshd runs `$SHELL -c '<command>'`), so every value that
@@ -65575,8 +65979,8 @@ function formatRemoteCommand(spec) {
     return spec.appDir === '' ? body : `cd ${quoteRemoteDir(spec.appDir)} && ${body}`;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/adapters/ssh/connection.ts
 // The shared connection: one OpenSSH master (ControlMaster) per host, so that a watch with five
 // host checks per cycle logs in once, not five times per cycle. The master is our own child
@@ -65601,7 +66005,7 @@ function createSharedConnection(opts) {
             return;
         let child;
         try {
-            child = (0,external_node_child_process_namespaceObject.spawn)(opts.sshPath, [
+            child = (0,external_node_child_process_.spawn)(opts.sshPath, [
                 ...opts.connectionArgs,
                 '-o',
                 `ControlPath=${controlPath}`,
@@ -65860,7 +66264,7 @@ const runProcess = (file, args, opts) => new Promise((resolve) => {
             ...(spawnError ? { spawnError } : {})
         });
     };
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = (0,external_node_child_process_.spawn)(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const kill = (why) => {
         if (settled || killed)
             return;
@@ -66357,6 +66761,9 @@ const Inputs = {
     WebHeaders: 'web-headers',
     WebValuePath: 'web-value-path',
     WebTimeout: 'web-timeout',
+    CloudWatchRegion: 'cloudwatch-region',
+    CloudWatchEndpoint: 'cloudwatch-endpoint',
+    CloudWatchLag: 'cloudwatch-lag',
     CaCertificate: 'ca-certificate',
     ErrorRateQuery: 'error-rate-query',
     LatencyQuery: 'latency-query',
@@ -66421,6 +66828,7 @@ const names_DEFAULTS = {
     [Inputs.HealthMethod]: 'GET',
     [Inputs.DatadogSite]: 'datadoghq.com',
     [Inputs.DatadogLag]: '60s',
+    [Inputs.CloudWatchLag]: '120s',
     [Inputs.ErrorRateQuery]: '(sum(rate(http_requests_total{status=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total[1m]))',
     [Inputs.LatencyQuery]: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
     [Inputs.RequestRateQuery]: 'sum(rate(http_requests_total[1m]))',
@@ -67907,7 +68315,7 @@ function readCommentEvent(json) {
 const COMMAND_PREFIX = '/rollback-sentinel';
 const VERBS = ['rollback', 'clear-security', 'approve', 'status', 'help'];
 /** The keys each verb takes; anything else is a bad command. */
-const KEYS = {
+const commands_KEYS = {
     rollback: ['level', 'target'],
     'clear-security': ['target'],
     approve: [],
@@ -67970,9 +68378,9 @@ function parseCommand(body) {
             return bad(`${describeUntrusted(token)} is not key=value (after ${verb})`);
         const key = token.slice(0, eq).toLowerCase();
         const value = token.slice(eq + 1);
-        if (!KEYS[verb].includes(key))
+        if (!commands_KEYS[verb].includes(key))
             return bad(`unknown key ${describeUntrusted(token.slice(0, eq))} for ${verb}: ` +
-                (KEYS[verb].length ? `it takes ${KEYS[verb].join(', ')}` : 'it takes no keys'));
+                (commands_KEYS[verb].length ? `it takes ${commands_KEYS[verb].join(', ')}` : 'it takes no keys'));
         if (args.has(key))
             return bad(`${key} is given twice`);
         if (value === '')
@@ -72021,14 +72429,14 @@ function writeTrace(settings, record) {
 }
 function reportFileName(settings) {
     const name = `rollback-sentinel-${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}.json`;
-    return external_node_path_namespaceObject.join(settings.run.tempDir, name);
+    return external_node_path_.join(settings.run.tempDir, name);
 }
 /** The decision trace file under RUNNER_TEMP (0600): its path, or undefined when it failed. */
 function writeReportFile(settings, trace) {
     const file = reportFileName(settings);
     try {
-        external_node_fs_namespaceObject.mkdirSync(settings.run.tempDir, { recursive: true });
-        external_node_fs_namespaceObject.writeFileSync(file, JSON.stringify(trace, null, 2) + '\n', { mode: 0o600 });
+        external_node_fs_.mkdirSync(settings.run.tempDir, { recursive: true });
+        external_node_fs_.writeFileSync(file, JSON.stringify(trace, null, 2) + '\n', { mode: 0o600 });
         return file;
     }
     catch (e) {
@@ -72118,9 +72526,9 @@ function openReplayTrace(settings, head) {
         warning(`could not write the decision trace to ${file}: ${e.message}`);
         try {
             if (fd !== undefined)
-                external_node_fs_namespaceObject.closeSync(fd);
+                external_node_fs_.closeSync(fd);
             // Half a trace is not JSON: none rather than a broken one at report-path.
-            external_node_fs_namespaceObject.rmSync(file, { force: true });
+            external_node_fs_.rmSync(file, { force: true });
         }
         catch {
             // Nothing more to do: the warning says the trace is missing.
@@ -72135,7 +72543,7 @@ function openReplayTrace(settings, head) {
             return;
         try {
             if (fd !== undefined)
-                external_node_fs_namespaceObject.writeSync(fd, buffer);
+                external_node_fs_.writeSync(fd, buffer);
         }
         catch (e) {
             fail(e);
@@ -72145,8 +72553,8 @@ function openReplayTrace(settings, head) {
     /** A JSON object's text without its closing brace: more fields may follow. */
     const open = (value) => JSON.stringify(markdown_scrubDeep(value, secrets)).slice(0, -1);
     try {
-        external_node_fs_namespaceObject.mkdirSync(settings.run.tempDir, { recursive: true });
-        fd = external_node_fs_namespaceObject.openSync(file, 'w', 0o600);
+        external_node_fs_.mkdirSync(settings.run.tempDir, { recursive: true });
+        fd = external_node_fs_.openSync(file, 'w', 0o600);
         write(`${open(head)}${Object.keys(head).length ? ',' : ''}"deploys":[`);
     }
     catch (e) {
@@ -72177,7 +72585,7 @@ function openReplayTrace(settings, head) {
             if (failed || fd === undefined)
                 return undefined;
             try {
-                external_node_fs_namespaceObject.closeSync(fd);
+                external_node_fs_.closeSync(fd);
             }
             catch (e) {
                 fail(e);
@@ -72924,23 +73332,6 @@ const DEFAULT_POLICY = {
     // Who may run the runbook's human steps from the incident issue: people who maintain the repo.
     commands: { minRole: 'maintain' }
 };
-
-;// CONCATENATED MODULE: ./src/settings/errors.ts
-// Bad input: an input or the policy file is wrong. Thrown at setup, before anything is probed;
-// main reports it as `bad-input` and names the input and what was wrong (never a secret's value).
-class InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-/** A key of the policy file is wrong (a kind of bad input). */
-class PolicyError extends InputError {
-    constructor(message) {
-        super(message);
-        this.name = 'PolicyError';
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/settings/policy.ts
 // The policy file: YAML whose every key defaults to the runbook's number (src/runbook/defaults.ts).
@@ -74092,9 +74483,9 @@ function fastErrorRateQuery(get, errorRateQuery) {
 
 ;// CONCATENATED MODULE: ./src/settings/types.ts
 /** The metric providers the action can read; each is an adapter behind the same two ports. */
-const METRIC_PROVIDERS = ['prometheus', 'datadog', 'web'];
+const METRIC_PROVIDERS = ['prometheus', 'datadog', 'cloudwatch', 'web'];
 /** Named by metrics-provider's description but not built yet: a clear bad input, not a typo. */
-const PLANNED_PROVIDERS = ['cloudwatch'];
+const PLANNED_PROVIDERS = [];
 /** Datadog's public sites (api.<site>), as its API description lists them. */
 const DATADOG_SITES = [
     'datadoghq.com',
@@ -74112,6 +74503,7 @@ const DATADOG_SITES = [
 // metrics-provider and the connection inputs of each provider, parsed once. The three query
 // inputs hold the chosen provider's own query language; the PromQL defaults of action.yml only
 // make sense for Prometheus, so another provider needs its queries written out.
+
 
 
 
@@ -74144,6 +74536,11 @@ const PROVIDER_LABEL = {
         where: `${Inputs.DatadogSite} (or ${Inputs.DatadogApiUrl})`,
         credentials: `${Inputs.DatadogApiKey} and ${Inputs.DatadogAppKey} (and ${Inputs.DatadogSite})`
     },
+    cloudwatch: {
+        label: 'CloudWatch',
+        where: `${Inputs.CloudWatchRegion} (or ${Inputs.CloudWatchEndpoint})`,
+        credentials: 'the AWS credentials of the job (aws-actions/configure-aws-credentials: role-to-assume, role-duration-seconds)'
+    },
     web: {
         label: 'the web endpoint',
         where: `${Inputs.WebUrl} or the query URLs`,
@@ -74159,6 +74556,7 @@ const OWN_INPUTS = {
         Inputs.DatadogApiUrl
         // datadog-site and datadog-lag have defaults the runner fills in: not checked.
     ],
+    cloudwatch: [Inputs.CloudWatchRegion, Inputs.CloudWatchEndpoint],
     web: [Inputs.WebUrl, Inputs.WebHeaders, Inputs.WebValuePath, Inputs.WebTimeout]
 };
 function refuseOthers(get, provider) {
@@ -74191,7 +74589,7 @@ function metricQueries(get, provider) {
     };
 }
 /** The providers whose history a replay can read (a range query). */
-const RANGE_PROVIDERS = ['prometheus', 'datadog'];
+const RANGE_PROVIDERS = ['prometheus', 'datadog', 'cloudwatch'];
 /** Parses metrics-provider and its provider's inputs. Throws InputError naming the input. */
 function parseMetrics(get, mode) {
     const provider = providerName(get);
@@ -74208,6 +74606,8 @@ function parseMetrics(get, mode) {
         return { metrics, ...parseWeb(get, metrics.queries) };
     if (provider === 'datadog')
         return { metrics, ...parseDatadog(get) };
+    if (provider === 'cloudwatch')
+        return { metrics, ...parseCloudWatch(get, metrics.queries) };
     const promUrl = optional(get, Inputs.PrometheusUrl);
     if (!promUrl)
         throw new InputError(`${Inputs.PrometheusUrl} is required with ${Inputs.MetricsProvider} prometheus: the base URL of Prometheus`);
@@ -74294,6 +74694,33 @@ function parseDatadog(get) {
     return {
         datadog: { apiUrl, apiKey: keys[0], appKey: keys[1], lagMs },
         secrets: [...keys, ...urlSecrets(override)]
+    };
+}
+function parseCloudWatch(get, queries) {
+    const pairs = [
+        [Inputs.ErrorRateQuery, queries.errorRate],
+        [Inputs.LatencyQuery, queries.latency],
+        [Inputs.RequestRateQuery, queries.requestRate],
+        [Inputs.ErrorRateFastQuery, queries.fastErrorRate]
+    ];
+    for (const [name, query] of pairs)
+        if (query !== undefined)
+            parseCloudWatchQuery(name, query);
+    const region = optional(get, Inputs.CloudWatchRegion);
+    if (region && !REGION.test(region))
+        throw new InputError(`${Inputs.CloudWatchRegion} ${describeValue(region)} is not an AWS region such as us-east-1 or eu-west-1`);
+    const endpoint = optional(get, Inputs.CloudWatchEndpoint);
+    if (endpoint) {
+        httpUrl(Inputs.CloudWatchEndpoint, endpoint);
+        const url = new URL(endpoint);
+        if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
+            throw new InputError(`${Inputs.CloudWatchEndpoint} '${redactUrl(endpoint).shown}' is plain http to ${url.hostname}: signed requests and session tokens would cross the network in clear text; use https (http only to 127.0.0.1 or ::1)`);
+    }
+    const lagRaw = fields_text(get, Inputs.CloudWatchLag);
+    const lagMs = /^0+[a-z]*$/.test(lagRaw) ? 0 : duration(get, Inputs.CloudWatchLag);
+    return {
+        cloudwatch: { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), lagMs },
+        secrets: urlSecrets(endpoint)
     };
 }
 
@@ -75900,7 +76327,7 @@ function preflightMode(get) {
     return raw;
 }
 function parseInputs(get, env) {
-    const resolve = (p) => external_node_path_namespaceObject.resolve(env.workspace, p);
+    const resolve = (p) => external_node_path_.resolve(env.workspace, p);
     const mode = fields_text(get, Inputs.Mode);
     if (!MODES.includes(mode))
         throw new InputError(`mode '${mode}' is not one of ${MODES.join(', ')}`);
@@ -75991,6 +76418,7 @@ function parseInputs(get, env) {
         ...(metricsPart.prometheus ? { prometheus: metricsPart.prometheus } : {}),
         ...(metricsPart.web ? { web: metricsPart.web } : {}),
         ...(metricsPart.datadog ? { datadog: metricsPart.datadog } : {}),
+        ...(metricsPart.cloudwatch ? { cloudwatch: metricsPart.cloudwatch } : {}),
         ...(replay ? { replay: replaySettings(get, env.now) } : {}),
         network: { caCertificates: caCertificates(get, env, resolve) },
         failOnInconclusive: bool(get, Inputs.FailOnInconclusive, env),
@@ -76072,8 +76500,8 @@ function readSettings(now, vars) {
     return parseInputs((name) => getInput(name), {
         now,
         workspace: vars.GITHUB_WORKSPACE || process.cwd(),
-        readFile: (file) => external_node_fs_namespaceObject.readFileSync(file, 'utf8'),
-        fileExists: (file) => external_node_fs_namespaceObject.existsSync(file),
+        readFile: (file) => external_node_fs_.readFileSync(file, 'utf8'),
+        fileExists: (file) => external_node_fs_.existsSync(file),
         vars,
         validateTemplate: (text, file) => void validateTemplate(text, file),
         getBoolean: (name) => getBooleanInput(name),
@@ -76174,6 +76602,8 @@ function printPolicy(settings) {
         info(`metrics-provider: ${settings.metrics.provider}`);
         if (settings.datadog)
             info(`datadog: ${redactUrl(settings.datadog.apiUrl).shown}, a reading is the newest bucket that ended ${d(settings.datadog.lagMs)} (datadog-lag) before the probe`);
+        if (settings.cloudwatch)
+            info(`cloudwatch: region ${settings.cloudwatch.region ?? '(AWS_REGION)'}${settings.cloudwatch.endpoint ? `, endpoint ${redactUrl(settings.cloudwatch.endpoint).shown}` : ''}, a reading is the newest period that ended ${d(settings.cloudwatch.lagMs)} (cloudwatch-lag) before the probe`);
         info(`error-rate-query: ${q?.errorRate}`);
         info(`latency-query: ${q?.latency}`);
         info(`request-rate-query: ${q?.requestRate}`);

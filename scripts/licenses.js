@@ -37,7 +37,16 @@ const OVERRIDES = {
   'https-proxy-agent@5.0.1': { textFromReadme: true },
   'agent-base@6.0.2': { textFromReadme: true },
   // Published from the same monorepo (TooTallNate/proxy-agents, MIT) without a licence file.
-  'proxy-agent-negotiate': { textFromFile: 'node_modules/https-proxy-agent/LICENSE' }
+  'proxy-agent-negotiate': { textFromFile: 'node_modules/https-proxy-agent/LICENSE' },
+  // Published from the AWS SDK's monorepo (aws/aws-sdk-js-v3, Apache-2.0, as their package.json
+  // says) without a licence file: the SDK's own copy of the Apache-2.0 text.
+  '@aws-sdk/nested-clients': { textFromFile: 'node_modules/@aws-sdk/client-cloudwatch/LICENSE' },
+  '@aws-sdk/credential-provider-login': {
+    textFromFile: 'node_modules/@aws-sdk/client-cloudwatch/LICENSE'
+  },
+  '@aws-sdk/credential-provider-http': {
+    textFromFile: 'node_modules/@aws-sdk/client-cloudwatch/LICENSE'
+  }
 }
 
 /** The "License" section at the end of a README (heading underlined or with #), or ''. */
