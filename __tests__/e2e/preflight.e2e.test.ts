@@ -27,7 +27,8 @@ function onHost(p: Production, rel: string): string {
 /** The stdout lines up to the first probe's cycle line, and the whole log. */
 function beforeFirstProbe(run: ActionRun): string {
   const lines = run.stdout.split('\n')
-  const first = lines.findIndex((l) => l.includes('[watch +0s'))
+  // The first cycle line ([watch +0s, …], or +1s on a loaded machine).
+  const first = lines.findIndex((l) => /\[watch \+\d/.test(l))
   expect(first).toBeGreaterThan(0)
   return lines.slice(0, first).join('\n')
 }
