@@ -11,6 +11,7 @@
 // with no traffic). More than `pageSize` datapoints: StatusCode PartialData and a NextToken.
 // The numbers come from `source(queries, resultId, buckets)`, given by the test.
 import http from 'node:http'
+import { listenOnLoopback } from './ports.js'
 
 const TARGET = 'GraniteServiceVersion20100801.GetMetricData'
 
@@ -210,24 +211,13 @@ export async function startCloudWatchStandin(opts) {
       })
     })
   })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
-  })
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
+  const listening = await listenOnLoopback(server, hanging)
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...listening,
     requests,
     /** @param {CwFailure | undefined} f */
     setFailure(f) {
       failure = f
-    },
-    async stop() {
-      for (const r of hanging) r.destroy()
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(() => resolve(undefined)))
     }
   }
 }

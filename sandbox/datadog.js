@@ -8,6 +8,7 @@
 // buckets is coarsened. Points are stamped with their bucket's start. The numbers come from
 // `source(query, buckets)`, given by the test: a table, or a real Prometheus behind it.
 import http from 'node:http'
+import { listenOnLoopback } from './ports.js'
 
 /** Datadog's default interval for a span (seconds), before any pinned rollup. */
 export function defaultInterval(spanS) {
@@ -193,24 +194,13 @@ export async function startDatadogStandin(opts) {
       rate()
     )
   })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
-  })
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
+  const listening = await listenOnLoopback(server, hanging)
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...listening,
     requests,
     /** @param {DatadogFailure | undefined} f  a status (403, 429 with resetS, 5xx) or 'hang' */
     setFailure(f) {
       failure = f
-    },
-    async stop() {
-      for (const res of hanging) res.destroy()
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(() => resolve(undefined)))
     }
   }
 }

@@ -102,3 +102,27 @@ export async function startOnFreePorts(count, start, { attempts = 3 } = {}) {
 export function startOnFreePort(start, opts) {
   return startOnFreePorts(1, ([port]) => start(port), opts)
 }
+
+/**
+ * Listens on an ephemeral loopback port (the metric stand-ins): the URL, the port, and a stop()
+ * that ends every hanging answer and open connection before it closes.
+ * @param {import('node:http').Server} server
+ * @param {Set<import('node:http').ServerResponse>} hanging  answers a test left unanswered
+ */
+export async function listenOnLoopback(server, hanging) {
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve(undefined))
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      for (const res of hanging) res.destroy()
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(() => resolve(undefined)))
+    }
+  }
+}

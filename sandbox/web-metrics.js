@@ -5,6 +5,7 @@
 // are written as they come: a string or null stays a string or null, as a sloppy endpoint
 // would send it.
 import http from 'node:http'
+import { listenOnLoopback } from './ports.js'
 
 /**
  * @typedef {'unavailable' | 'html' | 'hang'} WebFailure
@@ -60,24 +61,13 @@ export async function startWebMetrics({ source, token }) {
       json(500, { error: String(e instanceof Error ? e.message : e) })
     }
   })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
-  })
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
+  const listening = await listenOnLoopback(server, hanging)
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...listening,
     requests,
     /** @param {WebFailure | undefined} f */
     setFailure(f) {
       failure = f
-    },
-    async stop() {
-      for (const res of hanging) res.destroy()
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(() => resolve(undefined)))
     }
   }
 }
