@@ -11,7 +11,8 @@ export default {
   resolver: 'ts-jest-resolver',
   testEnvironment: 'node',
   testMatch: ['**/__tests__/**/*.test.ts'],
-  testPathIgnorePatterns: ['/dist/', '/node_modules/'],
+  // The Ansible tests are their own step (npm run test:ansible): see .ci/run.
+  testPathIgnorePatterns: ['/dist/', '/node_modules/', '/__tests__/ansible/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },

@@ -82,6 +82,7 @@ export function parseOutputFile(text) {
  * @param {Record<string, string>} [opts.env]     more environment variables for the step
  * @param {object} [opts.event]                   the event payload (GITHUB_EVENT_PATH); default: a push
  * @param {string} [opts.eventName]               GITHUB_EVENT_NAME (default push)
+ * @param {Record<string, string>} [opts.files]   more files in the workspace, by relative path
  */
 export async function runAction(opts) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rbs-run-'))

@@ -3,7 +3,7 @@
 // adapter. `adapters` are the real ones in the action and fakes in __tests__/modes/watch.test.ts.
 import * as core from '@actions/core'
 import { realAdapters, type Adapters } from './adapters/all.js'
-import type { FleetMember, HostConnection, Logger } from './adapters/ports.js'
+import type { FleetEngine, FleetMember, HostConnection, Logger } from './adapters/ports.js'
 import { describeRoute } from './adapters/proxy-env.js'
 import { installCancellation } from './act/cancellation.js'
 import { connectFleet, linkOf } from './act/connect.js'
@@ -55,6 +55,7 @@ export async function run(adapters: Adapters = realAdapters(), entry?: URL): Pro
   }
   const cancel = installCancellation(log, adapters.disposeAllSync)
   let fleet: FleetMember<HostConnection>[] = []
+  let engine: FleetEngine | undefined
   try {
     let settings: Settings
     try {
@@ -88,11 +89,29 @@ export async function run(adapters: Adapters = realAdapters(), entry?: URL): Pro
       const jumpProblem = remote.jumpKeyFile ? await adapters.checkKey(remote.jumpKeyFile) : null
       if (jumpProblem) return badInput(`ssh-jump-private-key ${jumpProblem}`)
     }
+    // executor: ansible: the engine is checked (and a team inventory read) before the watch.
+    if (settings.mode === 'watch' && settings.ansible) {
+      engine = await adapters.ansible?.(settings, log)
+      if (engine) {
+        try {
+          const ready = await engine.prepare()
+          log.info(
+            `executor: ansible (ansible-core ${ready.version}) on ${ready.hosts.length} host(s)` +
+              (settings.ansible.inventory
+                ? ` of ${settings.ansible.inventory.path} matching '${settings.ansible.inventory.pattern}', canary ${ready.hosts[0]?.label}`
+                : '')
+          )
+        } catch (e) {
+          return badInput((e as Error).message)
+        }
+      }
+    }
     await MODES[settings.mode]({
       settings,
       adapters,
       remote,
       fleet,
+      ...(engine ? { engine } : {}),
       cancel,
       log,
       notes,
@@ -104,6 +123,7 @@ export async function run(adapters: Adapters = realAdapters(), entry?: URL): Pro
   } finally {
     cancel.uninstall()
     await Promise.all(fleet.map((m) => m.remote.dispose()))
+    await engine?.dispose()
     adapters.disposeAllSync()
   }
 }

@@ -11,10 +11,11 @@ import {
   fleetTargets,
   mayStartNextWave,
   planFleet,
+  type FleetPlan,
   type HostLevelResult,
   type HostTarget
 } from '../runbook/fleet.js'
-import type { BackupChoice } from '../runbook/types.js'
+import type { BackupChoice, RollbackLevel } from '../runbook/types.js'
 import type { FleetLevelRecord, FleetRecord, RemoteStep } from '../runbook/record.js'
 import {
   resolveTarget,
@@ -36,7 +37,7 @@ export function hostLogger(logger: Logger, host: string): Logger {
   }
 }
 
-function hostResult(host: string, r: LevelOnHost): HostLevelResult {
+export function hostResult(host: string, r: LevelOnHost): HostLevelResult {
   switch (r.ran) {
     case 'ok':
       return { host, outcome: 'ok', scriptOk: true, hostChecksPassed: r.hostChecksPassed }
@@ -67,7 +68,7 @@ function hostResult(host: string, r: LevelOnHost): HostLevelResult {
   }
 }
 
-function describeTarget(t: BackupChoice | undefined): string {
+export function describeTarget(t: BackupChoice | undefined): string {
   if (!t) return ''
   return ` (target ${t.id}${t.ageMs !== null ? `, ${formatAge(t.ageMs)} old` : ''})`
 }
@@ -204,35 +205,65 @@ export function fleetExecutor(
         results.push(...done)
         levelRecord.waves.push({ index: i, hosts: wave, startedAt, endedAt: clock.now() })
       }
-      const out = fleetLevelOutcome(level, plan, results)
-      levelRecord.notStarted = out.notStarted
-      const note =
-        `Level ${level} ran on ${results.length} of ${labels.length} hosts` +
-        (out.notStarted.length ? `, ${out.notStarted.length} not started` : '')
-      const first = (outcome: HostLevelResult['outcome']) => {
-        const host = results.find((r) => r.outcome === outcome)?.host as string
-        return { host, r: onHost.get(host) as LevelOnHost }
-      }
-      if (out.outcome === 'ssh-broken') {
-        const { host, r } = first('ssh-broken')
-        if (r.ran === 'ssh-broken') return { ...r, host, note }
-      }
-      if (out.outcome === 'cancelled' || (signal?.aborted && out.notStarted.length > 0)) {
-        const cancelled = results.find((r) => r.outcome === 'cancelled')
-        const host = cancelled?.host ?? plan.canary
-        const r = onHost.get(host) as LevelOnHost
-        const step =
-          'step' in r
-            ? r.step
-            : (runner(host)
-                .steps.filter((s) => s.name === 'rollback')
-                .pop() as RemoteStep)
-        return { ran: 'cancelled', step, scriptOk: out.run.scriptOk, host, note }
-      }
-      if (out.outcome === 'failed' || out.reason)
-        return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note }
-      logger.info(`${note}: every host ok`)
-      return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed }
+      return fleetLevelEnd({
+        level,
+        plan,
+        hosts: labels.length,
+        results,
+        onHost,
+        levelRecord,
+        cancelled: signal?.aborted === true,
+        lastRollback: (host) =>
+          runner(host)
+            .steps.filter((s) => s.name === 'rollback')
+            .pop() as RemoteStep,
+        logger
+      })
     }
   }
+}
+
+/**
+ * How a level ended on the fleet, from each host's result, as the level loop's LevelOnHost: the
+ * worst host decides (runbook/fleet.ts fleetLevelOutcome), and the level's record notes who never
+ * started. The built-in fan-out and the Ansible executor (ansible.ts) both end a level here.
+ */
+export function fleetLevelEnd(end: {
+  level: RollbackLevel
+  plan: FleetPlan
+  hosts: number
+  results: HostLevelResult[]
+  onHost: Map<string, LevelOnHost>
+  levelRecord: FleetLevelRecord
+  /** The first cancel signal came. */
+  cancelled: boolean
+  /** A host's last rollback step (for a host cancelled between steps). */
+  lastRollback: (host: string) => RemoteStep
+  logger: Logger
+}): LevelOnHost {
+  const { level, plan, results, onHost, levelRecord } = end
+  const out = fleetLevelOutcome(level, plan, results)
+  levelRecord.notStarted = out.notStarted
+  const note =
+    `Level ${level} ran on ${results.length} of ${end.hosts} hosts` +
+    (out.notStarted.length ? `, ${out.notStarted.length} not started` : '')
+  const first = (outcome: HostLevelResult['outcome']) => {
+    const host = results.find((r) => r.outcome === outcome)?.host as string
+    return { host, r: onHost.get(host) as LevelOnHost }
+  }
+  if (out.outcome === 'ssh-broken') {
+    const { host, r } = first('ssh-broken')
+    if (r.ran === 'ssh-broken') return { ...r, host, note }
+  }
+  if (out.outcome === 'cancelled' || (end.cancelled && out.notStarted.length > 0)) {
+    const cancelled = results.find((r) => r.outcome === 'cancelled')
+    const host = cancelled?.host ?? plan.canary
+    const r = onHost.get(host)
+    const step = r && 'step' in r ? r.step : end.lastRollback(host)
+    return { ran: 'cancelled', step, scriptOk: out.run.scriptOk, host, note }
+  }
+  if (out.outcome === 'failed' || out.reason)
+    return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note }
+  end.logger.info(`${note}: every host ok`)
+  return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed }
 }

@@ -34,15 +34,9 @@ export async function resolveTarget(
   logger: Logger,
   level: RollbackLevel
 ): Promise<TargetResult> {
-  const { settings, clock } = input
-  if (settings.rollbackTarget) {
-    const target = targetFromInput(settings.rollbackTarget, clock.now())
-    logger.info(
-      `Rollback target: ${target.id} (rollback-target)` +
-        (target.ageMs !== null ? `, ${formatAge(target.ageMs)} old: ${target.dataLossNote}` : '')
-    )
-    return { target }
-  }
+  const { settings } = input
+  const given = targetOfInput(input, logger)
+  if (given) return { target: given }
   const script = `bash ${shellQuote(settings.scripts.rollback)}`
   const { step, result } = await runner.exec(
     'list-backups',
@@ -51,6 +45,29 @@ export async function resolveTarget(
     LIST_TIMEOUT_MS,
     level
   )
+  return targetFromListing(input, step, result.stdout, logger)
+}
+
+/** The rollback-target input's target, when it is set (every host takes it). */
+export function targetOfInput(input: RollbackInput, logger: Logger): BackupChoice | undefined {
+  const { settings, clock } = input
+  if (!settings.rollbackTarget) return undefined
+  const target = targetFromInput(settings.rollbackTarget, clock.now())
+  logger.info(
+    `Rollback target: ${target.id} (rollback-target)` +
+      (target.ageMs !== null ? `, ${formatAge(target.ageMs)} old: ${target.dataLossNote}` : '')
+  )
+  return target
+}
+
+/** What `rollback.sh --list` (its step, and its output) gives: the backup to restore, or why none. */
+export function targetFromListing(
+  input: Pick<RollbackInput, 'settings' | 'clock'>,
+  step: RemoteStep,
+  stdout: string,
+  logger: Logger
+): TargetResult {
+  const { settings, clock } = input
   if (step.status === 'ssh-error') {
     return { error: `could not list backups: ${step.sshFailure}`, ssh: true }
   }
@@ -61,7 +78,7 @@ export async function resolveTarget(
       ssh: false
     }
   }
-  const list = parseBackupList(result.stdout)
+  const list = parseBackupList(stdout)
   for (const r of list.rejected.slice(0, 5)) logger.warning(`--list: ${r.reason}`)
   const target = chooseBackup(list.backups, settings.deployedAt, clock.now())
   if (!target) {

@@ -7,7 +7,7 @@ import { runRestart, runSecurityPath } from './host-actions.js'
 import { inPool } from './pool.js'
 import { executeRollback } from './rollback.js'
 import type { VerifyResult } from './types.js'
-import type { Clock, FleetMember, HostConnection, Logger } from '../adapters/ports.js'
+import type { Clock, FleetEngine, FleetMember, HostConnection, Logger } from '../adapters/ports.js'
 import type { StepOptions } from './steps.js'
 import type { Cancellation } from './cancellation.js'
 import type { RollbackLevel, Verdict } from '../runbook/types.js'
@@ -27,6 +27,8 @@ export interface ResponseDeps {
   remote: HostConnection | undefined
   /** Every host of a fleet, the canary first; with more than one, everything runs on each. */
   fleet: FleetMember<HostConnection>[]
+  /** executor: ansible: the rollback's levels run through it. */
+  engine?: FleetEngine
   clock: Clock
   log: Logger
   cancel: Cancellation
@@ -100,6 +102,7 @@ export async function respond(
             settings,
             remote,
             fleet: deps.fleet,
+            ...(deps.engine ? { engine: deps.engine } : {}),
             verify: deps.verify,
             ...opts
           })

@@ -8,6 +8,7 @@ import { levelLimitMs } from '../runbook/levels.js'
 import { afterLevel, type Recovery } from '../runbook/recovery.js'
 import type { RollbackLevel, Sample } from '../runbook/types.js'
 import type { LevelAttempt, RollbackStatus } from '../runbook/record.js'
+import { ansibleExecutor } from './ansible.js'
 import { fleetExecutor } from './fleet.js'
 import { oneHost, type LevelExecutor } from './level.js'
 import type { RollbackInput, RollbackResult, VerifyResult } from './types.js'
@@ -28,8 +29,9 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
   let level: RollbackLevel = input.startLevel
   let recoveredAt: number | undefined
   // Without a host nothing runs: the runner only collects (no) steps.
-  const hosts: LevelExecutor =
-    input.fleet && input.fleet.length > 1
+  const hosts: LevelExecutor = input.engine
+    ? ansibleExecutor(input, input.engine, logger)
+    : input.fleet && input.fleet.length > 1
       ? fleetExecutor(input, input.fleet, logger)
       : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger)
 
@@ -53,7 +55,7 @@ export async function executeRollback(input: RollbackInput): Promise<RollbackRes
     }
   }
 
-  if (!remote && !input.fleet?.length)
+  if (!remote && !input.fleet?.length && !input.engine)
     return result('blocked', 'rollback needed, no host configured (ssh-host)')
   // The settings refuse a bad target at setup; this is the last check before the host.
   if (settings.rollbackTarget) {

@@ -1,6 +1,6 @@
 // What a rollback is asked to do and what it gives back: shared by the level loop (rollback.ts),
 // one host's level (level.ts), a fleet's (fleet.ts) and a rollback by hand (by-hand.ts).
-import type { Clock, FleetMember, Logger, Remote } from '../adapters/ports.js'
+import type { Clock, FleetEngine, FleetMember, Logger, Remote } from '../adapters/ports.js'
 import type { VerifyResult } from '../sampling/verify.js'
 import type { RollbackLevel } from '../runbook/types.js'
 import type { RemoteStep, RollbackOutcome } from '../runbook/record.js'
@@ -8,7 +8,7 @@ import type { Settings } from '../settings/types.js'
 
 export type RollbackSettings = Pick<
   Settings,
-  'scripts' | 'rollbackTarget' | 'commands' | 'dryRun' | 'deployedAt' | 'policy'
+  'scripts' | 'rollbackTarget' | 'commands' | 'dryRun' | 'deployedAt' | 'policy' | 'ssh' | 'ansible'
 >
 
 export interface RollbackInput {
@@ -28,6 +28,8 @@ export interface RollbackInput {
    * every level runs on every host (fleet.ts); otherwise `remote` is the one host.
    */
   fleet?: FleetMember[]
+  /** executor: ansible: every level runs through it (ansible.ts), on its inventory's hosts. */
+  engine?: FleetEngine
 }
 
 export interface RollbackResult {

@@ -7,6 +7,7 @@ import { createHealthProbe } from './health.js'
 import type { NetworkOptions } from './http.js'
 import type {
   Clock,
+  FleetEngine,
   HealthProbe,
   HostConnection,
   Logger,
@@ -14,6 +15,7 @@ import type {
   MetricsSource
 } from './ports.js'
 import { metricsProvider } from './metrics.js'
+import { createAnsibleEngine, disposeAnsibleSync } from './ansible/engine.js'
 import { checkPrivateKeyFile } from './ssh/key.js'
 import { createSshRemote, disposeSync } from './ssh/remote.js'
 import { createWebhook, type Webhook } from './webhook.js'
@@ -38,6 +40,11 @@ export interface Adapters {
   webhook(settings: Settings, logger: Logger): Webhook | undefined
   /** The workflow's event (GITHUB_EVENT_PATH) as JSON; throws when it cannot be read. */
   readEvent(file: string): unknown
+  /**
+   * executor: ansible: writes the key, pins and config and reads the team inventory's hosts;
+   * undefined without it (or in a fake without Ansible).
+   */
+  ansible?(settings: Settings, logger: Logger): Promise<FleetEngine | undefined>
   /** Removes every key file at once (signal handlers, the last safety net). */
   disposeAllSync(): void
   /** The runner's system (process.platform); absent in fakes: taken as Linux. */
@@ -69,6 +76,25 @@ export function realAdapters(): Adapters {
         ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
         : undefined,
     checkKey: checkPrivateKeyFile,
+    ansible: async (settings, logger) => {
+      const a = settings.ansible
+      if (!a) return undefined
+      return createAnsibleEngine({
+        tempDir: settings.run.tempDir,
+        ssh: a.credentials,
+        ...(a.inventory ? { inventory: a.inventory } : {}),
+        ...(settings.ssh
+          ? {
+              hosts: settings.ssh.hosts?.length
+                ? settings.ssh.hosts
+                : [{ host: settings.ssh.host, port: settings.ssh.port, label: settings.ssh.host }]
+            }
+          : {}),
+        forks: settings.policy.rollback.maxParallel,
+        env,
+        logger
+      })
+    },
     github: (settings, logger) => {
       const g = settings.github
       if (!g.token || !g.owner || !g.repo) return undefined
@@ -83,6 +109,9 @@ export function realAdapters(): Adapters {
     webhook: (settings) =>
       settings.notify.webhook ? createWebhook(settings.notify.webhook) : undefined,
     readEvent: (file) => JSON.parse(fs.readFileSync(file, 'utf8')) as unknown,
-    disposeAllSync: disposeSync
+    disposeAllSync: () => {
+      disposeSync()
+      disposeAnsibleSync()
+    }
   }
 }

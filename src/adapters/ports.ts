@@ -107,3 +107,86 @@ export interface Logger {
   warning(line: string): void
   error(line: string): void
 }
+
+/** A host as an engine's inventory names it, and as messages and the report name it. */
+export interface EngineHost {
+  name: string
+  label: string
+}
+
+/** One step of a play: the shell text the host runs (validated and quoted, as over SSH). */
+export interface PlayStep {
+  /** The same text for every host… */
+  command: string
+  /** …or per inventory host name. */
+  perHost?: Record<string, string>
+  /** The remote `timeout` limit inside the text, seconds. */
+  limitS: number
+  /** A failure is recorded but stops neither this host nor later waves (stop-command). */
+  tolerate?: boolean
+  /** Exit 200 with the absent marker is "absent on host", not a failure (validate, smoke test). */
+  optional?: boolean
+}
+
+/** A play: every step on every host, the canary alone first, then waves (`serial`). */
+export interface EnginePlay {
+  /** Ansible's serial: [1, max-parallel] (the canary, then waves); [n] for all at once. */
+  serial: number[]
+  steps: PlayStep[]
+  /** The whole play's bound (every wave's limits): past it, the engine is interrupted. */
+  timeoutMs: number
+}
+
+/** One line of the callback's report: a task started on a host, or its result. */
+export interface EngineEvent {
+  event: 'start' | 'result' | 'stats'
+  host?: string
+  /** rs-gate, or rs-step-N (N: the index into the play's steps). */
+  task?: string
+  status?: 'ok' | 'failed' | 'unreachable' | 'skipped'
+  rc?: number | null
+  stdout?: string | null
+  stderr?: string | null
+  msg?: string | null
+  ignored?: boolean
+  /** Epoch seconds. */
+  t?: number
+  start?: number | null
+  end?: number
+}
+
+export interface EngineRun {
+  exitCode: number | null
+  signal: string | null
+  /** Every callback line, in order. */
+  events: EngineEvent[]
+  /** The end of ansible-playbook's own output (for a play that could not start). */
+  outputTail: string
+  /** The callback saw the play's end (its stats). */
+  finished: boolean
+}
+
+/** A fleet engine (Ansible): runs plays on the inventory's hosts, reporting each host's results. */
+export interface FleetEngine {
+  /** Its private directory (key, pins, config), gone after dispose. */
+  readonly dir: string
+  /** The hosts, the canary first (after prepare for a team inventory). */
+  readonly hosts: readonly EngineHost[]
+  /**
+   * Once, before any play: checks that the engine runs (its version) and reads the team
+   * inventory's hosts for the pattern. Throws, naming what is wrong.
+   */
+  prepare(): Promise<{ version: string; hosts: readonly EngineHost[] }>
+  run(
+    play: EnginePlay,
+    opts: {
+      /** No new task or wave once it aborts; the ones running finish. */
+      signal?: AbortSignal
+      /** Interrupts the engine's whole process group. */
+      stopSignal?: AbortSignal
+      onEvent?: (e: EngineEvent) => void
+    }
+  ): Promise<EngineRun>
+  dispose(): Promise<void>
+  disposeSync(): void
+}

@@ -3,7 +3,7 @@
 // entry of its MODES table (watch, command, replay) and one file here.
 import type { Cancellation } from '../act/cancellation.js'
 import type { Adapters } from '../adapters/all.js'
-import type { FleetMember, HostConnection, Logger } from '../adapters/ports.js'
+import type { FleetEngine, FleetMember, HostConnection, Logger } from '../adapters/ports.js'
 import type { Settings } from '../settings/types.js'
 
 export interface ModeContext {
@@ -13,6 +13,8 @@ export interface ModeContext {
   remote: HostConnection | undefined
   /** Every host of ssh-host, the canary first ([] without ssh-host). */
   fleet: FleetMember<HostConnection>[]
+  /** executor: ansible (watch mode): the engine the rollback's levels run through. */
+  engine?: FleetEngine
   cancel: Cancellation
   log: Logger
   /** What the setup could not do, said once (the summary's notes). */

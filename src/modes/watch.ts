@@ -177,7 +177,15 @@ export async function watchMode(ctx: ModeContext): Promise<void> {
   const { clock } = adapters
   const metrics = adapters.metrics(settings)
   const preflightFound = [...(await preflight(ctx)), ...(await metricsPreflight(ctx, metrics))]
-  const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel }
+  const responseDeps = {
+    settings,
+    remote,
+    fleet: ctx.fleet,
+    ...(ctx.engine ? { engine: ctx.engine } : {}),
+    clock,
+    log,
+    cancel
+  }
   const steps: RemoteStep[] = []
   const deps: WatchDeps = {
     clock,

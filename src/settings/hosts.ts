@@ -31,7 +31,7 @@ export interface SshInputs {
 const KEY_BLOCK = /^-----BEGIN [A-Z ]*PRIVATE KEY-----/
 
 /** A private key input: trimmed, with a final newline; never quoted in an error (a secret). */
-function privateKey(name: string, raw: string): string {
+export function privateKey(name: string, raw: string): string {
   if (!KEY_BLOCK.test(raw))
     throw new InputError(
       `${name} does not look like a private key: expected a -----BEGIN … PRIVATE KEY----- block`
@@ -54,9 +54,14 @@ export function parseFleetHosts(raw: string, portRaw: string): FleetHost[] {
 }
 
 /** The SSH settings, or undefined without ssh-host. Throws InputError naming the input. */
-export function parseSshSettings(input: SshInputs): SshSettings | undefined {
+export function parseSshSettings(
+  input: SshInputs,
+  /** The hosts come from elsewhere (ansible-inventory): the SSH inputs stand without ssh-host. */
+  hostsElsewhere = false
+): SshSettings | undefined {
   const raw = input.get(Inputs.SshHost).trim()
   if (!raw) {
+    if (hostsElsewhere) return undefined
     for (const name of [
       Inputs.SshUser,
       Inputs.SshPrivateKey,

@@ -17,6 +17,7 @@ import { InputError, PolicyError } from './errors.js'
 import { bool, duration, httpUrl, optional, parseHeaders, text, urlSecrets } from './fields.js'
 import { caCertificates } from './network.js'
 import { notifySecrets, parseNotify } from './notify.js'
+import { parseExecutor } from './ansible.js'
 import { parseSshSettings } from './hosts.js'
 import { defaultPolicy, loadPolicy } from './policy.js'
 import { PREFLIGHT_MODES, type PreflightMode } from '../runbook/preflight.js'
@@ -126,11 +127,22 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     throw new InputError(`health-method '${text(get, Inputs.HealthMethod)}' must be GET or HEAD`)
 
   const metricsPart = parseMetrics(get, mode)
-  const ssh = parseSshSettings({
-    get,
-    bool: (name) => bool(get, name, env),
-    hashed: env.hashedKnownHost
-  })
+  const teamInventory = get(Inputs.AnsibleInventory).trim() !== ''
+  const ssh = parseSshSettings(
+    { get, bool: (name) => bool(get, name, env), hashed: env.hashedKnownHost },
+    teamInventory
+  )
+  const ansible = replay
+    ? undefined
+    : parseExecutor(
+        {
+          get,
+          bool: (name) => bool(get, name, env),
+          resolve,
+          fileExists: (f) => env.fileExists(f)
+        },
+        ssh
+      )
   const rollbackTarget = optional(get, Inputs.RollbackTarget)
   // Refused here, before the first probe, not when the rollback needs it.
   if (rollbackTarget && checkId(rollbackTarget))
@@ -191,6 +203,7 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     preflight: preflightMode(get),
     // Nothing runs on a host in a replay: no connection (the key is still masked, below).
     ssh: replay ? undefined : ssh,
+    ...(ansible ? { ansible } : {}),
     scripts: {
       rollback: scriptPath(get, Inputs.RollbackScript),
       validate: scriptPath(get, Inputs.ValidateScript),
@@ -230,6 +243,10 @@ export function parseInputs(get: InputGetter, env: InputEnv): Settings {
     ...urlSecrets(settings.health.url),
     ...metricsPart.secrets,
     ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
+    ...(ansible && !ssh ? [ansible.credentials.privateKey.trim()] : []),
+    ...(ansible?.credentials.jumpPrivateKey && !ssh
+      ? [ansible.credentials.jumpPrivateKey.trim()]
+      : []),
     ...Object.values(healthHeaders),
     ...(token ? [token] : []),
     ...notifySecrets(notify)

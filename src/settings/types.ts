@@ -1,4 +1,5 @@
 import type { Mode } from './names.js'
+import type { AnsibleSettings } from './ansible.js'
 import type { HostPort, JumpHost } from '../lib/patterns.js'
 import type { PreflightMode } from '../runbook/preflight.js'
 import type { Policy } from '../runbook/types.js'
@@ -206,6 +207,8 @@ export interface Settings {
   preflight?: PreflightMode
   /** Undefined: the action can only watch and report. */
   ssh?: SshSettings
+  /** executor: ansible: the rollback's levels run through ansible-playbook (absent: the built-in SSH). */
+  ansible?: AnsibleSettings
   scripts: { rollback: string; validate: string; smokeTest: string }
   rollbackTarget?: string
   commands: { restart?: string; stop?: string; isolate?: string; evidence?: string }
