@@ -65845,57 +65845,8 @@ function metricsProvider(settings, network) {
     return m ? PROVIDERS[m.provider](settings, network) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/adapters/ssh/key.ts
-// The private key: its shape, and whether OpenSSH can use it without a person at the keyboard.
-// Neither function ever puts the key (or any part of it) in a message.
-
-const PRIVATE_KEY_BEGIN = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
-const PRIVATE_KEY_END = /-----END ([A-Z0-9]+ )*PRIVATE KEY-----/;
-/**
- * Checks that the text looks like a private key and returns it with LF line ends and a trailing
- * newline (OpenSSH refuses keys without one, and keys pasted into secrets often have CRLF).
- */
-function normalizePrivateKey(text) {
-    const key = text.replace(/\r\n?/g, '\n').trim();
-    if (!PRIVATE_KEY_BEGIN.test(key) || !PRIVATE_KEY_END.test(key)) {
-        throw new Error('ssh-private-key does not look like a private key: expected the whole key file, from ' +
-            "'-----BEGIN OPENSSH PRIVATE KEY-----' (or another '-----BEGIN … PRIVATE KEY-----') to its END line");
-    }
-    return `${key}\n`;
-}
-/**
- * Whether OpenSSH can load the key file as it is: `ssh-keygen -y -P '' -f FILE` (through
- * @actions/exec, silently: it prints the public half, and its errors name only the file). Null when
- * it can, else what is wrong with `ssh-private-key`, so that a passphrase or a truncated paste is
- * bad input at setup, not a failed rollback during an outage.
- */
-async function checkPrivateKeyFile(file) {
-    let result;
-    try {
-        result = await getExecOutput('ssh-keygen', ['-y', '-P', '', '-f', file], {
-            silent: true,
-            ignoreReturnCode: true
-        });
-    }
-    catch (err) {
-        return `could not be checked: ssh-keygen did not run (${err.message}): install openssh-client`;
-    }
-    if (result.exitCode === 0)
-        return null;
-    const stderr = result.stderr;
-    if (/passphrase/i.test(stderr))
-        return 'is protected by a passphrase, which the action cannot type: use a dedicated deploy key without one';
-    if (/invalid format|error in libcrypto|not a key|unsupported|too short|invalid/i.test(stderr))
-        return 'is not a usable private key (truncated, damaged, or not a private key): paste the whole key file, BEGIN to END line';
-    const last = stderr
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .pop() ?? '';
-    // ssh-keygen names the file, never its content; drop the path all the same.
-    return `could not be loaded by ssh-keygen (exit ${result.exitCode}: ${last.replace(file, 'the key file')})`;
-}
-
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -65979,99 +65930,6 @@ function formatRemoteCommand(spec) {
     return spec.appDir === '' ? body : `cd ${quoteRemoteDir(spec.appDir)} && ${body}`;
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./src/adapters/ssh/connection.ts
-// The shared connection: one OpenSSH master (ControlMaster) per host, so that a watch with five
-// host checks per cycle logs in once, not five times per cycle. The master is our own child
-// (`-M -N`, no ControlPersist, so it never forks away from us), stopped by dispose/disposeSync and
-// the exit hook. A command that finds no live master connects directly; after a master ended (or
-// failed to start) another is tried at most every MASTER_RETRY_MS.
-
-
-/** How long after a master connection ended (or failed to start) before another is tried. */
-const MASTER_RETRY_MS = 30_000;
-function createSharedConnection(opts) {
-    const { controlPath } = opts;
-    let closed = false;
-    let master;
-    let endedAt = -Infinity;
-    const live = () => master !== undefined && !master.done;
-    const ready = () => live() && external_node_fs_default().existsSync(controlPath);
-    const start = () => {
-        if (!opts.enabled || closed || live())
-            return;
-        if (Date.now() - endedAt < MASTER_RETRY_MS)
-            return;
-        let child;
-        try {
-            child = (0,external_node_child_process_.spawn)(opts.sshPath, [
-                ...opts.connectionArgs,
-                '-o',
-                `ControlPath=${controlPath}`,
-                '-o',
-                'ControlMaster=yes',
-                '-o',
-                'ControlPersist=no',
-                '-N',
-                opts.target
-            ], { stdio: 'ignore' });
-        }
-        catch {
-            endedAt = Date.now();
-            return;
-        }
-        // It must not keep the action alive: the exit hook stops it if dispose was never reached.
-        child.unref();
-        const m = { child, done: false, exited: Promise.resolve() };
-        m.exited = new Promise((resolve) => {
-            const end = () => {
-                if (m.done)
-                    return resolve();
-                m.done = true;
-                endedAt = Date.now();
-                // A master that was killed hard leaves its socket behind; ssh would print an error
-                // for it on every command before connecting directly.
-                external_node_fs_default().rmSync(controlPath, { force: true });
-                resolve();
-            };
-            child.once('error', end);
-            child.once('exit', end);
-        });
-        master = m;
-    };
-    return {
-        sessionArgs: ['-o', `ControlPath=${controlPath}`, '-o', 'ControlMaster=no'],
-        start,
-        ready,
-        async waitReady(timeoutMs) {
-            start();
-            const deadline = Date.now() + timeoutMs;
-            while (live() && !ready() && Date.now() < deadline) {
-                await new Promise((resolve) => setTimeout(resolve, 50));
-            }
-            return ready();
-        },
-        pid: () => (live() ? master?.child.pid : undefined),
-        close() {
-            closed = true;
-        },
-        stop() {
-            closed = true;
-            const m = master;
-            if (!m || m.done)
-                return Promise.resolve();
-            // Held again so the action does not exit before its master has.
-            m.child.ref();
-            m.child.kill('SIGTERM');
-            // ssh ends on TERM at once; KILL it if it has not within 2 s, so dispose never hangs.
-            const hard = setTimeout(() => m.child.kill('SIGKILL'), 2_000);
-            hard.unref();
-            return m.exited.finally(() => clearTimeout(hard));
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/adapters/ssh/jump.ts
 
 /** ssh's own ConnectTimeout, seconds (both hops). */
@@ -66125,56 +65983,55 @@ function proxyCommand(sshPath, jump, user, keyFile, hostKeyOptions) {
     ].join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/adapters/ssh/failure.ts
-// What went wrong when ssh itself failed, from OpenSSH's own messages.
+;// CONCATENATED MODULE: ./src/adapters/ssh/key.ts
+// The private key: its shape, and whether OpenSSH can use it without a person at the keyboard.
+// Neither function ever puts the key (or any part of it) in a message.
+
+const PRIVATE_KEY_BEGIN = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
+const PRIVATE_KEY_END = /-----END ([A-Z0-9]+ )*PRIVATE KEY-----/;
 /**
- * What went wrong when ssh exits 255. OpenSSH gives every failure the same code and its own
- * message on stderr. (A remote command that itself exits 255 reads as an SSH failure too: the
- * code alone cannot tell them apart, so the message is what is reported.)
+ * Checks that the text looks like a private key and returns it with LF line ends and a trailing
+ * newline (OpenSSH refuses keys without one, and keys pasted into secrets often have CRLF).
  */
-function classifySshFailure(stderr) {
-    const text = stderr.replace(/\r/g, '');
-    if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(text)) {
-        return 'host key changed (REMOTE HOST IDENTIFICATION HAS CHANGED)';
+function normalizePrivateKey(text) {
+    const key = text.replace(/\r\n?/g, '\n').trim();
+    if (!PRIVATE_KEY_BEGIN.test(key) || !PRIVATE_KEY_END.test(key)) {
+        throw new Error('ssh-private-key does not look like a private key: expected the whole key file, from ' +
+            "'-----BEGIN OPENSSH PRIVATE KEY-----' (or another '-----BEGIN … PRIVATE KEY-----') to its END line");
     }
-    if (/Host key verification failed|No \S+ host key is known/i.test(text)) {
-        return 'host key verification failed (pin the host with ssh-known-hosts / ssh-keyscan)';
-    }
-    if (/Permission denied \(/i.test(text))
-        return 'authentication refused (Permission denied (publickey))';
-    if (/Connection refused/i.test(text))
-        return 'connection refused';
-    if (/timed out/i.test(text))
-        return 'connection timed out';
-    if (/Could not resolve hostname/i.test(text))
-        return 'could not resolve hostname';
-    if (/Load key .*(invalid format|error in libcrypto)/i.test(text)) {
-        return 'ssh could not load the private key (invalid format)';
-    }
-    const lines = text
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l !== '');
-    const last = lines[lines.length - 1];
-    return last
-        ? `ssh failed: ${last.slice(0, 300)}`
-        : 'ssh failed: exit 255 with no message (or the remote command itself exited 255)';
+    return `${key}\n`;
 }
 /**
- * Drops OpenSSH's notes about the shared connection from a command's stderr: when sshd refuses
- * another session on it (MaxSessions), or the master's socket is stale, ssh prints a line and
- * connects on its own, so the command's own output is all that is left to report.
+ * Whether OpenSSH can load the key file as it is: `ssh-keygen -y -P '' -f FILE` (through
+ * @actions/exec, silently: it prints the public half, and its errors name only the file). Null when
+ * it can, else what is wrong with `ssh-private-key`, so that a passphrase or a truncated paste is
+ * bad input at setup, not a failed rollback during an outage.
  */
-function withoutMuxNotes(stderr) {
-    let refused = false;
-    const kept = stderr.split('\n').filter((line) => {
-        if (/^mux_client_\w+: /.test(line)) {
-            refused ||= /refused/i.test(line);
-            return false;
-        }
-        return !/^Control socket connect\(.*\): /.test(line);
-    });
-    return { stderr: kept.join('\n'), refused };
+async function checkPrivateKeyFile(file) {
+    let result;
+    try {
+        result = await getExecOutput('ssh-keygen', ['-y', '-P', '', '-f', file], {
+            silent: true,
+            ignoreReturnCode: true
+        });
+    }
+    catch (err) {
+        return `could not be checked: ssh-keygen did not run (${err.message}): install openssh-client`;
+    }
+    if (result.exitCode === 0)
+        return null;
+    const stderr = result.stderr;
+    if (/passphrase/i.test(stderr))
+        return 'is protected by a passphrase, which the action cannot type: use a dedicated deploy key without one';
+    if (/invalid format|error in libcrypto|not a key|unsupported|too short|invalid/i.test(stderr))
+        return 'is not a usable private key (truncated, damaged, or not a private key): paste the whole key file, BEGIN to END line';
+    const last = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? '';
+    // ssh-keygen names the file, never its content; drop the path all the same.
+    return `could not be loaded by ssh-keygen (exit ${result.exitCode}: ${last.replace(file, 'the key file')})`;
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/ssh/process.ts
@@ -66288,6 +66145,709 @@ const runProcess = (file, args, opts) => new Promise((resolve) => {
     child.once('error', (e) => finish(null, e.code ?? e.message));
     child.once('close', (code) => finish(code));
 });
+
+;// CONCATENATED MODULE: ./src/adapters/ansible/files.ts
+
+/** The task names the callback reports (and only these stop later waves when they fail). */
+const GATE_TASK = 'rs-gate';
+const stepTask = (i) => `rs-step-${i}`;
+/** Printed on stderr (exit 200) when an optional script is not on the host. */
+const ABSENT_MARKER = 'rollback-sentinel: absent on host';
+const ABSENT_EXIT = 200;
+/**
+ * How much longer than the remote limit Ansible's own task timeout waits: the remote `timeout`
+ * sends TERM at the limit and KILL 5 s later; this only catches a host that stopped answering.
+ */
+const TASK_BACKSTOP_S = 30;
+/**
+ * The playbook: a gate first (a host starts only while no failure has been seen and nothing was
+ * cancelled: the callback writes the stop file on the first failure, before Ansible queues the
+ * next wave), then one task per step, each the shell text on stdin of `sh -c 'eval "$(cat)"'`
+ * (argv items of `command` expand `$HOME` and `~` in ansible-core before 2.16; stdin is never
+ * expanded). `serial` is the canary, then waves of max-parallel.
+ */
+function playbook(steps) {
+    const lines = [
+        '# Written by rollback-sentinel for this run only.',
+        '- name: rollback-sentinel',
+        '  hosts: all',
+        '  gather_facts: false',
+        '  serial: "{{ rs_serial }}"',
+        '  tasks:',
+        `    - name: ${GATE_TASK}`,
+        '      ansible.builtin.fail:',
+        '        msg: rollback-sentinel started no more hosts',
+        '      when: rs_stop_file is exists or rs_cancel_file is exists'
+    ];
+    steps.forEach((step, i) => {
+        const source = step.perHost ? `rs_steps[${i}][inventory_hostname]` : `rs_steps[${i}]`;
+        lines.push(`    - name: ${stepTask(i)}`, '      ansible.builtin.command:', `        argv: [sh, -c, 'eval "$(cat)"']`, `        stdin: "{{ ${source} }}"`, '        stdin_add_newline: true', `      timeout: ${step.limitS + TASK_BACKSTOP_S}`, '      when: not (rs_cancel_file is exists)', `      register: rs_result_${i}`);
+        if (step.optional)
+            lines.push(`      failed_when: "(rs_result_${i}.rc | default(1)) != 0 and not ((rs_result_${i}.rc | default(1)) == ${ABSENT_EXIT} and rs_absent in (rs_result_${i}.stderr | default('')))"`);
+        if (step.tolerate)
+            lines.push('      ignore_errors: true');
+    });
+    return lines.join('\n') + '\n';
+}
+/** A YAML scalar Ansible never templates: `!unsafe` and a JSON string (valid YAML). */
+function unsafe(s) {
+    return `!unsafe ${JSON.stringify(s)}`;
+}
+/** The play's extra variables as YAML: every string the action passes is `!unsafe`. */
+function playVars(opts) {
+    const out = [
+        `rs_serial: [${opts.serial.map((n) => String(Math.trunc(n))).join(', ')}]`,
+        `rs_stop_file: ${unsafe(opts.stopFile)}`,
+        `rs_cancel_file: ${unsafe(opts.cancelFile)}`,
+        `rs_absent: ${unsafe(ABSENT_MARKER)}`,
+        'rs_steps:'
+    ];
+    for (const step of opts.steps) {
+        if (step.perHost) {
+            out.push('  -');
+            for (const [host, text] of Object.entries(step.perHost))
+                out.push(`    ${JSON.stringify(host)}: ${unsafe(text)}`);
+        }
+        else
+            out.push(`  - ${unsafe(step.command)}`);
+    }
+    return out.join('\n') + '\n';
+}
+/**
+ * The callback plugin: one JSON line per task start and per host result, flushed as it happens,
+ * into RS_RESULTS_FILE. The first failure of a step (not the gate, not an ignored error) creates
+ * RS_STOP_FILE before Ansible goes on, so no later wave starts: an unreachable host stops the
+ * rollout too (ansible/ansible#82834: any_errors_fatal does not).
+ */
+const CALLBACK = `# Written by rollback-sentinel for this run only.
+import json
+import os
+import time
+
+from ansible.plugins.callback import CallbackBase
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'aggregate'
+    CALLBACK_NAME = 'rollback_sentinel'
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self):
+        super(CallbackModule, self).__init__()
+        self._started = {}
+        self._out = open(os.environ['RS_RESULTS_FILE'], 'a', buffering=1)
+        self._stop = os.environ['RS_STOP_FILE']
+
+    def _emit(self, obj):
+        self._out.write(json.dumps(obj, default=str) + '\\n')
+        self._out.flush()
+
+    def v2_runner_on_start(self, host, task):
+        name = task.get_name()
+        if not name.startswith('rs-'):
+            return
+        now = time.time()
+        self._started[(host.get_name(), task._uuid)] = now
+        self._emit({'event': 'start', 'host': host.get_name(), 'task': name, 't': now})
+
+    def _result(self, status, result, ignored=False):
+        task = result._task
+        name = task.get_name()
+        if not name.startswith('rs-'):
+            return
+        host = result._host.get_name()
+        r = result._result
+        if status in ('failed', 'unreachable') and name.startswith('rs-step-') and not ignored:
+            with open(self._stop, 'a'):
+                pass
+        self._emit({
+            'event': 'result', 'host': host, 'task': name, 'status': status,
+            'rc': r.get('rc'), 'stdout': r.get('stdout'), 'stderr': r.get('stderr'),
+            'msg': r.get('msg'), 'ignored': ignored,
+            'start': self._started.pop((host, task._uuid), None), 'end': time.time(),
+        })
+
+    def v2_runner_on_ok(self, result):
+        self._result('ok', result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self._result('failed', result, ignore_errors)
+
+    def v2_runner_on_unreachable(self, result):
+        self._result('unreachable', result)
+
+    def v2_runner_on_skipped(self, result):
+        self._result('skipped', result)
+
+    def v2_playbook_on_stats(self, stats):
+        self._emit({'event': 'stats'})
+        self._out.close()
+`;
+/** An INI value: one line, as it is. */
+function iniValue(s) {
+    if (/[\r\n]/.test(s))
+        throw new Error(`ansible.cfg value on more than one line: ${s.length} chars`);
+    return s;
+}
+/**
+ * The action's own ansible.cfg (ANSIBLE_CONFIG points here: a repository's ansible.cfg, the
+ * user's and /etc/ansible's are never read). Only static inventories (INI, YAML/JSON): an
+ * inventory script or plugin would run the repository's code on the runner.
+ */
+function ansibleCfg(opts) {
+    return [
+        '# Written by rollback-sentinel for this run only.',
+        '[defaults]',
+        `forks = ${Math.max(1, Math.trunc(opts.forks))}`,
+        'interpreter_python = auto_silent',
+        'host_key_checking = True',
+        'retry_files_enabled = False',
+        'deprecation_warnings = False',
+        'nocows = 1',
+        'timeout = 10',
+        `local_tmp = ${iniValue(`${opts.dir}/tmp`)}`,
+        `callback_plugins = ${iniValue(`${opts.dir}/callbacks`)}`,
+        'callbacks_enabled = rollback_sentinel',
+        '',
+        '[inventory]',
+        'enable_plugins = yaml, ini',
+        'unparsed_is_failed = True',
+        'any_unparsed_is_failed = True',
+        '',
+        '[ssh_connection]',
+        `ssh_args = ${iniValue(opts.sshArgs)}`,
+        `control_path_dir = ${iniValue(opts.controlDir)}`,
+        'control_path = %(directory)s/%%C',
+        'pipelining = True',
+        ''
+    ].join('\n');
+}
+/** ssh_args as Ansible splits it (shlex): each option single-quoted. */
+function sshArgsString(args) {
+    return args.map((a) => shellQuote(a)).join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/adapters/ansible/engine.ts
+// The Ansible executor's hands: ansible-playbook, run in a fresh private directory with the
+// action's own ansible.cfg, inventory, ssh options, known_hosts, key and ControlPath directory,
+// and no inherited ANSIBLE_* variable. Pinning cannot be switched off from outside: the pinned
+// ssh options are Ansible's ssh_args (emitted before anything a `host_key_checking = False` adds,
+// and ssh keeps the first value) and extra variables (which beat every inventory and group_vars
+// value). Results come per host from the shipped callback plugin (files.ts), never from the exit
+// code. Cancellation: the first signal starts no new task or wave (the cancel file the playbook's
+// conditions look at); the second interrupts Ansible's whole process group. A remote command in
+// flight is not killed by either: with pipelining there is no terminal to hang up, so it runs on
+// until it ends or the `timeout` wrapped around it on the host ends it at the level's limit.
+
+
+
+
+
+
+
+/** What ansible-playbook's own output says, for errors: the last lines, bounded. */
+const KEEP_OUTPUT = 64 * 1024;
+function tailOf(text, lines = 12) {
+    return text.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n');
+}
+/** The child's environment: the runner's, minus every ANSIBLE_*, plus the action's own. */
+function ansibleEnv(base, own) {
+    const env = {};
+    for (const [k, v] of Object.entries(base))
+        if (v !== undefined && !/^ANSIBLE_/i.test(k) && k !== 'PYTHONPATH')
+            env[k] = v;
+    return { ...env, ...own };
+}
+/** The hosts `--list-hosts` prints for the play, in the play's order. */
+function parseListHosts(stdout) {
+    const lines = stdout.split('\n');
+    const start = lines.findIndex((l) => /^\s*hosts \(\d+\):\s*$/.test(l));
+    if (start < 0)
+        return [];
+    const indent = (l) => l.length - l.trimStart().length;
+    const base = indent(lines[start]);
+    const out = [];
+    for (const l of lines.slice(start + 1)) {
+        if (l.trim() === '' || indent(l) <= base)
+            break;
+        out.push(l.trim());
+    }
+    return out;
+}
+/** The oldest ansible-core tested (Debian 12's); GitHub's runners carry 2.17 and 2.18. */
+const MIN_ANSIBLE = '2.14';
+function olderThan(version, min) {
+    const a = version.split('.').map(Number);
+    const b = min.split('.').map(Number);
+    for (let i = 0; i < b.length; i++) {
+        if ((a[i] ?? 0) !== b[i])
+            return (a[i] ?? 0) < b[i];
+    }
+    return false;
+}
+/** A host name from a team inventory, as labels show it: printable, bounded. */
+const PLAIN_HOST = /^[A-Za-z0-9_.:@[\]-]{1,253}$/;
+/** Engines not yet disposed: a signal handler or the exit hook removes their keys at once. */
+const engines = new Set();
+/** Stops every engine's ansible-playbook and removes its directory. Synchronous. */
+function disposeAnsibleSync() {
+    for (const e of [...engines])
+        e.disposeSync();
+}
+async function createAnsibleEngine(opts) {
+    const playbookPath = opts.playbookPath ?? 'ansible-playbook';
+    const adhocPath = playbookPath.replace(/-playbook$/, '');
+    const sshPath = opts.sshPath ?? 'ssh';
+    await external_node_fs_default().promises.mkdir(opts.tempDir, { recursive: true });
+    const dir = await external_node_fs_default().promises.mkdtemp(external_node_path_default().join(opts.tempDir, 'rollback-sentinel-ansible-'));
+    // A unix socket path stays under ~104 bytes: masters live in a short directory of their own.
+    const controlDir = await external_node_fs_default().promises.mkdtemp('/tmp/rs-cp-');
+    const file = (name) => external_node_path_default().join(dir, name);
+    const keyFile = file('id_key');
+    const jumpKeyFile = opts.ssh.jump && opts.ssh.jumpPrivateKey ? file('jump_key') : keyFile;
+    const knownHosts = file('known_hosts');
+    const removeAll = () => {
+        external_node_fs_default().rmSync(dir, { recursive: true, force: true });
+        external_node_fs_default().rmSync(controlDir, { recursive: true, force: true });
+    };
+    const hostKeyOptions = [
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`
+    ];
+    const sshOptions = [
+        '-F',
+        file('ssh_config'),
+        ...hardenedOptions(keyFile, hostKeyOptions),
+        ...(opts.ssh.jump
+            ? [
+                '-o',
+                `ProxyCommand=${proxyCommand(sshPath, opts.ssh.jump, opts.ssh.user ?? '', jumpKeyFile, hostKeyOptions)}`
+            ]
+            : []),
+        '-o',
+        'ControlMaster=auto',
+        '-o',
+        'ControlPersist=60s'
+    ];
+    const sshArgs = sshArgsString(sshOptions);
+    let hosts = [];
+    try {
+        await external_node_fs_default().promises.chmod(dir, 0o700);
+        await external_node_fs_default().promises.chmod(controlDir, 0o700);
+        await external_node_fs_default().promises.writeFile(keyFile, normalizePrivateKey(opts.ssh.privateKey), {
+            mode: 0o600,
+            flag: 'wx'
+        });
+        if (jumpKeyFile !== keyFile)
+            await external_node_fs_default().promises.writeFile(jumpKeyFile, normalizePrivateKey(opts.ssh.jumpPrivateKey ?? ''), {
+                mode: 0o600,
+                flag: 'wx'
+            });
+        await external_node_fs_default().promises.writeFile(knownHosts, `${opts.ssh.knownHosts.replace(/\r\n?/g, '\n').trim()}\n`, { mode: 0o600 });
+        // For anything ssh starts on its own (a ProxyJump in a team's ssh options): the same pins.
+        await external_node_fs_default().promises.writeFile(file('ssh_config'), [
+            'Host *',
+            `  UserKnownHostsFile ${knownHosts}`,
+            '  GlobalKnownHostsFile /dev/null',
+            '  StrictHostKeyChecking yes',
+            `  IdentityFile ${keyFile}`,
+            '  IdentitiesOnly yes',
+            '  BatchMode yes',
+            `  ConnectTimeout ${CONNECT_TIMEOUT_S}`,
+            ''
+        ].join('\n'), { mode: 0o600 });
+        for (const d of ['tmp', 'home', 'callbacks'])
+            await external_node_fs_default().promises.mkdir(file(d), { mode: 0o700 });
+        await external_node_fs_default().promises.writeFile(file('callbacks/rollback_sentinel.py'), CALLBACK);
+        await external_node_fs_default().promises.writeFile(file('ansible.cfg'), ansibleCfg({ dir, forks: opts.forks, sshArgs: sshArgs.replace(/%/g, '%%'), controlDir }));
+        // Extra variables beat the inventory and group_vars: the pins and the connection are ours.
+        await external_node_fs_default().promises.writeFile(file('connection.yml'), [
+            'ansible_connection: ssh',
+            `ansible_ssh_executable: ${unsafe(sshPath)}`,
+            'ansible_host_key_checking: true',
+            `ansible_ssh_args: ${unsafe(sshArgs)}`,
+            "ansible_ssh_common_args: ''",
+            "ansible_ssh_extra_args: ''",
+            `ansible_ssh_private_key_file: ${unsafe(keyFile)}`,
+            'ansible_ssh_pipelining: true',
+            ...(opts.ssh.user ? [`ansible_user: ${unsafe(opts.ssh.user)}`] : [])
+        ].join('\n') + '\n');
+        if (opts.hosts) {
+            const width = String(opts.hosts.length).length;
+            hosts = opts.hosts.map((h, i) => ({
+                name: `h${String(i + 1).padStart(width, '0')}`,
+                label: h.label
+            }));
+            const inventory = {
+                all: {
+                    hosts: Object.fromEntries(opts.hosts.map((h, i) => [
+                        hosts[i].name,
+                        { ansible_host: h.host, ansible_port: h.port }
+                    ]))
+                }
+            };
+            await external_node_fs_default().promises.writeFile(file('inventory.json'), JSON.stringify(inventory));
+        }
+    }
+    catch (err) {
+        removeAll();
+        throw new Error(`could not prepare the Ansible directory under ${opts.tempDir}: ${err.message}`, {
+            cause: err
+        });
+    }
+    const baseEnv = ansibleEnv(opts.env ?? process.env, {
+        ANSIBLE_CONFIG: file('ansible.cfg'),
+        ANSIBLE_HOME: file('home'),
+        ANSIBLE_LOCAL_TEMP: file('tmp'),
+        ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
+        ANSIBLE_HOST_KEY_CHECKING: 'True',
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_RETRY_FILES_ENABLED: 'False',
+        ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True',
+        ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: 'True',
+        PYTHONDONTWRITEBYTECODE: '1'
+    });
+    const inventoryArgs = opts.inventory
+        ? ['-i', external_node_path_default().resolve(opts.inventory.path), '--limit', opts.inventory.pattern]
+        : ['-i', file('inventory.json')];
+    const live = new Set();
+    const start = (args, env, bin = playbookPath) => {
+        let output = '';
+        const keep = (b) => {
+            output = (output + b.toString('utf8')).slice(-KEEP_OUTPUT);
+        };
+        const child = (0,external_node_child_process_.spawn)(bin, args, {
+            cwd: dir,
+            env,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        const s = {
+            child,
+            output: () => output,
+            exited: new Promise((resolve) => {
+                child.once('error', (err) => {
+                    output += `\n${err.code === 'ENOENT' ? `${bin} not found: install ansible-core` : err.message}`;
+                    resolve({ code: null, signal: null });
+                });
+                child.once('close', (code, signal) => resolve({ code, signal }));
+            })
+        };
+        child.stdout?.on('data', keep);
+        child.stderr?.on('data', keep);
+        live.add(s);
+        void s.exited.then(() => live.delete(s));
+        return s;
+    };
+    const interrupt = (s, sig) => {
+        try {
+            if (s.child.pid)
+                process.kill(-s.child.pid, sig);
+        }
+        catch {
+            // already gone
+        }
+    };
+    let playCount = 0;
+    const engine = {
+        dir,
+        get hosts() {
+            return hosts;
+        },
+        async prepare() {
+            const v = start(['--version'], baseEnv);
+            const vTimer = setTimeout(() => interrupt(v, 'SIGKILL'), 30_000);
+            const vDone = await v.exited.finally(() => clearTimeout(vTimer));
+            const version = /core ([0-9][0-9.]*)/.exec(v.output())?.[1];
+            if (vDone.code !== 0 || !version)
+                throw new Error(`executor: ansible needs ansible-playbook (ansible-core ${MIN_ANSIBLE} or later) on the runner: ${tailOf(v.output(), 2) || `exit ${vDone.code ?? vDone.signal}`}`);
+            if (olderThan(version, MIN_ANSIBLE))
+                throw new Error(`executor: ansible needs ansible-core ${MIN_ANSIBLE} or later; the runner has ${version}`);
+            if (!opts.inventory)
+                return { version, hosts };
+            // The play's order (inventory order) as `ansible --list-hosts` prints it: ansible-playbook's
+            // --list-hosts prints a set, in no order, and the first host is the canary.
+            const s = start([
+                '-i',
+                opts.inventory.path,
+                'all',
+                '--limit',
+                opts.inventory.pattern,
+                '-e',
+                `@${file('connection.yml')}`,
+                '--list-hosts'
+            ], { ...baseEnv, RS_RESULTS_FILE: '/dev/null', RS_STOP_FILE: file('none') }, adhocPath);
+            const timer = setTimeout(() => interrupt(s, 'SIGKILL'), 60_000);
+            const done = await s.exited.finally(() => clearTimeout(timer));
+            const names = parseListHosts(s.output());
+            if (done.code !== 0)
+                throw new Error(`ansible-inventory ${opts.inventory.path} could not be read (ansible --list-hosts exit ${done.code ?? done.signal}): ${tailOf(s.output(), 4)}`);
+            if (names.length === 0)
+                throw new Error(`ansible-hosts '${opts.inventory.pattern}' matches no host of ${opts.inventory.path}`);
+            const odd = names.find((n) => !PLAIN_HOST.test(n));
+            if (odd !== undefined)
+                throw new Error(`a host name in ${opts.inventory.path} (${odd.length} characters) is not a plain host name: use names of letters, digits and . _ - : @ [ ]`);
+            hosts = names.map((name) => ({ name, label: name }));
+            return { version, hosts };
+        },
+        async run(play, runOpts) {
+            playCount++;
+            const results = file(`results-${playCount}.jsonl`);
+            const stopFile = file(`stop-${playCount}`);
+            const cancelFile = file(`cancel-${playCount}`);
+            await external_node_fs_default().promises.writeFile(results, '');
+            await external_node_fs_default().promises.writeFile(file(`play-${playCount}.yml`), playbook(play.steps));
+            await external_node_fs_default().promises.writeFile(file(`vars-${playCount}.yml`), playVars({ serial: play.serial, steps: play.steps, stopFile, cancelFile }));
+            const args = [
+                ...inventoryArgs,
+                '-e',
+                `@${file('connection.yml')}`,
+                '-e',
+                `@${file(`vars-${playCount}.yml`)}`,
+                file(`play-${playCount}.yml`)
+            ];
+            const events = [];
+            let readAt = 0;
+            const split = lineSplitter((line) => {
+                let e;
+                try {
+                    e = JSON.parse(line);
+                }
+                catch {
+                    return;
+                }
+                events.push(e);
+                runOpts.onEvent?.(e);
+            });
+            const drain = async () => {
+                const fh = await external_node_fs_default().promises.open(results, 'r');
+                try {
+                    for (;;) {
+                        const buf = Buffer.alloc(64 * 1024);
+                        const { bytesRead } = await fh.read(buf, 0, buf.length, readAt);
+                        if (bytesRead === 0)
+                            break;
+                        readAt += bytesRead;
+                        split.push(buf.subarray(0, bytesRead));
+                    }
+                }
+                finally {
+                    await fh.close();
+                }
+            };
+            const s = start(args, { ...baseEnv, RS_RESULTS_FILE: results, RS_STOP_FILE: stopFile });
+            const onCancel = () => void external_node_fs_default().promises.writeFile(cancelFile, '').catch(() => { });
+            const onStop = () => {
+                interrupt(s, 'SIGINT');
+                const hard = setTimeout(() => interrupt(s, 'SIGKILL'), 5_000);
+                hard.unref();
+            };
+            runOpts.signal?.addEventListener('abort', onCancel, { once: true });
+            runOpts.stopSignal?.addEventListener('abort', onStop, { once: true });
+            if (runOpts.signal?.aborted)
+                onCancel();
+            const overall = setTimeout(() => {
+                opts.logger?.warning(`ansible-playbook still running after ${Math.round(play.timeoutMs / 1000)}s: stopping it`);
+                onStop();
+            }, play.timeoutMs);
+            let polling = true;
+            const poller = (async () => {
+                while (polling) {
+                    await drain().catch(() => { });
+                    await new Promise((r) => setTimeout(r, 200));
+                }
+            })();
+            const done = await s.exited;
+            clearTimeout(overall);
+            polling = false;
+            await poller;
+            await drain().catch(() => { });
+            split.flush();
+            runOpts.signal?.removeEventListener('abort', onCancel);
+            runOpts.stopSignal?.removeEventListener('abort', onStop);
+            return {
+                exitCode: done.code,
+                signal: done.signal,
+                events,
+                outputTail: tailOf(s.output()),
+                finished: events.some((e) => e.event === 'stats')
+            };
+        },
+        async dispose() {
+            for (const s of live)
+                interrupt(s, 'SIGKILL');
+            // Ansible's masters (ControlPersist) outlive it: each is told to exit, then the keys go.
+            const sockets = await external_node_fs_default().promises.readdir(controlDir).catch(() => []);
+            await Promise.all(sockets.map((sock) => new Promise((resolve) => {
+                const c = (0,external_node_child_process_.spawn)(sshPath, ['-F', '/dev/null', '-o', `ControlPath=${external_node_path_default().join(controlDir, sock)}`, '-O', 'exit', 'x'], { stdio: 'ignore' });
+                const t = setTimeout(() => c.kill('SIGKILL'), 5_000);
+                c.once('error', () => resolve());
+                c.once('close', () => {
+                    clearTimeout(t);
+                    resolve();
+                });
+            })));
+            removeAll();
+            engines.delete(engine);
+        },
+        disposeSync() {
+            for (const s of live)
+                interrupt(s, 'SIGKILL');
+            removeAll();
+            engines.delete(engine);
+        }
+    };
+    engines.add(engine);
+    if (engines.size === 1)
+        process.once('exit', disposeAnsibleSync);
+    return engine;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/ssh/connection.ts
+// The shared connection: one OpenSSH master (ControlMaster) per host, so that a watch with five
+// host checks per cycle logs in once, not five times per cycle. The master is our own child
+// (`-M -N`, no ControlPersist, so it never forks away from us), stopped by dispose/disposeSync and
+// the exit hook. A command that finds no live master connects directly; after a master ended (or
+// failed to start) another is tried at most every MASTER_RETRY_MS.
+
+
+/** How long after a master connection ended (or failed to start) before another is tried. */
+const MASTER_RETRY_MS = 30_000;
+function createSharedConnection(opts) {
+    const { controlPath } = opts;
+    let closed = false;
+    let master;
+    let endedAt = -Infinity;
+    const live = () => master !== undefined && !master.done;
+    const ready = () => live() && external_node_fs_default().existsSync(controlPath);
+    const start = () => {
+        if (!opts.enabled || closed || live())
+            return;
+        if (Date.now() - endedAt < MASTER_RETRY_MS)
+            return;
+        let child;
+        try {
+            child = (0,external_node_child_process_.spawn)(opts.sshPath, [
+                ...opts.connectionArgs,
+                '-o',
+                `ControlPath=${controlPath}`,
+                '-o',
+                'ControlMaster=yes',
+                '-o',
+                'ControlPersist=no',
+                '-N',
+                opts.target
+            ], { stdio: 'ignore' });
+        }
+        catch {
+            endedAt = Date.now();
+            return;
+        }
+        // It must not keep the action alive: the exit hook stops it if dispose was never reached.
+        child.unref();
+        const m = { child, done: false, exited: Promise.resolve() };
+        m.exited = new Promise((resolve) => {
+            const end = () => {
+                if (m.done)
+                    return resolve();
+                m.done = true;
+                endedAt = Date.now();
+                // A master that was killed hard leaves its socket behind; ssh would print an error
+                // for it on every command before connecting directly.
+                external_node_fs_default().rmSync(controlPath, { force: true });
+                resolve();
+            };
+            child.once('error', end);
+            child.once('exit', end);
+        });
+        master = m;
+    };
+    return {
+        sessionArgs: ['-o', `ControlPath=${controlPath}`, '-o', 'ControlMaster=no'],
+        start,
+        ready,
+        async waitReady(timeoutMs) {
+            start();
+            const deadline = Date.now() + timeoutMs;
+            while (live() && !ready() && Date.now() < deadline) {
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+            return ready();
+        },
+        pid: () => (live() ? master?.child.pid : undefined),
+        close() {
+            closed = true;
+        },
+        stop() {
+            closed = true;
+            const m = master;
+            if (!m || m.done)
+                return Promise.resolve();
+            // Held again so the action does not exit before its master has.
+            m.child.ref();
+            m.child.kill('SIGTERM');
+            // ssh ends on TERM at once; KILL it if it has not within 2 s, so dispose never hangs.
+            const hard = setTimeout(() => m.child.kill('SIGKILL'), 2_000);
+            hard.unref();
+            return m.exited.finally(() => clearTimeout(hard));
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/ssh/failure.ts
+// What went wrong when ssh itself failed, from OpenSSH's own messages.
+/**
+ * What went wrong when ssh exits 255. OpenSSH gives every failure the same code and its own
+ * message on stderr. (A remote command that itself exits 255 reads as an SSH failure too: the
+ * code alone cannot tell them apart, so the message is what is reported.)
+ */
+function classifySshFailure(stderr) {
+    const text = stderr.replace(/\r/g, '');
+    if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(text)) {
+        return 'host key changed (REMOTE HOST IDENTIFICATION HAS CHANGED)';
+    }
+    if (/Host key verification failed|No \S+ host key is known/i.test(text)) {
+        return 'host key verification failed (pin the host with ssh-known-hosts / ssh-keyscan)';
+    }
+    if (/Permission denied \(/i.test(text))
+        return 'authentication refused (Permission denied (publickey))';
+    if (/Connection refused/i.test(text))
+        return 'connection refused';
+    if (/timed out/i.test(text))
+        return 'connection timed out';
+    if (/Could not resolve hostname/i.test(text))
+        return 'could not resolve hostname';
+    if (/Load key .*(invalid format|error in libcrypto)/i.test(text)) {
+        return 'ssh could not load the private key (invalid format)';
+    }
+    const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    const last = lines[lines.length - 1];
+    return last
+        ? `ssh failed: ${last.slice(0, 300)}`
+        : 'ssh failed: exit 255 with no message (or the remote command itself exited 255)';
+}
+/**
+ * Drops OpenSSH's notes about the shared connection from a command's stderr: when sshd refuses
+ * another session on it (MaxSessions), or the master's socket is stale, ssh prints a line and
+ * connects on its own, so the command's own output is all that is left to report.
+ */
+function withoutMuxNotes(stderr) {
+    let refused = false;
+    const kept = stderr.split('\n').filter((line) => {
+        if (/^mux_client_\w+: /.test(line)) {
+            refused ||= /refused/i.test(line);
+            return false;
+        }
+        return !/^Control socket connect\(.*\): /.test(line);
+    });
+    return { stderr: kept.join('\n'), refused };
+}
 
 ;// CONCATENATED MODULE: ./src/adapters/ssh/remote.ts
 // The one SSH chokepoint: every command the action runs on the deploy host goes through
@@ -66614,6 +67174,7 @@ function describeFailure(e, timeoutMs) {
 
 
 
+
 /** The probes read the runner's proxy variables (as Octokit does) and trust ca-certificate. */
 function network(settings, env) {
     return { caCertificates: settings.network?.caCertificates, env };
@@ -66631,6 +67192,26 @@ function realAdapters() {
             ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
             : undefined,
         checkKey: checkPrivateKeyFile,
+        ansible: async (settings, logger) => {
+            const a = settings.ansible;
+            if (!a)
+                return undefined;
+            return createAnsibleEngine({
+                tempDir: settings.run.tempDir,
+                ssh: a.credentials,
+                ...(a.inventory ? { inventory: a.inventory } : {}),
+                ...(settings.ssh
+                    ? {
+                        hosts: settings.ssh.hosts?.length
+                            ? settings.ssh.hosts
+                            : [{ host: settings.ssh.host, port: settings.ssh.port, label: settings.ssh.host }]
+                    }
+                    : {}),
+                forks: settings.policy.rollback.maxParallel,
+                env,
+                logger
+            });
+        },
         github: (settings, logger) => {
             const g = settings.github;
             if (!g.token || !g.owner || !g.repo)
@@ -66645,7 +67226,10 @@ function realAdapters() {
         },
         webhook: (settings) => settings.notify.webhook ? createWebhook(settings.notify.webhook) : undefined,
         readEvent: (file) => JSON.parse(external_node_fs_default().readFileSync(file, 'utf8')),
-        disposeAllSync: disposeSync
+        disposeAllSync: () => {
+            disposeSync();
+            disposeAnsibleSync();
+        }
     };
 }
 
@@ -66782,6 +67366,9 @@ const Inputs = {
     SshInsecure: 'ssh-insecure-skip-host-key-check',
     SshJumpHost: 'ssh-jump-host',
     SshJumpPrivateKey: 'ssh-jump-private-key',
+    Executor: 'executor',
+    AnsibleInventory: 'ansible-inventory',
+    AnsibleHosts: 'ansible-hosts',
     AppDir: 'app-dir',
     RollbackScript: 'rollback-script',
     ValidateScript: 'validate-script',
@@ -66839,6 +67426,8 @@ const names_DEFAULTS = {
     [Inputs.Preflight]: 'fail',
     [Inputs.SshPort]: '22',
     [Inputs.SshInsecure]: 'false',
+    [Inputs.Executor]: 'ssh',
+    [Inputs.AnsibleHosts]: 'all',
     [Inputs.RollbackScript]: 'deploy/rollback/rollback.sh',
     [Inputs.ValidateScript]: 'deploy/rollback/validate_rollback.sh',
     [Inputs.SmokeTestScript]: 'deploy/smoke_tests.sh',
@@ -67240,6 +67829,53 @@ function afterLevel(run, recovery, policy) {
     return { next: 'escalate', level: level };
 }
 
+;// CONCATENATED MODULE: ./src/adapters/ansible/results.ts
+
+
+
+const results_text = (s) => (typeof s === 'string' ? s : '');
+/** A result as RemoteResult; `absent`: an optional script that is not on the host. */
+function remoteResultOf(e, limitS) {
+    const durationMs = typeof e.start === 'number' && typeof e.end === 'number'
+        ? Math.max(0, Math.round((e.end - e.start) * 1000))
+        : 0;
+    const base = { stdout: results_text(e.stdout), stderr: results_text(e.stderr), durationMs, absent: false };
+    if (e.status === 'unreachable') {
+        const msg = results_text(e.msg);
+        return { ...base, stderr: msg, exitCode: null, timedOut: false, sshFailure: classifySshFailure(msg) };
+    }
+    const rc = typeof e.rc === 'number' ? e.rc : null;
+    if (rc === ABSENT_EXIT && base.stderr.trim() === ABSENT_MARKER)
+        return { ...base, exitCode: rc, timedOut: false, absent: true };
+    if (rc === null) {
+        // No exit code: Ansible's own task limit, a missing Python on the host, a module error.
+        const msg = results_text(e.msg);
+        const timedOut = /expected time frame|timed out/i.test(msg);
+        return {
+            ...base,
+            stderr: [base.stderr, msg].filter((s) => s.trim() !== '').join('\n'),
+            exitCode: null,
+            timedOut
+        };
+    }
+    // `timeout` exits 124 after TERM and 137 after the KILL 5 s later (as over SSH).
+    if ((rc === 124 || rc === 137) && durationMs >= limitS * 1000 - 500) {
+        const note = `[killed on the host at its ${limitS}s limit (exit ${rc})]`;
+        return { ...base, stderr: `${base.stderr}\n${note}`.trim(), exitCode: null, timedOut: true };
+    }
+    return { ...base, exitCode: rc, timedOut: false };
+}
+/**
+ * An optional runbook script (validate, smoke test) as one shell text: run it when the host has
+ * it (as the built-in executor does after its `test -f`), else say so with exit 200.
+ */
+function optionalScriptText(appDir, script, timeoutMs) {
+    const path = shellQuote(script);
+    const body = formatRemoteCommand({ appDir: '', command: `bash ${path}`, argv: [], timeoutMs });
+    const cd = appDir === '' ? '' : `cd ${quoteRemoteDir(appDir)} && `;
+    return `${cd}if [ -f ${path} ]; then ${body}; else echo '${ABSENT_MARKER}' >&2; exit ${ABSENT_EXIT}; fi`;
+}
+
 ;// CONCATENATED MODULE: ./src/runbook/fleet.ts
 // Rolling back a fleet (docs/fleets.md): the first host is the canary and runs a level alone;
 // the rest follow in waves of rollback.max-parallel; any failure starts no further host and the
@@ -67574,15 +68210,27 @@ function rollbackArgv(level, target) {
     return ['--level', String(level), '--target', target.id];
 }
 async function resolveTarget(input, runner, logger, level) {
-    const { settings, clock } = input;
-    if (settings.rollbackTarget) {
-        const target = targetFromInput(settings.rollbackTarget, clock.now());
-        logger.info(`Rollback target: ${target.id} (rollback-target)` +
-            (target.ageMs !== null ? `, ${formatAge(target.ageMs)} old: ${target.dataLossNote}` : ''));
-        return { target };
-    }
+    const { settings } = input;
+    const given = targetOfInput(input, logger);
+    if (given)
+        return { target: given };
     const script = `bash ${shellQuote(settings.scripts.rollback)}`;
     const { step, result } = await runner.exec('list-backups', script, ['--list'], LIST_TIMEOUT_MS, level);
+    return targetFromListing(input, step, result.stdout, logger);
+}
+/** The rollback-target input's target, when it is set (every host takes it). */
+function targetOfInput(input, logger) {
+    const { settings, clock } = input;
+    if (!settings.rollbackTarget)
+        return undefined;
+    const target = targetFromInput(settings.rollbackTarget, clock.now());
+    logger.info(`Rollback target: ${target.id} (rollback-target)` +
+        (target.ageMs !== null ? `, ${formatAge(target.ageMs)} old: ${target.dataLossNote}` : ''));
+    return target;
+}
+/** What `rollback.sh --list` (its step, and its output) gives: the backup to restore, or why none. */
+function targetFromListing(input, step, stdout, logger) {
+    const { settings, clock } = input;
     if (step.status === 'ssh-error') {
         return { error: `could not list backups: ${step.sshFailure}`, ssh: true };
     }
@@ -67593,7 +68241,7 @@ async function resolveTarget(input, runner, logger, level) {
             ssh: false
         };
     }
-    const list = parseBackupList(result.stdout);
+    const list = parseBackupList(stdout);
     for (const r of list.rejected.slice(0, 5))
         logger.warning(`--list: ${r.reason}`);
     const target = chooseBackup(list.backups, settings.deployedAt, clock.now());
@@ -67884,34 +68532,433 @@ function fleetExecutor(input, fleet, logger) {
                 results.push(...done);
                 levelRecord.waves.push({ index: i, hosts: wave, startedAt, endedAt: clock.now() });
             }
-            const out = fleetLevelOutcome(level, plan, results);
-            levelRecord.notStarted = out.notStarted;
-            const note = `Level ${level} ran on ${results.length} of ${labels.length} hosts` +
-                (out.notStarted.length ? `, ${out.notStarted.length} not started` : '');
-            const first = (outcome) => {
-                const host = results.find((r) => r.outcome === outcome)?.host;
-                return { host, r: onHost.get(host) };
+            return fleetLevelEnd({
+                level,
+                plan,
+                hosts: labels.length,
+                results,
+                onHost,
+                levelRecord,
+                cancelled: signal?.aborted === true,
+                lastRollback: (host) => runner(host)
+                    .steps.filter((s) => s.name === 'rollback')
+                    .pop(),
+                logger
+            });
+        }
+    };
+}
+/**
+ * How a level ended on the fleet, from each host's result, as the level loop's LevelOnHost: the
+ * worst host decides (runbook/fleet.ts fleetLevelOutcome), and the level's record notes who never
+ * started. The built-in fan-out and the Ansible executor (ansible.ts) both end a level here.
+ */
+function fleetLevelEnd(end) {
+    const { level, plan, results, onHost, levelRecord } = end;
+    const out = fleetLevelOutcome(level, plan, results);
+    levelRecord.notStarted = out.notStarted;
+    const note = `Level ${level} ran on ${results.length} of ${end.hosts} hosts` +
+        (out.notStarted.length ? `, ${out.notStarted.length} not started` : '');
+    const first = (outcome) => {
+        const host = results.find((r) => r.outcome === outcome)?.host;
+        return { host, r: onHost.get(host) };
+    };
+    if (out.outcome === 'ssh-broken') {
+        const { host, r } = first('ssh-broken');
+        if (r.ran === 'ssh-broken')
+            return { ...r, host, note };
+    }
+    if (out.outcome === 'cancelled' || (end.cancelled && out.notStarted.length > 0)) {
+        const cancelled = results.find((r) => r.outcome === 'cancelled');
+        const host = cancelled?.host ?? plan.canary;
+        const r = onHost.get(host);
+        const step = r && 'step' in r ? r.step : end.lastRollback(host);
+        return { ran: 'cancelled', step, scriptOk: out.run.scriptOk, host, note };
+    }
+    if (out.outcome === 'failed' || out.reason)
+        return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note };
+    end.logger.info(`${note}: every host ok`);
+    return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed };
+}
+
+;// CONCATENATED MODULE: ./src/act/ansible.ts
+
+
+
+
+
+
+
+
+function ansibleExecutor(input, engine, logger) {
+    const { settings, clock, signal, stopSignal } = input;
+    const { policy } = settings;
+    const hosts = engine.hosts;
+    const labels = hosts.map((h) => h.label);
+    const labelOf = new Map(hosts.map((h) => [h.name, h.label]));
+    const nameOf = new Map(hosts.map((h) => [h.label, h.name]));
+    const inFleet = hosts.length > 1;
+    const plan = planFleet(labels, policy.rollback.maxParallel);
+    const waves = [[plan.canary], ...plan.waves];
+    const waveOf = new Map(waves.flatMap((w, i) => w.map((h) => [h, i])));
+    const logs = new Map(labels.map((h) => [h, inFleet ? hostLogger(logger, h) : logger]));
+    const log = (h) => logs.get(h);
+    const steps = [];
+    const record = {
+        hosts: labels,
+        maxParallel: policy.rollback.maxParallel,
+        levels: [],
+        runs: []
+    };
+    let found;
+    let targets = new Map();
+    const script = `bash ${shellQuote(settings.scripts.rollback)}`;
+    const appDir = settings.ssh?.appDir ?? settings.ansible?.credentials.appDir ?? '';
+    const playStep = (spec) => {
+        const text = (argv) => spec.optional !== undefined
+            ? optionalScriptText(appDir, spec.optional, spec.timeoutMs)
+            : formatRemoteCommand({ appDir, command: spec.command, argv, timeoutMs: spec.timeoutMs });
+        const perHost = Object.fromEntries(labels.map((l) => [nameOf.get(l), text(spec.argv(l))]));
+        const same = new Set(Object.values(perHost)).size === 1;
+        return {
+            command: text(spec.argv(labels[0])),
+            ...(same ? {} : { perHost }),
+            limitS: Math.ceil(spec.timeoutMs / 1000),
+            ...(spec.optional !== undefined ? { optional: true } : {}),
+            ...(spec.tolerate ? { tolerate: true } : {})
+        };
+    };
+    /** Runs the specs on every host (waves: canary first; else all at once) and records each step. */
+    async function play(specs, level, inWaves) {
+        const byHost = new Map(labels.map((l) => [l, { steps: new Map(), started: new Map(), stopped: false }]));
+        const bound = specs.reduce((sum, s) => sum + s.timeoutMs + 40_000, 0) * (inWaves ? waves.length : 1);
+        let waveShown = -1;
+        const onEvent = (e) => {
+            const host = labelOf.get(e.host ?? '');
+            if (!host || !e.task)
+                return;
+            const h = byHost.get(host);
+            const at = (s) => Math.round((s ?? Date.now() / 1000) * 1000);
+            if (e.task === 'rs-gate') {
+                if (e.event === 'result' && e.status === 'failed')
+                    h.stopped = true;
+                if (e.event === 'start' && inWaves && waveOf.get(host) !== waveShown) {
+                    waveShown = waveOf.get(host);
+                    logger.info(waveShown === 0
+                        ? `Level ${level}: the canary ${plan.canary} first, alone (Ansible)`
+                        : `Level ${level}: wave ${waveShown} of ${waves.length - 1}: ${waves[waveShown].join(', ')} (Ansible)`);
+                }
+                return;
+            }
+            const i = Number(e.task.replace('rs-step-', ''));
+            const spec = specs[i];
+            if (!spec)
+                return;
+            const line = formatCommandLine(spec.command, spec.argv(host));
+            if (e.event === 'start') {
+                h.startedAt ??= at(e.t);
+                h.started.set(i, at(e.t));
+                log(host).info(`Level ${level} ${spec.name}: ${line}`);
+                return;
+            }
+            if (e.event !== 'result')
+                return;
+            h.startedAt ??= at(e.start);
+            h.endedAt = at(e.end);
+            const r = remoteResultOf(e, Math.ceil(spec.timeoutMs / 1000));
+            const absent = r.absent;
+            const skipped = e.status === 'skipped';
+            const step = {
+                name: spec.name,
+                level,
+                ...(inFleet ? { host } : {}),
+                command: line,
+                startedAt: at(e.start),
+                durationMs: r.durationMs,
+                exitCode: skipped || absent ? null : r.exitCode,
+                status: skipped || absent ? 'skipped' : statusOf(r),
+                outputTail: skipped || absent ? '' : tail(r),
+                ...(r.sshFailure ? { sshFailure: r.sshFailure } : {}),
+                ...(skipped ? { note: 'cancelled' } : absent ? { note: 'absent on host' } : {})
             };
-            if (out.outcome === 'ssh-broken') {
-                const { host, r } = first('ssh-broken');
-                if (r.ran === 'ssh-broken')
-                    return { ...r, host, note };
+            h.steps.set(i, { step, stdout: r.stdout });
+            steps.push(step);
+            for (const l of tail(r).split('\n'))
+                if (l.trim() !== '' && !skipped && !absent)
+                    log(host).info(liveLine(l, inFleet));
+            const how = `${spec.name} → ${describeResult(step, spec.timeoutMs)} after ${formatDuration(step.durationMs)}`;
+            if (step.status === 'ok' || step.status === 'skipped')
+                log(host).info(`  ${how}`);
+            else
+                log(host).warning(`  ${how}`);
+        };
+        const run = await engine.run({
+            serial: inWaves ? [1, policy.rollback.maxParallel] : [Math.max(1, labels.length)],
+            steps: specs.map(playStep),
+            timeoutMs: bound
+        }, { signal, stopSignal, onEvent });
+        // A step that started and has no result: Ansible was interrupted (the second cancel signal)
+        // while it ran. Recorded as over SSH: no exit code, cancelled.
+        for (const [host, h] of byHost)
+            for (const [i, startedAt] of h.started) {
+                if (h.steps.has(i))
+                    continue;
+                const spec = specs[i];
+                const step = {
+                    name: spec.name,
+                    level,
+                    ...(inFleet ? { host } : {}),
+                    command: formatCommandLine(spec.command, spec.argv(host)),
+                    startedAt,
+                    durationMs: Math.max(0, clock.now() - startedAt),
+                    exitCode: null,
+                    status: 'failed',
+                    outputTail: '',
+                    note: 'cancelled'
+                };
+                h.steps.set(i, { step, stdout: '' });
+                h.endedAt = clock.now();
+                steps.push(step);
+                log(host).warning(`  ${spec.name} → ${describeResult(step, spec.timeoutMs)}: Ansible was stopped`);
             }
-            if (out.outcome === 'cancelled' || (signal?.aborted && out.notStarted.length > 0)) {
-                const cancelled = results.find((r) => r.outcome === 'cancelled');
-                const host = cancelled?.host ?? plan.canary;
-                const r = onHost.get(host);
-                const step = 'step' in r
-                    ? r.step
-                    : runner(host)
-                        .steps.filter((s) => s.name === 'rollback')
-                        .pop();
-                return { ran: 'cancelled', step, scriptOk: out.run.scriptOk, host, note };
+        const anyResult = [...byHost.values()].some((h) => h.steps.size > 0 || h.stopped);
+        if (!anyResult && !signal?.aborted)
+            return {
+                byHost,
+                broken: `ansible-playbook ran nothing (exit ${run.exitCode ?? run.signal})` +
+                    (run.outputTail ? `: ${run.outputTail.split('\n').slice(-3).join(' / ')}` : '')
+            };
+        return { byHost };
+    }
+    /** How the level went on one host, as runLevelOnHost would say it; undefined: not started. */
+    function levelOnHost(specs, h) {
+        if (h.steps.size === 0)
+            return undefined;
+        let passed = 0;
+        let scriptOk = false;
+        for (const [i, spec] of specs.entries()) {
+            const got = h.steps.get(i);
+            if (!got) {
+                if (spec.name === 'rollback' || signal?.aborted) {
+                    const step = h.steps.get(i - 1)?.step ?? [...h.steps.values()][0].step;
+                    return signal?.aborted
+                        ? { ran: 'cancelled', step, scriptOk }
+                        : { ran: 'failed', scriptOk, reason: `${spec.name}: no result from Ansible` };
+                }
+                continue;
             }
-            if (out.outcome === 'failed' || out.reason)
-                return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note };
-            logger.info(`${note}: every host ok`);
-            return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed };
+            const { step } = got;
+            if (step.status === 'ssh-error')
+                return { ran: 'ssh-broken', step };
+            if (step.note === 'cancelled')
+                return { ran: 'cancelled', step, scriptOk };
+            if (spec.tolerate) {
+                if (step.status !== 'ok')
+                    log(step.host ?? plan.canary).warning('stop-command failed: restoring anyway');
+                continue;
+            }
+            if (spec.name === 'rollback') {
+                if (step.status !== 'ok')
+                    return {
+                        ran: 'failed',
+                        scriptOk: false,
+                        reason: `${step.command} ${describeResult(step, spec.timeoutMs)}`
+                    };
+                scriptOk = true;
+                continue;
+            }
+            if (step.status === 'ok')
+                passed++;
+            else if (step.status !== 'skipped')
+                return {
+                    ran: 'failed',
+                    scriptOk: true,
+                    reason: `${step.command} ${describeResult(step, spec.timeoutMs)}`
+                };
+        }
+        if (signal?.aborted) {
+            const last = [...h.steps.values()].pop()?.step;
+            return { ran: 'cancelled', step: last, scriptOk };
+        }
+        return { ran: 'ok', hostChecksPassed: passed === 2 };
+    }
+    function levelSpecs(level) {
+        const checkTimeoutMs = levelLimitMs(policy, 1);
+        return [
+            ...(level === 3 && settings.commands.stop
+                ? [
+                    {
+                        name: 'stop',
+                        command: settings.commands.stop,
+                        argv: () => [],
+                        timeoutMs: STOP_TIMEOUT_MS,
+                        tolerate: true
+                    }
+                ]
+                : []),
+            {
+                name: 'rollback',
+                command: script,
+                argv: (host) => rollbackArgv(level, targets.get(host)),
+                timeoutMs: levelLimitMs(policy, level)
+            },
+            {
+                name: 'validate',
+                command: `bash ${shellQuote(settings.scripts.validate)}`,
+                argv: () => [],
+                timeoutMs: checkTimeoutMs,
+                optional: settings.scripts.validate
+            },
+            {
+                name: 'smoke-test',
+                command: `bash ${shellQuote(settings.scripts.smokeTest)}`,
+                argv: () => [],
+                timeoutMs: checkTimeoutMs,
+                optional: settings.scripts.smokeTest
+            }
+        ];
+    }
+    const brokenStep = (why, level) => {
+        const step = {
+            name: 'rollback',
+            level,
+            command: 'ansible-playbook',
+            startedAt: clock.now(),
+            durationMs: 0,
+            exitCode: null,
+            status: 'ssh-error',
+            outputTail: '',
+            sshFailure: why
+        };
+        steps.push(step);
+        return step;
+    };
+    return {
+        get steps() {
+            return [...steps].sort((a, b) => a.startedAt - b.startedAt);
+        },
+        target: () => targets.get(plan.canary),
+        ...(inFleet ? { fleet: () => record } : {}),
+        async prepare(level, escalating) {
+            if (level < 2)
+                return undefined;
+            if (!found) {
+                const given = targetOfInput(input, logger);
+                if (given)
+                    found = labels.map((host) => ({ host, target: given }));
+                else {
+                    logger.info(`Level ${level}: each of ${labels.length} host(s) chooses its own target (--list, through Ansible)`);
+                    const spec = {
+                        name: 'list-backups',
+                        command: script,
+                        argv: () => ['--list'],
+                        timeoutMs: LIST_TIMEOUT_MS
+                    };
+                    const { byHost, broken } = await play([spec], level, false);
+                    found = labels.map((host) => {
+                        const got = byHost.get(host).steps.get(0);
+                        if (broken || !got)
+                            return { host, error: broken ?? 'no result from Ansible', ssh: true };
+                        const t = targetFromListing(input, got.step, got.stdout, log(host));
+                        return 'error' in t ? { host, ...t } : { host, target: t.target };
+                    });
+                }
+            }
+            const chosen = fleetTargets(found, level, policy);
+            if ('error' in chosen)
+                return {
+                    status: chosen.ssh || escalating ? 'failed' : 'blocked',
+                    reason: `Level ${level} needs a usable backup on every host: ${chosen.error}` +
+                        (chosen.ssh ? '' : ': a human must choose (rollback-target)')
+                };
+            targets = chosen.targets;
+            return undefined;
+        },
+        dryRun(level) {
+            const dry = new StepRunner(NO_HOST, clock, log(plan.canary), undefined, undefined);
+            for (const spec of levelSpecs(level))
+                dry.dry(spec.name, spec.command, spec.argv(plan.canary), level);
+            steps.push(...dry.steps.map((s) => (inFleet ? { ...s, host: plan.canary } : s)));
+            const now = clock.now();
+            record.levels.push({ level, waves: [], notStarted: [] });
+            for (const [i, wave] of waves.entries()) {
+                logger.info(`[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave.map((h) => `${h}${describeTarget(targets.get(h))}`).join(', ')}`);
+                for (const host of wave)
+                    record.runs.push({
+                        host,
+                        level,
+                        wave: i,
+                        ...(targets.has(host) ? { target: targets.get(host) } : {}),
+                        outcome: 'planned',
+                        startedAt: now,
+                        endedAt: now
+                    });
+            }
+            return (`dry run: would run Level ${level} through Ansible on ${labels.length} host(s) ` +
+                `(canary ${plan.canary} alone, then ${waves.length - 1} wave(s) of at most ${record.maxParallel}): ` +
+                formatCommandLine(script, rollbackArgv(level, targets.get(plan.canary))) +
+                (level >= 2 && inFleet ? ' with each host’s own target' : ''));
+        },
+        async run(level) {
+            const levelRecord = { level, waves: [], notStarted: [] };
+            record.levels.push(levelRecord);
+            const specs = levelSpecs(level);
+            const { byHost, broken } = await play(specs, level, true);
+            if (broken)
+                return { ran: 'ssh-broken', step: brokenStep(broken, level) };
+            const results = [];
+            const onHost = new Map();
+            for (const [i, wave] of waves.entries()) {
+                const ran = wave.filter((host) => byHost.get(host).steps.size > 0);
+                if (ran.length === 0)
+                    continue;
+                const times = ran.map((host) => byHost.get(host));
+                levelRecord.waves.push({
+                    index: i,
+                    hosts: wave,
+                    startedAt: Math.min(...times.map((t) => t.startedAt ?? clock.now())),
+                    endedAt: Math.max(...times.map((t) => t.endedAt ?? clock.now()))
+                });
+                for (const host of ran) {
+                    const h = byHost.get(host);
+                    const r = levelOnHost(specs, h);
+                    onHost.set(host, r);
+                    const result = hostResult(host, r);
+                    results.push(result);
+                    const target = targets.get(host);
+                    record.runs.push({
+                        host,
+                        level,
+                        wave: i,
+                        ...(target ? { target } : {}),
+                        outcome: result.outcome,
+                        startedAt: h.startedAt ?? clock.now(),
+                        endedAt: h.endedAt ?? clock.now(),
+                        ...(result.reason ? { reason: result.reason } : {})
+                    });
+                }
+            }
+            const lastRollback = (host) => steps.filter((s) => s.name === 'rollback' && (!inFleet || s.host === host)).pop() ??
+                brokenStep('cancelled before the rollback started', level);
+            if (!inFleet) {
+                const only = onHost.get(plan.canary);
+                if (only)
+                    return only;
+                return signal?.aborted
+                    ? { ran: 'cancelled', step: lastRollback(plan.canary), scriptOk: false }
+                    : { ran: 'ssh-broken', step: brokenStep('Ansible reported no result for the host', level) };
+            }
+            return fleetLevelEnd({
+                level,
+                plan,
+                hosts: labels.length,
+                results,
+                onHost,
+                levelRecord,
+                cancelled: signal?.aborted === true,
+                lastRollback,
+                logger
+            });
         }
     };
 }
@@ -67921,6 +68968,7 @@ function fleetExecutor(input, fleet, logger) {
 // validation, smoke tests and a verification watch, then asks the core what follows (recovered,
 // the next level up to policy.rollback.max-level, or a human: runbook/recovery.ts afterLevel). Every
 // remote command is recorded as a RemoteStep.
+
 
 
 
@@ -67943,9 +68991,11 @@ async function executeRollback(input) {
     let level = input.startLevel;
     let recoveredAt;
     // Without a host nothing runs: the runner only collects (no) steps.
-    const hosts = input.fleet && input.fleet.length > 1
-        ? fleetExecutor(input, input.fleet, logger)
-        : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger);
+    const hosts = input.engine
+        ? ansibleExecutor(input, input.engine, logger)
+        : input.fleet && input.fleet.length > 1
+            ? fleetExecutor(input, input.fleet, logger)
+            : oneHost(input, new StepRunner(remote ?? NO_HOST, clock, logger, signal, stopSignal), logger);
     const result = (status, reason) => {
         if (endedUnrecovered(status))
             logger.error(`Rollback ${status}: ${reason}`);
@@ -67967,7 +69017,7 @@ async function executeRollback(input) {
             steps: hosts.steps
         };
     };
-    if (!remote && !input.fleet?.length)
+    if (!remote && !input.fleet?.length && !input.engine)
         return result('blocked', 'rollback needed, no host configured (ssh-host)');
     // The settings refuse a bad target at setup; this is the last check before the host.
     if (settings.rollbackTarget) {
@@ -75731,6 +76781,7 @@ async function respond(final, prior, deps) {
                     settings,
                     remote,
                     fleet: deps.fleet,
+                    ...(deps.engine ? { engine: deps.engine } : {}),
                     verify: deps.verify,
                     ...opts
                 }));
@@ -75910,7 +76961,15 @@ async function watchMode(ctx) {
     const { clock } = adapters;
     const metrics = adapters.metrics(settings);
     const preflightFound = [...(await preflight(ctx)), ...(await metricsPreflight(ctx, metrics))];
-    const responseDeps = { settings, remote, fleet: ctx.fleet, clock, log, cancel };
+    const responseDeps = {
+        settings,
+        remote,
+        fleet: ctx.fleet,
+        ...(ctx.engine ? { engine: ctx.engine } : {}),
+        clock,
+        log,
+        cancel
+    };
     const steps = [];
     const deps = {
         clock,
@@ -76197,9 +77256,13 @@ function parseFleetHosts(raw, portRaw) {
     return hosts.map((h) => ({ ...h, label: hostLabel(h, defaultPort) }));
 }
 /** The SSH settings, or undefined without ssh-host. Throws InputError naming the input. */
-function parseSshSettings(input) {
+function parseSshSettings(input, 
+/** The hosts come from elsewhere (ansible-inventory): the SSH inputs stand without ssh-host. */
+hostsElsewhere = false) {
     const raw = input.get(Inputs.SshHost).trim();
     if (!raw) {
+        if (hostsElsewhere)
+            return undefined;
         for (const name of [
             Inputs.SshUser,
             Inputs.SshPrivateKey,
@@ -76267,9 +77330,95 @@ function parseSshSettings(input) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings/ansible.ts
+// executor: ssh | ansible, and the team's inventory. With `ansible`, the rollback's levels run
+// through ansible-playbook (adapters/ansible); the hosts are ssh-host's (the action writes the
+// inventory) or the team's inventory and a host pattern. Pinning is not optional with Ansible:
+// ssh-known-hosts is required and ssh-insecure-skip-host-key-check is refused.
+
+
+
+
+const EXECUTORS = ['ssh', 'ansible'];
+/**
+ * An Ansible host pattern as `--limit` takes it: names, groups, globs and the `:&!,` operators.
+ * No `@` (`--limit @file` reads a file), no `~` (a regex), no braces (Jinja), no spaces.
+ */
+const HOST_PATTERN = /^[A-Za-z0-9_.*:!&,[\]-]{1,500}$/;
+/** The SSH inputs without ssh-host (a team inventory names the hosts). */
+function credentialsAlone(input) {
+    const keyRaw = input.get(Inputs.SshPrivateKey).trim();
+    if (!keyRaw)
+        throw new InputError('ssh-private-key is required with ansible-inventory');
+    const knownHosts = input.get(Inputs.SshKnownHosts).trim();
+    if (!knownHosts)
+        throw new InputError("ssh-known-hosts is required with ansible-inventory: a line per inventory host's address (ssh-keyscan -p PORT ADDRESS)");
+    const user = input.get(Inputs.SshUser).trim();
+    if (user && checkUser(user))
+        throw new InputError(`ssh-user '${user}' ${checkUser(user)}`);
+    const jumpRaw = input.get(Inputs.SshJumpHost).trim();
+    const jump = jumpRaw ? parseJumpHost(jumpRaw) : undefined;
+    if (typeof jump === 'string')
+        throw new InputError(`ssh-jump-host ${describeValue(jumpRaw)} ${jump}`);
+    const jumpKeyRaw = input.get(Inputs.SshJumpPrivateKey).trim();
+    const appDir = input.get(Inputs.AppDir).trim();
+    if (checkOneLine(appDir))
+        throw new InputError(`app-dir ${checkOneLine(appDir)}`);
+    return {
+        privateKey: privateKey(Inputs.SshPrivateKey, keyRaw),
+        knownHosts,
+        appDir,
+        ...(user ? { user } : {}),
+        ...(jump ? { jump } : {}),
+        ...(jumpKeyRaw
+            ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) }
+            : {})
+    };
+}
+/** The executor: undefined for `ssh` (the built-in one), the Ansible settings otherwise. */
+function parseExecutor(input, ssh) {
+    const kind = (input.get(Inputs.Executor).trim() || 'ssh').toLowerCase();
+    if (!EXECUTORS.includes(kind))
+        throw new InputError(`executor ${describeValue(kind)} must be ssh or ansible`);
+    const inventoryRaw = input.get(Inputs.AnsibleInventory).trim();
+    const pattern = input.get(Inputs.AnsibleHosts).trim() || 'all';
+    if (kind === 'ssh') {
+        if (inventoryRaw)
+            throw new InputError('ansible-inventory is set but executor is ssh: set executor: ansible');
+        return undefined;
+    }
+    if (input.bool(Inputs.SshInsecure))
+        throw new InputError('executor: ansible refuses ssh-insecure-skip-host-key-check: Ansible connects only to pinned hosts (ssh-known-hosts)');
+    if (!inventoryRaw) {
+        if (!ssh)
+            throw new InputError('executor: ansible needs hosts: ssh-host (the action writes the inventory) or ansible-inventory (the team’s)');
+        return {
+            credentials: {
+                privateKey: ssh.privateKey,
+                knownHosts: ssh.knownHosts,
+                appDir: ssh.appDir,
+                user: ssh.user,
+                ...(ssh.jump ? { jump: ssh.jump } : {}),
+                ...(ssh.jumpPrivateKey ? { jumpPrivateKey: ssh.jumpPrivateKey } : {})
+            }
+        };
+    }
+    if (ssh)
+        throw new InputError('set ssh-host or ansible-inventory, not both: with ansible-inventory the inventory names the hosts');
+    if (checkOneLine(inventoryRaw))
+        throw new InputError(`ansible-inventory ${checkOneLine(inventoryRaw)}`);
+    const file = input.resolve(inventoryRaw);
+    if (!input.fileExists(file))
+        throw new InputError(`ansible-inventory '${inventoryRaw}' does not exist (resolved to ${file})`);
+    if (!HOST_PATTERN.test(pattern))
+        throw new InputError(`ansible-hosts ${describeValue(pattern)} is not a host pattern: names, groups, globs and : & ! , only (no @, ~, braces or spaces)`);
+    return { inventory: { path: file, pattern }, credentials: credentialsAlone(input) };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
 // Every input parsed once into one typed, validated Settings object (actions/checkout's habit).
 // Nothing here touches production: bad input fails before the first probe or connection.
+
 
 
 
@@ -76367,11 +77516,16 @@ function parseInputs(get, env) {
     if (method !== 'GET' && method !== 'HEAD')
         throw new InputError(`health-method '${fields_text(get, Inputs.HealthMethod)}' must be GET or HEAD`);
     const metricsPart = parseMetrics(get, mode);
-    const ssh = parseSshSettings({
-        get,
-        bool: (name) => bool(get, name, env),
-        hashed: env.hashedKnownHost
-    });
+    const teamInventory = get(Inputs.AnsibleInventory).trim() !== '';
+    const ssh = parseSshSettings({ get, bool: (name) => bool(get, name, env), hashed: env.hashedKnownHost }, teamInventory);
+    const ansible = replay
+        ? undefined
+        : parseExecutor({
+            get,
+            bool: (name) => bool(get, name, env),
+            resolve,
+            fileExists: (f) => env.fileExists(f)
+        }, ssh);
     const rollbackTarget = optional(get, Inputs.RollbackTarget);
     // Refused here, before the first probe, not when the rollback needs it.
     if (rollbackTarget && checkId(rollbackTarget))
@@ -76427,6 +77581,7 @@ function parseInputs(get, env) {
         preflight: preflightMode(get),
         // Nothing runs on a host in a replay: no connection (the key is still masked, below).
         ssh: replay ? undefined : ssh,
+        ...(ansible ? { ansible } : {}),
         scripts: {
             rollback: scriptPath(get, Inputs.RollbackScript),
             validate: scriptPath(get, Inputs.ValidateScript),
@@ -76466,6 +77621,10 @@ function parseInputs(get, env) {
         ...urlSecrets(settings.health.url),
         ...metricsPart.secrets,
         ...(ssh?.jumpPrivateKey ? [ssh.jumpPrivateKey.trim()] : []),
+        ...(ansible && !ssh ? [ansible.credentials.privateKey.trim()] : []),
+        ...(ansible?.credentials.jumpPrivateKey && !ssh
+            ? [ansible.credentials.jumpPrivateKey.trim()]
+            : []),
         ...Object.values(healthHeaders),
         ...(token ? [token] : []),
         ...notifySecrets(notify)
@@ -76663,6 +77822,7 @@ async function run(adapters = realAdapters(), entry) {
     }
     const cancel = installCancellation(log, adapters.disposeAllSync);
     let fleet = [];
+    let engine;
     try {
         let settings;
         try {
@@ -76701,11 +77861,28 @@ async function run(adapters = realAdapters(), entry) {
             if (jumpProblem)
                 return badInput(`ssh-jump-private-key ${jumpProblem}`);
         }
+        // executor: ansible: the engine is checked (and a team inventory read) before the watch.
+        if (settings.mode === 'watch' && settings.ansible) {
+            engine = await adapters.ansible?.(settings, log);
+            if (engine) {
+                try {
+                    const ready = await engine.prepare();
+                    log.info(`executor: ansible (ansible-core ${ready.version}) on ${ready.hosts.length} host(s)` +
+                        (settings.ansible.inventory
+                            ? ` of ${settings.ansible.inventory.path} matching '${settings.ansible.inventory.pattern}', canary ${ready.hosts[0]?.label}`
+                            : ''));
+                }
+                catch (e) {
+                    return badInput(e.message);
+                }
+            }
+        }
         await main_MODES[settings.mode]({
             settings,
             adapters,
             remote,
             fleet,
+            ...(engine ? { engine } : {}),
             cancel,
             log,
             notes,
@@ -76719,6 +77896,7 @@ async function run(adapters = realAdapters(), entry) {
     finally {
         cancel.uninstall();
         await Promise.all(fleet.map((m) => m.remote.dispose()));
+        await engine?.dispose();
         adapters.disposeAllSync();
     }
 }
