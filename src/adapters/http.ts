@@ -1,8 +1,9 @@
-// The HTTP client of the health and Prometheus probes: one GET/HEAD through axios with one
-// deadline per request (connect + headers + body + redirects), a new connection per request (or,
-// for the thousands of range queries of a replay, kept-alive direct connections), the runner's
-// proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request got no
-// HTTP answer. Reasons are short and never contain header values or proxy credentials.
+// The HTTP client of the health probe and the metric providers: one GET/HEAD through axios with
+// one deadline per request (connect + headers + body + redirects), a new connection per request
+// (or, for the thousands of range queries of a replay, kept-alive direct connections), the
+// runner's proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request
+// got no HTTP answer. Reasons are short and never contain header values or proxy credentials.
+// routedAgents gives the same routes and trust to a client with its own HTTP stack (the AWS SDK).
 import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
