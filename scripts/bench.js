@@ -19,7 +19,7 @@
 // --quick: fewer runs, no long watch. --long: the full 10-minute watch (default 2 min).
 // --only: just the listed figures (e.g. --only 6 takes seconds instead of minutes).
 // --fleet: figure 9 only (the same as --only 9).
-// --only 10: the metric providers (Prometheus, Datadog, web) against their stand-ins, in seconds.
+// --only 10: the metric providers (Prometheus, Datadog, web, CloudWatch) against their stand-ins, in seconds.
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
 import { execFile, spawn } from 'node:child_process'
 import crypto from 'node:crypto'

@@ -15,7 +15,13 @@ import { watchMode } from './modes/watch.js'
 import { InputError } from './settings/errors.js'
 import { unsupportedRunner } from './settings/runner.js'
 import type { Settings } from './settings/types.js'
-import { describeSetup, maskSecrets, printPolicy, readSettings } from './settings/setup.js'
+import {
+  cloudWatchEndpoint,
+  describeSetup,
+  maskSecrets,
+  printPolicy,
+  readSettings
+} from './settings/setup.js'
 
 const log: Logger = {
   info: (line) => core.info(line),
@@ -74,7 +80,8 @@ export async function run(adapters: Adapters = realAdapters(), entry?: URL): Pro
     for (const [name, url] of [
       ['health-url', settings.health.url],
       ['prometheus-url', settings.prometheus?.url],
-      ['datadog', settings.datadog?.apiUrl]
+      ['datadog', settings.datadog?.apiUrl],
+      ['cloudwatch', cloudWatchEndpoint(settings, adapters.env)]
     ])
       if (url) core.info(`${name}: ${describeRoute(url, adapters.env)}`)
 

@@ -207,6 +207,13 @@ describe('classifyCloudWatchError and cwReading', () => {
     [{ name: 'Error', code: 'ECONNREFUSED' }, 'unreachable'],
     [{ name: 'TimeoutError' }, 'unreachable'],
     [{ name: 'InternalServiceError', $metadata: { httpStatusCode: 500 } }, 'unreachable'],
+    // The proxy on the way, not CloudWatch: never read as refused credentials.
+    [
+      { name: 'Error', code: 'EPROXYREFUSED', message: 'proxy http://p:3128 answered 403' },
+      'unreachable'
+    ],
+    [{ name: 'UnknownError', $metadata: { httpStatusCode: 407 } }, 'unreachable'],
+    [{ name: 'ProxyConfigError', message: 'HTTPS_PROXY names no proxy host' }, 'unreachable'],
     [{ name: 'AbortError' }, undefined]
   ])('%j → %s', (e, cause) => {
     expect(classifyCloudWatchError(e).cause).toBe(cause)

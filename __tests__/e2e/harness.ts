@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { demoPolicy, startProduction } from '../../sandbox/production.js'
-import { ROOT, runAction, sandboxInputs } from '../../sandbox/run-action.js'
+import { BUNDLE, ROOT, runAction, sandboxInputs } from '../../sandbox/run-action.js'
 
 export type Production = Awaited<ReturnType<typeof startProduction>>
 export type ActionRun = Awaited<ReturnType<typeof runAction>>
@@ -16,12 +16,13 @@ export const RATE_WINDOW = '3s'
 export const E2E_POLICY = demoPolicy({ rateWindow: RATE_WINDOW })
 
 /**
- * The bundle must be there and must not be older than src/: these tests run dist/index.js, and
- * after an edit of src/ they would test old code (`npm run test:e2e` builds first).
+ * The bundle must be there and must not be older than src/: these tests run dist/index.js (or
+ * the build SENTINEL_BUNDLE_DIR names), and after an edit of src/ they would test old code
+ * (`npm run test:e2e` builds first).
  */
 export function requireBundle(): void {
-  const bundle = path.join(ROOT, 'dist/index.js')
-  if (!fs.existsSync(bundle)) throw new Error('dist/index.js is missing: run `npm run build` first')
+  const bundle = BUNDLE
+  if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`)
   const built = fs.statSync(bundle).mtimeMs
   const newest = (dir: string): number =>
     Math.max(
@@ -33,7 +34,7 @@ export function requireBundle(): void {
     )
   // A fresh clone writes every file within a moment: only a real edit after the build is stale.
   if (newest(path.join(ROOT, 'src')) > built + 5_000)
-    throw new Error('dist/ is older than src/: run `npm run build` (or `npm run test:e2e`)')
+    throw new Error(`${bundle} is older than src/: run \`npm run build\` (or \`npm run test:e2e\`)`)
 }
 
 /** Everything the step printed that a person would see in the Actions log. */

@@ -8,9 +8,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startDatadogStandin } from '../../sandbox/datadog.js'
-import { historyOpenMetrics } from '../../sandbox/history.js'
 import { runAction } from '../../sandbox/run-action.js'
-import { summaryRows } from '../../__fixtures__/summary.js'
 import { DEFAULTS, Inputs } from '../../src/settings/names.js'
 import {
   E2E_POLICY,
@@ -22,21 +20,7 @@ import {
   type ActionRun,
   type Production
 } from './harness.js'
-
-const NOW = Date.now()
-const HOUR = 3600_000
-// Whole minutes, so that the rows' times read as the deploys were listed.
-const at = (hoursAgo: number) => Math.floor((NOW - hoursAgo * HOUR) / 60_000) * 60_000
-const PAST = [
-  { at: at(3), sha: 'b4dc0de', errorRate: 0.6, forMs: 25 * 60_000 },
-  { at: at(2), sha: '600d1e5', errorRate: 0.01 },
-  { at: at(1), sha: 'e1e7a7e', errorRate: 0.07, forMs: 25 * 60_000 }
-]
-const history = historyOpenMetrics({
-  from: at(3) - 5 * 60_000,
-  to: at(1) + 30 * 60_000,
-  deploys: PAST
-})
+import { at, EXPECTED, PAST, history, rows, withoutTime } from './past-deploys.js'
 
 const production = useProduction({ history })
 const runs: ActionRun[] = []
@@ -59,25 +43,6 @@ async function replay(p: Production, inputs: Record<string, string>): Promise<Ac
   runs.push(r)
   return r
 }
-
-/** The summary's rows as cells. */
-const rows = (r: ActionRun): string[][] => summaryRows(r.summary)
-
-/** #, time, sha, verdict, severity, rule, decided after, level or why not. */
-const EXPECTED = [
-  ['1', '`b4dc0de`', '🔴 rollback', 'P1', '`error-rate-critical`', '+1m', 'Level 1'],
-  ['2', '`600d1e5`', '✅ healthy', 'none', '`healthy`', '—', '—'],
-  [
-    '3',
-    '`e1e7a7e`',
-    '⚠️ warn',
-    'P3',
-    '`error-rate-elevated`',
-    '+15m',
-    'none: the runbook\'s "consider rollback"'
-  ]
-]
-const withoutTime = (r: string[]) => [r[0], ...r.slice(2)]
 
 describe('mode replay against a real Prometheus with a backfilled past', () => {
   it(

@@ -9,6 +9,7 @@
 import type { MetricReading, UnknownCause } from '../runbook/types.js'
 import { parseCloudWatchQuery, type CwParsed } from '../settings/cloudwatch.js'
 import type { CloudWatchSettings } from '../settings/types.js'
+import { routedAgents, type NetworkOptions } from './http.js'
 import type { MetricsHistory, MetricsSource, RangePoint, RangeReading, TimeRange } from './ports.js'
 
 const MIN_LOOKBACK_MS = 10 * 60_000
@@ -72,6 +73,15 @@ export function classifyCloudWatchError(e: unknown): { reason: string; cause?: U
   const message = typeof err.message === 'string' ? short(err.message) : ''
   const status = err.$metadata?.httpStatusCode
   if (name === 'AbortError') return { reason: 'cancelled' }
+  // The proxy on the way, not CloudWatch: its refusal is no answer from CloudWatch.
+  if (err.code === 'EPROXYREFUSED' || name === 'ProxyConfigError')
+    return { reason: `CloudWatch not reached: ${message}`, cause: 'unreachable' }
+  if (status === 407)
+    return {
+      reason:
+        'CloudWatch not reached: the proxy asks for credentials (HTTP 407); give them in the proxy URL',
+      cause: 'unreachable'
+    }
   if (CREDENTIAL_ERRORS.has(name) || status === 401 || status === 403)
     return {
       reason: `CloudWatch refused the credentials (${name}${message ? `: ${message}` : ''}) — an expired session (the role's session lasts 1 h by default: role-duration-seconds) or a role without cloudwatch:GetMetricData`,
@@ -177,8 +187,17 @@ export interface CloudWatchCall {
   ): Promise<CwOutput>
 }
 
-/** The SDK's client, loaded when a watch first reads (a run without CloudWatch never loads it). */
-export function sdkCall(settings: CloudWatchSettings, timeoutMs: number): CloudWatchCall {
+/**
+ * The SDK's client, loaded when a watch first reads (a run without CloudWatch never loads it).
+ * Its HTTP stack is the SDK's own (NodeHttpHandler); its agents are ours, so the requests go
+ * through HTTPS_PROXY (unless NO_PROXY names the endpoint's host) and trust ca-certificate as
+ * the other providers' do.
+ */
+export function sdkCall(
+  settings: CloudWatchSettings,
+  timeoutMs: number,
+  network: NetworkOptions = {}
+): CloudWatchCall {
   let client:
     | Promise<{
         send: (input: Parameters<CloudWatchCall>[0], signal?: AbortSignal) => Promise<CwOutput>
@@ -191,7 +210,11 @@ export function sdkCall(settings: CloudWatchSettings, timeoutMs: number): CloudW
         ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         // One retry on a throttle or a 5xx: the next cycle asks again anyway.
         maxAttempts: 2,
-        requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs }
+        requestHandler: {
+          requestTimeout: timeoutMs,
+          connectionTimeout: timeoutMs,
+          ...routedAgents(network)
+        }
       })
       return {
         send: (i, s) =>
@@ -210,9 +233,9 @@ export function sdkCall(settings: CloudWatchSettings, timeoutMs: number): CloudW
 
 export function createCloudWatch(
   settings: CloudWatchSettings,
-  opts: { timeoutMs: number; call?: CloudWatchCall }
+  opts: { timeoutMs: number; network?: NetworkOptions; call?: CloudWatchCall }
 ): MetricsSource & MetricsHistory {
-  const call = opts.call ?? sdkCall(settings, opts.timeoutMs)
+  const call = opts.call ?? sdkCall(settings, opts.timeoutMs, opts.network)
   const parsedOf = new Map<string, CwParsed>()
   let sent = 0
   const parse = (q: string): CwParsed => {

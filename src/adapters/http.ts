@@ -1,8 +1,9 @@
-// The HTTP client of the health and Prometheus probes: one GET/HEAD through axios with one
-// deadline per request (connect + headers + body + redirects), a new connection per request (or,
-// for the thousands of range queries of a replay, kept-alive direct connections), the runner's
-// proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request got no
-// HTTP answer. Reasons are short and never contain header values or proxy credentials.
+// The HTTP client of the health probe and the metric providers: one GET/HEAD through axios with
+// one deadline per request (connect + headers + body + redirects), a new connection per request
+// (or, for the thousands of range queries of a replay, kept-alive direct connections), the
+// runner's proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request
+// got no HTTP answer. Reasons are short and never contain header values or proxy credentials.
+// routedAgents gives the same routes and trust to a client with its own HTTP stack (the AWS SDK).
 import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -100,9 +101,9 @@ class TunnelAgent extends HttpsProxyAgent<string> {
   constructor(
     proxy: URL,
     private readonly originTls: tls.ConnectionOptions,
-    signal: AbortSignal
+    signal?: AbortSignal
   ) {
-    super(proxy, { keepAlive: false, ...originTls, signal })
+    super(proxy, { keepAlive: false, ...originTls, ...(signal ? { signal } : {}) })
   }
 
   override connect(req: http.ClientRequest, opts: ConnectOpts): Promise<net.Socket> {
@@ -113,6 +114,41 @@ class TunnelAgent extends HttpsProxyAgent<string> {
       checkServerIdentity: (_name: string, cert: tls.PeerCertificate) =>
         tls.checkServerIdentity(host, cert)
     } as ConnectOpts)
+  }
+}
+
+/**
+ * A tunnel whose refused CONNECT fails the request. HttpsProxyAgent hands the proxy's answer on
+ * as the origin's (a 403 of the proxy would read as the origin refusing the credentials); the
+ * probes tell the two apart from the agent's proxyConnect event, a client with its own HTTP
+ * stack (the AWS SDK) cannot, so the request fails here with the proxy named instead.
+ */
+class StrictTunnelAgent extends TunnelAgent {
+  constructor(
+    proxy: URL,
+    originTls: tls.ConnectionOptions,
+    private readonly origin: string
+  ) {
+    super(proxy, originTls)
+  }
+
+  override async connect(req: http.ClientRequest, opts: ConnectOpts): Promise<net.Socket> {
+    let refusal: ProxyConnectAnswer | undefined
+    const seen = (answer: ProxyConnectAnswer) => {
+      if (answer.statusCode !== undefined && answer.statusCode !== 200) refusal = answer
+    }
+    this.on('proxyConnect', seen)
+    try {
+      const socket = await super.connect(req, opts)
+      if (!refusal) return socket
+      socket.destroy()
+      const text = refusal.statusText ? ` ${refusal.statusText}` : ''
+      throw Object.assign(new Error(`proxy ${this.origin} answered ${refusal.statusCode}${text}`), {
+        code: 'EPROXYREFUSED'
+      })
+    } finally {
+      this.off('proxyConnect', seen)
+    }
   }
 }
 
@@ -198,6 +234,62 @@ function answerHeaders(raw: unknown): Record<string, string> {
     for (const [k, v] of Object.entries(raw as Record<string, unknown>))
       if (typeof v === 'string' || typeof v === 'number') out[k.toLowerCase()] = String(v)
   return out
+}
+
+/** The part of Node's Agent that http.request calls (undocumented in @types/node, stable). */
+interface AddsRequests {
+  addRequest(req: http.ClientRequest, options: Record<string, unknown>): void
+}
+
+/** The URL of the origin a request of http.request goes to, from its options. */
+function originOf(secure: boolean, options: Record<string, unknown>): URL {
+  const raw = String(options.host ?? options.hostname ?? 'localhost')
+  const host = raw.includes(':') && !raw.startsWith('[') ? `[${raw}]` : raw
+  const port = options.port !== undefined && options.port !== null ? `:${String(options.port)}` : ''
+  return new URL(`${secure ? 'https' : 'http'}://${host}${port}/`)
+}
+
+/**
+ * The `httpAgent` and `httpsAgent` for a client that brings its own HTTP stack (the AWS SDK's
+ * NodeHttpHandler takes them as requestHandler options): each request is routed as the probes
+ * route theirs — HTTPS_PROXY / HTTP_PROXY from `network.env` unless NO_PROXY exempts its host,
+ * decided per request from the host it goes to — and ca-certificate is trusted besides Node's
+ * own roots, for the origin and through a tunnel alike. Direct connections are kept alive; a
+ * request through a proxy gets its own connection, and a refused CONNECT fails it naming the
+ * proxy. A proxy variable that is not a proxy URL fails each request with ProxyConfigError.
+ */
+export function routedAgents(network: NetworkOptions = {}): {
+  httpAgent: http.Agent
+  httpsAgent: https.Agent
+} {
+  const tlsOpts = tlsOptions(network.caCertificates)
+  const env = network.env ?? {}
+  const direct = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true, ...tlsOpts })
+  }
+  const pick = (secure: boolean, options: Record<string, unknown>): http.Agent => {
+    const route = proxyFor(originOf(secure, options), env)
+    if (!route) return secure ? direct.https : direct.http
+    return secure
+      ? new StrictTunnelAgent(route.url, tlsOpts ?? {}, route.origin)
+      : new HttpProxyAgent(route.url, { keepAlive: false, ...tlsOpts })
+  }
+  // Throws ProxyConfigError out of http.request, which the SDK's handler rejects with.
+  // http.request checks the agent's protocol, then hands it the request: these pass it on.
+  class RoutedHttp extends http.Agent implements AddsRequests {
+    addRequest(req: http.ClientRequest, options: Record<string, unknown>): void {
+      const agent = pick(false, options) as unknown as AddsRequests
+      agent.addRequest(req, { ...options, secureEndpoint: false })
+    }
+  }
+  class RoutedHttps extends https.Agent implements AddsRequests {
+    addRequest(req: http.ClientRequest, options: Record<string, unknown>): void {
+      const agent = pick(true, options) as unknown as AddsRequests
+      agent.addRequest(req, { ...options, secureEndpoint: true })
+    }
+  }
+  return { httpAgent: new RoutedHttp(), httpsAgent: new RoutedHttps() }
 }
 
 export interface ClientOptions {

@@ -26,10 +26,13 @@ const PROVIDERS: Record<MetricsProviderName, Factory> = {
     settings.datadog
       ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
       : undefined,
-  // The SDK brings its own HTTP stack: proxies and ca-certificate do not reach it yet.
-  cloudwatch: (settings) =>
+  // The SDK brings its own HTTP stack; its agents come from adapters/http.ts (proxies, CA).
+  cloudwatch: (settings, network) =>
     settings.cloudwatch
-      ? createCloudWatch(settings.cloudwatch, { timeoutMs: settings.policy.health.timeoutMs })
+      ? createCloudWatch(settings.cloudwatch, {
+          timeoutMs: settings.policy.health.timeoutMs,
+          network
+        })
       : undefined,
   web: (settings, network) =>
     settings.web

@@ -1,5 +1,5 @@
 // The network inputs of the probes: ca-certificate (PEM text, or a PEM file in the workspace),
-// trusted for the health and Prometheus probes in addition to Node's own roots.
+// trusted for the health probe and the metric provider in addition to Node's own roots.
 import { X509Certificate } from 'node:crypto'
 import { Inputs } from './names.js'
 import { InputError } from './errors.js'

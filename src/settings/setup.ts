@@ -9,6 +9,7 @@ import { redactUrl } from '../lib/urls.js'
 import { validateTemplate } from './template.js'
 import { parseInputs } from './inputs.js'
 import { configuredHostChecks } from './policy.js'
+import { parseCloudWatchQuery } from './cloudwatch.js'
 import type { Settings } from './types.js'
 
 /**
@@ -86,7 +87,7 @@ export function describeSetup(settings: Settings): SetupNote[] {
   const extraCas = settings.network?.caCertificates?.match(/-----BEGIN CERTIFICATE-----/g)
   if (extraCas)
     info(
-      `ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`
+      `ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health probe and the metric provider, in addition to the default roots`
     )
   // A window longer than the watch can never complete: say so now, not at 3 a.m.
   if (settings.metrics) {
@@ -112,9 +113,55 @@ export function describeSetup(settings: Settings): SetupNote[] {
     warn(
       `rollback.verify ${formatDuration(settings.policy.rollback.verifyMs)} is not much longer than datadog-lag ${formatDuration(lag)}: the check after a rollback reads buckets from before it and may escalate a rollback that worked; make rollback.verify longer than the lag plus the rollup`
     )
+  const cwNote = cloudWatchVerifyNote(settings)
+  if (cwNote) warn(cwNote)
   if ((!settings.github.token || !settings.github.owner) && !settings.replay)
     info('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report')
   return notes
+}
+
+/**
+ * CloudWatch's readings trail by cloudwatch-lag plus a period (a reading at t is the newest
+ * period that ended by t − lag). The check after a rollback, rollback.verify later, must read a
+ * period that began after the rollback, or it judges the errors from before it and may escalate
+ * a rollback that worked. The longest period of the queries counts (each query's own).
+ */
+export function cloudWatchVerifyNote(settings: Settings): string | undefined {
+  const cw = settings.cloudwatch
+  const q = settings.metrics?.queries
+  if (!cw || !q || settings.replay) return undefined
+  let period = { s: 0, input: '' }
+  for (const [input, query] of [
+    [Inputs.ErrorRateQuery, q.errorRate],
+    [Inputs.ErrorRateFastQuery, q.fastErrorRate],
+    [Inputs.LatencyQuery, q.latency],
+    [Inputs.RequestRateQuery, q.requestRate]
+  ] as const) {
+    if (query === undefined) continue
+    const { periodS } = parseCloudWatchQuery(input, query)
+    if (periodS > period.s) period = { s: periodS, input }
+  }
+  const delayMs = cw.lagMs + period.s * 1000
+  const verifyMs = settings.policy.rollback.verifyMs
+  if (verifyMs >= delayMs) return undefined
+  const d = formatDuration
+  return `rollback.verify ${d(verifyMs)} is shorter than CloudWatch's delay ${d(delayMs)} (cloudwatch-lag ${d(cw.lagMs)} + the ${period.s} s period of ${period.input}): the check after a rollback reads periods from before it and may escalate a rollback that worked; set rollback.verify in the policy to at least ${d(delayMs)}, or lower cloudwatch-lag or the queries' Period`
+}
+
+/**
+ * Where the CloudWatch client sends its requests, for the setup's route line: cloudwatch-endpoint,
+ * else the regional endpoint (the region the SDK reads: cloudwatch-region, else AWS_REGION).
+ */
+export function cloudWatchEndpoint(
+  settings: Settings,
+  env: Record<string, string | undefined>
+): string | undefined {
+  const cw = settings.cloudwatch
+  if (!cw) return undefined
+  if (cw.endpoint) return cw.endpoint
+  const region = cw.region ?? env.AWS_REGION?.trim()
+  if (!region) return undefined
+  return `https://monitoring.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`
 }
 
 /** What a replay does not do, said once. */

@@ -111,7 +111,7 @@ export interface ReplaySettings {
 
 export type ReplayTraceDetail = 'summary' | 'full'
 
-/** How the health and Prometheus probes reach the network (the proxy variables come from the environment). */
+/** How the health probe and the metric provider reach the network (the proxy variables come from the environment). */
 export interface NetworkSettings {
   /** PEM certificates (ca-certificate, validated) trusted in addition to Node's own. */
   caCertificates?: string
