@@ -64363,11 +64363,12 @@ function describeRoute(target, env) {
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/http.ts
-// The HTTP client of the health and Prometheus probes: one GET/HEAD through axios with one
-// deadline per request (connect + headers + body + redirects), a new connection per request (or,
-// for the thousands of range queries of a replay, kept-alive direct connections), the runner's
-// proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request got no
-// HTTP answer. Reasons are short and never contain header values or proxy credentials.
+// The HTTP client of the health probe and the metric providers: one GET/HEAD through axios with
+// one deadline per request (connect + headers + body + redirects), a new connection per request
+// (or, for the thousands of range queries of a replay, kept-alive direct connections), the
+// runner's proxy variables, the extra CA of ca-certificate, and one vocabulary for why a request
+// got no HTTP answer. Reasons are short and never contain header values or proxy credentials.
+// routedAgents gives the same routes and trust to a client with its own HTTP stack (the AWS SDK).
 
 
 
@@ -64414,7 +64415,7 @@ function tlsOptions(caCertificates) {
 class TunnelAgent extends HttpsProxyAgent {
     originTls;
     constructor(proxy, originTls, signal) {
-        super(proxy, { keepAlive: false, ...originTls, signal });
+        super(proxy, { keepAlive: false, ...originTls, ...(signal ? { signal } : {}) });
         this.originTls = originTls;
     }
     connect(req, opts) {
@@ -64424,6 +64425,40 @@ class TunnelAgent extends HttpsProxyAgent {
             ...this.originTls,
             checkServerIdentity: (_name, cert) => external_node_tls_default().checkServerIdentity(host, cert)
         });
+    }
+}
+/**
+ * A tunnel whose refused CONNECT fails the request. HttpsProxyAgent hands the proxy's answer on
+ * as the origin's (a 403 of the proxy would read as the origin refusing the credentials); the
+ * probes tell the two apart from the agent's proxyConnect event, a client with its own HTTP
+ * stack (the AWS SDK) cannot, so the request fails here with the proxy named instead.
+ */
+class StrictTunnelAgent extends TunnelAgent {
+    origin;
+    constructor(proxy, originTls, origin) {
+        super(proxy, originTls);
+        this.origin = origin;
+    }
+    async connect(req, opts) {
+        let refusal;
+        const seen = (answer) => {
+            if (answer.statusCode !== undefined && answer.statusCode !== 200)
+                refusal = answer;
+        };
+        this.on('proxyConnect', seen);
+        try {
+            const socket = await super.connect(req, opts);
+            if (!refusal)
+                return socket;
+            socket.destroy();
+            const text = refusal.statusText ? ` ${refusal.statusText}` : '';
+            throw Object.assign(new Error(`proxy ${this.origin} answered ${refusal.statusCode}${text}`), {
+                code: 'EPROXYREFUSED'
+            });
+        }
+        finally {
+            this.off('proxyConnect', seen);
+        }
     }
 }
 /**
@@ -64481,6 +64516,53 @@ function answerHeaders(raw) {
             if (typeof v === 'string' || typeof v === 'number')
                 out[k.toLowerCase()] = String(v);
     return out;
+}
+/** The URL of the origin a request of http.request goes to, from its options. */
+function originOf(secure, options) {
+    const raw = String(options.host ?? options.hostname ?? 'localhost');
+    const host = raw.includes(':') && !raw.startsWith('[') ? `[${raw}]` : raw;
+    const port = options.port !== undefined && options.port !== null ? `:${String(options.port)}` : '';
+    return new URL(`${secure ? 'https' : 'http'}://${host}${port}/`);
+}
+/**
+ * The `httpAgent` and `httpsAgent` for a client that brings its own HTTP stack (the AWS SDK's
+ * NodeHttpHandler takes them as requestHandler options): each request is routed as the probes
+ * route theirs — HTTPS_PROXY / HTTP_PROXY from `network.env` unless NO_PROXY exempts its host,
+ * decided per request from the host it goes to — and ca-certificate is trusted besides Node's
+ * own roots, for the origin and through a tunnel alike. Direct connections are kept alive; a
+ * request through a proxy gets its own connection, and a refused CONNECT fails it naming the
+ * proxy. A proxy variable that is not a proxy URL fails each request with ProxyConfigError.
+ */
+function routedAgents(network = {}) {
+    const tlsOpts = tlsOptions(network.caCertificates);
+    const env = network.env ?? {};
+    const direct = {
+        http: new (external_node_http_default()).Agent({ keepAlive: true }),
+        https: new (external_node_https_default()).Agent({ keepAlive: true, ...tlsOpts })
+    };
+    const pick = (secure, options) => {
+        const route = proxyFor(originOf(secure, options), env);
+        if (!route)
+            return secure ? direct.https : direct.http;
+        return secure
+            ? new StrictTunnelAgent(route.url, tlsOpts ?? {}, route.origin)
+            : new HttpProxyAgent(route.url, { keepAlive: false, ...tlsOpts });
+    };
+    // Throws ProxyConfigError out of http.request, which the SDK's handler rejects with.
+    // http.request checks the agent's protocol, then hands it the request: these pass it on.
+    class RoutedHttp extends (external_node_http_default()).Agent {
+        addRequest(req, options) {
+            const agent = pick(false, options);
+            agent.addRequest(req, { ...options, secureEndpoint: false });
+        }
+    }
+    class RoutedHttps extends (external_node_https_default()).Agent {
+        addRequest(req, options) {
+            const agent = pick(true, options);
+            agent.addRequest(req, { ...options, secureEndpoint: true });
+        }
+    }
+    return { httpAgent: new RoutedHttp(), httpsAgent: new RoutedHttps() };
 }
 /** A client with its trust and proxy routes fixed at creation; one call per request. */
 function createHttpClient(network = {}, options = {}) {
@@ -65576,6 +65658,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 ;// CONCATENATED MODULE: ./src/adapters/cloudwatch.ts
 
+
 const cloudwatch_MIN_LOOKBACK_MS = 10 * 60_000;
 /** PartialData pages followed per request before the reading gives up (a bound, not a limit AWS sets). */
 const MAX_PAGES = 10;
@@ -65629,6 +65712,14 @@ function classifyCloudWatchError(e) {
     const status = err.$metadata?.httpStatusCode;
     if (name === 'AbortError')
         return { reason: 'cancelled' };
+    // The proxy on the way, not CloudWatch: its refusal is no answer from CloudWatch.
+    if (err.code === 'EPROXYREFUSED' || name === 'ProxyConfigError')
+        return { reason: `CloudWatch not reached: ${message}`, cause: 'unreachable' };
+    if (status === 407)
+        return {
+            reason: 'CloudWatch not reached: the proxy asks for credentials (HTTP 407); give them in the proxy URL',
+            cause: 'unreachable'
+        };
     if (CREDENTIAL_ERRORS.has(name) || status === 401 || status === 403)
         return {
             reason: `CloudWatch refused the credentials (${name}${message ? `: ${message}` : ''}) — an expired session (the role's session lasts 1 h by default: role-duration-seconds) or a role without cloudwatch:GetMetricData`,
@@ -65694,8 +65785,13 @@ function cwReading(buckets, judged, resultId) {
             : `no complete period ended by ${new Date(judged).toISOString()} (now − cloudwatch-lag): the data is late`, 'no-data');
     return { status: 'measured', value: newest.value };
 }
-/** The SDK's client, loaded when a watch first reads (a run without CloudWatch never loads it). */
-function sdkCall(settings, timeoutMs) {
+/**
+ * The SDK's client, loaded when a watch first reads (a run without CloudWatch never loads it).
+ * Its HTTP stack is the SDK's own (NodeHttpHandler); its agents are ours, so the requests go
+ * through HTTPS_PROXY (unless NO_PROXY names the endpoint's host) and trust ca-certificate as
+ * the other providers' do.
+ */
+function sdkCall(settings, timeoutMs, network = {}) {
     let client;
     return async (input, signal) => {
         client ??= __nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)).then((sdk) => {
@@ -65704,7 +65800,11 @@ function sdkCall(settings, timeoutMs) {
                 ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
                 // One retry on a throttle or a 5xx: the next cycle asks again anyway.
                 maxAttempts: 2,
-                requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs }
+                requestHandler: {
+                    requestTimeout: timeoutMs,
+                    connectionTimeout: timeoutMs,
+                    ...routedAgents(network)
+                }
             });
             return {
                 send: (i, s) => c.send(
@@ -65716,7 +65816,7 @@ function sdkCall(settings, timeoutMs) {
     };
 }
 function createCloudWatch(settings, opts) {
-    const call = opts.call ?? sdkCall(settings, opts.timeoutMs);
+    const call = opts.call ?? sdkCall(settings, opts.timeoutMs, opts.network);
     const parsedOf = new Map();
     let sent = 0;
     const parse = (q) => {
@@ -65831,9 +65931,12 @@ const PROVIDERS = {
     datadog: (settings, network) => settings.datadog
         ? createDatadog(settings.datadog, { timeoutMs: settings.policy.health.timeoutMs, network })
         : undefined,
-    // The SDK brings its own HTTP stack: proxies and ca-certificate do not reach it yet.
-    cloudwatch: (settings) => settings.cloudwatch
-        ? createCloudWatch(settings.cloudwatch, { timeoutMs: settings.policy.health.timeoutMs })
+    // The SDK brings its own HTTP stack; its agents come from adapters/http.ts (proxies, CA).
+    cloudwatch: (settings, network) => settings.cloudwatch
+        ? createCloudWatch(settings.cloudwatch, {
+            timeoutMs: settings.policy.health.timeoutMs,
+            network
+        })
         : undefined,
     web: (settings, network) => settings.web
         ? createWeb(settings.web, { timeoutMs: settings.policy.health.timeoutMs, network })
@@ -77086,7 +77189,7 @@ function unsupportedRunner(platform) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/settings/network.ts
 // The network inputs of the probes: ca-certificate (PEM text, or a PEM file in the workspace),
-// trusted for the health and Prometheus probes in addition to Node's own roots.
+// trusted for the health probe and the metric provider in addition to Node's own roots.
 
 
 
@@ -77644,6 +77747,7 @@ function parseInputs(get, env) {
 
 
 
+
 /**
  * A hashed known_hosts entry (`|1|<base64 salt>|<base64 HMAC-SHA1(salt, name)>`, what
  * `ssh-keyscan -H` and HashKnownHosts write) is this name: OpenSSH's own test (hostfile.c).
@@ -77703,7 +77807,7 @@ function describeSetup(settings) {
         info('dry run: no restart, stop, isolate, evidence or rollback command runs');
     const extraCas = settings.network?.caCertificates?.match(/-----BEGIN CERTIFICATE-----/g);
     if (extraCas)
-        info(`ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health and Prometheus probes, in addition to the default roots`);
+        info(`ca-certificate: ${extraCas.length} CA certificate(s) trusted by the health probe and the metric provider, in addition to the default roots`);
     // A window longer than the watch can never complete: say so now, not at 3 a.m.
     if (settings.metrics) {
         const p = settings.policy;
@@ -77722,9 +77826,58 @@ function describeSetup(settings) {
     const lag = settings.datadog?.lagMs ?? 0;
     if (lag > 0 && settings.policy.rollback.verifyMs <= 2 * lag)
         warn(`rollback.verify ${formatDuration(settings.policy.rollback.verifyMs)} is not much longer than datadog-lag ${formatDuration(lag)}: the check after a rollback reads buckets from before it and may escalate a rollback that worked; make rollback.verify longer than the lag plus the rollup`);
+    const cwNote = cloudWatchVerifyNote(settings);
+    if (cwNote)
+        warn(cwNote);
     if ((!settings.github.token || !settings.github.owner) && !settings.replay)
         info('no github-token or GITHUB_REPOSITORY: no incident issue; the summary carries the report');
     return notes;
+}
+/**
+ * CloudWatch's readings trail by cloudwatch-lag plus a period (a reading at t is the newest
+ * period that ended by t − lag). The check after a rollback, rollback.verify later, must read a
+ * period that began after the rollback, or it judges the errors from before it and may escalate
+ * a rollback that worked. The longest period of the queries counts (each query's own).
+ */
+function cloudWatchVerifyNote(settings) {
+    const cw = settings.cloudwatch;
+    const q = settings.metrics?.queries;
+    if (!cw || !q || settings.replay)
+        return undefined;
+    let period = { s: 0, input: '' };
+    for (const [input, query] of [
+        [Inputs.ErrorRateQuery, q.errorRate],
+        [Inputs.ErrorRateFastQuery, q.fastErrorRate],
+        [Inputs.LatencyQuery, q.latency],
+        [Inputs.RequestRateQuery, q.requestRate]
+    ]) {
+        if (query === undefined)
+            continue;
+        const { periodS } = parseCloudWatchQuery(input, query);
+        if (periodS > period.s)
+            period = { s: periodS, input };
+    }
+    const delayMs = cw.lagMs + period.s * 1000;
+    const verifyMs = settings.policy.rollback.verifyMs;
+    if (verifyMs >= delayMs)
+        return undefined;
+    const d = formatDuration;
+    return `rollback.verify ${d(verifyMs)} is shorter than CloudWatch's delay ${d(delayMs)} (cloudwatch-lag ${d(cw.lagMs)} + the ${period.s} s period of ${period.input}): the check after a rollback reads periods from before it and may escalate a rollback that worked; set rollback.verify in the policy to at least ${d(delayMs)}, or lower cloudwatch-lag or the queries' Period`;
+}
+/**
+ * Where the CloudWatch client sends its requests, for the setup's route line: cloudwatch-endpoint,
+ * else the regional endpoint (the region the SDK reads: cloudwatch-region, else AWS_REGION).
+ */
+function cloudWatchEndpoint(settings, env) {
+    const cw = settings.cloudwatch;
+    if (!cw)
+        return undefined;
+    if (cw.endpoint)
+        return cw.endpoint;
+    const region = cw.region ?? env.AWS_REGION?.trim();
+    if (!region)
+        return undefined;
+    return `https://monitoring.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 /** What a replay does not do, said once. */
 function replayNotes(settings) {
@@ -77844,7 +77997,8 @@ async function run(adapters = realAdapters(), entry) {
         for (const [name, url] of [
             ['health-url', settings.health.url],
             ['prometheus-url', settings.prometheus?.url],
-            ['datadog', settings.datadog?.apiUrl]
+            ['datadog', settings.datadog?.apiUrl],
+            ['cloudwatch', cloudWatchEndpoint(settings, adapters.env)]
         ])
             if (url)
                 info(`${name}: ${describeRoute(url, adapters.env)}`);
