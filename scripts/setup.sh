@@ -2,7 +2,7 @@
 # Installs what the tests and the demo need on a Debian/Ubuntu machine with Node:
 # Debian's prometheus, openssh-server and tinyproxy (started by the tests themselves on 127.0.0.1,
 # never as services), openssl (the tests' certificate authority), shellcheck and bats (the host
-# kit's tests), and the npm dependencies.
+# kit's tests), ansible-core (executor: ansible), and the npm dependencies.
 # Idempotent: skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The host kit's tests (npm run test:hostkit): Debian's shellcheck (npm's downloads a binary) and bats.
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v bats >/dev/null 2>&1 || need+=(bats)
+# executor: ansible's tests (npm run test:ansible) and the bench: Debian's ansible-core alone
+# (--no-install-recommends keeps out the 500 MB `ansible` collections package).
+command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible-core)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

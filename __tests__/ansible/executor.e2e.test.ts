@@ -114,7 +114,9 @@ describe('end to end: executor: ansible on a fleet of four hosts', () => {
       const log = visibleLog(run)
       expect(log).toMatch(/executor: ansible \(ansible-core \d+\.\d+/)
       expect(log).toContain(`Level 1: the canary ${label(ports[0])} first, alone (Ansible)`)
-      expect(log).toContain(`[${label(ports[1])}] Level 1 rollback: bash deploy/rollback/rollback.sh --quick`)
+      expect(log).toContain(
+        `[${label(ports[1])}] Level 1 rollback: bash deploy/rollback/rollback.sh --quick`
+      )
       ansibleTable = fleetTable(p.github.issues[0].body)
       expect(ansibleTable).toContain(`\`${label(ports[3])}\``)
     } finally {
@@ -165,7 +167,9 @@ describe('end to end: executor: ansible on a fleet of four hosts', () => {
     const run = await runFleet(
       'down',
       { 'ssh-known-hosts': pins, 'policy-file': 'policy.yml' },
-      { env: { ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_SSH_ARGS: '-o StrictHostKeyChecking=no' } }
+      {
+        env: { ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_SSH_ARGS: '-o StrictHostKeyChecking=no' }
+      }
     )
     try {
       expect(run.outputs['rollback-status']).toBe('failed')
@@ -237,7 +241,9 @@ describe('end to end: executor: ansible on a fleet of four hosts', () => {
     )
     try {
       const log = visibleLog(run)
-      expect(log).toMatch(/executor: ansible \(ansible-core [\d.]+\) on 4 host\(s\) of .*ops\/inventory\.ini matching 'web', canary app1/)
+      expect(log).toMatch(
+        /executor: ansible \(ansible-core [\d.]+\) on 4 host\(s\) of .*ops\/inventory\.ini matching 'web', canary app1/
+      )
       expect(run.outputs['rollback-status']).toBe('failed')
       expect(log).toContain(
         'Rollback failed: Level 1 rollback on app2: host key changed (REMOTE HOST IDENTIFICATION HAS CHANGED)'
@@ -255,9 +261,13 @@ describe('end to end: executor: ansible on a fleet of four hosts', () => {
       'down',
       {},
       {
-        policy: POLICY.replace('timeouts: { 1: 20s, 2: 20s, 3: 20s }', 'timeouts: { 1: 6s, 2: 6s, 3: 6s }'),
+        policy: POLICY.replace(
+          'timeouts: { 1: 20s, 2: 20s, 3: 20s }',
+          'timeouts: { 1: 6s, 2: 6s, 3: 6s }'
+        ),
         signalOn: {
-          match: (line: string) => line.includes('Level 1 rollback: bash deploy/rollback/rollback.sh'),
+          match: (line: string) =>
+            line.includes('Level 1 rollback: bash deploy/rollback/rollback.sh'),
           signal: 'SIGINT',
           thenAfterMs: 1_500
         }

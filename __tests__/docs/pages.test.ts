@@ -155,12 +155,15 @@ describe('README.md', () => {
   it('keeps the two quick-start commands, and CI runs the test command', () => {
     const quick = /## Quick start\n[^]*?```bash\n([^]*?)```/.exec(text)?.[1] ?? ''
     const commands = quick.split('\n').map((line) => line.split('#')[0].trim())
-    expect(commands.filter(Boolean)).toEqual(['npm run demo', 'npm run verify'])
+    expect(commands.filter(Boolean)).toEqual([
+      'npm run demo',
+      'npm run verify && npm run test:ansible'
+    ])
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> })
       .scripts
     expect(scripts.demo).toMatch(/sandbox\/demo\.js/)
     expect(scripts.verify).toMatch(/npm test/)
-    expect(read('.ci/run').split('\n')).toContain('npm run verify')
+    expect(read('.ci/run').split('\n')).toContain(commands.filter(Boolean)[1])
   })
 
   it('writes its workflow with the names and versions of examples/workflow.yml', () => {

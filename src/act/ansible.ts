@@ -7,12 +7,7 @@ import type { EngineEvent, FleetEngine, Logger, PlayStep } from '../adapters/por
 import { formatCommandLine, formatRemoteCommand, shellQuote } from '../adapters/shell.js'
 import { optionalScriptText, remoteResultOf } from '../adapters/ansible/results.js'
 import { formatDuration } from '../lib/duration.js'
-import {
-  fleetTargets,
-  planFleet,
-  type HostLevelResult,
-  type HostTarget
-} from '../runbook/fleet.js'
+import { fleetTargets, planFleet, type HostLevelResult, type HostTarget } from '../runbook/fleet.js'
 import { levelLimitMs } from '../runbook/levels.js'
 import type { BackupChoice, RollbackLevel } from '../runbook/types.js'
 import type { FleetLevelRecord, FleetRecord, RemoteStep, StepName } from '../runbook/record.js'
@@ -191,7 +186,9 @@ export function ansibleExecutor(
         h.steps.set(i, { step, stdout: '' })
         h.endedAt = clock.now()
         steps.push(step)
-        log(host).warning(`  ${spec.name} → ${describeResult(step, spec.timeoutMs)}: Ansible was stopped`)
+        log(host).warning(
+          `  ${spec.name} → ${describeResult(step, spec.timeoutMs)}: Ansible was stopped`
+        )
       }
     const anyResult = [...byHost.values()].some((h) => h.steps.size > 0 || h.stopped)
     if (!anyResult && !signal?.aborted)
@@ -224,7 +221,8 @@ export function ansibleExecutor(
       if (step.status === 'ssh-error') return { ran: 'ssh-broken', step }
       if (step.note === 'cancelled') return { ran: 'cancelled', step, scriptOk }
       if (spec.tolerate) {
-        if (step.status !== 'ok') log(step.host ?? plan.canary).warning('stop-command failed: restoring anyway')
+        if (step.status !== 'ok')
+          log(step.host ?? plan.canary).warning('stop-command failed: restoring anyway')
         continue
       }
       if (spec.name === 'rollback') {
@@ -351,7 +349,8 @@ export function ansibleExecutor(
 
     dryRun(level) {
       const dry = new StepRunner(NO_HOST, clock, log(plan.canary), undefined, undefined)
-      for (const spec of levelSpecs(level)) dry.dry(spec.name, spec.command, spec.argv(plan.canary), level)
+      for (const spec of levelSpecs(level))
+        dry.dry(spec.name, spec.command, spec.argv(plan.canary), level)
       steps.push(...dry.steps.map((s) => (inFleet ? { ...s, host: plan.canary } : s)))
       const now = clock.now()
       record.levels.push({ level, waves: [], notStarted: [] })
@@ -423,7 +422,10 @@ export function ansibleExecutor(
         if (only) return only
         return signal?.aborted
           ? { ran: 'cancelled', step: lastRollback(plan.canary), scriptOk: false }
-          : { ran: 'ssh-broken', step: brokenStep('Ansible reported no result for the host', level) }
+          : {
+              ran: 'ssh-broken',
+              step: brokenStep('Ansible reported no result for the host', level)
+            }
       }
       return fleetLevelEnd({
         level,

@@ -60,9 +60,7 @@ function credentialsAlone(input: ExecutorInputs): AnsibleCredentials {
     appDir,
     ...(user ? { user } : {}),
     ...(jump ? { jump } : {}),
-    ...(jumpKeyRaw
-      ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) }
-      : {})
+    ...(jumpKeyRaw ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) } : {})
   }
 }
 

@@ -12,18 +12,18 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { SshSettings, FleetHost } from '../../settings/types.js'
-import type { EngineEvent, EngineHost, EnginePlay, EngineRun, FleetEngine, Logger } from '../ports.js'
+import type {
+  EngineEvent,
+  EngineHost,
+  EnginePlay,
+  EngineRun,
+  FleetEngine,
+  Logger
+} from '../ports.js'
 import { CONNECT_TIMEOUT_S, hardenedOptions, proxyCommand } from '../ssh/jump.js'
 import { normalizePrivateKey } from '../ssh/key.js'
 import { lineSplitter } from '../ssh/process.js'
-import {
-  ansibleCfg,
-  CALLBACK,
-  playbook,
-  playVars,
-  sshArgsString,
-  unsafe
-} from './files.js'
+import { ansibleCfg, CALLBACK, playbook, playVars, sshArgsString, unsafe } from './files.js'
 
 export interface AnsibleEngineOptions {
   /** RUNNER_TEMP: the private directory is made inside it. */
@@ -51,7 +51,11 @@ export interface AnsibleEngineOptions {
 const KEEP_OUTPUT = 64 * 1024
 
 function tailOf(text: string, lines = 12): string {
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n')
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-lines)
+    .join('\n')
 }
 
 /** The child's environment: the runner's, minus every ANSIBLE_*, plus the action's own. */
@@ -181,8 +185,7 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
       ].join('\n'),
       { mode: 0o600 }
     )
-    for (const d of ['tmp', 'home', 'callbacks'])
-      await fs.promises.mkdir(file(d), { mode: 0o700 })
+    for (const d of ['tmp', 'home', 'callbacks']) await fs.promises.mkdir(file(d), { mode: 0o700 })
     await fs.promises.writeFile(file('callbacks/rollback_sentinel.py'), CALLBACK)
     await fs.promises.writeFile(
       file('ansible.cfg'),
@@ -223,9 +226,12 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
     }
   } catch (err) {
     removeAll()
-    throw new Error(`could not prepare the Ansible directory under ${opts.tempDir}: ${(err as Error).message}`, {
-      cause: err
-    })
+    throw new Error(
+      `could not prepare the Ansible directory under ${opts.tempDir}: ${(err as Error).message}`,
+      {
+        cause: err
+      }
+    )
   }
 
   const baseEnv = ansibleEnv(opts.env ?? process.env, {
@@ -321,7 +327,9 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
       const timer = setTimeout(() => interrupt(s, 'SIGKILL'), 60_000)
       const done = await s.exited.finally(() => clearTimeout(timer))
       const names = parseListHosts(s.output())
-      if (done.code !== 0)
+      if (/no hosts to target|Could not match supplied host pattern/.test(s.output()))
+        names.length = 0
+      else if (done.code !== 0)
         throw new Error(
           `ansible-inventory ${opts.inventory.path} could not be read (ansible --list-hosts exit ${done.code ?? done.signal}): ${tailOf(s.output(), 4)}`
         )
@@ -394,7 +402,9 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
       runOpts.stopSignal?.addEventListener('abort', onStop, { once: true })
       if (runOpts.signal?.aborted) onCancel()
       const overall = setTimeout(() => {
-        opts.logger?.warning(`ansible-playbook still running after ${Math.round(play.timeoutMs / 1000)}s: stopping it`)
+        opts.logger?.warning(
+          `ansible-playbook still running after ${Math.round(play.timeoutMs / 1000)}s: stopping it`
+        )
         onStop()
       }, play.timeoutMs)
       let polling = true
@@ -431,7 +441,15 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
             new Promise<void>((resolve) => {
               const c = spawn(
                 sshPath,
-                ['-F', '/dev/null', '-o', `ControlPath=${path.join(controlDir, sock)}`, '-O', 'exit', 'x'],
+                [
+                  '-F',
+                  '/dev/null',
+                  '-o',
+                  `ControlPath=${path.join(controlDir, sock)}`,
+                  '-O',
+                  'exit',
+                  'x'
+                ],
                 { stdio: 'ignore' }
               )
               const t = setTimeout(() => c.kill('SIGKILL'), 5_000)

@@ -165,7 +165,8 @@ class CallbackModule(CallbackBase):
 
 /** An INI value: one line, as it is. */
 function iniValue(s: string): string {
-  if (/[\r\n]/.test(s)) throw new Error(`ansible.cfg value on more than one line: ${s.length} chars`)
+  if (/[\r\n]/.test(s))
+    throw new Error(`ansible.cfg value on more than one line: ${s.length} chars`)
   return s
 }
 

@@ -9,10 +9,7 @@ import { ABSENT_EXIT, ABSENT_MARKER } from './files.js'
 const text = (s: string | null | undefined): string => (typeof s === 'string' ? s : '')
 
 /** A result as RemoteResult; `absent`: an optional script that is not on the host. */
-export function remoteResultOf(
-  e: EngineEvent,
-  limitS: number
-): RemoteResult & { absent: boolean } {
+export function remoteResultOf(e: EngineEvent, limitS: number): RemoteResult & { absent: boolean } {
   const durationMs =
     typeof e.start === 'number' && typeof e.end === 'number'
       ? Math.max(0, Math.round((e.end - e.start) * 1000))
@@ -20,10 +17,17 @@ export function remoteResultOf(
   const base = { stdout: text(e.stdout), stderr: text(e.stderr), durationMs, absent: false }
   if (e.status === 'unreachable') {
     const msg = text(e.msg)
-    return { ...base, stderr: msg, exitCode: null, timedOut: false, sshFailure: classifySshFailure(msg) }
+    return {
+      ...base,
+      stderr: msg,
+      exitCode: null,
+      timedOut: false,
+      sshFailure: classifySshFailure(msg)
+    }
   }
   const rc = typeof e.rc === 'number' ? e.rc : null
-  if (rc === ABSENT_EXIT && base.stderr.trim() === ABSENT_MARKER) return { ...base, exitCode: rc, timedOut: false, absent: true }
+  if (rc === ABSENT_EXIT && base.stderr.trim() === ABSENT_MARKER)
+    return { ...base, exitCode: rc, timedOut: false, absent: true }
   if (rc === null) {
     // No exit code: Ansible's own task limit, a missing Python on the host, a module error.
     const msg = text(e.msg)
