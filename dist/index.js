@@ -66452,7 +66452,11 @@ function sshArgsString(args) {
 /** What ansible-playbook's own output says, for errors: the last lines, bounded. */
 const KEEP_OUTPUT = 64 * 1024;
 function tailOf(text, lines = 12) {
-    return text.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n');
+    return text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-lines)
+        .join('\n');
 }
 /** The child's environment: the runner's, minus every ANSIBLE_*, plus the action's own. */
 function ansibleEnv(base, own) {
@@ -66686,7 +66690,9 @@ async function createAnsibleEngine(opts) {
             const timer = setTimeout(() => interrupt(s, 'SIGKILL'), 60_000);
             const done = await s.exited.finally(() => clearTimeout(timer));
             const names = parseListHosts(s.output());
-            if (done.code !== 0)
+            if (/no hosts to target|Could not match supplied host pattern/.test(s.output()))
+                names.length = 0;
+            else if (done.code !== 0)
                 throw new Error(`ansible-inventory ${opts.inventory.path} could not be read (ansible --list-hosts exit ${done.code ?? done.signal}): ${tailOf(s.output(), 4)}`);
             if (names.length === 0)
                 throw new Error(`ansible-hosts '${opts.inventory.pattern}' matches no host of ${opts.inventory.path}`);
@@ -66785,7 +66791,15 @@ async function createAnsibleEngine(opts) {
             // Ansible's masters (ControlPersist) outlive it: each is told to exit, then the keys go.
             const sockets = await external_node_fs_default().promises.readdir(controlDir).catch(() => []);
             await Promise.all(sockets.map((sock) => new Promise((resolve) => {
-                const c = (0,external_node_child_process_.spawn)(sshPath, ['-F', '/dev/null', '-o', `ControlPath=${external_node_path_default().join(controlDir, sock)}`, '-O', 'exit', 'x'], { stdio: 'ignore' });
+                const c = (0,external_node_child_process_.spawn)(sshPath, [
+                    '-F',
+                    '/dev/null',
+                    '-o',
+                    `ControlPath=${external_node_path_default().join(controlDir, sock)}`,
+                    '-O',
+                    'exit',
+                    'x'
+                ], { stdio: 'ignore' });
                 const t = setTimeout(() => c.kill('SIGKILL'), 5_000);
                 c.once('error', () => resolve());
                 c.once('close', () => {
@@ -67945,7 +67959,13 @@ function remoteResultOf(e, limitS) {
     const base = { stdout: results_text(e.stdout), stderr: results_text(e.stderr), durationMs, absent: false };
     if (e.status === 'unreachable') {
         const msg = results_text(e.msg);
-        return { ...base, stderr: msg, exitCode: null, timedOut: false, sshFailure: classifySshFailure(msg) };
+        return {
+            ...base,
+            stderr: msg,
+            exitCode: null,
+            timedOut: false,
+            sshFailure: classifySshFailure(msg)
+        };
     }
     const rc = typeof e.rc === 'number' ? e.rc : null;
     if (rc === ABSENT_EXIT && base.stderr.trim() === ABSENT_MARKER)
@@ -69049,7 +69069,10 @@ function ansibleExecutor(input, engine, logger) {
                     return only;
                 return signal?.aborted
                     ? { ran: 'cancelled', step: lastRollback(plan.canary), scriptOk: false }
-                    : { ran: 'ssh-broken', step: brokenStep('Ansible reported no result for the host', level) };
+                    : {
+                        ran: 'ssh-broken',
+                        step: brokenStep('Ansible reported no result for the host', level)
+                    };
             }
             return fleetLevelEnd({
                 level,
@@ -77473,9 +77496,7 @@ function credentialsAlone(input) {
         appDir,
         ...(user ? { user } : {}),
         ...(jump ? { jump } : {}),
-        ...(jumpKeyRaw
-            ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) }
-            : {})
+        ...(jumpKeyRaw ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) } : {})
     };
 }
 /** The executor: undefined for `ssh` (the built-in one), the Ansible settings otherwise. */
