@@ -183,11 +183,15 @@ describe('the Ansible engine against a real sshd', () => {
     const engine = await engineFor()
     const run = await engine.run({ serial: [4], steps: [step('true')], timeoutMs: 60_000 }, {})
     expect(results(run.events)).toHaveLength(4)
+    const dir = engine.dir
+    const controlDir = /^control_path_dir = (.+)$/m.exec(
+      fs.readFileSync(path.join(dir, 'ansible.cfg'), 'utf8')
+    )?.[1] as string
     const masters = () =>
       execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
         .split('\n')
-        .filter((l) => l.includes('rs-cp-') && l.startsWith('ssh:'))
-    const dir = engine.dir
+        .filter((l) => l.startsWith(`ssh: ${controlDir}/`))
+    expect(masters()).toHaveLength(4)
     expect(fs.existsSync(path.join(dir, 'id_key'))).toBe(true)
     await engine.dispose()
     const deadline = Date.now() + 5_000
@@ -233,5 +237,26 @@ describe('an unreachable host in a wave (ansible/ansible#82834: any_errors_fatal
     } finally {
       await engine.dispose()
     }
+  })
+})
+
+describe('disposeSync (a signal handler)', () => {
+  it('closes the masters too, and removes the key at once', async () => {
+    const engine = await engineFor()
+    await engine.run({ serial: [4], steps: [step('true')], timeoutMs: 60_000 }, {})
+    const controlDir = /^control_path_dir = (.+)$/m.exec(
+      fs.readFileSync(path.join(engine.dir, 'ansible.cfg'), 'utf8')
+    )?.[1] as string
+    const masters = () =>
+      execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.startsWith(`ssh: ${controlDir}/`))
+    expect(masters()).toHaveLength(4)
+    engine.disposeSync()
+    expect(fs.existsSync(engine.dir)).toBe(false)
+    const deadline = Date.now() + 5_000
+    while (masters().length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100))
+    expect(masters()).toEqual([])
   })
 })

@@ -8,7 +8,7 @@
 // conditions look at); the second interrupts Ansible's whole process group. A remote command in
 // flight is not killed by either: with pipelining there is no terminal to hang up, so it runs on
 // until it ends or the `timeout` wrapped around it on the host ends it at the level's limit.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { SshSettings, FleetHost } from '../../settings/types.js'
@@ -56,6 +56,11 @@ function tailOf(text: string, lines = 12): string {
     .filter((l) => l.trim() !== '')
     .slice(-lines)
     .join('\n')
+}
+
+/** `ssh -O exit` for one master's socket. */
+function closeArgs(socket: string): string[] {
+  return ['-F', '/dev/null', '-o', `ControlPath=${socket}`, '-O', 'exit', 'x']
 }
 
 /** The child's environment: the runner's, minus every ANSIBLE_*, plus the action's own. */
@@ -439,19 +444,7 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
         sockets.map(
           (sock) =>
             new Promise<void>((resolve) => {
-              const c = spawn(
-                sshPath,
-                [
-                  '-F',
-                  '/dev/null',
-                  '-o',
-                  `ControlPath=${path.join(controlDir, sock)}`,
-                  '-O',
-                  'exit',
-                  'x'
-                ],
-                { stdio: 'ignore' }
-              )
+              const c = spawn(sshPath, closeArgs(path.join(controlDir, sock)), { stdio: 'ignore' })
               const t = setTimeout(() => c.kill('SIGKILL'), 5_000)
               c.once('error', () => resolve())
               c.once('close', () => {
@@ -467,6 +460,18 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
 
     disposeSync() {
       for (const s of live) interrupt(s, 'SIGKILL')
+      // A signal handler's path: the masters are told to exit too (each bounded to 2 s).
+      let sockets: string[] = []
+      try {
+        sockets = fs.readdirSync(controlDir)
+      } catch {
+        // already gone
+      }
+      for (const sock of sockets)
+        spawnSync(sshPath, closeArgs(path.join(controlDir, sock)), {
+          stdio: 'ignore',
+          timeout: 2_000
+        })
       removeAll()
       engines.delete(engine)
     }
