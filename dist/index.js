@@ -66458,6 +66458,10 @@ function tailOf(text, lines = 12) {
         .slice(-lines)
         .join('\n');
 }
+/** `ssh -O exit` for one master's socket. */
+function closeArgs(socket) {
+    return ['-F', '/dev/null', '-o', `ControlPath=${socket}`, '-O', 'exit', 'x'];
+}
 /** The child's environment: the runner's, minus every ANSIBLE_*, plus the action's own. */
 function ansibleEnv(base, own) {
     const env = {};
@@ -66791,15 +66795,7 @@ async function createAnsibleEngine(opts) {
             // Ansible's masters (ControlPersist) outlive it: each is told to exit, then the keys go.
             const sockets = await external_node_fs_default().promises.readdir(controlDir).catch(() => []);
             await Promise.all(sockets.map((sock) => new Promise((resolve) => {
-                const c = (0,external_node_child_process_.spawn)(sshPath, [
-                    '-F',
-                    '/dev/null',
-                    '-o',
-                    `ControlPath=${external_node_path_default().join(controlDir, sock)}`,
-                    '-O',
-                    'exit',
-                    'x'
-                ], { stdio: 'ignore' });
+                const c = (0,external_node_child_process_.spawn)(sshPath, closeArgs(external_node_path_default().join(controlDir, sock)), { stdio: 'ignore' });
                 const t = setTimeout(() => c.kill('SIGKILL'), 5_000);
                 c.once('error', () => resolve());
                 c.once('close', () => {
@@ -66813,6 +66809,19 @@ async function createAnsibleEngine(opts) {
         disposeSync() {
             for (const s of live)
                 interrupt(s, 'SIGKILL');
+            // A signal handler's path: the masters are told to exit too (each bounded to 2 s).
+            let sockets = [];
+            try {
+                sockets = external_node_fs_default().readdirSync(controlDir);
+            }
+            catch {
+                // already gone
+            }
+            for (const sock of sockets)
+                (0,external_node_child_process_.spawnSync)(sshPath, closeArgs(external_node_path_default().join(controlDir, sock)), {
+                    stdio: 'ignore',
+                    timeout: 2_000
+                });
             removeAll();
             engines.delete(engine);
         }
