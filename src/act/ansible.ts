@@ -7,11 +7,11 @@ import type { EngineEvent, FleetEngine, Logger, PlayStep } from '../adapters/por
 import { formatCommandLine, formatRemoteCommand, shellQuote } from '../adapters/shell.js'
 import { optionalScriptText, remoteResultOf } from '../adapters/ansible/results.js'
 import { formatDuration } from '../lib/duration.js'
-import { fleetTargets, planFleet, type HostLevelResult, type HostTarget } from '../runbook/fleet.js'
+import { planFleet, type HostLevelResult, type HostTarget } from '../runbook/fleet.js'
 import { levelLimitMs } from '../runbook/levels.js'
 import type { BackupChoice, RollbackLevel } from '../runbook/types.js'
 import type { FleetLevelRecord, FleetRecord, RemoteStep, StepName } from '../runbook/record.js'
-import { describeTarget, fleetLevelEnd, hostLogger, hostResult } from './fleet.js'
+import { chooseTargets, fleetLevelEnd, hostLogger, hostResult, recordDryRun } from './fleet.js'
 import {
   LIST_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
@@ -335,14 +335,8 @@ export function ansibleExecutor(
           })
         }
       }
-      const chosen = fleetTargets(found, level, policy)
-      if ('error' in chosen)
-        return {
-          status: chosen.ssh || escalating ? 'failed' : 'blocked',
-          reason:
-            `Level ${level} needs a usable backup on every host: ${chosen.error}` +
-            (chosen.ssh ? '' : ': a human must choose (rollback-target)')
-        }
+      const chosen = chooseTargets(found, level, policy, escalating)
+      if ('status' in chosen) return chosen
       targets = chosen.targets
       return undefined
     },
@@ -352,23 +346,7 @@ export function ansibleExecutor(
       for (const spec of levelSpecs(level))
         dry.dry(spec.name, spec.command, spec.argv(plan.canary), level)
       steps.push(...dry.steps.map((s) => (inFleet ? { ...s, host: plan.canary } : s)))
-      const now = clock.now()
-      record.levels.push({ level, waves: [], notStarted: [] })
-      for (const [i, wave] of waves.entries()) {
-        logger.info(
-          `[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave.map((h) => `${h}${describeTarget(targets.get(h))}`).join(', ')}`
-        )
-        for (const host of wave)
-          record.runs.push({
-            host,
-            level,
-            wave: i,
-            ...(targets.has(host) ? { target: targets.get(host) } : {}),
-            outcome: 'planned',
-            startedAt: now,
-            endedAt: now
-          })
-      }
+      recordDryRun(record, waves, targets, level, clock.now(), logger)
       return (
         `dry run: would run Level ${level} through Ansible on ${labels.length} host(s) ` +
         `(canary ${plan.canary} alone, then ${waves.length - 1} wave(s) of at most ${record.maxParallel}): ` +

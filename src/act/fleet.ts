@@ -15,12 +15,13 @@ import {
   type HostLevelResult,
   type HostTarget
 } from '../runbook/fleet.js'
-import type { BackupChoice, RollbackLevel } from '../runbook/types.js'
+import type { BackupChoice, Policy, RollbackLevel } from '../runbook/types.js'
 import type { FleetLevelRecord, FleetRecord, RemoteStep } from '../runbook/record.js'
 import {
   resolveTarget,
   rollbackArgv,
   runLevelOnHost,
+  type LevelBlocked,
   type LevelExecutor,
   type LevelOnHost
 } from './level.js'
@@ -122,14 +123,8 @@ export function fleetExecutor(
           return 'error' in t ? { host, error: t.error, ssh: t.ssh } : { host, target: t.target }
         })
       }
-      const chosen = fleetTargets(found, level, policy)
-      if ('error' in chosen)
-        return {
-          status: chosen.ssh || escalating ? 'failed' : 'blocked',
-          reason:
-            `Level ${level} needs a usable backup on every host: ${chosen.error}` +
-            (chosen.ssh ? '' : ': a human must choose (rollback-target)')
-        }
+      const chosen = chooseTargets(found, level, policy, escalating)
+      if ('status' in chosen) return chosen
       targets = chosen.targets
       return undefined
     },
@@ -141,26 +136,8 @@ export function fleetExecutor(
       canary.dry('rollback', script, rollbackArgv(level, targets.get(plan.canary)), level)
       canary.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level)
       canary.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level)
-      const now = clock.now()
-      record.levels.push({ level, waves: [], notStarted: [] })
       logger.info(`[dry-run] Level ${level} on ${labels.length} hosts: ${shape}`)
-      for (const [i, wave] of waves.entries()) {
-        logger.info(
-          `[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave
-            .map((h) => `${h}${describeTarget(targets.get(h))}`)
-            .join(', ')}`
-        )
-        for (const host of wave)
-          record.runs.push({
-            host,
-            level,
-            wave: i,
-            ...(targets.has(host) ? { target: targets.get(host) } : {}),
-            outcome: 'planned',
-            startedAt: now,
-            endedAt: now
-          })
-      }
+      recordDryRun(record, waves, targets, level, clock.now(), logger)
       return (
         `dry run: would run Level ${level} on ${labels.length} hosts (${shape}): ` +
         formatCommandLine(script, rollbackArgv(level, targets.get(plan.canary))) +
@@ -266,4 +243,50 @@ export function fleetLevelEnd(end: {
     return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note }
   end.logger.info(`${note}: every host ok`)
   return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed }
+}
+
+/** Every host's own target (runbook/fleet.ts fleetTargets), or why the level cannot run. */
+export function chooseTargets(
+  found: readonly HostTarget[],
+  level: RollbackLevel,
+  policy: Policy,
+  escalating: boolean
+): { targets: Map<string, BackupChoice> } | LevelBlocked {
+  const chosen = fleetTargets(found, level, policy)
+  if (!('error' in chosen)) return { targets: chosen.targets }
+  return {
+    status: chosen.ssh || escalating ? 'failed' : 'blocked',
+    reason:
+      `Level ${level} needs a usable backup on every host: ${chosen.error}` +
+      (chosen.ssh ? '' : ': a human must choose (rollback-target)')
+  }
+}
+
+/** A dry run's plan in the fleet's record: each wave logged, each host's run 'planned'. */
+export function recordDryRun(
+  record: FleetRecord,
+  waves: readonly string[][],
+  targets: ReadonlyMap<string, BackupChoice>,
+  level: RollbackLevel,
+  now: number,
+  logger: Logger
+): void {
+  record.levels.push({ level, waves: [], notStarted: [] })
+  for (const [i, wave] of waves.entries()) {
+    logger.info(
+      `[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave
+        .map((h) => `${h}${describeTarget(targets.get(h))}`)
+        .join(', ')}`
+    )
+    for (const host of wave)
+      record.runs.push({
+        host,
+        level,
+        wave: i,
+        ...(targets.has(host) ? { target: targets.get(host) } : {}),
+        outcome: 'planned',
+        startedAt: now,
+        endedAt: now
+      })
+  }
 }

@@ -38,7 +38,7 @@ export function reportContext(settings: Settings): ReportContext {
       ? { hosts: settings.ssh.hosts.map((h) => h.label) }
       : {}),
     ...(settings.ssh?.jump ? { jump: jumpSpec(settings.ssh.jump, settings.ssh.user) } : {}),
-    appDir: settings.ssh?.appDir,
+    appDir: settings.ssh?.appDir ?? settings.ansible?.credentials.appDir,
     rollbackScript: settings.scripts.rollback,
     validateScript: settings.scripts.validate,
     smokeTestScript: settings.scripts.smokeTest,
