@@ -68589,13 +68589,9 @@ function fleetExecutor(input, fleet, logger) {
                     return 'error' in t ? { host, error: t.error, ssh: t.ssh } : { host, target: t.target };
                 });
             }
-            const chosen = fleetTargets(found, level, policy);
-            if ('error' in chosen)
-                return {
-                    status: chosen.ssh || escalating ? 'failed' : 'blocked',
-                    reason: `Level ${level} needs a usable backup on every host: ${chosen.error}` +
-                        (chosen.ssh ? '' : ': a human must choose (rollback-target)')
-                };
+            const chosen = chooseTargets(found, level, policy, escalating);
+            if ('status' in chosen)
+                return chosen;
             targets = chosen.targets;
             return undefined;
         },
@@ -68607,24 +68603,8 @@ function fleetExecutor(input, fleet, logger) {
             canary.dry('rollback', script, rollbackArgv(level, targets.get(plan.canary)), level);
             canary.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
             canary.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
-            const now = clock.now();
-            record.levels.push({ level, waves: [], notStarted: [] });
             logger.info(`[dry-run] Level ${level} on ${labels.length} hosts: ${shape}`);
-            for (const [i, wave] of waves.entries()) {
-                logger.info(`[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave
-                    .map((h) => `${h}${describeTarget(targets.get(h))}`)
-                    .join(', ')}`);
-                for (const host of wave)
-                    record.runs.push({
-                        host,
-                        level,
-                        wave: i,
-                        ...(targets.has(host) ? { target: targets.get(host) } : {}),
-                        outcome: 'planned',
-                        startedAt: now,
-                        endedAt: now
-                    });
-            }
+            recordDryRun(record, waves, targets, level, clock.now(), logger);
             return (`dry run: would run Level ${level} on ${labels.length} hosts (${shape}): ` +
                 formatCommandLine(script, rollbackArgv(level, targets.get(plan.canary))) +
                 (level >= 2 ? ' with each host’s own target' : ''));
@@ -68711,6 +68691,36 @@ function fleetLevelEnd(end) {
         return { ran: 'failed', scriptOk: out.run.scriptOk, reason: out.reason ?? note };
     end.logger.info(`${note}: every host ok`);
     return { ran: 'ok', hostChecksPassed: out.run.hostChecksPassed };
+}
+/** Every host's own target (runbook/fleet.ts fleetTargets), or why the level cannot run. */
+function chooseTargets(found, level, policy, escalating) {
+    const chosen = fleetTargets(found, level, policy);
+    if (!('error' in chosen))
+        return { targets: chosen.targets };
+    return {
+        status: chosen.ssh || escalating ? 'failed' : 'blocked',
+        reason: `Level ${level} needs a usable backup on every host: ${chosen.error}` +
+            (chosen.ssh ? '' : ': a human must choose (rollback-target)')
+    };
+}
+/** A dry run's plan in the fleet's record: each wave logged, each host's run 'planned'. */
+function recordDryRun(record, waves, targets, level, now, logger) {
+    record.levels.push({ level, waves: [], notStarted: [] });
+    for (const [i, wave] of waves.entries()) {
+        logger.info(`[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave
+            .map((h) => `${h}${describeTarget(targets.get(h))}`)
+            .join(', ')}`);
+        for (const host of wave)
+            record.runs.push({
+                host,
+                level,
+                wave: i,
+                ...(targets.has(host) ? { target: targets.get(host) } : {}),
+                outcome: 'planned',
+                startedAt: now,
+                endedAt: now
+            });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/act/ansible.ts
@@ -68996,13 +69006,9 @@ function ansibleExecutor(input, engine, logger) {
                     });
                 }
             }
-            const chosen = fleetTargets(found, level, policy);
-            if ('error' in chosen)
-                return {
-                    status: chosen.ssh || escalating ? 'failed' : 'blocked',
-                    reason: `Level ${level} needs a usable backup on every host: ${chosen.error}` +
-                        (chosen.ssh ? '' : ': a human must choose (rollback-target)')
-                };
+            const chosen = chooseTargets(found, level, policy, escalating);
+            if ('status' in chosen)
+                return chosen;
             targets = chosen.targets;
             return undefined;
         },
@@ -69011,21 +69017,7 @@ function ansibleExecutor(input, engine, logger) {
             for (const spec of levelSpecs(level))
                 dry.dry(spec.name, spec.command, spec.argv(plan.canary), level);
             steps.push(...dry.steps.map((s) => (inFleet ? { ...s, host: plan.canary } : s)));
-            const now = clock.now();
-            record.levels.push({ level, waves: [], notStarted: [] });
-            for (const [i, wave] of waves.entries()) {
-                logger.info(`[dry-run]   ${i === 0 ? 'canary' : `wave ${i}`}: ${wave.map((h) => `${h}${describeTarget(targets.get(h))}`).join(', ')}`);
-                for (const host of wave)
-                    record.runs.push({
-                        host,
-                        level,
-                        wave: i,
-                        ...(targets.has(host) ? { target: targets.get(host) } : {}),
-                        outcome: 'planned',
-                        startedAt: now,
-                        endedAt: now
-                    });
-            }
+            recordDryRun(record, waves, targets, level, clock.now(), logger);
             return (`dry run: would run Level ${level} through Ansible on ${labels.length} host(s) ` +
                 `(canary ${plan.canary} alone, then ${waves.length - 1} wave(s) of at most ${record.maxParallel}): ` +
                 formatCommandLine(script, rollbackArgv(level, targets.get(plan.canary))) +
@@ -73593,7 +73585,7 @@ function reportContext(settings) {
             ? { hosts: settings.ssh.hosts.map((h) => h.label) }
             : {}),
         ...(settings.ssh?.jump ? { jump: jumpSpec(settings.ssh.jump, settings.ssh.user) } : {}),
-        appDir: settings.ssh?.appDir,
+        appDir: settings.ssh?.appDir ?? settings.ansible?.credentials.appDir,
         rollbackScript: settings.scripts.rollback,
         validateScript: settings.scripts.validate,
         smokeTestScript: settings.scripts.smokeTest,
