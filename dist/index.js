@@ -66251,10 +66251,9 @@ const runProcess = (file, args, opts) => new Promise((resolve) => {
 
 ;// CONCATENATED MODULE: ./src/adapters/ansible/files.ts
 
-/** The task names the callback reports (and only these stop later waves when they fail). */
-const GATE_TASK = 'rs-gate';
+/** The task names the callback reports (and whose failures stop later waves). */
 const stepTask = (i) => `rs-step-${i}`;
-/** Printed on stderr (exit 200) when an optional script is not on the host. */
+/** Printed (exit 200) when an optional script is not on the host. */
 const ABSENT_MARKER = 'rollback-sentinel: absent on host';
 const ABSENT_EXIT = 200;
 /**
@@ -66263,11 +66262,14 @@ const ABSENT_EXIT = 200;
  */
 const TASK_BACKSTOP_S = 30;
 /**
- * The playbook: a gate first (a host starts only while no failure has been seen and nothing was
- * cancelled: the callback writes the stop file on the first failure, before Ansible queues the
- * next wave), then one task per step, each the shell text on stdin of `sh -c 'eval "$(cat)"'`
- * (argv items of `command` expand `$HOME` and `~` in ansible-core before 2.16; stdin is never
- * expanded). `serial` is the canary, then waves of max-parallel.
+ * The playbook: one `raw` task per step, each the step's shell text as the built-in executor sends
+ * it over SSH (no Python on the host, no module: the host's login shell runs it, and ansible-core
+ * before 2.16 would expand `$HOME` and `~` in a `command` task's arguments). `serial` is the
+ * canary, then waves of max-parallel; `strategy: free` lets each host of a wave go through its
+ * steps without waiting for the others at each one (each wave still waits for its slowest host).
+ * A host starts its first step only while no failure has been seen and nothing was cancelled:
+ * the callback writes the stop file on the first failure, before Ansible queues the next wave;
+ * each later step runs only after the one before it ran, and while nothing was cancelled.
  */
 function playbook(steps) {
     const lines = [
@@ -66275,16 +66277,15 @@ function playbook(steps) {
         '- name: rollback-sentinel',
         '  hosts: all',
         '  gather_facts: false',
+        '  strategy: free',
         '  serial: "{{ rs_serial }}"',
-        '  tasks:',
-        `    - name: ${GATE_TASK}`,
-        '      ansible.builtin.fail:',
-        '        msg: rollback-sentinel started no more hosts',
-        '      when: rs_stop_file is exists or rs_cancel_file is exists'
+        '  tasks:'
     ];
     steps.forEach((step, i) => {
         const source = step.perHost ? `rs_steps[${i}][inventory_hostname]` : `rs_steps[${i}]`;
-        lines.push(`    - name: ${stepTask(i)}`, '      ansible.builtin.command:', `        argv: [sh, -c, 'eval "$(cat)"']`, `        stdin: "{{ ${source} }}"`, '        stdin_add_newline: true', `      timeout: ${step.limitS + TASK_BACKSTOP_S}`, '      when: not (rs_cancel_file is exists)', `      register: rs_result_${i}`);
+        lines.push(`    - name: ${stepTask(i)}`, `      ansible.builtin.raw: "{{ ${source} }}"`, `      timeout: ${step.limitS + TASK_BACKSTOP_S}`, i === 0
+            ? '      when: not (rs_stop_file is exists or rs_cancel_file is exists)'
+            : `      when: not (rs_cancel_file is exists or rs_result_${i - 1} is skipped)`, `      register: rs_result_${i}`);
         if (step.optional)
             lines.push(`      failed_when: "(rs_result_${i}.rc | default(1)) != 0 and not ((rs_result_${i}.rc | default(1)) == ${ABSENT_EXIT} and rs_absent in (rs_result_${i}.stderr | default('')))"`);
         if (step.tolerate)
@@ -66341,6 +66342,8 @@ class CallbackModule(CallbackBase):
         self._started = {}
         self._out = open(os.environ['RS_RESULTS_FILE'], 'a', buffering=1)
         self._stop = os.environ['RS_STOP_FILE']
+        self._cancel = os.environ.get('RS_CANCEL_FILE', '')
+        self._skipped = set()
 
     def _emit(self, obj):
         self._out.write(json.dumps(obj, default=str) + '\\n')
@@ -66349,6 +66352,11 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_start(self, host, task):
         name = task.get_name()
         if not name.startswith('rs-'):
+            return
+        # The step's condition will skip it (the files are only ever created): no start to report.
+        if (self._cancel and os.path.exists(self._cancel)) or (
+                name == 'rs-step-0' and os.path.exists(self._stop)) or (
+                host.get_name() in self._skipped):
             return
         now = time.time()
         self._started[(host.get_name(), task._uuid)] = now
@@ -66361,6 +66369,8 @@ class CallbackModule(CallbackBase):
             return
         host = result._host.get_name()
         r = result._result
+        if status == 'skipped':
+            self._skipped.add(host)
         if status in ('failed', 'unreachable') and name.startswith('rs-step-') and not ignored:
             with open(self._stop, 'a'):
                 pass
@@ -66440,8 +66450,9 @@ function sshArgsString(args) {
 // value). Results come per host from the shipped callback plugin (files.ts), never from the exit
 // code. Cancellation: the first signal starts no new task or wave (the cancel file the playbook's
 // conditions look at); the second interrupts Ansible's whole process group. A remote command in
-// flight is not killed by either: with pipelining there is no terminal to hang up, so it runs on
-// until it ends or the `timeout` wrapped around it on the host ends it at the level's limit.
+// flight is not killed by either: with no terminal (ansible_ssh_use_tty: false) there is nothing
+// to hang up, so it runs on until it ends or the `timeout` around it on the host ends it at the
+// level's limit.
 
 
 
@@ -66584,6 +66595,8 @@ async function createAnsibleEngine(opts) {
             "ansible_ssh_extra_args: ''",
             `ansible_ssh_private_key_file: ${unsafe(keyFile)}`,
             'ansible_ssh_pipelining: true',
+            // No terminal: stdout and stderr apart, as over the built-in SSH.
+            'ansible_ssh_use_tty: false',
             ...(opts.ssh.user ? [`ansible_user: ${unsafe(opts.ssh.user)}`] : [])
         ].join('\n') + '\n');
         if (opts.hosts) {
@@ -66751,7 +66764,12 @@ async function createAnsibleEngine(opts) {
                     await fh.close();
                 }
             };
-            const s = start(args, { ...baseEnv, RS_RESULTS_FILE: results, RS_STOP_FILE: stopFile });
+            const s = start(args, {
+                ...baseEnv,
+                RS_RESULTS_FILE: results,
+                RS_STOP_FILE: stopFile,
+                RS_CANCEL_FILE: cancelFile
+            });
             const onCancel = () => void external_node_fs_default().promises.writeFile(cancelFile, '').catch(() => { });
             const onStop = () => {
                 interrupt(s, 'SIGINT');
@@ -67965,7 +67983,15 @@ function remoteResultOf(e, limitS) {
     const durationMs = typeof e.start === 'number' && typeof e.end === 'number'
         ? Math.max(0, Math.round((e.end - e.start) * 1000))
         : 0;
-    const base = { stdout: results_text(e.stdout), stderr: results_text(e.stderr), durationMs, absent: false };
+    const base = {
+        stdout: results_text(e.stdout).replace(/\r\n/g, '\n'),
+        // ssh's own note about the shared connection is not the command's output.
+        stderr: results_text(e.stderr)
+            .replace(/\r\n/g, '\n')
+            .replace(/^Shared connection to \S+ closed\.\n?/gm, ''),
+        durationMs,
+        absent: false
+    };
     if (e.status === 'unreachable') {
         const msg = results_text(e.msg);
         return {
@@ -67980,7 +68006,7 @@ function remoteResultOf(e, limitS) {
     if (rc === ABSENT_EXIT && base.stderr.trim() === ABSENT_MARKER)
         return { ...base, exitCode: rc, timedOut: false, absent: true };
     if (rc === null) {
-        // No exit code: Ansible's own task limit, a missing Python on the host, a module error.
+        // No exit code: Ansible's own task limit, or an error of Ansible's own.
         const msg = results_text(e.msg);
         const timedOut = /expected time frame|timed out/i.test(msg);
         return {
@@ -68780,19 +68806,24 @@ function ansibleExecutor(input, engine, logger) {
             if (!host || !e.task)
                 return;
             const h = byHost.get(host);
+            // A host that never started: its later steps are skipped too, and say nothing.
+            if (h.stopped)
+                return;
             const at = (s) => Math.round((s ?? Date.now() / 1000) * 1000);
-            if (e.task === 'rs-gate') {
-                if (e.event === 'result' && e.status === 'failed')
-                    h.stopped = true;
-                if (e.event === 'start' && inWaves && waveOf.get(host) !== waveShown) {
-                    waveShown = waveOf.get(host);
-                    logger.info(waveShown === 0
-                        ? `Level ${level}: the canary ${plan.canary} first, alone (Ansible)`
-                        : `Level ${level}: wave ${waveShown} of ${waves.length - 1}: ${waves[waveShown].join(', ')} (Ansible)`);
-                }
+            const i = Number(e.task.replace('rs-step-', ''));
+            if (e.event === 'start' && i === 0 && inWaves && waveOf.get(host) !== waveShown) {
+                waveShown = waveOf.get(host);
+                logger.info(waveShown === 0
+                    ? `Level ${level}: the canary ${plan.canary} first, alone (Ansible)`
+                    : `Level ${level}: wave ${waveShown} of ${waves.length - 1}: ${waves[waveShown].join(', ')} (Ansible)`);
+            }
+            // The first step skipped: a failure or a cancel came first; this host never started.
+            if (i === 0 && e.event === 'result' && e.status === 'skipped') {
+                h.stopped = true;
+                h.started.delete(0);
+                h.startedAt = undefined;
                 return;
             }
-            const i = Number(e.task.replace('rs-step-', ''));
             const spec = specs[i];
             if (!spec)
                 return;

@@ -30,7 +30,8 @@ type Answer = { rc: number; stdout?: string; stderr?: string } | 'unreachable'
 
 /**
  * An engine that plays Ansible's part: serial batches in order, steps in order per host, a
- * failed/unreachable step stops that host and gates every later batch (the callback's stop file).
+ * failed/unreachable step stops that host, and every later batch skips its first step (the
+ * callback's stop file).
  */
 function fakeEngine(
   names: string[],
@@ -59,11 +60,11 @@ function fakeEngine(
       }
       let stopped = false
       for (const batch of batches) {
-        for (const host of batch) {
-          emit({ event: 'start', host, task: 'rs-gate', t: NOW / 1000 })
-          emit({ event: 'result', host, task: 'rs-gate', status: stopped ? 'failed' : 'skipped' })
+        if (stopped) {
+          for (const host of batch)
+            emit({ event: 'result', host, task: 'rs-step-0', status: 'skipped' })
+          continue
         }
-        if (stopped) continue
         for (const host of batch) {
           for (const [i, step] of play.steps.entries()) {
             const text = step.perHost?.[host] ?? step.command

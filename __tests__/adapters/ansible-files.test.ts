@@ -32,11 +32,12 @@ describe('the files the engine writes', () => {
       { command: 'c', limitS: 5, optional: true, tolerate: true }
     ])
     expect(text).not.toContain('evil')
-    expect(text).toContain('stdin: "{{ rs_steps[0] }}"')
-    expect(text).toContain('argv: [sh, -c, \'eval "$(cat)"\']')
+    expect(text).toContain('ansible.builtin.raw: "{{ rs_steps[0] }}"')
+    expect(text).toContain('strategy: free')
     expect(text).toContain('timeout: 35')
     expect(text).toContain('ignore_errors: true')
-    expect(text).toContain('when: rs_stop_file is exists or rs_cancel_file is exists')
+    expect(text).toContain('when: not (rs_stop_file is exists or rs_cancel_file is exists)')
+    expect(text).toContain('when: not (rs_cancel_file is exists or rs_result_0 is skipped)')
   })
 
   it("ansible.cfg: static inventories only, the action's callback, no value on two lines", () => {

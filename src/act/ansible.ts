@@ -107,20 +107,25 @@ export function ansibleExecutor(
       const host = labelOf.get(e.host ?? '')
       if (!host || !e.task) return
       const h = byHost.get(host) as HostPlay
+      // A host that never started: its later steps are skipped too, and say nothing.
+      if (h.stopped) return
       const at = (s: number | null | undefined) => Math.round((s ?? Date.now() / 1000) * 1000)
-      if (e.task === 'rs-gate') {
-        if (e.event === 'result' && e.status === 'failed') h.stopped = true
-        if (e.event === 'start' && inWaves && waveOf.get(host) !== waveShown) {
-          waveShown = waveOf.get(host) as number
-          logger.info(
-            waveShown === 0
-              ? `Level ${level}: the canary ${plan.canary} first, alone (Ansible)`
-              : `Level ${level}: wave ${waveShown} of ${waves.length - 1}: ${waves[waveShown].join(', ')} (Ansible)`
-          )
-        }
+      const i = Number(e.task.replace('rs-step-', ''))
+      if (e.event === 'start' && i === 0 && inWaves && waveOf.get(host) !== waveShown) {
+        waveShown = waveOf.get(host) as number
+        logger.info(
+          waveShown === 0
+            ? `Level ${level}: the canary ${plan.canary} first, alone (Ansible)`
+            : `Level ${level}: wave ${waveShown} of ${waves.length - 1}: ${waves[waveShown].join(', ')} (Ansible)`
+        )
+      }
+      // The first step skipped: a failure or a cancel came first; this host never started.
+      if (i === 0 && e.event === 'result' && e.status === 'skipped') {
+        h.stopped = true
+        h.started.delete(0)
+        h.startedAt = undefined
         return
       }
-      const i = Number(e.task.replace('rs-step-', ''))
       const spec = specs[i]
       if (!spec) return
       const line = formatCommandLine(spec.command, spec.argv(host))

@@ -141,7 +141,7 @@ export interface EnginePlay {
 export interface EngineEvent {
   event: 'start' | 'result' | 'stats'
   host?: string
-  /** rs-gate, or rs-step-N (N: the index into the play's steps). */
+  /** rs-step-N (N: the index into the play's steps). */
   task?: string
   status?: 'ok' | 'failed' | 'unreachable' | 'skipped'
   rc?: number | null

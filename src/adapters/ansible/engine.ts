@@ -6,8 +6,9 @@
 // value). Results come per host from the shipped callback plugin (files.ts), never from the exit
 // code. Cancellation: the first signal starts no new task or wave (the cancel file the playbook's
 // conditions look at); the second interrupts Ansible's whole process group. A remote command in
-// flight is not killed by either: with pipelining there is no terminal to hang up, so it runs on
-// until it ends or the `timeout` wrapped around it on the host ends it at the level's limit.
+// flight is not killed by either: with no terminal (ansible_ssh_use_tty: false) there is nothing
+// to hang up, so it runs on until it ends or the `timeout` around it on the host ends it at the
+// level's limit.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -208,6 +209,8 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
         "ansible_ssh_extra_args: ''",
         `ansible_ssh_private_key_file: ${unsafe(keyFile)}`,
         'ansible_ssh_pipelining: true',
+        // No terminal: stdout and stderr apart, as over the built-in SSH.
+        'ansible_ssh_use_tty: false',
         ...(opts.ssh.user ? [`ansible_user: ${unsafe(opts.ssh.user)}`] : [])
       ].join('\n') + '\n'
     )
@@ -396,7 +399,12 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
           await fh.close()
         }
       }
-      const s = start(args, { ...baseEnv, RS_RESULTS_FILE: results, RS_STOP_FILE: stopFile })
+      const s = start(args, {
+        ...baseEnv,
+        RS_RESULTS_FILE: results,
+        RS_STOP_FILE: stopFile,
+        RS_CANCEL_FILE: cancelFile
+      })
       const onCancel = () => void fs.promises.writeFile(cancelFile, '').catch(() => {})
       const onStop = () => {
         interrupt(s, 'SIGINT')

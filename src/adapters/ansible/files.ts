@@ -3,15 +3,14 @@
 // action's own ansible.cfg and the extra-vars files. Nothing here is read from the checked-out
 // repository, and no value the action passes to Ansible is Jinja: every string reaches Ansible
 // tagged `!unsafe` (Ansible never templates it) and the host runs it as the one shell text the
-// built-in SSH executor sends (adapters/shell.ts formatRemoteCommand), fed on stdin.
+// built-in SSH executor sends (adapters/shell.ts formatRemoteCommand).
 import type { PlayStep } from '../ports.js'
 import { shellQuote } from '../shell.js'
 
-/** The task names the callback reports (and only these stop later waves when they fail). */
-export const GATE_TASK = 'rs-gate'
+/** The task names the callback reports (and whose failures stop later waves). */
 export const stepTask = (i: number): string => `rs-step-${i}`
 
-/** Printed on stderr (exit 200) when an optional script is not on the host. */
+/** Printed (exit 200) when an optional script is not on the host. */
 export const ABSENT_MARKER = 'rollback-sentinel: absent on host'
 export const ABSENT_EXIT = 200
 
@@ -22,11 +21,14 @@ export const ABSENT_EXIT = 200
 export const TASK_BACKSTOP_S = 30
 
 /**
- * The playbook: a gate first (a host starts only while no failure has been seen and nothing was
- * cancelled: the callback writes the stop file on the first failure, before Ansible queues the
- * next wave), then one task per step, each the shell text on stdin of `sh -c 'eval "$(cat)"'`
- * (argv items of `command` expand `$HOME` and `~` in ansible-core before 2.16; stdin is never
- * expanded). `serial` is the canary, then waves of max-parallel.
+ * The playbook: one `raw` task per step, each the step's shell text as the built-in executor sends
+ * it over SSH (no Python on the host, no module: the host's login shell runs it, and ansible-core
+ * before 2.16 would expand `$HOME` and `~` in a `command` task's arguments). `serial` is the
+ * canary, then waves of max-parallel; `strategy: free` lets each host of a wave go through its
+ * steps without waiting for the others at each one (each wave still waits for its slowest host).
+ * A host starts its first step only while no failure has been seen and nothing was cancelled:
+ * the callback writes the stop file on the first failure, before Ansible queues the next wave;
+ * each later step runs only after the one before it ran, and while nothing was cancelled.
  */
 export function playbook(steps: readonly PlayStep[]): string {
   const lines = [
@@ -34,23 +36,19 @@ export function playbook(steps: readonly PlayStep[]): string {
     '- name: rollback-sentinel',
     '  hosts: all',
     '  gather_facts: false',
+    '  strategy: free',
     '  serial: "{{ rs_serial }}"',
-    '  tasks:',
-    `    - name: ${GATE_TASK}`,
-    '      ansible.builtin.fail:',
-    '        msg: rollback-sentinel started no more hosts',
-    '      when: rs_stop_file is exists or rs_cancel_file is exists'
+    '  tasks:'
   ]
   steps.forEach((step, i) => {
     const source = step.perHost ? `rs_steps[${i}][inventory_hostname]` : `rs_steps[${i}]`
     lines.push(
       `    - name: ${stepTask(i)}`,
-      '      ansible.builtin.command:',
-      `        argv: [sh, -c, 'eval "$(cat)"']`,
-      `        stdin: "{{ ${source} }}"`,
-      '        stdin_add_newline: true',
+      `      ansible.builtin.raw: "{{ ${source} }}"`,
       `      timeout: ${step.limitS + TASK_BACKSTOP_S}`,
-      '      when: not (rs_cancel_file is exists)',
+      i === 0
+        ? '      when: not (rs_stop_file is exists or rs_cancel_file is exists)'
+        : `      when: not (rs_cancel_file is exists or rs_result_${i - 1} is skipped)`,
       `      register: rs_result_${i}`
     )
     if (step.optional)
@@ -116,6 +114,8 @@ class CallbackModule(CallbackBase):
         self._started = {}
         self._out = open(os.environ['RS_RESULTS_FILE'], 'a', buffering=1)
         self._stop = os.environ['RS_STOP_FILE']
+        self._cancel = os.environ.get('RS_CANCEL_FILE', '')
+        self._skipped = set()
 
     def _emit(self, obj):
         self._out.write(json.dumps(obj, default=str) + '\\n')
@@ -124,6 +124,11 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_start(self, host, task):
         name = task.get_name()
         if not name.startswith('rs-'):
+            return
+        # The step's condition will skip it (the files are only ever created): no start to report.
+        if (self._cancel and os.path.exists(self._cancel)) or (
+                name == 'rs-step-0' and os.path.exists(self._stop)) or (
+                host.get_name() in self._skipped):
             return
         now = time.time()
         self._started[(host.get_name(), task._uuid)] = now
@@ -136,6 +141,8 @@ class CallbackModule(CallbackBase):
             return
         host = result._host.get_name()
         r = result._result
+        if status == 'skipped':
+            self._skipped.add(host)
         if status in ('failed', 'unreachable') and name.startswith('rs-step-') and not ignored:
             with open(self._stop, 'a'):
                 pass

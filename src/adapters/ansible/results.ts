@@ -14,7 +14,15 @@ export function remoteResultOf(e: EngineEvent, limitS: number): RemoteResult & {
     typeof e.start === 'number' && typeof e.end === 'number'
       ? Math.max(0, Math.round((e.end - e.start) * 1000))
       : 0
-  const base = { stdout: text(e.stdout), stderr: text(e.stderr), durationMs, absent: false }
+  const base = {
+    stdout: text(e.stdout).replace(/\r\n/g, '\n'),
+    // ssh's own note about the shared connection is not the command's output.
+    stderr: text(e.stderr)
+      .replace(/\r\n/g, '\n')
+      .replace(/^Shared connection to \S+ closed\.\n?/gm, ''),
+    durationMs,
+    absent: false
+  }
   if (e.status === 'unreachable') {
     const msg = text(e.msg)
     return {
@@ -29,7 +37,7 @@ export function remoteResultOf(e: EngineEvent, limitS: number): RemoteResult & {
   if (rc === ABSENT_EXIT && base.stderr.trim() === ABSENT_MARKER)
     return { ...base, exitCode: rc, timedOut: false, absent: true }
   if (rc === null) {
-    // No exit code: Ansible's own task limit, a missing Python on the host, a module error.
+    // No exit code: Ansible's own task limit, or an error of Ansible's own.
     const msg = text(e.msg)
     const timedOut = /expected time frame|timed out/i.test(msg)
     return {
