@@ -34,8 +34,20 @@ health: { timeout: 2s, slow: 1500ms, confirm: 1, confirm-interval: 200ms, versio
 rollback: { max-level: 1, timeouts: { 1: 10m }, verify: 2s, max-parallel: ${MAX_PARALLEL} }
 `
 
-/** ssh masters that ControlPersist backgrounded (daemon(): their parent is no longer ours). */
-const PERSISTED_MASTER = /^ssh: \/tmp\/rs-cp-[^ ]+ \[mux\]/
+/**
+ * The ControlPath directory of this run's Ansible (ANSIBLE_SSH_CONTROL_PATH_DIR in the environment
+ * of its ansible-playbook), remembered once seen: ssh masters that ControlPersist backgrounded
+ * there (daemon(): their parent is no longer ours) are titled "ssh: <dir>/<hash> [mux]".
+ */
+let controlDir = ''
+function controlDirOf(pid) {
+  try {
+    const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+    return env.find((v) => v.startsWith('ANSIBLE_SSH_CONTROL_PATH_DIR='))?.split('=')[1] ?? ''
+  } catch {
+    return ''
+  }
+}
 
 /**
  * Every process: pid, ppid, comm, CPU ticks (own + reaped children) and start time (ticks after
@@ -106,23 +118,34 @@ function snapshot(actionPid) {
   }
   // The hosts: the sandbox's sshd processes (this process's children) and their connections and
   // sessions (rollback.sh, the remote Python of Ansible's modules).
+  // Per connection (a listener's child): the ticks of its whole live subtree, each process's own
+  // and those of the children it reaped. When a connection closes, what it used does not reach
+  // the listener's cutime (tried: a 1 s remote python3 behind a ControlPersist master that then
+  // expired added 0.03 s there): such connections count with their last sample.
   const listeners = new Map()
-  const hosts = new Map()
+  const conns = new Map()
   for (const l of children.get(process.pid) ?? []) {
     if (l.comm !== 'sshd') continue
     listeners.set(l.pid, l)
-    const q = [...(children.get(l.pid) ?? [])]
-    for (let i = 0; i < q.length && i < 100_000; i++) {
-      hosts.set(`${q[i].pid}:${q[i].start}`, q[i])
-      q.push(...(children.get(q[i].pid) ?? []))
+    for (const c of children.get(l.pid) ?? []) {
+      let ticks = 0
+      const q = [c]
+      for (let i = 0; i < q.length && i < 100_000; i++) {
+        ticks += q[i].ticks
+        q.push(...(children.get(q[i].pid) ?? []))
+      }
+      conns.set(`${c.pid}:${c.start}`, ticks)
     }
   }
+  if (!controlDir)
+    for (const p of side.values())
+      if (p.ppid === actionPid && p.comm.startsWith('ansible')) controlDir = controlDirOf(p.pid)
   for (const p of procs.values()) {
-    if (p.comm !== 'ssh' || side.has(`${p.pid}:${p.start}`)) continue
-    if (PERSISTED_MASTER.test(cmdline(p.pid)))
+    if (!controlDir || p.comm !== 'ssh' || side.has(`${p.pid}:${p.start}`)) continue
+    if (cmdline(p.pid).startsWith(`ssh: ${controlDir}/`))
       side.set(`${p.pid}:${p.start}`, { ...p, kind: 'master' })
   }
-  return { action: procs.get(actionPid), side, listeners, hosts }
+  return { action: procs.get(actionPid), side, listeners, conns }
 }
 
 /** The machine's busy and total CPU ticks (all cores) from /proc/stat. */
@@ -160,12 +183,16 @@ function sideTicks(start, end, lastSeen) {
   return ticks
 }
 
-/** CPU ticks of the hosts' side (the sandbox's sshd processes and all below them) between snapshots. */
-function hostTicks(start, end) {
+/**
+ * CPU ticks of the hosts' side between two snapshots: the sandbox's sshd listeners' own, and per
+ * connection its subtree's since the start (at the end, or at its last sample if it closed).
+ */
+function hostTicks(start, end, lastConns) {
   let ticks = 0
-  for (const [pid, l] of end.listeners) ticks += l.ticks - (start.listeners.get(pid)?.ticks ?? 0)
-  for (const [key, p] of end.hosts) ticks += p.ticks - (start.hosts.get(key)?.ticks ?? 0)
-  for (const [key, p] of start.hosts) if (!end.hosts.has(key)) ticks -= p.ticks
+  for (const [pid, l] of end.listeners) ticks += l.own - (start.listeners.get(pid)?.own ?? 0)
+  for (const [key, t] of end.conns) ticks += t - (start.conns.get(key) ?? 0)
+  for (const [key, t] of lastConns)
+    if (!end.conns.has(key)) ticks += t - (start.conns.get(key) ?? 0)
   return ticks
 }
 
@@ -217,6 +244,8 @@ async function measuredRun({ production, startAction, inputs, files, label, host
     return r
   })
   const lastSeen = new Map()
+  const lastConns = new Map()
+  controlDir = ''
   const peak = {
     actionRssKb: 0,
     sideRssKb: 0,
@@ -232,10 +261,11 @@ async function measuredRun({ production, startAction, inputs, files, label, host
   const self0 = process.cpuUsage()
   const deadline = Date.now() + RUN_LIMIT_MS + 60_000
   while (!done && Date.now() < deadline) {
-    hwmKb = Math.max(hwmKb, readMemory(pid)?.hwmKb ?? 0)
+    hwmKb = Math.max(hwmKb, readMemory(pid)?.hwmKb || 0)
     if (marks.start && !marks.end) {
       const c0 = process.cpuUsage()
-      const { side } = snapshot(pid)
+      const { side, conns } = snapshot(pid)
+      for (const [key, t] of conns) lastConns.set(key, t)
       peak.actionRssKb = Math.max(peak.actionRssKb, readMemory(pid)?.rssKb ?? 0)
       let rss = 0
       let pss = 0
@@ -293,7 +323,7 @@ async function measuredRun({ production, startAction, inputs, files, label, host
   const actionCpuS = (marks.end.snap.action.own - marks.start.snap.action.own) / tck
   const sideCpuS = sideTicks(marks.start.snap, marks.end.snap, lastSeen) / tck
   const mastersCpuS = masterTicks(marks.start.snap, marks.end.snap, lastSeen) / tck
-  const hostsCpuS = hostTicks(marks.start.snap, marks.end.snap) / tck
+  const hostsCpuS = hostTicks(marks.start.snap, marks.end.snap, lastConns) / tck
   const machineS = (marks.end.machine.busy - marks.start.machine.busy) / tck
   const machineOfS = (marks.end.machine.total - marks.start.machine.total) / tck
   const benchWindowS =
@@ -416,7 +446,7 @@ export async function ansibleBench({ record, startTrackedProduction, startAction
     }
     const resources = (x, what) =>
       `action: CPU ${x.actionCpuS.toFixed(2)} s in ${x.levelS.toFixed(1)} s (${pct(x.actionCpuS, x.levelS)}), RSS peak ${mib(x.peak.actionRssKb)} (VmHWM over the run ${mib(x.hwmKb)}); ${what}: CPU ${x.sideCpuS.toFixed(1)} s (${pct(x.sideCpuS, x.levelS)}${x.masters ? `; ${x.mastersCpuS.toFixed(2)} s of it in the ${x.masters} ssh masters out of the tree` : ''}), at most ${x.peak.procs} processes (${x.peak.ssh} ssh${x.peak.python ? `, ${x.peak.python} Ansible/Python` : ''}): RSS ${mib(x.peak.sideRssKb)} summed, PSS ${mib(x.peak.sidePssKb)}; the hosts' side (sshd, sessions, remote commands) ${x.hostsCpuS.toFixed(1)} CPU s; the whole machine busy ${x.machineS.toFixed(1)} of ${x.machineOfS.toFixed(1)} CPU s (${x.othersS.toFixed(1)} s by none of these: other work on the machine, the kernel)`
-    const cpuMethod = `CPU: utime+stime of /proc/<pid>/stat at the "Level 1: the canary" and "Level 1 ran on" log lines, for the action itself, and for what it runs: the cutime+cstime the action gained (children it reaped, with everything they reaped) plus the CPU since the first line of its descendants still alive at the second and of the ssh masters ControlPersist daemonizes out of the tree (found by their "ssh: /tmp/rs-cp-… [mux]" title), the latter sampled every ${SAMPLE_MS} ms. Memory: VmRSS of the action and the sum of VmRSS over those processes, sampled every ${SAMPLE_MS} ms during Level 1 (peak), PSS from smaps_rollup every ${PSS_EVERY}th sample. The whole machine: /proc/stat busy ticks over Level 1 (everything shares the 2 cores: the hosts' sessions too)`
+    const cpuMethod = `CPU: utime+stime of /proc/<pid>/stat at the "Level 1: the canary" and "Level 1 ran on" log lines, for the action itself, and for what it runs: the cutime+cstime the action gained (children it reaped, with everything they reaped) plus the CPU since the first line of its descendants still alive at the second and of the ssh masters ControlPersist daemonizes out of the tree (found by their title, "ssh: <the ANSIBLE_SSH_CONTROL_PATH_DIR of this run's ansible-playbook>/… [mux]"), the latter sampled every ${SAMPLE_MS} ms. Memory: VmRSS of the action and the sum of VmRSS over those processes, sampled every ${SAMPLE_MS} ms during Level 1 (peak), PSS from smaps_rollup every ${PSS_EVERY}th sample. The hosts' side: the sandbox sshd listeners' own CPU plus, per connection, that of its live process subtree (each process's own and its reaped children's) since the first line, read at the second or, for a connection that closed meanwhile (Ansible's masters exit after 60 s idle), at its last sample: a closed connection's CPU never reaches the listener's cutime. The whole machine: /proc/stat busy ticks over Level 1 (everything shares the 2 cores: the hosts' sessions too)`
 
     // 1. Ansible, the team inventory of 500 names, waves of 50.
     const a = await run(
