@@ -385,7 +385,10 @@ async function measuredRun({ production, startAction, inputs, files, label, host
 }
 
 const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`
-const pct = (cpu, wall) => `${((cpu / wall) * 100).toFixed(0)}% of a core`
+const pct = (cpu, wall) => {
+  const p = (cpu / wall) * 100
+  return `${p.toFixed(p < 10 ? 1 : 0)}% of a core`
+}
 
 /**
  * @param {{
@@ -468,7 +471,7 @@ export async function ansibleBench({ record, startTrackedProduction, startAction
       value: `${a.wallS.toFixed(2)} s (${(a.wallS / idealA).toFixed(2)}× the ideal ${idealA} s); ${a.levelS.toFixed(2)} s from the canary line to the "ran on" line${Number.isFinite(a.startupS) ? `, ansible-playbook started ${a.startupS.toFixed(2)} s before the first rollback.sh` : ''}`,
       target: `≤ ${(GOAL * idealA).toFixed(1)} s (${GOAL} × ${idealA} s)`,
       ok: a.wallS <= GOAL * idealA && a.records === HOSTS && a.ports === HOSTS,
-      method: `executor: ansible, ansible-inventory a YAML file in the workspace with ${HOSTS} names (web001…), each its own ansible_host 127.0.0.1 and ansible_port (${HOSTS} sshd listening sockets in ${Math.ceil(HOSTS / 16)} sshd processes: one ControlMaster and one sshd connection per host), ansible-hosts fleet, ssh-known-hosts one [127.0.0.1]:port line per host, max-parallel ${MAX_PARALLEL} (forks ${MAX_PARALLEL}); the hosts' own records (rollback.sh writes its start and end, in ms, per port): first start to last end of Level 1; ideal = ${SLEEP_S} s × (1 + ⌈${HOSTS - 1}/${MAX_PARALLEL}⌉). Each host also runs validate_rollback.sh and smoke_tests.sh (one-line bash) as their own tasks, each an Ansible command task (remote Python) over the host's master; Ansible's per-task barrier makes each wave wait for its slowest host three times`
+      method: `executor: ansible, ansible-inventory a YAML file in the workspace with ${HOSTS} names (web001…), each its own ansible_host 127.0.0.1 and ansible_port (${HOSTS} sshd listening sockets in ${Math.ceil(HOSTS / 16)} sshd processes: one ControlMaster and one sshd connection per host), ansible-hosts fleet, ssh-known-hosts one [127.0.0.1]:port line per host, max-parallel ${MAX_PARALLEL} (forks ${MAX_PARALLEL}); the hosts' own records (rollback.sh writes its start and end, in ms, per port): first start to last end of Level 1; ideal = ${SLEEP_S} s × (1 + ⌈${HOSTS - 1}/${MAX_PARALLEL}⌉). Each host also runs validate_rollback.sh and smoke_tests.sh (one-line bash) as their own tasks, each an Ansible command task (remote Python) over the host's master; Ansible starts a task only when the previous one has ended on every host of the wave: each wave waits for its slowest host four times (the gate and the three steps)`
     })
     record({
       id: '11b',
