@@ -16,10 +16,15 @@
 //      (scripts/bench-replay.js)
 //   9. a fleet of 50 hosts: Level 1 in waves, logins per host, CPU/RSS, a host-check cycle
 //      (scripts/bench-fleet.js)
+//  10. the metric providers against their stand-ins (scripts/bench-providers.js)
+//  11. the Ansible executor at scale: Level 1 on 500 hosts (a team inventory) in waves of 50,
+//      wall time against 1.5 × the ideal, the action's and Ansible's CPU and memory, and the
+//      built-in SSH executor on 50 and 500 hosts beside it (scripts/bench-ansible.js; minutes)
 // --quick: fewer runs, no long watch. --long: the issue's full 10-minute watch (default 2 min).
 // --only: just the listed figures (e.g. --only 6 takes seconds instead of minutes).
 // --fleet: figure 9 only (the same as --only 9).
 // --only 10: the metric providers (Prometheus, Datadog, web, CloudWatch) against their stand-ins, in seconds.
+// --only 11: the Ansible executor at scale (needs ansible-playbook; a few minutes); --quick skips it.
 // Everything it starts listens on 127.0.0.1 and is stopped on the way out, failures included.
 import { execFile, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -27,6 +32,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { demoPolicy, startProduction } from '../sandbox/production.js'
+import { ansibleBench } from './bench-ansible.js'
 import { fleetBench } from './bench-fleet.js'
 import { providersBench } from './bench-providers.js'
 import { actionNode, ROOT, runAction, sandboxInputs } from '../sandbox/run-action.js'
@@ -56,7 +62,7 @@ const DIST_INDEX = path.join(DIST, 'index.js')
 const OUT_DIR = path.join(ROOT, 'bench-output')
 const ACTION_NEEDLE = path.join(ROOT, 'dist/index.js')
 const MB = 1_000_000
-const FIGURE_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']
+const FIGURE_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']
 
 function parseArgs() {
   const opts = { quick: false, long: false, only: /** @type {string[] | null} */ (null) }
@@ -81,6 +87,9 @@ function parseArgs() {
       console.log(`  --only   just these figures (${FIGURE_IDS.join(', ')})`)
       console.log(
         '  --fleet  figure 9 only: a fleet of 50 hosts (Level 1 in waves, logins, CPU/RSS)'
+      )
+      console.log(
+        '  figure 11 (--only 11): the Ansible executor on 500 hosts, the built-in on 50 and 500'
       )
       process.exit(0)
     } else {
@@ -738,9 +747,12 @@ async function main() {
           cycles: opts.quick ? 100 : 300
         })
     ],
+    ['11', () => ansibleBench({ record, startTrackedProduction, startAction, bold, dim })],
     ['1', () => detection(opts.quick)],
     ...(opts.quick ? [] : [['4', () => longWatch(minutes)]])
-  ].filter(([id]) => (opts.only ? opts.only.includes(id) : !(opts.quick && id === '9')))
+  ].filter(([id]) =>
+    opts.only ? opts.only.includes(id) : !(opts.quick && (id === '9' || id === '11'))
+  )
   for (const [id, step] of steps) {
     try {
       await step()
@@ -751,7 +763,8 @@ async function main() {
       await stopEverything()
     }
   }
-  if (opts.quick && !opts.only) console.log(dim('\n4. Long watch and 9. fleet: skipped (--quick)'))
+  if (opts.quick && !opts.only)
+    console.log(dim('\n4. Long watch, 9. fleet and 11. Ansible at scale: skipped (--quick)'))
 
   const buildAtEnd = distFingerprint()
   if (buildAtEnd !== buildAtStart) {
