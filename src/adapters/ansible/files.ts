@@ -91,7 +91,7 @@ export function playVars(opts: {
 
 /**
  * The callback plugin: one JSON line per task start and per host result, flushed as it happens,
- * into RS_RESULTS_FILE. The first failure of a step (not the gate, not an ignored error) creates
+ * into RS_RESULTS_FILE. The first failure of a step (not an ignored error) creates
  * RS_STOP_FILE before Ansible goes on, so no later wave starts: an unreachable host stops the
  * rollout too (ansible/ansible#82834: any_errors_fatal does not).
  */
