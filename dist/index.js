@@ -66678,6 +66678,11 @@ async function createAnsibleEngine(opts) {
             // already gone
         }
     };
+    /** Its end, killing it (its whole group) if it has not ended within `ms`. */
+    const within = (s, ms) => {
+        const timer = setTimeout(() => interrupt(s, 'SIGKILL'), ms);
+        return s.exited.finally(() => clearTimeout(timer));
+    };
     let playCount = 0;
     const engine = {
         dir,
@@ -66686,8 +66691,7 @@ async function createAnsibleEngine(opts) {
         },
         async prepare() {
             const v = start(['--version'], baseEnv);
-            const vTimer = setTimeout(() => interrupt(v, 'SIGKILL'), 30_000);
-            const vDone = await v.exited.finally(() => clearTimeout(vTimer));
+            const vDone = await within(v, 30_000);
             const version = /core ([0-9][0-9.]*)/.exec(v.output())?.[1];
             if (vDone.code !== 0 || !version)
                 throw new Error(`executor: ansible needs ansible-playbook (ansible-core ${MIN_ANSIBLE} or later) on the runner: ${tailOf(v.output(), 2) || `exit ${vDone.code ?? vDone.signal}`}`);
@@ -66707,8 +66711,7 @@ async function createAnsibleEngine(opts) {
                 `@${file('connection.yml')}`,
                 '--list-hosts'
             ], { ...baseEnv, RS_RESULTS_FILE: '/dev/null', RS_STOP_FILE: file('none') }, adhocPath);
-            const timer = setTimeout(() => interrupt(s, 'SIGKILL'), 60_000);
-            const done = await s.exited.finally(() => clearTimeout(timer));
+            const done = await within(s, 60_000);
             const names = parseListHosts(s.output());
             if (/no hosts to target|Could not match supplied host pattern/.test(s.output()))
                 names.length = 0;
@@ -67314,161 +67317,6 @@ function describeFailure(e, timeoutMs) {
     return 'the request could not be made';
 }
 
-;// CONCATENATED MODULE: ./src/adapters/all.ts
-// Every effect the action has, behind one object: main builds the real ones (realAdapters), a
-// test passes fakes. Nothing here decides anything.
-
-
-
-
-
-
-
-
-
-/** The probes read the runner's proxy variables (as Octokit does) and trust ca-certificate. */
-function network(settings, env) {
-    return { caCertificates: settings.network?.caCertificates, env };
-}
-function realAdapters() {
-    const env = process.env;
-    return {
-        clock: systemClock,
-        env,
-        platform: process.platform,
-        healthProbe: (settings) => createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }, network(settings, env)),
-        metrics: (settings) => metricsProvider(settings, network(settings, env)),
-        metricsHistory: (settings) => metricsProvider(settings, network(settings, env)),
-        connect: async (settings, logger) => settings.ssh
-            ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
-            : undefined,
-        checkKey: checkPrivateKeyFile,
-        ansible: async (settings, logger) => {
-            const a = settings.ansible;
-            if (!a)
-                return undefined;
-            return createAnsibleEngine({
-                tempDir: settings.run.tempDir,
-                ssh: a.credentials,
-                ...(a.inventory ? { inventory: a.inventory } : {}),
-                ...(settings.ssh
-                    ? {
-                        hosts: settings.ssh.hosts?.length
-                            ? settings.ssh.hosts
-                            : [{ host: settings.ssh.host, port: settings.ssh.port, label: settings.ssh.host }]
-                    }
-                    : {}),
-                forks: settings.policy.rollback.maxParallel,
-                env,
-                logger
-            });
-        },
-        github: (settings, logger) => {
-            const g = settings.github;
-            if (!g.token || !g.owner || !g.repo)
-                return undefined;
-            return createGitHub({
-                token: g.token,
-                apiUrl: g.apiUrl,
-                owner: g.owner,
-                repo: g.repo,
-                log: (line) => logger.info(`github: ${line}`)
-            });
-        },
-        webhook: (settings) => settings.notify.webhook ? createWebhook(settings.notify.webhook) : undefined,
-        readEvent: (file) => JSON.parse(external_node_fs_default().readFileSync(file, 'utf8')),
-        disposeAllSync: () => {
-            disposeSync();
-            disposeAnsibleSync();
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/act/cancellation.ts
-function installCancellation(log, disposeAllSync) {
-    const first = new AbortController();
-    const second = new AbortController();
-    let remote;
-    let acting;
-    const onSignal = (signal) => {
-        if (!first.signal.aborted && acting) {
-            log.warning(`${signal} received during ${acting}: letting the command in flight on the host finish; ` +
-                'nothing new starts (a second signal stops it)');
-            first.abort();
-            // The key stays until that command ends (it may still be connecting): then actOnHost
-            // disposes of the connection; a second signal or the exit hook would remove it sooner.
-            remote?.refuseNewCommands();
-            return;
-        }
-        // The key must not outlive a cancelled step, even if the runner kills us next.
-        log.warning(first.signal.aborted
-            ? `${signal} received again: stopping the command on the host`
-            : `${signal} received: stopping the watch`);
-        first.abort();
-        second.abort();
-        disposeAllSync();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-    return {
-        signal: first.signal,
-        stopSignal: second.signal,
-        attach(r) {
-            remote = r;
-        },
-        async actOnHost(what, fn) {
-            acting = what;
-            try {
-                return await fn();
-            }
-            finally {
-                acting = undefined;
-                // Cancelled while it ran: the key goes now, not after the report.
-                if (first.signal.aborted)
-                    await remote?.dispose();
-            }
-        },
-        uninstall() {
-            process.off('SIGTERM', onSignal);
-            process.off('SIGINT', onSignal);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/act/connect.ts
-/** Connects to every host (nothing runs yet); [] without ssh-host. */
-async function connectFleet(settings, adapters, log) {
-    const ssh = settings.ssh;
-    if (!ssh)
-        return [];
-    const hosts = ssh.hosts?.length
-        ? ssh.hosts
-        : [{ host: ssh.host, port: ssh.port, label: ssh.host }];
-    const fleet = [];
-    try {
-        for (const h of hosts) {
-            const one = { ...settings, ssh: { ...ssh, host: h.host, port: h.port } };
-            const remote = await adapters.connect(one, log);
-            if (remote)
-                fleet.push({ label: h.label, remote });
-        }
-    }
-    catch (e) {
-        await Promise.all(fleet.map((m) => m.remote.dispose()));
-        throw e;
-    }
-    return fleet;
-}
-/** Every host as one thing for the cancellation to act on. */
-function linkOf(fleet) {
-    if (fleet.length === 0)
-        return undefined;
-    return {
-        refuseNewCommands: () => fleet.forEach((m) => m.remote.refuseNewCommands()),
-        dispose: async () => void (await Promise.all(fleet.map((m) => m.remote.dispose())))
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/settings/names.ts
 // Input and output names in one place (actions/setup-node's habit). action.yml must match:
 // __tests__/docs/readme.test.ts checks it.
@@ -67588,6 +67436,319 @@ const names_DEFAULTS = {
     [Inputs.ReplayCount]: '20',
     [Inputs.ReplayTrace]: 'summary'
 };
+
+;// CONCATENATED MODULE: ./src/lib/known-hosts.ts
+// Which hosts a known_hosts text pins, read the way OpenSSH reads it (sshd(8) "SSH_KNOWN_HOSTS FILE
+// FORMAT"), so that a host without a pinned key is bad input at setup instead of "host key
+// verification failed" in the middle of a rollback. Pure: hashed lines (`|1|salt|hash`, from
+// `ssh-keyscan -H` or HashKnownHosts) need an HMAC, which the caller passes in.
+
+/** OpenSSH's host patterns: `*` any run, `?` one character, case-insensitive. */
+function wildcard(pattern, name) {
+    const re = pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${re}$`, 'i').test(name);
+}
+/** Whether a line's host field (comma-separated patterns, `!` negates) matches the name. */
+function fieldMatches(field, name, hashed) {
+    if (field.startsWith('|'))
+        return hashed ? hashed(field, name) : false;
+    let matched = false;
+    for (const pattern of field.split(',')) {
+        if (pattern.startsWith('!')) {
+            if (wildcard(pattern.slice(1), name))
+                return false;
+        }
+        else if (wildcard(pattern, name))
+            matched = true;
+    }
+    return matched;
+}
+/**
+ * Whether `knownHosts` holds a key for the host as OpenSSH would look it up (`host` on port 22,
+ * `[host]:port` otherwise). `@cert-authority` lines count (the host's certificate is checked
+ * against that CA); `@revoked` lines and lines without a key do not.
+ */
+function isPinned(knownHosts, host, hashed) {
+    // ssh lowercases the destination before it looks it up (hashed entries are of that name too).
+    const name = knownHostsName(host).toLowerCase();
+    for (const raw of knownHosts.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const fields = line.split(/\s+/);
+        const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
+        if (marker === '@revoked' || fields.length < 3)
+            continue;
+        if (fieldMatches(fields[0], name, hashed))
+            return true;
+    }
+    return false;
+}
+/** The hosts `knownHosts` does not pin, in their order. */
+function unpinnedHosts(knownHosts, hosts, hashed) {
+    return hosts.filter((h) => !isPinned(knownHosts, h, hashed));
+}
+
+;// CONCATENATED MODULE: ./src/settings/hosts.ts
+// The SSH inputs: the deploy hosts (one, or a fleet whose first host is the canary), the user and
+// key, the pinned host keys, and the jump host. Everything is checked here, before any connection:
+// a host whose key ssh-known-hosts does not pin is bad input naming the host, not a "host key
+// verification failed" in the middle of a rollback.
+
+
+
+
+const KEY_BLOCK = /^-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+/** A private key input: trimmed, with a final newline; never quoted in an error (a secret). */
+function privateKey(name, raw) {
+    if (!KEY_BLOCK.test(raw))
+        throw new InputError(`${name} does not look like a private key: expected a -----BEGIN … PRIVATE KEY----- block`);
+    return raw + '\n';
+}
+/** "add its line: ssh-keyscan -p 2222 app-3" for each host the known_hosts text misses. */
+function pinningHint(h) {
+    return `ssh-keyscan${h.port === 22 ? '' : ` -p ${h.port}`} ${h.host}`;
+}
+/** Every host of ssh-host (the canary first), labelled as messages name them. */
+function parseFleetHosts(raw, portRaw) {
+    if (checkPort(portRaw))
+        throw new InputError(`ssh-port '${portRaw}' ${checkPort(portRaw)}`);
+    const defaultPort = Number(portRaw);
+    const hosts = parseHostList(raw, defaultPort);
+    if (typeof hosts === 'string')
+        throw new InputError(`ssh-host ${hosts}`);
+    return hosts.map((h) => ({ ...h, label: hostLabel(h, defaultPort) }));
+}
+/** The SSH settings, or undefined without ssh-host. Throws InputError naming the input. */
+function parseSshSettings(input, 
+/** The hosts come from elsewhere (ansible-inventory): the SSH inputs stand without ssh-host. */
+hostsElsewhere = false) {
+    const raw = input.get(Inputs.SshHost).trim();
+    if (!raw) {
+        if (hostsElsewhere)
+            return undefined;
+        for (const name of [
+            Inputs.SshUser,
+            Inputs.SshPrivateKey,
+            Inputs.SshKnownHosts,
+            Inputs.AppDir,
+            Inputs.SshJumpHost,
+            Inputs.SshJumpPrivateKey
+        ])
+            if (input.get(name).trim())
+                throw new InputError(`${name} is set but ssh-host is empty: set ssh-host or remove ${name}`);
+        return undefined;
+    }
+    const hosts = parseFleetHosts(raw, input.get(Inputs.SshPort).trim() || '22');
+    const user = input.get(Inputs.SshUser).trim();
+    if (!user)
+        throw new InputError('ssh-user is required when ssh-host is set');
+    if (checkUser(user))
+        throw new InputError(`ssh-user '${user}' ${checkUser(user)}`);
+    const keyRaw = input.get(Inputs.SshPrivateKey).trim();
+    if (!keyRaw)
+        throw new InputError('ssh-private-key is required when ssh-host is set');
+    const key = privateKey(Inputs.SshPrivateKey, keyRaw);
+    const jumpRaw = input.get(Inputs.SshJumpHost).trim();
+    const jumpKeyRaw = input.get(Inputs.SshJumpPrivateKey).trim();
+    let jump;
+    if (jumpRaw) {
+        const parsed = parseJumpHost(jumpRaw);
+        if (typeof parsed === 'string')
+            throw new InputError(`ssh-jump-host ${describeValue(jumpRaw)} ${parsed}`);
+        jump = parsed;
+    }
+    else if (jumpKeyRaw) {
+        throw new InputError('ssh-jump-private-key is set but ssh-jump-host is empty');
+    }
+    const insecure = input.bool(Inputs.SshInsecure);
+    const knownHosts = input.get(Inputs.SshKnownHosts).trim();
+    if (!knownHosts && !insecure)
+        throw new InputError('ssh-known-hosts is required when ssh-host is set: the host key line(s), e.g. from `ssh-keyscan -p PORT HOST`');
+    if (!insecure) {
+        const missing = unpinnedHosts(knownHosts, hosts, input.hashed);
+        if (missing.length)
+            throw new InputError(`ssh-known-hosts pins no key for ${missing.map((h) => `${h.label} (looked up as ${knownHostsName(h)})`).join(', ')}: ` +
+                `add ${missing.length === 1 ? 'its line' : 'their lines'}, e.g. from ${missing
+                    .slice(0, 3)
+                    .map(pinningHint)
+                    .join('; ')}`);
+        if (jump && unpinnedHosts(knownHosts, [jump], input.hashed).length)
+            throw new InputError(`ssh-known-hosts pins no key for the jump host ${jump.host} (looked up as ${knownHostsName(jump)}): ` +
+                `add its line, e.g. from ${pinningHint(jump)}`);
+    }
+    const appDir = input.get(Inputs.AppDir).trim();
+    if (checkOneLine(appDir))
+        throw new InputError(`app-dir ${checkOneLine(appDir)}`);
+    return {
+        host: hosts[0].host,
+        port: hosts[0].port,
+        user,
+        privateKey: key,
+        knownHosts,
+        insecureSkipHostKeyCheck: insecure,
+        appDir,
+        hosts,
+        ...(jump ? { jump } : {}),
+        ...(jumpKeyRaw ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) } : {})
+    };
+}
+/** Every host of ssh-host, the canary first (settings built by hand may hold only host and port). */
+function hostsOf(ssh) {
+    return ssh.hosts?.length ? ssh.hosts : [{ host: ssh.host, port: ssh.port, label: ssh.host }];
+}
+
+;// CONCATENATED MODULE: ./src/adapters/all.ts
+// Every effect the action has, behind one object: main builds the real ones (realAdapters), a
+// test passes fakes. Nothing here decides anything.
+
+
+
+
+
+
+
+
+
+
+/** The probes read the runner's proxy variables (as Octokit does) and trust ca-certificate. */
+function network(settings, env) {
+    return { caCertificates: settings.network?.caCertificates, env };
+}
+function realAdapters() {
+    const env = process.env;
+    return {
+        clock: systemClock,
+        env,
+        platform: process.platform,
+        healthProbe: (settings) => createHealthProbe(settings.health, settings.policy, { sleep: systemClock.sleep }, network(settings, env)),
+        metrics: (settings) => metricsProvider(settings, network(settings, env)),
+        metricsHistory: (settings) => metricsProvider(settings, network(settings, env)),
+        connect: async (settings, logger) => settings.ssh
+            ? createSshRemote(settings.ssh, { tempDir: settings.run.tempDir, logger })
+            : undefined,
+        checkKey: checkPrivateKeyFile,
+        ansible: async (settings, logger) => {
+            const a = settings.ansible;
+            if (!a)
+                return undefined;
+            return createAnsibleEngine({
+                tempDir: settings.run.tempDir,
+                ssh: a.credentials,
+                ...(a.inventory ? { inventory: a.inventory } : {}),
+                ...(settings.ssh ? { hosts: hostsOf(settings.ssh) } : {}),
+                forks: settings.policy.rollback.maxParallel,
+                env,
+                logger
+            });
+        },
+        github: (settings, logger) => {
+            const g = settings.github;
+            if (!g.token || !g.owner || !g.repo)
+                return undefined;
+            return createGitHub({
+                token: g.token,
+                apiUrl: g.apiUrl,
+                owner: g.owner,
+                repo: g.repo,
+                log: (line) => logger.info(`github: ${line}`)
+            });
+        },
+        webhook: (settings) => settings.notify.webhook ? createWebhook(settings.notify.webhook) : undefined,
+        readEvent: (file) => JSON.parse(external_node_fs_default().readFileSync(file, 'utf8')),
+        disposeAllSync: () => {
+            disposeSync();
+            disposeAnsibleSync();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/act/cancellation.ts
+function installCancellation(log, disposeAllSync) {
+    const first = new AbortController();
+    const second = new AbortController();
+    let remote;
+    let acting;
+    const onSignal = (signal) => {
+        if (!first.signal.aborted && acting) {
+            log.warning(`${signal} received during ${acting}: letting the command in flight on the host finish; ` +
+                'nothing new starts (a second signal stops it)');
+            first.abort();
+            // The key stays until that command ends (it may still be connecting): then actOnHost
+            // disposes of the connection; a second signal or the exit hook would remove it sooner.
+            remote?.refuseNewCommands();
+            return;
+        }
+        // The key must not outlive a cancelled step, even if the runner kills us next.
+        log.warning(first.signal.aborted
+            ? `${signal} received again: stopping the command on the host`
+            : `${signal} received: stopping the watch`);
+        first.abort();
+        second.abort();
+        disposeAllSync();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    return {
+        signal: first.signal,
+        stopSignal: second.signal,
+        attach(r) {
+            remote = r;
+        },
+        async actOnHost(what, fn) {
+            acting = what;
+            try {
+                return await fn();
+            }
+            finally {
+                acting = undefined;
+                // Cancelled while it ran: the key goes now, not after the report.
+                if (first.signal.aborted)
+                    await remote?.dispose();
+            }
+        },
+        uninstall() {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/act/connect.ts
+
+/** Connects to every host (nothing runs yet); [] without ssh-host. */
+async function connectFleet(settings, adapters, log) {
+    const ssh = settings.ssh;
+    if (!ssh)
+        return [];
+    const hosts = hostsOf(ssh);
+    const fleet = [];
+    try {
+        for (const h of hosts) {
+            const one = { ...settings, ssh: { ...ssh, host: h.host, port: h.port } };
+            const remote = await adapters.connect(one, log);
+            if (remote)
+                fleet.push({ label: h.label, remote });
+        }
+    }
+    catch (e) {
+        await Promise.all(fleet.map((m) => m.remote.dispose()));
+        throw e;
+    }
+    return fleet;
+}
+/** Every host as one thing for the cancellation to act on. */
+function linkOf(fleet) {
+    if (fleet.length === 0)
+        return undefined;
+    return {
+        refuseNewCommands: () => fleet.forEach((m) => m.remote.refuseNewCommands()),
+        dispose: async () => void (await Promise.all(fleet.map((m) => m.remote.dispose())))
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/runbook/backups.ts
 // Backups as `rollback.sh --list` shows them, the choice of a rollback target, and the runbook's
@@ -68374,6 +68535,48 @@ function rollbackArgv(level, target) {
         return ['--quick'];
     return ['--level', String(level), '--target', target.id];
 }
+/**
+ * What a level runs on a host, in order: the runbook's "STOP ALL SERVICES IMMEDIATELY"
+ * (stop-command) before a Level 3 restore, the level's script, then validate and the smoke test
+ * with Level 1's limit (they check, they do not restore).
+ */
+function levelSteps(settings, level, target) {
+    const { policy, scripts, commands } = settings;
+    const checkTimeoutMs = levelLimitMs(policy, 1);
+    return [
+        ...(level === 3 && commands.stop
+            ? [
+                {
+                    name: 'stop',
+                    command: commands.stop,
+                    argv: [],
+                    timeoutMs: STOP_TIMEOUT_MS,
+                    tolerate: true
+                }
+            ]
+            : []),
+        {
+            name: 'rollback',
+            command: `bash ${shellQuote(scripts.rollback)}`,
+            argv: rollbackArgv(level, target),
+            timeoutMs: levelLimitMs(policy, level)
+        },
+        {
+            name: 'validate',
+            command: `bash ${shellQuote(scripts.validate)}`,
+            argv: [],
+            timeoutMs: checkTimeoutMs,
+            optional: scripts.validate
+        },
+        {
+            name: 'smoke-test',
+            command: `bash ${shellQuote(scripts.smokeTest)}`,
+            argv: [],
+            timeoutMs: checkTimeoutMs,
+            optional: scripts.smokeTest
+        }
+    ];
+}
 async function resolveTarget(input, runner, logger, level) {
     const { settings } = input;
     const given = targetOfInput(input, logger);
@@ -68454,59 +68657,48 @@ function oneHost(input, runner, logger) {
         dryRun(level) {
             const script = `bash ${shellQuote(settings.scripts.rollback)}`;
             const argv = rollbackArgv(level, target);
-            if (level === 3 && settings.commands.stop)
-                runner.dry('stop', settings.commands.stop, [], 3);
-            runner.dry('rollback', script, argv, level);
-            runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
-            runner.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
+            for (const s of levelSteps(settings, level, target))
+                runner.dry(s.name, s.command, s.argv, level);
             return (`dry run: would run Level ${level}: ${formatCommandLine(script, argv)}` +
                 (target ? ` (target ${target.id}: ${target.dataLossNote})` : ''));
         },
         run: (level) => runLevelOnHost(runner, input, level, target, logger)
     };
 }
-/** stop-command (Level 3), the level's script, then validate and smoke test (when present). */
+/** The level's steps (levelSteps) on one host: stop-command, the script, validate, smoke test. */
 async function runLevelOnHost(runner, input, level, target, logger) {
     const { settings, signal } = input;
-    const { policy } = settings;
-    // Data corruption: the runbook's "STOP ALL SERVICES IMMEDIATELY" before the restore.
-    if (level === 3 && settings.commands.stop) {
-        const stop = await runner.run('stop', settings.commands.stop, [], STOP_TIMEOUT_MS, 3);
-        if (stop.status === 'ssh-error')
-            return { ran: 'ssh-broken', step: stop };
-        if (stop.status !== 'ok')
-            logger.warning('stop-command failed: restoring anyway');
-    }
-    const script = `bash ${shellQuote(settings.scripts.rollback)}`;
-    const limit = levelLimitMs(policy, level);
-    const run = await runner.run('rollback', script, rollbackArgv(level, target), limit, level);
-    if (run.status === 'ssh-error')
-        return { ran: 'ssh-broken', step: run };
-    if (signal?.aborted)
-        return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' };
-    if (run.status !== 'ok')
-        return {
-            ran: 'failed',
-            scriptOk: false,
-            reason: `${run.command} ${describeResult(run, limit)}`
-        };
-    // Validation and smoke tests get Level 1's limit: they check, they do not restore.
-    const checkTimeoutMs = levelLimitMs(policy, 1);
     let passed = 0;
-    for (const [name, path] of [
-        ['validate', settings.scripts.validate],
-        ['smoke-test', settings.scripts.smokeTest]
-    ]) {
-        const step = await runner.optionalScript(name, path, checkTimeoutMs, policy.hostChecks.timeoutMs, level);
-        if (step.status === 'ssh-error')
-            return { ran: 'ssh-broken', step };
-        if (step.status === 'ok')
-            passed++;
-        else if (step.status !== 'skipped')
+    for (const s of levelSteps(settings, level, target)) {
+        if (s.optional !== undefined) {
+            const step = await runner.optionalScript(s.name, s.optional, s.timeoutMs, settings.policy.hostChecks.timeoutMs, level);
+            if (step.status === 'ssh-error')
+                return { ran: 'ssh-broken', step };
+            if (step.status === 'ok')
+                passed++;
+            else if (step.status !== 'skipped')
+                return {
+                    ran: 'failed',
+                    scriptOk: true,
+                    reason: `${step.command} ${describeResult(step, s.timeoutMs)}`
+                };
+            continue;
+        }
+        const run = await runner.run(s.name, s.command, s.argv, s.timeoutMs, level);
+        if (run.status === 'ssh-error')
+            return { ran: 'ssh-broken', step: run };
+        if (s.tolerate) {
+            if (run.status !== 'ok')
+                logger.warning('stop-command failed: restoring anyway');
+            continue;
+        }
+        if (signal?.aborted)
+            return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' };
+        if (run.status !== 'ok')
             return {
                 ran: 'failed',
-                scriptOk: true,
-                reason: `${step.command} ${describeResult(step, checkTimeoutMs)}`
+                scriptOk: false,
+                reason: `${run.command} ${describeResult(run, s.timeoutMs)}`
             };
     }
     return { ran: 'ok', hostChecksPassed: passed === 2 };
@@ -68631,11 +68823,8 @@ function fleetExecutor(input, fleet, logger) {
         dryRun(level) {
             const script = `bash ${shellQuote(settings.scripts.rollback)}`;
             const canary = runner(plan.canary);
-            if (level === 3 && settings.commands.stop)
-                canary.dry('stop', settings.commands.stop, [], 3);
-            canary.dry('rollback', script, rollbackArgv(level, targets.get(plan.canary)), level);
-            canary.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level);
-            canary.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level);
+            for (const s of levelSteps(settings, level, targets.get(plan.canary)))
+                canary.dry(s.name, s.command, s.argv, level);
             logger.info(`[dry-run] Level ${level} on ${labels.length} hosts: ${shape}`);
             recordDryRun(record, waves, targets, level, clock.now(), logger);
             return (`dry run: would run Level ${level} on ${labels.length} hosts (${shape}): ` +
@@ -68757,7 +68946,6 @@ function recordDryRun(record, waves, targets, level, now, logger) {
 }
 
 ;// CONCATENATED MODULE: ./src/act/ansible.ts
-
 
 
 
@@ -68962,41 +69150,10 @@ function ansibleExecutor(input, engine, logger) {
         }
         return { ran: 'ok', hostChecksPassed: passed === 2 };
     }
+    /** The level's steps (level.ts levelSteps), each host's argv with its own target. */
     function levelSpecs(level) {
-        const checkTimeoutMs = levelLimitMs(policy, 1);
-        return [
-            ...(level === 3 && settings.commands.stop
-                ? [
-                    {
-                        name: 'stop',
-                        command: settings.commands.stop,
-                        argv: () => [],
-                        timeoutMs: STOP_TIMEOUT_MS,
-                        tolerate: true
-                    }
-                ]
-                : []),
-            {
-                name: 'rollback',
-                command: script,
-                argv: (host) => rollbackArgv(level, targets.get(host)),
-                timeoutMs: levelLimitMs(policy, level)
-            },
-            {
-                name: 'validate',
-                command: `bash ${shellQuote(settings.scripts.validate)}`,
-                argv: () => [],
-                timeoutMs: checkTimeoutMs,
-                optional: settings.scripts.validate
-            },
-            {
-                name: 'smoke-test',
-                command: `bash ${shellQuote(settings.scripts.smokeTest)}`,
-                argv: () => [],
-                timeoutMs: checkTimeoutMs,
-                optional: settings.scripts.smokeTest
-            }
-        ];
+        const onHost = (host) => levelSteps(settings, level, targets.get(host));
+        return onHost(plan.canary).map((s, i) => ({ ...s, argv: (host) => onHost(host)[i].argv }));
     }
     const brokenStep = (why, level) => {
         const step = {
@@ -77333,166 +77490,6 @@ function notifySecrets(notify) {
     const url = new URL(notify.webhook);
     const tail = `${url.pathname}${url.search}`;
     return [notify.webhook, ...(tail.length >= 12 ? [tail] : [])];
-}
-
-;// CONCATENATED MODULE: ./src/lib/known-hosts.ts
-// Which hosts a known_hosts text pins, read the way OpenSSH reads it (sshd(8) "SSH_KNOWN_HOSTS FILE
-// FORMAT"), so that a host without a pinned key is bad input at setup instead of "host key
-// verification failed" in the middle of a rollback. Pure: hashed lines (`|1|salt|hash`, from
-// `ssh-keyscan -H` or HashKnownHosts) need an HMAC, which the caller passes in.
-
-/** OpenSSH's host patterns: `*` any run, `?` one character, case-insensitive. */
-function wildcard(pattern, name) {
-    const re = pattern
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${re}$`, 'i').test(name);
-}
-/** Whether a line's host field (comma-separated patterns, `!` negates) matches the name. */
-function fieldMatches(field, name, hashed) {
-    if (field.startsWith('|'))
-        return hashed ? hashed(field, name) : false;
-    let matched = false;
-    for (const pattern of field.split(',')) {
-        if (pattern.startsWith('!')) {
-            if (wildcard(pattern.slice(1), name))
-                return false;
-        }
-        else if (wildcard(pattern, name))
-            matched = true;
-    }
-    return matched;
-}
-/**
- * Whether `knownHosts` holds a key for the host as OpenSSH would look it up (`host` on port 22,
- * `[host]:port` otherwise). `@cert-authority` lines count (the host's certificate is checked
- * against that CA); `@revoked` lines and lines without a key do not.
- */
-function isPinned(knownHosts, host, hashed) {
-    // ssh lowercases the destination before it looks it up (hashed entries are of that name too).
-    const name = knownHostsName(host).toLowerCase();
-    for (const raw of knownHosts.split(/\r?\n/)) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const fields = line.split(/\s+/);
-        const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
-        if (marker === '@revoked' || fields.length < 3)
-            continue;
-        if (fieldMatches(fields[0], name, hashed))
-            return true;
-    }
-    return false;
-}
-/** The hosts `knownHosts` does not pin, in their order. */
-function unpinnedHosts(knownHosts, hosts, hashed) {
-    return hosts.filter((h) => !isPinned(knownHosts, h, hashed));
-}
-
-;// CONCATENATED MODULE: ./src/settings/hosts.ts
-// The SSH inputs: the deploy hosts (one, or a fleet whose first host is the canary), the user and
-// key, the pinned host keys, and the jump host. Everything is checked here, before any connection:
-// a host whose key ssh-known-hosts does not pin is bad input naming the host, not a "host key
-// verification failed" in the middle of a rollback.
-
-
-
-
-const KEY_BLOCK = /^-----BEGIN [A-Z ]*PRIVATE KEY-----/;
-/** A private key input: trimmed, with a final newline; never quoted in an error (a secret). */
-function privateKey(name, raw) {
-    if (!KEY_BLOCK.test(raw))
-        throw new InputError(`${name} does not look like a private key: expected a -----BEGIN … PRIVATE KEY----- block`);
-    return raw + '\n';
-}
-/** "add its line: ssh-keyscan -p 2222 app-3" for each host the known_hosts text misses. */
-function pinningHint(h) {
-    return `ssh-keyscan${h.port === 22 ? '' : ` -p ${h.port}`} ${h.host}`;
-}
-/** Every host of ssh-host (the canary first), labelled as messages name them. */
-function parseFleetHosts(raw, portRaw) {
-    if (checkPort(portRaw))
-        throw new InputError(`ssh-port '${portRaw}' ${checkPort(portRaw)}`);
-    const defaultPort = Number(portRaw);
-    const hosts = parseHostList(raw, defaultPort);
-    if (typeof hosts === 'string')
-        throw new InputError(`ssh-host ${hosts}`);
-    return hosts.map((h) => ({ ...h, label: hostLabel(h, defaultPort) }));
-}
-/** The SSH settings, or undefined without ssh-host. Throws InputError naming the input. */
-function parseSshSettings(input, 
-/** The hosts come from elsewhere (ansible-inventory): the SSH inputs stand without ssh-host. */
-hostsElsewhere = false) {
-    const raw = input.get(Inputs.SshHost).trim();
-    if (!raw) {
-        if (hostsElsewhere)
-            return undefined;
-        for (const name of [
-            Inputs.SshUser,
-            Inputs.SshPrivateKey,
-            Inputs.SshKnownHosts,
-            Inputs.AppDir,
-            Inputs.SshJumpHost,
-            Inputs.SshJumpPrivateKey
-        ])
-            if (input.get(name).trim())
-                throw new InputError(`${name} is set but ssh-host is empty: set ssh-host or remove ${name}`);
-        return undefined;
-    }
-    const hosts = parseFleetHosts(raw, input.get(Inputs.SshPort).trim() || '22');
-    const user = input.get(Inputs.SshUser).trim();
-    if (!user)
-        throw new InputError('ssh-user is required when ssh-host is set');
-    if (checkUser(user))
-        throw new InputError(`ssh-user '${user}' ${checkUser(user)}`);
-    const keyRaw = input.get(Inputs.SshPrivateKey).trim();
-    if (!keyRaw)
-        throw new InputError('ssh-private-key is required when ssh-host is set');
-    const key = privateKey(Inputs.SshPrivateKey, keyRaw);
-    const jumpRaw = input.get(Inputs.SshJumpHost).trim();
-    const jumpKeyRaw = input.get(Inputs.SshJumpPrivateKey).trim();
-    let jump;
-    if (jumpRaw) {
-        const parsed = parseJumpHost(jumpRaw);
-        if (typeof parsed === 'string')
-            throw new InputError(`ssh-jump-host ${describeValue(jumpRaw)} ${parsed}`);
-        jump = parsed;
-    }
-    else if (jumpKeyRaw) {
-        throw new InputError('ssh-jump-private-key is set but ssh-jump-host is empty');
-    }
-    const insecure = input.bool(Inputs.SshInsecure);
-    const knownHosts = input.get(Inputs.SshKnownHosts).trim();
-    if (!knownHosts && !insecure)
-        throw new InputError('ssh-known-hosts is required when ssh-host is set: the host key line(s), e.g. from `ssh-keyscan -p PORT HOST`');
-    if (!insecure) {
-        const missing = unpinnedHosts(knownHosts, hosts, input.hashed);
-        if (missing.length)
-            throw new InputError(`ssh-known-hosts pins no key for ${missing.map((h) => `${h.label} (looked up as ${knownHostsName(h)})`).join(', ')}: ` +
-                `add ${missing.length === 1 ? 'its line' : 'their lines'}, e.g. from ${missing
-                    .slice(0, 3)
-                    .map(pinningHint)
-                    .join('; ')}`);
-        if (jump && unpinnedHosts(knownHosts, [jump], input.hashed).length)
-            throw new InputError(`ssh-known-hosts pins no key for the jump host ${jump.host} (looked up as ${knownHostsName(jump)}): ` +
-                `add its line, e.g. from ${pinningHint(jump)}`);
-    }
-    const appDir = input.get(Inputs.AppDir).trim();
-    if (checkOneLine(appDir))
-        throw new InputError(`app-dir ${checkOneLine(appDir)}`);
-    return {
-        host: hosts[0].host,
-        port: hosts[0].port,
-        user,
-        privateKey: key,
-        knownHosts,
-        insecureSkipHostKeyCheck: insecure,
-        appDir,
-        hosts,
-        ...(jump ? { jump } : {}),
-        ...(jumpKeyRaw ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) } : {})
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/ansible.ts

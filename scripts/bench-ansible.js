@@ -14,7 +14,7 @@
 // ControlPersist moves out of the process tree; built-in: its ssh processes).
 import fs from 'node:fs'
 import { sandboxInputs } from '../sandbox/run-action.js'
-import { clkTck, nowMs, readMemory, sleep, withTimeout } from './bench-lib.js'
+import { clkTck, nowMs, pssKb, readMemory, sleep, withTimeout } from './bench-lib.js'
 
 const HOSTS = 500
 const SMALL = 50
@@ -84,16 +84,6 @@ function cmdline(pid) {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
   } catch {
     return ''
-  }
-}
-
-/** Proportional set size (KiB): shared library pages split between the processes sharing them. */
-function pssKb(pid) {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
-    return m ? Number(m[1]) : 0
-  } catch {
-    return 0
   }
 }
 

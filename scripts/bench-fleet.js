@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import { loginsByPort } from '../sandbox/records.js'
 import { sandboxInputs } from '../sandbox/run-action.js'
-import { clkTck, nowMs, readMemory, readStat, sleep, withTimeout } from './bench-lib.js'
+import { clkTck, nowMs, pssKb, readMemory, readStat, sleep, withTimeout } from './bench-lib.js'
 
 const HOSTS = 50
 const MAX_PARALLEL = 10
@@ -25,16 +25,6 @@ host-checks:
   database: 'test ! -f data/db_down'
 rollback: { max-level: 1, timeouts: { 1: 1m }, verify: 2s, max-parallel: ${MAX_PARALLEL} }
 `
-
-/** Proportional set size (KiB): shared library pages split between the processes sharing them. */
-function pssKb(pid) {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
-    return m ? Number(m[1]) : 0
-  } catch {
-    return 0
-  }
-}
 
 /** Every ssh process whose parent is `pid`: how many, and their RSS and PSS together (KiB). */
 function sshChildren(pid) {

@@ -214,3 +214,13 @@ export function textTable(header, rows) {
 
 export const fmtMs = (ms) => (Number.isFinite(ms) ? `${Math.round(ms)} ms` : 'n/a')
 export const fmtS = (ms) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a')
+
+/** Proportional set size (KiB): shared library pages split between the processes sharing them. */
+export function pssKb(pid) {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+    return m ? Number(m[1]) : 0
+  } catch {
+    return 0
+  }
+}

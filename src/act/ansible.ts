@@ -8,32 +8,26 @@ import { formatCommandLine, formatRemoteCommand, shellQuote } from '../adapters/
 import { optionalScriptText, remoteResultOf } from '../adapters/ansible/results.js'
 import { formatDuration } from '../lib/duration.js'
 import { planFleet, type HostLevelResult, type HostTarget } from '../runbook/fleet.js'
-import { levelLimitMs } from '../runbook/levels.js'
 import type { BackupChoice, RollbackLevel } from '../runbook/types.js'
-import type { FleetLevelRecord, FleetRecord, RemoteStep, StepName } from '../runbook/record.js'
+import type { FleetLevelRecord, FleetRecord, RemoteStep } from '../runbook/record.js'
 import { chooseTargets, fleetLevelEnd, hostLogger, hostResult, recordDryRun } from './fleet.js'
 import {
   LIST_TIMEOUT_MS,
-  STOP_TIMEOUT_MS,
+  levelSteps,
   rollbackArgv,
   targetFromListing,
   targetOfInput,
   type LevelExecutor,
-  type LevelOnHost
+  type LevelOnHost,
+  type LevelStep
 } from './level.js'
 import { describeResult, liveLine, NO_HOST, statusOf, StepRunner, tail } from './steps.js'
 import type { RollbackInput } from './types.js'
 
 /** One step of a level as the action means it (the same as runLevelOnHost's). */
-interface StepSpec {
-  name: StepName
-  command: string
-  /** Per host label (Level 2/3 targets) or the same for all. */
+type StepSpec = Omit<LevelStep, 'argv'> & {
+  /** Per host label (Level 2/3 targets). */
   argv: (host: string) => string[]
-  timeoutMs: number
-  /** An optional runbook script (its path): run only when the host has it. */
-  optional?: string
-  tolerate?: boolean
 }
 
 /** What one host did in a play: its steps by index, when it started and ended. */
@@ -255,41 +249,10 @@ export function ansibleExecutor(
     return { ran: 'ok', hostChecksPassed: passed === 2 }
   }
 
+  /** The level's steps (level.ts levelSteps), each host's argv with its own target. */
   function levelSpecs(level: RollbackLevel): StepSpec[] {
-    const checkTimeoutMs = levelLimitMs(policy, 1)
-    return [
-      ...(level === 3 && settings.commands.stop
-        ? [
-            {
-              name: 'stop' as const,
-              command: settings.commands.stop,
-              argv: () => [],
-              timeoutMs: STOP_TIMEOUT_MS,
-              tolerate: true
-            }
-          ]
-        : []),
-      {
-        name: 'rollback',
-        command: script,
-        argv: (host: string) => rollbackArgv(level, targets.get(host)),
-        timeoutMs: levelLimitMs(policy, level)
-      },
-      {
-        name: 'validate',
-        command: `bash ${shellQuote(settings.scripts.validate)}`,
-        argv: () => [],
-        timeoutMs: checkTimeoutMs,
-        optional: settings.scripts.validate
-      },
-      {
-        name: 'smoke-test',
-        command: `bash ${shellQuote(settings.scripts.smokeTest)}`,
-        argv: () => [],
-        timeoutMs: checkTimeoutMs,
-        optional: settings.scripts.smokeTest
-      }
-    ]
+    const onHost = (host: string) => levelSteps(settings, level, targets.get(host))
+    return onHost(plan.canary).map((s, i) => ({ ...s, argv: (host) => onHost(host)[i].argv }))
   }
 
   const brokenStep = (why: string, level: RollbackLevel): RemoteStep => {

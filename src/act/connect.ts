@@ -3,6 +3,7 @@
 // per run. Wiring only: the SSH adapter does the work.
 import type { Adapters } from '../adapters/all.js'
 import type { FleetMember, HostConnection, Logger } from '../adapters/ports.js'
+import { hostsOf } from '../settings/hosts.js'
 import type { Settings } from '../settings/types.js'
 
 /** What a cancellation must reach on every host: refuse new commands, remove the keys. */
@@ -19,9 +20,7 @@ export async function connectFleet(
 ): Promise<FleetMember<HostConnection>[]> {
   const ssh = settings.ssh
   if (!ssh) return []
-  const hosts = ssh.hosts?.length
-    ? ssh.hosts
-    : [{ host: ssh.host, port: ssh.port, label: ssh.host }]
+  const hosts = hostsOf(ssh)
   const fleet: FleetMember<HostConnection>[] = []
   try {
     for (const h of hosts) {

@@ -21,6 +21,7 @@ import {
   resolveTarget,
   rollbackArgv,
   runLevelOnHost,
+  levelSteps,
   type LevelBlocked,
   type LevelExecutor,
   type LevelOnHost
@@ -132,10 +133,8 @@ export function fleetExecutor(
     dryRun(level) {
       const script = `bash ${shellQuote(settings.scripts.rollback)}`
       const canary = runner(plan.canary)
-      if (level === 3 && settings.commands.stop) canary.dry('stop', settings.commands.stop, [], 3)
-      canary.dry('rollback', script, rollbackArgv(level, targets.get(plan.canary)), level)
-      canary.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level)
-      canary.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level)
+      for (const s of levelSteps(settings, level, targets.get(plan.canary)))
+        canary.dry(s.name, s.command, s.argv, level)
       logger.info(`[dry-run] Level ${level} on ${labels.length} hosts: ${shape}`)
       recordDryRun(record, waves, targets, level, clock.now(), logger)
       return (

@@ -12,7 +12,7 @@ import {
 } from '../runbook/backups.js'
 import { levelLimitMs } from '../runbook/levels.js'
 import type { BackupChoice, RollbackLevel } from '../runbook/types.js'
-import type { FleetRecord, RemoteStep } from '../runbook/record.js'
+import type { FleetRecord, RemoteStep, StepName } from '../runbook/record.js'
 import { describeResult, type StepRunner } from './steps.js'
 import type { RollbackInput } from './types.js'
 
@@ -24,6 +24,66 @@ export const STOP_TIMEOUT_MS = 2 * 60_000
 export function rollbackArgv(level: RollbackLevel, target?: BackupChoice): string[] {
   if (level === 1) return ['--quick']
   return ['--level', String(level), '--target', (target as BackupChoice).id]
+}
+
+/** One command of a level, as every executor runs it (and a dry run lists it). */
+export interface LevelStep {
+  name: StepName
+  /** Trusted text from the settings: a script as `bash 'path'`, or a configured command. */
+  command: string
+  argv: string[]
+  timeoutMs: number
+  /** An optional runbook script (its path): it runs only when the host has it. */
+  optional?: string
+  /** A failure is reported and the level goes on (stop-command before a restore). */
+  tolerate?: boolean
+}
+
+/**
+ * What a level runs on a host, in order: the runbook's "STOP ALL SERVICES IMMEDIATELY"
+ * (stop-command) before a Level 3 restore, the level's script, then validate and the smoke test
+ * with Level 1's limit (they check, they do not restore).
+ */
+export function levelSteps(
+  settings: RollbackInput['settings'],
+  level: RollbackLevel,
+  target?: BackupChoice
+): LevelStep[] {
+  const { policy, scripts, commands } = settings
+  const checkTimeoutMs = levelLimitMs(policy, 1)
+  return [
+    ...(level === 3 && commands.stop
+      ? [
+          {
+            name: 'stop' as const,
+            command: commands.stop,
+            argv: [],
+            timeoutMs: STOP_TIMEOUT_MS,
+            tolerate: true
+          }
+        ]
+      : []),
+    {
+      name: 'rollback',
+      command: `bash ${shellQuote(scripts.rollback)}`,
+      argv: rollbackArgv(level, target),
+      timeoutMs: levelLimitMs(policy, level)
+    },
+    {
+      name: 'validate',
+      command: `bash ${shellQuote(scripts.validate)}`,
+      argv: [],
+      timeoutMs: checkTimeoutMs,
+      optional: scripts.validate
+    },
+    {
+      name: 'smoke-test',
+      command: `bash ${shellQuote(scripts.smokeTest)}`,
+      argv: [],
+      timeoutMs: checkTimeoutMs,
+      optional: scripts.smokeTest
+    }
+  ]
 }
 
 export type TargetResult = { target: BackupChoice } | { error: string; ssh: boolean }
@@ -167,10 +227,8 @@ export function oneHost(input: RollbackInput, runner: StepRunner, logger: Logger
     dryRun(level) {
       const script = `bash ${shellQuote(settings.scripts.rollback)}`
       const argv = rollbackArgv(level, target)
-      if (level === 3 && settings.commands.stop) runner.dry('stop', settings.commands.stop, [], 3)
-      runner.dry('rollback', script, argv, level)
-      runner.dry('validate', `bash ${shellQuote(settings.scripts.validate)}`, [], level)
-      runner.dry('smoke-test', `bash ${shellQuote(settings.scripts.smokeTest)}`, [], level)
+      for (const s of levelSteps(settings, level, target))
+        runner.dry(s.name, s.command, s.argv, level)
       return (
         `dry run: would run Level ${level}: ${formatCommandLine(script, argv)}` +
         (target ? ` (target ${target.id}: ${target.dataLossNote})` : '')
@@ -180,7 +238,7 @@ export function oneHost(input: RollbackInput, runner: StepRunner, logger: Logger
   }
 }
 
-/** stop-command (Level 3), the level's script, then validate and smoke test (when present). */
+/** The level's steps (levelSteps) on one host: stop-command, the script, validate, smoke test. */
 export async function runLevelOnHost(
   runner: StepRunner,
   input: RollbackInput,
@@ -189,46 +247,38 @@ export async function runLevelOnHost(
   logger: Logger
 ): Promise<LevelOnHost> {
   const { settings, signal } = input
-  const { policy } = settings
-  // Data corruption: the runbook's "STOP ALL SERVICES IMMEDIATELY" before the restore.
-  if (level === 3 && settings.commands.stop) {
-    const stop = await runner.run('stop', settings.commands.stop, [], STOP_TIMEOUT_MS, 3)
-    if (stop.status === 'ssh-error') return { ran: 'ssh-broken', step: stop }
-    if (stop.status !== 'ok') logger.warning('stop-command failed: restoring anyway')
-  }
-  const script = `bash ${shellQuote(settings.scripts.rollback)}`
-  const limit = levelLimitMs(policy, level)
-  const run = await runner.run('rollback', script, rollbackArgv(level, target), limit, level)
-  if (run.status === 'ssh-error') return { ran: 'ssh-broken', step: run }
-  if (signal?.aborted) return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' }
-  if (run.status !== 'ok')
-    return {
-      ran: 'failed',
-      scriptOk: false,
-      reason: `${run.command} ${describeResult(run, limit)}`
-    }
-
-  // Validation and smoke tests get Level 1's limit: they check, they do not restore.
-  const checkTimeoutMs = levelLimitMs(policy, 1)
   let passed = 0
-  for (const [name, path] of [
-    ['validate', settings.scripts.validate],
-    ['smoke-test', settings.scripts.smokeTest]
-  ] as const) {
-    const step = await runner.optionalScript(
-      name,
-      path,
-      checkTimeoutMs,
-      policy.hostChecks.timeoutMs,
-      level
-    )
-    if (step.status === 'ssh-error') return { ran: 'ssh-broken', step }
-    if (step.status === 'ok') passed++
-    else if (step.status !== 'skipped')
+  for (const s of levelSteps(settings, level, target)) {
+    if (s.optional !== undefined) {
+      const step = await runner.optionalScript(
+        s.name,
+        s.optional,
+        s.timeoutMs,
+        settings.policy.hostChecks.timeoutMs,
+        level
+      )
+      if (step.status === 'ssh-error') return { ran: 'ssh-broken', step }
+      if (step.status === 'ok') passed++
+      else if (step.status !== 'skipped')
+        return {
+          ran: 'failed',
+          scriptOk: true,
+          reason: `${step.command} ${describeResult(step, s.timeoutMs)}`
+        }
+      continue
+    }
+    const run = await runner.run(s.name, s.command, s.argv, s.timeoutMs, level)
+    if (run.status === 'ssh-error') return { ran: 'ssh-broken', step: run }
+    if (s.tolerate) {
+      if (run.status !== 'ok') logger.warning('stop-command failed: restoring anyway')
+      continue
+    }
+    if (signal?.aborted) return { ran: 'cancelled', step: run, scriptOk: run.status === 'ok' }
+    if (run.status !== 'ok')
       return {
         ran: 'failed',
-        scriptOk: true,
-        reason: `${step.command} ${describeResult(step, checkTimeoutMs)}`
+        scriptOk: false,
+        reason: `${run.command} ${describeResult(run, s.timeoutMs)}`
       }
   }
   return { ran: 'ok', hostChecksPassed: passed === 2 }

@@ -19,6 +19,7 @@ import { createAnsibleEngine, disposeAnsibleSync } from './ansible/engine.js'
 import { checkPrivateKeyFile } from './ssh/key.js'
 import { createSshRemote, disposeSync } from './ssh/remote.js'
 import { createWebhook, type Webhook } from './webhook.js'
+import { hostsOf } from '../settings/hosts.js'
 import type { Settings } from '../settings/types.js'
 
 export interface Adapters {
@@ -83,13 +84,7 @@ export function realAdapters(): Adapters {
         tempDir: settings.run.tempDir,
         ssh: a.credentials,
         ...(a.inventory ? { inventory: a.inventory } : {}),
-        ...(settings.ssh
-          ? {
-              hosts: settings.ssh.hosts?.length
-                ? settings.ssh.hosts
-                : [{ host: settings.ssh.host, port: settings.ssh.port, label: settings.ssh.host }]
-            }
-          : {}),
+        ...(settings.ssh ? { hosts: hostsOf(settings.ssh) } : {}),
         forks: settings.policy.rollback.maxParallel,
         env,
         logger

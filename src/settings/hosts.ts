@@ -131,3 +131,8 @@ export function parseSshSettings(
     ...(jumpKeyRaw ? { jumpPrivateKey: privateKey(Inputs.SshJumpPrivateKey, jumpKeyRaw) } : {})
   }
 }
+
+/** Every host of ssh-host, the canary first (settings built by hand may hold only host and port). */
+export function hostsOf(ssh: SshSettings): FleetHost[] {
+  return ssh.hosts?.length ? ssh.hosts : [{ host: ssh.host, port: ssh.port, label: ssh.host }]
+}

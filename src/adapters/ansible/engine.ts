@@ -295,6 +295,12 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
     }
   }
 
+  /** Its end, killing it (its whole group) if it has not ended within `ms`. */
+  const within = (s: Spawned, ms: number) => {
+    const timer = setTimeout(() => interrupt(s, 'SIGKILL'), ms)
+    return s.exited.finally(() => clearTimeout(timer))
+  }
+
   let playCount = 0
   const engine: FleetEngine = {
     dir,
@@ -304,8 +310,7 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
 
     async prepare() {
       const v = start(['--version'], baseEnv)
-      const vTimer = setTimeout(() => interrupt(v, 'SIGKILL'), 30_000)
-      const vDone = await v.exited.finally(() => clearTimeout(vTimer))
+      const vDone = await within(v, 30_000)
       const version = /core ([0-9][0-9.]*)/.exec(v.output())?.[1]
       if (vDone.code !== 0 || !version)
         throw new Error(
@@ -332,8 +337,7 @@ export async function createAnsibleEngine(opts: AnsibleEngineOptions): Promise<F
         { ...baseEnv, RS_RESULTS_FILE: '/dev/null', RS_STOP_FILE: file('none') },
         adhocPath
       )
-      const timer = setTimeout(() => interrupt(s, 'SIGKILL'), 60_000)
-      const done = await s.exited.finally(() => clearTimeout(timer))
+      const done = await within(s, 60_000)
       const names = parseListHosts(s.output())
       if (/no hosts to target|Could not match supplied host pattern/.test(s.output()))
         names.length = 0
